@@ -1,0 +1,27 @@
+"""The registry of checks: one module each, listed here by id.
+
+A check module has a kebab-case ``ID``, a docstring that is its documentation,
+``SEVERITY`` (the default severity of each verdict it gives), ``Options`` (a
+pydantic model of its settings), ``PARTITION`` ("group": one subject and
+metric at a time; "source": one source at a time) and a generator
+``check(group, options)`` that yields :class:`checker.findings.Problem`.
+The engine, not the check, stamps the id and the severity on each problem.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from checker.checks import corroboration, quote_verbatim, value_conflict
+
+REGISTRY: dict[str, ModuleType] = {
+    module.ID: module for module in (value_conflict, corroboration, quote_verbatim)
+}
+
+
+def get(check_id: str) -> ModuleType:
+    """The check module with this id."""
+    try:
+        return REGISTRY[check_id]
+    except KeyError:
+        raise KeyError(f'no such check: "{check_id}"') from None

@@ -1,0 +1,51 @@
+"""quote-verbatim: every quote must stand, word for word, in its source's archived text.
+
+What it flags
+    A claim whose ``quote`` cannot be found in the archived text named by its
+    source's ``archive:`` key, after folding typographic quotes, dashes,
+    Unicode forms and white space. An ellipsis ("..." or "…") in a quote
+    stands for omitted words.
+
+Why
+    The quote is the evidence a fact-checker shows. A quote that is not in
+    the source - mistyped, paraphrased, or from another article - means the
+    claim is not proven by what the source says.
+
+Passing example
+    quote: "bringing the number of Việt Nam's Comprehensive Strategic Partners to 14"
+    (the archive has the typographic apostrophe ’; it still matches)
+
+Failing example
+    quote: "bringing the number of strategic partners to 14" -> missing,
+    with the longest part of the quote that the archive does contain.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from checker.checks.base import Group, NoOptions
+from checker.findings import Problem
+
+ID = "quote-verbatim"
+PARTITION = "group"
+SEVERITY = {"missing": "error"}
+Options = NoOptions
+
+
+def check(group: Group, options: NoOptions) -> Iterator[Problem]:
+    """Report each claim whose quote is not in its archived text."""
+    for claim in group.claims:
+        match = claim.quote_match
+        if match is None or match.found:
+            continue
+        closest = f'; the longest part found is "{match.closest}"' if match.closest else ""
+        yield Problem(
+            verdict="missing",
+            message=f'quote of claim "{claim.claim.id}" is not in the archived text of {claim.source.id}',
+            key=(claim.source.id, claim.claim.id),
+            note=f"the archive does not contain the quote{closest}",
+            claims=(claim.ref,),
+            location=claim.location,
+            hint="copy the quote verbatim from the source, or mark omitted words with ...",
+        )

@@ -1,0 +1,221 @@
+"""value-conflict: two values of one metric of one subject that disagree, and why.
+
+What it flags
+    Every pair of claims about the same subject and metric whose values
+    cannot both be true as stated ("nearly 350" and "350" agree; "more than
+    70" and "68" do not). Claims that agree are not compared further.
+
+Verdicts
+    contradiction
+        Same scope and the same time (or a metric that does not change over
+        time), or a count that may only grow but is lower at the later date.
+    timing
+        The claims hold at different times and the change is one the metric
+        allows (13 as of mid-2025, 14 as of end-2025 for a count that only
+        grows; a different office holder at a different date), or a flow is
+        counted over different periods.
+    scope
+        The claims count different things: a scope qualifier differs
+        (FTAs "in force" vs FTAs at any stage).
+    undetermined
+        The engine cannot tell: a side is undated, or the times overlap
+        so their order is unknown. The note says what is missing.
+
+Passing example
+    A: 13 comprehensive strategic partners as of 2025-06-30;
+    B: 14 as of 2025-12-31, metric ``trend: non-decreasing`` -> timing (info).
+
+Failing example
+    A: 14 as of 2025-06-30; B: 13 as of 2025-12-31 for the same count that may
+    only grow -> contradiction (error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checker.checks.base import Group
+from checker.corpus import Resolved
+from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
+from checker.models import Metric, TimeNature, Trend
+from checker.timespec import TimeSpan
+from checker.values import Interpreted, agree, below
+
+ID = "value-conflict"
+PARTITION = "group"
+SEVERITY = {CONTRADICTION: "error", UNDETERMINED: "warning", TIMING: "info", SCOPE: "info"}
+
+
+class Options(BaseModel):
+    """Settings of value-conflict."""
+
+    model_config = ConfigDict(extra="forbid")
+    tolerance: float = Field(0.1, ge=0, le=1, description='relative margin of "about" and "nearly"')
+
+
+@dataclass(frozen=True)
+class Position:
+    """Claims that say the same thing: same value, time and scope."""
+
+    claims: tuple[Resolved, ...]
+
+    @property
+    def first(self) -> Resolved:
+        """The representative claim."""
+        return self.claims[0]
+
+    @property
+    def value(self) -> Interpreted:
+        """The value they state."""
+        return self.first.value
+
+    @property
+    def time(self) -> Optional[TimeSpan]:
+        """When they hold."""
+        return self.first.time
+
+    def key(self) -> str:
+        """What identifies this position independently of files and lines."""
+        claim = self.first
+        time = f"{claim.time.start}/{claim.time.end}" if claim.time else "-"
+        scope = ",".join(f"{d}={v}" for d, v in claim.scope)
+        return f"{claim.value.key}@{time}[{scope}]"
+
+    def who(self) -> str:
+        """The sources, as a short list."""
+        return ", ".join(sorted({c.source.id for c in self.claims}))
+
+    def said(self) -> str:
+        """Value, time and sources in short: '14 as of 2025-12-31 (vns-2026-01-12)'."""
+        when = self.first.time_text()
+        return f"{self.value.text} ({self.who()}{', ' + when if when else ''})"
+
+    def at(self) -> str:
+        """Value with sources and time in words: '14 (vns, 31 December 2025)'."""
+        when = self.time.describe() if self.time else "undated"
+        if self.first.time_basis == "estimated":
+            when = f"undated, est. {when}"
+        elif self.first.time_basis == "published":
+            when = f"published {when}"
+        return f"{self.value.text} ({self.who()}, {when})"
+
+
+def positions(claims: tuple[Resolved, ...]) -> list[Position]:
+    """Cluster claims that state the same value at the same time in the same scope."""
+    clusters: dict[tuple, list[Resolved]] = {}
+    for claim in claims:
+        time = (claim.time.start, claim.time.end, claim.time_basis) if claim.time else None
+        clusters.setdefault((claim.value.key, time, claim.scope), []).append(claim)
+    result = [Position(tuple(sorted(members, key=lambda c: c.key))) for members in clusters.values()]
+    return sorted(result, key=lambda p: (p.time.start if p.time else _NEVER, p.key()))
+
+
+_NEVER = date.min
+
+
+def _scope_difference(a: Position, b: Position, metric: Metric) -> str:
+    mine, theirs = dict(a.first.scope), dict(b.first.scope)
+    parts = []
+    for dim in sorted(set(mine) | set(theirs)):
+        if mine.get(dim) != theirs.get(dim):
+            parts.append(f'{dim}: "{mine.get(dim, "unstated")}" vs "{theirs.get(dim, "unstated")}"')
+    return "; ".join(parts)
+
+
+def _undated(position: Position) -> str:
+    claim = position.first
+    source = claim.source
+    if source.dated or claim.time_basis == "stated":
+        return ""
+    if source.date is None:
+        return f"{source.id} is undated and gives no estimate"
+    argument = source.model.undated.argument if source.model.undated else ""
+    return f"{source.id} is undated (estimated {source.date.describe()}" + (f": {argument})" if argument else ")")
+
+
+def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, str]]:
+    """The verdict on two positions, a one-line message and the note; None when they agree."""
+    if agree(a.value, b.value):
+        return None
+    message = f"{a.said()} vs {b.said()}"
+    label = metric.label
+    if a.first.scope != b.first.scope:
+        return SCOPE, message, f"they count different things ({_scope_difference(a, b, metric)}), so both can be true"
+    if metric.time == TimeNature.fixed:
+        return CONTRADICTION, message, f"the {label} does not change over time and both claims have the same scope"
+    if a.time is None or b.time is None:
+        missing = "; ".join(filter(None, (_undated(a) if a.time is None else "", _undated(b) if b.time is None else "")))
+        return UNDETERMINED, message, f"{missing}: whether the figures refer to the same time cannot be told"
+    if metric.time == TimeNature.flow:
+        return _judge_flow(a, b, message)
+    return _judge_stock(a, b, metric, message)
+
+
+def _judge_flow(a: Position, b: Position, message: str) -> tuple[str, str, str]:
+    assert a.time is not None and b.time is not None
+    if a.time.same_span(b.time):
+        return CONTRADICTION, message, f"both count over {a.time.describe()} in the same scope"
+    if a.time.contains(b.time) or b.time.contains(a.time):
+        whole, part = (a, b) if a.time.contains(b.time) else (b, a)
+        assert whole.time is not None and part.time is not None
+        relation = f"{part.time.describe()} is part of {whole.time.describe()}"
+    else:
+        relation = f"{a.time.describe()} and {b.time.describe()} are different periods"
+    return TIMING, message, f"counted over different periods ({relation}): not the same figure"
+
+
+def _judge_stock(a: Position, b: Position, metric: Metric, message: str) -> tuple[str, str, str]:
+    assert a.time is not None and b.time is not None
+    uncertain = "; ".join(filter(None, (_undated(a), _undated(b))))
+    if a.time.same_span(b.time) and not uncertain:
+        return CONTRADICTION, message, f"both hold as of {a.time.describe()} in the same scope"
+    trend = metric.trend
+    if not a.time.overlaps(b.time):
+        earlier, later = (a, b) if a.time.before(b.time) else (b, a)
+        lower = below(earlier.value, later.value)
+        span = f"from {earlier.at()} to {later.at()}"
+        if trend == Trend.non_decreasing and lower is False:
+            return CONTRADICTION, message, f"it fell {span}, but the {metric.label} may only grow"
+        if trend == Trend.non_increasing and lower is True:
+            return CONTRADICTION, message, f"it rose {span}, but the {metric.label} may only shrink"
+        moved = "rose" if lower is True else "fell" if lower is False else "changed"
+        allowed = {
+            Trend.non_decreasing: "which a count that only grows allows",
+            Trend.non_increasing: "which a figure that only shrinks allows",
+        }.get(trend, "which the metric allows")
+        return TIMING, message, f"it {moved} {span}, {allowed}"
+    why = uncertain or f"their times overlap ({a.time.describe()}; {b.time.describe()})"
+    order = ""
+    if trend in (Trend.non_decreasing, Trend.non_increasing):
+        lower = below(a.value, b.value)
+        if lower is not None:
+            low, high = (a, b) if lower else (b, a)
+            first, second = (low, high) if trend == Trend.non_decreasing else (high, low)
+            order = (
+                f"; if {first.value.text} ({first.who()}) predates {second.value.text} ({second.who()}), "
+                "timing explains the difference, otherwise they contradict"
+            )
+    return UNDETERMINED, message, f"{why}; which figure is earlier cannot be told{order}"
+
+
+def check(group: Group, options: Options) -> Iterator[Problem]:
+    """Compare every two positions of the group."""
+    assert group.metric is not None
+    found = positions(group.claims)
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            verdict = judge(a, b, group.metric)
+            if verdict is None:
+                continue
+            kind, message, note = verdict
+            yield Problem(
+                verdict=kind,
+                message=message,
+                key=tuple(sorted((a.key(), b.key()))),
+                note=note,
+                claims=tuple(c.ref for c in a.claims + b.claims),
+            )

@@ -1,0 +1,152 @@
+"""The engine: load rules and claims, partition the claims, run the checks, stamp the findings.
+
+Claims are partitioned by subject, and within a subject by metric: a check
+sees one partition and the read-only vocabulary, never another partition, so
+findings do not depend on how the work is split or in which order files come.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterable, Iterator
+
+from pydantic import ValidationError
+
+from checker import checks
+from checker.checks.base import Group
+from checker.corpus import DEFAULT_TOLERANCE, Corpus, Resolved, load_corpus
+from checker.findings import Finding, Location, Problem, fingerprint, input_error, sort_key
+from checker.names import suggestion
+from checker.vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass(frozen=True)
+class ActiveCheck:
+    """A check with its validated options and its severity for each verdict."""
+
+    module: ModuleType
+    options: Any
+    severity: dict[str, str]
+
+    @property
+    def id(self) -> str:
+        """The check id."""
+        return self.module.ID
+
+
+@dataclass
+class Result:
+    """What a run produced."""
+
+    findings: list[Finding]
+    corpus: Corpus
+    vocabulary: Vocabulary
+    rules_findings: list[Finding] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many findings of each severity."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
+
+
+def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck], list[Finding]]:
+    """The enabled checks with their settings from ``rules/``; findings for settings that are wrong."""
+    problems: list[Finding] = []
+    where = Location(rules_dir.as_posix())
+    known = {name.replace("-", ""): name for name in checks.REGISTRY}
+    for name in sorted(vocabulary.checks):
+        if name not in checks.REGISTRY:
+            problems.append(input_error("rules", where, f'no such check: "{name}"', suggestion(name, known)))
+    active = []
+    for check_id, module in checks.REGISTRY.items():
+        config = vocabulary.checks.get(check_id)
+        if config is not None and not config.enabled:
+            continue
+        severity = dict(module.SEVERITY)
+        try:
+            options = module.Options(**(config.options if config else {}))
+        except ValidationError as exc:
+            for error in exc.errors():
+                problems.append(
+                    input_error("rules", where, f'check "{check_id}" option {".".join(map(str, error["loc"]))}: {error["msg"].lower()}')
+                )
+            options = module.Options()
+        for verdict, level in (config.severity.items() if config else ()):
+            if verdict not in severity:
+                problems.append(
+                    input_error(
+                        "rules",
+                        where,
+                        f'check "{check_id}" gives no verdict "{verdict}"',
+                        "its verdicts: " + ", ".join(sorted(severity)),
+                    )
+                )
+                continue
+            severity[verdict] = level
+        active.append(ActiveCheck(module, options, severity))
+    return active, problems
+
+
+def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved, ...]]]:
+    """Claims by subject, then by metric, each tuple in (source, claim) order."""
+    out: dict[str, dict[str, list[Resolved]]] = {}
+    for claim in claims:
+        out.setdefault(claim.subject, {}).setdefault(claim.metric_id, []).append(claim)
+    return {
+        subject: {metric: tuple(sorted(group, key=lambda c: c.key)) for metric, group in sorted(metrics.items())}
+        for subject, metrics in sorted(out.items())
+    }
+
+
+def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
+    subject_name = group.vocabulary.entity_name(group.subject)
+    return Finding(
+        subject=group.subject,
+        metric=group.metric_id,
+        check=check.id,
+        severity=check.severity[problem.verdict],
+        verdict=problem.verdict,
+        message=problem.message,
+        fingerprint=fingerprint(check.id, group.subject, group.metric_id, problem.key),
+        note=problem.note,
+        hint=problem.hint,
+        location=problem.location or (problem.claims[0].location if problem.claims else None),
+        claims=tuple(sorted(problem.claims)),
+        topic=f"{subject_name} — {group.label}",
+    )
+
+
+def check_subject(
+    subject: str, metrics: dict[str, tuple[Resolved, ...]], vocabulary: Vocabulary, active: list[ActiveCheck]
+) -> Iterator[Finding]:
+    """Every finding about one subject: the unit of work that can run anywhere."""
+    for metric_id, claims in metrics.items():
+        group = Group(subject, metric_id, vocabulary.metrics[metric_id], claims, vocabulary)
+        for check in active:
+            if check.module.PARTITION != "group":
+                continue
+            for problem in check.module.check(group, check.options):
+                yield _stamp(check, group, problem)
+
+
+def run(claim_paths: list[Path], rules_dir: Path, run_checks: bool = True) -> Result:
+    """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
+
+    With ``run_checks`` false only the files are read, validated and resolved.
+    """
+    vocabulary, rules_findings = load_vocabulary(rules_dir)
+    active, config_findings = configure(vocabulary, rules_dir)
+    rules_findings += config_findings
+    conflict = next((c for c in active if c.id == "value-conflict"), None)
+    tolerance = conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
+    corpus = load_corpus(claim_paths, vocabulary, tolerance)
+    findings = list(rules_findings) + list(corpus.findings)
+    if run_checks:
+        for subject, metrics in partition(corpus.claims).items():
+            findings.extend(check_subject(subject, metrics, vocabulary, active))
+    findings.sort(key=sort_key)
+    return Result(findings, corpus, vocabulary, rules_findings)

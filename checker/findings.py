@@ -1,0 +1,111 @@
+"""The one record every check and every input error produces."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+#: verdicts of comparisons between claims
+CONTRADICTION = "contradiction"
+TIMING = "timing"
+SCOPE = "scope"
+UNDETERMINED = "undetermined"
+CORROBORATION = "corroboration"
+#: the verdict of an input that could not be read or resolved
+INVALID = "invalid"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column, end inclusive of nothing."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+    end_line: int = 0
+    end_col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class ClaimRef:
+    """One claim as a finding shows it: who said what, when, in which words, where."""
+
+    source: str
+    claim: str
+    location: Location
+    value: str
+    time: str
+    scope: str
+    quote: str
+    origin: str
+    published: str
+    evidence: str = ""  # archive path:line where the quote stands, when verified
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a check yields: the engine stamps check id and severity on it."""
+
+    verdict: str
+    message: str
+    key: tuple[str, ...]
+    note: str = ""
+    claims: tuple[ClaimRef, ...] = ()
+    location: Optional[Location] = None
+    hint: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A finding: immutable, ordered for deterministic output, fingerprinted without line numbers."""
+
+    subject: str
+    metric: str
+    check: str
+    severity: str
+    verdict: str
+    message: str
+    fingerprint: str
+    note: str = ""
+    hint: str = ""
+    location: Optional[Location] = None
+    claims: tuple[ClaimRef, ...] = field(default=())
+    topic: str = ""  # subject and metric in words
+
+    @property
+    def rank(self) -> int:
+        """Higher for more severe findings."""
+        return SEVERITY_RANK[self.severity]
+
+
+def fingerprint(check: str, subject: str, metric: str, key: tuple[str, ...]) -> str:
+    """A stable id of a finding from what it is about, never from where it stands in a file."""
+    text = "\x1f".join((check, subject, metric) + tuple(key))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def sort_key(finding: Finding) -> tuple:
+    """Order of findings in every report: subject, metric, most severe first, then identity."""
+    return (finding.subject, finding.metric, -finding.rank, finding.check, finding.verdict, finding.fingerprint)
+
+
+def input_error(check: str, location: Location, message: str, hint: str = "", severity: str = "error") -> Finding:
+    """A finding about input that could not be read, validated or resolved."""
+    return Finding(
+        subject="",
+        metric="",
+        check=check,
+        severity=severity,
+        verdict=INVALID,
+        message=message,
+        fingerprint=fingerprint(check, location.path, "", (message,)),
+        hint=hint,
+        location=location,
+    )

@@ -1,0 +1,194 @@
+"""Reading files into validated models, turning every failure into a located finding.
+
+Loading never stops at a bad file: each problem becomes a finding with
+file:line:col and a hint, and the files that could be read go on to the checks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from checker.findings import Finding, Location, input_error
+from checker.names import suggestion
+from checker.yamlio import Document, Span, YamlProblem, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+CLAIM_SUFFIXES = (".yaml", ".yml")
+#: files larger than this are refused before parsing
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def display_path(path: Path) -> str:
+    """The path as reports show it: relative to the working directory when inside it, with / separators."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if not str(os.path.relpath(path)).startswith("..") else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def location(path: str, span: Span) -> Location:
+    """A finding location from a document span."""
+    return Location(path, span.line, span.col, span.end_line, span.end_col)
+
+
+@dataclass
+class Loaded:
+    """A file read and validated: its model, its document (for positions) and its display path."""
+
+    path: str
+    model: Any
+    document: Document
+
+    def location(self, *keys: Any) -> Location:
+        """Where the value at ``keys`` stands."""
+        return location(self.path, self.document.span(keys))
+
+
+def read_document(path: Path, shown: str, check: str = "yaml-syntax") -> Document | Finding:
+    """Read a file as safe YAML, or return the finding that says why it cannot be."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return input_error(
+                check,
+                Location(shown),
+                f"file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
+                "split it into smaller files",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return input_error("io", Location(shown), f"cannot read file: {exc.strerror or exc}", "check the path and its permissions")
+    try:
+        return read_yaml(raw)
+    except YamlProblem as problem:
+        return input_error(check, Location(shown, problem.line, problem.col), problem.message, problem.hint)
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "dict": "a mapping",
+    "list": "a list",
+}
+
+
+def _message(error: dict[str, Any], model: type[BaseModel], keys: tuple) -> tuple[str, str]:
+    kind = error["type"]
+    where = ".".join(str(k) for k in keys) or "file"
+    if kind == "missing":
+        return f'missing key "{error["loc"][-1]}" in {where}', "add it"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, keys[:-1])
+        hint = suggestion(str(keys[-1]), {name.replace("_", ""): name for name in allowed}) if allowed else ""
+        return f'unknown key "{keys[-1]}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
+    if kind == "string_pattern_mismatch":
+        value = error.get("input")
+        if keys and keys[-1] in ("as_of", "period", "published", "estimate"):
+            return (
+                f'{keys[-1]} "{value}" is not a time',
+                "write 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B",
+            )
+        return f'{where} "{value}" has the wrong form', "ids are lowercase letters, digits, '.', '_' and '-'"
+    if kind == "enum":
+        return f'{where}: {error["msg"][0].lower()}{error["msg"][1:]}', ""
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return f"{where}: {message[0].lower()}{message[1:]}", ""
+
+
+def _fields_at(model: type[BaseModel], keys: tuple) -> list[str]:
+    """Field names of the model that validates the mapping at ``keys`` (best effort)."""
+    current: Any = model
+    for key in keys:
+        if isinstance(key, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))
+        current = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if current is None:
+            return []
+    return [field.alias or name for name, field in current.model_fields.items()] if current else []
+
+
+def _real_keys(document: Document, loc: tuple) -> tuple:
+    """The part of a pydantic error location that exists in the document."""
+    keys: list = []
+    for key in loc:
+        candidate = tuple(keys) + (key,)
+        if candidate in document.spans or ("<key>",) + candidate in document.spans:
+            keys.append(key)
+    return tuple(keys)
+
+
+def validation_findings(
+    error: ValidationError, model: type[BaseModel], document: Document, path: str, check: str = "schema"
+) -> list[Finding]:
+    """One finding per distinct place a validation error points at."""
+    seen: dict[tuple, Finding] = {}
+    for item in error.errors():
+        keys = _real_keys(document, item["loc"])
+        if item["type"] == "extra_forbidden":
+            keys = tuple(item["loc"][: len(keys) + 1]) if len(keys) < len(item["loc"]) else keys
+        if keys in seen:
+            continue
+        message, hint = _message(item, model, keys)
+        # several union branches failing on one value: say what the value may be
+        branches = [e for e in error.errors() if _real_keys(document, e["loc"]) == keys]
+        if len(branches) > 2 and item["type"] != "missing":
+            message = f"{'.'.join(str(k) for k in keys)}: value has the wrong type or form"
+            hint = "see docs/formats.md for what this key takes"
+        span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
+        seen[keys] = input_error(check, location(path, span), message, hint)
+    return list(seen.values())
+
+
+def load_model(path: Path, shown: str, model: type[M], check: str = "schema") -> tuple[Loaded | None, list[Finding]]:
+    """Read and validate one file; return it (or None) with the findings about it."""
+    document = read_document(path, shown)
+    if isinstance(document, Finding):
+        return None, [document]
+    if not isinstance(document.data, dict):
+        return None, [
+            input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
+        ]
+    try:
+        validated = model.model_validate(document.data)
+    except ValidationError as exc:
+        return None, validation_findings(exc, model, document, shown, check)
+    return Loaded(shown, validated, document), []
+
+
+def iter_files(paths: Iterable[Path], suffixes: tuple[str, ...] = CLAIM_SUFFIXES) -> Iterator[tuple[Path, Finding | None]]:
+    """Every file under the given paths with one of the suffixes, sorted, each once; missing paths are findings."""
+    seen: set[Path] = set()
+    found: list[Path] = []
+    for root in paths:
+        if not root.exists():
+            yield root, input_error("io", Location(display_path(root)), "no such file or folder", "check the path")
+            continue
+        if root.is_file():
+            candidates = [root]
+        else:
+            candidates = []
+            for folder, dirs, files in os.walk(root, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                candidates.extend(Path(folder) / name for name in files if name.endswith(suffixes))
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(candidate)
+    for candidate in sorted(found, key=lambda p: p.as_posix()):
+        yield candidate, None

@@ -1,0 +1,273 @@
+"""The data model of claim files and rules files.
+
+These pydantic models are the single definition of both formats: the JSON
+Schemas published in ``checker/schemas/`` are generated from them
+(``claimcheck schema --write``), and a test proves the two agree.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from checker.timespec import PATTERN as TIME_PATTERN
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
+#: a time text (see checker.timespec); a bare year may be written unquoted
+TimeText = Union[Annotated[StrictInt, Field(ge=1000, le=9999)], Annotated[str, Field(pattern=TIME_PATTERN)]]
+NonEmpty = Annotated[str, Field(min_length=1)]
+T = TypeVar("T")
+#: an optional key: it may be left out, but not written as null
+Opt = Union[T, SkipJsonSchema[None]]
+
+
+class Strict(BaseModel):
+    """Base of every file model: unknown keys and NaN are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if value is None:
+                    raise ValueError(f'"{key}" is empty: give it a value or leave the key out')
+        return data
+
+
+# --------------------------------------------------------------------- claims
+
+
+class SourceKind(str, Enum):
+    """What kind of document a source is."""
+
+    news_report = "news-report"
+    interview = "interview"
+    analysis = "analysis"
+    official_document = "official-document"
+    press_release = "press-release"
+    statistics = "statistics"
+    dataset = "dataset"
+    other = "other"
+
+
+class Precision(str, Enum):
+    """How exactly a number was stated, in the source's own words."""
+
+    exact = "exact"
+    about = "about"  # "about", "approximately", "around", "some"
+    nearly = "nearly"  # "nearly", "almost", "close to": a little below
+    more_than = "more-than"  # "more than", "over", "above", "surpassing"
+    at_least = "at-least"
+    less_than = "less-than"  # "less than", "under", "below"
+    at_most = "at-most"
+    range = "range"
+
+
+class Undated(Strict):
+    """A source that gives no date: the best estimate and the argument for it."""
+
+    estimate: Opt[TimeText] = Field(
+        None, description="span in which the source was most likely written, e.g. 2025-10/2026-01"
+    )
+    argument: NonEmpty = Field(description="why the estimate holds, from the text")
+
+
+class Source(Strict):
+    """Who says it: one document."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["published"]}, {"required": ["undated"]}]}
+    )
+
+    id: Identifier = Field(description="stable id of the source, unique in the corpus")
+    title: NonEmpty
+    publisher: NonEmpty = Field(description="outlet or body that published the document")
+    kind: SourceKind
+    published: Opt[TimeText] = Field(None, description="publication date, as precise as the text gives")
+    undated: Opt[Undated] = Field(None, description="use instead of `published` when the text gives no date")
+    origin: Opt[Identifier] = Field(
+        None,
+        description="entity the claims are attributed to (the speaker or body); the same origin quoted by "
+        "two outlets is one origin",
+    )
+    author: Opt[str] = None
+    url: Opt[str] = None
+    archive: Opt[str] = Field(
+        None, description="path of an archived copy of the text, relative to this file"
+    )
+    language: Opt[str] = None
+    note: Opt[str] = None
+
+    @model_validator(mode="after")
+    def _dated_or_undated(self) -> "Source":
+        if (self.published is None) == (self.undated is None):
+            raise ValueError("give exactly one of `published` (a date) or `undated` (an estimate and its argument)")
+        return self
+
+
+class Range(Strict):
+    """A stated range of values: "between 10 and 12"."""
+
+    min: Union[StrictInt, StrictFloat]
+    max: Union[StrictInt, StrictFloat]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Range":
+        if self.max < self.min:
+            raise ValueError("range `max` is below its `min`")
+        return self
+
+
+class Derivation(Strict):
+    """How a claim that no source states outright follows from stated ones."""
+
+    from_: list[Identifier] = Field(alias="from", min_length=1, description="ids of the claims it is derived from")
+    how: NonEmpty = Field(description="the arithmetic or reasoning, e.g. 77 - 7 = 70")
+
+
+Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr, list[StrictStr], Range]
+
+
+class Claim(Strict):
+    """What a source says: one value of one metric of one subject, at a time, in a scope."""
+
+    model_config = ConfigDict(json_schema_extra={"not": {"required": ["as_of", "period"]}})
+
+    id: Identifier = Field(description="unique within its file")
+    subject: NonEmpty = Field(description="entity id or alias the claim is about")
+    metric: NonEmpty = Field(description="metric id or alias from the vocabulary in rules/")
+    value: Value = Field(
+        description="a number, a text, a date, an entity, a list of entities, or {min, max} for a range"
+    )
+    unit: Opt[str] = Field(None, description='unit of an amount, with its magnitude: "billion USD"')
+    precision: Precision = Field(Precision.exact, description="how exactly the source states the number")
+    as_of: Opt[TimeText] = Field(None, description="when a stock held (a point, or the span it lies in)")
+    period: Opt[TimeText] = Field(None, description="the span over which a flow was counted")
+    scope: dict[Identifier, Identifier] = Field(
+        default_factory=dict, description="scope qualifiers, dimension: value, as the metric declares them"
+    )
+    complete: Opt[StrictBool] = Field(
+        None, description="for a list: true when the source presents it as the full list"
+    )
+    quote: NonEmpty = Field(description="the verbatim fragment of the source the claim rests on")
+    origin: Opt[Identifier] = Field(None, description="overrides the source's origin for this claim")
+    derived: Opt[Derivation] = None
+    note: Opt[str] = Field(None, description="the analyst's note")
+
+    @model_validator(mode="after")
+    def _one_time(self) -> "Claim":
+        if self.as_of is not None and self.period is not None:
+            raise ValueError("give `as_of` (for a stock) or `period` (for a flow), not both")
+        if isinstance(self.value, Range) and self.precision not in (Precision.range, Precision.exact):
+            raise ValueError("a {min, max} value is a range: leave `precision` out or set it to range")
+        if self.precision == Precision.range and not isinstance(self.value, Range):
+            raise ValueError("precision `range` needs a value of the form {min: .., max: ..}")
+        return self
+
+
+class ClaimFile(Strict):
+    """One source and the claims taken from it."""
+
+    source: Source
+    claims: list[Claim] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- rules
+
+
+class Kind(str, Enum):
+    """What sort of value a metric takes."""
+
+    count = "count"
+    number = "number"
+    amount = "amount"
+    percent = "percent"
+    date = "date"
+    entity = "entity"
+    entity_set = "entity-set"
+    text = "text"
+    flag = "flag"
+
+
+class TimeNature(str, Enum):
+    """How a metric relates to time."""
+
+    stock = "stock"  # true as of an instant: a count of partners
+    flow = "flow"  # counted over a period: visits in 2025
+    fixed = "fixed"  # does not change once true: the date a treaty was signed
+
+
+class Trend(str, Enum):
+    """What a stock may do over time."""
+
+    any = "any"
+    non_decreasing = "non-decreasing"
+    non_increasing = "non-increasing"
+
+
+class ScopeDimension(Strict):
+    """One way the things counted may differ, with its allowed values."""
+
+    values: list[Identifier] = Field(min_length=1)
+    default: Opt[Identifier] = Field(None, description="value a claim has when it says nothing")
+    description: Opt[str] = None
+
+    @model_validator(mode="after")
+    def _default_allowed(self) -> "ScopeDimension":
+        if self.default is not None and self.default not in self.values:
+            raise ValueError(f'default "{self.default}" is not one of the values')
+        return self
+
+
+class Metric(Strict):
+    """A property claims state the value of."""
+
+    label: NonEmpty
+    kind: Kind
+    time: TimeNature
+    trend: Trend = Trend.any
+    unit: Opt[str] = Field(None, description="the unit amounts are compared in, e.g. USD")
+    tolerance: Opt[float] = Field(
+        None, ge=0, le=1, description='relative margin of "about" and "nearly" for this metric'
+    )
+    aliases: list[str] = Field(default_factory=list)
+    scope: dict[Identifier, ScopeDimension] = Field(default_factory=dict)
+    description: Opt[str] = None
+
+
+class Entity(Strict):
+    """A named thing: a country, a person, an organisation, an event, a term."""
+
+    name: NonEmpty
+    kind: Opt[str] = None
+    aliases: list[str] = Field(default_factory=list)
+    description: Opt[str] = None
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class CheckConfig(Strict):
+    """Settings of one check."""
+
+    enabled: bool = True
+    severity: dict[Identifier, Severity] = Field(
+        default_factory=dict, description="severity of each verdict the check gives"
+    )
+    options: dict[Identifier, Union[StrictBool, StrictInt, StrictFloat, StrictStr, list[StrictStr]]] = Field(
+        default_factory=dict
+    )
+
+
+class RulesFile(Strict):
+    """One file of the vocabulary and the check settings."""
+
+    metrics: dict[Identifier, Metric] = Field(default_factory=dict)
+    entities: dict[Identifier, Entity] = Field(default_factory=dict)
+    checks: dict[Identifier, CheckConfig] = Field(default_factory=dict)

@@ -1,0 +1,36 @@
+"""Matching names as people write them: case, diacritics and punctuation folded."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+# letters that Unicode does not decompose into a base letter and a mark
+_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "AE"})
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=65536)
+def fold(name: str) -> str:
+    """The key two spellings of one name share: "Lê Hoài Trung" and "le-hoai-trung" give "lehoaitrung"."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_EXTRA))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NON_ALNUM.sub("", bare.casefold())
+
+
+def did_you_mean(name: str, candidates: dict[str, str], limit: int = 3) -> list[str]:
+    """Ids whose names are close to ``name``; ``candidates`` maps folded names to ids."""
+    close = difflib.get_close_matches(fold(name), list(candidates), n=limit * 3, cutoff=0.6)
+    result: list[str] = []
+    for key in close:
+        if candidates[key] not in result:
+            result.append(candidates[key])
+    return result[:limit]
+
+
+def suggestion(name: str, candidates: dict[str, str]) -> str:
+    """A "did you mean" hint, or an empty string."""
+    close = did_you_mean(name, candidates)
+    return "did you mean " + " or ".join(f'"{c}"' for c in close) + "?" if close else ""

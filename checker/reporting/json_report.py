@@ -1,0 +1,85 @@
+"""The JSON report: the stable interface other tools consume (documented in docs/json-output.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker import __version__
+from checker.engine import Result
+from checker.findings import ClaimRef, Finding, Location
+
+FORMAT_VERSION = 1
+
+
+def _location(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {
+        "path": location.path,
+        "line": location.line,
+        "column": location.col,
+        "end_line": location.end_line or location.line,
+        "end_column": location.end_col or location.col,
+    }
+
+
+def _claim(ref: ClaimRef) -> dict[str, Any]:
+    return {
+        "source": ref.source,
+        "claim": ref.claim,
+        "origin": ref.origin,
+        "published": ref.published,
+        "value": ref.value,
+        "time": ref.time,
+        "scope": ref.scope,
+        "quote": ref.quote,
+        "evidence": ref.evidence or None,
+        "location": _location(ref.location),
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as a JSON object."""
+    return {
+        "fingerprint": finding.fingerprint,
+        "check": finding.check,
+        "severity": finding.severity,
+        "verdict": finding.verdict,
+        "subject": finding.subject or None,
+        "metric": finding.metric or None,
+        "topic": finding.topic or None,
+        "message": finding.message,
+        "note": finding.note or None,
+        "hint": finding.hint or None,
+        "location": _location(finding.location),
+        "claims": [_claim(ref) for ref in finding.claims],
+    }
+
+
+def summary(result: Result) -> dict[str, Any]:
+    """Counts of what was read and found."""
+    by_verdict: dict[str, int] = {}
+    for finding in result.findings:
+        by_verdict[finding.verdict] = by_verdict.get(finding.verdict, 0) + 1
+    return {
+        "files": result.corpus.files,
+        "sources": len(result.corpus.sources),
+        "claims": result.corpus.claims_read,
+        "claims_checked": len(result.corpus.claims),
+        "findings": len(result.findings),
+        "by_severity": result.counts(),
+        "by_verdict": dict(sorted(by_verdict.items())),
+    }
+
+
+def render(result: Result) -> str:
+    """The whole report as JSON text."""
+    document = {
+        "tool": "claimcheck",
+        "version": __version__,
+        "format_version": FORMAT_VERSION,
+        "summary": summary(result),
+        "findings": [finding_dict(f) for f in result.findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

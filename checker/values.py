@@ -1,0 +1,308 @@
+"""Values as claims state them, and when two of them can both be true.
+
+A number is read as the set of values its words allow: "nearly 350" is
+[315, 350] with a 10 % margin, "more than 70" is (70, ∞), a count "more than
+70" is 71 or more. Two claims agree when their sets meet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional, Union
+
+from checker.models import Claim, Kind, Metric, Precision, Range
+from checker.names import fold
+from checker.timespec import TimeError, TimeSpan, parse_time
+
+MAGNITUDES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_CURRENCY_SIGNS = {"us$": "usd", "$": "usd", "€": "eur", "£": "gbp", "vnđ": "vnd", "₫": "vnd"}
+_WORDS = {
+    Precision.about: "about",
+    Precision.nearly: "nearly",
+    Precision.more_than: "more than",
+    Precision.at_least: "at least",
+    Precision.less_than: "less than",
+    Precision.at_most: "at most",
+}
+
+
+class ValueProblem(ValueError):
+    """A value that does not fit its metric."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The numbers a stated quantity allows, in the metric's base unit."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def meets(self, other: Interval) -> bool:
+        """True when some number lies in both."""
+        if self.lo > other.hi or other.lo > self.hi:
+            return False
+        if self.lo == other.hi and (self.lo_open or other.hi_open):
+            return False
+        if other.lo == self.hi and (other.lo_open or self.hi_open):
+            return False
+        return True
+
+    def below(self, other: Interval) -> bool:
+        """True when every number here is below every number there."""
+        return not self.meets(other) and self.hi <= other.lo
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A parsed unit: the multiplier of its magnitude word and the unit proper."""
+
+    scale: float
+    name: str
+
+
+def parse_unit(text: str) -> Unit:
+    """Read "billion USD", "US$ bn", "VNĐ billion" into a scale and a folded unit name."""
+    scale = 1.0
+    rest: list[str] = []
+    for token in re.split(r"\s+", text.strip()):
+        lowered = token.casefold()
+        for sign, name in _CURRENCY_SIGNS.items():
+            if lowered.startswith(sign) and lowered != sign.rstrip("$"):
+                rest.append(name)
+                lowered = lowered[len(sign) :]
+                break
+        if not lowered:
+            continue
+        if lowered in MAGNITUDES:
+            scale *= MAGNITUDES[lowered]
+        else:
+            rest.append(fold(lowered))
+    return Unit(scale, " ".join(part for part in rest if part))
+
+
+@dataclass(frozen=True)
+class Number:
+    """A stated quantity: what was written and the interval it allows."""
+
+    stated: float
+    interval: Interval
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity id."""
+
+    id: str
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class EntitySet:
+    """A list of entities; ``complete`` when the source presents it as the full list."""
+
+    ids: frozenset[str]
+    complete: bool
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date, as precise as stated."""
+
+    span: TimeSpan
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A short text, compared after folding case, accents and punctuation."""
+
+    folded: str
+    text: str
+    key: str
+
+
+Interpreted = Union[Number, Entity, EntitySet, DateValue, Text]
+
+
+def _number_interval(value: float, precision: Precision, tolerance: float, integral: bool) -> Interval:
+    margin = abs(value) * tolerance
+    if integral:
+        margin = max(margin, 1.0) if precision in (Precision.about, Precision.nearly) else margin
+    if precision == Precision.exact:
+        return Interval(value, value)
+    if precision == Precision.about:
+        return Interval(value - margin, value + margin)
+    if precision == Precision.nearly:
+        return Interval(value - margin, value)
+    if precision == Precision.more_than:
+        return Interval(value + 1, math.inf) if integral else Interval(value, math.inf, lo_open=True)
+    if precision == Precision.at_least:
+        return Interval(value, math.inf)
+    if precision == Precision.less_than:
+        return Interval(-math.inf, value - 1) if integral else Interval(-math.inf, value, hi_open=True)
+    return Interval(-math.inf, value)  # at-most
+
+
+def _format_number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
+
+
+def interpret(
+    claim: Claim,
+    metric: Metric,
+    tolerance: float,
+    entity_id: Callable[[str], Optional[str]],
+    entity_name: Callable[[str], str] = str,
+) -> Interpreted:
+    """Read a claim's value as its metric's kind says; raise :class:`ValueProblem` when it does not fit."""
+    kind = metric.kind
+    value = claim.value
+    if kind in (Kind.count, Kind.number, Kind.amount, Kind.percent):
+        return _interpret_number(claim, metric, tolerance)
+    if claim.precision != Precision.exact:
+        raise ValueProblem(f"precision \"{claim.precision.value}\" applies to numbers, not to a {kind.value}")
+    if kind == Kind.date:
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise ValueProblem(f"a {kind.value} value is a time text such as 2025-10-25")
+        try:
+            span = parse_time(value)
+        except TimeError as exc:
+            raise ValueProblem(str(exc)) from None
+        return DateValue(span, span.text, f"date:{span.start}/{span.end}")
+    if kind == Kind.entity:
+        if not isinstance(value, str):
+            raise ValueProblem("an entity value is the id or a name of a declared entity")
+        found = entity_id(value)
+        if found is None:
+            raise ValueProblem(f'unknown entity "{value}"', "")
+        return Entity(found, entity_name(found), f"entity:{found}")
+    if kind == Kind.entity_set:
+        if not isinstance(value, list) or not value:
+            raise ValueProblem("an entity-set value is a non-empty list of entity ids or names")
+        ids = []
+        for item in value:
+            found = entity_id(item)
+            if found is None:
+                raise ValueProblem(f'unknown entity "{item}" in the list', "")
+            ids.append(found)
+        if len(set(ids)) != len(ids):
+            raise ValueProblem("the list names one entity twice")
+        frozen = frozenset(ids)
+        complete = bool(claim.complete)
+        return EntitySet(frozen, complete, ", ".join(value), "set:" + ",".join(sorted(frozen)) + (":all" if complete else ""))
+    if kind == Kind.flag:
+        if not isinstance(value, bool):
+            raise ValueProblem("a flag value is true or false")
+        return Text(str(value).lower(), str(value).lower(), f"flag:{value}")
+    if not isinstance(value, str):
+        raise ValueProblem("a text value is a string")
+    folded = fold(value)
+    return Text(folded, value, f"text:{folded}")
+
+
+def _interpret_number(claim: Claim, metric: Metric, tolerance: float) -> Number:
+    value = claim.value
+    integral = metric.kind == Kind.count
+    scale = 1.0
+    unit_text = ""
+    if metric.kind == Kind.amount:
+        if claim.unit is None and metric.unit is None:
+            raise ValueProblem("an amount needs a unit", 'add `unit:`, e.g. "billion USD"')
+        unit = parse_unit(claim.unit or metric.unit or "")
+        base = parse_unit(metric.unit) if metric.unit else Unit(1.0, unit.name)
+        if unit.name != base.name:
+            raise ValueProblem(
+                f'unit "{claim.unit}" is not the metric\'s unit "{metric.unit}"', "convert the value or fix the unit"
+            )
+        scale = unit.scale / base.scale
+        unit_text = claim.unit or metric.unit or ""
+    elif claim.unit is not None:
+        raise ValueProblem(f"a {metric.kind.value} takes no unit", "remove `unit:`")
+    if isinstance(value, Range):
+        if integral and not (float(value.min).is_integer() and float(value.max).is_integer()):
+            raise ValueProblem("a count is a whole number")
+        interval = Interval(value.min * scale, value.max * scale)
+        text = f"{_format_number(value.min)}–{_format_number(value.max)}"
+        stated = (value.min + value.max) / 2 * scale
+    else:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueProblem(f"a {metric.kind.value} value is a number")
+        if integral and not float(value).is_integer():
+            raise ValueProblem(f"a count is a whole number, not {value}")
+        if integral and value < 0:
+            raise ValueProblem("a count cannot be negative")
+        stated = float(value) * scale
+        interval = _number_interval(stated, claim.precision, tolerance, integral)
+        word = _WORDS.get(claim.precision)
+        text = (f"{word} " if word else "") + _format_number(value)
+    if metric.kind == Kind.percent:
+        text += "%"
+    elif unit_text:
+        text += f" {unit_text}"
+    key = f"num:{interval.lo!r}:{interval.hi!r}:{interval.lo_open}:{interval.hi_open}"
+    return Number(stated, interval, text, key)
+
+
+def agree(a: Interpreted, b: Interpreted) -> bool:
+    """True when both values can be true together."""
+    if isinstance(a, Number) and isinstance(b, Number):
+        return a.interval.meets(b.interval)
+    if isinstance(a, DateValue) and isinstance(b, DateValue):
+        return a.span.overlaps(b.span)
+    if isinstance(a, EntitySet) and isinstance(b, EntitySet):
+        if a.ids == b.ids:
+            return True
+        if a.complete and b.complete:
+            return False
+        small, large = (a, b) if len(a.ids) <= len(b.ids) else (b, a)
+        return small.ids <= large.ids and not small.complete
+    return a.key == b.key
+
+
+def below(a: Interpreted, b: Interpreted) -> bool | None:
+    """True when ``a`` is lower than ``b``, False when higher, None when they have no order."""
+    if isinstance(a, Number) and isinstance(b, Number):
+        if a.interval.below(b.interval):
+            return True
+        if b.interval.below(a.interval):
+            return False
+        return None
+    if isinstance(a, DateValue) and isinstance(b, DateValue):
+        if a.span.before(b.span):
+            return True
+        if b.span.before(a.span):
+            return False
+    if isinstance(a, EntitySet) and isinstance(b, EntitySet):
+        if a.ids < b.ids:
+            return True
+        if b.ids < a.ids:
+            return False
+    return None

@@ -1,0 +1,102 @@
+"""The vocabulary read from ``rules/``: metrics, entities and check settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.findings import Finding, input_error
+from checker.loading import display_path, iter_files, load_model
+from checker.models import CheckConfig, Entity, Metric, RulesFile
+from checker.names import fold, suggestion
+
+
+@dataclass
+class Vocabulary:
+    """Metrics, entities and check settings merged from every rules file."""
+
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    checks: dict[str, CheckConfig] = field(default_factory=dict)
+    metric_names: dict[str, str] = field(default_factory=dict)  # folded name -> metric id
+    entity_names: dict[str, str] = field(default_factory=dict)  # folded name -> entity id
+
+    def metric_id(self, name: str) -> str | None:
+        """The id of the metric ``name`` (an id or alias), or None."""
+        return self.metric_names.get(fold(name))
+
+    def entity_id(self, name: str) -> str | None:
+        """The id of the entity ``name`` (an id, name or alias), or None."""
+        return self.entity_names.get(fold(name))
+
+    def metric_hint(self, name: str) -> str:
+        """A "did you mean" for an unknown metric."""
+        return suggestion(name, self.metric_names) or "declare it under `metrics:` in a rules file"
+
+    def entity_hint(self, name: str) -> str:
+        """A "did you mean" for an unknown entity."""
+        return suggestion(name, self.entity_names) or "declare it under `entities:` in a rules file"
+
+    def entity_name(self, entity_id: str) -> str:
+        """The display name of an entity id."""
+        entity = self.entities.get(entity_id)
+        return entity.name if entity else entity_id
+
+
+def _register(names: dict[str, str], name: str, target: str, what: str) -> str | None:
+    """Record a name; return a message when it already means something else."""
+    key = fold(name)
+    if not key:
+        return f'{what} name "{name}" has no letters or digits'
+    owner = names.get(key)
+    if owner is not None and owner != target:
+        return f'{what} name "{name}" of "{target}" is already a name of "{owner}"'
+    names[key] = target
+    return None
+
+
+def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
+    """Read every rules file under ``folder``; the findings say what could not be used."""
+    vocabulary = Vocabulary()
+    findings: list[Finding] = []
+    if not folder.is_dir():
+        return vocabulary, [
+            input_error("rules", input_location(folder), "rules folder not found", "pass --rules DIR or create rules/")
+        ]
+    for path, missing in iter_files([folder]):
+        if missing is not None:
+            findings.append(missing)
+            continue
+        shown = display_path(path)
+        loaded, problems = load_model(path, shown, RulesFile, check="rules")
+        findings.extend(problems)
+        if loaded is None:
+            continue
+        rules: RulesFile = loaded.model
+        for section, target in (("metrics", vocabulary.metrics), ("entities", vocabulary.entities), ("checks", vocabulary.checks)):
+            for key, value in getattr(rules, section).items():
+                if key in target:
+                    findings.append(
+                        input_error("rules", loaded.location(section, key), f'{section[:-1]} "{key}" is defined twice', "keep one definition")
+                    )
+                    continue
+                target[key] = value  # type: ignore[index]
+                names = [key] + (list(value.aliases) if hasattr(value, "aliases") else [])
+                if isinstance(value, Entity):
+                    names.append(value.name)
+                table = vocabulary.metric_names if section == "metrics" else vocabulary.entity_names
+                if section == "checks":
+                    continue
+                for index, name in enumerate(names):
+                    clash = _register(table, name, key, section[:-1])
+                    if clash:
+                        where = loaded.location(section, key, "aliases", index - 1) if 0 < index <= len(getattr(value, "aliases", [])) else loaded.location(section, key)
+                        findings.append(input_error("rules", where, clash, "make the names distinct"))
+    return vocabulary, findings
+
+
+def input_location(path: Path):  # noqa: ANN201 - tiny helper shared with the CLI
+    """The location of a whole path."""
+    from checker.findings import Location
+
+    return Location(display_path(path))

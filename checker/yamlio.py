@@ -1,0 +1,277 @@
+"""Safe YAML reading that keeps the position of every value.
+
+PyYAML's own constructors silently keep the last of two duplicate keys, build
+arbitrary objects from tags when asked to, and expand aliases without bound.
+claimcheck therefore lets the (C, when available) composer build the node
+graph and constructs plain Python data itself, refusing what would lose data
+or run code, and recording where each value stands so that a later schema
+error can point at file:line:col.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml
+
+try:  # the libyaml composer is several times faster; fall back quietly
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+Path = tuple  # a path into the document: keys and list indexes
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ}
+
+#: how many nodes aliases may add on top of the document's own nodes
+ALIAS_EXPANSION_ALLOWANCE = 10_000
+#: how deep mappings and sequences may nest
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where a value stands in its file: 1-based line and column, end exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as claimcheck's safe YAML."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.hint = hint
+
+
+@dataclass
+class Document:
+    """Plain data read from one file and the span of each value in it."""
+
+    data: Any
+    spans: dict[Path, Span]
+
+    def span(self, path: Path) -> Span:
+        """The span of the value at ``path``, or of its nearest enclosing value."""
+        path = tuple(path)
+        while path not in self.spans and path:
+            path = path[:-1]
+        return self.spans.get(path, Span(1, 1, 1, 1))
+
+    def key_span(self, path: Path) -> Span:
+        """The span of the key that introduces ``path`` (falls back to the value)."""
+        return self.spans.get(("<key>",) + tuple(path)) or self.span(path)
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 (with or without a byte-order mark), locating a bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(
+            "file is UTF-16, not UTF-8", 1, 1, "save the file as UTF-8 (without a UTF-16 byte-order mark)"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            line,
+            col,
+            "save the file as UTF-8",
+        ) from None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_text(text: str) -> None:
+    found = _CONTROL.search(text)
+    if found:
+        before = text[: found.start()]
+        line = before.count("\n") + 1
+        col = found.start() - (before.rfind("\n") + 1) + 1
+        raise YamlProblem(
+            f"control character U+{ord(found.group()):04X} is not allowed",
+            line,
+            col,
+            "delete the character or write it as an escape inside a double-quoted string",
+        )
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, refusing unsafe constructs."""
+
+    def __init__(self, unique_nodes: int) -> None:
+        self.budget = unique_nodes + ALIAS_EXPANSION_ALLOWANCE
+        self.spans: dict[Path, Span] = {}
+
+    def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(
+                "anchors and aliases expand to too many values",
+                *self._pos(node),
+                hint="write the repeated values out, or use fewer nested aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", *self._pos(node))
+        if node.tag not in _ALLOWED_TAGS:
+            raise YamlProblem(
+                f'tag "{node.tag}" is not allowed',
+                *self._pos(node),
+                hint="claim files hold plain data: remove the tag",
+            )
+        self.spans[path] = _span(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    @staticmethod
+    def _pos(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise YamlProblem(
+                    "merge keys (<<) are not supported", *self._pos(key_node), hint="write the keys out in full"
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem("a mapping key must be a plain value", *self._pos(key_node))
+            key = self._scalar(key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = str(key_node.value)
+            if key in result:
+                first = self.spans[("<key>",) + path + (key,)]
+                raise YamlProblem(
+                    f'duplicate key "{key}" (first at line {first.line})',
+                    *self._pos(key_node),
+                    hint="YAML would silently keep only the last one: merge the two or rename one",
+                )
+            self.spans[("<key>",) + path + (key,)] = _span(key_node)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR or tag == _TIMESTAMP:
+            # dates stay text: the time grammar reads them, as JSON-based editors do
+            return text
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return text.lower() in ("true", "yes", "on")
+        if tag == _INT:
+            return _int(text)
+        if tag == _FLOAT:
+            value = float(text.replace("_", "")) if not text.lower().lstrip("+-").startswith(".") else None
+            if value is None:
+                raise YamlProblem(
+                    f'"{text}" is not a finite number', *self._pos(node), hint="write a finite number"
+                )
+            return value
+        return text  # pragma: no cover - every allowed scalar tag is handled above
+
+
+def _int(text: str) -> int:
+    clean = text.replace("_", "")
+    sign = -1 if clean.startswith("-") else 1
+    clean = clean.lstrip("+-")
+    if clean.startswith("0x"):
+        return sign * int(clean[2:], 16)
+    if clean.startswith("0o"):
+        return sign * int(clean[2:], 8)
+    if clean.startswith("0b"):
+        return sign * int(clean[2:], 2)
+    if ":" in clean:  # YAML 1.1 sexagesimal
+        total = 0
+        for part in clean.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    if len(clean) > 1 and clean.startswith("0"):
+        return sign * int(clean, 8)
+    return sign * int(clean)
+
+
+def _count_nodes(node: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return len(seen)
+
+
+def _compose(text: str) -> Iterator[yaml.Node]:
+    try:
+        yield from yaml.compose_all(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise YamlProblem(
+            f"malformed YAML: {problem}", line, col, hint="check indentation, colons and quoting around this place"
+        ) from None
+    except yaml.YAMLError as exc:  # reader errors carry no mark
+        raise YamlProblem(f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels") from None
+
+
+def read_yaml(raw: bytes) -> Document:
+    """Read one YAML document from bytes into plain data with spans."""
+    text = decode(raw)
+    _check_text(text)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
+    nodes = list(_compose(text))
+    if len(nodes) != 1:
+        second = nodes[1] if len(nodes) > 1 else None
+        line, col = (second.start_mark.line + 1, 1) if second is not None else (1, 1)
+        raise YamlProblem(
+            "file holds more than one YAML document", line, col, hint="keep one document per file (remove `---`)"
+        )
+    builder = _Builder(_count_nodes(nodes[0]))
+    try:
+        data = builder.build(nodes[0], ())
+    except RecursionError:
+        raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels") from None
+    return Document(data, builder.spans)
