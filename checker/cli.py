@@ -134,5 +134,22 @@ def schema(name: str) -> None:
     click.echo(render_schema(name), nl=False)
 
 
+def run_cli() -> None:
+    """The console entry point: an unexpected failure is one clear line and exit 2, never a traceback.
+
+    Set CLAIMCHECK_DEBUG=1 to see the traceback of such a failure.
+    """
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("claimcheck: interrupted", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("CLAIMCHECK_DEBUG"):
+            raise
+        click.echo(f"claimcheck: internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_ERROR)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run_cli()

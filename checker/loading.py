@@ -122,6 +122,21 @@ def _fields_at(model: type[BaseModel], keys: tuple) -> list[str]:
     return [field.alias or name for name, field in current.model_fields.items()] if current else []
 
 
+_TYPE_PREFIXES = {str: ("string",), int: ("int", "greater", "less"), float: ("float", "finite", "greater", "less"),
+                  bool: ("bool",), list: ("list", "too_short", "too_long"), dict: ("dict", "model", "missing", "extra", "value_error")}
+
+
+def _matching_branch(branches: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of the errors of a union's branches, the one that speaks of the value's own type."""
+    for error in branches:
+        if error["type"] in ("missing", "extra_forbidden"):
+            return error
+    value = branches[0].get("input")
+    prefixes = _TYPE_PREFIXES.get(type(value), ())
+    fitting = [e for e in branches if e["type"].startswith(prefixes)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def _real_keys(document: Document, loc: tuple) -> tuple:
     """The part of a pydantic error location that exists in the document."""
     keys: list = []
@@ -143,12 +158,14 @@ def validation_findings(
             keys = tuple(item["loc"][: len(keys) + 1]) if len(keys) < len(item["loc"]) else keys
         if keys in seen:
             continue
-        message, hint = _message(item, model, keys)
-        # several union branches failing on one value: say what the value may be
+        # a union fails once per branch: keep the branch that matches the value's own type
         branches = [e for e in error.errors() if _real_keys(document, e["loc"]) == keys]
-        if len(branches) > 2 and item["type"] != "missing":
+        chosen = _matching_branch(branches) if len(branches) > 1 else item
+        if chosen is None:
             message = f"{'.'.join(str(k) for k in keys)}: value has the wrong type or form"
             hint = "see docs/formats.md for what this key takes"
+        else:
+            message, hint = _message(chosen, model, keys)
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
         seen[keys] = input_error(check, location(path, span), message, hint)
     return list(seen.values())

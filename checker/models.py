@@ -233,8 +233,8 @@ class Metric(Strict):
     time: TimeNature
     trend: Trend = Trend.any
     unit: Opt[str] = Field(None, description="the unit amounts are compared in, e.g. USD")
-    tolerance: Opt[float] = Field(
-        None, ge=0, le=1, description='relative margin of "about" and "nearly" for this metric'
+    tolerance: Opt[Annotated[StrictFloat, Field(ge=0, le=1)]] = Field(
+        None, description='relative margin of "about" and "nearly" for this metric'
     )
     aliases: list[str] = Field(default_factory=list)
     scope: dict[Identifier, ScopeDimension] = Field(default_factory=dict)
@@ -256,7 +256,7 @@ Severity = Literal["error", "warning", "info"]
 class CheckConfig(Strict):
     """Settings of one check."""
 
-    enabled: bool = True
+    enabled: StrictBool = True
     severity: dict[Identifier, Severity] = Field(
         default_factory=dict, description="severity of each verdict the check gives"
     )

@@ -71,9 +71,9 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         if len(sources) < 2:
             continue
         origins = sorted({c.origin for c in claims})
-        values = " / ".join(sorted({f'"{c.value.text}"' for c in claims}))
-        when = members[0].when()
-        message = f"{values} {when} stated by {len(sources)} sources from {len(origins)} origin{'s' * (len(origins) > 1)}"
+        values = " / ".join(sorted({c.value.text for c in claims}))
+        when = members[0].first.time_text()
+        message = f"{values}{' ' + when if when else ''} stated by {len(sources)} sources from {len(origins)} origin{'s' * (len(origins) > 1)}"
         if len(origins) == 1:
             note = (
                 f"all {len(sources)} sources ({', '.join(sources)}) relay one origin, {origins[0]}: "

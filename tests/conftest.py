@@ -1,0 +1,88 @@
+"""Shared helpers: build small corpora in a temporary folder and run the engine on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.engine import Result, run
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+
+#: a small vocabulary most engine tests share
+VOCABULARY: dict[str, Any] = {
+    "metrics": {
+        "partners": {"label": "partners", "kind": "count", "time": "stock", "trend": "non-decreasing"},
+        "level": {"label": "water level", "kind": "number", "time": "stock"},
+        "visits": {"label": "visits", "kind": "count", "time": "flow"},
+        "minister": {"label": "foreign minister", "kind": "entity", "time": "stock"},
+        "founded": {"label": "founding date", "kind": "date", "time": "fixed"},
+        "trade": {"label": "trade", "kind": "amount", "time": "flow", "unit": "USD"},
+        "share": {"label": "share", "kind": "percent", "time": "stock"},
+        "treaties": {
+            "label": "treaties",
+            "kind": "count",
+            "time": "stock",
+            "trend": "non-decreasing",
+            "scope": {"stage": {"values": ["in-force", "any-stage"], "default": "in-force"}},
+        },
+        "members": {"label": "members", "kind": "entity-set", "time": "stock"},
+    },
+    "entities": {
+        "freedonia": {"name": "Freedonia", "kind": "country"},
+        "sylvania": {"name": "Sylvania", "kind": "country"},
+        "rufus": {"name": "Rufus Fíreflý", "kind": "person"},
+        "chicolini": {"name": "Chicolini", "kind": "person"},
+        "ministry": {"name": "Ministry", "kind": "organisation"},
+        "press-office": {"name": "Press office", "kind": "organisation"},
+    },
+}
+
+
+def source_block(source_id: str, published: str | None = "2026-01-10", **extra: Any) -> dict[str, Any]:
+    """A valid source block."""
+    block: dict[str, Any] = {"id": source_id, "title": source_id, "publisher": "P", "kind": "news-report"}
+    if published is not None:
+        block["published"] = published
+    else:
+        block["undated"] = {"argument": "no date line"}
+    block.update(extra)
+    return block
+
+
+def claim(claim_id: str, metric: str, value: Any, subject: str = "freedonia", **extra: Any) -> dict[str, Any]:
+    """A valid claim; the quote defaults to something harmless."""
+    body: dict[str, Any] = {"id": claim_id, "subject": subject, "metric": metric, "value": value, "quote": f"q {claim_id}"}
+    body.update(extra)
+    return body
+
+
+def write_corpus(folder: Path, files: dict[str, dict[str, Any]], vocabulary: dict[str, Any] | None = None) -> tuple[Path, Path]:
+    """Write claim files and a rules file under ``folder``; return (claims dir, rules dir)."""
+    claims_dir, rules_dir = folder / "claims", folder / "rules"
+    claims_dir.mkdir(parents=True, exist_ok=True)
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    (rules_dir / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary or VOCABULARY, allow_unicode=True), "utf-8")
+    for name, body in files.items():
+        (claims_dir / name).write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), "utf-8")
+    return claims_dir, rules_dir
+
+
+def run_corpus(folder: Path, files: dict[str, dict[str, Any]], vocabulary: dict[str, Any] | None = None) -> Result:
+    """Write a corpus and check it."""
+    claims_dir, rules_dir = write_corpus(folder, files, vocabulary)
+    return run([claims_dir], rules_dir)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path):
+    """A function that checks a corpus given as {file name: {source, claims}}."""
+
+    def build(files: dict[str, dict[str, Any]], vocabulary: dict[str, Any] | None = None) -> Result:
+        return run_corpus(tmp_path, files, vocabulary)
+
+    return build

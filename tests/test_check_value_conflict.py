@@ -1,0 +1,123 @@
+"""value-conflict: each row is two sources' claims in, the verdict out (None: no finding)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import claim, source_block
+
+# (case id, (published A, claim A), (published B, claim B), expected verdict)
+CASES: list[tuple[str, tuple, tuple, Any]] = [
+    ("equal-values-agree", ("2026-01-10", claim("a", "partners", 14, as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")), None),
+    ("nearly-agrees-with-exact", ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 350, as_of="2025-12-31")), None),
+    ("nearly-excludes-above", ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 351, as_of="2025-12-31")), "contradiction"),
+    ("more-than-excludes-lower", ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 68, as_of="2025-12-31")), "contradiction"),
+    ("more-than-count-excludes-itself", ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 70, as_of="2025-12-31")), "contradiction"),
+    ("more-than-admits-higher", ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 73, as_of="2025-12-31")), None),
+    ("about-within-margin", ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "level", 9.8, as_of="2025-12-31")), None),
+    ("about-outside-margin", ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "level", 10.5, as_of="2025-12-31")), "contradiction"),
+    ("range-contains", ("2026-01-10", claim("a", "partners", {"min": 10, "max": 12}, as_of="2025-12-31")),
+     ("2026-01-12", claim("b", "partners", 11, as_of="2025-12-31")), None),
+    ("growth-over-time-is-timing", ("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
+     ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")), "timing"),
+    ("shrinking-growing-count-contradicts", ("2025-07-01", claim("a", "partners", 14, as_of="2025-06-30")),
+     ("2026-01-12", claim("b", "partners", 13, as_of="2025-12-31")), "contradiction"),
+    ("free-metric-may-fall", ("2025-07-01", claim("a", "level", 14, as_of="2025-06-30")),
+     ("2026-01-12", claim("b", "level", 13, as_of="2025-12-31")), "timing"),
+    ("undated-overlapping-is-undetermined", (None, claim("a", "partners", 38, as_of="2025-10/2026-01")),
+     ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")), "undetermined"),
+    ("undated-without-estimate-is-undetermined", (None, claim("a", "partners", 38)),
+     ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")), "undetermined"),
+    ("undated-but-stated-time-is-judged", (None, claim("a", "partners", 38, as_of="2025-03-31")),
+     ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")), "timing"),
+    ("default-time-is-publication", ("2025-07-01", claim("a", "partners", 13)),
+     ("2026-01-12", claim("b", "partners", 14)), "timing"),
+    ("scope-differs", ("2026-01-10", claim("a", "treaties", 17)),
+     ("2026-01-10", claim("b", "treaties", 20, scope={"stage": "any-stage"})), "scope"),
+    ("scope-default-equals-explicit", ("2026-01-10", claim("a", "treaties", 17)),
+     ("2026-01-10", claim("b", "treaties", 20, scope={"stage": "in-force"})), "contradiction"),
+    ("flow-same-period-contradicts", ("2026-01-10", claim("a", "visits", 24, period="2025")),
+     ("2026-01-12", claim("b", "visits", 25, period="2025")), "contradiction"),
+    ("flow-part-and-whole-are-timing", ("2025-07-10", claim("a", "visits", 20, precision="nearly", period="2025-H1")),
+     ("2026-01-12", claim("b", "visits", 24, period="2025")), "timing"),
+    ("holder-change-is-timing", ("2025-07-01", claim("a", "minister", "Rufus Fireflý")),
+     ("2026-01-30", claim("b", "minister", "chicolini")), "timing"),
+    ("holder-same-day-contradicts", ("2026-01-30", claim("a", "minister", "rufus")),
+     ("2026-01-30", claim("b", "minister", "chicolini")), "contradiction"),
+    ("holder-spelling-variants-agree", ("2026-01-30", claim("a", "minister", "Rufus Firefly")),
+     ("2026-01-30", claim("b", "minister", "rufus-firefly")), None),
+    ("fixed-dates-contradict", ("2026-01-30", claim("a", "founded", "1933-11")),
+     ("2026-01-10", claim("b", "founded", "1934")), "contradiction"),
+    ("fixed-dates-at-two-precisions-agree", ("2026-01-30", claim("a", "founded", "1933-11")),
+     ("2026-01-10", claim("b", "founded", "1933-11-04")), None),
+    ("amount-magnitudes-agree", ("2026-01-30", claim("a", "trade", 900, unit="billion USD", period="2025")),
+     ("2026-01-10", claim("b", "trade", 0.9, unit="trillion USD", period="2025")), None),
+    ("amount-differs", ("2026-01-30", claim("a", "trade", 900, unit="billion USD", period="2025")),
+     ("2026-01-10", claim("b", "trade", 800, unit="billion USD", period="2025")), "contradiction"),
+    ("incomplete-list-agrees-with-superset", ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31")),
+     ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)), None),
+    ("complete-lists-differ", ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31", complete=True)),
+     ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)), "contradiction"),
+]
+
+
+def _files(a: tuple, b: tuple) -> dict[str, Any]:
+    return {
+        "a.yaml": {"source": source_block("src-a", a[0]), "claims": [a[1]]},
+        "b.yaml": {"source": source_block("src-b", b[0]), "claims": [b[1]]},
+    }
+
+
+@pytest.mark.parametrize("case, a, b, expected", CASES, ids=[c[0] for c in CASES])
+def test_verdict(corpus, case, a, b, expected):
+    result = corpus(_files(a, b))
+    assert [f for f in result.findings if not f.subject] == []
+    verdicts = [f.verdict for f in result.findings if f.check == "value-conflict"]
+    assert verdicts == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("case, a, b, expected", CASES, ids=[c[0] for c in CASES])
+def test_verdict_is_symmetric(corpus, case, a, b, expected):
+    """Swapping which source says what gives the same verdict."""
+    result = corpus(_files(b, a))
+    verdicts = [f.verdict for f in result.findings if f.check == "value-conflict"]
+    assert verdicts == ([expected] if expected else [])
+
+
+def test_severity_follows_verdict(corpus):
+    result = corpus(_files(("2025-07-01", claim("a", "partners", 14, as_of="2025-06-30")),
+                           ("2026-01-12", claim("b", "partners", 13, as_of="2025-12-31"))))
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    assert (finding.severity, finding.verdict) == ("error", "contradiction")
+    assert {ref.source for ref in finding.claims} == {"src-a", "src-b"}
+    assert "may only grow" in finding.note
+
+
+def test_agreeing_claims_collapse_into_one_side(corpus):
+    """Three sources, two agreeing: one finding naming all three claims, not two findings."""
+    files = _files(("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
+                   ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")))
+    files["c.yaml"] = {"source": source_block("src-c", "2026-01-20"), "claims": [claim("c", "partners", 14, as_of="2025-12-31")]}
+    result = corpus(files)
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    assert sorted(ref.source for ref in finding.claims) == ["src-a", "src-b", "src-c"]
+
+
+def test_severity_can_be_configured(corpus):
+    from conftest import VOCABULARY
+
+    vocabulary = dict(VOCABULARY, checks={"value-conflict": {"severity": {"timing": "warning"}}})
+    result = corpus(_files(("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
+                           ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31"))), vocabulary)
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    assert finding.severity == "warning"

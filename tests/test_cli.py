@@ -1,0 +1,205 @@
+"""The command line end to end: exit codes, formats, bad input, determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from checker.cli import main
+from conftest import MINI, claim, source_block, write_corpus
+
+
+def invoke(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    with runner.isolated_filesystem(temp_dir=cwd):
+        pass
+    import os
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def test_check_defaults_to_claims_and_rules_in_working_directory(mini):
+    result = invoke("check", cwd=mini)
+    assert result.exit_code == 1  # the mini corpus holds contradictions
+    assert "Freedonia — partners" in result.output
+    assert "CONTRADICTION" in result.output
+
+
+def test_exit_codes_follow_fail_level(mini):
+    assert invoke("check", "--exit-zero", cwd=mini).exit_code == 0
+    ok = {"a.yaml": {"source": source_block("s"), "claims": [claim("c", "partners", 1)]}}
+    claims, rules = write_corpus(mini / "clean", ok)
+    assert invoke("check", str(claims), "--rules", str(rules)).exit_code == 0
+
+
+def test_fail_on_warning_counts_warnings(tmp_path):
+    files = {
+        "a.yaml": {"source": source_block("a", None), "claims": [claim("c", "partners", 38)]},
+        "b.yaml": {"source": source_block("b", "2026-01-30"), "claims": [claim("c", "partners", 42, as_of="2025-12-31")]},
+    }
+    claims, rules = write_corpus(tmp_path, files)
+    assert invoke("check", str(claims), "--rules", str(rules)).exit_code == 0
+    assert invoke("check", str(claims), "--rules", str(rules), "--fail-on", "warning").exit_code == 1
+
+
+def test_json_output_is_documented_shape(mini):
+    result = invoke("check", "--format", "json", cwd=mini)
+    document = json.loads(result.output)
+    assert document["tool"] == "claimcheck" and document["format_version"] == 1
+    assert document["summary"]["sources"] == 3
+    finding = document["findings"][0]
+    assert set(finding) == {
+        "fingerprint", "check", "severity", "verdict", "subject", "metric", "topic", "message", "note", "hint",
+        "location", "claims",
+    }
+    ref = next(f for f in document["findings"] if f["claims"])["claims"][0]
+    assert set(ref) >= {"source", "claim", "value", "time", "quote", "location", "origin", "published", "evidence"}
+    assert ref["location"]["path"].startswith("claims/")
+
+
+def test_output_file_is_written(mini):
+    result = invoke("check", "--format", "json", "-o", "out/report.json", cwd=mini)
+    assert result.output == ""
+    assert json.loads((mini / "out" / "report.json").read_text())["summary"]["claims"] == 12
+
+
+def test_same_claims_in_other_files_give_identical_output(mini, tmp_path):
+    """Renaming and reordering files, and reordering claims, changes nothing in the report."""
+    first = invoke("check", "--format", "json", cwd=mini).output
+    other = tmp_path / "other"
+    shutil.copytree(mini, other)
+    files = sorted((other / "claims").glob("*.yaml"))
+    for index, path in enumerate(files):
+        document = yaml.safe_load(path.read_text("utf-8"))
+        document["claims"].reverse()
+        path.unlink()
+        (other / "claims" / f"z{len(files) - index}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    second = invoke("check", "--format", "json", cwd=other).output
+    strip = lambda text: [  # noqa: E731 - locations name the files, which were renamed
+        {k: v for k, v in f.items() if k not in ("location", "claims")} | {"claims": [(c["source"], c["claim"]) for c in f["claims"]]}
+        for f in json.loads(text)["findings"]
+    ]
+    assert strip(first) == strip(second)
+    assert invoke("check", "--format", "json", cwd=mini).output == first  # byte-identical on a rerun
+
+
+BROKEN = {
+    "malformed.yaml": ("source: {id: x\n", "malformed YAML"),
+    "duplicate-key.yaml": ("source:\n  id: a\n  id: b\n", 'duplicate key "id"'),
+    "tag.yaml": ("source: !!python/object/apply:os.system [echo]\n", "not allowed"),
+    "latin1.yaml": (b"source: caf\xe9\n", "not valid UTF-8"),
+    "empty.yaml": ("", "file is empty"),
+    "list.yaml": ("- a\n- b\n", "mapping at the top"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_file_is_located_and_others_still_checked(mini, name):
+    content, words = BROKEN[name]
+    path = mini / "claims" / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = invoke("check", cwd=mini)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith(f"claims/{name}:"))
+    assert words in line
+    assert "Freedonia — partners" in result.output  # the other files' findings are still there
+
+
+def _one_claim_file(mini: Path, claim_body: dict, source: dict | None = None) -> str:
+    body = {"source": source or source_block("extra"), "claims": [claim_body]}
+    (mini / "claims" / "extra.yaml").write_text(yaml.safe_dump(body, sort_keys=False), "utf-8")
+    return invoke("check", cwd=mini).output
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (claim("c", "partnrs", 1), 'unknown metric "partnrs"; did you mean "partners"'.split(";")[0]),
+        (claim("c", "partner cont", 1), 'did you mean "partners"'),
+        (claim("c", "partners", 1, subject="Fredonia"), 'did you mean "freedonia"'),
+        (claim("c", "partners", 1, as_of="2025-13-01"), 'as_of "2025-13-01" is not a time'),
+        (claim("c", "partners", 1, qoute="x"), 'unknown key "qoute"'),
+        (claim("c", "partners", "fourteen"), "count value is a number"),
+        (claim("c", "partners", 1.5), "whole number"),
+        (claim("c", "visits", 3), "counted over a period"),
+        (claim("c", "partners", 1, scope={"stage": "x"}), 'no scope dimension "stage"'),
+        (claim("c", "treaties", 1, scope={"stage": "signed"}), 'scope stage "signed" is not allowed'),
+        ({k: v for k, v in claim("c", "partners", 1).items() if k != "quote"}, 'missing key "quote"'),
+    ],
+)
+def test_bad_claims_are_located_with_a_hint(mini, body, words):
+    output = _one_claim_file(mini, body)
+    lines = [line for line in output.splitlines() if line.startswith("claims/extra.yaml:")]
+    assert lines, output
+    assert words in lines[0]
+    assert "Freedonia — partners" in output
+
+
+def test_unknown_key_suggests_the_right_one(mini):
+    output = _one_claim_file(mini, claim("c", "partners", 1, qoute="x"))
+    assert 'did you mean "quote"' in output
+
+
+def test_duplicate_claim_id_is_an_error(mini):
+    body = {"source": source_block("extra"), "claims": [claim("c", "partners", 1), claim("c", "partners", 2)]}
+    (mini / "claims" / "extra.yaml").write_text(yaml.safe_dump(body), "utf-8")
+    output = invoke("check", cwd=mini).output
+    assert 'claim id "c" is used twice' in output
+
+
+def test_duplicate_source_id_is_an_error(mini):
+    body = {"source": source_block("gazette-june"), "claims": [claim("c", "partners", 1)]}
+    (mini / "claims" / "extra.yaml").write_text(yaml.safe_dump(body), "utf-8")
+    output = invoke("check", cwd=mini).output
+    assert 'source id "gazette-june" is also used by' in output
+
+
+def test_broken_rules_exit_2(mini):
+    (mini / "rules" / "bad.yaml").write_text("metrics:\n  x: {label: x, kind: count}\n", "utf-8")
+    result = invoke("check", cwd=mini)
+    assert result.exit_code == 2
+    assert "rules/bad.yaml:2:" in result.output and 'missing key "time"' in result.output
+
+
+def test_unknown_check_in_rules_exits_2_with_suggestion(mini):
+    (mini / "rules" / "checks.yaml").write_text("checks:\n  value-conflicts: {}\n", "utf-8")
+    result = invoke("check", cwd=mini)
+    assert result.exit_code == 2
+    assert 'no such check: "value-conflicts"' in result.output and 'did you mean "value-conflict"' in result.output
+
+
+def test_validate_reports_input_errors_only(mini):
+    result = invoke("validate", cwd=mini)
+    assert result.exit_code == 0
+    assert "CONTRADICTION" not in result.output
+
+
+def test_missing_path_is_reported(mini):
+    result = invoke("check", "nowhere", cwd=mini)
+    assert result.exit_code == 1 and "nowhere" in result.output and "no such file" in result.output
+
+
+@pytest.mark.parametrize("name", ["claims", "rules"])
+def test_schema_command_prints_schema(name):
+    result = invoke("schema", name)
+    assert json.loads(result.output)["$schema"].startswith("http://json-schema.org/draft-07")

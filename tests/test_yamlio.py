@@ -1,0 +1,71 @@
+"""The safe YAML reader: plain data with positions, and a clear refusal of everything unsafe."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.yamlio import YamlProblem, read_yaml
+
+
+def test_values_and_positions():
+    document = read_yaml(b"a: 1\nb:\n  - x\n  - {c: 2025-06-30, d: 1.5, e: true, f: null}\n")
+    assert document.data == {"a": 1, "b": ["x", {"c": "2025-06-30", "d": 1.5, "e": True, "f": None}]}
+    assert (document.span(("b", 1, "c")).line, document.span(("b", 1, "c")).col) == (4, 9)
+    assert document.key_span(("a",)).line == 1
+    # a path that does not exist falls back to its nearest parent
+    assert document.span(("b", 1, "missing")).line == 4
+
+
+def test_dates_stay_text():
+    assert read_yaml(b"d: 2025-06-30\n").data == {"d": "2025-06-30"}
+
+
+def test_byte_order_mark_is_accepted():
+    assert read_yaml(b"\xef\xbb\xbfa: 1\n").data == {"a": 1}
+
+
+BAD = [
+    ("duplicate-key", b"a: 1\nb: 2\na: 3\n", 3, 1, "duplicate key"),
+    ("python-object-tag", b"a: !!python/object/apply:os.system [ls]\n", 1, 4, "not allowed"),
+    ("custom-tag", b"a: !secret x\n", 1, 4, "not allowed"),
+    ("binary-tag", b"a: !!binary aGVsbG8=\n", 1, 4, "not allowed"),
+    ("merge-key", b"base: &b {x: 1}\nc:\n  <<: *b\n", 3, 3, "merge keys"),
+    ("nan", b"a: .nan\n", 1, 4, "finite"),
+    ("infinity", b"a: -.inf\n", 1, 4, "finite"),
+    ("empty", b"", 1, 1, "empty"),
+    ("only-comments", b"# nothing\n\n", 1, 1, "empty"),
+    ("two-documents", b"a: 1\n---\nb: 2\n", 3, 1, "more than one"),
+    ("malformed", b"a: [1, 2\nb: 3\n", 2, 2, "malformed"),
+    ("bad-indent", b"a:\n  b: 1\n c: 2\n", 3, 2, "malformed"),
+    ("latin-1", b"name: caf\xe9\n", 1, 10, "not valid UTF-8"),
+    ("utf-16", "a: 1\n".encode("utf-16"), 1, 1, "UTF-16"),
+    ("control-char", b"a: x\x1by\n", 1, 5, "control character"),
+]
+
+
+@pytest.mark.parametrize("case, raw, line, col, words", BAD, ids=[c[0] for c in BAD])
+def test_refusals_are_located(case, raw, line, col, words):
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml(raw)
+    assert words in caught.value.message
+    assert (caught.value.line, caught.value.col) == (line, col)
+
+
+def test_alias_bomb_is_bounded():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml("\n".join(lines).encode())
+    assert "aliases" in caught.value.message
+
+
+def test_small_aliases_are_allowed():
+    document = read_yaml(b"s: &s {stage: in-force}\nt: *s\n")
+    assert document.data["t"] == {"stage": "in-force"}
+
+
+def test_deep_nesting_is_refused():
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml(b"a: " + b"[" * 100 + b"]" * 100 + b"\n")
+    assert "nest" in caught.value.message
