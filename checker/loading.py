@@ -25,9 +25,9 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def display_path(path: Path) -> str:
-    """The path as reports show it: relative to the working directory when inside it, with / separators."""
+    """The path as reports show it: relative to the working directory, with / separators."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if not str(os.path.relpath(path)).startswith("..") else path.as_posix()
+        return Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
         return path.as_posix()
 

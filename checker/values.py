@@ -217,7 +217,7 @@ def interpret(
             raise ValueProblem("the list names one entity twice")
         frozen = frozenset(ids)
         complete = bool(claim.complete)
-        return EntitySet(frozen, complete, ", ".join(value), "set:" + ",".join(sorted(frozen)) + (":all" if complete else ""))
+        return EntitySet(frozen, complete, ", ".join(entity_name(i) for i in ids), "set:" + ",".join(sorted(frozen)) + (":all" if complete else ""))
     if kind == Kind.flag:
         if not isinstance(value, bool):
             raise ValueProblem("a flag value is true or false")

@@ -76,7 +76,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         message = f"{values}{' ' + when if when else ''} stated by {len(sources)} sources from {len(origins)} origin{'s' * (len(origins) > 1)}"
         if len(origins) == 1:
             note = (
-                f"all {len(sources)} sources ({', '.join(sources)}) relay one origin, {origins[0]}: "
+                f"{'both' if len(sources) == 2 else 'all'} sources ({', '.join(sources)}) relay one origin, {origins[0]}: "
                 "one confirmation, not independent"
             )
         elif len(origins) < len(sources):

@@ -43,7 +43,7 @@ from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Metric, TimeNature, Trend
 from checker.timespec import TimeSpan
-from checker.values import Interpreted, agree, below
+from checker.values import EntitySet, Interpreted, agree, below
 
 ID = "value-conflict"
 PARTITION = "group"
@@ -84,6 +84,14 @@ class Position:
         time = f"{claim.time.start}/{claim.time.end}" if claim.time else "-"
         scope = ",".join(f"{d}={v}" for d, v in claim.scope)
         return f"{claim.value.key}@{time}[{scope}]"
+
+    def side(self) -> str:
+        """The value and scope, without the time: what a disagreement is between."""
+        claim = self.first
+        value = claim.value
+        # a list and the same list presented as complete are one side of a disagreement
+        key = "set:" + ",".join(sorted(value.ids)) if isinstance(value, EntitySet) else value.key
+        return f"{key}[{','.join(f'{d}={v}' for d, v in claim.scope)}]"
 
     def who(self) -> str:
         """The sources, as a short list."""
@@ -133,8 +141,7 @@ def _undated(position: Position) -> str:
         return ""
     if source.date is None:
         return f"{source.id} is undated and gives no estimate"
-    argument = source.model.undated.argument if source.model.undated else ""
-    return f"{source.id} is undated (estimated {source.date.describe()}" + (f": {argument})" if argument else ")")
+    return f"{source.id} is undated (estimated {source.date.describe()})"
 
 
 def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, str]]:
@@ -155,7 +162,7 @@ def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, 
     return _judge_stock(a, b, metric, message)
 
 
-def _judge_flow(a: Position, b: Position, message: str) -> tuple[str, str, str]:
+def _judge_flow(a: Position, b: Position, message: str) -> Optional[tuple[str, str, str]]:
     assert a.time is not None and b.time is not None
     if a.time.same_span(b.time):
         return CONTRADICTION, message, f"both count over {a.time.describe()} in the same scope"
@@ -163,8 +170,10 @@ def _judge_flow(a: Position, b: Position, message: str) -> tuple[str, str, str]:
         whole, part = (a, b) if a.time.contains(b.time) else (b, a)
         assert whole.time is not None and part.time is not None
         relation = f"{part.time.describe()} is part of {whole.time.describe()}"
+    elif a.time.overlaps(b.time):
+        relation = f"{a.time.describe()} and {b.time.describe()} overlap"
     else:
-        relation = f"{a.time.describe()} and {b.time.describe()} are different periods"
+        return None  # separate periods: two different figures, not a disagreement
     return TIMING, message, f"counted over different periods ({relation}): not the same figure"
 
 
@@ -199,23 +208,39 @@ def _judge_stock(a: Position, b: Position, metric: Metric, message: str) -> tupl
                 f"; if {first.value.text} ({first.who()}) predates {second.value.text} ({second.who()}), "
                 "timing explains the difference, otherwise they contradict"
             )
-    return UNDETERMINED, message, f"{why}; which figure is earlier cannot be told{order}"
+    return UNDETERMINED, message, f"{a.at()} vs {b.at()}: {why}; which figure is earlier cannot be told{order}"
+
+
+#: which verdict speaks for a pair of values when their claims' pairs differ
+_WEIGHT = {CONTRADICTION: 4, UNDETERMINED: 3, TIMING: 2, SCOPE: 1}
+
+
+def _single_source(a: Position, b: Position) -> bool:
+    return len({c.source.id for c in a.claims + b.claims}) == 1
 
 
 def check(group: Group, options: Options) -> Iterator[Problem]:
-    """Compare every two positions of the group."""
+    """Compare every two positions of the group; one finding per pair of disagreeing values.
+
+    Positions that state one value in one scope at several times are judged
+    pair by pair, and the most serious verdict speaks for the pair of values,
+    so "13 vs 14" is one finding however many sources repeat either side. A
+    source does not disagree with itself about different times or scopes: such
+    pairs within one source are passed over, while its contradictions are not.
+    """
     assert group.metric is not None
     found = positions(group.claims)
+    verdicts: dict[tuple[str, str], tuple[tuple, list[Position]]] = {}
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
             verdict = judge(a, b, group.metric)
-            if verdict is None:
+            if verdict is None or (verdict[0] in (TIMING, SCOPE) and _single_source(a, b)):
                 continue
-            kind, message, note = verdict
-            yield Problem(
-                verdict=kind,
-                message=message,
-                key=tuple(sorted((a.key(), b.key()))),
-                note=note,
-                claims=tuple(c.ref for c in a.claims + b.claims),
-            )
+            pair = tuple(sorted((a.side(), b.side())))
+            best, members = verdicts.setdefault(pair, (verdict, []))
+            members.extend(p for p in (a, b) if p not in members)
+            if _WEIGHT[verdict[0]] > _WEIGHT[best[0]]:
+                verdicts[pair] = (verdict, members)
+    for pair, ((kind, message, note), members) in sorted(verdicts.items()):
+        claims = sorted({c.key: c for p in members for c in p.claims}.values(), key=lambda c: c.key)
+        yield Problem(verdict=kind, message=message, key=pair, note=note, claims=tuple(c.ref for c in claims))

@@ -24,28 +24,38 @@ _VERDICT_WORDS = {
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+    return textwrap.fill(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent + ("  " if not indent else ""), break_on_hyphens=False
+    )
 
 
 def _claims_table(finding: Finding) -> str:
     rows = []
     for ref in finding.claims:
-        rows.append(
-            [
-                ref.source,
-                ref.value,
-                ref.time + (f" [{ref.scope}]" if ref.scope else ""),
-                f"“{ref.quote}”",
-                f"{ref.location.path}:{ref.location.line}",
-            ]
-        )
+        when = ref.time + (f" [{ref.scope}]" if ref.scope else "")
+        rows.append([f"{ref.source}\n{ref.location.path}:{ref.location.line}", ref.value, when, f"“{ref.quote}”"])
     table = tabulate(
         rows,
-        headers=["source", "value", "when / scope", "quote", "claim at"],
+        headers=["source / claim at", "value", "when / scope", "quote"],
         tablefmt="simple",
-        maxcolwidths=[18, 14, 18, 30, 24],
+        maxcolwidths=[32, 12, 16, 30],
+        disable_numparse=True,
     )
     return textwrap.indent(table, "    ")
+
+
+def _corroborations(findings: list[Finding]) -> list[str]:
+    """Agreement is good news: one compact entry each, after the disagreements."""
+    if not findings:
+        return []
+    out = ["== Corroborated figures ".ljust(WIDTH, "=")]
+    for finding in findings:
+        out.append(_wrap(f"{finding.topic}: {finding.message}", indent=""))
+        out.append(_wrap(finding.note))
+        for ref in finding.claims:
+            out.append(_wrap(f"{ref.source} ({ref.location.path}:{ref.location.line}): “{ref.quote}”", indent="      "))
+    out.append("")
+    return out
 
 
 def _input_errors(findings: list[Finding]) -> list[str]:
@@ -57,18 +67,48 @@ def _input_errors(findings: list[Finding]) -> list[str]:
     return lines
 
 
+def _topics(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings by topic, the topics with the most severe findings first."""
+    topics = [(topic, list(group)) for topic, group in groupby(findings, key=lambda f: f.topic)]
+    return sorted(topics, key=lambda item: (-max(f.rank for f in item[1]), item[0]))
+
+
+def _headline(result: Result) -> str:
+    facts = summary(result)
+    verdicts = facts["by_verdict"]
+    words = [
+        (verdicts.get("contradiction", 0), "contradictions"),
+        (verdicts.get("undetermined", 0), "undetermined"),
+        (verdicts.get("timing", 0), "explained by timing"),
+        (verdicts.get("scope", 0), "explained by scope"),
+        (verdicts.get("corroboration", 0), "corroborated"),
+        (verdicts.get("missing", 0), "quotes not found"),
+        (verdicts.get("invalid", 0), "input problems"),
+    ]
+    counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
+    return (
+        f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files\n{counts}"
+    )
+
+
 def render(result: Result) -> str:
     """The whole report as text for a terminal or a log."""
     inputs = [f for f in result.findings if not f.subject]
-    topical = [f for f in result.findings if f.subject]
-    out: list[str] = _input_errors(inputs)
+    topical = [f for f in result.findings if f.subject and f.verdict != "corroboration"]
+    agreed = [f for f in result.findings if f.subject and f.verdict == "corroboration"]
+    out: list[str] = [_headline(result), ""]
+    out += _input_errors(inputs)
     if inputs:
         out.append("")
-    for topic, group in groupby(topical, key=lambda f: f.topic):
-        out.append(f"== {topic} ".ljust(WIDTH, "="))
+    for topic, group in _topics(topical):
+        out.append(f"== {topic} ".ljust(WIDTH, "=") if len(topic) < WIDTH - 4 else f"== {topic}")
         for finding in group:
             verdict = _VERDICT_WORDS.get(finding.verdict, finding.verdict)
-            out.append(f"{finding.severity.upper():7} {verdict}: {finding.message}"[: WIDTH * 3])
+            out.append(
+                textwrap.fill(
+                    f"{finding.severity.upper():7} {verdict}: {finding.message}", WIDTH, subsequent_indent=" " * 8
+                )
+            )
             if finding.note:
                 out.append(_wrap(finding.note))
             if finding.hint:
@@ -76,11 +116,7 @@ def render(result: Result) -> str:
             if finding.claims:
                 out.append(_claims_table(finding))
             out.append("")
-    facts = summary(result)
-    severity = facts["by_severity"]
-    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in facts["by_verdict"].items()) or "none"
-    out.append(
-        f"{facts['files']} files, {facts['sources']} sources, {facts['claims']} claims; "
-        f"{severity['error']} errors, {severity['warning']} warnings, {severity['info']} info ({verdicts})"
-    )
+    out += _corroborations(agreed)
+    counts = result.counts()
+    out.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
     return "\n".join(out) + "\n"

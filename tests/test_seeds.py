@@ -1,0 +1,100 @@
+"""End to end over the project's own claims/ and rules/: the seed articles' known discrepancies."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from checker.engine import Result, run
+from checker.reporting import REPORTERS
+from conftest import ROOT
+
+CLAIMS, RULES = ROOT / "claims", ROOT / "rules"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    return run([CLAIMS], RULES)
+
+
+def _conflicts(result: Result, metric: str) -> list:
+    return [f for f in result.findings if f.check == "value-conflict" and f.metric == metric]
+
+
+def test_no_input_problems(result):
+    assert [f"{f.location}: {f.message}" for f in result.findings if not f.subject] == []
+    assert len(result.corpus.sources) == 5
+    assert result.corpus.claims_read == len(result.corpus.claims) >= 150
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles are not beside the project")
+def test_every_quote_is_verbatim_in_its_article(result):
+    unverified = [c.key for c in result.corpus.claims if c.quote_match is None or not c.quote_match.found]
+    assert unverified == []
+    assert all(c.ref.evidence.startswith("../shared/seeds/") or "shared/seeds/" in c.ref.evidence for c in result.corpus.claims)
+
+
+def test_every_file_carries_the_schema_modeline():
+    for path in sorted(CLAIMS.glob("*.yaml")):
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../checker/schemas/claims.schema.json")
+    for path in sorted(RULES.glob("*.yaml")):
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../checker/schemas/rules.schema.json")
+
+
+def test_13_vs_14_csp_is_timing_with_both_dates(result):
+    (finding,) = _conflicts(result, "comprehensive_strategic_partners")
+    assert finding.verdict == "timing" and finding.severity == "info"
+    assert {ref.value for ref in finding.claims} == {"13", "14"}
+    assert "30 June 2025" in finding.note and "31 December 2025" in finding.note
+
+
+def test_38_vs_42_frameworks_says_what_is_known_of_timing(result):
+    (finding,) = _conflicts(result, "partnership_frameworks")
+    assert finding.verdict == "undetermined"
+    assert {ref.value for ref in finding.claims} == {"38", "42"}
+    assert "undated" in finding.note and "31 December 2025" in finding.note
+    assert "timing explains the difference" in finding.note
+
+
+def test_ftas_in_force_vs_any_stage_is_scope(result):
+    (finding,) = _conflicts(result, "free_trade_agreements")
+    assert finding.verdict == "scope" and "stage" in finding.note
+
+
+def test_change_of_foreign_minister_is_timing(result):
+    (finding,) = _conflicts(result, "foreign_minister")
+    assert finding.verdict == "timing"
+
+
+def test_first_designation_is_a_contradiction(result):
+    (finding,) = _conflicts(result, "foreign_affairs_first_designated_core_by")
+    assert finding.verdict == "contradiction" and finding.severity == "error"
+
+
+def test_half_year_beside_full_year_is_not_an_error(result):
+    findings = _conflicts(result, "overseas_visits_by_leaders")
+    assert findings and all(f.severity != "error" for f in findings)
+
+
+def test_same_number_for_different_metrics_is_not_compared(result):
+    """180 votes and 180 media organisations are different metrics: nothing links them."""
+    for finding in result.findings:
+        assert len({(ref.source, ref.claim) for ref in finding.claims}) == len(finding.claims)
+    assert _conflicts(result, "unhrc_reelection_votes") == [] and _conflicts(result, "media_organisations_attending") == []
+
+
+def test_the_minister_repeated_by_two_outlets_is_one_origin(result):
+    findings = [f for f in result.findings if f.check == "corroboration" and f.metric == "partnership_frameworks"]
+    (finding,) = findings
+    assert {ref.origin for ref in finding.claims} == {"le-hoai-trung"} and "not independent" in finding.note
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_report_is_deterministic_whatever_the_file_order(fmt, tmp_path):
+    files = sorted(CLAIMS.glob("*.yaml"))
+    first = REPORTERS[fmt](run(files, RULES))
+    second = REPORTERS[fmt](run(list(reversed(files)), RULES))
+    assert first == second
