@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,19 +16,14 @@ from conftest import MINI, claim, source_block, write_corpus
 
 
 def invoke(*args: str, cwd: Path | None = None):
-    runner = CliRunner()
-    if cwd is None:
-        return runner.invoke(main, list(args), catch_exceptions=False)
-    with runner.isolated_filesystem(temp_dir=cwd):
-        pass
-    import os
-
-    old = os.getcwd()
-    os.chdir(cwd)
+    """Run the CLI in ``cwd`` (default: here), as a user would."""
+    previous = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
     try:
-        return runner.invoke(main, list(args), catch_exceptions=False)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
     finally:
-        os.chdir(old)
+        os.chdir(previous)
 
 
 @pytest.fixture
