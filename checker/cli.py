@@ -85,7 +85,12 @@ _rules = click.option(
     help="Folder of rules files (vocabulary and check settings).",
 )
 _format = click.option(
-    "--format", "format_", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format."
+    "--format",
+    "format_",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 _output = click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to this file.")
 _fail_on = click.option(
@@ -111,7 +116,9 @@ def main() -> None:
 @_output
 @_fail_on
 @_exit_zero
-def check(paths: tuple[Path, ...], rules: Path, format_: str, output: Path | None, fail_on: str, exit_zero: bool) -> None:
+def check(
+    paths: tuple[Path, ...], rules: Path, format_: str, output: Path | None, fail_on: str, exit_zero: bool
+) -> None:
     """Check claim files (default: claims/) against each other."""
     sys.exit(execute(CheckRequest(paths, rules, format_, output, fail_on, exit_zero)))
 
@@ -147,7 +154,9 @@ def run_cli() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CLAIMCHECK_DEBUG"):
             raise
-        click.echo(f"claimcheck: internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"claimcheck: internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)", err=True
+        )
         sys.exit(EXIT_ERROR)
 
 

@@ -116,7 +116,9 @@ def _time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[Ti
         if claim.as_of is not None:
             raise ValueProblem(f'"{metric.label}" is counted over a period', "write `period:` instead of `as_of:`")
         if claim.period is None:
-            raise ValueProblem(f'"{metric.label}" is counted over a period: say which', "add `period:`, e.g. 2025 or 2025-H1")
+            raise ValueProblem(
+                f'"{metric.label}" is counted over a period: say which', "add `period:`, e.g. 2025 or 2025-H1"
+            )
         return parse_time(claim.period), "stated"
     if claim.period is not None:
         raise ValueProblem(f'"{metric.label}" holds as of a time', "write `as_of:` instead of `period:`")
@@ -135,13 +137,11 @@ def _scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
             known = ", ".join(sorted(metric.scope)) or "none"
             raise ValueProblem(f'metric "{metric.label}" has no scope dimension "{dim}"', f"its dimensions: {known}")
         if value not in declared.values:
-            raise ValueProblem(
-                f'scope {dim} "{value}" is not allowed', "allowed: " + ", ".join(declared.values)
-            )
+            raise ValueProblem(f'scope {dim} "{value}" is not allowed', "allowed: " + ", ".join(declared.values))
     for dim, declared in sorted(metric.scope.items()):
-        value = claim.scope.get(dim, declared.default)
-        if value is not None:
-            resolved.append((dim, value))
+        chosen = claim.scope.get(dim, declared.default)
+        if chosen is not None:
+            resolved.append((dim, chosen))
     return tuple(resolved)
 
 
@@ -156,7 +156,7 @@ def _resolve(
     archive_shown: str,
 ) -> Resolved | Finding:
     def error(keys: tuple, message: str, hint: str) -> Finding:
-        return input_error(check, loaded.location("claims", index, *keys), f"claim \"{claim.id}\": {message}", hint)
+        return input_error(check, loaded.location("claims", index, *keys), f'claim "{claim.id}": {message}', hint)
 
     check = "vocabulary"
     subject = vocabulary.entity_id(claim.subject)
@@ -177,7 +177,13 @@ def _resolve(
     quote_match = locate(claim.quote, archive) if archive is not None else None
     check = "value"
     try:
-        value = interpret(claim, metric, metric.tolerance if metric.tolerance is not None else tolerance, vocabulary.entity_id, vocabulary.entity_name)
+        value = interpret(
+            claim,
+            metric,
+            metric.tolerance if metric.tolerance is not None else tolerance,
+            vocabulary.entity_id,
+            vocabulary.entity_name,
+        )
     except ValueProblem as problem:
         hint = problem.hint
         if problem.message.startswith("unknown entity"):
@@ -188,7 +194,9 @@ def _resolve(
         time, basis = _time(claim, metric, source)
         scope = _scope(claim, metric)
     except ValueProblem as problem:
-        return error(("as_of",) if claim.as_of else ("period",) if claim.period else ("scope",), problem.message, problem.hint)
+        return error(
+            ("as_of",) if claim.as_of else ("period",) if claim.period else ("scope",), problem.message, problem.hint
+        )
     except TimeError as problem:
         return error(("as_of",), str(problem), "")
     location = loaded.location("claims", index)

@@ -72,10 +72,14 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
         except ValidationError as exc:
             for error in exc.errors():
                 problems.append(
-                    input_error("rules", where, f'check "{check_id}" option {".".join(map(str, error["loc"]))}: {error["msg"].lower()}')
+                    input_error(
+                        "rules",
+                        where,
+                        f'check "{check_id}" option {".".join(map(str, error["loc"]))}: {error["msg"].lower()}',
+                    )
                 )
             options = module.Options()
-        for verdict, level in (config.severity.items() if config else ()):
+        for verdict, level in config.severity.items() if config else ():
             if verdict not in severity:
                 problems.append(
                     input_error(

@@ -63,7 +63,9 @@ def read_document(path: Path, shown: str, check: str = "yaml-syntax") -> Documen
             )
         raw = path.read_bytes()
     except OSError as exc:
-        return input_error("io", Location(shown), f"cannot read file: {exc.strerror or exc}", "check the path and its permissions")
+        return input_error(
+            "io", Location(shown), f"cannot read file: {exc.strerror or exc}", "check the path and its permissions"
+        )
     try:
         return read_yaml(raw)
     except YamlProblem as problem:
@@ -80,7 +82,7 @@ _TYPE_WORDS = {
 }
 
 
-def _message(error: dict[str, Any], model: type[BaseModel], keys: tuple) -> tuple[str, str]:
+def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]:
     kind = error["type"]
     where = ".".join(str(k) for k in keys) or "file"
     if kind == "missing":
@@ -98,7 +100,7 @@ def _message(error: dict[str, Any], model: type[BaseModel], keys: tuple) -> tupl
             )
         return f'{where} "{value}" has the wrong form', "ids are lowercase letters, digits, '.', '_' and '-'"
     if kind == "enum":
-        return f'{where}: {error["msg"][0].lower()}{error["msg"][1:]}', ""
+        return f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}", ""
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -122,11 +124,17 @@ def _fields_at(model: type[BaseModel], keys: tuple) -> list[str]:
     return [field.alias or name for name, field in current.model_fields.items()] if current else []
 
 
-_TYPE_PREFIXES = {str: ("string",), int: ("int", "greater", "less"), float: ("float", "finite", "greater", "less"),
-                  bool: ("bool",), list: ("list", "too_short", "too_long"), dict: ("dict", "model", "missing", "extra", "value_error")}
+_TYPE_PREFIXES = {
+    str: ("string",),
+    int: ("int", "greater", "less"),
+    float: ("float", "finite", "greater", "less"),
+    bool: ("bool",),
+    list: ("list", "too_short", "too_long"),
+    dict: ("dict", "model", "missing", "extra", "value_error"),
+}
 
 
-def _matching_branch(branches: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _matching_branch(branches: list[Any]) -> Any:
     """Of the errors of a union's branches, the one that speaks of the value's own type."""
     for error in branches:
         if error["type"] in ("missing", "extra_forbidden"):
@@ -187,7 +195,9 @@ def load_model(path: Path, shown: str, model: type[M], check: str = "schema") ->
     return Loaded(shown, validated, document), []
 
 
-def iter_files(paths: Iterable[Path], suffixes: tuple[str, ...] = CLAIM_SUFFIXES) -> Iterator[tuple[Path, Finding | None]]:
+def iter_files(
+    paths: Iterable[Path], suffixes: tuple[str, ...] = CLAIM_SUFFIXES
+) -> Iterator[tuple[Path, Finding | None]]:
     """Every file under the given paths with one of the suffixes, sorted, each once; missing paths are findings."""
     seen: set[Path] = set()
     found: list[Path] = []

@@ -81,9 +81,7 @@ class Undated(Strict):
 class Source(Strict):
     """Who says it: one document."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["published"]}, {"required": ["undated"]}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["published"]}, {"required": ["undated"]}]})
 
     id: Identifier = Field(description="stable id of the source, unique in the corpus")
     title: NonEmpty
@@ -98,9 +96,7 @@ class Source(Strict):
     )
     author: Opt[str] = None
     url: Opt[str] = None
-    archive: Opt[str] = Field(
-        None, description="path of an archived copy of the text, relative to this file"
-    )
+    archive: Opt[str] = Field(None, description="path of an archived copy of the text, relative to this file")
     language: Opt[str] = None
     note: Opt[str] = None
 
@@ -152,9 +148,7 @@ class Claim(Strict):
     scope: dict[Identifier, Identifier] = Field(
         default_factory=dict, description="scope qualifiers, dimension: value, as the metric declares them"
     )
-    complete: Opt[StrictBool] = Field(
-        None, description="for a list: true when the source presents it as the full list"
-    )
+    complete: Opt[StrictBool] = Field(None, description="for a list: true when the source presents it as the full list")
     quote: NonEmpty = Field(description="the verbatim fragment of the source the claim rests on")
     origin: Opt[Identifier] = Field(None, description="overrides the source's origin for this claim")
     derived: Opt[Derivation] = None
@@ -184,7 +178,7 @@ class ClaimFile(Strict):
 class Kind(str, Enum):
     """What sort of value a metric takes."""
 
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the member shadows str.count, on purpose
     number = "number"
     amount = "amount"
     percent = "percent"

@@ -77,7 +77,11 @@ def _part(text: str, full: str) -> tuple[date, date, str]:
     year = int(match["year"])
     if match["half"]:
         half = int(match["half"])
-        return date(year, 1 if half == 1 else 7, 1), date(year, 6 if half == 1 else 12, 30 if half == 1 else 31), "half-year"
+        return (
+            date(year, 1 if half == 1 else 7, 1),
+            date(year, 6 if half == 1 else 12, 30 if half == 1 else 31),
+            "half-year",
+        )
     if match["quarter"]:
         quarter = int(match["quarter"])
         first = 3 * quarter - 2

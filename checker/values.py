@@ -188,7 +188,7 @@ def interpret(
     if kind in (Kind.count, Kind.number, Kind.amount, Kind.percent):
         return _interpret_number(claim, metric, tolerance)
     if claim.precision != Precision.exact:
-        raise ValueProblem(f"precision \"{claim.precision.value}\" applies to numbers, not to a {kind.value}")
+        raise ValueProblem(f'precision "{claim.precision.value}" applies to numbers, not to a {kind.value}')
     if kind == Kind.date:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise ValueProblem(f"a {kind.value} value is a time text such as 2025-10-25")
@@ -217,7 +217,12 @@ def interpret(
             raise ValueProblem("the list names one entity twice")
         frozen = frozenset(ids)
         complete = bool(claim.complete)
-        return EntitySet(frozen, complete, ", ".join(entity_name(i) for i in ids), "set:" + ",".join(sorted(frozen)) + (":all" if complete else ""))
+        return EntitySet(
+            frozen,
+            complete,
+            ", ".join(entity_name(i) for i in ids),
+            "set:" + ",".join(sorted(frozen)) + (":all" if complete else ""),
+        )
     if kind == Kind.flag:
         if not isinstance(value, bool):
             raise ValueProblem("a flag value is true or false")

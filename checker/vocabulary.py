@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from checker.findings import Finding, input_error
-from checker.loading import display_path, iter_files, load_model
+from checker.findings import Finding, Location, input_error
+from checker.loading import Loaded, display_path, iter_files, load_model
 from checker.models import CheckConfig, Entity, Metric, RulesFile
 from checker.names import fold, suggestion
 
@@ -55,6 +56,42 @@ def _register(names: dict[str, str], name: str, target: str, what: str) -> str |
     return None
 
 
+def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
+    """Add one rules file to the vocabulary; findings for ids and names defined twice."""
+    rules: RulesFile = loaded.model
+    findings: list[Finding] = []
+    sections: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, str] | None]] = [
+        ("metric", rules.metrics, vocabulary.metrics, vocabulary.metric_names),
+        ("entity", rules.entities, vocabulary.entities, vocabulary.entity_names),
+        ("check", rules.checks, vocabulary.checks, None),
+    ]
+    for what, new, target, names in sections:
+        section = {"metric": "metrics", "entity": "entities", "check": "checks"}[what]
+        for key, value in new.items():
+            if key in target:
+                findings.append(
+                    input_error(
+                        "rules",
+                        loaded.location(section, key),
+                        f'{what} "{key}" is defined twice',
+                        "keep one definition",
+                    )
+                )
+                continue
+            target[key] = value
+            if names is None:
+                continue
+            spellings: list[tuple[str, tuple[str | int, ...]]] = [(key, (section, key))]
+            spellings += [(alias, (section, key, "aliases", i)) for i, alias in enumerate(value.aliases)]
+            if isinstance(value, Entity):
+                spellings.append((value.name, (section, key, "name")))
+            for name, where in spellings:
+                clash = _register(names, name, key, what)
+                if clash:
+                    findings.append(input_error("rules", loaded.location(*where), clash, "make the names distinct"))
+    return findings
+
+
 def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
     """Read every rules file under ``folder``; the findings say what could not be used."""
     vocabulary = Vocabulary()
@@ -72,31 +109,10 @@ def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
         findings.extend(problems)
         if loaded is None:
             continue
-        rules: RulesFile = loaded.model
-        for section, target in (("metrics", vocabulary.metrics), ("entities", vocabulary.entities), ("checks", vocabulary.checks)):
-            for key, value in getattr(rules, section).items():
-                if key in target:
-                    findings.append(
-                        input_error("rules", loaded.location(section, key), f'{section[:-1]} "{key}" is defined twice', "keep one definition")
-                    )
-                    continue
-                target[key] = value  # type: ignore[index]
-                names = [key] + (list(value.aliases) if hasattr(value, "aliases") else [])
-                if isinstance(value, Entity):
-                    names.append(value.name)
-                table = vocabulary.metric_names if section == "metrics" else vocabulary.entity_names
-                if section == "checks":
-                    continue
-                for index, name in enumerate(names):
-                    clash = _register(table, name, key, section[:-1])
-                    if clash:
-                        where = loaded.location(section, key, "aliases", index - 1) if 0 < index <= len(getattr(value, "aliases", [])) else loaded.location(section, key)
-                        findings.append(input_error("rules", where, clash, "make the names distinct"))
+        findings.extend(_merge(vocabulary, loaded))
     return vocabulary, findings
 
 
-def input_location(path: Path):  # noqa: ANN201 - tiny helper shared with the CLI
+def input_location(path: Path) -> Location:
     """The location of a whole path."""
-    from checker.findings import Location
-
     return Location(display_path(path))

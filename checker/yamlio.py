@@ -152,6 +152,7 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     @staticmethod
@@ -195,9 +196,7 @@ class _Builder:
         if tag == _FLOAT:
             value = float(text.replace("_", "")) if not text.lower().lstrip("+-").startswith(".") else None
             if value is None:
-                raise YamlProblem(
-                    f'"{text}" is not a finite number', *self._pos(node), hint="write a finite number"
-                )
+                raise YamlProblem(f'"{text}" is not a finite number', *self._pos(node), hint="write a finite number")
             return value
         return text  # pragma: no cover - every allowed scalar tag is handled above
 
@@ -258,9 +257,7 @@ def read_yaml(raw: bytes) -> Document:
     """Read one YAML document from bytes into plain data with spans."""
     text = decode(raw)
     _check_text(text)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
     nodes = list(_compose(text))
     if len(nodes) != 1:

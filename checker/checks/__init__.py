@@ -14,9 +14,7 @@ from types import ModuleType
 
 from checker.checks import corroboration, quote_verbatim, value_conflict
 
-REGISTRY: dict[str, ModuleType] = {
-    module.ID: module for module in (value_conflict, corroboration, quote_verbatim)
-}
+REGISTRY: dict[str, ModuleType] = {module.ID: module for module in (value_conflict, corroboration, quote_verbatim)}
 
 
 def get(check_id: str) -> ModuleType:

@@ -155,7 +155,9 @@ def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, 
     if metric.time == TimeNature.fixed:
         return CONTRADICTION, message, f"the {label} does not change over time and both claims have the same scope"
     if a.time is None or b.time is None:
-        missing = "; ".join(filter(None, (_undated(a) if a.time is None else "", _undated(b) if b.time is None else "")))
+        missing = "; ".join(
+            filter(None, (_undated(a) if a.time is None else "", _undated(b) if b.time is None else ""))
+        )
         return UNDETERMINED, message, f"{missing}: whether the figures refer to the same time cannot be told"
     if metric.time == TimeNature.flow:
         return _judge_flow(a, b, message)
@@ -230,7 +232,7 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
     """
     assert group.metric is not None
     found = positions(group.claims)
-    verdicts: dict[tuple[str, str], tuple[tuple, list[Position]]] = {}
+    verdicts: dict[tuple[str, ...], tuple[tuple, list[Position]]] = {}
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
             verdict = judge(a, b, group.metric)

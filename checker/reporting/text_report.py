@@ -25,7 +25,11 @@ _VERDICT_WORDS = {
 
 def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(
-        text, WIDTH, initial_indent=indent, subsequent_indent=indent + ("  " if not indent else ""), break_on_hyphens=False
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + ("  " if not indent else ""),
+        break_on_hyphens=False,
     )
 
 
@@ -86,9 +90,7 @@ def _headline(result: Result) -> str:
         (verdicts.get("invalid", 0), "input problems"),
     ]
     counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
-    return (
-        f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files\n{counts}"
-    )
+    return f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files\n{counts}"
 
 
 def render(result: Result) -> str:
