@@ -103,7 +103,7 @@ def render(result: Result) -> str:
     if inputs:
         out.append("")
     for topic, group in _topics(topical):
-        out.append(f"== {topic} ".ljust(WIDTH, "=") if len(topic) < WIDTH - 4 else f"== {topic}")
+        out.append(f"== {topic} ".ljust(WIDTH, "=") if len(topic) < WIDTH - 4 else textwrap.fill(f"== {topic}", WIDTH))
         for finding in group:
             verdict = _VERDICT_WORDS.get(finding.verdict, finding.verdict)
             out.append(
