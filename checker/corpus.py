@@ -183,6 +183,7 @@ def _resolve(
             metric.tolerance if metric.tolerance is not None else tolerance,
             vocabulary.entity_id,
             vocabulary.entity_name,
+            vocabulary.units,
         )
     except ValueProblem as problem:
         hint = problem.hint

@@ -107,27 +107,48 @@ def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved,
 
 
 def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
+    metric_id = problem.metric or group.metric_id
+    metric = group.vocabulary.metrics.get(metric_id)
     subject_name = group.vocabulary.entity_name(group.subject)
     return Finding(
         subject=group.subject,
-        metric=group.metric_id,
+        metric=metric_id,
         check=check.id,
         severity=check.severity[problem.verdict],
         verdict=problem.verdict,
         message=problem.message,
-        fingerprint=fingerprint(check.id, group.subject, group.metric_id, problem.key),
+        fingerprint=fingerprint(check.id, group.subject, metric_id, problem.key),
         note=problem.note,
         hint=problem.hint,
         location=problem.location or (problem.claims[0].location if problem.claims else None),
         claims=tuple(sorted(problem.claims)),
-        topic=f"{subject_name} — {group.label}",
+        topic=f"{subject_name} — {metric.label if metric else metric_id}",
     )
 
 
 def check_subject(
     subject: str, metrics: dict[str, tuple[Resolved, ...]], vocabulary: Vocabulary, active: list[ActiveCheck]
 ) -> Iterator[Finding]:
-    """Every finding about one subject: the unit of work that can run anywhere."""
+    """Every finding about one subject: the unit of work that can run anywhere.
+
+    Checks that derive implied claims run first; the implied claims then
+    join the stated ones for every check.
+    """
+    stated = tuple(claim for group in metrics.values() for claim in group)
+    implied = [
+        claim
+        for check in active
+        if hasattr(check.module, "derive")
+        for claim in check.module.derive(stated, vocabulary)
+    ]
+    if implied:
+        metrics = partition(stated + tuple(implied))[subject]
+    everything = tuple(sorted(stated + tuple(implied), key=lambda c: (c.metric_id, c.key)))
+    for check in active:
+        if check.module.PARTITION == "subject":
+            group = Group(subject, "", None, everything, vocabulary)
+            for problem in check.module.check(group, check.options):
+                yield _stamp(check, group, problem)
     for metric_id, claims in metrics.items():
         group = Group(subject, metric_id, vocabulary.metrics[metric_id], claims, vocabulary)
         for check in active:

@@ -47,6 +47,7 @@ class ClaimRef:
     origin: str
     published: str
     evidence: str = ""  # archive path:line where the quote stands, when verified
+    derivation: str = ""  # for an implied claim: how it follows from stated ones
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Problem:
     claims: tuple[ClaimRef, ...] = ()
     location: Optional[Location] = None
     hint: str = ""
+    metric: str = ""  # for checks over a whole subject: the metric the finding is filed under
 
 
 @dataclass(frozen=True, order=True)

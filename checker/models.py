@@ -232,7 +232,16 @@ class Metric(Strict):
     )
     aliases: list[str] = Field(default_factory=list)
     scope: dict[Identifier, ScopeDimension] = Field(default_factory=dict)
+    additive: Opt[StrictBool] = Field(
+        None, description="for flows: the figure of a period is the sum of its parts (default: counts and amounts)"
+    )
     description: Opt[str] = None
+
+    def is_additive(self) -> bool:
+        """Whether figures of sub-periods add up to the figure of the period."""
+        if self.additive is not None:
+            return self.additive
+        return self.time == TimeNature.flow and self.kind in (Kind.count, Kind.amount)
 
 
 class Entity(Strict):
@@ -259,9 +268,80 @@ class CheckConfig(Strict):
     )
 
 
+class Term(Strict):
+    """A metric in a relation, optionally narrowed to one scope."""
+
+    metric: Identifier
+    scope: dict[Identifier, Identifier] = Field(default_factory=dict)
+
+
+TermRef = Union[Identifier, Term]
+
+
+class SumRelation(Strict):
+    """The parts add up to the total (``exact``), or at most to it."""
+
+    kind: Literal["sum"]
+    id: Identifier
+    total: TermRef
+    parts: list[TermRef] = Field(min_length=1)
+    exact: StrictBool = Field(True, description="true: total = sum of parts; false: sum of parts <= total")
+    description: Opt[str] = None
+
+
+class BoundRelation(Strict):
+    """One metric never exceeds another: ``lower`` <= ``upper``."""
+
+    kind: Literal["bound"]
+    id: Identifier
+    lower: TermRef
+    upper: TermRef
+    description: Opt[str] = None
+
+
+class ListTotalRelation(Strict):
+    """Members listed under ``lists`` are counted by ``total``: no more of them than it says."""
+
+    kind: Literal["list-total"]
+    id: Identifier
+    lists: list[TermRef] = Field(min_length=1)
+    total: TermRef
+    description: Opt[str] = None
+
+
+class ChangeRelation(Strict):
+    """A flow ``change`` over a period moves the stock ``stock`` from the start to the end of that period."""
+
+    kind: Literal["change"]
+    id: Identifier
+    stock: TermRef
+    change: TermRef = Field(description="a count or amount flow, or an entity-set of additions")
+    exact: StrictBool = Field(
+        True, description="true: the change is the whole difference; false: it bounds the net increase from above"
+    )
+    description: Opt[str] = None
+
+
+class RatioRelation(Strict):
+    """``ratio`` over a period is the flow ``flow`` of that period divided by that of the period before."""
+
+    kind: Literal["ratio"]
+    id: Identifier
+    flow: TermRef
+    ratio: TermRef
+    description: Opt[str] = None
+
+
+Relation = Annotated[
+    Union[SumRelation, BoundRelation, ListTotalRelation, ChangeRelation, RatioRelation], Field(discriminator="kind")
+]
+
+
 class RulesFile(Strict):
     """One file of the vocabulary and the check settings."""
 
     metrics: dict[Identifier, Metric] = Field(default_factory=dict)
     entities: dict[Identifier, Entity] = Field(default_factory=dict)
+    relations: list[Relation] = Field(default_factory=list, description="declared relations between metrics")
+    units: list[NonEmpty] = Field(default_factory=list, description="extra pint unit definitions")
     checks: dict[Identifier, CheckConfig] = Field(default_factory=dict)

@@ -30,6 +30,8 @@ def _to_draft07(node: Any) -> Any:
         for key, value in node.items():
             if key == "$defs":
                 out["definitions"] = _to_draft07(value)
+            elif key == "discriminator":
+                continue  # an OpenAPI keyword; draft-07 tells the variants apart by their `kind` const
             elif key == "default" and value is None:
                 continue  # an absent key, not a null to suggest
             elif key == "$ref" and isinstance(value, str):

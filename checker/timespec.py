@@ -66,6 +66,11 @@ class TimeSpan:
     def describe(self) -> str:
         """Plain words for the span, e.g. ``the first half of 2025``."""
         if self.precision == "span":
+            whole_months = self.start.day == 1 and self.end.day == calendar.monthrange(self.end.year, self.end.month)[1]
+            if whole_months and self.start.year == self.end.year:
+                return f"{_MONTHS[self.start.month]}–{_MONTHS[self.end.month]} {self.end.year}"
+            if whole_months:
+                return f"{_MONTHS[self.start.month]} {self.start.year}–{_MONTHS[self.end.month]} {self.end.year}"
             return f"{_words(self.start, 'start')} to {_words(self.end, 'end')}"
         return _words_for(self.text)
 

@@ -8,27 +8,14 @@ A number is read as the set of values its words allow: "nearly 350" is
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
 from checker.models import Claim, Kind, Metric, Precision, Range
 from checker.names import fold
 from checker.timespec import TimeError, TimeSpan, parse_time
+from checker.units import UnitProblem, conversion
 
-MAGNITUDES = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "tn": 1e12,
-}
-_CURRENCY_SIGNS = {"us$": "usd", "$": "usd", "€": "eur", "£": "gbp", "vnđ": "vnd", "₫": "vnd"}
 _WORDS = {
     Precision.about: "about",
     Precision.nearly: "nearly",
@@ -71,33 +58,49 @@ class Interval:
         """True when every number here is below every number there."""
         return not self.meets(other) and self.hi <= other.lo
 
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(
+            self.lo + other.lo, self.hi + other.hi, self.lo_open or other.lo_open, self.hi_open or other.hi_open
+        )
 
-@dataclass(frozen=True)
-class Unit:
-    """A parsed unit: the multiplier of its magnitude word and the unit proper."""
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(
+            self.lo - other.hi, self.hi - other.lo, self.lo_open or other.hi_open, self.hi_open or other.lo_open
+        )
 
-    scale: float
-    name: str
+    def divide(self, other: Interval) -> Interval:
+        """This interval divided by a positive one."""
+        if other.lo <= 0:
+            raise ValueError("division by an interval that is not positive")
+        low = self.lo / other.hi if self.lo >= 0 else self.lo / other.lo
+        high = self.hi / other.lo if self.hi >= 0 else self.hi / other.hi
+        return Interval(low, high, self.lo_open or other.hi_open, self.hi_open or other.lo_open)
 
+    def hull(self, other: Interval) -> Interval:
+        """The smallest interval holding both."""
+        lo = min(self.lo, other.lo)
+        hi = max(self.hi, other.hi)
+        return Interval(lo, hi, self.lo_open and other.lo_open, self.hi_open and other.hi_open)
 
-def parse_unit(text: str) -> Unit:
-    """Read "billion USD", "US$ bn", "VNĐ billion" into a scale and a folded unit name."""
-    scale = 1.0
-    rest: list[str] = []
-    for token in re.split(r"\s+", text.strip()):
-        lowered = token.casefold()
-        for sign, name in _CURRENCY_SIGNS.items():
-            if lowered.startswith(sign) and lowered != sign.rstrip("$"):
-                rest.append(name)
-                lowered = lowered[len(sign) :]
-                break
-        if not lowered:
-            continue
-        if lowered in MAGNITUDES:
-            scale *= MAGNITUDES[lowered]
-        else:
-            rest.append(fold(lowered))
-    return Unit(scale, " ".join(part for part in rest if part))
+    def clamp_low(self, floor: float) -> Interval:
+        """The part at or above ``floor`` (counts are never negative)."""
+        return Interval(max(self.lo, floor), max(self.hi, floor), self.lo_open and self.lo > floor, self.hi_open)
+
+    def text(self, integral: bool = False) -> str:
+        """The interval in words: "14", "126–140", "at least 25"."""
+        if self.lo == self.hi:
+            return format_number(self.lo)
+        if self.hi == math.inf:
+            return f"{'more than' if self.lo_open else 'at least'} {format_number(self.lo)}"
+        if self.lo == -math.inf:
+            return f"{'less than' if self.hi_open else 'at most'} {format_number(self.hi)}"
+        if integral:
+            return f"{format_number(math.ceil(self.lo))}–{format_number(math.floor(self.hi))}"
+        return f"{format_number(self.lo)}–{format_number(self.hi)}"
+
+    def key(self) -> str:
+        """A stable text key of the interval."""
+        return f"num:{self.lo!r}:{self.hi!r}:{self.lo_open}:{self.hi_open}"
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ def _number_interval(value: float, precision: Precision, tolerance: float, integ
     return Interval(-math.inf, value)  # at-most
 
 
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
+    """A number as reports show it: 1,234 or 9.5."""
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.6g}"
@@ -181,12 +185,13 @@ def interpret(
     tolerance: float,
     entity_id: Callable[[str], Optional[str]],
     entity_name: Callable[[str], str] = str,
+    units: tuple[str, ...] = (),
 ) -> Interpreted:
     """Read a claim's value as its metric's kind says; raise :class:`ValueProblem` when it does not fit."""
     kind = metric.kind
     value = claim.value
     if kind in (Kind.count, Kind.number, Kind.amount, Kind.percent):
-        return _interpret_number(claim, metric, tolerance)
+        return _interpret_number(claim, metric, tolerance, units)
     if claim.precision != Precision.exact:
         raise ValueProblem(f'precision "{claim.precision.value}" applies to numbers, not to a {kind.value}')
     if kind == Kind.date:
@@ -233,29 +238,27 @@ def interpret(
     return Text(folded, value, f"text:{folded}")
 
 
-def _interpret_number(claim: Claim, metric: Metric, tolerance: float) -> Number:
+def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tuple[str, ...]) -> Number:
     value = claim.value
     integral = metric.kind == Kind.count
     scale = 1.0
     unit_text = ""
-    if metric.kind == Kind.amount:
-        if claim.unit is None and metric.unit is None:
-            raise ValueProblem("an amount needs a unit", 'add `unit:`, e.g. "billion USD"')
-        unit = parse_unit(claim.unit or metric.unit or "")
-        base = parse_unit(metric.unit) if metric.unit else Unit(1.0, unit.name)
-        if unit.name != base.name:
-            raise ValueProblem(
-                f'unit "{claim.unit}" is not the metric\'s unit "{metric.unit}"', "convert the value or fix the unit"
-            )
-        scale = unit.scale / base.scale
-        unit_text = claim.unit or metric.unit or ""
-    elif claim.unit is not None:
-        raise ValueProblem(f"a {metric.kind.value} takes no unit", "remove `unit:`")
+    target = metric.unit or ("percent" if metric.kind == Kind.percent else "")
+    if metric.kind == Kind.amount and not (claim.unit or target):
+        raise ValueProblem("an amount needs a unit", 'add `unit:`, e.g. "billion USD"')
+    if claim.unit is not None:
+        try:
+            scale = conversion(claim.unit, target, units).factor
+        except UnitProblem as exc:
+            raise ValueProblem(str(exc), "convert the value or fix the unit") from None
+        unit_text = claim.unit
+    elif metric.kind == Kind.amount:
+        unit_text = target
     if isinstance(value, Range):
         if integral and not (float(value.min).is_integer() and float(value.max).is_integer()):
             raise ValueProblem("a count is a whole number")
         interval = Interval(value.min * scale, value.max * scale)
-        text = f"{_format_number(value.min)}–{_format_number(value.max)}"
+        text = f"{format_number(value.min)}–{format_number(value.max)}"
         stated = (value.min + value.max) / 2 * scale
     else:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -267,13 +270,12 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float) -> Number:
         stated = float(value) * scale
         interval = _number_interval(stated, claim.precision, tolerance, integral)
         word = _WORDS.get(claim.precision)
-        text = (f"{word} " if word else "") + _format_number(value)
-    if metric.kind == Kind.percent:
+        text = (f"{word} " if word else "") + format_number(value)
+    if metric.kind == Kind.percent and not claim.unit:
         text += "%"
     elif unit_text:
         text += f" {unit_text}"
-    key = f"num:{interval.lo!r}:{interval.hi!r}:{interval.lo_open}:{interval.hi_open}"
-    return Number(stated, interval, text, key)
+    return Number(stated, interval, text, interval.key())
 
 
 def agree(a: Interpreted, b: Interpreted) -> bool:

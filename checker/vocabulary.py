@@ -8,8 +8,9 @@ from typing import Any
 
 from checker.findings import Finding, Location, input_error
 from checker.loading import Loaded, display_path, iter_files, load_model
-from checker.models import CheckConfig, Entity, Metric, RulesFile
+from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
 from checker.names import fold, suggestion
+from checker.units import check_definitions
 
 
 @dataclass
@@ -21,6 +22,9 @@ class Vocabulary:
     checks: dict[str, CheckConfig] = field(default_factory=dict)
     metric_names: dict[str, str] = field(default_factory=dict)  # folded name -> metric id
     entity_names: dict[str, str] = field(default_factory=dict)  # folded name -> entity id
+    relations: list[Relation] = field(default_factory=list)
+    relation_locations: dict[str, Location] = field(default_factory=dict)
+    units: tuple[str, ...] = ()
 
     def metric_id(self, name: str) -> str | None:
         """The id of the metric ``name`` (an id or alias), or None."""
@@ -110,7 +114,93 @@ def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
         if loaded is None:
             continue
         findings.extend(_merge(vocabulary, loaded))
+        findings.extend(_merge_relations(vocabulary, loaded))
+    findings.extend(_check_relations(vocabulary))
+    for problem in check_definitions(vocabulary.units):
+        findings.append(input_error("rules", Location(display_path(folder)), problem, "see pint's definition syntax"))
     return vocabulary, findings
+
+
+def _merge_relations(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
+    rules: RulesFile = loaded.model
+    findings = []
+    vocabulary.units += tuple(rules.units)
+    for index, relation in enumerate(rules.relations):
+        if relation.id in vocabulary.relation_locations:
+            findings.append(
+                input_error(
+                    "rules", loaded.location("relations", index, "id"), f'relation "{relation.id}" is defined twice'
+                )
+            )
+            continue
+        vocabulary.relations.append(relation)
+        vocabulary.relation_locations[relation.id] = loaded.location("relations", index)
+    return findings
+
+
+#: the kinds each role of a relation accepts
+_ROLE_KINDS = {
+    "total": {Kind.count, Kind.number, Kind.amount, Kind.percent},
+    "parts": {Kind.count, Kind.number, Kind.amount, Kind.percent},
+    "lower": {Kind.count, Kind.number, Kind.amount, Kind.percent},
+    "upper": {Kind.count, Kind.number, Kind.amount, Kind.percent},
+    "lists": {Kind.entity_set},
+    "stock": {Kind.count, Kind.number, Kind.amount},
+    "change": {Kind.count, Kind.number, Kind.amount, Kind.entity_set},
+    "flow": {Kind.count, Kind.number, Kind.amount},
+    "ratio": {Kind.number},
+}
+
+
+def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
+    """Relations name declared metrics of fitting kinds, in declared scopes."""
+    findings = []
+    for relation in vocabulary.relations:
+        where = vocabulary.relation_locations[relation.id]
+        for role, kinds in _ROLE_KINDS.items():
+            value = getattr(relation, role, None)
+            if value is None:
+                continue
+            for ref in value if isinstance(value, list) else [value]:
+                term = as_term(ref)
+                metric = vocabulary.metrics.get(term.metric)
+                if metric is None:
+                    findings.append(
+                        input_error(
+                            "rules",
+                            where,
+                            f'relation "{relation.id}": unknown metric "{term.metric}"',
+                            vocabulary.metric_hint(term.metric),
+                        )
+                    )
+                    continue
+                if metric.kind not in kinds:
+                    allowed = ", ".join(sorted(k.value for k in kinds))
+                    findings.append(
+                        input_error(
+                            "rules",
+                            where,
+                            f'relation "{relation.id}": {role} "{term.metric}" is a {metric.kind.value} metric',
+                            f"a {role} must be one of: {allowed}",
+                        )
+                    )
+                for dim, chosen in term.scope.items():
+                    declared = metric.scope.get(dim)
+                    if declared is None or chosen not in declared.values:
+                        findings.append(
+                            input_error(
+                                "rules",
+                                where,
+                                f'relation "{relation.id}": metric "{term.metric}" has no scope {dim} "{chosen}"',
+                                "use a dimension and value the metric declares",
+                            )
+                        )
+    return findings
+
+
+def as_term(ref: TermRef) -> Term:
+    """A relation term, whether written as a bare metric id or with a scope."""
+    return ref if isinstance(ref, Term) else Term(metric=ref)
 
 
 def input_location(path: Path) -> Location:

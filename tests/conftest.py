@@ -86,3 +86,60 @@ def corpus(tmp_path: Path):
         return run_corpus(tmp_path, files, vocabulary)
 
     return build
+
+
+#: a vocabulary with declared relations, for the relation checks
+RELATIONS: dict[str, Any] = {
+    "metrics": {
+        **VOCABULARY["metrics"],
+        "tier_a": {"label": "tier A partners", "kind": "count", "time": "stock", "trend": "non-decreasing"},
+        "tier_b": {"label": "tier B partners", "kind": "count", "time": "stock"},
+        "frameworks": {"label": "frameworks", "kind": "count", "time": "stock", "trend": "non-decreasing"},
+        "upgraded": {"label": "partners upgraded", "kind": "count", "time": "flow"},
+        "raised_to_a": {"label": "raised to tier A", "kind": "entity-set", "time": "flow"},
+        "raised_to_b": {"label": "raised to tier B", "kind": "entity-set", "time": "flow"},
+        "titles": {"label": "titles", "kind": "count", "time": "stock", "trend": "non-decreasing"},
+        "titles_added": {"label": "titles added", "kind": "count", "time": "flow"},
+        "agreements": {"label": "agreements", "kind": "count", "time": "flow"},
+        "agreements_ratio": {"label": "agreements ratio", "kind": "number", "time": "flow"},
+        "signatories": {
+            "label": "signatories",
+            "kind": "count",
+            "time": "fixed",
+            "scope": {"region": {"values": ["all", "east", "west"], "default": "all"}},
+        },
+    },
+    "entities": {
+        **VOCABULARY["entities"],
+        **{name: {"name": name.title(), "kind": "country"} for name in ("ruritania", "grand-fenwick", "latveria", "genovia")},
+    },
+    "relations": [
+        {"kind": "sum", "id": "tiers", "total": "frameworks", "parts": ["tier_a", "tier_b"]},
+        {"kind": "bound", "id": "a-within", "lower": "tier_a", "upper": "frameworks"},
+        {"kind": "list-total", "id": "listed", "lists": ["raised_to_a", "raised_to_b"], "total": "upgraded"},
+        {"kind": "change", "id": "titles-change", "stock": "titles", "change": "titles_added"},
+        {"kind": "change", "id": "a-change", "stock": "tier_a", "change": "raised_to_a"},
+        {"kind": "change", "id": "frameworks-change", "stock": "frameworks", "change": "upgraded", "exact": False},
+        {"kind": "ratio", "id": "agreements-growth", "flow": "agreements", "ratio": "agreements_ratio"},
+        {
+            "kind": "sum",
+            "id": "by-region",
+            "total": {"metric": "signatories", "scope": {"region": "all"}},
+            "parts": [
+                {"metric": "signatories", "scope": {"region": "east"}},
+                {"metric": "signatories", "scope": {"region": "west"}},
+            ],
+            "exact": False,
+        },
+    ],
+}
+
+
+def one_source(source_id: str, published: str | None, *claims: dict[str, Any]) -> dict[str, Any]:
+    """A claim file body."""
+    return {"source": source_block(source_id, published), "claims": list(claims)}
+
+
+def findings_of(result: Result, check: str) -> list:
+    """The findings one check produced."""
+    return [f for f in result.findings if f.check == check]

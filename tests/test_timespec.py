@@ -45,7 +45,8 @@ def test_relations():
 @pytest.mark.parametrize(
     "text, words",
     [("2025-H1", "the first half of 2025"), ("2025-06", "June 2025"), ("2025-06-30", "30 June 2025"), ("2025", "2025"),
-     ("2025-10/2026-01", "1 October 2025 to 31 January 2026")],
+     ("2025-10/2026-01", "October 2025–January 2026"),
+     ("2025-06/2025-08", "June–August 2025"), ("2025-06-15/2025-08", "15 June 2025 to 31 August 2025")],
 )
 def test_describe(text, words):
     assert parse_time(text).describe() == words

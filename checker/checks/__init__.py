@@ -12,9 +12,35 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from checker.checks import corroboration, quote_verbatim, value_conflict
+from checker.checks import (
+    corroboration,
+    implied_values,
+    list_vs_total,
+    office_holders,
+    period_parts,
+    quote_verbatim,
+    stale_figures,
+    sums_and_bounds,
+    value_conflict,
+    wording_variants,
+)
 
-REGISTRY: dict[str, ModuleType] = {module.ID: module for module in (value_conflict, corroboration, quote_verbatim)}
+#: every check, in the order it runs; derivations (implied-values) run before all of them
+REGISTRY: dict[str, ModuleType] = {
+    module.ID: module
+    for module in (
+        value_conflict,
+        period_parts,
+        office_holders,
+        stale_figures,
+        corroboration,
+        implied_values,
+        sums_and_bounds,
+        list_vs_total,
+        wording_variants,
+        quote_verbatim,
+    )
+}
 
 
 def get(check_id: str) -> ModuleType:

@@ -65,7 +65,8 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     """Report each value stated by two or more sources."""
-    for members in agreeing_sets(positions(group.claims)):
+    stated = tuple(c for c in group.claims if c.claim.derived is None)  # an implied value is no statement
+    for members in agreeing_sets(positions(stated)):
         claims = tuple(sorted((c for p in members for c in p.claims), key=lambda c: c.key))
         sources = sorted({c.source.id for c in claims})
         if len(sources) < 2:

@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from checker.checks.base import Group
 from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
-from checker.models import Metric, TimeNature, Trend
+from checker.models import Kind, Metric, TimeNature, Trend
+from checker.timeline import is_stale
 from checker.timespec import TimeSpan
 from checker.values import EntitySet, Interpreted, agree, below
 
@@ -55,6 +56,16 @@ class Options(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     tolerance: float = Field(0.1, ge=0, le=1, description='relative margin of "about" and "nearly"')
+    defer_stale: bool = Field(True, description="leave an outdated figure repeated as current to stale-figure")
+
+
+def _stale(a: Position, b: Position) -> bool:
+    return any(is_stale(x, y) or is_stale(y, x) for x in a.claims for y in b.claims)
+
+
+def office_holders_apply(metric: Metric) -> bool:
+    """True for entity-valued stocks, which office-holders judges."""
+    return metric.kind == Kind.entity and metric.time == TimeNature.stock
 
 
 @dataclass(frozen=True)
@@ -168,15 +179,7 @@ def _judge_flow(a: Position, b: Position, message: str) -> Optional[tuple[str, s
     assert a.time is not None and b.time is not None
     if a.time.same_span(b.time):
         return CONTRADICTION, message, f"both count over {a.time.describe()} in the same scope"
-    if a.time.contains(b.time) or b.time.contains(a.time):
-        whole, part = (a, b) if a.time.contains(b.time) else (b, a)
-        assert whole.time is not None and part.time is not None
-        relation = f"{part.time.describe()} is part of {whole.time.describe()}"
-    elif a.time.overlaps(b.time):
-        relation = f"{a.time.describe()} and {b.time.describe()} overlap"
-    else:
-        return None  # separate periods: two different figures, not a disagreement
-    return TIMING, message, f"counted over different periods ({relation}): not the same figure"
+    return None  # different periods are different figures: period-parts compares parts with wholes
 
 
 def _judge_stock(a: Position, b: Position, metric: Metric, message: str) -> tuple[str, str, str]:
@@ -217,6 +220,11 @@ def _judge_stock(a: Position, b: Position, metric: Metric, message: str) -> tupl
 _WEIGHT = {CONTRADICTION: 4, UNDETERMINED: 3, TIMING: 2, SCOPE: 1}
 
 
+def _implied(a: Position, b: Position) -> bool:
+    """True when a side is only implied values: their changes over time restate their inputs."""
+    return any(all(c.claim.derived is not None for c in side.claims) for side in (a, b))
+
+
 def _single_source(a: Position, b: Position) -> bool:
     return len({c.source.id for c in a.claims + b.claims}) == 1
 
@@ -231,13 +239,17 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
     pairs within one source are passed over, while its contradictions are not.
     """
     assert group.metric is not None
+    if office_holders_apply(group.metric):
+        return  # office-holders judges entity-valued states over time
     found = positions(group.claims)
     verdicts: dict[tuple[str, ...], tuple[tuple, list[Position]]] = {}
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
             verdict = judge(a, b, group.metric)
-            if verdict is None or (verdict[0] in (TIMING, SCOPE) and _single_source(a, b)):
+            if verdict is None or (verdict[0] in (TIMING, SCOPE) and (_single_source(a, b) or _implied(a, b))):
                 continue
+            if options.defer_stale and verdict[0] == CONTRADICTION and _stale(a, b):
+                continue  # stale-figure explains it
             pair = tuple(sorted((a.side(), b.side())))
             best, members = verdicts.setdefault(pair, (verdict, []))
             members.extend(p for p in (a, b) if p not in members)

@@ -48,14 +48,26 @@ def _claims_table(finding: Finding) -> str:
     return textwrap.indent(table, "    ")
 
 
-def _corroborations(findings: list[Finding]) -> list[str]:
-    """Agreement is good news: one compact entry each, after the disagreements."""
+#: verdicts that are good news or background, shown compactly after the disagreements
+COMPACT_SECTIONS = (
+    ("Checks that hold", ("consistent",)),
+    ("Implied values", ("implied",)),
+    ("Wording variants", ("variants", "possible-alias")),
+    ("Corroborated figures", ("corroboration",)),
+)
+COMPACT = {verdict for _, verdicts in COMPACT_SECTIONS for verdict in verdicts}
+
+
+def _compact(title: str, findings: list[Finding]) -> list[str]:
+    """One short entry per finding: topic, message, why, and where each claim stands."""
     if not findings:
         return []
-    out = ["== Corroborated figures ".ljust(WIDTH, "=")]
+    out = [f"== {title} ".ljust(WIDTH, "=")]
     for finding in findings:
         out.append(_wrap(f"{finding.topic}: {finding.message}", indent=""))
         out.append(_wrap(finding.note))
+        if finding.hint:
+            out.append(_wrap("Fix: " + finding.hint))
         for ref in finding.claims:
             out.append(_wrap(f"{ref.source} ({ref.location.path}:{ref.location.line}): “{ref.quote}”", indent="      "))
     out.append("")
@@ -85,6 +97,8 @@ def _headline(result: Result) -> str:
         (verdicts.get("undetermined", 0), "undetermined"),
         (verdicts.get("timing", 0), "explained by timing"),
         (verdicts.get("scope", 0), "explained by scope"),
+        (verdicts.get("stale", 0), "possibly stale"),
+        (verdicts.get("shortfall", 0), "lists short of their totals"),
         (verdicts.get("corroboration", 0), "corroborated"),
         (verdicts.get("missing", 0), "quotes not found"),
         (verdicts.get("invalid", 0), "input problems"),
@@ -96,8 +110,7 @@ def _headline(result: Result) -> str:
 def render(result: Result) -> str:
     """The whole report as text for a terminal or a log."""
     inputs = [f for f in result.findings if not f.subject]
-    topical = [f for f in result.findings if f.subject and f.verdict != "corroboration"]
-    agreed = [f for f in result.findings if f.subject and f.verdict == "corroboration"]
+    topical = [f for f in result.findings if f.subject and f.verdict not in COMPACT]
     out: list[str] = [_headline(result), ""]
     out += _input_errors(inputs)
     if inputs:
@@ -118,7 +131,8 @@ def render(result: Result) -> str:
             if finding.claims:
                 out.append(_claims_table(finding))
             out.append("")
-    out += _corroborations(agreed)
+    for title, verdicts in COMPACT_SECTIONS:
+        out += _compact(title, [f for f in result.findings if f.subject and f.verdict in verdicts])
     counts = result.counts()
     out.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
     return "\n".join(out) + "\n"

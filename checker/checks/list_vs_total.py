@@ -1,0 +1,81 @@
+"""list-vs-total: members listed against the count stated for them.
+
+What it flags
+    For each ``list-total`` relation in ``rules/`` (lists of entities, such
+    as partners upgraded to each tier in 2025, and a count of them, such as
+    the number of partners upgraded in 2025), at every time or period where
+    both are stated: more members listed than the count allows is a
+    contradiction; fewer is a shortfall, reported with the missing number and
+    the reminder that a list may be partial. Lists from several sources are
+    merged, each member counted once.
+
+Passing example
+    5 + 8 + 2 partners named in three lists for 2025 and "15 partners
+    upgraded in 2025": the lists account for all 15 (consistent, info).
+
+Failing example
+    The same lists and "17 partners upgraded in 2025": 2 are not named
+    (shortfall, warning); with "12 partners upgraded", 3 too many are named
+    (contradiction, error).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from checker.checks.base import Group, NoOptions
+from checker.findings import CONTRADICTION, Problem
+from checker.models import ListTotalRelation
+from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
+from checker.values import EntitySet
+from checker.vocabulary import as_term
+
+ID = "list-vs-total"
+PARTITION = "subject"
+SEVERITY = {CONTRADICTION: "error", "shortfall": "warning", "consistent": "info"}
+Options = NoOptions
+
+
+def check(group: Group, options: NoOptions) -> Iterator[Problem]:
+    """Compare listed members with the stated count, relation by relation, time by time."""
+    vocabulary = group.vocabulary
+    for relation in vocabulary.relations:
+        if not isinstance(relation, ListTotalRelation):
+            continue
+        totals = by_time(term_claims(group.claims, relation.total))
+        lists = [(by_time(term_claims(group.claims, ref)), term_label(ref, vocabulary)) for ref in relation.lists]
+        total_label = term_label(relation.total, vocabulary)
+        for when, total_claims in sorted(totals.items()):
+            total = numeric_hull(total_claims)
+            listed = [(label, found[when]) for found, label in lists if when in found]
+            if total is None or not listed:
+                continue
+            members: set[str] = set()
+            for _, claims in listed:
+                for claim in claims:
+                    if isinstance(claim.value, EntitySet):
+                        members |= claim.value.ids
+            count = len(members)
+            names = ", ".join(vocabulary.entity_name(m) for m in sorted(members))
+            span = when_words(total_claims)
+            per_list = " + ".join(
+                f"{len(set().union(*(c.value.ids for c in claims if isinstance(c.value, EntitySet))))} {label}"
+                for label, claims in listed
+            )
+            stated = total.text(True)
+            if count > total.hi:
+                verdict, state = CONTRADICTION, f"{count - int(total.hi)} more named than the {stated} stated"
+            elif count < total.lo:
+                missing = int(total.lo) - count
+                verdict, state = "shortfall", f"{missing} of the {stated} are not named: a list may be partial"
+            else:
+                verdict, state = "consistent", f"the lists account for the {stated} stated"
+            inputs = total_claims + [c for _, claims in listed for c in claims]
+            yield Problem(
+                verdict=verdict,
+                message=f"{count} listed vs {stated} {total_label}{' ' + span if span else ''}",
+                key=(relation.id, str(when)),
+                note=f"{per_list} = {count} named ({names}); {state}",
+                claims=tuple(c.ref for c in sorted(inputs, key=lambda c: c.key)),
+                metric=as_term(relation.total).metric,
+            )

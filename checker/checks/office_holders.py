@@ -1,0 +1,79 @@
+"""office-holders: who holds an office (or any entity-valued state) over time.
+
+What it flags
+    For a metric whose value is an entity and that holds as of a time (the
+    foreign minister, a capital, a chair), claims naming different holders
+    conflict only when their times coincide. Ordered by time, each change of
+    holder is reported once, as a timing note: the office changed hands
+    between the last date the old holder is attested and the first date the
+    new one is. Two holders at the same time are a contradiction; when an
+    undated source makes the order uncertain, the finding is undetermined.
+    A holder who reappears after another is flagged for review (a return to
+    office, or a wrong date).
+
+Passing example
+    Bùi Thanh Sơn as of 2025-H1, Lê Hoài Trung as of 2026-01-30: the office
+    changed hands between those dates (timing, info).
+
+Failing example
+    Both named minister as of 2026-01-30 by two sources: contradiction.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from checker.checks.base import Group, NoOptions
+from checker.checks.value_conflict import Position, office_holders_apply, positions
+from checker.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
+
+ID = "office-holders"
+PARTITION = "group"
+SEVERITY = {CONTRADICTION: "error", UNDETERMINED: "warning", TIMING: "info"}
+Options = NoOptions
+
+
+def _uncertain(position: Position) -> bool:
+    return position.first.time_basis in ("estimated", "unknown")
+
+
+def _transition(old: Position, new: Position, label: str) -> tuple[str, str]:
+    assert old.time is not None and new.time is not None
+    if old.time.overlaps(new.time):
+        if old.time.same_span(new.time) and not (_uncertain(old) or _uncertain(new)):
+            return CONTRADICTION, f"two holders of the {label} as of {old.time.describe()}"
+        return UNDETERMINED, (f"{old.at()} and {new.at()} may refer to the same time: which came first cannot be told")
+    return TIMING, (
+        f"the {label} changed hands between {old.time.describe()} ({old.value.text}, {old.who()}) "
+        f"and {new.time.describe()} ({new.value.text}, {new.who()})"
+    )
+
+
+def check(group: Group, options: NoOptions) -> Iterator[Problem]:
+    """Report each change of holder, and holders that clash."""
+    if group.metric is None or not office_holders_apply(group.metric):
+        return
+    assert group.metric is not None
+    label = group.metric.label
+    found = sorted(
+        (p for p in positions(group.claims) if p.time is not None),
+        key=lambda p: (p.time.end, p.time.start, p.side()),  # type: ignore[union-attr]
+    )
+    seen: set[str] = set()
+    previous: Position | None = None
+    for position in found:
+        if previous is not None and position.value.key != previous.value.key:
+            kind, note = _transition(previous, position, label)
+            single = len({c.source.id for c in previous.claims + position.claims}) == 1
+            if position.value.key in seen and kind == TIMING:
+                kind, note = UNDETERMINED, note + f"; {position.value.text} held it before: a return, or a wrong date"
+            if not (kind == TIMING and single):
+                yield Problem(
+                    verdict=kind,
+                    message=f"{previous.said()} → {position.said()}",
+                    key=(previous.side(), position.side(), f"{position.time.start}" if position.time else ""),
+                    note=note,
+                    claims=tuple(c.ref for c in sorted(previous.claims + position.claims, key=lambda c: c.key)),
+                )
+        seen.add(position.value.key)
+        previous = position

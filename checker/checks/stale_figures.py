@@ -1,0 +1,52 @@
+"""stale-figure: a source repeating a figure that another source had already overtaken.
+
+What it flags
+    For a count that may only grow (or only shrink), a source published
+    after another had reported a newer figure, yet giving an older one as
+    current (its figure holds as of its own publication date). The finding
+    names both figures and both dates. value-conflict leaves such pairs to
+    this check: the likely explanation is an outdated figure, not a
+    contradiction in the facts.
+
+Passing example
+    A (published 2025-07-01) says 13 as of 2025-06-30; B (published
+    2026-01-12) says 14 currently: B is newer and higher, nothing to flag.
+
+Failing example
+    A (published 2026-01-12) says 14 as of 2025-12-31; B (published
+    2026-02-01) says 13 currently: possibly stale (warning).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from checker.checks.base import Group, NoOptions
+from checker.findings import Problem
+from checker.timeline import is_stale
+
+ID = "stale-figure"
+PARTITION = "group"
+SEVERITY = {"stale": "warning"}
+Options = NoOptions
+
+
+def check(group: Group, options: NoOptions) -> Iterator[Problem]:
+    """Report each claim that repeats a figure an earlier source had already overtaken."""
+    for later in group.claims:
+        newer = [earlier for earlier in group.claims if is_stale(earlier, later)]
+        if not newer:
+            continue
+        newest = max(newer, key=lambda c: (c.source.date.start if c.source.date else None, c.key))  # type: ignore[arg-type,return-value]
+        assert newest.time is not None and later.source.date is not None and newest.source.date is not None
+        yield Problem(
+            verdict="stale",
+            message=f"{later.value.text} ({later.source.id}, published {later.source.date.text}) is possibly stale",
+            key=(later.source.id, later.claim.id),
+            note=(
+                f"{newest.source.id} had already reported {newest.value.text} as of {newest.time.describe()} "
+                f"(published {newest.source.date.describe()}), yet {later.source.id}, published "
+                f"{later.source.date.describe()}, gives {later.value.text} as the current figure"
+            ),
+            claims=(later.ref, newest.ref),
+        )

@@ -1,0 +1,130 @@
+"""sum-and-bound: declared arithmetic between metrics, checked wherever the inputs meet in time.
+
+What it flags
+    For each ``sum`` relation (total = part + part + ..., or at most, with
+    ``exact: false``) and each ``bound`` relation (lower <= upper) declared in
+    ``rules/``, at every time (a stock's as-of date, a flow's period) where the
+    total and at least one part are stated, the arithmetic is done on the
+    ranges the claims allow and shown in the note. When parts are missing,
+    the known parts still bound the total from below. Several claims of one
+    term at one time are taken together (any of their values may be the
+    right one), so a disagreement between sources is left to value-conflict.
+
+Passing example
+    14 comprehensive strategic partners and 42 frameworks as of 2025-12-31
+    with ``bound: lower: comprehensive_strategic_partners, upper: partnership_frameworks``:
+    14 <= 42 (consistent, info).
+
+Failing example
+    19 + 19 + 12 signatories by region against 45 in all:
+    50 > 45 (contradiction).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterator, Optional
+
+from checker.checks.base import Group, NoOptions
+from checker.corpus import Resolved
+from checker.findings import CONTRADICTION, Problem
+from checker.models import BoundRelation, SumRelation, TermRef
+from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
+from checker.values import Interval
+from checker.vocabulary import Vocabulary, as_term
+
+ID = "sum-and-bound"
+PARTITION = "subject"
+SEVERITY = {CONTRADICTION: "error", "consistent": "info"}
+Options = NoOptions
+
+
+def _at(claims: tuple[Resolved, ...], ref: TermRef) -> dict[tuple[date, date], list[Resolved]]:
+    return by_time(term_claims(claims, ref))
+
+
+def _sum(
+    relation: SumRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary
+) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
+    totals = _at(claims, relation.total)
+    parts = [(_at(claims, ref), term_label(ref, vocabulary)) for ref in relation.parts]
+    for when, total_claims in sorted(totals.items()):
+        total = numeric_hull(total_claims)
+        present = [(label, found[when]) for found, label in parts if when in found]
+        if total is None or not present:
+            continue
+        missing = [label for found, label in parts if when not in found]
+        hulls = [numeric_hull(group) for _, group in present]
+        if any(h is None for h in hulls):
+            continue
+        summed = _add([h for h in hulls if h is not None])
+        terms = " + ".join(f"{h.text(True)} {label}" for h, (label, _) in zip(hulls, present, strict=True))  # type: ignore[union-attr]
+        total_label = term_label(relation.total, vocabulary)
+        span = when_words(total_claims)
+        inputs = total_claims + [c for _, group in present for c in group]
+        if relation.exact and not missing:
+            ok = summed.meets(total)
+            sign = "=" if ok else "≠"
+        else:
+            ok = summed.lo <= total.hi and not (summed.lo == total.hi and (summed.lo_open or total.hi_open))
+            sign = "≤" if ok else ">"
+        note = f"{span + ': ' if span else ''}{terms} = {summed.text(True)} {sign} {total.text(True)} {total_label}"
+        if missing:
+            note += f"; not stated then: {', '.join(missing)}, so only a lower bound is checked"
+        message = f"{total_label} {'is' if ok else 'is not'} the {'sum' if relation.exact else 'bound'} of its parts{' ' + span if span else ''}"
+        yield ("consistent" if ok else CONTRADICTION), message, note, inputs, (relation.id, str(when))
+
+
+def _bound(
+    relation: BoundRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary
+) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
+    lowers, uppers = _at(claims, relation.lower), _at(claims, relation.upper)
+    low_label, high_label = term_label(relation.lower, vocabulary), term_label(relation.upper, vocabulary)
+    for when in sorted(set(lowers) & set(uppers)):
+        low, high = numeric_hull(lowers[when]), numeric_hull(uppers[when])
+        if low is None or high is None:
+            continue
+        ok = low.lo <= high.hi
+        span = when_words(lowers[when])
+        note = f"{span + ': ' if span else ''}{low.text(True)} {low_label} {'≤' if ok else '>'} {high.text(True)} {high_label}"
+        message = f"{low_label} {'within' if ok else 'exceed'} {high_label}{' ' + span if span else ''}"
+        yield (
+            ("consistent" if ok else CONTRADICTION),
+            message,
+            note,
+            lowers[when] + uppers[when],
+            (relation.id, str(when)),
+        )
+
+
+def _add(intervals: list[Interval]) -> Interval:
+    total = intervals[0]
+    for interval in intervals[1:]:
+        total = total + interval
+    return total
+
+
+def _filed_under(relation: SumRelation | BoundRelation) -> str:
+    ref: TermRef = relation.total if isinstance(relation, SumRelation) else relation.upper
+    return as_term(ref).metric
+
+
+def check(group: Group, options: NoOptions) -> Iterator[Problem]:
+    """Check every sum and bound relation at every time its inputs meet."""
+    for relation in group.vocabulary.relations:
+        results: Optional[Iterator] = None
+        if isinstance(relation, SumRelation):
+            results = _sum(relation, group.claims, group.vocabulary)
+        elif isinstance(relation, BoundRelation):
+            results = _bound(relation, group.claims, group.vocabulary)
+        if results is None:
+            continue
+        for verdict, message, note, inputs, key in results:
+            yield Problem(
+                verdict=verdict,
+                message=message,
+                key=key,
+                note=note,
+                claims=tuple(c.ref for c in sorted(inputs, key=lambda c: c.key)),
+                metric=_filed_under(relation),
+            )

@@ -1,0 +1,188 @@
+"""What relation checks share: finding a term's claims, lining them up in time, and implied claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable, Optional
+
+from checker.corpus import Resolved, time_text
+from checker.findings import ClaimRef
+from checker.models import Claim, Derivation, Precision, Range, Term, TermRef, TimeNature
+from checker.timespec import TimeSpan
+from checker.values import EntitySet, Interval, Number, format_number
+from checker.vocabulary import Vocabulary, as_term
+
+
+def matches(claim: Resolved, term: Term) -> bool:
+    """True when the claim states the term's metric in (at least) the term's scope."""
+    if claim.metric_id != term.metric:
+        return False
+    scope = dict(claim.scope)
+    return all(scope.get(dim) == value for dim, value in term.scope.items())
+
+
+def term_claims(claims: Iterable[Resolved], ref: TermRef) -> list[Resolved]:
+    """The claims of a subject that state ``ref``."""
+    term = as_term(ref)
+    return [claim for claim in claims if matches(claim, term)]
+
+
+def term_label(ref: TermRef, vocabulary: Vocabulary) -> str:
+    """A term in words: the metric's label, with its scope."""
+    term = as_term(ref)
+    metric = vocabulary.metrics.get(term.metric)
+    label = metric.label if metric else term.metric
+    if term.scope:
+        label += " (" + ", ".join(f"{d} {v}" for d, v in sorted(term.scope.items())) + ")"
+    return label
+
+
+#: the "time" of a metric that does not change: every claim of it refers to it
+TIMELESS = (date.min, date.min)
+
+
+def when_key(claim: Resolved) -> Optional[tuple[date, date]]:
+    """The exact span a claim refers to; None when its time is only estimated or unknown."""
+    if claim.time_basis == "fixed":
+        return TIMELESS
+    if claim.time is None or claim.time_basis == "estimated":
+        return None
+    return (claim.time.start, claim.time.end)
+
+
+def when_words(claims: list[Resolved]) -> str:
+    """When a group of aligned claims holds, in words: "as of 31 December 2025", "in 2025", or ""."""
+    time = claims[0].time
+    if time is None:
+        return ""
+    return f"in {time.describe()}" if claims[0].metric.time == TimeNature.flow else f"as of {time.describe()}"
+
+
+def by_time(claims: Iterable[Resolved]) -> dict[tuple[date, date], list[Resolved]]:
+    """Claims with a known time, by the span they refer to."""
+    out: dict[tuple[date, date], list[Resolved]] = {}
+    for claim in claims:
+        key = when_key(claim)
+        if key is not None:
+            out.setdefault(key, []).append(claim)
+    return out
+
+
+def numeric_hull(claims: Iterable[Resolved]) -> Optional[Interval]:
+    """The smallest interval holding every numeric claim's value (None when there is none)."""
+    hull: Optional[Interval] = None
+    for claim in claims:
+        if isinstance(claim.value, Number):
+            hull = claim.value.interval if hull is None else hull.hull(claim.value.interval)
+    return hull
+
+
+def size_interval(claim: Resolved) -> Optional[Interval]:
+    """How many a claim counts: a number's interval, or a list's length (at least, when not complete)."""
+    if isinstance(claim.value, Number):
+        return claim.value.interval
+    if isinstance(claim.value, EntitySet):
+        count = float(len(claim.value.ids))
+        return Interval(count, count) if claim.value.complete else Interval(count, float("inf"))
+    return None
+
+
+def describe_values(claims: Iterable[Resolved]) -> str:
+    """The values of claims with their sources: '14 (vns), 14 (vna)'."""
+    return ", ".join(f"{c.value.text} ({c.source.id})" for c in claims)
+
+
+@dataclass(frozen=True)
+class Implied:
+    """What an implied claim says: a value of a metric at a time, and how it follows."""
+
+    metric_id: str
+    interval: Interval
+    time: TimeSpan
+    how: str
+    inputs: tuple[Resolved, ...]
+
+
+def day_before(day: date) -> date:
+    """The day before ``day``."""
+    return day - timedelta(days=1)
+
+
+def previous_period(span: TimeSpan) -> Optional[TimeSpan]:
+    """The period of the same length just before ``span`` (a year before a year, a half before a half)."""
+    if span.precision == "year":
+        year = span.start.year - 1
+        return TimeSpan(date(year, 1, 1), date(year, 12, 31), "year", str(year))
+    if span.precision == "half-year":
+        if span.start.month == 1:
+            year = span.start.year - 1
+            return TimeSpan(date(year, 7, 1), date(year, 12, 31), "half-year", f"{year}-H2")
+        return TimeSpan(date(span.start.year, 1, 1), date(span.start.year, 6, 30), "half-year", f"{span.start.year}-H1")
+    return None
+
+
+def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
+    """An implied claim, resolved like a stated one, carrying its derivation."""
+    base = implied.inputs[0]
+    metric = vocabulary.metrics[implied.metric_id]
+    interval = implied.interval
+    if metric.kind.value == "count":
+        interval = interval.clamp_low(0)
+    integral = metric.kind.value == "count"
+    ids = "+".join(claim.claim.id for claim in implied.inputs)
+    claim_id = f"implied:{implied.metric_id}@{implied.time.text}:{ids}"
+    is_flow = metric.time == TimeNature.flow
+    value: object
+    if interval.lo == interval.hi:
+        value = interval.lo if not integral else int(interval.lo)
+    else:
+        value = Range.model_construct(min=interval.lo, max=interval.hi)
+    claim = Claim.model_construct(
+        id=claim_id,
+        subject=base.subject,
+        metric=implied.metric_id,
+        value=value,
+        unit=None,
+        precision=Precision.range if isinstance(value, Range) else Precision.exact,
+        as_of=None if is_flow else implied.time.text,
+        period=implied.time.text if is_flow else None,
+        scope=dict(base.scope) if base.metric_id == implied.metric_id else {},
+        complete=None,
+        quote=" … ".join(claim.claim.quote for claim in implied.inputs),
+        origin=None,
+        derived=Derivation.model_construct(from_=[c.claim.id for c in implied.inputs], how=implied.how),
+        note=None,
+    )
+    text = interval.text(integral)
+    number = Number(
+        (interval.lo + interval.hi) / 2 if interval.hi != float("inf") else interval.lo, interval, text, interval.key()
+    )
+    scope = tuple(sorted(claim.scope.items())) if claim.scope else _default_scope(metric)
+    when = time_text(metric, implied.time, "stated")
+    ref = ClaimRef(
+        source=base.source.id,
+        claim=claim_id,
+        location=base.location,
+        value=f"{text} (implied)",
+        time=when,
+        scope=", ".join(f"{d} {v}" for d, v in scope),
+        quote=claim.quote,
+        origin=base.origin,
+        published=base.source.date_text(),
+        evidence=base.ref.evidence,
+        derivation=implied.how,
+    )
+    return Resolved(
+        claim, base.source, base.subject, implied.metric_id, metric, number, implied.time, "stated", scope,
+        base.origin, base.location, ref, None,
+    )  # fmt: skip
+
+
+def _default_scope(metric) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
+    return tuple((dim, d.default) for dim, d in sorted(metric.scope.items()) if d.default is not None)
+
+
+def arithmetic(value: Interval) -> str:
+    """An interval as arithmetic shows it."""
+    return value.text() if value.lo != value.hi else format_number(value.lo)

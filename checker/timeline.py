@@ -1,0 +1,89 @@
+"""Timelines: the values of one subject's metric over time, across sources.
+
+A timeline lists each value with when it held and who says so, oldest first,
+and names the most recent well-supported value: the latest figure whose time
+is known (not only estimated), backed by the most independent origins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Optional
+
+from checker.corpus import Resolved
+from checker.models import TimeNature, Trend
+from checker.values import Number, below
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value at one time, with the claims that state it."""
+
+    value: str
+    start: Optional[date]
+    end: Optional[date]
+    time: str
+    certain: bool  # the time is stated or a publication date, not an estimate
+    claims: tuple[Resolved, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources that state it."""
+        return tuple(sorted({c.source.id for c in self.claims}))
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """The independent origins behind it."""
+        return tuple(sorted({c.origin for c in self.claims}))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A subject's metric over time."""
+
+    subject: str
+    metric: str
+    entries: tuple[Entry, ...]
+    latest: Optional[Entry]  # the most recent well-supported value
+
+
+def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
+    """The timeline of one (subject, metric) group."""
+    groups: dict[tuple, list[Resolved]] = {}
+    for claim in claims:
+        time = (claim.time.start, claim.time.end) if claim.time else (None, None)
+        certain = claim.time_basis in ("stated", "published")
+        groups.setdefault((claim.value.key, claim.scope, time, certain), []).append(claim)
+    entries = []
+    for (_, _, (start, end), certain), members in groups.items():
+        members.sort(key=lambda c: c.key)
+        first = members[0]
+        entries.append(Entry(first.value.text, start, end, first.time_text(), certain, tuple(members)))
+    entries.sort(key=lambda e: (e.start or date.min, e.end or date.min, e.value, e.sources))
+    dated = [e for e in entries if e.end is not None and e.certain] or [e for e in entries if e.end is not None]
+    latest = max(dated, key=lambda e: (e.end, len(e.origins), len(e.sources), e.value), default=None)
+    return Timeline(subject, metric, tuple(entries), latest)
+
+
+def is_stale(earlier: Resolved, later: Resolved) -> bool:
+    """True when ``later`` repeats an older figure of a count that may only grow (or only shrink).
+
+    ``later`` states its figure as current (its time is its publication date),
+    it was published after ``earlier`` was, and ``earlier`` already gave a
+    figure beyond it, as of a time no later than ``later``'s.
+    """
+    metric = later.metric
+    if metric.time != TimeNature.stock or metric.trend == Trend.any:
+        return False
+    if later.time_basis != "published" or not earlier.source.dated or earlier.time is None or later.time is None:
+        return False
+    published_before = earlier.source.date is not None and later.source.date is not None
+    if not published_before or not earlier.source.date.end < later.source.date.start:  # type: ignore[union-attr]
+        return False
+    if earlier.time.start > later.time.end:
+        return False
+    if not (isinstance(earlier.value, Number) and isinstance(later.value, Number)):
+        return False
+    lower = below(later.value, earlier.value)
+    return lower is True if metric.trend == Trend.non_decreasing else lower is False

@@ -1,0 +1,50 @@
+"""list-vs-total: members listed against the stated count."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import RELATIONS, claim, findings_of, one_source
+
+A = ["ruritania", "grand-fenwick"]
+B = ["latveria", "genovia", "sylvania"]
+CASES = [
+    ("lists-account-for-total", 5, "consistent"),
+    ("shortfall-is-a-warning", 7, "shortfall"),
+    ("too-many-listed-contradicts", 4, "contradiction"),
+]
+
+
+@pytest.mark.parametrize("case, stated, expected", CASES, ids=[c[0] for c in CASES])
+def test_list_vs_total(corpus, case, stated, expected):
+    files = {
+        "a.yaml": one_source("a", "2026-01-12", claim("n", "upgraded", stated, period="2025")),
+        "b.yaml": one_source(
+            "b", "2026-01-20",
+            claim("la", "raised_to_a", A, period="2025", complete=True),
+            claim("lb", "raised_to_b", B, period="2025", complete=True),
+        ),
+    }
+    (finding,) = findings_of(corpus(files, RELATIONS), "list-vs-total")
+    assert finding.verdict == expected
+    if expected == "shortfall":
+        assert "2 of the 7 are not named" in finding.note and "partial" in finding.note
+        assert finding.severity == "warning"
+    if expected == "contradiction":
+        assert "1 more named" in finding.note and finding.severity == "error"
+
+
+def test_a_member_listed_twice_counts_once(corpus):
+    files = {
+        "a.yaml": one_source("a", "2026-01-12", claim("n", "upgraded", 2, period="2025"),
+                             claim("la", "raised_to_a", A, period="2025")),
+        "b.yaml": one_source("b", "2026-01-20", claim("la", "raised_to_a", A, period="2025")),
+    }
+    (finding,) = findings_of(corpus(files, RELATIONS), "list-vs-total")
+    assert finding.verdict == "consistent"
+
+
+def test_other_periods_are_not_mixed(corpus):
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("n", "upgraded", 2, period="2025"),
+                                  claim("la", "raised_to_a", A + B, period="2024"))}
+    assert findings_of(corpus(files, RELATIONS), "list-vs-total") == []

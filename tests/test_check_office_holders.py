@@ -1,0 +1,42 @@
+"""office-holders: holders conflict only when their times coincide."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import claim, findings_of, one_source
+
+CASES = [
+    # (case, [(source, published, holder, as_of or None)], expected verdicts)
+    ("change-between-dates", [("a", "2025-07-01", "rufus", None), ("b", "2026-01-30", "chicolini", None)], ["timing"]),
+    ("same-day-two-holders", [("a", "2026-01-30", "rufus", None), ("b", "2026-01-30", "chicolini", None)],
+     ["contradiction"]),
+    ("spelling-variants-are-one-holder", [("a", "2026-01-30", "Rufus Fireflý", None),
+                                          ("b", "2026-01-30", "rufus-firefly", None)], []),
+    ("undated-overlap-is-undetermined", [("a", None, "rufus", "2025-10/2026-02"), ("b", "2026-01-30", "chicolini", None)],
+     ["undetermined"]),
+    ("one-change-reported-once", [("a", "2025-06-01", "rufus", None), ("b", "2025-07-01", "rufus", None),
+                                  ("c", "2026-01-30", "chicolini", None), ("d", "2026-02-10", "chicolini", None)],
+     ["timing"]),
+    ("return-to-office-is-flagged", [("a", "2025-06-01", "rufus", None), ("b", "2025-09-01", "chicolini", None),
+                                     ("c", "2026-01-30", "rufus", None)], ["timing", "undetermined"]),
+]
+
+
+@pytest.mark.parametrize("case, sides, expected", CASES, ids=[c[0] for c in CASES])
+def test_office_holders(corpus, case, sides, expected):
+    files = {}
+    for source, published, holder, as_of in sides:
+        extra = {"as_of": as_of} if as_of else {}
+        files[f"{source}.yaml"] = one_source(source, published, claim("m", "minister", holder, **extra))
+    result = corpus(files)
+    assert [f for f in result.findings if not f.subject] == []
+    assert sorted(f.verdict for f in findings_of(result, "office-holders")) == sorted(expected)
+    assert findings_of(result, "value-conflict") == []
+
+
+def test_change_names_both_dates(corpus):
+    files = {"a.yaml": one_source("a", "2025-07-01", claim("m", "minister", "rufus")),
+             "b.yaml": one_source("b", "2026-01-30", claim("m", "minister", "chicolini"))}
+    (finding,) = findings_of(corpus(files), "office-holders")
+    assert "changed hands between 1 July 2025" in finding.note and "30 January 2026" in finding.note

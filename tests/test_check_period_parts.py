@@ -1,0 +1,64 @@
+"""period-parts: a part of a period against the whole period."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import claim, findings_of, one_source
+
+CASES = [
+    ("part-within-whole", claim("h", "visits", 20, precision="nearly", period="2025-H1"),
+     claim("y", "visits", 24, period="2025"), "timing"),
+    ("part-exceeds-whole", claim("h", "visits", 30, period="2025-H1"), claim("y", "visits", 24, period="2025"),
+     "contradiction"),
+    ("bounds-can-meet", claim("h", "visits", 12, precision="more-than", period="2025-H1"),
+     claim("y", "visits", 37, period="2025"), "timing"),
+    ("separate-periods-not-compared", claim("h", "visits", 30, period="2024"), claim("y", "visits", 24, period="2025"),
+     None),
+    ("overlapping-periods-are-different-figures", claim("h", "visits", 30, period="2025-01/2025-08"),
+     claim("y", "visits", 24, period="2025-H2"), "timing"),
+    ("list-part-within-list-whole", claim("h", "members", ["freedonia"], period="2025-H1"),
+     claim("y", "members", ["freedonia", "sylvania"], period="2025", complete=True), "timing"),
+    ("list-part-outside-complete-whole", claim("h", "members", ["freedonia"], period="2025-H1"),
+     claim("y", "members", ["sylvania"], period="2025", complete=True), "contradiction"),
+]
+
+VOCAB_FLOW_MEMBERS = None
+
+
+@pytest.fixture
+def vocabulary():
+    from conftest import VOCABULARY
+
+    metrics = dict(VOCABULARY["metrics"], members={"label": "members added", "kind": "entity-set", "time": "flow"})
+    return dict(VOCABULARY, metrics=metrics)
+
+
+@pytest.mark.parametrize("case, part, whole, expected", CASES, ids=[c[0] for c in CASES])
+def test_period_parts(corpus, vocabulary, case, part, whole, expected):
+    files = {"a.yaml": one_source("a", "2025-07-10", part), "b.yaml": one_source("b", "2026-01-12", whole)}
+    result = corpus(files, vocabulary)
+    assert [f for f in result.findings if not f.subject] == []
+    assert [f.verdict for f in findings_of(result, "period-parts")] == ([expected] if expected else [])
+    assert findings_of(result, "value-conflict") == []
+
+
+def test_what_is_left_for_the_rest_of_the_period(corpus):
+    files = {"a.yaml": one_source("a", "2025-07-10", CASES[0][1]), "b.yaml": one_source("b", "2026-01-12", CASES[0][2])}
+    (finding,) = findings_of(corpus(files), "period-parts")
+    assert "leaving 4–6 for the rest of the period" in finding.note
+
+
+def test_one_source_giving_part_and_whole_is_no_discrepancy(corpus):
+    files = {"a.yaml": one_source("a", "2026-01-12", CASES[0][1], CASES[0][2])}
+    assert findings_of(corpus(files), "period-parts") == []
+
+
+def test_non_additive_metric_is_not_summed(corpus):
+    from conftest import VOCABULARY
+
+    metrics = dict(VOCABULARY["metrics"], visits={"label": "rate", "kind": "count", "time": "flow", "additive": False})
+    files = {"a.yaml": one_source("a", "2025-07-10", claim("h", "visits", 30, period="2025-H1")),
+             "b.yaml": one_source("b", "2026-01-12", claim("y", "visits", 24, period="2025"))}
+    (finding,) = findings_of(corpus(files, dict(VOCABULARY, metrics=metrics)), "period-parts")
+    assert finding.verdict == "timing" and "does not add up" in finding.note

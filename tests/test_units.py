@@ -1,0 +1,58 @@
+"""Units and magnitudes through pint."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.units import UnitProblem, conversion
+
+
+@pytest.mark.parametrize(
+    "unit, target, factor",
+    [
+        ("billion USD", "USD", 1e9),
+        ("US$ billion", "billion USD", 1.0),
+        ("bn USD", "billion USD", 1.0),
+        ("trillion dollars", "billion USD", 1000.0),
+        ("VNĐ billion", "VND", 1e9),
+        ("million", "", 1e6),
+        ("%", "percent", 1.0),
+        ("per cent", "percent", 1.0),
+    ],
+)
+def test_conversions(unit, target, factor):
+    assert conversion(unit, target).factor == factor
+
+
+@pytest.mark.parametrize(
+    "unit, target, words",
+    [
+        ("percentage points", "percent", "difference of percentages"),
+        ("billion USD", "VND", "does not convert"),
+        ("bananas", "USD", "cannot be read"),
+    ],
+)
+def test_refusals(unit, target, words):
+    with pytest.raises(UnitProblem) as caught:
+        conversion(unit, target)
+    assert words in str(caught.value)
+
+
+def test_magnitudes_agree_in_claims(corpus):
+    from conftest import claim, one_source
+
+    files = {
+        "a.yaml": one_source("a", "2026-01-12", claim("t", "trade", 900, unit="US$ billion", period="2025")),
+        "b.yaml": one_source("b", "2026-01-12", claim("t", "trade", 900, unit="bn USD", period="2025")),
+        "c.yaml": one_source("c", "2026-01-12", claim("t", "trade", 0.9, unit="trillion dollars", period="2025")),
+    }
+    result = corpus(files)
+    assert [f.check for f in result.findings] == ["corroboration"]
+
+
+def test_percentage_points_are_not_a_percentage(corpus):
+    from conftest import claim, one_source
+
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("s", "share", 3, unit="percentage points"))}
+    (finding,) = corpus(files).findings
+    assert finding.verdict == "invalid" and "percentage points" in finding.message
