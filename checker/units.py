@@ -74,7 +74,7 @@ def registry(extra: tuple[str, ...] = ()):  # noqa: ANN201 - pint's registry typ
     """A unit registry with claimcheck's base definitions and a rules file's extra ones."""
     import pint  # imported here: only corpora with amounts pay for it
 
-    units = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    units: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
     for definition in BASE_DEFINITIONS + tuple(extra):
         units.define(definition)
     return units

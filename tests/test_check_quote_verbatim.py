@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import claim, source_block
 
 from checker.provenance import fold_text, locate, read_archive
+
+from conftest import claim, source_block
 
 ARTICLE = "Việt Nam’s “partners” rose\nto 14 – a record.\n\nThe ministry said so in  2025.\n"
 

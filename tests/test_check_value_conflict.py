@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from conftest import claim, source_block
 
 # (case id, (published A, claim A), (published B, claim B), expected verdict)

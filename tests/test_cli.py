@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import MINI, claim, source_block, write_corpus
 
 from checker.cli import main
+
+from conftest import MINI, claim, source_block, write_corpus
 
 
 def invoke(*args: str, cwd: Path | None = None):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
 
 from checker.engine import Result, run
 from checker.reporting import REPORTERS
+
+from conftest import ROOT
 
 CLAIMS, RULES = ROOT / "claims", ROOT / "rules"
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -23,7 +23,7 @@ Failing example
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterator, Optional
+from typing import Iterator
 
 from checker.checks.base import Group, NoOptions
 from checker.corpus import Resolved
@@ -112,12 +112,11 @@ def _filed_under(relation: SumRelation | BoundRelation) -> str:
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     """Check every sum and bound relation at every time its inputs meet."""
     for relation in group.vocabulary.relations:
-        results: Optional[Iterator] = None
         if isinstance(relation, SumRelation):
             results = _sum(relation, group.claims, group.vocabulary)
         elif isinstance(relation, BoundRelation):
             results = _bound(relation, group.claims, group.vocabulary)
-        if results is None:
+        else:
             continue
         for verdict, message, note, inputs, key in results:
             yield Problem(
