@@ -17,7 +17,9 @@ from pathlib import Path
 import click
 
 from checker import __version__
+from checker.checks import REGISTRY
 from checker.engine import Result, run
+from checker.names import suggestion
 from checker.findings import SEVERITY_RANK
 from checker.reporting import REPORTERS
 from checker.schema import SCHEMAS, render_schema
@@ -132,6 +134,29 @@ def validate(paths: tuple[Path, ...], rules: Path, format_: str, output: Path | 
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
     request = CheckRequest(paths, rules, format_, output, "error", False, checks_enabled=False)
     sys.exit(execute(request))
+
+
+@main.command(name="checks")
+@click.argument("check_id", required=False)
+def checks_command(check_id: str | None) -> None:
+    """List the checks, or show one check's documentation."""
+    if check_id is None:
+        rows = [
+            (module.ID, (module.__doc__ or "").strip().splitlines()[0].split(": ", 1)[-1])
+            for module in REGISTRY.values()
+        ]
+        width = max(len(name) for name, _ in rows)
+        for name, summary in rows:
+            click.echo(f"{name.ljust(width)}  {summary}")
+        return
+    if check_id not in REGISTRY:
+        known = {name.replace("-", ""): name for name in REGISTRY}
+        hint = suggestion(check_id, known)
+        raise click.UsageError(f'no such check: "{check_id}"' + (f"; {hint}" if hint else ""))
+    module = REGISTRY[check_id]
+    click.echo((module.__doc__ or "").strip())
+    verdicts = ", ".join(f"{verdict} ({level})" for verdict, level in module.SEVERITY.items())
+    click.echo(f"\nVerdicts and default severities: {verdicts}")
 
 
 @main.command()

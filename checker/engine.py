@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from checker import checks
+from checker import checks, timeline
 from checker.checks.base import Group
 from checker.corpus import DEFAULT_TOLERANCE, Corpus, Resolved, load_corpus
 from checker.findings import Finding, Location, Problem, fingerprint, input_error, sort_key
+from checker.models import TimeNature
 from checker.names import suggestion
+from checker.timeline import Timeline
 from checker.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -44,6 +46,11 @@ class Result:
     corpus: Corpus
     vocabulary: Vocabulary
     rules_findings: list[Finding] = field(default_factory=list)
+    timelines: list[Timeline] = field(default_factory=list)
+
+    def timeline(self, subject: str, metric: str) -> Timeline | None:
+        """The timeline of one subject's metric, when it is a stock with claims."""
+        return next((t for t in self.timelines if t.subject == subject and t.metric == metric), None)
 
     def counts(self) -> dict[str, int]:
         """How many findings of each severity."""
@@ -126,13 +133,21 @@ def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
     )
 
 
+@dataclass
+class SubjectResult:
+    """What the checks found about one subject, and its timelines."""
+
+    findings: list[Finding]
+    timelines: list[Timeline]
+
+
 def check_subject(
     subject: str, metrics: dict[str, tuple[Resolved, ...]], vocabulary: Vocabulary, active: list[ActiveCheck]
-) -> Iterator[Finding]:
-    """Every finding about one subject: the unit of work that can run anywhere.
+) -> SubjectResult:
+    """Every finding and timeline of one subject: the unit of work that can run anywhere.
 
     Checks that derive implied claims run first; the implied claims then
-    join the stated ones for every check.
+    join the stated ones for every check and in the timelines.
     """
     stated = tuple(claim for group in metrics.values() for claim in group)
     implied = [
@@ -144,18 +159,22 @@ def check_subject(
     if implied:
         metrics = partition(stated + tuple(implied))[subject]
     everything = tuple(sorted(stated + tuple(implied), key=lambda c: (c.metric_id, c.key)))
+    findings: list[Finding] = []
     for check in active:
         if check.module.PARTITION == "subject":
             group = Group(subject, "", None, everything, vocabulary)
-            for problem in check.module.check(group, check.options):
-                yield _stamp(check, group, problem)
+            findings.extend(_stamp(check, group, problem) for problem in check.module.check(group, check.options))
     for metric_id, claims in metrics.items():
         group = Group(subject, metric_id, vocabulary.metrics[metric_id], claims, vocabulary)
         for check in active:
-            if check.module.PARTITION != "group":
-                continue
-            for problem in check.module.check(group, check.options):
-                yield _stamp(check, group, problem)
+            if check.module.PARTITION == "group":
+                findings.extend(_stamp(check, group, problem) for problem in check.module.check(group, check.options))
+    timelines = [
+        timeline.build(subject, metric_id, claims)
+        for metric_id, claims in metrics.items()
+        if vocabulary.metrics[metric_id].time == TimeNature.stock
+    ]
+    return SubjectResult(findings, timelines)
 
 
 def run(claim_paths: list[Path], rules_dir: Path, run_checks: bool = True) -> Result:
@@ -170,8 +189,11 @@ def run(claim_paths: list[Path], rules_dir: Path, run_checks: bool = True) -> Re
     tolerance = conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
     corpus = load_corpus(claim_paths, vocabulary, tolerance)
     findings = list(rules_findings) + list(corpus.findings)
+    timelines: list[Timeline] = []
     if run_checks:
         for subject, metrics in partition(corpus.claims).items():
-            findings.extend(check_subject(subject, metrics, vocabulary, active))
+            done = check_subject(subject, metrics, vocabulary, active)
+            findings.extend(done.findings)
+            timelines.extend(done.timelines)
     findings.sort(key=sort_key)
-    return Result(findings, corpus, vocabulary, rules_findings)
+    return Result(findings, corpus, vocabulary, rules_findings, timelines)

@@ -127,9 +127,11 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
     base = implied.inputs[0]
     metric = vocabulary.metrics[implied.metric_id]
     interval = implied.interval
-    if metric.kind.value == "count":
-        interval = interval.clamp_low(0)
     integral = metric.kind.value == "count"
+    text = interval.text(integral)
+    if integral and interval.lo < 0:
+        interval = interval.clamp_low(0)  # a count is never negative
+        text = f"at most {format_number(interval.hi)}"
     ids = "+".join(claim.claim.id for claim in implied.inputs)
     claim_id = f"implied:{implied.metric_id}@{implied.time.text}:{ids}"
     is_flow = metric.time == TimeNature.flow
@@ -154,7 +156,6 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
         derived=Derivation.model_construct(from_=[c.claim.id for c in implied.inputs], how=implied.how),
         note=None,
     )
-    text = interval.text(integral)
     number = Number(
         (interval.lo + interval.hi) / 2 if interval.hi != float("inf") else interval.lo, interval, text, interval.key()
     )

@@ -26,6 +26,7 @@ class Entry:
     time: str
     certain: bool  # the time is stated or a publication date, not an estimate
     claims: tuple[Resolved, ...]
+    scope: str = ""  # scope qualifiers that differ from the metric's defaults
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -36,6 +37,17 @@ class Entry:
     def origins(self) -> tuple[str, ...]:
         """The independent origins behind it."""
         return tuple(sorted({c.origin for c in self.claims}))
+
+    @property
+    def implied(self) -> bool:
+        """True when no source states it: it is implied by other figures."""
+        return all(c.claim.derived is not None for c in self.claims)
+
+    def describe(self) -> str:
+        """The entry in short: "14 (as of 2025-12-31: vns-2026-01-12)"."""
+        who = "implied" if self.implied else ", ".join(self.sources)
+        scope = f" [{self.scope}]" if self.scope else ""
+        return f"{self.value}{scope} ({self.time or 'undated'}: {who})"
 
 
 @dataclass(frozen=True)
@@ -56,12 +68,16 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
         certain = claim.time_basis in ("stated", "published")
         groups.setdefault((claim.value.key, claim.scope, time, certain), []).append(claim)
     entries = []
-    for (_, _, (start, end), certain), members in groups.items():
+    for (_, scope, (start, end), certain), members in groups.items():
         members.sort(key=lambda c: c.key)
         first = members[0]
-        entries.append(Entry(first.value.text, start, end, first.time_text(), certain, tuple(members)))
+        defaults = {dim: d.default for dim, d in first.metric.scope.items()}
+        unusual = ", ".join(f"{dim} {value}" for dim, value in scope if defaults.get(dim) != value)
+        entries.append(Entry(first.value.text, start, end, first.time_text(), certain, tuple(members), unusual))
     entries.sort(key=lambda e: (e.start or date.min, e.end or date.min, e.value, e.sources))
-    dated = [e for e in entries if e.end is not None and e.certain] or [e for e in entries if e.end is not None]
+    stated = [e for e in entries if not e.implied and e.end is not None]
+    stated = [e for e in stated if not e.scope] or stated  # the metric's usual scope first
+    dated = [e for e in stated if e.certain] or stated
     latest = max(dated, key=lambda e: (e.end, len(e.origins), len(e.sources), e.value), default=None)
     return Timeline(subject, metric, tuple(entries), latest)
 

@@ -200,3 +200,29 @@ def test_missing_path_is_reported(mini):
 def test_schema_command_prints_schema(name):
     result = invoke("schema", name)
     assert json.loads(result.output)["$schema"].startswith("http://json-schema.org/draft-07")
+
+
+def test_checks_lists_every_check():
+    from checker.checks import REGISTRY
+
+    output = invoke("checks").output
+    assert [line.split()[0] for line in output.splitlines()] == list(REGISTRY)
+
+
+def test_checks_shows_one_check_with_examples():
+    output = invoke("checks", "period-parts").output
+    assert "Passing example" in output and "Failing example" in output and "contradiction (error)" in output
+
+
+def test_checks_unknown_id_suggests():
+    result = CliRunner().invoke(main, ["checks", "sum-and-bounds"])
+    assert result.exit_code == 2 and 'did you mean "sum-and-bound"' in result.output
+
+
+def test_every_check_documents_passing_and_failing_examples():
+    from checker.checks import REGISTRY
+
+    for module in REGISTRY.values():
+        doc = module.__doc__ or ""
+        assert doc.startswith(module.ID + ":"), module.ID
+        assert "example" in doc.lower(), module.ID

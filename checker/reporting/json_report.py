@@ -8,6 +8,7 @@ from typing import Any
 from checker import __version__
 from checker.engine import Result
 from checker.findings import ClaimRef, Finding, Location
+from checker.timeline import Entry, Timeline
 
 FORMAT_VERSION = 1
 
@@ -35,6 +36,7 @@ def _claim(ref: ClaimRef) -> dict[str, Any]:
         "scope": ref.scope,
         "quote": ref.quote,
         "evidence": ref.evidence or None,
+        "derivation": ref.derivation or None,
         "location": _location(ref.location),
     }
 
@@ -73,6 +75,30 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
+def _entry(entry: Entry) -> dict[str, Any]:
+    return {
+        "value": entry.value,
+        "time": entry.time or None,
+        "start": entry.start.isoformat() if entry.start else None,
+        "end": entry.end.isoformat() if entry.end else None,
+        "time_certain": entry.certain,
+        "implied": entry.implied,
+        "sources": list(entry.sources),
+        "origins": list(entry.origins),
+        "claims": [c.claim.id for c in entry.claims],
+    }
+
+
+def timeline_dict(timeline: Timeline) -> dict[str, Any]:
+    """One timeline as a JSON object."""
+    return {
+        "subject": timeline.subject,
+        "metric": timeline.metric,
+        "entries": [_entry(e) for e in timeline.entries],
+        "latest": _entry(timeline.latest) if timeline.latest else None,
+    }
+
+
 def render(result: Result) -> str:
     """The whole report as JSON text."""
     document = {
@@ -81,5 +107,6 @@ def render(result: Result) -> str:
         "format_version": FORMAT_VERSION,
         "summary": summary(result),
         "findings": [finding_dict(f) for f in result.findings],
+        "timelines": [timeline_dict(t) for t in result.timelines if len(t.entries) > 1],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -10,6 +10,7 @@ from tabulate import tabulate
 from checker.engine import Result
 from checker.findings import Finding
 from checker.reporting.json_report import summary
+from checker.timeline import Timeline
 
 WIDTH = 100
 _VERDICT_WORDS = {
@@ -74,6 +75,15 @@ def _compact(title: str, findings: list[Finding]) -> list[str]:
     return out
 
 
+def _timeline(timeline: Timeline | None) -> str:
+    """The values over time on one line, and the most recent well-supported one."""
+    if timeline is None or len(timeline.entries) < 2:
+        return ""
+    steps = " → ".join(entry.describe() for entry in timeline.entries)
+    latest = f"; latest well-supported: {timeline.latest.value}" if timeline.latest else ""
+    return _wrap(f"Timeline: {steps}{latest}", indent="")
+
+
 def _input_errors(findings: list[Finding]) -> list[str]:
     lines = []
     for finding in findings:
@@ -117,6 +127,9 @@ def render(result: Result) -> str:
         out.append("")
     for topic, group in _topics(topical):
         out.append(f"== {topic} ".ljust(WIDTH, "=") if len(topic) < WIDTH - 4 else textwrap.fill(f"== {topic}", WIDTH))
+        line = _timeline(result.timeline(group[0].subject, group[0].metric))
+        if line:
+            out += [line, ""]
         for finding in group:
             verdict = _VERDICT_WORDS.get(finding.verdict, finding.verdict)
             out.append(

@@ -1,0 +1,44 @@
+"""Timelines: values over time across sources, and the most recent well-supported one."""
+
+from __future__ import annotations
+
+from conftest import claim, one_source, source_block
+
+
+def test_timeline_orders_values_and_picks_the_latest_supported(corpus):
+    files = {
+        "a.yaml": one_source("a", "2025-07-01", claim("c", "partners", 13, as_of="2025-06-30")),
+        "b.yaml": one_source("b", "2026-01-12", claim("c", "partners", 14, as_of="2025-12-31")),
+        "c.yaml": {"source": source_block("c", None), "claims": [claim("c", "partners", 15, as_of="2026-01/2026-03")]},
+    }
+    result = corpus(files)
+    timeline = result.timeline("freedonia", "partners")
+    assert [e.value for e in timeline.entries] == ["13", "14", "15"]
+    # 15 comes from an undated source whose time is stated as a span, which counts as stated
+    assert timeline.latest.value == "15"
+
+
+def test_estimated_times_do_not_win_over_known_ones(corpus):
+    files = {
+        "a.yaml": one_source("a", "2026-01-12", claim("c", "partners", 14, as_of="2025-12-31")),
+        "b.yaml": {"source": dict(source_block("b", None), undated={"estimate": "2026-01/2026-02", "argument": "x"}),
+                   "claims": [claim("c", "partners", 15)]},
+    }
+    timeline = corpus(files).timeline("freedonia", "partners")
+    assert [(e.value, e.certain) for e in timeline.entries] == [("14", True), ("15", False)]
+    assert timeline.latest.value == "14"
+
+
+def test_json_report_carries_timelines(corpus):
+    import json
+
+    from checker.reporting import REPORTERS
+
+    files = {
+        "a.yaml": one_source("a", "2025-07-01", claim("c", "partners", 13, as_of="2025-06-30")),
+        "b.yaml": one_source("b", "2026-01-12", claim("c", "partners", 14, as_of="2025-12-31")),
+    }
+    document = json.loads(REPORTERS["json"](corpus(files)))
+    (timeline,) = document["timelines"]
+    assert timeline["metric"] == "partners" and timeline["latest"]["value"] == "14"
+    assert [e["end"] for e in timeline["entries"]] == ["2025-06-30", "2025-12-31"]
