@@ -71,7 +71,11 @@ def _sum(
         note = f"{span + ': ' if span else ''}{terms} = {summed.text(True)} {sign} {total.text(True)} {total_label}"
         if missing:
             note += f"; not stated then: {', '.join(missing)}, so only a lower bound is checked"
-        message = f"{total_label} {'is' if ok else 'is not'} the {'sum' if relation.exact else 'bound'} of its parts{' ' + span if span else ''}"
+        if relation.exact and not missing:
+            message = f"{total_label} {'is' if ok else 'is not'} the sum of its parts"
+        else:
+            message = f"the parts stated {'fit within' if ok else 'exceed'} {total_label}"
+        message += f" {span}" if span else ""
         yield ("consistent" if ok else CONTRADICTION), message, note, inputs, (relation.id, str(when))
 
 
@@ -119,6 +123,8 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         else:
             continue
         for verdict, message, note, inputs, key in results:
+            if verdict == "consistent" and all(c.claim.derived is not None for c in inputs):
+                continue  # implied values agreeing with each other restate their inputs
             yield Problem(
                 verdict=verdict,
                 message=message,

@@ -86,7 +86,7 @@ def _closest(quote: str, names: list[str]) -> tuple[float, str]:
         if len(name) < 6 or size == 0:
             continue  # short names match too much by chance
         target = " ".join(fold(word) for word in _WORD.findall(name))
-        for length in {max(1, size - 1), size, size + 1}:
+        for length in {max(2, size - 1), size, size + 1}:  # a single word is too weak a match
             for start in range(0, max(0, len(words) - length) + 1):
                 score = fuzz.ratio(target, " ".join(folded[start : start + length]))
                 if score > best[0]:

@@ -69,8 +69,8 @@ def _compact(title: str, findings: list[Finding]) -> list[str]:
         out.append(_wrap(finding.note))
         if finding.hint:
             out.append(_wrap("Fix: " + finding.hint))
-        for ref in finding.claims:
-            out.append(_wrap(f"{ref.source} ({ref.location.path}:{ref.location.line}): “{ref.quote}”", indent="      "))
+        where = "; ".join(f"{ref.source} ({ref.location.path}:{ref.location.line})" for ref in finding.claims)
+        out.append(_wrap(where, indent="      "))
     out.append("")
     return out
 
