@@ -98,3 +98,34 @@ def test_report_is_deterministic_whatever_the_file_order(fmt, tmp_path):
     first = REPORTERS[fmt](run(files, RULES))
     second = REPORTERS[fmt](run(list(reversed(files)), RULES))
     assert first == second
+
+
+def _of(result: Result, check: str, metric: str | None = None) -> list:
+    return [f for f in result.findings if f.check == check and (metric is None or f.metric == metric)]
+
+
+def test_upgrades_listed_fall_short_of_the_stated_17(result):
+    (finding,) = _of(result, "list-vs-total", "partners_upgraded")
+    assert finding.verdict == "shortfall" and "2 of the 17 are not named" in finding.note
+
+
+def test_csp_count_at_end_2024_is_implied_from_the_2025_list(result):
+    implied = [f for f in _of(result, "implied-values", "comprehensive_strategic_partners") if "= 9" in f.note]
+    assert implied and "2024-12-31" in implied[0].note
+
+
+def test_csp_within_frameworks_at_end_2025(result):
+    holds = [f for f in _of(result, "sum-and-bound", "partnership_frameworks") if "31 December 2025" in f.note]
+    assert holds and all(f.verdict == "consistent" for f in holds)
+
+
+def test_designation_translations_are_wording_variants_not_conflicts(result):
+    variants = _of(result, "wording-variants", "foreign_affairs_designation")
+    notes = " ".join(f.note for f in variants if f.verdict == "variants")
+    assert '"critical and regular"' in notes and '"strategic and constant"' in notes
+    assert _of(result, "value-conflict", "foreign_affairs_designation") == []
+
+
+def test_agreements_in_2024_implied_by_the_ratio(result):
+    (finding, *_) = _of(result, "implied-values", "cooperation_agreements_signed")
+    assert "126–140 in 2024" in finding.note
