@@ -19,8 +19,8 @@ import click
 from checker import __version__
 from checker.checks import REGISTRY
 from checker.engine import Result, run
-from checker.names import suggestion
 from checker.findings import SEVERITY_RANK
+from checker.names import suggestion
 from checker.reporting import REPORTERS
 from checker.schema import SCHEMAS, render_schema
 

@@ -129,7 +129,7 @@ def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
         hint=problem.hint,
         location=problem.location or (problem.claims[0].location if problem.claims else None),
         claims=tuple(sorted(problem.claims)),
-        topic=f"{subject_name} — {metric.label if metric else metric_id}",
+        topic=f"{subject_name} — {metric.label}" if metric else subject_name,
     )
 
 

@@ -10,7 +10,7 @@ from checker.corpus import Resolved, time_text
 from checker.findings import ClaimRef
 from checker.models import Claim, Derivation, Precision, Range, Term, TermRef, TimeNature
 from checker.timespec import TimeSpan
-from checker.values import EntitySet, Interval, Number, format_number
+from checker.values import EntitySet, Interval, Number, format_number, quantity_text
 from checker.vocabulary import Vocabulary, as_term
 
 
@@ -128,7 +128,7 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
     metric = vocabulary.metrics[implied.metric_id]
     interval = implied.interval
     integral = metric.kind.value == "count"
-    text = interval.text(integral)
+    text = quantity_text(interval, metric)
     if integral and interval.lo < 0:
         interval = interval.clamp_low(0)  # a count is never negative
         text = f"at most {format_number(interval.hi)}"

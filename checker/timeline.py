@@ -39,6 +39,11 @@ class Entry:
         return tuple(sorted({c.origin for c in self.claims}))
 
     @property
+    def exact(self) -> bool:
+        """True when every claim states its value exactly (no "about", no bound)."""
+        return all(c.claim.precision.value == "exact" for c in self.claims)
+
+    @property
     def implied(self) -> bool:
         """True when no source states it: it is implied by other figures."""
         return all(c.claim.derived is not None for c in self.claims)
@@ -75,10 +80,12 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
         unusual = ", ".join(f"{dim} {value}" for dim, value in scope if defaults.get(dim) != value)
         entries.append(Entry(first.value.text, start, end, first.time_text(), certain, tuple(members), unusual))
     entries.sort(key=lambda e: (e.start or date.min, e.end or date.min, e.value, e.sources))
+    every = [c for e in entries for c in e.claims]
     stated = [e for e in entries if not e.implied and e.end is not None]
     stated = [e for e in stated if not e.scope] or stated  # the metric's usual scope first
-    dated = [e for e in stated if e.certain] or stated
-    latest = max(dated, key=lambda e: (e.end, len(e.origins), len(e.sources), e.value), default=None)
+    current = [e for e in stated if not any(is_stale(other, c) for c in e.claims for other in every)] or stated
+    dated = [e for e in current if e.certain] or current
+    latest = max(dated, key=lambda e: (e.end, len(e.origins), len(e.sources), e.exact, e.value), default=None)
     return Timeline(subject, metric, tuple(entries), latest)
 
 

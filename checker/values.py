@@ -172,6 +172,27 @@ def _number_interval(value: float, precision: Precision, tolerance: float, integ
     return Interval(-math.inf, value)  # at-most
 
 
+def quantity_text(interval: Interval, metric: Metric) -> str:
+    """An interval in the metric's unit, with a magnitude word for large amounts: "1.2 billion SEK"."""
+    if metric.kind != Kind.amount:
+        return interval.text(metric.kind == Kind.count) + ("%" if metric.kind == Kind.percent else "")
+    unit = metric.unit or ""
+    finite = [abs(x) for x in (interval.lo, interval.hi) if math.isfinite(x)]
+    largest = max(finite, default=0.0)
+    for word, factor in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+        if largest >= factor:
+            scaled = Interval(interval.lo / factor, interval.hi / factor, interval.lo_open, interval.hi_open)
+            return f"{_rounded(scaled).text()} {word} {unit}".strip()
+    return f"{_rounded(interval).text()} {unit}".strip()
+
+
+def _rounded(interval: Interval) -> Interval:
+    def tidy(x: float) -> float:
+        return float(f"{x:.6g}") if math.isfinite(x) else x
+
+    return Interval(tidy(interval.lo), tidy(interval.hi), interval.lo_open, interval.hi_open)
+
+
 def format_number(value: float) -> str:
     """A number as reports show it: 1,234 or 9.5."""
     if float(value).is_integer():

@@ -92,10 +92,10 @@ EXPECTED: list[tuple[str, str, str, str, str, frozenset[tuple[str, str]]]] = [
     ("seven-named-on-six-member-board", "list-vs-total", "contradiction", COMPANY, "board_size",
      frozenset({(RMR, "board-members"), (RMR, "board-size")})),
     # wording-variants (a subject-wide check: filed under the first metric of the claims it names)
-    ("company-named-three-ways", "wording-variants", "variants", COMPANY, "board_size",
+    ("company-named-three-ways", "wording-variants", "variants", COMPANY, "",
      frozenset({(AR, "depots-end-2024"), (H1, "depots-mid-2025"), (NBB, "depots"), (RMR, "board-size"),
                 (RMR, "revenue-2025")})),
-    ("depot-named-two-ways", "wording-variants", "variants", DEPOT, "employees",
+    ("depot-named-two-ways", "wording-variants", "variants", DEPOT, "",
      frozenset({(BT, "brannvik-employees"), (H1, "brannvik-employees-mid-2025")})),
     ("center-for-centre", "wording-variants", "possible-alias", DEPOT, "employees",
      frozenset({(NBB, "brannvik-employees")})),

@@ -42,7 +42,7 @@ from checker.relations import (
     when_key,
 )
 from checker.timespec import TimeSpan
-from checker.values import Interval, Number
+from checker.values import Interval, Number, quantity_text
 from checker.vocabulary import Vocabulary, as_term
 
 ID = "implied-values"
@@ -73,7 +73,8 @@ def _from_change(relation: ChangeRelation, claims: tuple[Resolved, ...]) -> Iter
             rule = "" if relation.exact else " at least, since not every change adds to the total"
             how = (
                 f"{stock.value.text} ({stock.claim.id}, as of {stock.time.text}) − {change.value.text} "
-                f"({change.claim.id}, {change.time.text}) = {start.text(True)}{rule}, as of {before.isoformat()}"
+                f"({change.claim.id}, {change.time.text}) = {quantity_text(start, stock.metric)}{rule}, "
+                f"as of {before.isoformat()}"
             )
             yield Implied(stock_term.metric, start, _point(before), how, (stock, change))
 
@@ -94,8 +95,8 @@ def _from_ratio(relation: RatioRelation, claims: tuple[Resolved, ...]) -> Iterat
             value = flow.value.interval.divide(ratio.value.interval)
             how = (
                 f"{flow.value.text} ({flow.claim.id}, {flow.time.text}) ÷ {ratio.value.text} ({ratio.claim.id}) "
-                f'= {value.text(True)} in {earlier.text}, reading "{ratio.value.text} times more" as '
-                f"{ratio.value.text} times as many"
+                f"= {quantity_text(value, flow.metric)} in {earlier.text}, taking {ratio.value.text} as this "
+                "period's figure over the previous period's"
             )
             yield Implied(flow_term.metric, value, earlier, how, (flow, ratio))
 

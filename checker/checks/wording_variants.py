@@ -139,5 +139,6 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
             key=(entity_id,),
             note="; ".join(wordings) + ": all names of one entity in rules/, not a disagreement",
             claims=tuple(c.ref for c in sorted(claims.values(), key=lambda c: c.key)),
-            metric=metrics[0],
+            # the subject's own names concern all its metrics; a value's names, the metric it is a value of
+            metric="" if entity_id == group.subject else metrics[0],
         )

@@ -34,17 +34,25 @@ def _wrap(text: str, indent: str = "    ") -> str:
     )
 
 
+#: widths of the claims table's columns: source and place, value, time and scope, quote
+_COLUMNS = (32, 12, 16, 30)
+
+
+def _cell(text: str, width: int) -> str:
+    # wrapped here rather than by tabulate, whose own wrapping reads "1,410" as a number and fails
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=True)) or text
+
+
 def _claims_table(finding: Finding) -> str:
     rows = []
     for ref in finding.claims:
         when = ref.time + (f" [{ref.scope}]" if ref.scope else "")
-        rows.append([f"{ref.source}\n{ref.location.path}:{ref.location.line}", ref.value, when, f"“{ref.quote}”"])
+        cells = (ref.source, ref.value, when, f"“{ref.quote}”")
+        row = [_cell(text, width) for text, width in zip(cells, _COLUMNS, strict=True)]
+        row[0] += "\n" + _cell(f"{ref.location.path}:{ref.location.line}", _COLUMNS[0])
+        rows.append(row)
     table = tabulate(
-        rows,
-        headers=["source / claim at", "value", "when / scope", "quote"],
-        tablefmt="simple",
-        maxcolwidths=[32, 12, 16, 30],
-        disable_numparse=True,
+        rows, headers=["source / claim at", "value", "when / scope", "quote"], tablefmt="simple", disable_numparse=True
     )
     return textwrap.indent(table, "    ")
 
