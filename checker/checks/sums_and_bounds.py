@@ -30,7 +30,7 @@ from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, Problem
 from checker.models import BoundRelation, SumRelation, TermRef
 from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
-from checker.values import Interval
+from checker.values import Interval, quantity_text
 from checker.vocabulary import Vocabulary, as_term
 
 ID = "sum-and-bound"
@@ -58,7 +58,11 @@ def _sum(
         if any(h is None for h in hulls):
             continue
         summed = _add([h for h in hulls if h is not None])
-        terms = " + ".join(f"{h.text(True)} {label}" for h, (label, _) in zip(hulls, present, strict=True))  # type: ignore[union-attr]
+        metric = total_claims[0].metric
+        terms = " + ".join(
+            f"{quantity_text(h, metric)} {label}"  # type: ignore[arg-type]
+            for h, (label, _) in zip(hulls, present, strict=True)
+        )
         total_label = term_label(relation.total, vocabulary)
         span = when_words(total_claims)
         inputs = total_claims + [c for _, group in present for c in group]
@@ -68,7 +72,7 @@ def _sum(
         else:
             ok = summed.lo <= total.hi and not (summed.lo == total.hi and (summed.lo_open or total.hi_open))
             sign = "≤" if ok else ">"
-        note = f"{span + ': ' if span else ''}{terms} = {summed.text(True)} {sign} {total.text(True)} {total_label}"
+        note = f"{span + ': ' if span else ''}{terms} = {quantity_text(summed, metric)} {sign} {quantity_text(total, metric)} {total_label}"
         if missing:
             note += f"; not stated then: {', '.join(missing)}, so only a lower bound is checked"
         if relation.exact and not missing:
@@ -90,7 +94,8 @@ def _bound(
             continue
         ok = low.lo <= high.hi
         span = when_words(lowers[when])
-        note = f"{span + ': ' if span else ''}{low.text(True)} {low_label} {'≤' if ok else '>'} {high.text(True)} {high_label}"
+        low_text, high_text = quantity_text(low, lowers[when][0].metric), quantity_text(high, uppers[when][0].metric)
+        note = f"{span + ': ' if span else ''}{low_text} {low_label} {'≤' if ok else '>'} {high_text} {high_label}"
         message = f"{low_label} {'within' if ok else 'exceed'} {high_label}{' ' + span if span else ''}"
         yield (
             ("consistent" if ok else CONTRADICTION),
