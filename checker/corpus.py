@@ -215,6 +215,7 @@ def _resolve(
         origin=origin,
         published=source.date_text(),
         evidence=evidence,
+        evidence_span=(quote_match.start, quote_match.end) if evidence and quote_match else (0, 0),
     )
     return Resolved(
         claim, source, subject, metric_id, metric, value, time, basis, scope, origin, location, ref, quote_match
@@ -266,6 +267,18 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
                 continue
             ids[claim.id] = index
             result = _resolve(loaded, source, index, claim, vocabulary, tolerance, archive, archive_shown)
+            if claim.derived is not None:
+                known = {c.id for c in claim_file.claims}
+                unknown = [name for name in claim.derived.from_ if name not in known]
+                if unknown:
+                    corpus.findings.append(
+                        input_error(
+                            "vocabulary",
+                            loaded.location("claims", index, "derived"),
+                            f'claim "{claim.id}" is derived from unknown claim id "{unknown[0]}"',
+                            "name claims of this file in `derived.from`",
+                        )
+                    )
             if isinstance(result, Finding):
                 corpus.findings.append(result)
             else:

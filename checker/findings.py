@@ -47,6 +47,7 @@ class ClaimRef:
     origin: str
     published: str
     evidence: str = ""  # archive path:line where the quote stands, when verified
+    evidence_span: tuple[int, int] = (0, 0)  # its character offsets in the archived text, end exclusive
     derivation: str = ""  # for an implied claim: how it follows from stated ones
 
 

@@ -123,7 +123,9 @@ class Range(Strict):
 class Derivation(Strict):
     """How a claim that no source states outright follows from stated ones."""
 
-    from_: list[Identifier] = Field(alias="from", min_length=1, description="ids of the claims it is derived from")
+    from_: list[Identifier] = Field(
+        default_factory=list, alias="from", description="ids of the claims in this file it is derived from, if any"
+    )
     how: NonEmpty = Field(description="the arithmetic or reasoning, e.g. 77 - 7 = 70")
 
 

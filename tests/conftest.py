@@ -54,9 +54,26 @@ def source_block(source_id: str, published: str | None = "2026-01-10", **extra: 
     return block
 
 
+_WORDS = {"nearly": "nearly", "about": "about", "more-than": "more than", "at-least": "at least",
+          "less-than": "less than", "at-most": "at most"}  # fmt: skip
+
+
+def stating(value: Any, precision: str | None = None) -> str:
+    """A quote that states ``value`` with its precision word, as quote-value expects."""
+    if isinstance(value, dict):
+        text = f"{value['min']} to {value['max']}"
+    elif isinstance(value, list):
+        text = ", ".join(value)
+    else:
+        text = str(value)
+    word = _WORDS.get(precision or "", "")
+    return f"it says {word + ' ' if word else ''}{text}"
+
+
 def claim(claim_id: str, metric: str, value: Any, subject: str = "freedonia", **extra: Any) -> dict[str, Any]:
-    """A valid claim; the quote defaults to something harmless."""
-    body: dict[str, Any] = {"id": claim_id, "subject": subject, "metric": metric, "value": value, "quote": f"q {claim_id}"}
+    """A valid claim; unless given, the quote states the value."""
+    quote = stating(value, extra.get("precision"))
+    body: dict[str, Any] = {"id": claim_id, "subject": subject, "metric": metric, "value": value, "quote": quote}
     body.update(extra)
     return body
 

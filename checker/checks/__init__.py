@@ -18,6 +18,7 @@ from checker.checks import (
     list_vs_total,
     office_holders,
     period_parts,
+    quote_value,
     quote_verbatim,
     stale_figures,
     sums_and_bounds,
@@ -39,6 +40,7 @@ REGISTRY: dict[str, ModuleType] = {
         list_vs_total,
         wording_variants,
         quote_verbatim,
+        quote_value,
     )
 }
 

@@ -25,6 +25,14 @@ def _location(location: Location | None) -> dict[str, Any] | None:
     }
 
 
+def _evidence(ref: ClaimRef) -> dict[str, Any] | None:
+    if not ref.evidence:
+        return None
+    path, _, line = ref.evidence.rpartition(":")
+    start, end = ref.evidence_span
+    return {"path": path, "line": int(line), "start": start, "end": end}
+
+
 def _claim(ref: ClaimRef) -> dict[str, Any]:
     return {
         "source": ref.source,
@@ -35,7 +43,7 @@ def _claim(ref: ClaimRef) -> dict[str, Any]:
         "time": ref.time,
         "scope": ref.scope,
         "quote": ref.quote,
-        "evidence": ref.evidence or None,
+        "evidence": _evidence(ref),
         "derivation": ref.derivation or None,
         "location": _location(ref.location),
     }

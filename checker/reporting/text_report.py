@@ -47,7 +47,8 @@ def _claims_table(finding: Finding) -> str:
     rows = []
     for ref in finding.claims:
         when = ref.time + (f" [{ref.scope}]" if ref.scope else "")
-        cells = (ref.source, ref.value, when, f"“{ref.quote}”")
+        quote = f"“{ref.quote}”" + (f" ({ref.evidence})" if ref.evidence else "")
+        cells = (ref.source, ref.value, when, quote)
         row = [_cell(text, width) for text, width in zip(cells, _COLUMNS, strict=True)]
         row[0] += "\n" + _cell(f"{ref.location.path}:{ref.location.line}", _COLUMNS[0])
         rows.append(row)

@@ -1,0 +1,142 @@
+"""Reading the numbers a sentence states: digits or words, magnitudes, units and precision words.
+
+Number words ("seventeen", "sixty-four", "thousands") are turned into digits
+by text2num's ``alpha2digit``; what stands around each number — a precision
+word before it ("nearly", "more than"), a magnitude word and a unit after it
+("billion", "per cent"), a currency sign before it ("US$") — is then read
+from the digit form. Units are resolved later through pint (``checker.units``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from text_to_num import alpha2digit
+
+from checker.models import Precision
+
+#: precision words, longest first so that "more than" wins over "more"
+PRECISION_WORDS: tuple[tuple[str, Precision], ...] = (
+    ("more than", Precision.more_than),
+    ("greater than", Precision.more_than),
+    ("upwards of", Precision.more_than),
+    ("in excess of", Precision.more_than),
+    ("fewer than", Precision.less_than),
+    ("less than", Precision.less_than),
+    ("at least", Precision.at_least),
+    ("no fewer than", Precision.at_least),
+    ("at most", Precision.at_most),
+    ("up to", Precision.at_most),
+    ("no more than", Precision.at_most),
+    ("close to", Precision.nearly),
+    ("nearly", Precision.nearly),
+    ("almost", Precision.nearly),
+    ("approximately", Precision.about),
+    ("around", Precision.about),
+    ("roughly", Precision.about),
+    ("about", Precision.about),
+    ("some", Precision.about),
+    ("over", Precision.more_than),
+    ("above", Precision.more_than),
+    ("exceeding", Precision.more_than),
+    ("surpassing", Precision.more_than),
+    ("under", Precision.less_than),
+    ("below", Precision.less_than),
+    ("top", Precision.at_most),  # "the top 32 economies": a rank of 32 or better
+)
+MAGNITUDE_WORDS = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
+
+_CURRENCY = r"(?:US\s?\$|\$|€|£|VN[ĐD]\s?|USD\s|EUR\s|GBP\s)"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MENTION = re.compile(
+    rf"(?P<currency>{_CURRENCY})?(?P<number>{_NUMBER})(?P<ordinal>st|nd|rd|th)?\b"
+    rf"(?:[\s-]?(?P<magnitude>thousand|million|billion|trillion|bn|mn|tn)\b)?"
+    rf"(?:\s?(?P<unit>per\s?cent|percent|%|percentage points?|USD|US dollars|dollars?|VND|EUR|euros?|-fold|times))?",
+    re.IGNORECASE,
+)
+_MAGNITUDE_AFTER_DIGITS = re.compile(r"(\d\s?)(thousand|million|billion|trillion)\b", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DOZEN = re.compile(r"\b(?:a|one)\s+dozen\b|\bdozen\b", re.IGNORECASE)
+# words that state a number only as a lower bound: "thousands of", "double-digit"
+_VAGUE = (
+    (re.compile(r"\bdozens\b", re.IGNORECASE), "at least 24"),
+    (re.compile(r"\bhundreds\b", re.IGNORECASE), "at least 200"),
+    (re.compile(r"\bthousands\b", re.IGNORECASE), "at least 1000"),
+    (re.compile(r"\bmillions\b", re.IGNORECASE), "at least 1000000"),
+    (re.compile(r"\bdouble[- ]digit\b", re.IGNORECASE), "at least 10"),
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z ]{0,20})\s*$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number a text states, with what surrounds it."""
+
+    number: float  # as written
+    magnitude: float  # 1, or the factor of "billion" and the like
+    unit: str  # the unit words after it (or the currency before it), as written
+    precision: Precision  # from a precision word just before it; exact when none
+    word: str  # that precision word, or ""
+    ordinal: bool  # "4th", "80th"
+    surface: str  # the mention in the digit form of the text
+
+    @property
+    def value(self) -> float:
+        """The number times its magnitude word."""
+        return self.number * self.magnitude
+
+    @property
+    def is_year(self) -> bool:
+        """True for a bare four-digit number that reads as a year."""
+        return (
+            not self.ordinal
+            and not self.unit
+            and self.magnitude == 1
+            and self.number.is_integer()
+            and 1900 <= self.number <= 2100
+        )
+
+
+@lru_cache(maxsize=16384)
+def digits(text: str, small: bool = True) -> str:
+    """The text with number words written as digits ("sixty-four" -> "64", "a dozen" -> "12").
+
+    With ``small`` false, "one" and "two" stay words: in running text they are
+    more often articles of speech ("one of the few") than counts.
+    """
+    # a magnitude word after digits stays a word: "900 billion" is 900 with a magnitude
+    for pattern, replacement in _VAGUE:
+        text = pattern.sub(replacement, text)
+    protected = _MAGNITUDE_AFTER_DIGITS.sub(lambda m: f"{m.group(1)}zqxmag{m.group(2)}", text)
+    converted = alpha2digit(protected, "en", threshold=0 if small else 3)
+    return _DOZEN.sub("12", converted).replace("zqxmag", "")
+
+
+def _precision_before(text: str, start: int) -> tuple[Precision, str]:
+    before = text[max(0, start - 25) : start].lower()
+    match = _WORD_BEFORE.search(before)
+    if not match:
+        return Precision.exact, ""
+    tail = match.group(1).strip()
+    for word, precision in PRECISION_WORDS:
+        if tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " "):
+            return precision, word
+    return Precision.exact, ""
+
+
+@lru_cache(maxsize=16384)
+def read_numbers(text: str, small: bool = True) -> tuple[Mention, ...]:
+    """Every number the text states, in order (``small``: see :func:`digits`)."""
+    converted = _ISO_DATE.sub(" ", digits(text, small))
+    found = []
+    for match in _MENTION.finditer(converted):
+        number = float(match["number"].replace(",", ""))
+        magnitude = MAGNITUDE_WORDS.get((match["magnitude"] or "").lower(), 1.0)
+        unit = " ".join(
+            part.strip() for part in (match["currency"] or "", match["unit"] or "") if part and part.strip()
+        )
+        precision, word = _precision_before(converted, match.start())
+        found.append(Mention(number, magnitude, unit, precision, word, bool(match["ordinal"]), match.group(0).strip()))
+    return tuple(found)

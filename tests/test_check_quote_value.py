@@ -1,0 +1,100 @@
+"""quote-value: a claim's value must be stated by its own quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import claim, findings_of, one_source
+
+NUMBERS = [
+    # (case, value, extra claim keys, quote, expected verdict or None)
+    ("digits", 38, {}, "partnership frameworks with 38 partners", None),
+    ("deliberately-wrong-number", 28, {}, "partnership frameworks with 38 partners", "unstated"),
+    ("number-words", 64, {}, "sixty-four countries signed the Convention", None),
+    ("number-words-teens", 17, {}, "its seventeen free trade agreements", None),
+    ("a-dozen", 12, {"precision": "more-than"}, "over a dozen delegations", None),
+    ("nearly", 350, {"precision": "nearly"}, "Nearly 350 cooperation agreements were signed", None),
+    ("nearly-encoded-as-exact", 350, {}, "Nearly 350 cooperation agreements were signed", "precision"),
+    ("exact-encoded-as-bound", 70, {"precision": "more-than"}, "a member of 70 organisations", "precision"),
+    ("more-than", 70, {"precision": "more-than"}, "a member of more than 70 regional organisations", None),
+    ("per-cent-words", 46, {}, "from 46 per cent to 20 per cent", None),
+    ("range", {"min": 10, "max": 12}, {}, "between ten and twelve visits", None),
+    ("range-half-stated", {"min": 10, "max": 13}, {}, "between ten and twelve visits", "unstated"),
+    ("thousands-is-a-lower-bound", 1000, {"precision": "at-least"}, "repatriating thousands of nationals", None),
+    ("no-number-at-all", 5, {}, "a busy year of visits", "unstated"),
+]
+
+
+@pytest.mark.parametrize("case, value, extra, quote, expected", NUMBERS, ids=[c[0] for c in NUMBERS])
+def test_numbers(corpus, case, value, extra, quote, expected):
+    metric = "level" if isinstance(value, dict) else "partners"
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", metric, value, quote=quote, **extra))}
+    found = findings_of(corpus(files), "quote-value")
+    assert [f.verdict for f in found] == ([expected] if expected else [])
+
+
+def test_the_message_names_what_the_quote_says(corpus):
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "partners", 28, quote="frameworks with 38 partners"))}
+    (finding,) = findings_of(corpus(files), "quote-value")
+    assert finding.severity == "error" and "value 28 is not in its quote, which says 38" in finding.message
+
+
+@pytest.mark.parametrize(
+    "value, unit, quote, expected",
+    [
+        (900, "billion USD", "surpassing US$900 billion dollars", None),
+        (0.9, "trillion USD", "surpassing US$900 billion dollars", None),
+        (9, "billion USD", "approximately 9 billion USD", "precision"),
+        (615, "billion VND", "contributions amounting to VNĐ615 billion", None),
+        (800, "billion USD", "surpassing US$900 billion dollars", "unstated"),
+    ],
+)
+def test_magnitudes(corpus, value, unit, quote, expected):
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "trade", value, unit=unit, period="2025", quote=quote))}
+    assert [f.verdict for f in findings_of(corpus(files), "quote-value") if f.verdict != "precision" or expected] == (
+        [expected] if expected else []
+    )
+
+
+@pytest.mark.parametrize(
+    "value, quote, expected",
+    [
+        ("2025-10", "the signing ceremony in October 2025", None),
+        ("2025-10", "the signing ceremony in Hanoi", "unstated"),
+        ("2025-04", "the State visit in mid-April", None),
+        ("2025-09-02", "the 80th National Day on September 2", None),
+        ("2025-09-02", "the 80th National Day in September", "unstated"),
+        ("1933", "founded in 1933", None),
+    ],
+)
+def test_dates(corpus, value, quote, expected):
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "founded", value, quote=quote))}
+    assert [f.verdict for f in findings_of(corpus(files), "quote-value")] == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    "metric, value, quote, expected",
+    [
+        ("minister", "rufus", "Foreign Minister Rufus Firefly", None),  # diacritics folded
+        ("minister", "chicolini", "Foreign Minister Rufus Firefly", "unstated"),
+        ("members", ["freedonia", "sylvania"], "Freedonia and Sylvania joined", None),
+        ("members", ["freedonia", "sylvania"], "Freedonia joined", "unstated"),
+    ],
+)
+def test_entities(corpus, metric, value, quote, expected):
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", metric, value, quote=quote))}
+    assert [f.verdict for f in findings_of(corpus(files), "quote-value")] == ([expected] if expected else [])
+
+
+def test_derived_claims_are_not_required_to_state_their_value(corpus):
+    derived = claim("c", "partners", 1, quote="the highest in the group", derived={"how": '"the highest" is rank 1'})
+    files = {"a.yaml": one_source("a", "2026-01-12", derived)}
+    result = corpus(files)
+    assert findings_of(result, "quote-value") == [] and [f for f in result.findings if not f.subject] == []
+
+
+def test_derived_from_an_unknown_claim_is_an_input_error(corpus):
+    derived = claim("c", "partners", 1, quote="x", derived={"from": ["nope"], "how": "because"})
+    result = corpus({"a.yaml": one_source("a", "2026-01-12", derived)})
+    (error,) = [f for f in result.findings if not f.subject]
+    assert 'derived from unknown claim id "nope"' in error.message
