@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +18,17 @@ import click
 from checker import __version__
 from checker.checks import REGISTRY
 from checker.engine import Result, run
+from checker.extract import draft_claim_file, guess_source, merge_into_claim_file
+from checker.files import FileChanged, read_for_update, write_atomically
 from checker.findings import SEVERITY_RANK
+from checker.fmt import canonical
+from checker.loading import display_path, iter_files
+from checker.models import SourceKind
 from checker.names import suggestion
 from checker.reporting import REPORTERS
+from checker.scaffold import SourceProblem, claim_file_text, source_block
 from checker.schema import SCHEMAS, render_schema
+from checker.vocabulary import Vocabulary, load_vocabulary
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -46,21 +52,6 @@ def exit_code(result: Result, fail_on: str) -> int:
         return EXIT_ERROR
     threshold = SEVERITY_RANK[fail_on]
     return EXIT_FAIL if any(f.rank >= threshold for f in result.findings) else EXIT_SUCCESS
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so a crash leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def execute(request: CheckRequest) -> int:
@@ -157,6 +148,139 @@ def checks_command(check_id: str | None) -> None:
     click.echo((module.__doc__ or "").strip())
     verdicts = ", ".join(f"{verdict} ({level})" for verdict, level in module.SEVERITY.items())
     click.echo(f"\nVerdicts and default severities: {verdicts}")
+
+
+def _refuse_existing(path: Path) -> None:
+    if path.exists():
+        raise click.UsageError(f"{path} exists: claimcheck does not overwrite it (use --merge to add to a claim file)")
+
+
+def _write_or_fail(path: Path, text: str, expected: str | None = None) -> None:
+    try:
+        write_atomically(path, text, expected)
+    except FileChanged as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _vocabulary(rules: Path) -> Vocabulary:
+    vocabulary, problems = load_vocabulary(rules)
+    errors = [f for f in problems if f.severity == "error"]
+    if errors:
+        raise click.ClickException(f"rules cannot be read: {errors[0].location}: {errors[0].message}")
+    return vocabulary
+
+
+@main.command()
+@click.argument("source_text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_rules
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the drafted claim file here (new file).")
+@click.option("--merge", "merge", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Add only the candidates not yet encoded to this claim file, leaving the rest untouched.")  # fmt: skip
+@click.option("--subject", help="Entity the claims are about (default: the one the text names most).")
+def extract(source_text: Path, rules: Path, output: Path | None, merge: Path | None, subject: str | None) -> None:
+    """Draft candidate claims from an article's text."""
+    vocabulary = _vocabulary(rules)
+    try:
+        text = source_text.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{source_text} is not UTF-8 text") from None
+    if subject is not None and vocabulary.entity_id(subject) is None:
+        raise click.UsageError(f'unknown entity "{subject}"; {vocabulary.entity_hint(subject)}')
+    chosen = vocabulary.entity_id(subject) if subject else None
+    if merge is not None:
+        existing, fingerprint = read_for_update(merge)
+        merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
+        if added:
+            _write_or_fail(merge, merged, fingerprint)
+        click.echo(f"{merge}: {added} new candidate claims added", err=True)
+        return
+    if output is not None:
+        _refuse_existing(output)
+    drafted, count = draft_claim_file(text, source_text, output, vocabulary, chosen)
+    if output is None:
+        click.echo(drafted, nl=False)
+    else:
+        _write_or_fail(output, drafted)
+    click.echo(f"{count} candidate claims drafted from {source_text}", err=True)
+
+
+@main.command(name="new-source")
+@click.option("--id", "source_id", help="Stable id of the source.")
+@click.option("--title")
+@click.option("--publisher")
+@click.option("--kind", type=click.Choice([k.value for k in SourceKind]), help="What kind of document it is.")
+@click.option("--published", help="Publication date (2026-01-12, 2026-01 or 2026).")
+@click.option("--undated", "undated_argument", help="The text gives no date: why, and what can be argued.")
+@click.option("--estimate", help="With --undated: the span it was most likely written in (2025-10/2026-01).")
+@click.option("--origin", help="Entity the claims are attributed to.")
+@click.option("--archive", type=click.Path(path_type=Path), help="The archived text (path from here).")
+@click.option("--url")
+@click.option("--from-text", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fill title, date and archive from the article's text.")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Where to write it (default: claims/ID.yaml).")
+def new_source(
+    source_id, title, publisher, kind, published, undated_argument, estimate, origin, archive, url, from_text, output
+) -> None:  # noqa: ANN001,E501
+    """Scaffold a claim file for a new source, from flags or by asking."""
+    fields: dict = {"id": source_id, "title": title, "publisher": publisher, "kind": kind, "published": published,
+                    "origin": origin, "archive": archive.as_posix() if archive else None, "url": url}  # fmt: skip
+    if undated_argument:
+        fields["undated"] = {"argument": undated_argument, **({"estimate": estimate} if estimate else {})}
+    if from_text is not None:
+        guess = guess_source(from_text.read_text("utf-8"))
+        fields["title"] = fields["title"] or guess.title
+        fields["archive"] = fields["archive"] or from_text.as_posix()
+        if guess.published and not (published or undated_argument):
+            fields["published"] = guess.published.isoformat()
+    interactive = sys.stdin.isatty()
+    for key, question in (("id", "Source id"), ("title", "Title"), ("publisher", "Publisher"), ("kind", "Kind")):
+        if not fields.get(key) and interactive:
+            default = "news-report" if key == "kind" else None
+            fields[key] = click.prompt(question, default=default)
+    if not (fields.get("published") or fields.get("undated")) and interactive:
+        answer = click.prompt("Publication date (leave empty if the text gives none)", default="", show_default=False)
+        if answer:
+            fields["published"] = answer
+        else:
+            fields["undated"] = {"argument": click.prompt("Why is it undated, and what can be argued about its date?")}
+    try:
+        source = source_block(fields)
+    except SourceProblem as exc:
+        raise click.UsageError(f"{exc} (give it as a flag, or run in a terminal to be asked)") from None
+    target = output or Path("claims") / f"{source.id}.yaml"
+    _refuse_existing(target)
+    _write_or_fail(target, claim_file_text(source, target, Path.cwd()))
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not in canonical form.")
+def fmt(paths: tuple[Path, ...], check: bool) -> None:
+    """Put claim files in canonical form (key order, quoting, dates), keeping every comment."""
+    targets = [path for path, missing in iter_files(list(paths) or [Path("claims")]) if missing is None]
+    changed = []
+    for path in targets:
+        try:
+            text, fingerprint = read_for_update(path)
+            tidy = canonical(text)
+        except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
+            raise click.ClickException(
+                f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
+            ) from None
+        if tidy == text:
+            continue
+        changed.append(display_path(path))
+        if not check:
+            _write_or_fail(path, tidy, fingerprint)
+    for name in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+    click.echo(
+        f"{len(changed)} of {len(targets)} files {'not in canonical form' if check else 'reformatted'}", err=True
+    )
+    sys.exit(EXIT_FAIL if check and changed else EXIT_SUCCESS)
 
 
 @main.command()

@@ -41,7 +41,10 @@ PRECISION_WORDS: tuple[tuple[str, Precision], ...] = (
     ("over", Precision.more_than),
     ("above", Precision.more_than),
     ("exceeding", Precision.more_than),
+    ("exceeded", Precision.more_than),
     ("surpassing", Precision.more_than),
+    ("surpassed", Precision.more_than),
+    ("topped", Precision.more_than),
     ("under", Precision.less_than),
     ("below", Precision.less_than),
     ("top", Precision.at_most),  # "the top 32 economies": a rank of 32 or better

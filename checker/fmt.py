@@ -1,0 +1,113 @@
+"""The canonical form of claim files, kept by `claimcheck fmt` without losing a comment.
+
+Canonical means: keys in the order the format documents them (``source``
+then ``claims``; within each, the order of docs/formats.md), quotes in
+double quotes on one line (they are evidence: nothing may fold or
+re-escape them silently), times and dates unquoted, other strings in the
+style their author chose, two-space indentation. Comments stay with the keys they
+follow. The file is read and written with ruamel.yaml's round trip.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from checker.models import Claim, Derivation, Range, Source, Undated
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
+_TIME_KEYS = {"published", "as_of", "period", "estimate"}
+
+
+def _order(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+ORDER = {
+    "document": ["source", "claims"],
+    "source": _order(Source),
+    "claim": _order(Claim),
+    "undated": _order(Undated),
+    "derived": _order(Derivation),
+    "range": _order(Range),
+}
+
+
+def writer():  # noqa: ANN201 - ruamel's YAML object
+    """The round-trip YAML reader and writer with the project's layout."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100_000  # never fold a line: a quote stays on one line, as it was copied
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _reorder(mapping: Any, order: list[str]) -> None:
+    keys = list(mapping.keys())
+    wanted = [key for key in order if key in mapping] + [key for key in keys if key not in order]
+    if keys != wanted:
+        for key in wanted:
+            mapping.move_to_end(key)
+
+
+def _scalar(value: Any, key: str) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString
+
+    if not isinstance(value, str):
+        return value
+    if key == "quote":
+        return DoubleQuotedScalarString(str(value))
+    if key in _TIME_KEYS or key == "value":
+        if _DAY.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return value  # not a real date: leave it for validation to report
+        if key in _TIME_KEYS and _YEAR.match(value):
+            return int(value)
+        if key in _TIME_KEYS:
+            return PlainScalarString(str(value))  # 2025-H1, 2025-06: no quotes needed
+    return value  # other strings keep the style their author chose
+
+
+def _tidy(mapping: Any, kind: str) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    _reorder(mapping, ORDER.get(kind, []))
+    for key in list(mapping.keys()):
+        value = mapping[key]
+        if isinstance(value, CommentedMap):
+            child = {"undated": "undated", "derived": "derived", "value": "range"}.get(str(key), "")
+            _tidy(value, child)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    value[index] = _scalar(item, "")
+        else:
+            mapping[key] = _scalar(value, str(key))
+
+
+def canonical(text: str) -> str:
+    """The canonical form of a claim file's text."""
+    from ruamel.yaml.comments import CommentedMap
+
+    yaml = writer()
+    document = yaml.load(text)
+    if not isinstance(document, CommentedMap):
+        return text
+    _reorder(document, ORDER["document"])
+    if isinstance(document.get("source"), CommentedMap):
+        _tidy(document["source"], "source")
+    for claim in document.get("claims") or []:
+        if isinstance(claim, CommentedMap):
+            _tidy(claim, "claim")
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()

@@ -1,0 +1,56 @@
+"""A new claim file's skeleton: the source block, checked before anything is written."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from checker.models import Source
+
+
+class SourceProblem(ValueError):
+    """Source fields that do not make a valid source block."""
+
+
+def source_block(fields: dict[str, Any]) -> Source:
+    """Validate the fields of a source block; raise :class:`SourceProblem` saying what is wrong."""
+    try:
+        return Source.model_validate({key: value for key, value in fields.items() if value not in (None, "")})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'source'}: {error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise SourceProblem(problems) from None
+
+
+def modeline(output: Path, project: Path) -> str:
+    """The schema modeline for a claim file at ``output``, when the project ships the schema."""
+    schema = project / "checker" / "schemas" / "claims.schema.json"
+    if not schema.exists():
+        return ""
+    return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, output.resolve().parent)).as_posix()}\n"
+
+
+def claim_file_text(source: Source, output: Path, project: Path) -> str:
+    """The text of a new claim file with this source and an empty claims list."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from checker.fmt import writer
+
+    block = CommentedMap()
+    for key, value in source.model_dump(mode="json", by_alias=True, exclude_none=True).items():
+        if key == "archive":
+            continue
+        block[key] = value
+    if source.archive:
+        target = (Path.cwd() / source.archive).resolve()
+        block["archive"] = Path(os.path.relpath(target, output.resolve().parent)).as_posix()
+    document = CommentedMap(source=block, claims=CommentedSeq())
+    stream = io.StringIO()
+    writer().dump(document, stream)
+    return modeline(output, project) + stream.getvalue()

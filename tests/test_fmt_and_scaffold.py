@@ -1,0 +1,108 @@
+"""claimcheck fmt (canonical form, comments kept) and claimcheck new-source (scaffolding)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from checker.cli import main
+from checker.fmt import canonical
+from checker.yamlio import read_yaml
+
+from conftest import ROOT
+
+MESSY = """# yaml-language-server: $schema=../checker/schemas/claims.schema.json
+# about this file
+claims:
+  # the first claim
+  - quote: 'Freedonia has 13 partners'   # from the first paragraph
+    value: 13
+    id: partners
+    as_of: "2025-06-30"
+    metric: partners
+    subject: freedonia
+source:
+  title: "Mid-year review"
+  kind: news-report
+  id: gazette   # stable
+  publisher: Gazette
+  published: '2025-07-02'
+"""
+
+
+def _in(folder: Path, *args: str, input: str | None = None):
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def test_canonical_orders_keys_and_keeps_comments():
+    tidy = canonical(MESSY)
+    lines = tidy.splitlines()
+    assert lines[2] == "source:" and lines.index("claims:") > lines.index("source:")
+    for comment in ("# about this file", "# the first claim", "# from the first paragraph", "# stable"):
+        assert comment in tidy
+    claim = tidy[tidy.index("  - id: partners") :]
+    assert claim.index("subject:") < claim.index("metric:") < claim.index("value:") < claim.index("as_of:") < claim.index("quote:")
+    assert 'quote: "Freedonia has 13 partners"' in tidy and "as_of: 2025-06-30" in tidy and "published: 2025-07-02" in tidy
+    assert read_yaml(tidy.encode()).data == read_yaml(MESSY.encode()).data  # the same data, as claimcheck reads it
+    assert canonical(tidy) == tidy  # idempotent
+
+
+def test_fmt_check_then_fix(tmp_path):
+    (tmp_path / "claims").mkdir()
+    path = tmp_path / "claims" / "a.yaml"
+    path.write_text(MESSY, "utf-8")
+    checked = _in(tmp_path, "fmt", "--check")
+    assert checked.exit_code == 1 and "would reformat claims/a.yaml" in checked.output
+    assert path.read_text("utf-8") == MESSY  # --check changes nothing
+    fixed = _in(tmp_path, "fmt")
+    assert fixed.exit_code == 0 and "reformatted claims/a.yaml" in fixed.output
+    assert _in(tmp_path, "fmt", "--check").exit_code == 0
+
+
+def test_project_claim_files_are_canonical():
+    result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
+    assert result.exit_code == 0, result.output
+
+
+def test_new_source_from_flags(tmp_path):
+    (tmp_path / "article.txt").write_text("Headline\n\nJanuary 30, 2026\nText.\n", "utf-8")
+    result = _in(
+        tmp_path, "new-source", "--id", "gazette-2026", "--title", "Headline", "--publisher", "Gazette",
+        "--kind", "news-report", "--published", "2026-01-30", "--archive", "article.txt", "-o", "claims/gazette.yaml",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((tmp_path / "claims" / "gazette.yaml").read_text("utf-8"))
+    assert written["source"]["id"] == "gazette-2026" and written["source"]["archive"] == "../article.txt"
+    assert written["claims"] == []
+    again = _in(tmp_path, "new-source", "--id", "gazette-2026", "--title", "T", "--publisher", "P", "--kind",
+                "news-report", "--published", "2026", "-o", "claims/gazette.yaml")  # fmt: skip
+    assert again.exit_code == 2 and "does not overwrite" in again.output
+
+
+def test_new_source_from_text_and_undated(tmp_path):
+    (tmp_path / "article.txt").write_text("A headline\n\nNo date here.\n", "utf-8")
+    result = _in(tmp_path, "new-source", "--id", "blog", "--publisher", "Blog", "--kind", "analysis", "--from-text",
+                 "article.txt", "--undated", "no date line", "--estimate", "2025-10/2026-01")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    source = yaml.safe_load((tmp_path / "claims" / "blog.yaml").read_text("utf-8"))["source"]
+    assert source["title"] == "A headline" and source["undated"] == {"estimate": "2025-10/2026-01", "argument": "no date line"}
+
+
+def test_new_source_says_what_is_missing_without_a_terminal(tmp_path):
+    result = _in(tmp_path, "new-source", "--id", "x")
+    assert result.exit_code == 2 and "title" in result.output and "publisher" in result.output
+    assert not (tmp_path / "claims").exists()
+
+
+def test_new_source_refuses_a_bad_date(tmp_path):
+    result = _in(tmp_path, "new-source", "--id", "x", "--title", "T", "--publisher", "P", "--kind", "other",
+                 "--published", "30/01/2026")  # fmt: skip
+    assert result.exit_code == 2 and "published" in result.output
