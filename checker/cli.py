@@ -10,90 +10,69 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
-from checker import __version__
+from checker import __version__, acks
 from checker.checks import REGISTRY
-from checker.engine import Result, run
+from checker.config import FORMATS, LEVELS, ConfigError
+from checker.config import load as load_config
 from checker.extract import draft_claim_file, guess_source, merge_into_claim_file
-from checker.files import FileChanged, read_for_update, write_atomically
-from checker.findings import SEVERITY_RANK
+from checker.files import FileChanged, locked, read_for_update, write_atomically
 from checker.fmt import canonical
+from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import display_path, iter_files
 from checker.models import SourceKind
 from checker.names import suggestion
-from checker.reporting import REPORTERS
+from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
 from checker.scaffold import SourceProblem, claim_file_text, source_block
 from checker.schema import SCHEMAS, render_schema
 from checker.vocabulary import Vocabulary, load_vocabulary
 
-EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
-
-@dataclass(frozen=True)
-class CheckRequest:
-    """What `claimcheck check` was asked to do."""
-
-    paths: tuple[Path, ...]
-    rules: Path
-    format: str
-    output: Path | None
-    fail_on: str
-    exit_zero: bool
-    checks_enabled: bool = True
-
-
-def exit_code(result: Result, fail_on: str) -> int:
-    """The exit code a run earns under the fail level."""
-    if any(f.check == "rules" and f.severity == "error" for f in result.rules_findings):
+def _run(request: CheckRequest) -> int:
+    try:
+        outcome = execute(request)
+        write_outputs(outcome)
+    except RequestError as exc:
+        click.echo(f"claimcheck: {exc}", err=True)
         return EXIT_ERROR
-    threshold = SEVERITY_RANK[fail_on]
-    return EXIT_FAIL if any(f.rank >= threshold for f in result.findings) else EXIT_SUCCESS
-
-
-def execute(request: CheckRequest) -> int:
-    """Run a check request: the whole of `check` and `validate` after option parsing."""
-    paths = list(request.paths) or [Path("claims")]
-    result = run(paths, request.rules, run_checks=request.checks_enabled)
-    text = REPORTERS[request.format](result)
-    if request.output is not None:
-        write_atomically(request.output, text)
-    else:
+    except OSError as exc:
+        click.echo(f"claimcheck: cannot write a report: {exc}", err=True)
+        return EXIT_ERROR
+    for text in outcome.stdout:
         click.echo(text, nl=False)
-    code = exit_code(result, request.fail_on)
-    if request.exit_zero and code == EXIT_FAIL:
-        return EXIT_SUCCESS
-    return code
+    return outcome.code
 
 
 _paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 _rules = click.option(
     "--rules",
     type=click.Path(path_type=Path),
-    default=Path("rules"),
-    show_default=True,
-    help="Folder of rules files (vocabulary and check settings).",
+    default=None,
+    help="Folder of rules files (vocabulary and check settings). Default: from the settings, else rules/.",
 )
 _format = click.option(
     "--format",
-    "format_",
-    type=click.Choice(sorted(REPORTERS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    "formats",
+    multiple=True,
+    metavar="NAME[=FILE]",
+    help=f"Output format ({', '.join(FORMATS)}); repeat for several, each but one with =FILE. Default: text.",
 )
-_output = click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to this file.")
+_output = click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write the (one) report without =FILE here."
+)
 _fail_on = click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Lowest severity that makes the exit code 1.",
+    type=click.Choice(list(LEVELS)),
+    default=None,
+    help="Lowest severity of an open finding that makes the exit code 1. Default: error.",
 )
-_exit_zero = click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach the fail level.")
+_exit_zero = click.option(
+    "--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings reach the fail level."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,11 +88,21 @@ def main() -> None:
 @_output
 @_fail_on
 @_exit_zero
-def check(
-    paths: tuple[Path, ...], rules: Path, format_: str, output: Path | None, fail_on: str, exit_zero: bool
-) -> None:
-    """Check claim files (default: claims/) against each other."""
-    sys.exit(execute(CheckRequest(paths, rules, format_, output, fail_on, exit_zero)))
+@click.option("--strict", is_flag=True, default=None, help="Stale acknowledgements fail the run too.")
+@click.option("--since", metavar="REV", help="Judge only the claim files changed since this git revision.")
+@click.option(
+    "--acknowledgements",
+    type=click.Path(path_type=Path),
+    help="File of reviewed discrepancies. Default: from the settings, else acknowledgements.yaml when present.",
+)
+def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements) -> None:  # noqa: ANN001
+    """Check claim files against each other (default: the configured corpus, else claims/).
+
+    Given paths (or --since) narrow what the run is judged on; the whole
+    configured corpus is still loaded, so conflicts with other files are seen.
+    """
+    request = CheckRequest(paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements)
+    sys.exit(_run(request))
 
 
 @main.command()
@@ -121,10 +110,60 @@ def check(
 @_rules
 @_format
 @_output
-def validate(paths: tuple[Path, ...], rules: Path, format_: str, output: Path | None) -> None:
+def validate(paths: tuple[Path, ...], rules: Path | None, formats: tuple[str, ...], output: Path | None) -> None:
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
-    request = CheckRequest(paths, rules, format_, output, "error", False, checks_enabled=False)
-    sys.exit(execute(request))
+    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False)))
+
+
+@main.command()
+@click.argument("fingerprints", nargs=-1)
+@click.option("--reason", required=True, help="Why the discrepancy is acceptable (required).")
+@click.option("--by", "reviewer", required=True, help="Who reviewed it.")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day it holds (default: in 180 days).")
+@click.option("--all-failing", is_flag=True, help="Acknowledge every finding that fails the run now.")
+@_rules
+@click.option("--acknowledgements", type=click.Path(path_type=Path), help="The file to add to.")
+def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledgements) -> None:  # noqa: ANN001
+    """Acknowledge current findings by fingerprint, touching nothing else in the file."""
+    try:
+        outcome = execute(CheckRequest(rules=rules, acknowledgements=None, formats=("json",)))
+        config = load_config()
+        today = today_from_environment()
+    except (RequestError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
+    assert outcome.result is not None
+    findings = {f.fingerprint: f for f in outcome.result.findings if f.subject}
+    chosen = []
+    if all_failing:
+        chosen = failing(outcome.result.findings, Policy(fail_on=outcome.result.fail_on))
+        chosen = [f for f in chosen if f.subject]
+    for fingerprint in fingerprints:
+        if fingerprint not in findings:
+            raise click.UsageError(
+                f"no current finding has fingerprint {fingerprint} (see claimcheck check --format json)"
+            )
+        if findings[fingerprint].status == "acknowledged":
+            raise click.UsageError(f"{fingerprint} is already acknowledged")
+        chosen.append(findings[fingerprint])
+    if not chosen:
+        raise click.UsageError("name fingerprints to acknowledge, or --all-failing")
+    until = expires.date() if expires else today + timedelta(days=180)
+    if until < today:
+        raise click.UsageError(f"--expires {until} is in the past")
+    path = acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
+    entries = acks.new_entries(chosen, reason, reviewer, today, until)
+    with locked(path):
+        existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
+        text = acks.add_entries(existing, entries, _ack_modeline(path))
+        _write_or_fail(path, text, fingerprint)
+    click.echo(f"{len(entries)} acknowledgements added to {display_path(path)}, until {until}", err=True)
+
+
+def _ack_modeline(path: Path) -> str:
+    schema = Path.cwd() / "checker" / "schemas" / "acknowledgements.schema.json"
+    if not schema.exists():
+        return ""
+    return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, path.resolve().parent)).as_posix()}\n"
 
 
 @main.command(name="checks")
@@ -164,8 +203,12 @@ def _write_or_fail(path: Path, text: str, expected: str | None = None) -> None:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _vocabulary(rules: Path) -> Vocabulary:
-    vocabulary, problems = load_vocabulary(rules)
+def _vocabulary(rules: Path | None) -> Vocabulary:
+    try:
+        configured = load_config().rules
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    vocabulary, problems = load_vocabulary(rules or configured or Path("rules"))
     errors = [f for f in problems if f.severity == "error"]
     if errors:
         raise click.ClickException(f"rules cannot be read: {errors[0].location}: {errors[0].message}")

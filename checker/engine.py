@@ -47,6 +47,7 @@ class Result:
     vocabulary: Vocabulary
     rules_findings: list[Finding] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
+    fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""

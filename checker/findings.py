@@ -81,6 +81,10 @@ class Finding:
     location: Optional[Location] = None
     claims: tuple[ClaimRef, ...] = field(default=())
     topic: str = ""  # subject and metric in words
+    #: "open"; "acknowledged" (a reviewed, unexpired acknowledgement matches it); or "context" (outside the
+    #: files a run is judged on: shown, never failing)
+    status: str = "open"
+    acknowledgement: str = ""  # who reviewed it and why, when acknowledged
 
     @property
     def rank(self) -> int:

@@ -13,13 +13,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from checker.acks import AcknowledgementsFile
 from checker.models import ClaimFile, RulesFile
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-SCHEMAS: dict[str, type[BaseModel]] = {"claims": ClaimFile, "rules": RulesFile}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "claims": ClaimFile,
+    "rules": RulesFile,
+    "acknowledgements": AcknowledgementsFile,
+}
 _TITLES = {
     "claims": "claimcheck claim file: one source and the claims taken from it",
     "rules": "claimcheck rules file: metrics, entities and check settings",
+    "acknowledgements": "claimcheck acknowledgements: reviewed discrepancies, each until it expires",
 }
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import Callable
 
 from checker.engine import Result
-from checker.reporting import json_report, text_report
+from checker.reporting import github, gitlab, json_report, junit, markdown, sarif, text_report
 
 Reporter = Callable[[Result], str]
 REPORTERS: dict[str, Reporter] = {
     "text": text_report.render,
     "json": json_report.render,
+    "markdown": markdown.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
 }

@@ -98,7 +98,8 @@ def _input_errors(findings: list[Finding]) -> list[str]:
     for finding in findings:
         where = str(finding.location) if finding.location else "-"
         hint = f" ({finding.hint})" if finding.hint else ""
-        lines.append(f"{where}: {finding.severity}: [{finding.check}] {finding.message}{hint}")
+        status = f" [{finding.status}]" if finding.status != "open" else ""
+        lines.append(f"{where}: {finding.severity}{status}: [{finding.check}] {finding.message}{hint}")
     return lines
 
 
@@ -120,8 +121,13 @@ def _headline(result: Result) -> str:
         (verdicts.get("shortfall", 0), "lists short of their totals"),
         (verdicts.get("corroboration", 0), "corroborated"),
         (verdicts.get("missing", 0), "quotes not found"),
+        (verdicts.get("unstated", 0), "values their quotes do not state"),
+        (verdicts.get("precision", 0), "precision words that differ from the quote"),
         (verdicts.get("invalid", 0), "input problems"),
     ]
+    acknowledged = sum(f.status == "acknowledged" for f in result.findings)
+    context = sum(f.status == "context" for f in result.findings)
+    words += [(acknowledged, "acknowledged"), (context, "outside the files judged (context)")]
     counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
     return f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files\n{counts}"
 
@@ -141,13 +147,16 @@ def render(result: Result) -> str:
             out += [line, ""]
         for finding in group:
             verdict = _VERDICT_WORDS.get(finding.verdict, finding.verdict)
+            status = f" [{finding.status}]" if finding.status != "open" else ""
             out.append(
                 textwrap.fill(
-                    f"{finding.severity.upper():7} {verdict}: {finding.message}", WIDTH, subsequent_indent=" " * 8
+                    f"{finding.severity.upper():7} {verdict}{status}: {finding.message}", WIDTH, subsequent_indent=" " * 8
                 )
             )
             if finding.note:
                 out.append(_wrap(finding.note))
+            if finding.acknowledgement:
+                out.append(_wrap("Acknowledged: " + finding.acknowledgement))
             if finding.hint:
                 out.append(_wrap("Fix: " + finding.hint))
             if finding.claims:

@@ -1,0 +1,173 @@
+"""Acknowledgements: discrepancies a person has reviewed and accepted, until a date.
+
+The file (``acknowledgements.yaml`` beside ``claims/`` by default) lists each
+reviewed finding by its fingerprint, with who reviewed it, when, why it is
+acceptable, and when the acknowledgement expires. A matching finding is
+reported as acknowledged and does not fail the run; an expired
+acknowledgement fails it loudly; an acknowledgement that matches no finding
+any more is stale (a warning, failing under ``--strict``).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+from pydantic import Field
+
+from checker.findings import Finding, Location, input_error
+from checker.loading import Loaded, display_path, load_model
+from checker.models import NonEmpty, Opt, Strict
+
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+HEADER = (
+    "# Reviewed discrepancies: each entry accepts one finding, by fingerprint, until it expires.\n"
+    "# Write entries with `claimcheck ack FINGERPRINT --reason ... --by ...`.\n"
+)
+
+
+class Acknowledgement(Strict):
+    """One reviewed finding."""
+
+    fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] = Field(description="the finding's fingerprint")
+    finding: Opt[str] = Field(None, description="what the finding says, for the reader")
+    reviewed_by: NonEmpty
+    reviewed_on: Day
+    reason: NonEmpty = Field(description="why the discrepancy is acceptable")
+    expires: Day = Field(description="after this day the acknowledgement no longer holds")
+
+
+class AcknowledgementsFile(Strict):
+    """The acknowledgements file."""
+
+    acknowledgements: list[Acknowledgement] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Acks:
+    """The acknowledgements read from a file, with their places in it."""
+
+    entries: tuple[tuple[Acknowledgement, Location], ...]
+    path: str
+
+
+def read(path: Path) -> tuple[Optional[Acks], list[Finding]]:
+    """The acknowledgements in ``path`` (None when the file does not exist), and problems with it."""
+    if not path.exists():
+        return None, []
+    shown = display_path(path)
+    loaded, problems = load_model(path, shown, AcknowledgementsFile, check="acknowledgement")
+    if loaded is None:
+        return Acks((), shown), problems
+    return _entries(loaded, shown)
+
+
+def _entries(loaded: Loaded, shown: str) -> tuple[Acks, list[Finding]]:
+    entries = []
+    problems = []
+    seen: dict[str, int] = {}
+    for index, ack in enumerate(loaded.model.acknowledgements):
+        where = loaded.location("acknowledgements", index)
+        if ack.fingerprint in seen:
+            problems.append(
+                input_error(
+                    "acknowledgement",
+                    where,
+                    f"fingerprint {ack.fingerprint} is acknowledged twice (first at entry {seen[ack.fingerprint] + 1})",
+                    "keep one entry",
+                )
+            )
+            continue
+        seen[ack.fingerprint] = index
+        entries.append((ack, where))
+    return Acks(tuple(entries), shown), problems
+
+
+def apply(findings: list[Finding], acks: Acks, today: date) -> list[Finding]:
+    """The findings with acknowledged ones marked, plus a finding for each expired or stale acknowledgement."""
+    by_fingerprint = {ack.fingerprint: (ack, where) for ack, where in acks.entries}
+    matched: set[str] = set()
+    out = []
+    extra = []
+    for finding in findings:
+        entry = by_fingerprint.get(finding.fingerprint)
+        if entry is None or not finding.subject:
+            out.append(finding)
+            continue
+        ack, where = entry
+        matched.add(ack.fingerprint)
+        if date.fromisoformat(ack.expires) < today:
+            extra.append(
+                input_error(
+                    "acknowledgement",
+                    where,
+                    f"acknowledgement of {ack.fingerprint} expired on {ack.expires}: {finding.message}",
+                    "review the finding again: renew the entry with a new expiry date, or fix the claims",
+                )
+            )
+            out.append(finding)
+            continue
+        note = f"acknowledged by {ack.reviewed_by} on {ack.reviewed_on} until {ack.expires}: {ack.reason}"
+        out.append(replace(finding, status="acknowledged", acknowledgement=note))
+    for ack, where in acks.entries:
+        if ack.fingerprint not in matched:
+            extra.append(
+                input_error(
+                    "acknowledgement",
+                    where,
+                    f"stale acknowledgement: no finding has fingerprint {ack.fingerprint}"
+                    + (f" ({ack.finding})" if ack.finding else ""),
+                    "the discrepancy is gone or changed: remove the entry, or acknowledge the new finding",
+                    severity="warning",
+                )
+            )
+    return out + extra
+
+
+def new_entries(findings: list[Finding], reason: str, reviewer: str, today: date, expires: date) -> list[dict]:
+    """Entries acknowledging ``findings``."""
+    return [
+        {
+            "fingerprint": f.fingerprint,
+            "finding": f"{f.check}: {f.topic}: {f.message}",
+            "reviewed_by": reviewer,
+            "reviewed_on": today.isoformat(),
+            "reason": reason,
+            "expires": expires.isoformat(),
+        }
+        for f in findings
+    ]
+
+
+def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> str:
+    """The acknowledgements file's text with ``entries`` appended; everything already there is kept as it was."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from checker.fmt import writer
+
+    yaml = writer()
+    if existing and existing.strip():
+        document = yaml.load(existing)
+        prefix = ""
+    else:
+        document = CommentedMap()
+        prefix = modeline + HEADER
+    if document.get("acknowledgements") is None:
+        document["acknowledgements"] = CommentedSeq()
+    for entry in entries:
+        item = CommentedMap()
+        for key, value in entry.items():
+            item[key] = DoubleQuotedScalarString(value) if key in ("finding", "reason") else value
+        document["acknowledgements"].append(item)
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return prefix + stream.getvalue()
+
+
+def acknowledged_path_default(config_path: Optional[Path]) -> Path:
+    """Where acknowledgements live when the configuration does not say: beside claims/."""
+    return (config_path.parent if config_path else Path.cwd()) / "acknowledgements.yaml"

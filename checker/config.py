@@ -1,0 +1,110 @@
+"""Settings from `[tool.claimcheck]` in pyproject.toml or from claimcheck.toml.
+
+The file is found by walking up from the working directory; the nearest
+`claimcheck.toml`, or `pyproject.toml` with a `[tool.claimcheck]` table, wins.
+Paths in it are relative to the file's folder. The command line wins over
+the file, and the file over the defaults. An unknown key is an error with a
+"did you mean", since a misspelt setting silently ignored is a gate that
+does not gate.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from checker.names import suggestion
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+FORMATS = ("text", "json", "markdown", "sarif", "github", "junit", "gitlab")
+LEVELS = ("error", "warning", "info")
+
+#: key -> (type check, what it takes)
+KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "claims": (list, "a list of claim folders or files"),
+    "rules": (str, "the rules folder"),
+    "acknowledgements": (str, "the acknowledgements file"),
+    "fail-on": (str, f"one of {', '.join(LEVELS)}"),
+    "format": (list, f"a list of formats ({', '.join(FORMATS)}), each optionally NAME=FILE"),
+    "strict": (bool, "true or false"),
+    "exit-zero": (bool, "true or false"),
+}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used."""
+
+
+@dataclass
+class Config:
+    """Settings, with where they came from."""
+
+    path: Optional[Path] = None
+    claims: list[Path] = field(default_factory=list)
+    rules: Optional[Path] = None
+    acknowledgements: Optional[Path] = None
+    fail_on: Optional[str] = None
+    format: list[str] = field(default_factory=list)
+    strict: Optional[bool] = None
+    exit_zero: Optional[bool] = None
+
+
+def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
+    """The nearest configuration file at or above ``start`` and its claimcheck table."""
+    for folder in (start, *start.parents):
+        own = folder / "claimcheck.toml"
+        if own.is_file():
+            return own, _read(own)
+        project = folder / "pyproject.toml"
+        if project.is_file():
+            table = _read(project).get("tool", {}).get("claimcheck")
+            if table is not None:
+                return project, table
+    return None, {}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load(start: Optional[Path] = None) -> Config:
+    """The settings that apply in ``start`` (default: the working directory)."""
+    path, table = find_file((start or Path.cwd()).resolve())
+    config = Config(path=path)
+    if path is None:
+        return config
+    where = f"{path.name} [tool.claimcheck]" if path.name == "pyproject.toml" else path.name
+    base = path.parent
+    for key, value in table.items():
+        if key not in KEYS:
+            hint = suggestion(key, {name.replace("-", ""): name for name in KEYS})
+            raise ConfigError(
+                f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(KEYS)}")
+            )
+        kind, takes = KEYS[key]
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+            raise ConfigError(f'{where}: "{key}" must be {takes}')
+    if "fail-on" in table and table["fail-on"] not in LEVELS:
+        raise ConfigError(f'{where}: "fail-on" must be one of {", ".join(LEVELS)}')
+    for item in table.get("format", []):
+        if item.partition("=")[0] not in FORMATS:
+            raise ConfigError(f'{where}: unknown format "{item}"; formats: {", ".join(FORMATS)}')
+    config.claims = [base / item for item in table.get("claims", [])]
+    config.rules = base / table["rules"] if "rules" in table else None
+    config.acknowledgements = base / table["acknowledgements"] if "acknowledgements" in table else None
+    config.fail_on = table.get("fail-on")
+    config.format = list(table.get("format", []))
+    config.strict = table.get("strict")
+    config.exit_zero = table.get("exit-zero")
+    return config

@@ -1,0 +1,91 @@
+"""The failing policy of a CI gate: what a run is judged on, and its exit code.
+
+A pull request is judged on what it touches: findings none of whose claims
+(or, for a bad input, whose file) lie in the files given on the command line
+or changed since a git revision are kept as context — shown, never failing —
+while the whole corpus is still loaded, so that a new claim's conflict with an
+old one is seen. Acknowledged findings do not fail; expired acknowledgements
+do; stale ones fail under ``--strict``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Optional
+
+from checker.findings import SEVERITY_RANK, Finding
+
+EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+class GateError(Exception):
+    """The gate cannot tell what to judge (a git revision that does not resolve, no git)."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When a run fails."""
+
+    fail_on: str = "error"
+    strict: bool = False
+    exit_zero: bool = False
+
+
+def changed_since(revision: str, cwd: Path) -> set[Path]:
+    """Files changed since ``revision`` (committed or not, and new files git does not ignore)."""
+
+    def git(*args: str) -> list[str]:
+        try:
+            done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+        except FileNotFoundError:
+            raise GateError("--since needs git, which is not installed") from None
+        except subprocess.CalledProcessError as exc:
+            raise GateError(f"git {' '.join(args)}: {exc.stderr.strip() or exc}") from None
+        return [line for line in done.stdout.splitlines() if line]
+
+    top = Path(git("rev-parse", "--show-toplevel")[0])
+    names = git("diff", "--name-only", revision, "--") + git("ls-files", "--others", "--exclude-standard")
+    return {(top / name).resolve() for name in names}
+
+
+def _files(finding: Finding) -> set[Path]:
+    paths = {Path(ref.location.path) for ref in finding.claims}
+    if finding.location is not None:
+        paths.add(Path(finding.location.path))
+    return {path.resolve() for path in paths}
+
+
+def within(path: Path, roots: Iterable[Path]) -> bool:
+    """True when ``path`` is one of ``roots`` or lies under one."""
+    return any(path == root or root in path.parents for root in roots)
+
+
+def mark_focus(findings: list[Finding], focus: Optional[set[Path]]) -> list[Finding]:
+    """Findings outside ``focus`` (files and folders; None: everything) marked as context."""
+    if focus is None:
+        return findings
+    return [f if any(within(p, focus) for p in _files(f)) else replace(f, status="context") for f in findings]
+
+
+def failing(findings: list[Finding], policy: Policy) -> list[Finding]:
+    """The findings that fail the run."""
+    threshold = SEVERITY_RANK[policy.fail_on]
+    out = []
+    for finding in findings:
+        if finding.status != "open":
+            continue
+        stale = finding.check == "acknowledgement" and finding.severity == "warning"
+        if finding.rank >= threshold or (stale and policy.strict):
+            out.append(finding)
+    return out
+
+
+def exit_code(findings: list[Finding], policy: Policy, broken_rules: bool) -> int:
+    """The exit code of a run."""
+    if broken_rules:
+        return EXIT_ERROR
+    if failing(findings, policy) and not policy.exit_zero:
+        return EXIT_FAIL
+    return EXIT_SUCCESS

@@ -1,0 +1,173 @@
+"""A check run from request to exit code: settings, corpus, focus, acknowledgements, reports.
+
+The command line parses its options into a :class:`CheckRequest` and calls
+:func:`execute`; everything a run decides is decided here, with the
+configuration file filling what the command line leaves open.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from checker import acks
+from checker.config import FORMATS, Config, ConfigError
+from checker.config import load as load_config
+from checker.engine import Result, run
+from checker.files import write_atomically
+from checker.findings import sort_key
+from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
+from checker.reporting import REPORTERS
+from checker.reporting.markdown import render as markdown
+
+
+class RequestError(Exception):
+    """A request that cannot run (bad settings, a bad revision): exit 2."""
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What `claimcheck check` (or `validate`) was asked to do; None means "from the settings, or the default"."""
+
+    paths: tuple[Path, ...] = ()
+    rules: Optional[Path] = None
+    formats: tuple[str, ...] = ()  # NAME or NAME=FILE
+    output: Optional[Path] = None
+    fail_on: Optional[str] = None
+    exit_zero: Optional[bool] = None
+    strict: Optional[bool] = None
+    since: Optional[str] = None
+    acknowledgements: Optional[Path] = None
+    checks_enabled: bool = True
+    today: Optional[date] = None
+
+
+@dataclass
+class Outcome:
+    """What a run produced: texts to print, files to write, the exit code."""
+
+    stdout: list[str] = field(default_factory=list)
+    files: dict[Path, str] = field(default_factory=dict)
+    code: int = 0
+    result: Optional[Result] = None
+
+
+def today_from_environment() -> date:
+    """Today, or the day CLAIMCHECK_TODAY names (for reproducible runs and tests)."""
+    fixed = os.environ.get("CLAIMCHECK_TODAY")
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            raise RequestError(f'CLAIMCHECK_TODAY "{fixed}" is not a date (YYYY-MM-DD)') from None
+    return date.today()
+
+
+def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[Path]]]:
+    chosen = list(request.formats) or config.format or ["text"]
+    out: list[tuple[str, Optional[Path]]] = []
+    for item in chosen:
+        name, _, target = item.partition("=")
+        if name not in FORMATS:
+            raise RequestError(f'unknown format "{name}"; formats: {", ".join(FORMATS)}')
+        out.append((name, Path(target) if target else None))
+    unnamed = [index for index, (_, target) in enumerate(out) if target is None]
+    if request.output is not None:
+        if len(unnamed) != 1:
+            raise RequestError("--output names the file of one format: give formats with files as NAME=FILE")
+        out[unnamed[0]] = (out[unnamed[0]][0], request.output)
+    elif len(unnamed) > 1:
+        raise RequestError("only one format can go to the terminal: give the others a file as NAME=FILE")
+    return out
+
+
+def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional[set[Path]], bool]:
+    """(paths to load, files and folders to judge or None for all, whether the configured corpus is loaded)."""
+    roots = [root.resolve() for root in config.claims]
+    given = [path.resolve() for path in request.paths]
+    # a changed rules or acknowledgements file concerns every claim: judge the whole corpus
+    shared = [path.resolve() for path in (config.rules, config.acknowledgements) if path is not None]
+    if given and roots and any(within(path, shared) for path in given):
+        given = [path for path in given if not within(path, shared)]
+        if not given:
+            return [*config.claims], None, True
+    if not given:
+        load = config.claims or [Path("claims")]
+        focus = None
+        whole = True
+    else:
+        # a path inside a configured corpus brings the whole corpus in: conflicts cross files
+        inside = [root for root in roots if any(within(path, [root]) for path in given)]
+        load = sorted(set(inside) | {path for path in given if not within(path, roots)})
+        focus = set(given)
+        whole = bool(inside)
+    if request.since is not None:
+        try:
+            changed = changed_since(request.since, Path.cwd())
+        except GateError as exc:
+            raise RequestError(str(exc)) from None
+        focus = changed if focus is None else {path for path in changed if within(path, focus)}
+    return load, focus, whole
+
+
+def execute(request: CheckRequest) -> Outcome:
+    """Run a check request."""
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise RequestError(str(exc)) from None
+    formats = _formats(request, config)
+    rules = request.rules or config.rules or Path("rules")
+    load, focus, whole = _corpus(request, config)
+    policy = Policy(
+        fail_on=request.fail_on or config.fail_on or "error",
+        strict=bool(request.strict if request.strict is not None else config.strict),
+        exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
+    )
+    result = run(load, rules, run_checks=request.checks_enabled)
+    findings = mark_focus(result.findings, focus)
+    ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
+    if ack_path is None and whole and config.path is None:
+        default = acks.acknowledged_path_default(None)
+        ack_path = default if default.exists() else None
+    if ack_path is not None and request.checks_enabled:
+        entries, problems = acks.read(ack_path)
+        if entries is None and request.acknowledgements is not None:
+            raise RequestError(f"acknowledgements file {ack_path} not found")
+        findings = findings + problems
+        if entries is not None:
+            findings = acks.apply(findings, entries, request.today or today_from_environment())
+    result.findings = sorted(findings, key=sort_key)
+    result.fail_on = policy.fail_on
+    broken = any(f.check == "rules" and f.severity == "error" for f in result.rules_findings)
+    outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
+    for name, target in formats:
+        text = REPORTERS[name](result)
+        if target is None:
+            outcome.stdout.append(text)
+        else:
+            outcome.files[target] = text
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file and any(name == "github" for name, _ in formats):
+        outcome.files[Path(summary_file)] = _appended(Path(summary_file), markdown(result))
+    if broken:
+        outcome.code = EXIT_ERROR
+    return outcome
+
+
+def _appended(path: Path, text: str) -> str:
+    """The job summary file with this run's summary added (GitHub collects every step's)."""
+    try:
+        before = path.read_text("utf-8")
+    except OSError:
+        before = ""
+    return before + ("\n" if before and not before.endswith("\n") else "") + text
+
+
+def write_outputs(outcome: Outcome) -> None:
+    """Write the files a run produced, each atomically."""
+    for path, text in outcome.files.items():
+        write_atomically(path, text)
