@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from checker.cli import main
 from checker.reporting.github import escape_data, escape_property
+
 from conftest import claim, one_source, write_corpus
 
 FILES = {

@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from checker.cli import main
+
 from conftest import claim, one_source, stating, write_corpus
 
 CONFLICT = {

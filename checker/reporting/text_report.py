@@ -150,7 +150,9 @@ def render(result: Result) -> str:
             status = f" [{finding.status}]" if finding.status != "open" else ""
             out.append(
                 textwrap.fill(
-                    f"{finding.severity.upper():7} {verdict}{status}: {finding.message}", WIDTH, subsequent_indent=" " * 8
+                    f"{finding.severity.upper():7} {verdict}{status}: {finding.message}",
+                    WIDTH,
+                    subsequent_indent=" " * 8,
                 )
             )
             if finding.note:
