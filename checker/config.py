@@ -93,7 +93,7 @@ def load(start: Optional[Path] = None) -> Config:
                 f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(KEYS)}")
             )
         kind, takes = KEYS[key]
-        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) for v in value)):
+        if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             raise ConfigError(f'{where}: "{key}" must be {takes}')
     if "fail-on" in table and table["fail-on"] not in LEVELS:
         raise ConfigError(f'{where}: "fail-on" must be one of {", ".join(LEVELS)}')

@@ -109,7 +109,7 @@ def render(result: Result) -> str:
     findings = sorted(result.findings, key=lambda f: (-f.rank, f.check, f.fingerprint))
     kept = findings[:MAX_RESULTS]
     rules: dict[str, int] = {}
-    rule_list = []
+    rule_list: list[dict[str, Any]] = []
     results = []
     for finding in sorted(kept, key=lambda f: (f.subject, f.metric, f.check, f.fingerprint)):
         key = rule_id(finding)
