@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +33,21 @@ from checker.schema import SCHEMAS, render_schema
 from checker.vocabulary import Vocabulary, load_vocabulary
 
 
+def _terminal() -> dict:
+    """Colour for the report on stdout when it is a terminal that does not ask for NO_COLOR; progress on stderr."""
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if not sys.stderr.isatty():
+        return {"color": color}
+
+    def progress(done: int, total: int) -> None:
+        if total >= 50 and (done == total or done % 25 == 0):
+            click.echo(f"\rchecking subjects: {done}/{total}", err=True, nl=done == total)
+
+    return {"color": color, "progress": progress}
+
+
 def _run(request: CheckRequest) -> int:
+    request = replace(request, **_terminal())
     try:
         outcome = execute(request)
         write_outputs(outcome)
@@ -103,6 +118,26 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     """
     request = CheckRequest(paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements)
     sys.exit(_run(request))
+
+
+@main.command()
+@_paths
+@_rules
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["html", "markdown", "text"]),
+    help="Report format. Default: html when -o ends in .html, markdown for .md, text otherwise.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here (atomically).")
+def report(paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None) -> None:
+    """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
+    suffix = output.suffix.lower() if output else ""
+    chosen = format_ or ("html" if suffix in (".html", ".htm") else "markdown" if suffix == ".md" else "text")
+    code = _run(CheckRequest(paths, rules, (chosen,), output))
+    if output is not None and code != EXIT_ERROR:
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
 
 
 @main.command()

@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-FORMATS = ("text", "json", "markdown", "sarif", "github", "junit", "gitlab")
+FORMATS = ("text", "json", "markdown", "html", "sarif", "github", "junit", "gitlab")
 LEVELS = ("error", "warning", "info")
 
 #: key -> (type check, what it takes)

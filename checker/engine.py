@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Optional
 
 from pydantic import ValidationError
 
@@ -48,6 +48,7 @@ class Result:
     rules_findings: list[Finding] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
     fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
+    color: bool = False  # the text report may use colour (a terminal that does not ask for NO_COLOR)
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""
@@ -178,7 +179,12 @@ def check_subject(
     return SubjectResult(findings, timelines)
 
 
-def run(claim_paths: list[Path], rules_dir: Path, run_checks: bool = True) -> Result:
+def run(
+    claim_paths: list[Path],
+    rules_dir: Path,
+    run_checks: bool = True,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
     With ``run_checks`` false only the files are read, validated and resolved.
@@ -192,7 +198,10 @@ def run(claim_paths: list[Path], rules_dir: Path, run_checks: bool = True) -> Re
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     if run_checks:
-        for subject, metrics in partition(corpus.claims).items():
+        parts = partition(corpus.claims)
+        for index, (subject, metrics) in enumerate(parts.items(), 1):
+            if progress is not None:
+                progress(index, len(parts))
             done = check_subject(subject, metrics, vocabulary, active)
             findings.extend(done.findings)
             timelines.extend(done.timelines)

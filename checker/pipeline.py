@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from checker import acks
 from checker.config import FORMATS, Config, ConfigError
@@ -43,6 +43,8 @@ class CheckRequest:
     acknowledgements: Optional[Path] = None
     checks_enabled: bool = True
     today: Optional[date] = None
+    color: bool = False  # the report that goes to the terminal may use colour
+    progress: Optional[Callable[[int, int], None]] = None
 
 
 @dataclass
@@ -127,7 +129,7 @@ def execute(request: CheckRequest) -> Outcome:
         strict=bool(request.strict if request.strict is not None else config.strict),
         exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
     )
-    result = run(load, rules, run_checks=request.checks_enabled)
+    result = run(load, rules, run_checks=request.checks_enabled, progress=request.progress)
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:
@@ -145,7 +147,9 @@ def execute(request: CheckRequest) -> Outcome:
     broken = any(f.check == "rules" and f.severity == "error" for f in result.rules_findings)
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats:
+        result.color = request.color and target is None
         text = REPORTERS[name](result)
+        result.color = False
         if target is None:
             outcome.stdout.append(text)
         else:

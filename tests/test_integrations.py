@@ -61,7 +61,7 @@ def test_action_script_step(project, tmp_path):
     assert "exit-code=1" in outputs.read_text("utf-8")
     assert done.stdout.startswith("::error file=claims/")
     assert json.loads((project / "claimcheck.sarif").read_text("utf-8"))["version"] == "2.1.0"
-    assert "### claimcheck" in summary.read_text("utf-8")
+    assert "### claimcheck: discrepancy report" in summary.read_text("utf-8")
 
 
 def _snippet(language: str, containing: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from checker.engine import Result
-from checker.reporting import github, gitlab, json_report, junit, markdown, sarif, text_report
+from checker.reporting import github, gitlab, html, json_report, junit, markdown, sarif, text_report
 
 Reporter = Callable[[Result], str]
 REPORTERS: dict[str, Reporter] = {
@@ -20,4 +20,5 @@ REPORTERS: dict[str, Reporter] = {
     "github": github.render,
     "junit": junit.render,
     "gitlab": gitlab.render,
+    "html": html.render,
 }

@@ -129,7 +129,23 @@ def _headline(result: Result) -> str:
     context = sum(f.status == "context" for f in result.findings)
     words += [(acknowledged, "acknowledged"), (context, "outside the files judged (context)")]
     counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
-    return f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files\n{counts}"
+    first = f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files"
+    return first + "\n" + textwrap.fill(counts, WIDTH)
+
+
+_COLOURS = {"ERROR": "\033[1;31m", "WARNING": "\033[33m", "INFO": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def _paint(line: str, color: bool) -> str:
+    if not color:
+        return line
+    for word, code in _COLOURS.items():
+        if line.startswith(word):
+            return code + word + _RESET + line[len(word) :]
+    if line.startswith("== "):
+        return "\033[1m" + line + _RESET
+    return line
 
 
 def render(result: Result) -> str:
@@ -166,6 +182,23 @@ def render(result: Result) -> str:
             out.append("")
     for title, verdicts in COMPACT_SECTIONS:
         out += _compact(title, [f for f in result.findings if f.subject and f.verdict in verdicts])
+    out += _sources(result)
     counts = result.counts()
     out.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
-    return "\n".join(out) + "\n"
+    return "\n".join(_paint(line, result.color) for line in out) + "\n"
+
+
+def _sources(result: Result) -> list[str]:
+    """The sources index: how each source's claims fare."""
+    from checker.reporting.document import source_rows
+
+    rows = source_rows(result, result.findings)
+    if not rows:
+        return []
+    table = tabulate(
+        [[_cell(r.id, 27), _cell(r.date, 17), r.claims, r.agree, r.explained, r.conflict, r.unique] for r in rows],
+        headers=["source", "date", "claims", "agree", "explained", "conflict", "unique"],
+        tablefmt="simple",
+        disable_numparse=True,
+    )
+    return ["== Sources ".ljust(WIDTH, "="), table, ""]

@@ -1,0 +1,198 @@
+"""The discrepancy report as an editor reads it, independent of how it is rendered.
+
+A summary (what was read, findings by verdict and severity, the few that most
+need attention), one section per subject and metric with findings (the
+verdict in plain words, the claims side by side, each check's reasoning, the
+timeline), and an index of the sources with how their claims fare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Optional
+
+from checker.engine import Result
+from checker.findings import Finding
+from checker.reporting import chart as charts
+from checker.reporting.json_report import summary
+from checker.timeline import Timeline
+
+#: each verdict in plain words, as a heading an editor understands
+PLAIN = {
+    "contradiction": "The sources contradict each other",
+    "undetermined": "Cannot be decided from the sources alone",
+    "stale": "An outdated figure is repeated as current",
+    "shortfall": "A list is shorter than the total it belongs to",
+    "unstated": "A claim's value is not in its own quote",
+    "precision": "A claim's precision differs from its quote",
+    "missing": "A quote is not in the source",
+    "invalid": "A file could not be used",
+    "timing": "Explained by timing",
+    "scope": "Explained by scope: they count different things",
+    "corroboration": "Confirmed by more than one source",
+    "consistent": "A declared relation holds",
+    "implied": "A value the sources imply",
+    "variants": "One thing, several names",
+    "possible-alias": "A wording that may be another name",
+}
+#: verdicts that need a person's attention, most pressing first
+ATTENTION = ("contradiction", "stale", "undetermined", "shortfall", "unstated", "missing", "invalid", "precision")
+GOOD_NEWS = {"corroboration", "consistent", "implied", "variants", "possible-alias"}
+CONFLICTING = {"contradiction", "undetermined", "stale", "shortfall"}
+
+
+@dataclass
+class Section:
+    """One subject and metric: its findings and its timeline."""
+
+    topic: str
+    subject: str
+    metric: str
+    findings: list[Finding]
+    timeline: Optional[Timeline]
+    chart: Optional[charts.Chart]
+    headline: str  # the most important verdict, in plain words
+    worst: str  # that verdict
+
+    @property
+    def anchor(self) -> str:
+        """An id for links to the section."""
+        return f"t-{self.subject}-{self.metric}".replace("_", "-")
+
+
+@dataclass
+class SourceRow:
+    """One source in the index."""
+
+    id: str
+    title: str
+    publisher: str
+    kind: str
+    date: str
+    origin: str
+    archive: str
+    claims: int
+    agree: int
+    explained: int
+    conflict: int
+    unique: int
+
+
+@dataclass
+class Report:
+    """Everything a rendering shows."""
+
+    facts: dict
+    by_verdict: list[tuple[str, str, int]]
+    attention: list[Finding]
+    sections: list[Section]
+    background: list[Finding]
+    inputs: list[Finding]
+    sources: list[SourceRow] = field(default_factory=list)
+    acknowledged: int = 0
+
+
+def _rank(finding: Finding) -> tuple:
+    urgency = ATTENTION.index(finding.verdict) if finding.verdict in ATTENTION else len(ATTENTION)
+    return (urgency, finding.status != "open", -finding.rank, finding.topic, finding.fingerprint)
+
+
+def source_rows(result: Result, findings: list[Finding]) -> list[SourceRow]:
+    """How each source's claims fare: agreeing, explained, in conflict, or stated by no other source."""
+    fate: dict[tuple[str, str], str] = {}
+    order = {"conflict": 3, "explained": 2, "agree": 1}
+    for finding in findings:
+        kind = (
+            "conflict"
+            if finding.verdict in CONFLICTING
+            else "explained"
+            if finding.verdict in ("timing", "scope")
+            else "agree"
+            if finding.verdict == "corroboration"
+            else None
+        )
+        if kind is None:
+            continue
+        for ref in finding.claims:
+            key = (ref.source, ref.claim)
+            if order[kind] > order.get(fate.get(key, ""), 0):
+                fate[key] = kind
+    shared: dict[tuple[str, str], set[str]] = {}
+    for claim in result.corpus.claims:
+        shared.setdefault((claim.subject, claim.metric_id), set()).add(claim.source.id)
+    rows = []
+    for source_id, source in sorted(result.corpus.sources.items()):
+        mine = [c for c in result.corpus.claims if c.source.id == source_id]
+        counts = {"agree": 0, "explained": 0, "conflict": 0}
+        unique = 0
+        for claim in mine:
+            kind = fate.get(claim.key)
+            if kind:
+                counts[kind] += 1
+            elif len(shared[(claim.subject, claim.metric_id)]) == 1:
+                unique += 1
+        model = source.model
+        origin = result.vocabulary.entity_name(model.origin) if model.origin else "the outlet itself"
+        archive = (
+            (source.file.parent / model.archive).as_posix() if model.archive else ""
+        )  # relative to the working directory, as the claim file names it
+        rows.append(
+            SourceRow(source_id, model.title, model.publisher, model.kind.value, source.date_text(), origin,
+                      _relative(archive), len(mine), counts["agree"], counts["explained"], counts["conflict"], unique)
+        )  # fmt: skip
+    return rows
+
+
+def _relative(path: str) -> str:
+    if not path:
+        return ""
+    import os
+
+    return os.path.relpath(path).replace(os.sep, "/")
+
+
+def build(result: Result, attention_size: int = 5) -> Report:
+    """The report of a run."""
+    findings = result.findings
+    facts = summary(result)
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.verdict] = counts.get(finding.verdict, 0) + 1
+    by_verdict = [
+        (verdict, PLAIN.get(verdict, verdict), counts[verdict]) for verdict in sorted(counts, key=_verdict_order)
+    ]
+    topical = [f for f in findings if f.subject]
+    # what most needs an editor's eye: the discrepancies themselves, open ones first, reviewed ones marked
+    pressing = sorted((f for f in topical if f.verdict in ATTENTION), key=_rank)
+    sections = []
+    discussed = [f for f in topical if f.verdict not in GOOD_NEWS]
+    keyed = sorted(discussed, key=lambda f: (f.subject, f.metric))
+    for (subject, metric), group in groupby(keyed, key=lambda f: (f.subject, f.metric)):
+        members = sorted(group, key=_rank)
+        timeline = result.timeline(subject, metric)
+        worst = members[0].verdict
+        tones = charts.tones_of(members, [])
+        drawn = charts.build(timeline, tones, members[0].topic) if timeline else None
+        sections.append(
+            Section(members[0].topic, subject, metric, members, timeline, drawn, PLAIN.get(worst, worst), worst)
+        )
+    sections.sort(key=lambda s: (_verdict_order(s.worst), -s.findings[0].rank, s.topic))
+    return Report(
+        facts=facts,
+        by_verdict=by_verdict,
+        attention=pressing[:attention_size],
+        sections=sections,
+        background=sorted(
+            (f for f in topical if f.verdict in GOOD_NEWS), key=lambda f: (f.verdict, f.topic, f.fingerprint)
+        ),
+        inputs=[f for f in findings if not f.subject],
+        sources=source_rows(result, findings),
+        acknowledged=sum(f.status == "acknowledged" for f in findings),
+    )
+
+
+def _verdict_order(verdict: str) -> tuple[int, str]:
+    if verdict in ATTENTION:
+        return (ATTENTION.index(verdict), verdict)
+    return (len(ATTENTION) + (verdict in GOOD_NEWS), verdict)

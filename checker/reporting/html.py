@@ -1,0 +1,51 @@
+"""The self-contained HTML report: one file, no network, filters and search, charts as inline SVG.
+
+Rendered by Jinja2 with autoescaping on for every value: a quote holding
+markup or a script shows as text. The page's only script is inline and is
+allowed by its hash in the page's Content-Security-Policy, which forbids any
+other script, any network fetch, and any resource from elsewhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+from importlib import resources
+
+from checker import __version__
+from checker.engine import Result
+from checker.reporting import document
+
+
+@lru_cache(maxsize=1)
+def _environment():  # noqa: ANN202
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("checker", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _script() -> str:
+    return resources.files("checker").joinpath("templates/report.js").read_text(encoding="utf-8")
+
+
+def render(result: Result) -> str:
+    """The whole report as one HTML page."""
+    script = _script()
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=document.build(result),
+        version=__version__,
+        script=script,
+        script_hash=f"sha256-{digest}",
+        alarm={"contradiction", "unstated", "missing", "invalid"},
+        warn={"undetermined", "stale", "shortfall", "precision"},
+        good=document.GOOD_NEWS,
+    )

@@ -1,0 +1,37 @@
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  var search = document.getElementById("search");
+  var shown = document.getElementById("shown");
+  var findings = Array.prototype.slice.call(document.querySelectorAll("article.finding"));
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.topic"));
+  function checked(name) {
+    var out = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=" + name + "]"), function (box) {
+      if (box.checked) { out[box.value] = true; }
+    });
+    return out;
+  }
+  function apply() {
+    var verdicts = checked("verdict");
+    var severities = checked("severity");
+    var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var visible = 0;
+    findings.forEach(function (node) {
+      var text = node.textContent.toLowerCase();
+      var ok = verdicts[node.dataset.verdict] && severities[node.dataset.severity] &&
+        words.every(function (word) { return text.indexOf(word) >= 0; });
+      node.classList.toggle("hidden", !ok);
+      if (ok) { visible += 1; }
+    });
+    sections.forEach(function (section) {
+      var any = section.querySelector("article.finding:not(.hidden)");
+      section.classList.toggle("hidden", !any);
+    });
+    shown.textContent = visible + " of " + findings.length + " findings shown";
+  }
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("change", apply);
+  search.addEventListener("input", apply);
+  apply();
+}());
