@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from checker.findings import ClaimRef, Finding, Location, input_error
-from checker.loading import Loaded, display_path, iter_files, load_model
+from checker.loading import Loaded, display_path, iter_files, load_models
 from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
 from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
 from checker.timespec import TimeError, TimeSpan, parse_time
@@ -232,59 +232,65 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
             continue
         corpus.files += 1
         shown = display_path(path)
-        loaded, problems = load_model(path, shown, ClaimFile)
-        corpus.findings.extend(problems)
-        if loaded is None:
-            continue
-        claim_file: ClaimFile = loaded.model
-        source = _source_info(_source_loaded(loaded), path)
-        if source.id in corpus.sources:
+        for loaded, problems in load_models(path, shown, ClaimFile):
+            corpus.findings.extend(problems)
+            if loaded is not None:
+                _add_file(corpus, loaded, path, vocabulary, tolerance, first_seen)
+    corpus.claims.sort(key=lambda c: c.key)
+    return corpus
+
+
+def _add_file(
+    corpus: Corpus, loaded: Loaded, path: Path, vocabulary: Vocabulary, tolerance: float, first_seen: dict[str, str]
+) -> None:
+    """Resolve the claims of one claim document into the corpus."""
+    claim_file: ClaimFile = loaded.model
+    source = _source_info(_source_loaded(loaded), path)
+    if source.id in corpus.sources:
+        corpus.findings.append(
+            input_error(
+                "duplicate-id",
+                loaded.location("source", "id"),
+                f'source id "{source.id}" is also used by {first_seen[source.id]}',
+                "give each source its own id",
+            )
+        )
+        return
+    first_seen[source.id] = loaded.path
+    corpus.sources[source.id] = source
+    archive, archive_shown = _archive(loaded, source, corpus)
+    ids: dict[str, int] = {}
+    for index, claim in enumerate(claim_file.claims):
+        corpus.claims_read += 1
+        if claim.id in ids:
+            first = loaded.location("claims", ids[claim.id], "id")
             corpus.findings.append(
                 input_error(
                     "duplicate-id",
-                    loaded.location("source", "id"),
-                    f'source id "{source.id}" is also used by {first_seen[source.id]}',
-                    "give each source its own id",
+                    loaded.location("claims", index, "id"),
+                    f'claim id "{claim.id}" is used twice in this file (first at line {first.line})',
+                    "give each claim its own id",
                 )
             )
             continue
-        first_seen[source.id] = shown
-        corpus.sources[source.id] = source
-        archive, archive_shown = _archive(loaded, source, corpus)
-        ids: dict[str, int] = {}
-        for index, claim in enumerate(claim_file.claims):
-            corpus.claims_read += 1
-            if claim.id in ids:
-                first = loaded.location("claims", ids[claim.id], "id")
+        ids[claim.id] = index
+        result = _resolve(loaded, source, index, claim, vocabulary, tolerance, archive, archive_shown)
+        if claim.derived is not None:
+            known = {c.id for c in claim_file.claims}
+            unknown = [name for name in claim.derived.from_ if name not in known]
+            if unknown:
                 corpus.findings.append(
                     input_error(
-                        "duplicate-id",
-                        loaded.location("claims", index, "id"),
-                        f'claim id "{claim.id}" is used twice in this file (first at line {first.line})',
-                        "give each claim its own id",
+                        "vocabulary",
+                        loaded.location("claims", index, "derived"),
+                        f'claim "{claim.id}" is derived from unknown claim id "{unknown[0]}"',
+                        "name claims of this file in `derived.from`",
                     )
                 )
-                continue
-            ids[claim.id] = index
-            result = _resolve(loaded, source, index, claim, vocabulary, tolerance, archive, archive_shown)
-            if claim.derived is not None:
-                known = {c.id for c in claim_file.claims}
-                unknown = [name for name in claim.derived.from_ if name not in known]
-                if unknown:
-                    corpus.findings.append(
-                        input_error(
-                            "vocabulary",
-                            loaded.location("claims", index, "derived"),
-                            f'claim "{claim.id}" is derived from unknown claim id "{unknown[0]}"',
-                            "name claims of this file in `derived.from`",
-                        )
-                    )
-            if isinstance(result, Finding):
-                corpus.findings.append(result)
-            else:
-                corpus.claims.append(result)
-    corpus.claims.sort(key=lambda c: c.key)
-    return corpus
+        if isinstance(result, Finding):
+            corpus.findings.append(result)
+        else:
+            corpus.claims.append(result)
 
 
 def _archive(loaded: Loaded, source: SourceInfo, corpus: Corpus) -> tuple[ArchivedText | None, str]:

@@ -15,11 +15,11 @@ from pydantic import BaseModel, ValidationError
 
 from checker.findings import Finding, Location, input_error
 from checker.names import suggestion
-from checker.yamlio import Document, Span, YamlProblem, read_yaml
+from checker.yamlio import Document, Span, YamlProblem, decode, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
-CLAIM_SUFFIXES = (".yaml", ".yml")
+CLAIM_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 #: files larger than this are refused before parsing
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -193,6 +193,79 @@ def load_model(path: Path, shown: str, model: type[M], check: str = "schema") ->
     except ValidationError as exc:
         return None, validation_findings(exc, model, document, shown, check)
     return Loaded(shown, validated, document), []
+
+
+def _json_document(text: str, line: int, shown: str, check: str) -> Document | Finding:
+    """One JSON value as a document; its spans are the line it stands on (JSON carries no finer positions here)."""
+    import json
+
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        return input_error(
+            "yaml-syntax" if check == "schema" else check,
+            Location(shown, line + exc.lineno - 1, exc.colno),
+            f"malformed JSON: {exc.msg}",
+            "check the brackets, commas and quotes around this place",
+        )
+    except ValueError as exc:
+        return input_error(check, Location(shown, line, 1), str(exc), "write a finite number")
+    width = max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
+    return Document(data, {(): Span(line, 1, line + text.count("\n"), width)})
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def load_models(
+    path: Path, shown: str, model: type[M], check: str = "schema"
+) -> Iterator[tuple[Loaded | None, list[Finding]]]:
+    """Every document of a file, validated: one for YAML and JSON, one per line for JSON Lines."""
+    if path.suffix not in (".json", ".jsonl"):
+        yield load_model(path, shown, model, check)
+        return
+    try:
+        raw = path.read_bytes()
+        text = decode(raw)
+    except OSError as exc:
+        yield None, [input_error("io", Location(shown), f"cannot read file: {exc.strerror or exc}", "check the path")]
+        return
+    except YamlProblem as problem:
+        yield (
+            None,
+            [input_error("yaml-syntax", Location(shown, problem.line, problem.col), problem.message, problem.hint)],
+        )
+        return
+    chunks = (
+        [(1, text)]
+        if path.suffix == ".json"
+        else [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    )
+    if not chunks or not text.strip():
+        yield None, [input_error(check, Location(shown), "file is empty", "add a source and its claims")]
+        return
+    for line, chunk in chunks:
+        document = _json_document(chunk, line, shown, check)
+        if isinstance(document, Finding):
+            yield None, [document]
+            continue
+        if not isinstance(document.data, dict):
+            yield (
+                None,
+                [
+                    input_error(
+                        check, Location(shown, line, 1), "each document must be an object", "see docs/formats.md"
+                    )
+                ],
+            )
+            continue
+        try:
+            validated = model.model_validate(document.data)
+        except ValidationError as exc:
+            yield None, validation_findings(exc, model, document, shown, check)
+            continue
+        yield Loaded(shown, validated, document), []
 
 
 def iter_files(

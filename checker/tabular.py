@@ -1,0 +1,268 @@
+"""Importing tabular data (CSV or TSV) as claims, through a mapping file.
+
+The mapping says which column is the source, which the subject, and how each
+metric's column is parsed; which strings mean "missing"; and where the day a
+row refers to comes from (a column, or the file name). Rows are streamed; each
+distinct raw value is parsed once. A value that cannot be parsed is never
+dropped silently: it is counted, per metric, with examples, and reported.
+
+Clock times come in dozens of surface forms. They are cleaned by the
+mapping's declared rules (regular expressions, e.g. to split "2:07 PMDec 01"),
+tried against its declared formats (strptime), then read by dateutil's parser;
+a result that lands more than two days from the row's day is refused rather
+than trusted. A clock time becomes minutes after midnight of the row's day
+(so 00:23 the next day is 1463), which makes "within 10 minutes" a plain
+difference.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Iterator, Literal, Optional, Union
+
+from pydantic import Field
+
+from checker.models import Identifier, NonEmpty, Opt, Strict
+
+
+class Rewrite(Strict):
+    """A cleaning rule: a regular expression and its replacement (Python `re` syntax)."""
+
+    pattern: NonEmpty
+    replace: str = ""
+
+
+class ClockParser(Strict):
+    """A clock time on the row's day, in any of many surface forms."""
+
+    kind: Literal["clock"]
+    clean: list[Rewrite] = Field(default_factory=list, description="rewrites applied before parsing, in order")
+    require: Opt[str] = Field(None, description="a value must match this after cleaning (e.g. it has a time of day)")
+    formats: list[str] = Field(default_factory=list, description="strptime formats tried before the general parser")
+
+
+class TextParser(Strict):
+    """A short text, normalised by rewrites (e.g. a gate: "Term C - C44" -> "C44")."""
+
+    kind: Literal["text"]
+    clean: list[Rewrite] = Field(default_factory=list)
+    case: Literal["keep", "upper", "lower"] = "keep"
+
+
+class NumberParser(Strict):
+    """A number, with thousands separators."""
+
+    kind: Literal["number"]
+
+
+Parser = Annotated[Union[ClockParser, TextParser, NumberParser], Field(discriminator="kind")]
+
+
+class Column(Strict):
+    """Where a value comes from: a column, by name (with a header) or by 1-based position."""
+
+    column: Union[Identifier, Annotated[int, Field(ge=1)]]
+
+
+class DayFrom(Strict):
+    """Where the day a row refers to comes from."""
+
+    file_name: Opt[str] = Field(None, description="a regular expression whose first group is the day in the file name")
+    column: Opt[Union[Identifier, Annotated[int, Field(ge=1)]]] = None
+    format: NonEmpty = Field("%Y%m%d", description="strptime format of that day")
+
+
+class MetricColumn(Strict):
+    """One metric: its column and how its values are parsed."""
+
+    column: Union[Identifier, Annotated[int, Field(ge=1)]]
+    parse: Parser
+
+
+class Mapping(Strict):
+    """How a table becomes claims."""
+
+    delimiter: Literal["tab", "comma", "semicolon"] = "comma"
+    header: bool = True
+    encoding: NonEmpty = "utf-8"
+    source: Column
+    subject: Column
+    day: DayFrom
+    missing: list[str] = Field(default_factory=list, description="values that mean the source gives none")
+    missing_patterns: list[str] = Field(default_factory=list, description="regular expressions that mean missing")
+    metrics: dict[Identifier, MetricColumn]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One source's values for one subject on one day."""
+
+    source: str
+    subject: str
+    day: date
+    values: dict[str, object]  # metric -> parsed value (minutes, text or number)
+
+
+@dataclass
+class Stats:
+    """What an import read, and what it could not parse."""
+
+    rows: int = 0
+    values: int = 0
+    missing: int = 0
+    unparsed: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def refuse(self, metric: str, raw: str) -> None:
+        """Count a value that could not be parsed, keeping a few examples."""
+        self.unparsed[metric] += 1
+        examples = self.examples.setdefault(metric, [])
+        if raw not in examples and len(examples) < 5:
+            examples.append(raw)
+
+
+_DELIMITERS = {"tab": "\t", "comma": ",", "semicolon": ";"}
+
+
+class ValueReader:
+    """Parses the raw values of one metric, each distinct one once."""
+
+    def __init__(self, parser: Parser) -> None:
+        self.parser = parser
+        self.cache: dict[tuple[str, date], object] = {}
+        self.rewrites = [(re.compile(r.pattern), r.replace) for r in getattr(parser, "clean", [])]
+        self.require = re.compile(parser.require) if isinstance(parser, ClockParser) and parser.require else None
+        # the format that read a value of each shape (digits folded), tried first for the next of that shape
+        self.shapes: dict[str, int] = {}
+
+    def read(self, raw: str, day: date) -> object:
+        """The parsed value, or None when it cannot be parsed."""
+        key = (raw, day)
+        if key not in self.cache:
+            self.cache[key] = self._parse(raw, day)
+        return self.cache[key]
+
+    def _clean(self, raw: str) -> str:
+        text = raw
+        for pattern, replacement in self.rewrites:
+            text = pattern.sub(replacement, text)
+        return " ".join(text.split())
+
+    def _parse(self, raw: str, day: date) -> object:
+        parser = self.parser
+        text = self._clean(raw)
+        if isinstance(parser, TextParser):
+            if not text:
+                return None
+            return text.upper() if parser.case == "upper" else text.lower() if parser.case == "lower" else text
+        if isinstance(parser, NumberParser):
+            try:
+                return float(text.replace(",", ""))
+            except ValueError:
+                return None
+        if self.require is not None and not self.require.search(text):
+            return None
+        reference = datetime(day.year, day.month, day.day)
+        moment = self._formats(text, day)
+        if moment is None:
+            moment = _dateutil(text, reference)
+        if moment is None:
+            return None
+        minutes = (moment.replace(tzinfo=None) - reference) / timedelta(minutes=1)
+        if abs(minutes) > 2 * 1440:
+            return None  # a day far from the row's: a misreading, not a time
+        return int(round(minutes))
+
+    def _formats(self, text: str, day: date) -> Optional[datetime]:
+        """The declared formats, the one that read this shape last time first."""
+        assert isinstance(self.parser, ClockParser)
+        formats = self.parser.formats
+        shape = _DIGITS.sub("9", text)
+        known = self.shapes.get(shape)
+        order = ([known] if known is not None else []) + [i for i in range(len(formats)) if i != known]
+        for index in order:
+            pattern = formats[index]
+            try:
+                moment = datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+            self.shapes[shape] = index
+            if "%Y" not in pattern and "%y" not in pattern:
+                moment = moment.replace(year=day.year)
+                if (moment.date() - day).days > 180:  # "Dec 31" read on 1 January
+                    moment = moment.replace(year=day.year - 1)
+                elif (day - moment.date()).days > 180:
+                    moment = moment.replace(year=day.year + 1)
+            return moment
+        return None
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def _dateutil(text: str, reference: datetime) -> Optional[datetime]:
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return parser.parse(text, default=reference)
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
+
+
+def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
+    if isinstance(spec, int):
+        return spec - 1
+    if header is None:
+        raise ValueError(f'column "{spec}" is named, but the table has no header: give its position (1, 2, ...)')
+    try:
+        return header.index(spec)
+    except ValueError:
+        raise ValueError(f'no column "{spec}" in the header ({", ".join(header)})') from None
+
+
+def read_table(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, ValueReader]) -> Iterator[Row]:
+    """The rows of one table, parsed; unparseable values are counted in ``stats``."""
+    day_match = None
+    if mapping.day.file_name:
+        found = re.search(mapping.day.file_name, path.name)
+        if not found:
+            raise ValueError(f'{path.name}: the file name does not match the day pattern "{mapping.day.file_name}"')
+        day_match = datetime.strptime(found.group(1), mapping.day.format).date()
+    missing = set(mapping.missing)
+    missing_patterns = [re.compile(p) for p in mapping.missing_patterns]
+    with open(path, newline="", encoding=mapping.encoding, errors="strict") as stream:
+        reader = csv.reader(stream, delimiter=_DELIMITERS[mapping.delimiter], quoting=csv.QUOTE_NONE)
+        header = next(reader) if mapping.header else None
+        source_at = _index(mapping.source.column, header)
+        subject_at = _index(mapping.subject.column, header)
+        day_at = _index(mapping.day.column, header) if mapping.day.column is not None else None
+        columns = {metric: _index(spec.column, header) for metric, spec in mapping.metrics.items()}
+        for cells in reader:
+            if not cells or not any(cell.strip() for cell in cells):
+                continue
+            stats.rows += 1
+            day = day_match
+            if day_at is not None:
+                day = datetime.strptime(cells[day_at].strip(), mapping.day.format).date()
+            assert day is not None
+            values: dict[str, object] = {}
+            for metric, at in columns.items():
+                raw = cells[at].strip() if at < len(cells) else ""
+                if not raw or raw in missing or any(p.search(raw) for p in missing_patterns):
+                    stats.missing += 1
+                    continue
+                value = readers[metric].read(raw, day)
+                if value is None:
+                    stats.refuse(metric, raw)
+                    continue
+                stats.values += 1
+                values[metric] = value
+            yield Row(cells[source_at].strip(), cells[subject_at].strip(), day, values)
