@@ -8,6 +8,7 @@ Exit codes (see README "Exit codes"):
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import replace
@@ -199,6 +200,62 @@ def _ack_modeline(path: Path) -> str:
     if not schema.exists():
         return ""
     return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, path.resolve().parent)).as_posix()}\n"
+
+
+@main.command(name="import")
+@click.argument("mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("tables", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), required=True, help="The JSON Lines claim file to write."
+)
+def import_command(mapping: Path, tables: tuple[Path, ...], output: Path) -> None:
+    """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
+    from checker.tabular import Mapping, Stats, ValueReader, claim_lines
+    from checker.yamlio import YamlProblem, read_yaml
+
+    try:
+        spec = Mapping.model_validate(read_yaml(mapping.read_bytes()).data)
+    except (YamlProblem, ValueError) as exc:
+        raise click.ClickException(f"{mapping}: not a usable mapping: {exc}") from None
+    stats = Stats()
+    readers = {metric: ValueReader(column.parse) for metric, column in spec.metrics.items()}
+    lines = []
+    try:
+        for table in sorted(tables):
+            lines += [
+                json.dumps(document, ensure_ascii=False, sort_keys=True)
+                for document in claim_lines(table, spec, stats, readers)
+            ]
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""))
+    click.echo(f"{stats.rows} rows, {stats.values} values, {stats.missing} missing, "
+               f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
+    for metric, count in sorted(stats.unparsed.items()):
+        examples = ", ".join(repr(e) for e in stats.examples[metric])
+        click.echo(f"  {metric}: {count} values not parsed, e.g. {examples}", err=True)
+
+
+@main.command(name="resolve")
+@_paths
+@_rules
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
+def resolve_command(paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None) -> None:
+    """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
+    from checker.resolving import run_resolve, to_json, to_text
+
+    try:
+        outcome = execute(CheckRequest(paths, rules, ("json",)))
+    except RequestError as exc:
+        raise click.ClickException(str(exc)) from None
+    assert outcome.result is not None
+    resolved = run_resolve(outcome.result)
+    text = to_json(resolved) if format_ == "json" else to_text(resolved)
+    if output is not None:
+        _write_or_fail(output, text)
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command(name="checks")

@@ -62,7 +62,7 @@ class Resolved:
     @property
     def key(self) -> tuple[str, str]:
         """(source id, claim id): unique in a corpus."""
-        return (self.source.id, self.claim.id)
+        return self.ref.source, self.ref.claim
 
     def scope_text(self) -> str:
         """The scope qualifiers in words, or an empty string."""
@@ -159,13 +159,13 @@ def _resolve(
         return input_error(check, loaded.location("claims", index, *keys), f'claim "{claim.id}": {message}', hint)
 
     check = "vocabulary"
-    subject = vocabulary.entity_id(claim.subject)
-    if subject is None:
-        return error(("subject",), f'unknown entity "{claim.subject}"', vocabulary.entity_hint(claim.subject))
     metric_id = vocabulary.metric_id(claim.metric)
     if metric_id is None:
         return error(("metric",), f'unknown metric "{claim.metric}"', vocabulary.metric_hint(claim.metric))
     metric = vocabulary.metrics[metric_id]
+    subject = vocabulary.entity_id(claim.subject) or (claim.subject if metric.open_subjects else None)
+    if subject is None:
+        return error(("subject",), f'unknown entity "{claim.subject}"', vocabulary.entity_hint(claim.subject))
     origin_name = claim.origin or source.model.origin
     origin = source.id
     if origin_name is not None:

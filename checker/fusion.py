@@ -146,7 +146,7 @@ def resolve(
     starts = np.flatnonzero(np.r_[True, np.diff(cands) != 0])
     sizes = np.diff(np.r_[starts, len(order)])
     left, right = [], []
-    for start, size in zip(starts, sizes):
+    for start, size in zip(starts, sizes, strict=True):
         if size > 1:
             members = order[start : start + size]
             grid = np.repeat(members, size), np.tile(members, size)
@@ -165,17 +165,13 @@ def resolve(
     probability: np.ndarray = np.zeros(n_cand)
     near: np.ndarray = np.zeros(n_cand)
     rounds = 0
-    # how spread each item's values are: the chance two sources picked at random agree
-    per_cand = np.bincount(obs_cand, minlength=n_cand).astype(float)
-    per_item_total = np.bincount(cand_item_arr, weights=per_cand, minlength=n_item)
-    share = np.bincount(cand_item_arr, weights=(per_cand / per_item_total[cand_item_arr]) ** 2, minlength=n_item)
     trust = _investment_trust(obs_source, obs_cand, cand_item_arr, n_src, n_cand, n_item, settings)
     given_weight = np.array([(source_weight or {}).get(sources[s], 1.0) for s in range(n_src)])
     external = (given_weight * trust**settings.trust_exponent)[obs_source]
     counts_sk = np.bincount(obs_source * n_kind + obs_kind, minlength=n_src * n_kind).reshape(n_src, n_kind)
-    for rounds in range(1, settings.rounds + 1):
-        trust = by_kind[obs_source, obs_kind]
-        score = np.log(settings.false_values * trust / (1.0 - trust))
+    for rounds in range(1, settings.rounds + 1):  # noqa: B007 - the count of rounds is reported
+        believed = by_kind[obs_source, obs_kind]
+        score = np.log(settings.false_values * believed / (1.0 - believed))
         votes = np.bincount(obs_cand, weights=score * weight * external, minlength=n_cand)
         if len(pa):
             votes = votes + settings.similarity_weight * np.bincount(pa, weights=psim * votes[pb], minlength=n_cand)

@@ -234,6 +234,12 @@ class Metric(Strict):
     )
     aliases: list[str] = Field(default_factory=list)
     scope: dict[Identifier, ScopeDimension] = Field(default_factory=dict)
+    within: Opt[Annotated[Union[StrictInt, StrictFloat], Field(ge=0)]] = Field(
+        None, description="numbers at most this far apart are one value (e.g. clock times within 10 minutes)"
+    )
+    open_subjects: StrictBool = Field(
+        False, description="subjects are free identifiers (flight numbers, ids in a dataset), not declared entities"
+    )
     additive: Opt[StrictBool] = Field(
         None, description="for flows: the figure of a period is the sum of its parts (default: counts and amounts)"
     )

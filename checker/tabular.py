@@ -107,6 +107,7 @@ class Row:
     subject: str
     day: date
     values: dict[str, object]  # metric -> parsed value (minutes, text or number)
+    raw: dict[str, str] = field(default_factory=dict)  # metric -> the cell as written
 
 
 @dataclass
@@ -254,6 +255,7 @@ def read_table(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, Va
                 day = datetime.strptime(cells[day_at].strip(), mapping.day.format).date()
             assert day is not None
             values: dict[str, object] = {}
+            raws: dict[str, str] = {}
             for metric, at in columns.items():
                 raw = cells[at].strip() if at < len(cells) else ""
                 if not raw or raw in missing or any(p.search(raw) for p in missing_patterns):
@@ -265,4 +267,54 @@ def read_table(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, Va
                     continue
                 stats.values += 1
                 values[metric] = value
-            yield Row(cells[source_at].strip(), cells[subject_at].strip(), day, values)
+                raws[metric] = raw
+            yield Row(cells[source_at].strip(), cells[subject_at].strip(), day, values, raws)
+
+
+def claim_lines(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, ValueReader]) -> Iterator[dict]:
+    """One table as claim documents: one per source and day, each claim quoting its raw cell."""
+    groups: dict[tuple[str, date], dict] = {}
+    for row in read_table(path, mapping, stats, readers):
+        key = (row.source, row.day)
+        document = groups.get(key)
+        if document is None:
+            day = row.day.isoformat()
+            document = groups[key] = {
+                "source": {
+                    "id": _identifier(f"{row.source}-{day}"),
+                    "title": f"{row.source}: {path.name}",
+                    "publisher": row.source,
+                    "kind": "dataset",
+                    "published": day,
+                    "note": f"imported from {path.name} with the mapping's parsers",
+                },
+                "claims": [],
+                "_ids": set(),
+            }
+        for metric, value in row.values.items():
+            claim_id = _identifier(f"{row.subject}.{metric}")
+            suffix = 2
+            while claim_id in document["_ids"]:
+                claim_id = _identifier(f"{row.subject}.{metric}.{suffix}")
+                suffix += 1
+            document["_ids"].add(claim_id)
+            document["claims"].append(
+                {
+                    "id": claim_id,
+                    "subject": row.subject,
+                    "metric": metric,
+                    "value": value,
+                    "as_of": row.day.isoformat(),
+                    "quote": row.raw[metric],
+                }  # fmt: skip
+            )
+    for key in sorted(groups):
+        document = groups[key]
+        del document["_ids"]
+        yield document
+
+
+def _identifier(text: str) -> str:
+    """An id the claim format accepts: lower case, with other characters replaced."""
+    clean = re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-")
+    return clean if clean and clean[0].isalnum() else f"x{clean}"

@@ -80,12 +80,18 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
         unusual = ", ".join(f"{dim} {value}" for dim, value in scope if defaults.get(dim) != value)
         entries.append(Entry(first.value.text, start, end, first.time_text(), certain, tuple(members), unusual))
     entries.sort(key=lambda e: (e.start or date.min, e.end or date.min, e.value, e.sources))
-    every = [c for e in entries for c in e.claims]
     stated = [e for e in entries if not e.implied and e.end is not None]
     stated = [e for e in stated if not e.scope] or stated  # the metric's usual scope first
-    current = [e for e in stated if not any(is_stale(other, c) for c in e.claims for other in every)] or stated
-    dated = [e for e in current if e.certain] or current
-    latest = max(dated, key=lambda e: (e.end, len(e.origins), len(e.sources), e.exact, e.value), default=None)
+    current = stated
+    if entries and entries[0].claims[0].metric.trend != Trend.any:  # only a count that may only grow goes stale
+        every = [c for e in entries for c in e.claims]
+        current = [e for e in stated if not any(is_stale(other, c) for c in e.claims for other in every)] or stated
+    # an estimated time counts from where it may begin: an undated figure is "latest" only if surely later
+    latest = max(
+        current,
+        key=lambda e: (e.end if e.certain else e.start, e.certain, len(e.origins), len(e.sources), e.exact, e.value),
+        default=None,
+    )
     return Timeline(subject, metric, tuple(entries), latest)
 
 

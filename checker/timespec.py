@@ -15,6 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 PRECISIONS = ("day", "month", "quarter", "half-year", "year", "span")
 
@@ -106,6 +107,7 @@ def _part(text: str, full: str) -> tuple[date, date, str]:
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
+@lru_cache(maxsize=65536)
 def parse_time(text: str | int) -> TimeSpan:
     """Parse a time text into its span; raise :class:`TimeError` when it is not one."""
     text = str(text).strip()

@@ -290,6 +290,9 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
             raise ValueProblem("a count cannot be negative")
         stated = float(value) * scale
         interval = _number_interval(stated, claim.precision, tolerance, integral)
+        if metric.within:
+            half = float(metric.within) / 2  # two values within `within` of each other then meet
+            interval = Interval(interval.lo - half, interval.hi + half, interval.lo_open, interval.hi_open)
         word = _WORDS.get(claim.precision)
         text = (f"{word} " if word else "") + format_number(value)
     if metric.kind == Kind.percent and not claim.unit:

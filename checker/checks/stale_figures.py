@@ -33,6 +33,9 @@ Options = NoOptions
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     """Report each claim that repeats a figure an earlier source had already overtaken."""
+    metric = group.metric
+    if metric is None or metric.time.value != "stock" or metric.trend.value == "any":
+        return
     for later in group.claims:
         newer = [earlier for earlier in group.claims if is_stale(earlier, later)]
         if not newer:
