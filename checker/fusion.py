@@ -49,7 +49,7 @@ class Settings:
     shrinkage: float = 20.0  # how many observations a per-kind accuracy needs to outweigh the overall one
     investment_rounds: int = 10
     investment_growth: float = 1.4  # PooledInvestment's g
-    trust_exponent: float = 0.5  # how strongly investment trust weighs a vote
+    trust_exponent: float = 0.3  # how strongly investment trust weighs a vote
 
 
 @dataclass

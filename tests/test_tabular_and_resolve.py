@@ -1,0 +1,169 @@
+"""Tabular import, tolerant comparison and resolve: tables in, claims and best supported values out."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import main
+from checker.fusion import Observation, resolve
+from checker.tabular import Mapping, Stats, ValueReader, read_table
+from checker.yamlio import read_yaml
+
+from conftest import ROOT
+
+FLIGHTS = ROOT / "examples" / "flights"
+DATA = ROOT.parent / "shared" / "data" / "flights"
+
+
+@pytest.fixture(scope="module")
+def mapping() -> Mapping:
+    return Mapping.model_validate(read_yaml((FLIGHTS / "mapping.yaml").read_bytes()).data)
+
+
+CLOCKS = [
+    # raw value on 2011-12-01 -> minutes after midnight
+    ("12/01/2011 01:55 PM", 835), ("1:55pDec 1", 835), ("2:07 PMDec 01", 847), ("12/1/11 2:06 PM (-05:00)", 846),
+    ("2011-12-01 02:07PM EST", 847), ("12:10 PM  Thu 01-Dec-2011", 730), ("Thu., Dec.01, 2011 1:55 p.m.", 835),
+    ("Sat, Dec 10 6:30 AM            On Time", None), ("2011-12-01 Thu  16:17", 977), ("3:00P 12-01-11", 900),
+    ("Dec 01 - 12:00noon", 720), ("2011-12-01 6:20 PM (Estimated)", 1100), ("2011-12-01 12/2 1:15 AM", 1515),
+    ("12:23 AM, Dec 02", 1463), ("7:03 PM, Dec 01&nbsp(Estimated)", 1143), ("Dec 01 - 7:10pm*", 1150),
+    ("2011-12-01 11/30 5:20 PM", -400), ("not a time at all", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("raw, minutes", CLOCKS, ids=[c[0] for c in CLOCKS])
+def test_clock_times_in_many_forms(mapping, raw, minutes):
+    from datetime import date
+
+    reader = ValueReader(mapping.metrics["actual_departure"].parse)
+    assert reader.read(raw, date(2011, 12, 1)) == minutes
+
+
+@pytest.mark.parametrize("raw, gate", [("F78", "78"), (" F78 ", "78"), ("Terminal 2 - 58B", "58B"), ("Term C - C44", "44"),
+                                       ("K7/T3", "7"), ("17?", "17"), ("44/8", "44")])  # fmt: skip
+def test_gates_are_normalised(mapping, raw, gate):
+    from datetime import date
+
+    assert ValueReader(mapping.metrics["departure_gate"].parse).read(raw.strip(), date(2011, 12, 1)) == gate
+
+
+def test_missing_markers_and_unparsed_values_are_counted(mapping, tmp_path):
+    table = tmp_path / "20111201.txt"
+    table.write_text(
+        "site-a\tAA-1-X-Y\t12/01/2011 01:55 PM\tCancelled\t-\tDec 01 - Not Available\tgarbage\tTerminal 3\n"
+        "site-b\tAA-1-X-Y\t1:55pDec 1\t2:07 PMDec 01\tB5\t\tDecember 10, 2011\tC4\n",
+        "latin-1",
+    )
+    stats = Stats()
+    readers = {m: ValueReader(s.parse) for m, s in mapping.metrics.items()}
+    rows = list(read_table(table, mapping, stats, readers))
+    assert [r.source for r in rows] == ["site-a", "site-b"] and rows[0].day.isoformat() == "2011-12-01"
+    assert rows[0].values == {"scheduled_departure": 835}
+    assert rows[1].values == {"scheduled_departure": 835, "actual_departure": 847, "departure_gate": "5", "arrival_gate": "4"}
+    assert stats.unparsed == {"actual_arrival": 1} and stats.examples["actual_arrival"] == ["garbage"]
+    assert stats.missing == 6
+
+
+def _run(folder: Path, *args: str):
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def test_import_check_resolve_end_to_end(tmp_path):
+    rows = []
+    for flight, truth in (("AA-1-X-Y", "1:55 PM"), ("AA-2-X-Y", "3:10 PM")):
+        for site in ("good-1", "good-2", "good-3"):
+            rows.append(f"{site}\t{flight}\t12/01/2011 {truth}\t\t\t\t\t")
+        rows.append(f"lone\t{flight}\t12/01/2011 {truth.replace(':', ':0') if False else '9:00 AM'}\t\t\t\t\t")
+    (tmp_path / "20111201.txt").write_text("\n".join(rows) + "\n", "latin-1")
+    imported = _run(tmp_path, "import", str(FLIGHTS / "mapping.yaml"), "20111201.txt", "-o", "claims/flights.jsonl")
+    assert imported.exit_code == 0, imported.output
+    assert "16 rows" not in imported.output and "8 rows, 8 values" in imported.output
+    lines = (tmp_path / "claims" / "flights.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 4 and json.loads(lines[0])["source"]["kind"] == "dataset"
+    checked = _run(tmp_path, "check", "claims", "--rules", str(FLIGHTS / "rules"), "--format", "json")
+    document = json.loads(checked.output)
+    assert document["summary"]["claims"] == 8 and document["summary"]["by_verdict"] == {"contradiction": 2}
+    resolved = _run(tmp_path, "resolve", "claims", "--rules", str(FLIGHTS / "rules"), "--format", "json")
+    items = {item["subject"]: item for item in json.loads(resolved.output)["items"]}
+    assert items["AA-1-X-Y"]["value"] == "835" and items["AA-2-X-Y"]["value"] == "910"
+    assert items["AA-1-X-Y"]["opposing"] == ["lone"]
+
+
+def test_within_tolerance_is_agreement(tmp_path):
+    from conftest import claim, one_source, write_corpus
+
+    vocabulary = {"metrics": {"dep": {"label": "departure", "kind": "number", "time": "stock", "within": 10,
+                                      "open_subjects": True}}, "entities": {}}  # fmt: skip
+    files = {
+        "a.yaml": one_source("a", "2011-12-01", claim("c", "dep", 835, subject="AA-1")),
+        "b.yaml": one_source("b", "2011-12-01", claim("c", "dep", 843, subject="AA-1")),
+        "c.yaml": one_source("c", "2011-12-01", claim("c", "dep", 850, subject="AA-1")),
+    }
+    claims, rules = write_corpus(tmp_path, files, vocabulary)
+    from checker.engine import run
+
+    verdicts = sorted(f.verdict for f in run([claims], rules).findings if f.check == "value-conflict")
+    assert verdicts == ["contradiction"]  # 835 and 850 are 15 apart; 843 agrees with both
+
+
+def _copying_world(seed: int = 7) -> tuple[list[Observation], dict]:
+    """Three independent accurate sources; five that copy one sloppy source; the copiers are the majority."""
+    rng = random.Random(seed)
+    truth = {f"item-{i}": rng.randrange(0, 1000) for i in range(300)}
+    found = []
+    for item, value in truth.items():
+        for source in ("alpha", "beta", "gamma"):
+            found.append(Observation(item, source, value if rng.random() < 0.9 else value + rng.randrange(30, 90)))
+        sloppy = value if rng.random() < 0.4 else value + 60
+        for source in ("copy-1", "copy-2", "copy-3", "copy-4", "sloppy"):
+            found.append(Observation(item, source, sloppy))
+    return found, truth
+
+
+def test_resolve_discounts_copiers_that_outvote_independent_sources():
+    found, truth = _copying_world()
+    result = resolve(found)
+    chosen = {item.item: item.value for item in result.items}
+    right = sum(chosen[i] == v for i, v in truth.items()) / len(truth)
+    vote = sum(result.vote[i] == v for i, v in truth.items()) / len(truth)
+    assert vote < 0.6 and right > 0.85
+    assert ["copy-1", "copy-2", "copy-3", "copy-4", "sloppy"] in result.groups
+    assert result.accuracy["alpha"] > result.accuracy["sloppy"]
+
+
+def test_resolve_is_deterministic_whatever_the_order():
+    found, _ = _copying_world()
+    shuffled = list(found)
+    random.Random(1).shuffle(shuffled)
+    first, second = resolve(found), resolve(shuffled)
+    assert [(i.item, i.value, round(i.confidence, 9)) for i in first.items] == [
+        (i.item, i.value, round(i.confidence, 9)) for i in second.items
+    ]
+    assert first.groups == second.groups
+
+
+@pytest.mark.skipif(not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project")
+def test_flight_bench_on_one_day(tmp_path):
+    for part in ("conflicting_data", "ground_truth"):
+        (tmp_path / part).mkdir()
+        shutil.copy(DATA / part / "20111201.txt", tmp_path / part)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "flights.py"), "--data", str(tmp_path), "--no-check"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(figures) >= {"days", "claims", "items_scored", "accuracy", "accuracy_by_attribute", "vote_accuracy", "seconds"}
+    assert figures["days"] == 1 and figures["items_scored"] > 400
+    assert figures["accuracy"] > figures["vote_accuracy"] and figures["accuracy"] >= 0.95
