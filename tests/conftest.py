@@ -160,3 +160,20 @@ def one_source(source_id: str, published: str | None, *claims: dict[str, Any]) -
 def findings_of(result: Result, check: str) -> list:
     """The findings one check produced."""
     return [f for f in result.findings if f.check == check]
+
+
+def run_cli(folder: Path | None, *args: str, env: dict | None = None, input: str | None = None):
+    """Run the command line in ``folder`` (default: here), as a user there would."""
+    import os
+
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    previous = os.getcwd()
+    if folder is not None:
+        os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env, input=input)
+    finally:
+        os.chdir(previous)

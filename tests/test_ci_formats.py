@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from checker.cli import main
 from checker.reporting.github import escape_data, escape_property
 
-from conftest import claim, one_source, write_corpus
+from conftest import claim, one_source, run_cli, write_corpus
 
 FILES = {
     "a.yaml": one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30"),
@@ -25,12 +22,7 @@ FILES = {
 
 
 def _run(folder: Path, *args: str, env: dict | None = None):
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
-    finally:
-        os.chdir(previous)
+    return run_cli(folder, *args, env=env)
 
 
 @pytest.fixture

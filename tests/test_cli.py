@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -13,18 +12,11 @@ from click.testing import CliRunner
 
 from checker.cli import main
 
-from conftest import MINI, claim, source_block, write_corpus
+from conftest import MINI, claim, run_cli, source_block, write_corpus
 
 
 def invoke(*args: str, cwd: Path | None = None):
-    """Run the CLI in ``cwd`` (default: here), as a user would."""
-    previous = os.getcwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    return run_cli(cwd, *args)
 
 
 @pytest.fixture

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from checker.cli import main
 from checker.extract import draft, guess_source
 from checker.models import Precision
 from checker.vocabulary import load_vocabulary
 
-from conftest import ROOT, write_corpus
+from conftest import ROOT, run_cli, write_corpus
 
 ARTICLE = """Freedonia's year in review
 
@@ -67,12 +64,7 @@ def test_source_block_from_the_text():
 
 
 def _in(folder: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    return run_cli(folder, *args)
 
 
 def test_extract_writes_a_valid_claim_file(tmp_path):

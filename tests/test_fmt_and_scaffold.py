@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import yaml
-from click.testing import CliRunner
 
-from checker.cli import main
 from checker.fmt import canonical
 from checker.yamlio import read_yaml
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 MESSY = """# yaml-language-server: $schema=../checker/schemas/claims.schema.json
 # about this file
@@ -34,12 +31,7 @@ source:
 
 
 def _in(folder: Path, *args: str, input: str | None = None):
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    return run_cli(folder, *args, input=input)
 
 
 def test_canonical_orders_keys_and_keeps_comments():

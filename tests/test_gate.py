@@ -8,11 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from checker.cli import main
-
-from conftest import claim, one_source, stating, write_corpus
+from conftest import claim, one_source, run_cli, stating, write_corpus
 
 CONFLICT = {
     "a.yaml": one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30")),
@@ -23,12 +20,7 @@ CONFIG = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\nacknowledgeme
 
 
 def _run(folder: Path, *args: str, today: str = "2026-11-24"):
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False, env={"CLAIMCHECK_TODAY": today})
-    finally:
-        os.chdir(previous)
+    return run_cli(folder, *args, env={"CLAIMCHECK_TODAY": today})
 
 
 @pytest.fixture

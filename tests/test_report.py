@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from checker.cli import main
-
-from conftest import ROOT, claim, one_source, write_corpus
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
 HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> | [link](javascript:alert(1)) **bold**'
 
 
 def _run(folder: Path, *args: str, env: dict | None = None):
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
-    finally:
-        os.chdir(previous)
+    return run_cli(folder, *args, env=env)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -11,14 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from checker.cli import main
 from checker.fusion import Observation, resolve
 from checker.tabular import Mapping, Stats, ValueReader, read_table
 from checker.yamlio import read_yaml
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 FLIGHTS = ROOT / "examples" / "flights"
 DATA = ROOT.parent / "shared" / "data" / "flights"
@@ -74,12 +71,7 @@ def test_missing_markers_and_unparsed_values_are_counted(mapping, tmp_path):
 
 
 def _run(folder: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    return run_cli(folder, *args)
 
 
 def test_import_check_resolve_end_to_end(tmp_path):
