@@ -29,7 +29,7 @@ from checker.loading import display_path, iter_files
 from checker.models import SourceKind
 from checker.names import suggestion
 from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
-from checker.scaffold import SourceProblem, claim_file_text, source_block
+from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
 from checker.vocabulary import Vocabulary, load_vocabulary
 
@@ -190,16 +190,9 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
     entries = acks.new_entries(chosen, reason, reviewer, today, until)
     with locked(path):
         existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
-        text = acks.add_entries(existing, entries, _ack_modeline(path))
+        text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint)
     click.echo(f"{len(entries)} acknowledgements added to {display_path(path)}, until {until}", err=True)
-
-
-def _ack_modeline(path: Path) -> str:
-    schema = Path.cwd() / "checker" / "schemas" / "acknowledgements.schema.json"
-    if not schema.exists():
-        return ""
-    return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, path.resolve().parent)).as_posix()}\n"
 
 
 @main.command(name="import")

@@ -22,9 +22,11 @@ from typing import Callable, Iterator, Optional
 
 from rapidfuzz import fuzz
 
+from checker.fmt import writer
 from checker.models import Kind, Precision, TimeNature
 from checker.names import fold
 from checker.numbers import Mention, read_numbers
+from checker.scaffold import modeline
 from checker.vocabulary import Vocabulary
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[A-Z“\"‘'])|\n+")
@@ -546,31 +548,12 @@ def DoubleQuoted(text: str):  # noqa: ANN201, N802 - a ruamel scalar type
     return DoubleQuotedScalarString(text)
 
 
-def yaml_writer():  # noqa: ANN201
-    """A round-trip YAML writer with the project's layout."""
-    from ruamel.yaml import YAML
-
-    writer = YAML()
-    writer.indent(mapping=2, sequence=4, offset=2)
-    writer.width = 100_000  # a quote stays on one line
-    writer.preserve_quotes = True
-    return writer
-
-
 # ------------------------------------------------------------------ whole files
-
-
-def _modeline(output: Optional[Path]) -> str:
-    schema = Path.cwd() / "checker" / "schemas" / "claims.schema.json"
-    if output is None or not schema.exists():
-        return ""
-    relative = Path(os.path.relpath(schema, output.resolve().parent)).as_posix()
-    return f"# yaml-language-server: $schema={relative}\n"
 
 
 def _dump(document: object) -> str:
     stream = io.StringIO()
-    yaml_writer().dump(document, stream)
+    writer().dump(document, stream)
     return stream.getvalue()
 
 
@@ -604,7 +587,7 @@ def draft_claim_file(
     document = CommentedMap()
     document["source"] = source
     document["claims"] = CommentedSeq(claim_entries(candidates, chosen, vocabulary, set()))
-    return _modeline(output) + _dump(document), len(candidates)
+    return (modeline(output, Path.cwd()) if output else "") + _dump(document), len(candidates)
 
 
 def merge_into_claim_file(
@@ -615,7 +598,7 @@ def merge_into_claim_file(
 
     from checker.provenance import ArchivedText, fold_text, locate
 
-    document = yaml_writer().load(existing)
+    document = writer().load(existing)
     claims = document.get("claims")
     if claims is None:
         claims = document["claims"] = CommentedSeq()

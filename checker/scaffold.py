@@ -28,9 +28,9 @@ def source_block(fields: dict[str, Any]) -> Source:
         raise SourceProblem(problems) from None
 
 
-def modeline(output: Path, project: Path) -> str:
-    """The schema modeline for a claim file at ``output``, when the project ships the schema."""
-    schema = project / "checker" / "schemas" / "claims.schema.json"
+def modeline(output: Path, project: Path, name: str = "claims") -> str:
+    """The modeline pointing a file at ``output`` to the schema ``name``, when the project ships the schema."""
+    schema = project / "checker" / "schemas" / f"{name}.schema.json"
     if not schema.exists():
         return ""
     return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, output.resolve().parent)).as_posix()}\n"
