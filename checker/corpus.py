@@ -64,10 +64,6 @@ class Resolved:
         """(source id, claim id): unique in a corpus."""
         return self.ref.source, self.ref.claim
 
-    def scope_text(self) -> str:
-        """The scope qualifiers in words, or an empty string."""
-        return ", ".join(f"{dim} {value}" for dim, value in self.scope)
-
     def time_text(self) -> str:
         """When the claim holds, in short."""
         return time_text(self.metric, self.time, self.time_basis)
@@ -319,9 +315,4 @@ def _source_loaded(loaded: Loaded) -> Loaded:
     return Loaded(loaded.path, loaded.model.source, loaded.document)
 
 
-def source_folder(source: SourceInfo) -> Path:
-    """The folder relative paths in a source block are resolved from."""
-    return source.file.parent
-
-
-__all__ = ["Corpus", "Resolved", "SourceInfo", "load_corpus", "display_path", "source_folder"]
+__all__ = ["Corpus", "Resolved", "SourceInfo", "load_corpus", "display_path"]

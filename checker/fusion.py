@@ -288,7 +288,7 @@ def _conclude(items, sources, cand_value, by_item, probability, said, tolerance,
     vote = {}
     for it in range(len(items)):
         members = by_item[it]
-        best = max(members, key=lambda c: (probability[c], -_order(cand_value[c])))
+        best = max(members, key=lambda c: (probability[c], -c))  # a tie goes to the lowest value, in sorted order
         best_value = cand_value[best]
         reach = tolerance.get(items[it], 0.0)
         agreeing, opposing = [], []
@@ -307,7 +307,7 @@ def _conclude(items, sources, cand_value, by_item, probability, said, tolerance,
             )
             (agreeing if same else opposing).append(sources[s])
         results.append(ItemResult(items[it], best_value, float(probability[best]), agreeing, opposing))
-        vote[items[it]] = cand_value[max(members, key=lambda c: (counts.get(c, 0), -_order(cand_value[c])))]
+        vote[items[it]] = cand_value[max(members, key=lambda c: (counts.get(c, 0), -c))]
     copying = [
         (sources[a], sources[b], float(dependence[a, b]))
         for a in range(n_src)
@@ -317,10 +317,6 @@ def _conclude(items, sources, cand_value, by_item, probability, said, tolerance,
     return Resolution(
         results, {sources[s]: float(accuracy[s]) for s in range(n_src)}, copying, _groups(copying), rounds, vote
     )
-
-
-def _order(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) else float(hash(str(value)) % 1000) / 1000
 
 
 def _dependence(said: np.ndarray, spread: tuple, accuracy: np.ndarray, settings: Settings) -> np.ndarray:

@@ -88,11 +88,6 @@ def size_interval(claim: Resolved) -> Optional[Interval]:
     return None
 
 
-def describe_values(claims: Iterable[Resolved]) -> str:
-    """The values of claims with their sources: '14 (vns), 14 (vna)'."""
-    return ", ".join(f"{c.value.text} ({c.source.id})" for c in claims)
-
-
 @dataclass(frozen=True)
 class Implied:
     """What an implied claim says: a value of a metric at a time, and how it follows."""
@@ -182,8 +177,3 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
 
 def _default_scope(metric) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
     return tuple((dim, d.default) for dim, d in sorted(metric.scope.items()) if d.default is not None)
-
-
-def arithmetic(value: Interval) -> str:
-    """An interval as arithmetic shows it."""
-    return value.text() if value.lo != value.hi else format_number(value.lo)

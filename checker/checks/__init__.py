@@ -43,11 +43,3 @@ REGISTRY: dict[str, ModuleType] = {
         quote_value,
     )
 }
-
-
-def get(check_id: str) -> ModuleType:
-    """The check module with this id."""
-    try:
-        return REGISTRY[check_id]
-    except KeyError:
-        raise KeyError(f'no such check: "{check_id}"') from None

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from checker.corpus import Resolved
 from checker.timeline import Timeline
 from checker.values import Number, format_number
 
@@ -158,7 +157,7 @@ def _time_ticks(first: int, last: int, x) -> Iterable[Tick]:  # noqa: ANN001
             year, month = year + 1, 1
 
 
-def tones_of(findings: Iterable, claims: Iterable[Resolved]) -> dict[tuple[str, str], str]:  # noqa: ANN001
+def tones_of(findings: Iterable) -> dict[tuple[str, str], str]:  # noqa: ANN001
     """How each claim is coloured: alarm when in a contradiction, warn when undetermined or stale."""
     tone: dict[tuple[str, str], str] = {}
     for finding in findings:

@@ -172,7 +172,7 @@ def build(result: Result, attention_size: int = 5) -> Report:
         members = sorted(group, key=_rank)
         timeline = result.timeline(subject, metric)
         worst = members[0].verdict
-        tones = charts.tones_of(members, [])
+        tones = charts.tones_of(members)
         drawn = charts.build(timeline, tones, members[0].topic) if timeline else None
         sections.append(
             Section(members[0].topic, subject, metric, members, timeline, drawn, PLAIN.get(worst, worst), worst)
