@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, NamedTuple, Optional
 
-from checker.findings import ClaimRef, Finding, Location, input_error
+from pydantic import ValidationError
+
+from checker.findings import ClaimRef, Finding, Location, input_error, plain, unplain
 from checker.loading import Loaded, display_path, iter_files, load_models
 from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
 from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
 from checker.timespec import TimeError, TimeSpan, parse_time
-from checker.values import Interpreted, ValueProblem, interpret
+from checker.values import Interpreted, Number, ValueProblem, interpret
 from checker.vocabulary import Vocabulary
 
 DEFAULT_TOLERANCE = 0.1
@@ -41,9 +44,14 @@ class SourceInfo:
         return "undated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Resolved:
-    """A claim with its names resolved, its value interpreted and its time known (or known to be unknown)."""
+    """A claim with its names resolved, its value interpreted and its time known (or known to be unknown).
+
+    Each stands for one claim of the corpus: two are equal only when they are
+    the same object. What only findings need (the claim's location and its
+    reference for reports) is worked out when first asked for.
+    """
 
     claim: Claim
     source: SourceInfo
@@ -55,14 +63,42 @@ class Resolved:
     time_basis: str  # "stated", "published", "estimated" or "unknown"
     scope: tuple[tuple[str, str], ...]
     origin: str
-    location: Location
-    ref: ClaimRef = field(compare=False)
-    quote_match: Optional[QuoteMatch] = field(default=None, compare=False)  # None: no archive at hand
+    place: Located | Location  # the spans of the claim's document, or (for an implied claim) its location
+    index: int  # the claim's place in its file's list
+    quote_match: Optional[QuoteMatch] = None  # None: no archive at hand
+    evidence: str = ""  # archive path:line where the quote stands, when verified
+    given_ref: Optional[ClaimRef] = None  # the reference an implied claim was made with
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str]:
         """(source id, claim id): unique in a corpus."""
-        return self.ref.source, self.ref.claim
+        return self.source.id, self.claim.id
+
+    @cached_property
+    def location(self) -> Location:
+        """Where the claim stands."""
+        place = self.place
+        return place if isinstance(place, Location) else place.location("claims", self.index)
+
+    @cached_property
+    def ref(self) -> ClaimRef:
+        """The claim as findings show it."""
+        if self.given_ref is not None:
+            return self.given_ref
+        match = self.quote_match
+        return ClaimRef(
+            source=self.source.id,
+            claim=self.claim.id,
+            location=self.location,
+            value=self.value.text,
+            time=self.time_text(),
+            scope=", ".join([f"{dim} {value}" for dim, value in self.scope]) if self.scope else "",
+            quote=self.claim.quote,
+            origin=self.origin,
+            published=self.source.date_text(),
+            evidence=self.evidence,
+            evidence_span=(match.start, match.end) if self.evidence and match else (0, 0),
+        )
 
     def time_text(self) -> str:
         """When the claim holds, in short."""
@@ -82,23 +118,36 @@ def time_text(metric: Metric, time: Optional[TimeSpan], basis: str) -> str:
     return f"undated, est. {time.text}"
 
 
+class ClaimRow(NamedTuple):
+    """A resolved claim in short: what reports and resolve need of every claim, cheap to send between processes."""
+
+    source: str
+    claim: str
+    subject: str
+    metric: str
+    publisher: str
+    time: str  # "start/end" of the time it holds, or "-"
+    scope: tuple[tuple[str, str], ...]
+    value: object  # a number's stated value, otherwise the value's key
+    text: str  # the value as reports show it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(source id, claim id)."""
+        return self.source, self.claim
+
+
 @dataclass
 class Corpus:
     """Everything read from the claim files."""
 
     sources: dict[str, SourceInfo] = field(default_factory=dict)
+    #: every claim resolved, in (source, claim) order: kept only when the run resolves in this process
     claims: list[Resolved] = field(default_factory=list)
+    rows: list[ClaimRow] = field(default_factory=list)  # every claim resolved, in short, in (source, claim) order
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     claims_read: int = 0
-
-
-def _source_info(loaded: Loaded, file: Path) -> SourceInfo:
-    source: Source = loaded.model
-    if source.published is not None:
-        return SourceInfo(source, loaded.path, file, parse_time(source.published), True)
-    estimate = source.undated.estimate if source.undated else None
-    return SourceInfo(source, loaded.path, file, parse_time(estimate) if estimate is not None else None, False)
 
 
 def _time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[TimeSpan], str]:
@@ -126,6 +175,8 @@ def _time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[Ti
 
 
 def _scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
+    if not claim.scope and not metric.scope:
+        return ()
     resolved = []
     for dim, value in claim.scope.items():
         declared = metric.scope.get(dim)
@@ -142,12 +193,11 @@ def _scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
 
 
 def _resolve(
-    loaded: Loaded,
+    loaded: Located,
     source: SourceInfo,
     index: int,
     claim: Claim,
-    vocabulary: Vocabulary,
-    tolerance: float,
+    resolver: Resolver,
     archive: ArchivedText | None,
     archive_shown: str,
 ) -> Resolved | Finding:
@@ -155,6 +205,7 @@ def _resolve(
         return input_error(check, loaded.location("claims", index, *keys), f'claim "{claim.id}": {message}', hint)
 
     check = "vocabulary"
+    vocabulary = resolver.vocabulary
     metric_id = vocabulary.metric_id(claim.metric)
     if metric_id is None:
         return error(("metric",), f'unknown metric "{claim.metric}"', vocabulary.metric_hint(claim.metric))
@@ -173,14 +224,7 @@ def _resolve(
     quote_match = locate(claim.quote, archive) if archive is not None else None
     check = "value"
     try:
-        value = interpret(
-            claim,
-            metric,
-            metric.tolerance if metric.tolerance is not None else tolerance,
-            vocabulary.entity_id,
-            vocabulary.entity_name,
-            vocabulary.units,
-        )
+        value = resolver.value(claim, metric_id, metric)
     except ValueProblem as problem:
         hint = problem.hint
         if problem.message.startswith("unknown entity"):
@@ -196,86 +240,77 @@ def _resolve(
         )
     except TimeError as problem:
         return error(("as_of",), str(problem), "")
-    location = loaded.location("claims", index)
     evidence = ""
     if quote_match is not None and quote_match.found and archive_shown:
         evidence = f"{archive_shown}:{quote_match.line}"
-    ref = ClaimRef(
-        source=source.id,
-        claim=claim.id,
-        location=location,
-        value=value.text,
-        time=time_text(metric, time, basis),
-        scope=", ".join(f"{dim} {value}" for dim, value in scope),
-        quote=claim.quote,
-        origin=origin,
-        published=source.date_text(),
-        evidence=evidence,
-        evidence_span=(quote_match.start, quote_match.end) if evidence and quote_match else (0, 0),
-    )
     return Resolved(
-        claim, source, subject, metric_id, metric, value, time, basis, scope, origin, location, ref, quote_match
+        claim,
+        source,
+        subject,
+        metric_id,
+        metric,
+        value,
+        time,
+        basis,
+        scope,
+        origin,
+        loaded,
+        index,
+        quote_match,
+        evidence,
     )
 
 
-def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DEFAULT_TOLERANCE) -> Corpus:
-    """Read every claim file under ``paths``; bad files and claims become findings, the rest are resolved."""
-    corpus = Corpus()
-    first_seen: dict[str, str] = {}
-    for path, missing in iter_files(paths):
-        if missing is not None:
-            corpus.findings.append(missing)
+class DocumentRecord(NamedTuple):
+    """One claim document read and validated, as plain data: cheap to cache and to send to another process."""
+
+    path: str  # as reports show it
+    file: str  # the file it was read from (archive paths are relative to it)
+    source: dict  # the source block as written
+    spans: dict  # key path -> (line, col, end line, end col) of the source block's values
+    claims: tuple  # (index, mapping as written, spans of its values) of each claim kept
+
+
+class FileRecord(NamedTuple):
+    """What reading one claim file gave: its documents, and findings about what could not be used."""
+
+    findings: tuple  # input errors, as plain tuples (see findings.plain)
+    documents: tuple[DocumentRecord, ...]
+    claims_read: int
+
+
+def read_file(path: Path, shown: str) -> FileRecord:
+    """Read, validate and vet one claim file: the first phase of a run, independent of the rules."""
+    findings: list[Finding] = []
+    documents = []
+    read = 0
+    for loaded, problems in load_models(path, shown, ClaimFile):
+        findings.extend(problems)
+        if loaded is None:
             continue
-        corpus.files += 1
-        shown = display_path(path)
-        for loaded, problems in load_models(path, shown, ClaimFile):
-            corpus.findings.extend(problems)
-            if loaded is not None:
-                _add_file(corpus, loaded, path, vocabulary, tolerance, first_seen)
-    corpus.claims.sort(key=lambda c: c.key)
-    return corpus
-
-
-def _add_file(
-    corpus: Corpus, loaded: Loaded, path: Path, vocabulary: Vocabulary, tolerance: float, first_seen: dict[str, str]
-) -> None:
-    """Resolve the claims of one claim document into the corpus."""
-    claim_file: ClaimFile = loaded.model
-    source = _source_info(_source_loaded(loaded), path)
-    if source.id in corpus.sources:
-        corpus.findings.append(
-            input_error(
-                "duplicate-id",
-                loaded.location("source", "id"),
-                f'source id "{source.id}" is also used by {first_seen[source.id]}',
-                "give each source its own id",
-            )
-        )
-        return
-    first_seen[source.id] = loaded.path
-    corpus.sources[source.id] = source
-    archive, archive_shown = _archive(loaded, source, corpus)
-    ids: dict[str, int] = {}
-    for index, claim in enumerate(claim_file.claims):
-        corpus.claims_read += 1
-        if claim.id in ids:
-            first = loaded.location("claims", ids[claim.id], "id")
-            corpus.findings.append(
-                input_error(
-                    "duplicate-id",
-                    loaded.location("claims", index, "id"),
-                    f'claim id "{claim.id}" is used twice in this file (first at line {first.line})',
-                    "give each claim its own id",
+        claim_file: ClaimFile = loaded.model
+        read += len(claim_file.claims)
+        written = loaded.document.data.get("claims") or []
+        spans = _claim_spans(loaded.document.spans)
+        kept = []
+        ids: dict[str, int] = {}
+        every_id = {c.id for c in claim_file.claims}
+        for index, claim in enumerate(claim_file.claims):
+            if claim.id in ids:
+                first = loaded.location("claims", ids[claim.id], "id")
+                findings.append(
+                    input_error(
+                        "duplicate-id",
+                        loaded.location("claims", index, "id"),
+                        f'claim id "{claim.id}" is used twice in this file (first at line {first.line})',
+                        "give each claim its own id",
+                    )
                 )
-            )
-            continue
-        ids[claim.id] = index
-        result = _resolve(loaded, source, index, claim, vocabulary, tolerance, archive, archive_shown)
-        if claim.derived is not None:
-            known = {c.id for c in claim_file.claims}
-            unknown = [name for name in claim.derived.from_ if name not in known]
+                continue
+            ids[claim.id] = index
+            unknown = [name for name in claim.derived.from_ if name not in every_id] if claim.derived else []
             if unknown:
-                corpus.findings.append(
+                findings.append(
                     input_error(
                         "vocabulary",
                         loaded.location("claims", index, "derived"),
@@ -283,36 +318,229 @@ def _add_file(
                         "name claims of this file in `derived.from`",
                     )
                 )
-        if isinstance(result, Finding):
-            corpus.findings.append(result)
-        else:
-            corpus.claims.append(result)
-
-
-def _archive(loaded: Loaded, source: SourceInfo, corpus: Corpus) -> tuple[ArchivedText | None, str]:
-    """The source's archived text, or a finding saying why its quotes cannot be verified."""
-    if source.model.archive is None:
-        return None, ""
-    path = source.file.parent / source.model.archive
-    shown = display_path(path)
-    text = read_archive(path.resolve())
-    if text is None:
-        corpus.findings.append(
-            input_error(
-                "archive",
-                loaded.location("source", "archive"),
-                f'archived text "{shown}" cannot be read: quotes of this source are not verified',
-                "fix the `archive:` path (it is relative to the claim file) or remove it",
-                severity="warning",
-            )
+            kept.append((index, written[index], spans.get(index, {})))
+        archive_problem = _archive_problem(loaded, path)
+        if archive_problem is not None:
+            findings.append(archive_problem)
+        source_spans = {
+            key: (span.line, span.col, span.end_line, span.end_col)
+            for key, span in loaded.document.spans.items()
+            if _under_source(key)
+        }
+        documents.append(
+            DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
         )
-        return None, ""
-    return text, shown
+    return FileRecord(tuple(plain(f) for f in findings), tuple(documents), read)
 
 
-def _source_loaded(loaded: Loaded) -> Loaded:
-    """The loaded file viewed through its source block."""
-    return Loaded(loaded.path, loaded.model.source, loaded.document)
+def _under_source(key: tuple) -> bool:
+    return key[:1] == ("source",) or key[:2] == ("<key>", "source") or key == ()
+
+
+def _claim_spans(spans: dict) -> dict[int, dict]:
+    """The spans of each claim's values as plain tuples, by claim index."""
+    out: dict[int, dict] = {}
+    root = spans.get(())
+    for key, span in spans.items():
+        if key[:1] == ("claims",) and len(key) > 1:
+            out.setdefault(key[1], {})[key] = (span.line, span.col, span.end_line, span.end_col)
+        elif key[:2] == ("<key>", "claims") and len(key) > 2:
+            out.setdefault(key[2], {})[key] = (span.line, span.col, span.end_line, span.end_col)
+    if root is not None:  # JSON documents carry only the span of the whole document
+        whole = (root.line, root.col, root.end_line, root.end_col)
+        for index in out:
+            out[index].setdefault((), whole)
+    return out
+
+
+def _archive_problem(loaded: Loaded, path: Path) -> Finding | None:
+    """A finding when the source names an archived text that cannot be read."""
+    archive = loaded.model.source.archive
+    if archive is None:
+        return None
+    target = path.parent / archive
+    if read_archive(target.resolve()) is not None:
+        return None
+    return input_error(
+        "archive",
+        loaded.location("source", "archive"),
+        f'archived text "{display_path(target)}" cannot be read: quotes of this source are not verified',
+        "fix the `archive:` path (it is relative to the claim file) or remove it",
+        severity="warning",
+    )
+
+
+class Located:
+    """Where the values of one document stand, without the document: a path and spans by key path."""
+
+    __slots__ = ("path", "spans")
+
+    def __init__(self, path: str, spans: dict) -> None:
+        self.path = path
+        self.spans = spans
+
+    def location(self, *keys: object) -> Location:
+        """Where the value at ``keys`` stands, or its nearest enclosing value."""
+        path = tuple(keys)
+        while path and path not in self.spans:
+            path = path[:-1]
+        span = self.spans.get(path)
+        return Location(self.path, *span) if span else Location(self.path)
+
+
+def source_info(record: DocumentRecord) -> SourceInfo:
+    """The source of a document record, validated (it was valid when the record was made)."""
+    model = Source.model_validate(record.source)
+    file = Path(record.file)
+    if model.published is not None:
+        return SourceInfo(model, record.path, file, parse_time(model.published), True)
+    estimate = model.undated.estimate if model.undated else None
+    return SourceInfo(model, record.path, file, parse_time(estimate) if estimate is not None else None, False)
+
+
+class Resolver:
+    """Resolves claims against one vocabulary, remembering values already read (claims repeat them)."""
+
+    def __init__(self, vocabulary: Vocabulary, tolerance: float) -> None:
+        self.vocabulary = vocabulary
+        self.tolerance = tolerance
+        self.values: dict[tuple, Interpreted | ValueProblem] = {}
+        self.archives: dict[str, tuple[ArchivedText | None, str]] = {}
+
+    def value(self, claim: Claim, metric_id: str, metric: Metric) -> Interpreted:
+        """The claim's value read as its metric says (the same inputs always give the same value)."""
+        raw = claim.value
+        written = (
+            (type(raw).__name__, tuple(raw)) if isinstance(raw, list)
+            else (type(raw).__name__, raw) if isinstance(raw, (str, int, float, bool))
+            else None
+        )  # fmt: skip
+        key = (metric_id, written, claim.unit, claim.precision, claim.complete) if written is not None else None
+        known = self.values.get(key) if key is not None else None
+        if known is None:
+            try:
+                known = interpret(
+                    claim,
+                    metric,
+                    metric.tolerance if metric.tolerance is not None else self.tolerance,
+                    self.vocabulary.entity_id,
+                    self.vocabulary.entity_name,
+                    self.vocabulary.units,
+                )
+            except ValueProblem as problem:
+                known = problem
+            if key is not None:
+                self.values[key] = known
+        if isinstance(known, ValueProblem):
+            raise known
+        return known
+
+    def archive(self, source: SourceInfo) -> tuple[ArchivedText | None, str]:
+        """The source's archived text and its path as shown, or (None, "") when it has none or it is unreadable."""
+        if source.model.archive is None:
+            return None, ""
+        path = source.file.parent / source.model.archive
+        shown = self.archives.get(path.as_posix())
+        if shown is None:
+            text = read_archive(path.resolve())
+            shown = self.archives[path.as_posix()] = (text, display_path(path) if text is not None else "")
+        return shown
+
+
+def resolve_documents(
+    parts: Iterable[tuple[DocumentRecord, Iterable[tuple]]], resolver: Resolver
+) -> tuple[list[Resolved], list[Finding]]:
+    """The second phase of a run: resolve the claims of documents (each with the claims wanted of it)."""
+    claims: list[Resolved] = []
+    findings: list[Finding] = []
+    for record, wanted in parts:
+        source = source_info(record)
+        archive, archive_shown = resolver.archive(source)
+        for index, written, spans in wanted:
+            where = Located(record.path, spans)
+            try:
+                claim = Claim.model_validate(written)
+            except ValidationError:  # it was valid when read: a record can only be damaged on the way
+                findings.append(input_error("schema", where.location("claims", index), "claim could not be read again"))
+                continue
+            result = _resolve(where, source, index, claim, resolver, archive, archive_shown)
+            if isinstance(result, Finding):
+                findings.append(result)
+            else:
+                claims.append(result)
+    return claims, findings
+
+
+def subject_key(written: dict, vocabulary: Vocabulary) -> str:
+    """The subject a claim as written is about, for partitioning: its entity id, or the name itself."""
+    name = written.get("subject")
+    if not isinstance(name, str):
+        return ""
+    return vocabulary.entity_id(name) or name
+
+
+def claim_row(claim: Resolved) -> ClaimRow:
+    """The summary of a resolved claim that reports and resolve need."""
+    value = claim.value
+    time = f"{claim.time.start}/{claim.time.end}" if claim.time else "-"
+    return ClaimRow(
+        claim.source.id,
+        claim.claim.id,
+        claim.subject,
+        claim.metric_id,
+        claim.source.model.publisher,
+        time,
+        claim.scope,
+        value.stated if isinstance(value, Number) else value.key,
+        value.text,
+    )
+
+
+def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DEFAULT_TOLERANCE) -> Corpus:
+    """Read every claim file under ``paths`` in this process; bad files and claims become findings."""
+    corpus = Corpus()
+    records = []
+    for path, missing in iter_files(paths):
+        if missing is not None:
+            corpus.findings.append(missing)
+            continue
+        records.append(read_file(path, display_path(path)))
+    documents = add_records(corpus, records)
+    claims, findings = resolve_documents(((d, d.claims) for d in documents), Resolver(vocabulary, tolerance))
+    corpus.findings.extend(findings)
+    corpus.claims = sorted(claims, key=lambda c: c.key)
+    corpus.rows = [claim_row(c) for c in corpus.claims]
+    return corpus
+
+
+def add_records(corpus: Corpus, records: Iterable[FileRecord]) -> list[DocumentRecord]:
+    """Take file records (in file order) into the corpus: their findings and sources; return the documents kept.
+
+    A source id used by an earlier document is a finding, and that document's claims are left out.
+    """
+    kept = []
+    first_seen: dict[str, str] = {}
+    for record in records:
+        corpus.files += 1
+        corpus.claims_read += record.claims_read
+        corpus.findings.extend(unplain(f) for f in record.findings)
+        for document in record.documents:
+            source = source_info(document)
+            if source.id in first_seen:
+                where = Located(document.path, document.spans)
+                corpus.findings.append(
+                    input_error(
+                        "duplicate-id",
+                        where.location("source", "id"),
+                        f'source id "{source.id}" is also used by {first_seen[source.id]}',
+                        "give each source its own id",
+                    )
+                )
+                continue
+            first_seen[source.id] = document.path
+            corpus.sources[source.id] = source
+            kept.append(document)
+    return kept
 
 
 __all__ = ["Corpus", "Resolved", "SourceInfo", "load_corpus", "display_path"]

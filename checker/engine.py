@@ -7,6 +7,10 @@ findings do not depend on how the work is split or in which order files come.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -16,8 +20,22 @@ from pydantic import ValidationError
 
 from checker import checks, timeline
 from checker.checks.base import Group
-from checker.corpus import DEFAULT_TOLERANCE, Corpus, Resolved, load_corpus
-from checker.findings import Finding, Location, Problem, fingerprint, input_error, sort_key
+from checker.corpus import (
+    DEFAULT_TOLERANCE,
+    ClaimRow,
+    Corpus,
+    DocumentRecord,
+    FileRecord,
+    Resolved,
+    Resolver,
+    add_records,
+    claim_row,
+    read_file,
+    resolve_documents,
+    subject_key,
+)
+from checker.findings import INVALID, Finding, Location, Problem, fingerprint, input_error, sort_key
+from checker.loading import display_path, iter_files
 from checker.models import TimeNature
 from checker.names import suggestion
 from checker.timeline import Timeline
@@ -179,31 +197,141 @@ def check_subject(
     return SubjectResult(findings, timelines)
 
 
+@dataclass
+class Job:
+    """What the second phase of a run needs: the documents kept, the rules, and what to do."""
+
+    documents: list[DocumentRecord]
+    vocabulary: Vocabulary
+    active: list[ActiveCheck]
+    tolerance: float
+    run_checks: bool
+
+
+@dataclass
+class ShardResult:
+    """What one shard of subjects gave."""
+
+    findings: list[Finding]
+    timelines: list[Timeline]
+    rows: list[ClaimRow]
+    claims: list[Resolved]  # kept only when the shard ran in the parent process
+
+
+def shard_of(subject: str, shards: int) -> int:
+    """The shard a subject belongs to: stable across processes, runs and machines."""
+    return zlib.crc32(subject.encode("utf-8")) % shards if shards > 1 else 0
+
+
+def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[int, int], None]] = None) -> ShardResult:
+    """Resolve and check the claims of every subject in one shard: the unit of work a worker runs."""
+    vocabulary = job.vocabulary
+    parts = []
+    for document in job.documents:
+        wanted = [c for c in document.claims if shard_of(subject_key(c[1], vocabulary), shards) == shard]
+        if wanted:
+            parts.append((document, wanted))
+    claims, findings = resolve_documents(parts, Resolver(vocabulary, job.tolerance))
+    claims.sort(key=lambda c: c.key)
+    timelines: list[Timeline] = []
+    if job.run_checks:
+        by_subject = partition(claims)
+        for index, (subject, metrics) in enumerate(by_subject.items(), 1):
+            if progress is not None:
+                progress(index, len(by_subject))
+            done = check_subject(subject, metrics, vocabulary, job.active)
+            findings.extend(done.findings)
+            timelines.extend(done.timelines)
+    return ShardResult(findings, timelines, [claim_row(c) for c in claims], claims)
+
+
+def default_workers() -> int:
+    """As many workers as the machine has cores for this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """True where worker processes can be forked (Linux): elsewhere a run stays in one process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+_JOB: Optional[Job] = None  # the job forked workers inherit
+
+
+def _read(item: tuple[Path, str]) -> FileRecord:
+    return read_file(*item)
+
+
+def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
+    assert _JOB is not None
+    done = run_shard(_JOB, *arguments)
+    done.claims = []  # resolved claims stay in the worker: the parent needs only their rows
+    return done
+
+
 def run(
     claim_paths: list[Path],
     rules_dir: Path,
     run_checks: bool = True,
     progress: Optional[Callable[[int, int], None]] = None,
+    workers: int = 1,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
     With ``run_checks`` false only the files are read, validated and resolved.
+    With ``workers`` above 1 (on Linux) files are read by that many processes,
+    then each process resolves and checks the subjects of one shard; the
+    findings are the same whatever the number of workers. Only a run in one
+    process keeps the resolved claims themselves (``corpus.claims``).
     """
+    global _JOB
     vocabulary, rules_findings = load_vocabulary(rules_dir)
     active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
     conflict = next((c for c in active if c.id == "value-conflict"), None)
     tolerance = conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
-    corpus = load_corpus(claim_paths, vocabulary, tolerance)
+    corpus = Corpus()
+    files = []
+    for path, missing in iter_files(claim_paths):
+        if missing is not None:
+            corpus.findings.append(missing)
+        else:
+            files.append((path, display_path(path)))
+    workers = max(1, min(workers, len(files))) if can_fork() else 1
+    context = multiprocessing.get_context("fork") if workers > 1 else None
+    if context is not None:
+        with context.Pool(workers) as pool:
+            records = pool.map(_read, files, chunksize=max(1, len(files) // (workers * 8)))
+    else:
+        records = [read_file(*item) for item in files]
+    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks)
+    del records
+    if context is not None:
+        _JOB = job
+        try:
+            with context.Pool(workers) as pool:
+                shards = []
+                for done in pool.imap_unordered(_shard_in_worker, [(i, workers) for i in range(workers)]):
+                    shards.append(done)
+                    if progress is not None:
+                        progress(len(shards), workers)
+        finally:
+            _JOB = None
+    else:
+        shards = [run_shard(job, 0, 1, progress)]
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
-    if run_checks:
-        parts = partition(corpus.claims)
-        for index, (subject, metrics) in enumerate(parts.items(), 1):
-            if progress is not None:
-                progress(index, len(parts))
-            done = check_subject(subject, metrics, vocabulary, active)
-            findings.extend(done.findings)
-            timelines.extend(done.timelines)
+    for done in shards:
+        findings.extend(done.findings)
+        timelines.extend(done.timelines)
+        corpus.rows.extend(done.rows)
+        corpus.claims.extend(done.claims)
+    corpus.rows.sort(key=lambda r: r.key)
+    corpus.claims.sort(key=lambda c: c.key)
+    corpus.findings.extend(f for done in shards for f in done.findings if f.verdict == INVALID)
+    timelines.sort(key=lambda t: (t.subject, t.metric))
     findings.sort(key=sort_key)
     return Result(findings, corpus, vocabulary, rules_findings, timelines)

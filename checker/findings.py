@@ -116,3 +116,26 @@ def input_error(check: str, location: Location, message: str, hint: str = "", se
         hint=hint,
         location=location,
     )
+
+
+def plain(finding: Finding) -> tuple:
+    """An input-error finding as plain data (for caches and other processes); :func:`unplain` reverses it."""
+    where = finding.location
+    location = (where.path, where.line, where.col, where.end_line, where.end_col) if where else None
+    return (finding.check, finding.severity, finding.message, finding.hint, location, finding.fingerprint)
+
+
+def unplain(data: tuple) -> Finding:
+    """The input-error finding that :func:`plain` made plain."""
+    check, severity, message, hint, location, print_ = data
+    return Finding(
+        subject="",
+        metric="",
+        check=check,
+        severity=severity,
+        verdict=INVALID,
+        message=message,
+        fingerprint=print_,
+        hint=hint,
+        location=Location(*location) if location else None,
+    )

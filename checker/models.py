@@ -160,9 +160,10 @@ class Claim(Strict):
     def _one_time(self) -> "Claim":
         if self.as_of is not None and self.period is not None:
             raise ValueError("give `as_of` (for a stock) or `period` (for a flow), not both")
-        if isinstance(self.value, Range) and self.precision not in (Precision.range, Precision.exact):
+        ranged = type(self.value) is Range  # not isinstance: a model class's instance check is slow
+        if ranged and self.precision not in (Precision.range, Precision.exact):
             raise ValueError("a {min, max} value is a range: leave `precision` out or set it to range")
-        if self.precision == Precision.range and not isinstance(self.value, Range):
+        if self.precision == Precision.range and not ranged:
             raise ValueError("precision `range` needs a value of the form {min: .., max: ..}")
         return self
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from checker.engine import Result
 from checker.fusion import Observation, Resolution, resolve
-from checker.values import Number
 
 
 @dataclass
@@ -34,15 +33,15 @@ def observations(result: Result) -> tuple[list[Observation], dict, dict, dict]:
     tolerance: dict = {}
     kinds: dict = {}
     labels: dict = {}
-    for claim in result.corpus.claims:
-        when = f"{claim.time.start}/{claim.time.end}" if claim.time else "-"
-        item = (claim.subject, claim.metric_id, when, claim.scope)
-        value: object = claim.value.stated if isinstance(claim.value, Number) else claim.value.key
-        labels[(item, value)] = claim.value.text
-        found.append(Observation(item, claim.source.model.publisher, value))
-        kinds[item] = claim.metric_id
-        if claim.metric.within:
-            tolerance[item] = float(claim.metric.within)
+    metrics = result.vocabulary.metrics
+    for claim in result.corpus.rows:
+        item = (claim.subject, claim.metric, claim.time, claim.scope)
+        labels[(item, claim.value)] = claim.text
+        found.append(Observation(item, claim.publisher, claim.value))
+        kinds[item] = claim.metric
+        within = metrics[claim.metric].within
+        if within:
+            tolerance[item] = float(within)
     return found, tolerance, kinds, labels
 
 

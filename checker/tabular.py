@@ -76,6 +76,11 @@ class DayFrom(Strict):
     file_name: Opt[str] = Field(None, description="a regular expression whose first group is the day in the file name")
     column: Opt[Union[Identifier, Annotated[int, Field(ge=1)]]] = None
     format: NonEmpty = Field("%Y%m%d", description="strptime format of that day")
+    key: Literal["as_of", "period"] = Field(
+        "as_of",
+        description="as_of: each value holds on the day (a stock); period: each value is that day's own figure"
+        " (a flow), so values of different days are never compared",
+    )
 
 
 class MetricColumn(Strict):
@@ -274,6 +279,7 @@ def read_table(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, Va
 def claim_lines(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, ValueReader]) -> Iterator[dict]:
     """One table as claim documents: one per source and day, each claim quoting its raw cell."""
     groups: dict[tuple[str, date], dict] = {}
+    time_key = mapping.day.key
     for row in read_table(path, mapping, stats, readers):
         key = (row.source, row.day)
         document = groups.get(key)
@@ -304,7 +310,7 @@ def claim_lines(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, V
                     "subject": row.subject,
                     "metric": metric,
                     "value": value,
-                    "as_of": row.day.isoformat(),
+                    time_key: row.day.isoformat(),
                     "quote": row.raw[metric],
                 }  # fmt: skip
             )

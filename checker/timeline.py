@@ -9,11 +9,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from checker.corpus import Resolved
 from checker.models import TimeNature, Trend
 from checker.values import Number, below
+
+
+class Point(NamedTuple):
+    """One claim as a timeline keeps it: plain data, cheap to send between processes."""
+
+    key: tuple[str, str]  # (source id, claim id)
+    source: str
+    origin: str
+    start: Optional[date]
+    end: Optional[date]
+    time_text: str
+    estimated: bool  # the time is the estimate of an undated source
+    text: str  # the value as written
+    stated: Optional[float]  # for a number: its value, and the interval it stands for
+    lo: Optional[float]
+    hi: Optional[float]
+    precision: str
+    implied: bool  # derived from other figures, not stated
+
+    @property
+    def claim_id(self) -> str:
+        """The claim id within its source."""
+        return self.key[1]
+
+
+def point(claim: Resolved) -> Point:
+    """The timeline's record of one claim."""
+    value = claim.value
+    number = isinstance(value, Number)
+    return Point(
+        claim.key,
+        claim.source.id,
+        claim.origin,
+        claim.time.start if claim.time else None,
+        claim.time.end if claim.time else None,
+        claim.time_text(),
+        claim.time_basis == "estimated",
+        value.text,
+        value.stated if number else None,  # type: ignore[union-attr]
+        value.interval.lo if number else None,  # type: ignore[union-attr]
+        value.interval.hi if number else None,  # type: ignore[union-attr]
+        claim.claim.precision.value,
+        claim.claim.derived is not None,
+    )
 
 
 @dataclass(frozen=True)
@@ -25,13 +69,13 @@ class Entry:
     end: Optional[date]
     time: str
     certain: bool  # the time is stated or a publication date, not an estimate
-    claims: tuple[Resolved, ...]
+    claims: tuple[Point, ...]
     scope: str = ""  # scope qualifiers that differ from the metric's defaults
 
     @property
     def sources(self) -> tuple[str, ...]:
         """The sources that state it."""
-        return tuple(sorted({c.source.id for c in self.claims}))
+        return tuple(sorted({c.source for c in self.claims}))
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -41,12 +85,12 @@ class Entry:
     @property
     def exact(self) -> bool:
         """True when every claim states its value exactly (no "about", no bound)."""
-        return all(c.claim.precision.value == "exact" for c in self.claims)
+        return all(c.precision == "exact" for c in self.claims)
 
     @property
     def implied(self) -> bool:
         """True when no source states it: it is implied by other figures."""
-        return all(c.claim.derived is not None for c in self.claims)
+        return all(c.implied for c in self.claims)
 
     def describe(self) -> str:
         """The entry in short: "14 (as of 2025-12-31: vns-2026-01-12)"."""
@@ -73,19 +117,26 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
         certain = claim.time_basis in ("stated", "published")
         groups.setdefault((claim.value.key, claim.scope, time, certain), []).append(claim)
     entries = []
+    members_of: dict[int, list[Resolved]] = {}
     for (_, scope, (start, end), certain), members in groups.items():
         members.sort(key=lambda c: c.key)
         first = members[0]
         defaults = {dim: d.default for dim, d in first.metric.scope.items()}
         unusual = ", ".join(f"{dim} {value}" for dim, value in scope if defaults.get(dim) != value)
-        entries.append(Entry(first.value.text, start, end, first.time_text(), certain, tuple(members), unusual))
+        entry = Entry(first.value.text, start, end, first.time_text(), certain, tuple(map(point, members)), unusual)
+        entries.append(entry)
+        members_of[id(entry)] = members
     entries.sort(key=lambda e: (e.start or date.min, e.end or date.min, e.value, e.sources))
     stated = [e for e in entries if not e.implied and e.end is not None]
     stated = [e for e in stated if not e.scope] or stated  # the metric's usual scope first
     current = stated
-    if entries and entries[0].claims[0].metric.trend != Trend.any:  # only a count that may only grow goes stale
-        every = [c for e in entries for c in e.claims]
-        current = [e for e in stated if not any(is_stale(other, c) for c in e.claims for other in every)] or stated
+    if (
+        entries and members_of[id(entries[0])][0].metric.trend != Trend.any
+    ):  # only a count that may only grow goes stale
+        every = [c for e in entries for c in members_of[id(e)]]
+        current = [
+            e for e in stated if not any(is_stale(other, c) for c in members_of[id(e)] for other in every)
+        ] or stated
     # an estimated time counts from where it may begin: an undated figure is "latest" only if surely later
     latest = max(
         current,

@@ -275,7 +275,7 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
         unit_text = claim.unit
     elif metric.kind == Kind.amount:
         unit_text = target
-    if isinstance(value, Range):
+    if type(value) is Range:  # not isinstance: a model class's instance check is slow
         if integral and not (float(value.min).is_integer() and float(value.max).is_integer()):
             raise ValueProblem("a count is a whole number")
         interval = Interval(value.min * scale, value.max * scale)

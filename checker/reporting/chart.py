@@ -18,7 +18,7 @@ from datetime import date
 from typing import Iterable, Optional
 
 from checker.timeline import Timeline
-from checker.values import Number, format_number
+from checker.values import format_number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
@@ -79,25 +79,27 @@ def _nice_step(span: float) -> float:
 def build(timeline: Timeline, tones: dict[tuple[str, str], str], title: str) -> Optional[Chart]:
     """The chart of a numeric timeline with values at two or more times; None when there is nothing to draw."""
     claims = [
-        claim for entry in timeline.entries for claim in entry.claims if claim.time and isinstance(claim.value, Number)
+        claim
+        for entry in timeline.entries
+        for claim in entry.claims
+        if claim.start is not None and claim.end is not None and claim.stated is not None
     ]
-    if len({(c.time.start, c.time.end) for c in claims if c.time}) < 2:
+    if len({(c.start, c.end) for c in claims}) < 2:
         return None
     # the scale follows the figures sources state; a wide range (an implied "at most 194") is clipped at the edge
-    stated = [c.value.stated for c in claims if isinstance(c.value, Number) and c.claim.derived is None]
-    stated = stated or [c.value.stated for c in claims if isinstance(c.value, Number)]
+    stated = [c.stated for c in claims if c.stated is not None and not c.implied]
+    stated = stated or [c.stated for c in claims if c.stated is not None]
     core_low, core_high = min(stated), max(stated)
     reach = max(core_high - core_low, abs(core_high) * 0.1, 1.0) * 0.5
     values = list(stated)
     for claim in claims:
-        assert isinstance(claim.value, Number)
-        ends = (claim.value.interval.lo, claim.value.interval.hi)
+        ends = [v for v in (claim.lo, claim.hi) if v is not None]
         values += [v for v in ends if math.isfinite(v) and core_low - reach <= v <= core_high + reach]
     low, high = min(values), max(values)
     pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
     low, high = (max(0.0, low - pad) if low >= 0 else low - pad), high + pad
-    first = min(_days(c.time.start) for c in claims if c.time)
-    last = max(_days(c.time.end) for c in claims if c.time)
+    first = min(_days(c.start) for c in claims if c.start)
+    last = max(_days(c.end) for c in claims if c.end)
     first, last = first - 20, last + 20
     chart = Chart(title=title)
     x0, y0, x1, y1 = chart.plot
@@ -109,26 +111,25 @@ def build(timeline: Timeline, tones: dict[tuple[str, str], str], title: str) -> 
         value = min(max(value, low), high)
         return round(y1 - (value - low) / (high - low) * (y1 - y0), 1)
 
-    for claim in sorted(claims, key=lambda c: (c.time.start if c.time else date.min, c.key)):
-        assert claim.time is not None and isinstance(claim.value, Number)
-        interval = claim.value.interval
+    for claim in sorted(claims, key=lambda c: (c.start or date.min, c.key)):
+        assert claim.start and claim.end and claim.stated is not None and claim.lo is not None and claim.hi is not None
         shape = "dot"
-        if interval.lo != interval.hi:
-            shape = "up" if interval.hi == math.inf else "down" if interval.lo == -math.inf else "range"
+        if claim.lo != claim.hi:
+            shape = "up" if claim.hi == math.inf else "down" if claim.lo == -math.inf else "range"
         chart.marks.append(
             Mark(
-                x1=x(_days(claim.time.start)),
-                x2=x(_days(claim.time.end)),
-                y=y(claim.value.stated),
-                y_low=y(interval.lo if math.isfinite(interval.lo) else low),
-                y_high=y(interval.hi if math.isfinite(interval.hi) else high),
+                x1=x(_days(claim.start)),
+                x2=x(_days(claim.end)),
+                y=y(claim.stated),
+                y_low=y(claim.lo if math.isfinite(claim.lo) else low),
+                y_high=y(claim.hi if math.isfinite(claim.hi) else high),
                 shape=shape,
-                point=claim.claim.precision.value != "range",
-                estimated=claim.time_basis == "estimated",
-                implied=claim.claim.derived is not None,
+                point=claim.precision != "range",
+                estimated=claim.estimated,
+                implied=claim.implied,
                 tone=tones.get(claim.key, "normal"),
-                label=claim.value.text,
-                tooltip=f"{claim.value.text} — {claim.source.id}, {claim.time_text()}",
+                label=claim.text,
+                tooltip=f"{claim.text} — {claim.source}, {claim.time_text}",
             )
         )
     step = _nice_step(high - low)

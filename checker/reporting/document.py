@@ -119,18 +119,20 @@ def source_rows(result: Result, findings: list[Finding]) -> list[SourceRow]:
             if order[kind] > order.get(fate.get(key, ""), 0):
                 fate[key] = kind
     shared: dict[tuple[str, str], set[str]] = {}
-    for claim in result.corpus.claims:
-        shared.setdefault((claim.subject, claim.metric_id), set()).add(claim.source.id)
+    by_source: dict[str, list] = {}
+    for claim in result.corpus.rows:
+        shared.setdefault((claim.subject, claim.metric), set()).add(claim.source)
+        by_source.setdefault(claim.source, []).append(claim)
     rows = []
     for source_id, source in sorted(result.corpus.sources.items()):
-        mine = [c for c in result.corpus.claims if c.source.id == source_id]
+        mine = by_source.get(source_id, [])
         counts = {"agree": 0, "explained": 0, "conflict": 0}
         unique = 0
         for claim in mine:
             kind = fate.get(claim.key)
             if kind:
                 counts[kind] += 1
-            elif len(shared[(claim.subject, claim.metric_id)]) == 1:
+            elif len(shared[(claim.subject, claim.metric)]) == 1:
                 unique += 1
         model = source.model
         origin = result.vocabulary.entity_name(model.origin) if model.origin else "the outlet itself"

@@ -76,7 +76,7 @@ def summary(result: Result) -> dict[str, Any]:
         "files": result.corpus.files,
         "sources": len(result.corpus.sources),
         "claims": result.corpus.claims_read,
-        "claims_checked": len(result.corpus.claims),
+        "claims_checked": len(result.corpus.rows),
         "findings": len(result.findings),
         "by_severity": result.counts(),
         "by_verdict": dict(sorted(by_verdict.items())),
@@ -93,7 +93,7 @@ def _entry(entry: Entry) -> dict[str, Any]:
         "implied": entry.implied,
         "sources": list(entry.sources),
         "origins": list(entry.origins),
-        "claims": [c.claim.id for c in entry.claims],
+        "claims": [c.claim_id for c in entry.claims],
     }
 
 

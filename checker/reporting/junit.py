@@ -41,8 +41,8 @@ def render(result: Result) -> str:
             else ("", finding.location.path if finding.location else "")
         )
         groups[key].append(finding)
-    for claim in result.corpus.claims:
-        groups.setdefault((claim.subject, claim.metric_id), [])
+    for claim in result.corpus.rows:
+        groups.setdefault((claim.subject, claim.metric), [])
     suite = ET.Element("testsuite", name="claimcheck")
     failures = 0
     for (subject, second), findings in sorted(groups.items()):
