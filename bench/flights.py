@@ -1,6 +1,6 @@
 """Evaluate `claimcheck import`, `check` and `resolve` on the flight data of Li et al. (VLDB 2012).
 
-    python bench/flights.py --data DIR [--no-check]
+    python bench/flights.py --data DIR [--no-check] [--workers N]
 
 DIR holds conflicting_data/YYYYMMDD.txt and ground_truth/YYYYMMDD.txt; every
 day found in both is used, so the script runs unchanged on more days. The
@@ -20,15 +20,16 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.engine import run  # noqa: E402
+from checker.engine import default_workers, run  # noqa: E402
 from checker.names import fold  # noqa: E402
 from checker.resolving import run_resolve  # noqa: E402
-from checker.tabular import Mapping, Stats, ValueReader, claim_lines  # noqa: E402
+from checker.tabular import Mapping, Stats, ValueReader, import_tables  # noqa: E402
 from checker.yamlio import read_yaml  # noqa: E402
 
 LEFT_OUT = {"aa", "ua", "CO"}
@@ -66,6 +67,7 @@ def main() -> int:
     parser.add_argument("--mapping", type=Path, default=ROOT / "examples" / "flights" / "mapping.yaml")
     parser.add_argument("--rules", type=Path, default=ROOT / "examples" / "flights" / "rules")
     parser.add_argument("--no-check", action="store_true", help="skip claimcheck check (import and resolve only)")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="processes (default: one per core)")
     args = parser.parse_args()
     started = time.perf_counter()
     mapping = Mapping.model_validate(read_yaml(args.mapping.read_bytes()).data)
@@ -77,24 +79,18 @@ def main() -> int:
         claims = Path(scratch) / "claims"
         claims.mkdir()
         count = 0
-        for name in names:
-            lines = []
-            day = None
-            for document in claim_lines(args.data / "conflicting_data" / name, mapping, stats, readers):
-                day = document["source"]["published"]
-                if document["source"]["publisher"] in LEFT_OUT:
-                    continue
-                count += len(document["claims"])
-                lines.append(json.dumps(document))
-            (claims / f"{Path(name).stem}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+        tables = [args.data / "conflicting_data" / name for name in names]
+        for table, lines, table_stats in import_tables(tables, mapping, args.workers, frozenset(LEFT_OUT)):
+            stats.add(table_stats)
+            (claims / f"{table.stem}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+            count += sum(line.count('"quote": ') for line in lines)
+            day = json.loads(lines[0])["source"]["published"] if lines else None
             if day is not None:
-                from datetime import date
-
                 moment = date.fromisoformat(day)
-                for (flight, metric), value in gold_of(args.data / "ground_truth" / name, mapping, readers, moment).items():
+                for (flight, metric), value in gold_of(args.data / "ground_truth" / table.name, mapping, readers, moment).items():
                     gold[(flight, metric, f"{day}/{day}", ())] = value
         imported = time.perf_counter()
-        result = run([claims], args.rules, run_checks=not args.no_check)
+        result = run([claims], args.rules, run_checks=not args.no_check, workers=args.workers)
         checked = time.perf_counter()
         resolved = run_resolve(result)
         done = time.perf_counter()
@@ -122,6 +118,7 @@ def main() -> int:
         "import_s": round(imported - started, 1),
         "check_s": round(checked - imported, 1),
         "resolve_s": round(done - checked, 1),
+        "workers": args.workers,
         "seconds": round(time.perf_counter() - started, 1),
     }
     print(json.dumps(figures))

@@ -8,7 +8,6 @@ Exit codes (see README "Exit codes"):
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import replace
@@ -86,6 +85,12 @@ _fail_on = click.option(
     default=None,
     help="Lowest severity of an open finding that makes the exit code 1. Default: error.",
 )
+_workers = click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes to read and check with (default: the settings, else one per core). Findings do not depend on it.",
+)
 _exit_zero = click.option(
     "--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings reach the fail level."
 )
@@ -111,13 +116,16 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="File of reviewed discrepancies. Default: from the settings, else acknowledgements.yaml when present.",
 )
-def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements) -> None:  # noqa: ANN001
+@_workers
+def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, workers) -> None:  # noqa: ANN001
     """Check claim files against each other (default: the configured corpus, else claims/).
 
     Given paths (or --since) narrow what the run is judged on; the whole
     configured corpus is still loaded, so conflicts with other files are seen.
     """
-    request = CheckRequest(paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements)
+    request = CheckRequest(
+        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, workers=workers
+    )
     sys.exit(_run(request))
 
 
@@ -131,11 +139,14 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     help="Report format. Default: html when -o ends in .html, markdown for .md, text otherwise.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here (atomically).")
-def report(paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None) -> None:
+@_workers
+def report(
+    paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, workers: int | None
+) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
     suffix = output.suffix.lower() if output else ""
     chosen = format_ or ("html" if suffix in (".html", ".htm") else "markdown" if suffix == ".md" else "text")
-    code = _run(CheckRequest(paths, rules, (chosen,), output))
+    code = _run(CheckRequest(paths, rules, (chosen,), output, workers=workers))
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
@@ -146,9 +157,12 @@ def report(paths: tuple[Path, ...], rules: Path | None, format_: str | None, out
 @_rules
 @_format
 @_output
-def validate(paths: tuple[Path, ...], rules: Path | None, formats: tuple[str, ...], output: Path | None) -> None:
+@_workers
+def validate(
+    paths: tuple[Path, ...], rules: Path | None, formats: tuple[str, ...], output: Path | None, workers: int | None
+) -> None:
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
-    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False)))
+    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False, workers=workers)))
 
 
 @main.command()
@@ -201,9 +215,14 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), required=True, help="The JSON Lines claim file to write."
 )
-def import_command(mapping: Path, tables: tuple[Path, ...], output: Path) -> None:
+@click.option("--exclude-source", multiple=True, metavar="NAME", help="Leave out the rows of this source (repeatable).")
+@_workers
+def import_command(
+    mapping: Path, tables: tuple[Path, ...], output: Path, exclude_source: tuple[str, ...], workers: int | None
+) -> None:
     """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
-    from checker.tabular import Mapping, Stats, ValueReader, claim_lines
+    from checker.engine import default_workers
+    from checker.tabular import Mapping, Stats, import_tables
     from checker.yamlio import YamlProblem, read_yaml
 
     try:
@@ -211,14 +230,13 @@ def import_command(mapping: Path, tables: tuple[Path, ...], output: Path) -> Non
     except (YamlProblem, ValueError) as exc:
         raise click.ClickException(f"{mapping}: not a usable mapping: {exc}") from None
     stats = Stats()
-    readers = {metric: ValueReader(column.parse) for metric, column in spec.metrics.items()}
     lines = []
     try:
-        for table in sorted(tables):
-            lines += [
-                json.dumps(document, ensure_ascii=False, sort_keys=True)
-                for document in claim_lines(table, spec, stats, readers)
-            ]
+        for _, table_lines, table_stats in import_tables(
+            sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)
+        ):
+            lines += table_lines
+            stats.add(table_stats)
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""))
@@ -234,12 +252,15 @@ def import_command(mapping: Path, tables: tuple[Path, ...], output: Path) -> Non
 @_rules
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
-def resolve_command(paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None) -> None:
+@_workers
+def resolve_command(
+    paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None, workers: int | None
+) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
     from checker.resolving import run_resolve, to_json, to_text
 
     try:
-        outcome = execute(CheckRequest(paths, rules, ("json",)))
+        outcome = execute(CheckRequest(paths, rules, ("json",), workers=workers))
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None

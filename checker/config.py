@@ -34,6 +34,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "format": (list, f"a list of formats ({', '.join(FORMATS)}), each optionally NAME=FILE"),
     "strict": (bool, "true or false"),
     "exit-zero": (bool, "true or false"),
+    "workers": (int, "a whole number of processes, 1 or more (default: one per core)"),
 }
 
 
@@ -53,6 +54,7 @@ class Config:
     format: list[str] = field(default_factory=list)
     strict: Optional[bool] = None
     exit_zero: Optional[bool] = None
+    workers: Optional[int] = None
 
 
 def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -95,6 +97,8 @@ def load(start: Optional[Path] = None) -> Config:
         kind, takes = KEYS[key]
         if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             raise ConfigError(f'{where}: "{key}" must be {takes}')
+    if "workers" in table and (isinstance(table["workers"], bool) or table["workers"] < 1):
+        raise ConfigError(f'{where}: "workers" must be {KEYS["workers"][1]}')
     if "fail-on" in table and table["fail-on"] not in LEVELS:
         raise ConfigError(f'{where}: "fail-on" must be one of {", ".join(LEVELS)}')
     for item in table.get("format", []):
@@ -107,4 +111,5 @@ def load(start: Optional[Path] = None) -> Config:
     config.format = list(table.get("format", []))
     config.strict = table.get("strict")
     config.exit_zero = table.get("exit-zero")
+    config.workers = table.get("workers")
     return config

@@ -136,6 +136,7 @@ def resolve(
     obs_source = np.array([source_at[o.source] for o in observations], dtype=np.int64)
     obs_cand = np.array([cand_at[(item_at[o.item], o.value)] for o in observations], dtype=np.int64)
     cand_item_arr = np.array(cand_item, dtype=np.int64)
+    item_starts = np.flatnonzero(np.r_[True, np.diff(cand_item_arr) != 0])
     n_cand, n_src, n_item, n_kind = len(cand_value), len(sources), len(items), len(kinds)
     obs_kind = item_kind[obs_item]
 
@@ -168,6 +169,7 @@ def resolve(
     trust = _investment_trust(obs_source, obs_cand, cand_item_arr, n_src, n_cand, n_item, settings)
     given_weight = np.array([(source_weight or {}).get(sources[s], 1.0) for s in range(n_src)])
     external = (given_weight * trust**settings.trust_exponent)[obs_source]
+    agreements = _agreements(said, settings)
     counts_sk = np.bincount(obs_source * n_kind + obs_kind, minlength=n_src * n_kind).reshape(n_src, n_kind)
     for rounds in range(1, settings.rounds + 1):  # noqa: B007 - the count of rounds is reported
         believed = by_kind[obs_source, obs_kind]
@@ -175,8 +177,7 @@ def resolve(
         votes = np.bincount(obs_cand, weights=score * weight * external, minlength=n_cand)
         if len(pa):
             votes = votes + settings.similarity_weight * np.bincount(pa, weights=psim * votes[pb], minlength=n_cand)
-        peak = np.full(n_item, -np.inf)
-        np.maximum.at(peak, cand_item_arr, votes)
+        peak = np.maximum.reduceat(votes, item_starts)  # an item's candidates stand together, in item order
         expo = np.exp(votes - peak[cand_item_arr])
         total = np.bincount(cand_item_arr, weights=expo, minlength=n_item)
         probability = expo / total[cand_item_arr]
@@ -197,7 +198,7 @@ def resolve(
         cross = np.bincount(cand_item_arr, weights=probability * (1 - probability), minlength=n_item)
         rest = np.bincount(cand_item_arr, weights=(1 - probability) ** 2, minlength=n_item)
         others = np.maximum(np.bincount(cand_item_arr, minlength=n_item) - 1, 1).astype(float)
-        dependence = _dependence(said, (squares, cross, rest, others), accuracy, settings)
+        dependence = _dependence(agreements, n_src, (squares, cross, rest, others), accuracy, settings)
         if len(pair_i):
             earlier = (accuracy[obs_source[pair_j]] > accuracy[obs_source[pair_i]]) | (
                 (accuracy[obs_source[pair_j]] == accuracy[obs_source[pair_i]])
@@ -209,7 +210,19 @@ def resolve(
             weight = np.exp(np.bincount(pair_i, weights=np.where(earlier, loss, 0.0), minlength=len(observations)))
         if change < settings.epsilon:
             break
-    return _conclude(items, sources, cand_value, by_item, probability, said, tolerance, accuracy, dependence, rounds)
+    return _conclude(
+        items,
+        sources,
+        cand_value,
+        cand_item_arr,
+        item_starts,
+        probability,
+        said,
+        tolerance,
+        accuracy,
+        dependence,
+        rounds,
+    )
 
 
 def _investment_trust(
@@ -282,32 +295,42 @@ def _neighbours(items, cand_item, cand_value, tolerance):  # noqa: ANN001, ANN20
             close_a, close_b, by_item)  # fmt: skip
 
 
-def _conclude(items, sources, cand_value, by_item, probability, said, tolerance, accuracy, dependence, rounds):  # noqa: ANN001, ANN202, PLR0913
+def _first_best(score: np.ndarray, starts: np.ndarray, item_of: np.ndarray) -> np.ndarray:
+    """For each item, its candidate with the highest score; a tie goes to the lowest candidate, in sorted order."""
+    peak = np.maximum.reduceat(score, starts)
+    index = np.arange(len(score))
+    return np.minimum.reduceat(np.where(score == peak[item_of], index, len(score)), starts)
+
+
+def _conclude(
+    items, sources, cand_value, cand_item, starts, probability, said, tolerance, accuracy, dependence, rounds
+):  # noqa: ANN001, ANN202, PLR0913
     n_src = len(sources)
+    best = _first_best(probability, starts, cand_item)
+    said_item, said_source = np.nonzero(said >= 0)  # item by item, sources in order
+    said_cand = said[said_item, said_source]
+    counts = np.bincount(said_cand, minlength=len(cand_value)).astype(float)
+    voted = _first_best(counts, starts, cand_item)
+    number = np.array(
+        [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in cand_value]
+    )
+    reach = np.array([tolerance.get(item, 0.0) for item in items])
+    chosen = best[said_item]
+    gap = np.abs(number[said_cand] - number[chosen])
+    with np.errstate(invalid="ignore"):
+        same = (said_cand == chosen) | (gap <= reach[said_item])
+    bounds = np.searchsorted(said_item, np.arange(len(items) + 1))
+    names = [sources[s] for s in said_source.tolist()]
+    agrees = same.tolist()
     results = []
     vote = {}
-    for it in range(len(items)):
-        members = by_item[it]
-        best = max(members, key=lambda c: (probability[c], -c))  # a tie goes to the lowest value, in sorted order
-        best_value = cand_value[best]
-        reach = tolerance.get(items[it], 0.0)
-        agreeing, opposing = [], []
-        counts: dict[int, int] = {}
-        for s in range(n_src):
-            c = int(said[it, s])
-            if c < 0:
-                continue
-            counts[c] = counts.get(c, 0) + 1
-            value = cand_value[c]
-            same = value == best_value or (
-                reach > 0
-                and isinstance(value, (int, float))
-                and isinstance(best_value, (int, float))
-                and abs(float(value) - float(best_value)) <= reach
-            )
-            (agreeing if same else opposing).append(sources[s])
-        results.append(ItemResult(items[it], best_value, float(probability[best]), agreeing, opposing))
-        vote[items[it]] = cand_value[max(members, key=lambda c: (counts.get(c, 0), -c))]
+    for it, item in enumerate(items):
+        lo, hi = int(bounds[it]), int(bounds[it + 1])
+        agreeing = [names[k] for k in range(lo, hi) if agrees[k]]
+        opposing = [names[k] for k in range(lo, hi) if not agrees[k]]
+        top = int(best[it])
+        results.append(ItemResult(item, cand_value[top], float(probability[top]), agreeing, opposing))
+        vote[item] = cand_value[int(voted[it])]
     copying = [
         (sources[a], sources[b], float(dependence[a, b]))
         for a in range(n_src)
@@ -319,7 +342,50 @@ def _conclude(items, sources, cand_value, by_item, probability, said, tolerance,
     )
 
 
-def _dependence(said: np.ndarray, spread: tuple, accuracy: np.ndarray, settings: Settings) -> np.ndarray:
+@dataclass(frozen=True)
+class _Agreements:
+    """Which items every two sources both give, and on which they give the same value: fixed across rounds."""
+
+    first: np.ndarray  # the two sources of each pair compared
+    second: np.ndarray
+    differ: np.ndarray  # items on which the pair gives different values
+    pair: np.ndarray  # for each (pair, item) where the two give the same value: the pair's index
+    item: np.ndarray  # and the item
+
+
+def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
+    n_src = said.shape[1]
+    given = said >= 0
+    first: list[int] = []
+    second: list[int] = []
+    differ: list[int] = []
+    pair: list[np.ndarray] = []
+    item: list[np.ndarray] = []
+    for a in range(n_src):
+        for b in range(a + 1, n_src):
+            shared = given[:, a] & given[:, b]
+            count = int(shared.sum())
+            if count < settings.min_shared:
+                continue
+            same = np.flatnonzero(shared & (said[:, a] == said[:, b]))
+            pair.append(np.full(len(same), len(first), dtype=np.int64))
+            item.append(same)
+            differ.append(count - len(same))
+            first.append(a)
+            second.append(b)
+    empty = np.zeros(0, dtype=np.int64)
+    return _Agreements(
+        np.array(first, dtype=np.int64),
+        np.array(second, dtype=np.int64),
+        np.array(differ, dtype=float),
+        np.concatenate(pair) if pair else empty,
+        np.concatenate(item) if item else empty,
+    )
+
+
+def _dependence(
+    agreements: _Agreements, n_src: int, spread: tuple, accuracy: np.ndarray, settings: Settings
+) -> np.ndarray:
     """For every two sources, the posterior probability that one copies the other.
 
     Two independent sources give the same value on an item with probability
@@ -331,24 +397,18 @@ def _dependence(said: np.ndarray, spread: tuple, accuracy: np.ndarray, settings:
     copying, and every difference is evidence of independence. The posterior
     follows with prior α.
     """
-    n_src = said.shape[1]
     out = np.zeros((n_src, n_src))
-    given = said >= 0
-    squares, cross, rest, others = spread
+    if not len(agreements.first):
+        return out
+    squares, cross, rest, others = (part[agreements.item] for part in spread)
     c, alpha = settings.copy_rate, settings.copy_prior
-    prior = math.log(alpha / (1 - alpha))
-    loss = math.log(1 - c)
-    for a in range(n_src):
-        for b in range(a + 1, n_src):
-            shared = given[:, a] & given[:, b]
-            if int(shared.sum()) < settings.min_shared:
-                continue
-            same = shared & (said[:, a] == said[:, b])
-            a1, a2 = float(accuracy[a]), float(accuracy[b])
-            p = (a1 * a2 * squares + (a1 * (1 - a2) + (1 - a1) * a2) * cross / others
-                 + (1 - a1) * (1 - a2) * rest / others**2)  # fmt: skip
-            p = np.clip(p[same], 1e-9, 1.0)
-            differ = int(shared.sum()) - int(same.sum())
-            log_odds = prior + float(np.log((c + (1 - c) * p) / p).sum()) + differ * loss
-            out[a, b] = out[b, a] = 1.0 / (1.0 + math.exp(-min(max(log_odds, -700.0), 700.0)))
+    a1 = accuracy[agreements.first][agreements.pair]
+    a2 = accuracy[agreements.second][agreements.pair]
+    p = a1 * a2 * squares + (a1 * (1 - a2) + (1 - a1) * a2) * cross / others + (1 - a1) * (1 - a2) * rest / others**2
+    p = np.clip(p, 1e-9, 1.0)
+    evidence = np.bincount(agreements.pair, weights=np.log((c + (1 - c) * p) / p), minlength=len(agreements.first))
+    log_odds = math.log(alpha / (1 - alpha)) + evidence + agreements.differ * math.log(1 - c)
+    posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700.0, 700.0)))
+    out[agreements.first, agreements.second] = posterior
+    out[agreements.second, agreements.first] = posterior
     return out

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from checker import acks
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
-from checker.engine import Result, run
+from checker.engine import Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import sort_key
 from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
@@ -45,6 +45,7 @@ class CheckRequest:
     today: Optional[date] = None
     color: bool = False  # the report that goes to the terminal may use colour
     progress: Optional[Callable[[int, int], None]] = None
+    workers: Optional[int] = None  # processes; None: from the settings, else one per core
 
 
 @dataclass
@@ -129,7 +130,8 @@ def execute(request: CheckRequest) -> Outcome:
         strict=bool(request.strict if request.strict is not None else config.strict),
         exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
     )
-    result = run(load, rules, run_checks=request.checks_enabled, progress=request.progress)
+    workers = request.workers or config.workers or default_workers()
+    result = run(load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers)
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from checker.engine import Result
+from checker.engine import Result, no_cycle_collection
 from checker.fusion import Observation, Resolution, resolve
 
 
@@ -47,8 +47,9 @@ def observations(result: Result) -> tuple[list[Observation], dict, dict, dict]:
 
 def run_resolve(result: Result) -> Resolved:
     """Resolve every item of a run, and the most recent well-supported value of each stock metric."""
-    found, tolerance, kinds, labels = observations(result)
-    resolution = resolve(found, tolerance, group_of=kinds)
+    with no_cycle_collection():
+        found, tolerance, kinds, labels = observations(result)
+        resolution = resolve(found, tolerance, group_of=kinds)
     now = [
         {
             "subject": t.subject,

@@ -18,7 +18,10 @@ difference.
 from __future__ import annotations
 
 import csv
+import json
+import multiprocessing
 import re
+import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -125,12 +128,26 @@ class Stats:
     unparsed: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
-    def refuse(self, metric: str, raw: str) -> None:
-        """Count a value that could not be parsed, keeping a few examples."""
-        self.unparsed[metric] += 1
+    def add(self, other: "Stats") -> None:
+        """Count another table's figures in."""
+        self.rows += other.rows
+        self.values += other.values
+        self.missing += other.missing
+        for metric, count in sorted(other.unparsed.items()):
+            self.unparsed[metric] += count
+            for example in other.examples.get(metric, []):
+                self.refuse_example(metric, example)
+
+    def refuse_example(self, metric: str, raw: str) -> None:
+        """Keep an example of a value that could not be parsed (a few per metric)."""
         examples = self.examples.setdefault(metric, [])
         if raw not in examples and len(examples) < 5:
             examples.append(raw)
+
+    def refuse(self, metric: str, raw: str) -> None:
+        """Count a value that could not be parsed, keeping a few examples."""
+        self.unparsed[metric] += 1
+        self.refuse_example(metric, raw)
 
 
 _DELIMITERS = {"tab": "\t", "comma": ",", "semicolon": ";"}
@@ -324,3 +341,34 @@ def _identifier(text: str) -> str:
     """An id the claim format accepts: lower case, with other characters replaced."""
     clean = re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-")
     return clean if clean and clean[0].isalnum() else f"x{clean}"
+
+
+def import_table(path: Path, mapping: Mapping, exclude: frozenset[str] = frozenset()) -> tuple[list[str], Stats]:
+    """One table as JSON Lines claim documents (sources whose name is in ``exclude`` left out), with its figures."""
+    stats = Stats()
+    readers = {metric: ValueReader(column.parse) for metric, column in mapping.metrics.items()}
+    lines = [
+        json.dumps(document, ensure_ascii=False, sort_keys=True)
+        for document in claim_lines(path, mapping, stats, readers)
+        if document["source"]["publisher"] not in exclude
+    ]
+    return lines, stats
+
+
+def _import_one(arguments: tuple[Path, Mapping, frozenset[str]]) -> tuple[list[str], Stats]:
+    return import_table(*arguments)
+
+
+def import_tables(
+    paths: list[Path], mapping: Mapping, workers: int = 1, exclude: frozenset[str] = frozenset()
+) -> Iterator[tuple[Path, list[str], Stats]]:
+    """Every table imported, in the order given; with ``workers`` above 1 tables are read by that many processes."""
+    jobs = [(path, mapping, exclude) for path in paths]
+    workers = min(workers, len(jobs))
+    if workers > 1 and sys.platform.startswith("linux"):
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for path, (lines, stats) in zip(paths, pool.imap(_import_one, jobs), strict=True):
+                yield path, lines, stats
+        return
+    for job in jobs:
+        yield job[0], *import_table(*job)

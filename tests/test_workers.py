@@ -1,0 +1,101 @@
+"""The work partitions by subject: findings, timelines and reports do not depend on the number of workers."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import RELATIONS, ROOT, claim, one_source, write_corpus
+
+from checker.engine import can_fork, run, shard_of
+from checker.reporting import REPORTERS
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)")
+
+
+def _reports(result) -> dict[str, str]:  # noqa: ANN001
+    return {name: REPORTERS[name](result) for name in ("json", "text", "sarif", "junit")}
+
+
+def _mixed_corpus(folder: Path, seed: int) -> tuple[Path, Path]:
+    """Many subjects, several sources each, disagreeing at random, with a broken file among them."""
+    rng = random.Random(seed)
+    subjects = ["freedonia", "sylvania", *("ruritania", "grand-fenwick", "latveria", "genovia")]
+    files = {}
+    for number in range(12):
+        source = f"src-{number:02d}"
+        claims = []
+        for subject in subjects:
+            base = 10 + subjects.index(subject)
+            claims.append(claim(f"{subject}-a", "tier_a", base + rng.choice((0, 0, 1, 3)), subject=subject,
+                                as_of=rng.choice(("2025-06-30", "2025-12-31"))))  # fmt: skip
+            claims.append(claim(f"{subject}-f", "frameworks", base + 20 + rng.choice((0, 2)), subject=subject))
+        files[f"{source}.yaml"] = one_source(source, f"2026-01-{number + 1:02d}", *claims)
+    claims_dir, rules_dir = write_corpus(folder, files, RELATIONS)
+    (claims_dir / "broken.yaml").write_text("source: {id: broken\nclaims: [\n", "utf-8")
+    return claims_dir, rules_dir
+
+
+def test_findings_are_the_same_with_one_and_with_several_workers(tmp_path):
+    claims_dir, rules_dir = _mixed_corpus(tmp_path, seed=3)
+    alone = run([claims_dir], rules_dir, workers=1)
+    assert {f.verdict for f in alone.findings} >= {"contradiction", "timing", "invalid"}
+    for workers in (2, 3):
+        together = run([claims_dir], rules_dir, workers=workers)
+        assert together.findings == alone.findings
+        assert together.timelines == alone.timelines
+        assert together.corpus.rows == alone.corpus.rows
+        assert _reports(together) == _reports(alone)
+
+
+def test_the_seed_corpus_reports_byte_for_byte_the_same_with_two_workers():
+    alone = run([ROOT / "claims"], ROOT / "rules", workers=1)
+    together = run([ROOT / "claims"], ROOT / "rules", workers=2)
+    assert together.corpus.claims == []  # resolved claims stay in the workers: the parent has their rows
+    assert len(together.corpus.rows) == len(alone.corpus.claims) > 150
+    assert _reports(together) == _reports(alone)
+    assert REPORTERS["html"](together) == REPORTERS["html"](alone)
+
+
+def test_file_order_and_names_change_nothing_with_workers(tmp_path):
+    claims_dir, rules_dir = _mixed_corpus(tmp_path / "a", seed=5)
+    renamed = tmp_path / "b" / "claims"
+    renamed.mkdir(parents=True)
+    for number, path in enumerate(sorted(claims_dir.iterdir(), reverse=True)):
+        shutil.copy(path, renamed / f"z{number}-{path.name}")
+    first = run([claims_dir], rules_dir, workers=2)
+    second = run([renamed], rules_dir, workers=2)
+    strip = lambda result: [(f.subject, f.metric, f.check, f.verdict, f.fingerprint, f.message) for f in result.findings if f.verdict != "invalid"]  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_a_subject_always_lands_in_the_same_shard():
+    assert [shard_of("freedonia", n) for n in (1, 2, 3)] == [0, shard_of("freedonia", 2), shard_of("freedonia", 3)]
+    assert shard_of("freedonia", 1) == 0
+    spread = {shard_of(f"subject-{i}", 4) for i in range(200)}
+    assert spread == {0, 1, 2, 3}
+
+
+def test_cli_workers_option_and_setting(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    claims_dir, rules_dir = _mixed_corpus(tmp_path, seed=9)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    outputs = []
+    for workers in ("1", "2"):
+        done = runner.invoke(main, ["check", "claims", "--rules", "rules", "--format", "json", "-j", workers])
+        assert done.exit_code == 1, done.output  # contradictions and the broken file fail the run
+        outputs.append(json.loads(done.output))
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["summary"]["by_verdict"]["invalid"] == 1
+    refused = runner.invoke(main, ["check", "claims", "--rules", "rules", "--workers", "0"])
+    assert refused.exit_code == 2 and "--workers" in refused.output
+    (tmp_path / "claimcheck.toml").write_text("workers = 0\n", "utf-8")
+    bad = runner.invoke(main, ["check", "claims", "--rules", "rules"])
+    assert bad.exit_code == 2 and '"workers" must be' in bad.output
