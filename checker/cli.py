@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -91,6 +92,20 @@ _workers = click.option(
     type=click.IntRange(min=1),
     help="Processes to read and check with (default: the settings, else one per core). Findings do not depend on it.",
 )
+
+
+def _caching(command: Callable) -> Callable:
+    """The --cache and --no-cache options."""
+    command = click.option(
+        "--no-cache", is_flag=True, help="Read and check everything afresh, and keep nothing for the next run."
+    )(command)
+    return click.option(
+        "--cache",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Cache folder for unchanged files and subjects (default: the settings, else .claimcheck-cache). Safe to delete.",
+    )(command)
+
+
 _exit_zero = click.option(
     "--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings reach the fail level."
 )
@@ -117,15 +132,19 @@ def main() -> None:
     help="File of reviewed discrepancies. Default: from the settings, else acknowledgements.yaml when present.",
 )
 @_workers
-def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, workers) -> None:  # noqa: ANN001
+@_caching
+def check(
+    paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, workers, cache, no_cache
+) -> None:  # noqa: ANN001, E501
     """Check claim files against each other (default: the configured corpus, else claims/).
 
     Given paths (or --since) narrow what the run is judged on; the whole
     configured corpus is still loaded, so conflicts with other files are seen.
     """
     request = CheckRequest(
-        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, workers=workers
-    )
+        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements,
+        workers=workers, cache=cache, no_cache=no_cache,
+    )  # fmt: skip
     sys.exit(_run(request))
 
 
@@ -140,13 +159,20 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here (atomically).")
 @_workers
-def report(
-    paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, workers: int | None
+@_caching
+def report(  # noqa: PLR0913
+    paths: tuple[Path, ...],
+    rules: Path | None,
+    format_: str | None,
+    output: Path | None,
+    workers: int | None,
+    cache: Path | None,
+    no_cache: bool,
 ) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
     suffix = output.suffix.lower() if output else ""
     chosen = format_ or ("html" if suffix in (".html", ".htm") else "markdown" if suffix == ".md" else "text")
-    code = _run(CheckRequest(paths, rules, (chosen,), output, workers=workers))
+    code = _run(CheckRequest(paths, rules, (chosen,), output, workers=workers, cache=cache, no_cache=no_cache))
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
@@ -158,11 +184,21 @@ def report(
 @_format
 @_output
 @_workers
-def validate(
-    paths: tuple[Path, ...], rules: Path | None, formats: tuple[str, ...], output: Path | None, workers: int | None
+@_caching
+def validate(  # noqa: PLR0913
+    paths: tuple[Path, ...],
+    rules: Path | None,
+    formats: tuple[str, ...],
+    output: Path | None,
+    workers: int | None,
+    cache: Path | None,
+    no_cache: bool,
 ) -> None:
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
-    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False, workers=workers)))
+    request = CheckRequest(
+        paths, rules, formats, output, checks_enabled=False, workers=workers, cache=cache, no_cache=no_cache
+    )
+    sys.exit(_run(request))
 
 
 @main.command()
@@ -253,14 +289,21 @@ def import_command(
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
 @_workers
-def resolve_command(
-    paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None, workers: int | None
+@_caching
+def resolve_command(  # noqa: PLR0913
+    paths: tuple[Path, ...],
+    rules: Path | None,
+    format_: str,
+    output: Path | None,
+    workers: int | None,
+    cache: Path | None,
+    no_cache: bool,
 ) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
     from checker.resolving import run_resolve, to_json, to_text
 
     try:
-        outcome = execute(CheckRequest(paths, rules, ("json",), workers=workers))
+        outcome = execute(CheckRequest(paths, rules, ("json",), workers=workers, cache=cache, no_cache=no_cache))
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None

@@ -35,6 +35,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "strict": (bool, "true or false"),
     "exit-zero": (bool, "true or false"),
     "workers": (int, "a whole number of processes, 1 or more (default: one per core)"),
+    "cache": ((str, bool), 'the cache folder, or false for none (default: ".claimcheck-cache")'),
 }
 
 
@@ -55,6 +56,8 @@ class Config:
     strict: Optional[bool] = None
     exit_zero: Optional[bool] = None
     workers: Optional[int] = None
+    cache: Optional[Path] = None  # None: the default folder
+    cache_off: bool = False
 
 
 def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -112,4 +115,8 @@ def load(start: Optional[Path] = None) -> Config:
     config.strict = table.get("strict")
     config.exit_zero = table.get("exit-zero")
     config.workers = table.get("workers")
+    if table.get("cache") is True:
+        raise ConfigError(f'{where}: "cache" must be {KEYS["cache"][1]}')
+    config.cache_off = table.get("cache") is False
+    config.cache = base / table["cache"] if isinstance(table.get("cache"), str) else None
     return config

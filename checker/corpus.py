@@ -449,10 +449,13 @@ class Resolver:
 
 def resolve_documents(
     parts: Iterable[tuple[DocumentRecord, Iterable[tuple]]], resolver: Resolver
-) -> tuple[list[Resolved], list[Finding]]:
-    """The second phase of a run: resolve the claims of documents (each with the claims wanted of it)."""
+) -> tuple[list[Resolved], list[tuple[str, Finding]]]:
+    """The second phase of a run: resolve the claims of documents (each with the claims wanted of it).
+
+    Returns the resolved claims, and the findings about claims that could not be, each with its subject.
+    """
     claims: list[Resolved] = []
-    findings: list[Finding] = []
+    findings: list[tuple[str, Finding]] = []
     for record, wanted in parts:
         source = source_info(record)
         archive, archive_shown = resolver.archive(source)
@@ -461,11 +464,12 @@ def resolve_documents(
             try:
                 claim = Claim.model_validate(written)
             except ValidationError:  # it was valid when read: a record can only be damaged on the way
-                findings.append(input_error("schema", where.location("claims", index), "claim could not be read again"))
+                problem = input_error("schema", where.location("claims", index), "claim could not be read again")
+                findings.append((subject_key(written, resolver.vocabulary), problem))
                 continue
             result = _resolve(where, source, index, claim, resolver, archive, archive_shown)
             if isinstance(result, Finding):
-                findings.append(result)
+                findings.append((subject_key(written, resolver.vocabulary), result))
             else:
                 claims.append(result)
     return claims, findings
@@ -507,7 +511,7 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
         records.append(read_file(path, display_path(path)))
     documents = add_records(corpus, records)
     claims, findings = resolve_documents(((d, d.claims) for d in documents), Resolver(vocabulary, tolerance))
-    corpus.findings.extend(findings)
+    corpus.findings.extend(finding for _, finding in findings)
     corpus.claims = sorted(claims, key=lambda c: c.key)
     corpus.rows = [claim_row(c) for c in corpus.claims]
     return corpus

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from pydantic import ValidationError
 
-from checker import checks, timeline
+from checker import cache, checks, timeline
 from checker.checks.base import Group
 from checker.corpus import (
     DEFAULT_TOLERANCE,
@@ -221,15 +221,23 @@ class Job:
     active: list[ActiveCheck]
     tolerance: float
     run_checks: bool
+    only: Optional[frozenset[str]] = None  # the subjects to work on; None: all
+
+
+@dataclass
+class Output:
+    """What one subject gave: its findings, its timelines, and its claims in short."""
+
+    findings: list[Finding] = field(default_factory=list)
+    timelines: list[Timeline] = field(default_factory=list)
+    rows: list[ClaimRow] = field(default_factory=list)
 
 
 @dataclass
 class ShardResult:
-    """What one shard of subjects gave."""
+    """What one shard of subjects gave, subject by subject."""
 
-    findings: list[Finding]
-    timelines: list[Timeline]
-    rows: list[ClaimRow]
+    outputs: dict[str, Output]
     claims: list[Resolved]  # kept only when the shard ran in the parent process
 
 
@@ -243,21 +251,30 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     vocabulary = job.vocabulary
     parts = []
     for document in job.documents:
-        wanted = [c for c in document.claims if shard_of(subject_key(c[1], vocabulary), shards) == shard]
+        wanted = []
+        for entry in document.claims:
+            key = subject_key(entry[1], vocabulary)
+            if shard_of(key, shards) == shard and (job.only is None or key in job.only):
+                wanted.append(entry)
         if wanted:
             parts.append((document, wanted))
-    claims, findings = resolve_documents(parts, Resolver(vocabulary, job.tolerance))
+    claims, problems = resolve_documents(parts, Resolver(vocabulary, job.tolerance))
     claims.sort(key=lambda c: c.key)
-    timelines: list[Timeline] = []
+    outputs: dict[str, Output] = {}
+    for subject, problem in problems:
+        outputs.setdefault(subject, Output()).findings.append(problem)
+    for claim in claims:
+        outputs.setdefault(claim.subject, Output()).rows.append(claim_row(claim))
     if job.run_checks:
         by_subject = partition(claims)
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:
                 progress(index, len(by_subject))
             done = check_subject(subject, metrics, vocabulary, job.active)
-            findings.extend(done.findings)
-            timelines.extend(done.timelines)
-    return ShardResult(findings, timelines, [claim_row(c) for c in claims], claims)
+            output = outputs[subject]
+            output.findings.extend(done.findings)
+            output.timelines.extend(done.timelines)
+    return ShardResult(outputs, claims)
 
 
 def default_workers() -> int:
@@ -276,8 +293,19 @@ def can_fork() -> bool:
 _JOB: Optional[Job] = None  # the job forked workers inherit
 
 
-def _read(item: tuple[Path, str]) -> FileRecord:
-    return read_file(*item)
+def _read(item: tuple[Path, str, Optional[Path]]) -> FileRecord:
+    path, shown, folder = item
+    if folder is None:
+        return read_file(path, shown)
+    try:
+        key = cache.file_key(path.read_bytes(), shown)
+    except OSError:
+        return read_file(path, shown)
+    found = cache.load_file(folder, key)
+    if found is None:
+        found = read_file(path, shown)
+        cache.save_file(folder, key, found)
+    return found
 
 
 def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
@@ -293,6 +321,7 @@ def run(
     run_checks: bool = True,
     progress: Optional[Callable[[int, int], None]] = None,
     workers: int = 1,
+    cache_dir: Optional[Path] = None,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
@@ -300,10 +329,12 @@ def run(
     With ``workers`` above 1 (on Linux) files are read by that many processes,
     then each process resolves and checks the subjects of one shard; the
     findings are the same whatever the number of workers. Only a run in one
-    process keeps the resolved claims themselves (``corpus.claims``).
+    process that uses no cache keeps the resolved claims themselves
+    (``corpus.claims``). With ``cache_dir``, files and subjects unchanged since
+    an earlier run are taken from there (see :mod:`checker.cache`).
     """
     with no_cycle_collection():
-        return _run(claim_paths, rules_dir, run_checks, progress, workers)
+        return _run(claim_paths, rules_dir, run_checks, progress, workers, cache_dir)
 
 
 def _run(
@@ -312,8 +343,8 @@ def _run(
     run_checks: bool,
     progress: Optional[Callable[[int, int], None]],
     workers: int,
+    cache_dir: Optional[Path],
 ) -> Result:
-    global _JOB
     vocabulary, rules_findings = load_vocabulary(rules_dir)
     active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
@@ -325,39 +356,92 @@ def _run(
         if missing is not None:
             corpus.findings.append(missing)
         else:
-            files.append((path, display_path(path)))
+            files.append((path, display_path(path), cache_dir))
     workers = max(1, min(workers, len(files))) if can_fork() else 1
     context = multiprocessing.get_context("fork") if workers > 1 else None
     if context is not None:
         with context.Pool(workers) as pool:
             records = pool.map(_read, files, chunksize=max(1, len(files) // (workers * 8)))
     else:
-        records = [read_file(*item) for item in files]
+        records = [_read(item) for item in files]
     job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks)
     del records
-    if context is not None:
-        _JOB = job
-        try:
-            with context.Pool(workers) as pool:
-                shards = []
-                for done in pool.imap_unordered(_shard_in_worker, [(i, workers) for i in range(workers)]):
-                    shards.append(done)
-                    if progress is not None:
-                        progress(len(shards), workers)
-        finally:
-            _JOB = None
-    else:
-        shards = [run_shard(job, 0, 1, progress)]
+    reused: dict[str, Output] = {}
+    inputs: dict[str, str] = {}
+    rules = ""
+    if cache_dir is not None and run_checks:
+        rules = cache.rules_key(rules_dir, tolerance)
+        inputs = _subject_digests(job)
+        known = cache.load_subjects(cache_dir, rules)
+        for subject, (digest, plain) in known.items():
+            if inputs.get(subject) == digest:
+                reused[subject] = Output(*cache.result_from_plain(plain))
+        job.only = frozenset(inputs) - frozenset(reused)
+    shards = _run_shards(job, workers, context, progress)
+    outputs = dict(reused)
+    for done in shards:
+        outputs.update(done.outputs)
+        corpus.claims.extend(done.claims)
+    if cache_dir is not None and run_checks:
+        cache.save_subjects(
+            cache_dir,
+            rules,
+            {
+                s: (inputs[s], cache.result_plain(o.findings, o.timelines, o.rows))
+                for s, o in outputs.items()
+                if s in inputs
+            },
+        )
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
-    for done in shards:
-        findings.extend(done.findings)
-        timelines.extend(done.timelines)
-        corpus.rows.extend(done.rows)
-        corpus.claims.extend(done.claims)
+    for subject in sorted(outputs):
+        output = outputs[subject]
+        findings.extend(output.findings)
+        timelines.extend(output.timelines)
+        corpus.rows.extend(output.rows)
+        corpus.findings.extend(f for f in output.findings if f.verdict == INVALID)
     corpus.rows.sort(key=lambda r: r.key)
     corpus.claims.sort(key=lambda c: c.key)
-    corpus.findings.extend(f for done in shards for f in done.findings if f.verdict == INVALID)
+    if cache_dir is not None:
+        corpus.claims = []  # some came from the cache as rows only: keep none rather than some
     timelines.sort(key=lambda t: (t.subject, t.metric))
     findings.sort(key=sort_key)
     return Result(findings, corpus, vocabulary, rules_findings, timelines)
+
+
+def _run_shards(
+    job: Job,
+    workers: int,
+    context: Any,
+    progress: Optional[Callable[[int, int], None]],
+) -> list[ShardResult]:
+    """Every shard of the job, each in its own worker process, or the whole job here."""
+    global _JOB
+    if context is None or (job.only is not None and len(job.only) < 2):
+        return [run_shard(job, 0, 1, progress)]
+    _JOB = job
+    try:
+        with context.Pool(workers) as pool:
+            shards = []
+            for done in pool.imap_unordered(_shard_in_worker, [(i, workers) for i in range(workers)]):
+                shards.append(done)
+                if progress is not None:
+                    progress(len(shards), workers)
+    finally:
+        _JOB = None
+    return shards
+
+
+def _subject_digests(job: Job) -> dict[str, str]:
+    """For each subject, the digest of everything its results depend on besides the rules."""
+    archives = {}
+    for document in job.documents:
+        archive = document.source.get("archive")
+        if isinstance(archive, str):
+            target = Path(document.file).parent / archive
+            try:
+                archives[document.file] = cache.digest(target.resolve().read_bytes())
+            except OSError:
+                archives[document.file] = "unreadable"
+    running = cache.subject_inputs(job.documents, lambda written: subject_key(written, job.vocabulary), archives)
+    return {subject: hashed.hexdigest() for subject, hashed in running.items()}

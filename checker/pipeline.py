@@ -23,6 +23,9 @@ from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code
 from checker.reporting import REPORTERS
 from checker.reporting.markdown import render as markdown
 
+#: where the cache lives unless the settings or --cache say otherwise (next to the settings file, else here)
+DEFAULT_CACHE = ".claimcheck-cache"
+
 
 class RequestError(Exception):
     """A request that cannot run (bad settings, a bad revision): exit 2."""
@@ -46,6 +49,8 @@ class CheckRequest:
     color: bool = False  # the report that goes to the terminal may use colour
     progress: Optional[Callable[[int, int], None]] = None
     workers: Optional[int] = None  # processes; None: from the settings, else one per core
+    cache: Optional[Path] = None  # the cache folder; None: from the settings, else .claimcheck-cache
+    no_cache: bool = False
 
 
 @dataclass
@@ -131,7 +136,12 @@ def execute(request: CheckRequest) -> Outcome:
         exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
     )
     workers = request.workers or config.workers or default_workers()
-    result = run(load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers)
+    cache = None
+    if not request.no_cache and (request.cache is not None or not config.cache_off):
+        cache = request.cache or config.cache or (config.path.parent if config.path else Path(".")) / DEFAULT_CACHE
+    result = run(
+        load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers, cache_dir=cache
+    )
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:

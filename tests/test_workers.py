@@ -8,10 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RELATIONS, ROOT, claim, one_source, write_corpus
 
 from checker.engine import can_fork, run, shard_of
 from checker.reporting import REPORTERS
+
+from conftest import RELATIONS, ROOT, claim, one_source, write_corpus
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)")
 

@@ -1,0 +1,280 @@
+"""The cache: what a run learnt about unchanged files and subjects, so that the next run need not redo it.
+
+Two kinds of entries live in the cache folder:
+
+* ``files/``: each claim file read and validated (a :class:`FileRecord`), under
+  the digest of its bytes and of the path it is shown under;
+* ``subjects.json``: for each subject, the digest of everything its findings
+  depend on (its claims as written and where they stand, their sources, the
+  archived texts they quote, the rules) and the findings, timelines and claim
+  rows it gave.
+
+Entries are JSON (never pickled objects: a cache folder may come from
+elsewhere, and reading it must not run code), each with a checksum of its
+payload. An entry that is missing, damaged, of another version or not
+matching its checksum is ignored and rebuilt, never used; the folder is safe
+to delete at any time. Writes are atomic (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import astuple
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import orjson
+
+from checker import __version__
+from checker.corpus import ClaimRow, DocumentRecord, FileRecord
+from checker.findings import ClaimRef, Finding, Location
+from checker.timeline import Entry, Point, Timeline
+
+#: raised whenever the shape of an entry changes: older entries are then ignored
+FORMAT = 1
+
+
+def _code_digest() -> str:
+    """A digest of claimcheck's own code: results cached by another build of it are never used."""
+    package = Path(__file__).resolve().parent
+    hashed = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".j2", ".js") and path.is_file():
+            hashed.update(path.relative_to(package).as_posix().encode())
+            hashed.update(path.read_bytes())
+    return hashed.hexdigest()[:16]
+
+
+_STAMP = f"claimcheck {__version__} cache {FORMAT} code {_code_digest()}"
+
+
+def digest(*parts: bytes) -> str:
+    """A hex digest of byte strings, each length-prefixed (so parts cannot run into each other)."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(len(part).to_bytes(8, "little"))
+        hashed.update(part)
+    return hashed.hexdigest()
+
+
+def _seal(payload: Any) -> bytes:
+    body = orjson.dumps(payload)
+    return orjson.dumps({"stamp": _STAMP, "checksum": digest(body), "body": body.decode("utf-8")})
+
+
+def _open(raw: bytes) -> Any:
+    """The payload of a sealed entry; raises ValueError when it is not one this version wrote intact."""
+    try:
+        sealed = orjson.loads(raw)
+        body = sealed["body"].encode("utf-8")
+        if sealed["stamp"] != _STAMP or sealed["checksum"] != digest(body):
+            raise ValueError("stale or damaged cache entry")
+        return orjson.loads(body)
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"damaged cache entry: {exc}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically; a cache that cannot be written is no error (the run goes on without it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+def _read(path: Path) -> Optional[bytes]:
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+
+
+# ------------------------------------------------------------------ file records
+
+
+def file_key(raw: bytes, shown: str) -> str:
+    """The cache key of a claim file: its bytes and the path findings name it by."""
+    return digest(_STAMP.encode(), shown.encode("utf-8"), raw)
+
+
+def load_file(folder: Path, key: str) -> Optional[FileRecord]:
+    """The cached record of a file, or None when there is no intact one."""
+    raw = _read(folder / "files" / key[:2] / f"{key}.json")
+    if raw is None:
+        return None
+    try:
+        findings, documents, read = _open(raw)
+        return FileRecord(
+            tuple(_finding_tuple(f) for f in findings),
+            tuple(_document(d) for d in documents),
+            int(read),
+        )
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def save_file(folder: Path, key: str, record: FileRecord) -> None:
+    """Keep a file's record."""
+    payload = [
+        [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings],
+        [_document_plain(d) for d in record.documents],
+        record.claims_read,
+    ]
+    _write(folder / "files" / key[:2] / f"{key}.json", _seal(payload))
+
+
+def _finding_tuple(data: list) -> tuple:
+    check, severity, message, hint, location, print_ = data
+    return (check, severity, message, hint, tuple(location) if location else None, print_)
+
+
+def _spans_plain(spans: dict) -> list:
+    return [[list(key), list(span)] for key, span in spans.items()]
+
+
+def _spans(data: list) -> dict:
+    return {tuple(key): tuple(span) for key, span in data}
+
+
+def _document_plain(document: DocumentRecord) -> list:
+    claims = [[index, written, _spans_plain(spans)] for index, written, spans in document.claims]
+    return [document.path, document.file, document.source, _spans_plain(document.spans), claims]
+
+
+def _document(data: list) -> DocumentRecord:
+    path, file, source, spans, claims = data
+    return DocumentRecord(
+        path, file, source, _spans(spans), tuple((index, written, _spans(s)) for index, written, s in claims)
+    )
+
+
+# ------------------------------------------------------------------ subject results
+
+
+def subject_inputs(
+    documents: Iterable[DocumentRecord], key_of: Any, archives: dict[str, str]
+) -> dict[str, "hashlib._Hash"]:
+    """For each subject, a running digest of its claims as written, where they stand and their sources."""
+    out: dict[str, Any] = {}
+    for document in documents:
+        source = orjson.dumps([document.path, document.file, document.source, archives.get(document.file, "")])
+        for index, written, spans in document.claims:
+            subject = key_of(written)
+            hashed = out.get(subject)
+            if hashed is None:
+                hashed = out[subject] = hashlib.sha256()
+            hashed.update(source)
+            hashed.update(orjson.dumps([index, written, _spans_plain(spans)], option=orjson.OPT_SORT_KEYS))
+    return out
+
+
+def load_subjects(folder: Path, rules: str) -> dict[str, tuple[str, Any]]:
+    """Cached subject results made with these rules: subject -> (digest of its inputs, plain result)."""
+    raw = _read(folder / "subjects.json")
+    if raw is None:
+        return {}
+    try:
+        payload = _open(raw)
+        if payload["rules"] != rules:
+            return {}
+        return {subject: (entry[0], entry[1]) for subject, entry in payload["subjects"].items()}
+    except (ValueError, TypeError, KeyError, IndexError):
+        return {}
+
+
+def save_subjects(folder: Path, rules: str, subjects: dict[str, tuple[str, Any]]) -> None:
+    """Keep every subject's results, replacing the previous ones."""
+    payload = {"rules": rules, "subjects": {s: list(entry) for s, entry in sorted(subjects.items())}}
+    _write(folder / "subjects.json", _seal(payload))
+
+
+def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow]) -> list:
+    """One subject's results as plain data."""
+    return [[_finding_plain(f) for f in findings], [_timeline_plain(t) for t in timelines], [list(r) for r in rows]]
+
+
+def result_from_plain(data: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
+    """The results :func:`result_plain` made plain."""
+    findings, timelines, rows = data
+    return (
+        [_finding(f) for f in findings],
+        [_timeline(t) for t in timelines],
+        [ClaimRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(pair) for pair in r[6]), r[7], r[8]) for r in rows],
+    )
+
+
+def _finding_plain(finding: Finding) -> list:
+    fields = list(astuple(finding))
+    fields[9] = list(astuple(finding.location)) if finding.location else None
+    fields[10] = [_ref_plain(ref) for ref in finding.claims]
+    return fields
+
+
+def _ref_plain(ref: ClaimRef) -> list:
+    fields = list(astuple(ref))
+    fields[2] = list(astuple(ref.location))
+    return fields
+
+
+def _finding(data: list) -> Finding:
+    fields = list(data)
+    fields[9] = Location(*fields[9]) if fields[9] else None
+    fields[10] = tuple(_ref(ref) for ref in fields[10])
+    return Finding(*fields)
+
+
+def _ref(data: list) -> ClaimRef:
+    fields = list(data)
+    fields[2] = Location(*fields[2])
+    fields[10] = tuple(fields[10])
+    return ClaimRef(*fields)
+
+
+def _day(text: Optional[str]) -> Optional[date]:
+    return date.fromisoformat(text) if text else None
+
+
+def _entry_plain(entry: Entry) -> list:
+    points = [[list(p.key), *p[1:3], _iso(p.start), _iso(p.end), *p[5:]] for p in entry.claims]
+    return [entry.value, _iso(entry.start), _iso(entry.end), entry.time, entry.certain, points, entry.scope]
+
+
+def _iso(day: Optional[date]) -> Optional[str]:
+    return day.isoformat() if day else None
+
+
+def _entry(data: list) -> Entry:
+    value, start, end, time, certain, points, scope = data
+    claims = tuple(Point(tuple(p[0]), p[1], p[2], _day(p[3]), _day(p[4]), *p[5:]) for p in points)  # type: ignore[arg-type]
+    return Entry(value, _day(start), _day(end), time, certain, claims, scope)
+
+
+def _timeline_plain(timeline: Timeline) -> list:
+    latest = timeline.entries.index(timeline.latest) if timeline.latest is not None else None
+    return [timeline.subject, timeline.metric, [_entry_plain(e) for e in timeline.entries], latest]
+
+
+def _timeline(data: list) -> Timeline:
+    subject, metric, entries, latest = data
+    built = tuple(_entry(e) for e in entries)
+    return Timeline(subject, metric, built, built[latest] if latest is not None else None)
+
+
+def rules_key(rules_dir: Path, tolerance: float) -> str:
+    """What every subject's results depend on besides its claims: the rules files and this version."""
+    parts = [_STAMP.encode(), repr(tolerance).encode()]
+    files = sorted(rules_dir.rglob("*")) if rules_dir.is_dir() else [rules_dir]
+    for path in files:
+        if path.is_file():
+            parts += [path.relative_to(rules_dir).as_posix().encode() if rules_dir.is_dir() else b"", path.read_bytes()]
+    return digest(*parts)
