@@ -102,7 +102,8 @@ def _caching(command: Callable) -> Callable:
     return click.option(
         "--cache",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Cache folder for unchanged files and subjects (default: the settings, else .claimcheck-cache). Safe to delete.",
+        help="Cache folder for unchanged files and subjects (default: the settings, else one under ~/.cache/claimcheck). "
+        "Safe to delete.",
     )(command)
 
 

@@ -35,7 +35,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "strict": (bool, "true or false"),
     "exit-zero": (bool, "true or false"),
     "workers": (int, "a whole number of processes, 1 or more (default: one per core)"),
-    "cache": ((str, bool), 'the cache folder, or false for none (default: ".claimcheck-cache")'),
+    "cache": ((str, bool), "the cache folder, or false for none (default: one in the user's cache folder)"),
 }
 
 

@@ -50,11 +50,11 @@ def changed_since(revision: str, cwd: Path) -> set[Path]:
     return {(top / name).resolve() for name in names}
 
 
-def _files(finding: Finding) -> set[Path]:
-    paths = {Path(ref.location.path) for ref in finding.claims}
+def _files(finding: Finding) -> set[str]:
+    paths = {ref.location.path for ref in finding.claims}
     if finding.location is not None:
-        paths.add(Path(finding.location.path))
-    return {path.resolve() for path in paths}
+        paths.add(finding.location.path)
+    return paths
 
 
 def within(path: Path, roots: Iterable[Path]) -> bool:
@@ -66,7 +66,15 @@ def mark_focus(findings: list[Finding], focus: Optional[set[Path]]) -> list[Find
     """Findings outside ``focus`` (files and folders; None: everything) marked as context."""
     if focus is None:
         return findings
-    return [f if any(within(p, focus) for p in _files(f)) else replace(f, status="context") for f in findings]
+    inside: dict[str, bool] = {}  # a path as findings name it -> whether it lies in focus
+
+    def judged(path: str) -> bool:
+        known = inside.get(path)
+        if known is None:
+            known = inside[path] = within(Path(path).resolve(), focus)
+        return known
+
+    return [f if any(judged(p) for p in _files(f)) else replace(f, status="context") for f in findings]
 
 
 def failing(findings: list[Finding], policy: Policy) -> list[Finding]:

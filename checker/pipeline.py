@@ -7,6 +7,7 @@ configuration file filling what the command line leaves open.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,8 +24,16 @@ from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code
 from checker.reporting import REPORTERS
 from checker.reporting.markdown import render as markdown
 
-#: where the cache lives unless the settings or --cache say otherwise (next to the settings file, else here)
-DEFAULT_CACHE = ".claimcheck-cache"
+
+def default_cache(config: Config) -> Path:
+    """The cache folder unless the settings or --cache say otherwise: in the user's cache folder, one per project.
+
+    It is kept out of the project on purpose: a cache in the working tree would
+    show as a change to commit, and could be planted by a pull request.
+    """
+    root = (config.path.parent if config.path else Path.cwd()).resolve()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "claimcheck" / hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
 
 
 class RequestError(Exception):
@@ -49,7 +58,7 @@ class CheckRequest:
     color: bool = False  # the report that goes to the terminal may use colour
     progress: Optional[Callable[[int, int], None]] = None
     workers: Optional[int] = None  # processes; None: from the settings, else one per core
-    cache: Optional[Path] = None  # the cache folder; None: from the settings, else .claimcheck-cache
+    cache: Optional[Path] = None  # the cache folder; None: from the settings, else the user's cache folder
     no_cache: bool = False
 
 
@@ -138,7 +147,7 @@ def execute(request: CheckRequest) -> Outcome:
     workers = request.workers or config.workers or default_workers()
     cache = None
     if not request.no_cache and (request.cache is not None or not config.cache_off):
-        cache = request.cache or config.cache or (config.path.parent if config.path else Path(".")) / DEFAULT_CACHE
+        cache = request.cache or config.cache or default_cache(config)
     result = run(
         load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers, cache_dir=cache
     )

@@ -156,6 +156,8 @@ def is_stale(earlier: Resolved, later: Resolved) -> bool:
     metric = later.metric
     if metric.time != TimeNature.stock or metric.trend == Trend.any:
         return False
+    if earlier.scope != later.scope:
+        return False  # they count different things
     if later.time_basis != "published" or not earlier.source.dated or earlier.time is None or later.time is None:
         return False
     published_before = earlier.source.date is not None and later.source.date is not None

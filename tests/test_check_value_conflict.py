@@ -10,63 +10,175 @@ from conftest import claim, source_block
 
 # (case id, (published A, claim A), (published B, claim B), expected verdict)
 CASES: list[tuple[str, tuple, tuple, Any]] = [
-    ("equal-values-agree", ("2026-01-10", claim("a", "partners", 14, as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")), None),
-    ("nearly-agrees-with-exact", ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 350, as_of="2025-12-31")), None),
-    ("nearly-excludes-above", ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 351, as_of="2025-12-31")), "contradiction"),
-    ("more-than-excludes-lower", ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 68, as_of="2025-12-31")), "contradiction"),
-    ("more-than-count-excludes-itself", ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 70, as_of="2025-12-31")), "contradiction"),
-    ("more-than-admits-higher", ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 73, as_of="2025-12-31")), None),
-    ("about-within-margin", ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "level", 9.8, as_of="2025-12-31")), None),
-    ("about-outside-margin", ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "level", 10.5, as_of="2025-12-31")), "contradiction"),
-    ("range-contains", ("2026-01-10", claim("a", "partners", {"min": 10, "max": 12}, as_of="2025-12-31")),
-     ("2026-01-12", claim("b", "partners", 11, as_of="2025-12-31")), None),
-    ("growth-over-time-is-timing", ("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
-     ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")), "timing"),
-    ("shrinking-growing-count-contradicts", ("2025-07-01", claim("a", "partners", 14, as_of="2025-06-30")),
-     ("2026-01-12", claim("b", "partners", 13, as_of="2025-12-31")), "contradiction"),
-    ("free-metric-may-fall", ("2025-07-01", claim("a", "level", 14, as_of="2025-06-30")),
-     ("2026-01-12", claim("b", "level", 13, as_of="2025-12-31")), "timing"),
-    ("undated-overlapping-is-undetermined", (None, claim("a", "partners", 38, as_of="2025-10/2026-01")),
-     ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")), "undetermined"),
-    ("undated-without-estimate-is-undetermined", (None, claim("a", "partners", 38)),
-     ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")), "undetermined"),
-    ("undated-but-stated-time-is-judged", (None, claim("a", "partners", 38, as_of="2025-03-31")),
-     ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")), "timing"),
-    ("default-time-is-publication", ("2025-07-01", claim("a", "partners", 13)),
-     ("2026-01-12", claim("b", "partners", 14)), "timing"),
-    ("scope-differs", ("2026-01-10", claim("a", "treaties", 17)),
-     ("2026-01-10", claim("b", "treaties", 20, scope={"stage": "any-stage"})), "scope"),
-    ("scope-default-equals-explicit", ("2026-01-10", claim("a", "treaties", 17)),
-     ("2026-01-10", claim("b", "treaties", 20, scope={"stage": "in-force"})), "contradiction"),
-    ("flow-same-period-contradicts", ("2026-01-10", claim("a", "visits", 24, period="2025")),
-     ("2026-01-12", claim("b", "visits", 25, period="2025")), "contradiction"),
+    (
+        "equal-values-agree",
+        ("2026-01-10", claim("a", "partners", 14, as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "nearly-agrees-with-exact",
+        ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 350, as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "nearly-excludes-above",
+        ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 351, as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "more-than-excludes-lower",
+        ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 68, as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "more-than-count-excludes-itself",
+        ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 70, as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "more-than-admits-higher",
+        ("2026-01-10", claim("a", "partners", 70, precision="more-than", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 73, as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "about-within-margin",
+        ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 9.8, as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "about-outside-margin",
+        ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 10.5, as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "range-contains",
+        ("2026-01-10", claim("a", "partners", {"min": 10, "max": 12}, as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 11, as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "growth-over-time-is-timing",
+        ("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
+        ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")),
+        "timing",
+    ),
+    (
+        "shrinking-growing-count-contradicts",
+        ("2025-07-01", claim("a", "partners", 14, as_of="2025-06-30")),
+        ("2026-01-12", claim("b", "partners", 13, as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "free-metric-may-fall",
+        ("2025-07-01", claim("a", "level", 14, as_of="2025-06-30")),
+        ("2026-01-12", claim("b", "level", 13, as_of="2025-12-31")),
+        "timing",
+    ),
+    (
+        "undated-overlapping-is-undetermined",
+        (None, claim("a", "partners", 38, as_of="2025-10/2026-01")),
+        ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")),
+        "undetermined",
+    ),
+    (
+        "undated-without-estimate-is-undetermined",
+        (None, claim("a", "partners", 38)),
+        ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")),
+        "undetermined",
+    ),
+    (
+        "undated-but-stated-time-is-judged",
+        (None, claim("a", "partners", 38, as_of="2025-03-31")),
+        ("2026-01-30", claim("b", "partners", 42, as_of="2025-12-31")),
+        "timing",
+    ),
+    (
+        "default-time-is-publication",
+        ("2025-07-01", claim("a", "partners", 13)),
+        ("2026-01-12", claim("b", "partners", 14)),
+        "timing",
+    ),
+    (
+        "scope-differs",
+        ("2026-01-10", claim("a", "treaties", 17)),
+        ("2026-01-10", claim("b", "treaties", 20, scope={"stage": "any-stage"})),
+        "scope",
+    ),
+    (
+        "scope-default-equals-explicit",
+        ("2026-01-10", claim("a", "treaties", 17)),
+        ("2026-01-10", claim("b", "treaties", 20, scope={"stage": "in-force"})),
+        "contradiction",
+    ),
+    (
+        "flow-same-period-contradicts",
+        ("2026-01-10", claim("a", "visits", 24, period="2025")),
+        ("2026-01-12", claim("b", "visits", 25, period="2025")),
+        "contradiction",
+    ),
     # parts of periods are period-parts' and office holders are office-holders': value-conflict stays out
-    ("flow-part-and-whole-left-to-period-parts", ("2025-07-10", claim("a", "visits", 20, precision="nearly", period="2025-H1")),
-     ("2026-01-12", claim("b", "visits", 24, period="2025")), None),
-    ("flow-separate-periods-are-different-figures", ("2025-07-10", claim("a", "visits", 20, period="2024")),
-     ("2026-01-12", claim("b", "visits", 24, period="2025")), None),
-    ("holders-left-to-office-holders", ("2026-01-30", claim("a", "minister", "rufus")),
-     ("2026-01-30", claim("b", "minister", "chicolini")), None),
-    ("fixed-dates-contradict", ("2026-01-30", claim("a", "founded", "1933-11")),
-     ("2026-01-10", claim("b", "founded", "1934")), "contradiction"),
-    ("fixed-dates-at-two-precisions-agree", ("2026-01-30", claim("a", "founded", "1933-11")),
-     ("2026-01-10", claim("b", "founded", "1933-11-04")), None),
-    ("amount-magnitudes-agree", ("2026-01-30", claim("a", "trade", 900, unit="billion USD", period="2025")),
-     ("2026-01-10", claim("b", "trade", 0.9, unit="trillion USD", period="2025")), None),
-    ("amount-differs", ("2026-01-30", claim("a", "trade", 900, unit="billion USD", period="2025")),
-     ("2026-01-10", claim("b", "trade", 800, unit="billion USD", period="2025")), "contradiction"),
-    ("incomplete-list-agrees-with-superset", ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31")),
-     ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)), None),
-    ("complete-lists-differ", ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31", complete=True)),
-     ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)), "contradiction"),
+    (
+        "flow-part-and-whole-left-to-period-parts",
+        ("2025-07-10", claim("a", "visits", 20, precision="nearly", period="2025-H1")),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        None,
+    ),
+    (
+        "flow-separate-periods-are-different-figures",
+        ("2025-07-10", claim("a", "visits", 20, period="2024")),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        None,
+    ),
+    (
+        "holders-left-to-office-holders",
+        ("2026-01-30", claim("a", "minister", "rufus")),
+        ("2026-01-30", claim("b", "minister", "chicolini")),
+        None,
+    ),
+    (
+        "fixed-dates-contradict",
+        ("2026-01-30", claim("a", "founded", "1933-11")),
+        ("2026-01-10", claim("b", "founded", "1934")),
+        "contradiction",
+    ),
+    (
+        "fixed-dates-at-two-precisions-agree",
+        ("2026-01-30", claim("a", "founded", "1933-11")),
+        ("2026-01-10", claim("b", "founded", "1933-11-04")),
+        None,
+    ),
+    (
+        "amount-magnitudes-agree",
+        ("2026-01-30", claim("a", "trade", 900, unit="billion USD", period="2025")),
+        ("2026-01-10", claim("b", "trade", 0.9, unit="trillion USD", period="2025")),
+        None,
+    ),
+    (
+        "amount-differs",
+        ("2026-01-30", claim("a", "trade", 900, unit="billion USD", period="2025")),
+        ("2026-01-10", claim("b", "trade", 800, unit="billion USD", period="2025")),
+        "contradiction",
+    ),
+    (
+        "incomplete-list-agrees-with-superset",
+        ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31")),
+        ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)),
+        None,
+    ),
+    (
+        "complete-lists-differ",
+        ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31", complete=True)),
+        ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)),
+        "contradiction",
+    ),
 ]
 
 
@@ -94,8 +206,12 @@ def test_verdict_is_symmetric(corpus, case, a, b, expected):
 
 
 def test_severity_follows_verdict(corpus):
-    result = corpus(_files(("2025-07-01", claim("a", "partners", 14, as_of="2025-06-30")),
-                           ("2026-01-12", claim("b", "partners", 13, as_of="2025-12-31"))))
+    result = corpus(
+        _files(
+            ("2025-07-01", claim("a", "partners", 14, as_of="2025-06-30")),
+            ("2026-01-12", claim("b", "partners", 13, as_of="2025-12-31")),
+        )
+    )
     (finding,) = [f for f in result.findings if f.check == "value-conflict"]
     assert (finding.severity, finding.verdict) == ("error", "contradiction")
     assert {ref.source for ref in finding.claims} == {"src-a", "src-b"}
@@ -104,9 +220,14 @@ def test_severity_follows_verdict(corpus):
 
 def test_agreeing_claims_collapse_into_one_side(corpus):
     """Three sources, two agreeing: one finding naming all three claims, not two findings."""
-    files = _files(("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
-                   ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")))
-    files["c.yaml"] = {"source": source_block("src-c", "2026-01-20"), "claims": [claim("c", "partners", 14, as_of="2025-12-31")]}
+    files = _files(
+        ("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
+        ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")),
+    )
+    files["c.yaml"] = {
+        "source": source_block("src-c", "2026-01-20"),
+        "claims": [claim("c", "partners", 14, as_of="2025-12-31")],
+    }
     result = corpus(files)
     (finding,) = [f for f in result.findings if f.check == "value-conflict"]
     assert sorted(ref.source for ref in finding.claims) == ["src-a", "src-b", "src-c"]
@@ -116,7 +237,36 @@ def test_severity_can_be_configured(corpus):
     from conftest import VOCABULARY
 
     vocabulary = dict(VOCABULARY, checks={"value-conflict": {"severity": {"timing": "warning"}}})
-    result = corpus(_files(("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
-                           ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31"))), vocabulary)
+    result = corpus(
+        _files(
+            ("2025-07-01", claim("a", "partners", 13, as_of="2025-06-30")),
+            ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31")),
+        ),
+        vocabulary,
+    )
     (finding,) = [f for f in result.findings if f.check == "value-conflict"]
     assert finding.severity == "warning"
+
+
+def test_the_cheap_verdict_is_the_verdict_judge_explains():
+    """check() sorts pairs by verdict_of and writes words only for some: both must always agree."""
+    from checker.checks.value_conflict import judge, positions, verdict_of
+    from checker.engine import partition, run
+
+    from conftest import ROOT
+
+    compared = 0
+    for claims_dir, rules_dir in (
+        (ROOT / "claims", ROOT / "rules"),
+        (ROOT / "examples/company/claims", ROOT / "examples/company/rules"),
+    ):
+        result = run([claims_dir], rules_dir)
+        for metrics in partition(result.corpus.claims).values():
+            for group in metrics.values():
+                found = positions(group)
+                for i, a in enumerate(found):
+                    for b in found[i + 1 :]:
+                        full = judge(a, b, group[0].metric)
+                        assert verdict_of(a, b, group[0].metric) == (full[0] if full else None)
+                        compared += 1
+    assert compared > 50

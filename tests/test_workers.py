@@ -69,7 +69,11 @@ def test_file_order_and_names_change_nothing_with_workers(tmp_path):
         shutil.copy(path, renamed / f"z{number}-{path.name}")
     first = run([claims_dir], rules_dir, workers=2)
     second = run([renamed], rules_dir, workers=2)
-    strip = lambda result: [(f.subject, f.metric, f.check, f.verdict, f.fingerprint, f.message) for f in result.findings if f.verdict != "invalid"]  # noqa: E731
+    strip = lambda result: [
+        (f.subject, f.metric, f.check, f.verdict, f.fingerprint, f.message)
+        for f in result.findings
+        if f.verdict != "invalid"
+    ]  # noqa: E731
     assert strip(first) == strip(second)
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Iterator, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,6 +99,11 @@ class Position:
 
     def side(self) -> str:
         """The value and scope, without the time: what a disagreement is between."""
+        return self.side_key
+
+    @cached_property
+    def side_key(self) -> str:
+        """What :meth:`side` returns, worked out once."""
         claim = self.first
         value = claim.value
         # a list and the same list presented as complete are one side of a disagreement
@@ -175,6 +181,32 @@ def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, 
     return _judge_stock(a, b, metric, message)
 
 
+def verdict_of(a: Position, b: Position, metric: Metric) -> Optional[str]:
+    """The verdict :func:`judge` gives, without the words: cheap enough for every pair of positions."""
+    if agree(a.value, b.value):
+        return None
+    if a.first.scope != b.first.scope:
+        return SCOPE
+    if metric.time == TimeNature.fixed:
+        return CONTRADICTION
+    if a.time is None or b.time is None:
+        return UNDETERMINED
+    if metric.time == TimeNature.flow:
+        return CONTRADICTION if a.time.same_span(b.time) else None
+    uncertain = any(not (p.first.source.dated or p.first.time_basis == "stated") for p in (a, b))
+    if a.time.same_span(b.time) and not uncertain:
+        return CONTRADICTION
+    if a.time.overlaps(b.time):
+        return UNDETERMINED
+    earlier, later = (a, b) if a.time.before(b.time) else (b, a)
+    lower = below(earlier.value, later.value)
+    if (metric.trend == Trend.non_decreasing and lower is False) or (
+        metric.trend == Trend.non_increasing and lower is True
+    ):
+        return CONTRADICTION
+    return TIMING
+
+
 def _judge_flow(a: Position, b: Position, message: str) -> Optional[tuple[str, str, str]]:
     assert a.time is not None and b.time is not None
     if a.time.same_span(b.time):
@@ -241,20 +273,27 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
     assert group.metric is not None
     if office_holders_apply(group.metric):
         return  # office-holders judges entity-valued states over time
+    metric = group.metric
     found = positions(group.claims)
-    verdicts: dict[tuple[str, ...], tuple[tuple, list[Position]]] = {}
+    # the words of a verdict are written only for the pair that speaks for its two values
+    verdicts: dict[tuple[str, ...], tuple[tuple, dict[int, Position]]] = {}
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
-            verdict = judge(a, b, group.metric)
-            if verdict is None or (verdict[0] in (TIMING, SCOPE) and (_single_source(a, b) or _implied(a, b))):
+            kind = verdict_of(a, b, metric)
+            if kind is None or (kind in (TIMING, SCOPE) and (_single_source(a, b) or _implied(a, b))):
                 continue
-            if options.defer_stale and verdict[0] == CONTRADICTION and _stale(a, b):
+            if options.defer_stale and kind == CONTRADICTION and _stale(a, b):
                 continue  # stale-figure explains it
-            pair = tuple(sorted((a.side(), b.side())))
-            best, members = verdicts.setdefault(pair, (verdict, []))
-            members.extend(p for p in (a, b) if p not in members)
-            if _WEIGHT[verdict[0]] > _WEIGHT[best[0]]:
-                verdicts[pair] = (verdict, members)
-    for pair, ((kind, message, note), members) in sorted(verdicts.items()):
+            side_a, side_b = a.side_key, b.side_key
+            pair: tuple[str, ...] = (side_a, side_b) if side_a <= side_b else (side_b, side_a)
+            known = verdicts.get(pair)
+            if known is None or _WEIGHT[kind] > _WEIGHT[known[0][0]]:
+                words = judge(a, b, metric)
+                assert words is not None
+                known = verdicts[pair] = (words, known[1] if known else {})
+            known[1][id(a)] = a
+            known[1][id(b)] = b
+    for pair, ((kind, message, note), by_id) in sorted(verdicts.items(), key=lambda item: item[0]):
+        members = list(by_id.values())
         claims = sorted({c.key: c for p in members for c in p.claims}.values(), key=lambda c: c.key)
         yield Problem(verdict=kind, message=message, key=pair, note=note, claims=tuple(c.ref for c in claims))
