@@ -232,15 +232,16 @@ class World:
     dated: list[Source]  # by publication date
     days: list[date]  # their publication dates, for bisect
     undated: list[Source]
-    reserved: set[tuple[str, str]] = field(default_factory=set)
+    reserved: set[tuple[str, str]] = field(default_factory=set)  # (town, metric) taken by a planted case
     hot_base: int = 0
+    _index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {town.id: i for i, town in enumerate(self.towns)}
 
     def town(self, town_id: str) -> Town:
         """A town by id."""
         return self.towns[self._index[town_id]]
-
-    def __post_init__(self) -> None:
-        self._index = {town.id: i for i, town in enumerate(self.towns)}
 
 
 def _flows(rng: random.Random, base: float, years: range, digits: int | None) -> dict[int, Any]:
@@ -536,15 +537,14 @@ def number_claim(
     if integral:
         stated = state_number(rng, true, True, lambda x: _count_text(rng, int(x)), approximate)
     else:
-        words = _amount_text if metric == "budget" else _float_text
-        stated = state_number(rng, true, False, words, approximate)
+        stated = state_number(rng, true, False, _amount_text if metric == "budget" else _float_text, approximate)
     subject, who = _names(rng, town)
-    words = f" in {when.year}" if spec.time == "flow" else when.words
+    time_words = f" in {when.year}" if spec.time == "flow" else when.words
     if metric == "budget":
-        words = f" for {when.year}"
+        time_words = f" for {when.year}"
     if isinstance(when.text, str) and when.text.endswith("-H1"):
-        words = f" from January to June {when.year}"
-    quote = _quote(rng, template or metric, who, stated.text, words)
+        time_words = f" from January to June {when.year}"
+    quote = _quote(rng, template or metric, who, stated.text, time_words)
     unit = "million EUR" if metric == "budget" else ""
     origin = STATISTICS if rng.random() < 0.03 else ""
     return claim(subject, metric, stated.value, quote, unit=unit, precision=stated.precision, when=when,
@@ -587,21 +587,19 @@ def twins_claim(world: World, town: Town, members: list[str], when: When, how: s
     return claim(subject, "twin_towns", list(members), quote, when=when, complete=how == "complete")
 
 
-def truth(world: World, town: Town, metric: str, year: int) -> float:
+#: the Town field holding each numeric metric's true value: one value, or one a year
+_STEADY = {"population": "population", "schools": "schools", "hospitals": "hospitals", "libraries": "libraries",
+           "unemployment_rate": "unemployment", "area": "area"}  # fmt: skip
+_YEARLY = {"budget": "budget", "tourist_arrivals": "tourists", "housing_starts": "housing"}
+
+
+def truth(town: Town, metric: str, year: int) -> float:
     """The true value of a numeric metric of a town in ``year``."""
-    values: dict[str, Callable[[], float]] = {
-        "population": lambda: town.population,
-        "schools": lambda: town.schools,
-        "hospitals": lambda: town.hospitals,
-        "libraries": lambda: town.libraries,
-        "unemployment_rate": lambda: town.unemployment,
-        "budget": lambda: town.budget[year],
-        "tourist_arrivals": lambda: town.tourists[year],
-        "housing_starts": lambda: town.housing[year],
-        "area": lambda: town.area,
-        "twin_town_count": lambda: len(town.twins),
-    }
-    return values[metric]()
+    if metric in _YEARLY:
+        return getattr(town, _YEARLY[metric])[year]
+    if metric == "twin_town_count":
+        return len(town.twins)
+    return getattr(town, _STEADY[metric])
 
 
 def _explicit_scope(rng: random.Random, metric: str) -> Optional[dict[str, str]]:
@@ -637,7 +635,7 @@ def background(world: World, source: Source, town: Town, metric: str, room: int)
     elif when is None:
         year = _flow_year(rng, source)
         when = When(year, "", year)
-    return [number_claim(world, metric, town, truth(world, town, metric, when.year), when,
+    return [number_claim(world, metric, town, truth(town, metric, when.year), when,
                          scope=_explicit_scope(rng, metric))]  # fmt: skip
 
 
@@ -700,7 +698,7 @@ def plant_stock_contradiction(world: World, metric: str) -> tuple[Placed, Plante
     rng = world.rng
     town = _free_town(world, metric)
     year = rng.randint(2021, 2023)
-    value = truth(world, town, metric, year)
+    value = truth(town, metric, year)
     integral = SPECS[metric].kind == "count"
     wrong = _lower(value, integral) if SPECS[metric].trend != "any" or rng.random() < 0.5 else _higher(value, integral)
     a, b, c, d = _after(world, date(year, 12, 31), 4)
@@ -718,12 +716,12 @@ def plant_flow_contradiction(world: World, metric: str) -> tuple[Placed, Planted
     rng = world.rng
     town = _free_town(world, metric)
     year = rng.randint(2021, 2023)
-    value = truth(world, town, metric, year)
+    value = truth(town, metric, year)
     a, b, c = _after(world, date(year, 12, 31), 3)
     when = When(year, "", year)
     placed = [
         (a, number_claim(world, metric, town, value, when, approximate=False)),
-        (b, number_claim(world, metric, town, truth(world, town, metric, year - 1), When(year - 1, "", year - 1))),
+        (b, number_claim(world, metric, town, truth(town, metric, year - 1), When(year - 1, "", year - 1))),
         (c, number_claim(world, metric, town, _higher(value, metric != "budget"), when, approximate=False)),
     ]
     return placed, Planted(town.id, metric, "contradiction", f"{metric}-same-year")
@@ -791,7 +789,7 @@ def plant_parts(world: World, verdict: str) -> tuple[Placed, Planted]:
     """A first-half figure against the year's: above it (contradiction) or within it (timing)."""
     town = _free_town(world, "tourist_arrivals")
     year = world.rng.randint(2021, 2023)
-    value = truth(world, town, "tourist_arrivals", year)
+    value = truth(town, "tourist_arrivals", year)
     half = round(value * 1.3) if verdict == "contradiction" else round(value * 0.45)
     a, b, c = _after(world, date(year, 12, 31), 3)
     placed = [
@@ -807,7 +805,7 @@ def plant_stock_timing(world: World, metric: str) -> tuple[Placed, Planted]:
     """A figure steady over two year ends, then another source's new figure a year later."""
     town = _free_town(world, metric)
     year = world.rng.randint(2021, 2022)
-    value = truth(world, town, metric, year)
+    value = truth(town, metric, year)
     integral = SPECS[metric].kind == "count"
     moved = (
         _higher(value, integral)
@@ -841,7 +839,7 @@ def plant_scope(world: World, metric: str) -> tuple[Placed, Planted]:
     """The default scope's figure against another scope's: registered population, or all schools."""
     town = _free_town(world, metric)
     year = world.rng.randint(2021, 2023)
-    value = truth(world, town, metric, year)
+    value = truth(town, metric, year)
     if metric == "population":
         other, scope, template = town.registered, {"basis": "registered"}, "population/registered"
     else:
@@ -865,7 +863,7 @@ def plant_stale(world: World, metric: str) -> tuple[Placed, Planted]:
     town = _free_town(world, metric)
     late = rng.choice([s for s in world.dated[len(world.dated) // 2 :] if s.published.year >= 2023])  # type: ignore[union-attr]
     year = late.year - 2
-    old = truth(world, town, metric, year)
+    old = truth(town, metric, year)
     new = _higher(old, True)
     a, b = _after(world, date(year, 12, 31), 2, before=late.published)
     placed = [
@@ -897,7 +895,7 @@ def plant_undetermined(world: World, metric: str) -> tuple[Placed, Planted]:
     town = _free_town(world, metric)
     undated = rng.choice(world.undated)
     year = undated.estimate_year
-    value = truth(world, town, metric, year)
+    value = truth(town, metric, year)
     a, b = _after(world, date(year, 12, 31), 2)
     integral = SPECS[metric].kind == "count"
     placed = [

@@ -190,6 +190,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     reuse = parser.add_mutually_exclusive_group()
     reuse.add_argument("--keep", dest="fresh", action="store_false", help="reuse a matching corpus (the default)")
     reuse.add_argument("--fresh", dest="fresh", action="store_true", help="generate the corpus again")
+    parser.set_defaults(fresh=False)  # else the default of --keep's store_false, True, would win
     parser.add_argument(
         "--extra-args", default="", help='more options for the check, as one string: "--fail-on warning"'
     )

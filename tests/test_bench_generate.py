@@ -141,6 +141,13 @@ def test_the_json_report_scores_every_plant(corpora):
     assert (score.found, score.planted, score.false_contradictions, score.invalid) == (score.planted, 25, 0, 0)
 
 
+def test_a_matching_corpus_is_reused_unless_asked_fresh(tmp_path):
+    folder = tmp_path / "yaml-2000"
+    lines = [bench_run.ensure_corpus(N, "yaml", 8, folder, fresh) for fresh in (False, False, True)]
+    assert ["(reused)" in line for line in lines] == [False, True, False]
+    assert bench_run.parse_args([]).fresh is False and bench_run.parse_args(["--fresh"]).fresh is True
+
+
 def test_the_benchmark_prints_its_figures_last(tmp_path):
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--claims", str(N), "--format", "jsonl",
