@@ -66,7 +66,7 @@ class Score:
     missed: list[dict[str, str]]
     unplanted: Counter[str]  # findings of a discrepancy verdict where none was planted, by verdict
     by_verdict: dict[str, tuple[int, int]]  # verdict -> (found, planted)
-    invalid: int  # input errors: a synthetic corpus should have none
+    defects: int  # input errors, and quotes that do not state their claim's value: the corpus should have none
 
 
 def ensure_corpus(n_claims: int, fmt: str, seed: int, folder: Path, fresh: bool) -> str:
@@ -163,7 +163,7 @@ def score(report: dict[str, Any], planted: list[dict[str, str]]) -> Score:
         missed=missed,
         unplanted=unplanted,
         by_verdict=by_verdict,
-        invalid=sum(f["verdict"] == "invalid" for f in findings),
+        defects=sum(f["verdict"] == "invalid" or f["check"] == "quote-value" for f in findings),
     )
 
 
@@ -176,8 +176,8 @@ def describe(result: Score) -> list[str]:
     others = {v: n for v, n in sorted(result.unplanted.items()) if v != "contradiction"}
     if others:
         lines.append("other unplanted discrepancies: " + ", ".join(f"{v} {n}" for v, n in others.items()))
-    if result.invalid:
-        lines.append(f"input errors in the corpus: {result.invalid}")
+    if result.defects:
+        lines.append(f"defects of the corpus (input errors, quote-value findings): {result.defects}")
     return lines
 
 

@@ -138,7 +138,7 @@ def test_the_json_report_scores_every_plant(corpora):
     folder, result = corpora["yaml"]
     report = json.loads(REPORTERS["json"](result))
     score = bench_run.score(report, _planted(folder))
-    assert (score.found, score.planted, score.false_contradictions, score.invalid) == (score.planted, 25, 0, 0)
+    assert (score.found, score.planted, score.false_contradictions, score.defects) == (score.planted, 25, 0, 0)
 
 
 def test_a_matching_corpus_is_reused_unless_asked_fresh(tmp_path):
