@@ -1,6 +1,6 @@
 """The performance benchmark: `claimcheck check` on N synthetic claims, against the time to merely parse them.
 
-    python bench/run.py --claims N --format yaml|jsonl [--workers K] [--fresh] [--extra-args "..."]
+    python bench/run.py --claims N --format yaml|jsonl [--workers K] [--incremental] [--fresh] [--extra-args "..."]
 
 The corpus comes from bench/generate.py and is kept in bench/.corpus/FORMAT-N/
 (reused while its manifest matches; --fresh writes it again). The check runs as
@@ -120,6 +120,29 @@ def run_check(command: list[str], folder: Path) -> Measured:
     return Measured(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)  # Linux counts KiB
 
 
+def recheck_after_edit(
+    edited: Path, command: list[str], folder: Path, report_path: Path, before: dict[str, Any]
+) -> Optional[Measured]:
+    """Edit one file (a line added at its top moves every claim in it), check again with the cache the first
+    run left, and put the file back. The findings must be those of the first run, moved by one line."""
+    original = edited.read_bytes()
+    try:
+        edited.write_bytes((b"# edited\n" if edited.suffix == ".yaml" else b"\n") + original)
+        measured = run_check(command, folder)
+        after = orjson.loads(report_path.read_bytes()) if report_path.is_file() else None
+    finally:
+        edited.write_bytes(original)
+    if measured.code != 0 or after is None:
+        print(f"the second check failed (exit {measured.code}):\n{measured.stderr[-2000:]}", file=sys.stderr)
+        return None
+    same = [f["fingerprint"] for f in after["findings"]] == [f["fingerprint"] for f in before["findings"]]
+    print(f"after editing {edited.name}: {measured.seconds:.2f} s, same findings: {same}", flush=True)
+    if not same:
+        print("the findings changed after an edit that changes no claim", file=sys.stderr)
+        return None
+    return measured
+
+
 def claim_files(folder: Path, fmt: str) -> list[Path]:
     """The claim files of a corpus, sorted."""
     return sorted(folder.glob(f"*.{fmt}"))
@@ -195,6 +218,9 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
         "--extra-args", default="", help='more options for the check, as one string: "--fail-on warning"'
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--incremental", action="store_true", help="then edit one file and time a second check, with the cache"
+    )
     parser.add_argument("--cache", type=Path, default=CACHE, help="where corpora are kept (default bench/.corpus)")
     return parser.parse_args(argv)
 
@@ -210,15 +236,21 @@ def main(argv: Optional[list[str]] = None) -> int:
     if workers is not None and not supports("--workers"):
         print("--workers ignored: `claimcheck check` has no such option", flush=True)
         workers = None
+    incremental: Optional[Measured] = None
     with tempfile.TemporaryDirectory() as scratch:
         report_path = Path(scratch) / "report.json"
-        command = check_command(report_path, workers, shlex.split(args.extra_args))
+        extra = ["--cache", str(Path(scratch) / "cache"), *shlex.split(args.extra_args)]  # empty: a cold run
+        command = check_command(report_path, workers, extra)
         measured = run_check(command, folder)
         if measured.code != 0 or not report_path.is_file():
             print(f"the check failed (exit {measured.code}):\n{measured.stderr[-2000:]}", file=sys.stderr)
             return 2
         report = orjson.loads(report_path.read_bytes())
-    print(f"check: {measured.seconds:.2f} s, peak RSS {measured.peak_rss_mb:.0f} MB", flush=True)
+        print(f"check: {measured.seconds:.2f} s, peak RSS {measured.peak_rss_mb:.0f} MB", flush=True)
+        if args.incremental:
+            incremental = recheck_after_edit(files[len(files) // 2], command, folder, report_path, report)
+            if incremental is None:
+                return 2
     floor = parse_floor(files, args.format)
     parser = "PyYAML CSafeLoader" if args.format == "yaml" else "orjson per line"
     print(f"parse floor ({parser}): {floor:.2f} s; the check takes {measured.seconds / floor:.1f} times that")
@@ -237,7 +269,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         "planted": result.planted,
         "found": result.found,
         "false_contradictions": result.false_contradictions,
+        "workers": workers,
     }
+    if incremental is not None:
+        summary["incremental_s"] = round(incremental.seconds, 3)
+        summary["incremental_ratio"] = round(incremental.seconds / measured.seconds, 3)
     print(orjson.dumps(summary).decode())
     return 0
 

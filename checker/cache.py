@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -213,17 +212,22 @@ def result_from_plain(data: list) -> tuple[list[Finding], list[Timeline], list[C
     )
 
 
+def _location_plain(location: Location) -> list:
+    return [location.path, location.line, location.col, location.end_line, location.end_col]
+
+
 def _finding_plain(finding: Finding) -> list:
-    fields = list(astuple(finding))
-    fields[9] = list(astuple(finding.location)) if finding.location else None
-    fields[10] = [_ref_plain(ref) for ref in finding.claims]
-    return fields
+    f = finding
+    location = _location_plain(f.location) if f.location else None
+    claims = [_ref_plain(ref) for ref in f.claims]
+    return [f.subject, f.metric, f.check, f.severity, f.verdict, f.message, f.fingerprint, f.note, f.hint,
+            location, claims, f.topic, f.status, f.acknowledgement]  # fmt: skip
 
 
 def _ref_plain(ref: ClaimRef) -> list:
-    fields = list(astuple(ref))
-    fields[2] = list(astuple(ref.location))
-    return fields
+    r = ref
+    return [r.source, r.claim, _location_plain(r.location), r.value, r.time, r.scope, r.quote, r.origin,
+            r.published, r.evidence, list(r.evidence_span), r.derivation]  # fmt: skip
 
 
 def _finding(data: list) -> Finding:

@@ -10,12 +10,12 @@ which figure is best supported now.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from checker.engine import Result, no_cycle_collection
 from checker.fusion import Observation, Resolution, resolve
+from checker.jsontext import pretty
 
 
 @dataclass
@@ -91,7 +91,7 @@ def to_json(resolved: Resolved) -> str:
         "best_supported_now": resolved.now,
         "rounds": resolved.resolution.rounds,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return pretty(document)
 
 
 def to_text(resolved: Resolved, limit: int = 50) -> str:

@@ -8,11 +8,11 @@ and context findings are left out: the widget shows what needs attention.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from checker.engine import Result
 from checker.findings import Finding
+from checker.jsontext import pretty
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -56,4 +56,4 @@ def render(result: Result) -> str:
         seen[finding.fingerprint] = count + 1
         unique = hashlib.md5(f"{finding.fingerprint}:{count}".encode(), usedforsecurity=False).hexdigest()
         issues.append(issue(finding, unique))
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return pretty(issues)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from checker import __version__
 from checker.engine import Result
 from checker.findings import ClaimRef, Finding, Location
+from checker.jsontext import pretty
 from checker.timeline import Entry, Timeline
 
 FORMAT_VERSION = 1
@@ -117,4 +117,4 @@ def render(result: Result) -> str:
         "findings": [finding_dict(f) for f in result.findings],
         "timelines": [timeline_dict(t) for t in result.timelines if len(t.entries) > 1],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return pretty(document)

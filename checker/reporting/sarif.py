@@ -12,12 +12,12 @@ kept: at most 25,000 results a run (the most severe kept, the cut reported),
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from checker import __version__, checks
 from checker.engine import Result
 from checker.findings import Finding, Location
+from checker.jsontext import pretty
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -147,4 +147,4 @@ def render(result: Result) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return pretty(log)
