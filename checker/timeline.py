@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, NamedTuple, Optional
+from typing import Iterable, NamedTuple, Optional, Sequence
+
+import numpy as np
 
 from checker.corpus import Resolved
 from checker.models import TimeNature, Trend
@@ -133,10 +135,8 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
     if (
         entries and members_of[id(entries[0])][0].metric.trend != Trend.any
     ):  # only a count that may only grow goes stale
-        every = [c for e in entries for c in members_of[id(e)]]
-        current = [
-            e for e in stated if not any(is_stale(other, c) for c in members_of[id(e)] for other in every)
-        ] or stated
+        stale = overtaken([c for e in entries for c in members_of[id(e)]])
+        current = [e for e in stated if not any(id(c) in stale for c in members_of[id(e)])] or stated
     # an estimated time counts from where it may begin: an undated figure is "latest" only if surely later
     latest = max(
         current,
@@ -169,3 +169,34 @@ def is_stale(earlier: Resolved, later: Resolved) -> bool:
         return False
     lower = below(later.value, earlier.value)
     return lower is True if metric.trend == Trend.non_decreasing else lower is False
+
+
+def overtaken(claims: Sequence[Resolved]) -> dict[int, list[Resolved]]:
+    """Every stale claim of one group (by ``id``), with the claims that overtook it (see :func:`is_stale`).
+
+    Each claim given as current is compared with every claim at once, as
+    arrays, so that a group of thousands of claims costs no more than a few
+    passes over them; the few candidates left are confirmed by ``is_stale``.
+    """
+    numbers = [c for c in claims if c.time is not None and c.source.date is not None and isinstance(c.value, Number)]
+    laters = [c for c in numbers if c.time_basis == "published"]
+    earliers = [c for c in numbers if c.source.dated]
+    if not laters or not earliers:
+        return {}
+    metric = laters[0].metric
+    if metric.time != TimeNature.stock or metric.trend == Trend.any:
+        return {}
+    published = np.array([c.source.date.end.toordinal() for c in earliers])  # type: ignore[union-attr]
+    since = np.array([c.time.start.toordinal() for c in earliers])  # type: ignore[union-attr]
+    low = np.array([c.value.interval.lo for c in earliers])  # type: ignore[union-attr]
+    high = np.array([c.value.interval.hi for c in earliers])  # type: ignore[union-attr]
+    growing = metric.trend == Trend.non_decreasing
+    out: dict[int, list[Resolved]] = {}
+    for later in laters:
+        interval = later.value.interval  # type: ignore[union-attr]
+        possible = (published < later.source.date.start.toordinal()) & (since <= later.time.end.toordinal())  # type: ignore[union-attr]
+        possible &= (low >= interval.hi) if growing else (high <= interval.lo)
+        found = [earliers[i] for i in np.flatnonzero(possible) if is_stale(earliers[i], later)]
+        if found:
+            out[id(later)] = found
+    return out

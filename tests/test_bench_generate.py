@@ -147,9 +147,8 @@ def test_the_benchmark_prints_its_figures_last(tmp_path):
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert list(figures)[:10] == ["claims", "files", "format", "check_s", "parse_floor_s", "ratio", "peak_rss_mb",
                                   "planted", "found", "false_contradictions"]  # fmt: skip
-    assert figures["incremental_s"] > 0 and figures["incremental_ratio"] == round(
-        figures["incremental_s"] / figures["check_s"], 3
-    )
+    assert figures["incremental_s"] > 0
+    assert abs(figures["incremental_ratio"] - figures["incremental_s"] / figures["check_s"]) < 0.002
     assert (figures["claims"], figures["files"], figures["format"]) == (N, N // 100, "jsonl")
     assert figures["found"] == figures["planted"] and figures["false_contradictions"] == 0
     assert figures["check_s"] > 0 and figures["parse_floor_s"] > 0 and figures["peak_rss_mb"] > 10

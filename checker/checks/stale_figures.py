@@ -23,7 +23,7 @@ from typing import Iterator
 
 from checker.checks.base import Group, NoOptions
 from checker.findings import Problem
-from checker.timeline import is_stale
+from checker.timeline import overtaken
 
 ID = "stale-figure"
 PARTITION = "group"
@@ -36,8 +36,9 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     metric = group.metric
     if metric is None or metric.time.value != "stock" or metric.trend.value == "any":
         return
+    stale = overtaken(group.claims)
     for later in group.claims:
-        newer = [earlier for earlier in group.claims if is_stale(earlier, later)]
+        newer = stale.get(id(later))
         if not newer:
             continue
         newest = max(newer, key=lambda c: (c.source.date.start if c.source.date else None, c.key))  # type: ignore[arg-type,return-value]
