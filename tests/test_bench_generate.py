@@ -152,3 +152,22 @@ def test_the_benchmark_prints_its_figures_last(tmp_path):
     assert (figures["claims"], figures["files"], figures["format"]) == (N, N // 100, "jsonl")
     assert figures["found"] == figures["planted"] and figures["false_contradictions"] == 0
     assert figures["check_s"] > 0 and figures["parse_floor_s"] > 0 and figures["peak_rss_mb"] > 10
+
+
+def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
+    """timeline.overtaken prunes with arrays; on every group of the synthetic corpus it must agree with is_stale."""
+    from checker.engine import partition
+    from checker.timeline import is_stale, overtaken
+
+    _, result = corpora["yaml"]
+    stale = 0
+    for metrics in partition(result.corpus.claims).values():
+        for group in metrics.values():
+            brute = {}
+            for later in group:
+                found = [earlier for earlier in group if is_stale(earlier, later)]
+                if found:
+                    brute[id(later)] = found
+            assert overtaken(group) == brute
+            stale += len(brute)
+    assert stale >= 3  # the planted stale figures, at least
