@@ -171,3 +171,29 @@ def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
             assert overtaken(group) == brute
             stale += len(brute)
     assert stale >= 3  # the planted stale figures, at least
+
+
+def test_value_conflict_judges_the_same_by_arrays_as_pair_by_pair(corpora):
+    """Large groups are judged as arrays; on every group of the corpora both ways give the same verdicts."""
+    from conftest import ROOT
+
+    from checker.checks import value_conflict as vc
+    from checker.engine import partition, run
+
+    results = [corpora["yaml"][1], run([ROOT / "claims"], ROOT / "rules"), run([ROOT / "examples/company/claims"], ROOT / "examples/company/rules")]  # fmt: skip
+    compared = 0
+    for result in results:
+        for metrics in partition(result.corpus.claims).values():
+            for group in metrics.values():
+                metric = group[0].metric
+                if vc.office_holders_apply(metric):
+                    continue
+                found = vc.positions(group)
+                for options in (vc.Options(), vc.Options(defer_stale=False)):
+                    by_pairs = vc.verdicts_by_pairs(found, metric, options)
+                    by_arrays = vc.verdicts_by_arrays(found, metric, options)
+                    assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {
+                        k: (v[0], set(v[1])) for k, v in by_pairs.items()
+                    }
+                    compared += len(by_pairs)
+    assert compared > 150

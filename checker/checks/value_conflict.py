@@ -37,6 +37,7 @@ from datetime import date
 from functools import cached_property
 from typing import Iterator, Optional
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group
@@ -261,22 +262,17 @@ def _single_source(a: Position, b: Position) -> bool:
     return len({c.source.id for c in a.claims + b.claims}) == 1
 
 
-def check(group: Group, options: Options) -> Iterator[Problem]:
-    """Compare every two positions of the group; one finding per pair of disagreeing values.
+#: a verdict per pair of values, with the positions behind it
+Verdicts = dict[tuple[str, ...], tuple[tuple, dict[int, Position]]]
 
-    Positions that state one value in one scope at several times are judged
-    pair by pair, and the most serious verdict speaks for the pair of values,
-    so "13 vs 14" is one finding however many sources repeat either side. A
-    source does not disagree with itself about different times or scopes: such
-    pairs within one source are passed over, while its contradictions are not.
-    """
-    assert group.metric is not None
-    if office_holders_apply(group.metric):
-        return  # office-holders judges entity-valued states over time
-    metric = group.metric
-    found = positions(group.claims)
+#: from this many positions on, pairs are judged as arrays (the same verdicts, without a loop over every pair)
+ARRAYS_FROM = 40
+
+
+def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options) -> Verdicts:
+    """Judge every two positions in turn: the definition of the verdicts check() reports."""
     # the words of a verdict are written only for the pair that speaks for its two values
-    verdicts: dict[tuple[str, ...], tuple[tuple, dict[int, Position]]] = {}
+    verdicts: Verdicts = {}
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
             kind = verdict_of(a, b, metric)
@@ -293,6 +289,106 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
                 known = verdicts[pair] = (words, known[1] if known else {})
             known[1][id(a)] = a
             known[1][id(b)] = b
+    return verdicts
+
+
+_KINDS = (None, SCOPE, TIMING, UNDETERMINED, CONTRADICTION)  # by weight: the index is the weight
+
+
+def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options) -> Verdicts:
+    """The verdicts of :func:`verdicts_by_pairs`, reached side by side: a group of thousands of positions
+    holds only tens of values, and the positions of two values are judged together as arrays."""
+    n = len(found)
+    never = date.min.toordinal() - 1
+    start = np.array([p.time.start.toordinal() if p.time else never for p in found])
+    end = np.array([p.time.end.toordinal() if p.time else never for p in found])
+    timed = np.array([p.time is not None for p in found])
+    unsure = np.array([not (p.first.source.dated or p.first.time_basis == "stated") for p in found])
+    sources = [{c.source.id for c in p.claims} for p in found]
+    names = {name: k for k, name in enumerate(sorted({next(iter(s)) for s in sources if len(s) == 1}))}
+    sole = np.array([names[next(iter(s))] if len(s) == 1 else -1 for s in sources])
+    implied = np.array([all(c.claim.derived is not None for c in p.claims) for p in found])
+    sides: dict[str, list[int]] = {}
+    for index, position in enumerate(found):
+        sides.setdefault(position.side_key, []).append(index)
+    keys = sorted(sides)
+    verdicts: Verdicts = {}
+    for x, side_a in enumerate(keys):
+        for side_b in keys[x + 1 :]:
+            rows, cols = np.array(sides[side_a]), np.array(sides[side_b])
+            a, b = found[rows[0]], found[cols[0]]
+            if agree(a.value, b.value):
+                continue
+            weight = _weights(a, b, metric, rows, cols, start, end, timed, unsure)
+            passing = np.isin(weight, (1, 2)) & (
+                ((sole[rows][:, None] >= 0) & (sole[rows][:, None] == sole[cols][None, :]))
+                | implied[rows][:, None]
+                | implied[cols][None, :]
+            )
+            weight[passing] = 0
+            if options.defer_stale:
+                for i, j in zip(*np.nonzero(weight == 4), strict=True):
+                    if _stale(found[rows[i]], found[cols[j]]):
+                        weight[i, j] = 0
+            best = int(weight.max())
+            if best == 0:
+                continue
+            low = np.minimum(rows[:, None], cols[None, :])
+            high = np.maximum(rows[:, None], cols[None, :])
+            order = np.where(weight == best, low * n + high, n * n)
+            i, j = np.unravel_index(int(np.argmin(order)), order.shape)
+            first, second = sorted((int(rows[i]), int(cols[j])))
+            words = judge(found[first], found[second], metric)
+            assert words is not None and words[0] == _KINDS[best]
+            members = {id(found[k]): found[k] for k in rows[weight.max(axis=1) > 0]}
+            members.update({id(found[k]): found[k] for k in cols[weight.max(axis=0) > 0]})
+            verdicts[(side_a, side_b)] = (words, members)
+    return verdicts
+
+
+def _weights(a, b, metric, rows, cols, start, end, timed, unsure):  # noqa: ANN001, ANN202, PLR0913
+    """The weight of the verdict on every pair of positions of two disagreeing values (0: none)."""
+    shape = (len(rows), len(cols))
+    if a.first.scope != b.first.scope:
+        return np.full(shape, 1)
+    if metric.time == TimeNature.fixed:
+        return np.full(shape, 4)
+    sa, ea, sb, eb = start[rows][:, None], end[rows][:, None], start[cols][None, :], end[cols][None, :]
+    untimed = ~(timed[rows][:, None] & timed[cols][None, :])
+    same = (sa == sb) & (ea == eb)
+    if metric.time == TimeNature.flow:
+        return np.where(untimed, 3, np.where(same, 4, 0))
+    certain_same = same & ~(unsure[rows][:, None] | unsure[cols][None, :])
+    overlap = (sa <= eb) & (sb <= ea)
+    a_first = ea < sb  # when the spans do not overlap, one ends before the other starts
+    risen = {True: below(a.value, b.value), False: below(b.value, a.value)}  # earlier below later?
+    broken = {
+        first: (metric.trend == Trend.non_decreasing and lower is False)
+        or (metric.trend == Trend.non_increasing and lower is True)
+        for first, lower in risen.items()
+    }
+    apart = np.where(a_first, 4 if broken[True] else 2, 4 if broken[False] else 2)
+    return np.where(untimed, 3, np.where(certain_same, 4, np.where(overlap, 3, apart)))
+
+
+def check(group: Group, options: Options) -> Iterator[Problem]:
+    """Compare every two positions of the group; one finding per pair of disagreeing values.
+
+    Positions that state one value in one scope at several times are judged
+    pair by pair, and the most serious verdict speaks for the pair of values,
+    so "13 vs 14" is one finding however many sources repeat either side. A
+    source does not disagree with itself about different times or scopes: such
+    pairs within one source are passed over, while its contradictions are not.
+    """
+    assert group.metric is not None
+    if office_holders_apply(group.metric):
+        return  # office-holders judges entity-valued states over time
+    metric = group.metric
+    found = positions(group.claims)
+    if len(found) > ARRAYS_FROM:
+        verdicts = verdicts_by_arrays(found, metric, options)
+    else:
+        verdicts = verdicts_by_pairs(found, metric, options)
     for pair, ((kind, message, note), by_id) in sorted(verdicts.items(), key=lambda item: item[0]):
         members = list(by_id.values())
         claims = sorted({c.key: c for p in members for c in p.claims}.values(), key=lambda c: c.key)
