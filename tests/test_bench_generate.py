@@ -175,10 +175,10 @@ def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
 
 def test_value_conflict_judges_the_same_by_arrays_as_pair_by_pair(corpora):
     """Large groups are judged as arrays; on every group of the corpora both ways give the same verdicts."""
-    from conftest import ROOT
-
     from checker.checks import value_conflict as vc
     from checker.engine import partition, run
+
+    from conftest import ROOT
 
     results = [corpora["yaml"][1], run([ROOT / "claims"], ROOT / "rules"), run([ROOT / "examples/company/claims"], ROOT / "examples/company/rules")]  # fmt: skip
     compared = 0
