@@ -137,7 +137,9 @@ def _finding_tuple(data: list) -> tuple:
     return (check, severity, message, hint, tuple(location) if location else None, print_)
 
 
-def _spans_plain(spans: dict) -> list:
+def _spans_plain(spans: dict | list) -> list:
+    if isinstance(spans, list):
+        return spans  # as read from the cache: already plain
     return [[list(key), list(span)] for key, span in spans.items()]
 
 
@@ -152,9 +154,7 @@ def _document_plain(document: DocumentRecord) -> list:
 
 def _document(data: list) -> DocumentRecord:
     path, file, source, spans, claims = data
-    return DocumentRecord(
-        path, file, source, _spans(spans), tuple((index, written, _spans(s)) for index, written, s in claims)
-    )
+    return DocumentRecord(path, file, source, _spans(spans), tuple((index, written, s) for index, written, s in claims))
 
 
 # ------------------------------------------------------------------ subject results

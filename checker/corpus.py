@@ -268,7 +268,7 @@ class DocumentRecord(NamedTuple):
     file: str  # the file it was read from (archive paths are relative to it)
     source: dict  # the source block as written
     spans: dict  # key path -> (line, col, end line, end col) of the source block's values
-    claims: tuple  # (index, mapping as written, spans of its values) of each claim kept
+    claims: tuple  # (index, mapping as written, spans of its values: a mapping, or as cached a list of pairs)
 
 
 class FileRecord(NamedTuple):
@@ -373,18 +373,26 @@ def _archive_problem(loaded: Loaded, path: Path) -> Finding | None:
 class Located:
     """Where the values of one document stand, without the document: a path and spans by key path."""
 
-    __slots__ = ("path", "spans")
+    __slots__ = ("path", "_spans")
 
-    def __init__(self, path: str, spans: dict) -> None:
+    def __init__(self, path: str, spans: dict | list) -> None:
         self.path = path
-        self.spans = spans
+        self._spans = spans  # a list of [key path, span] pairs (as cached) is made a mapping when first needed
+
+    @property
+    def spans(self) -> dict:
+        """Key path -> (line, col, end line, end col)."""
+        if isinstance(self._spans, list):
+            self._spans = {tuple(key): tuple(span) for key, span in self._spans}
+        return self._spans
 
     def location(self, *keys: object) -> Location:
         """Where the value at ``keys`` stands, or its nearest enclosing value."""
+        spans = self.spans
         path = tuple(keys)
-        while path and path not in self.spans:
+        while path and path not in spans:
             path = path[:-1]
-        span = self.spans.get(path)
+        span = spans.get(path)
         return Location(self.path, *span) if span else Location(self.path)
 
 

@@ -291,21 +291,31 @@ def can_fork() -> bool:
 
 
 _JOB: Optional[Job] = None  # the job forked workers inherit
+#: from this many claims on, subjects are checked by worker processes
+MANY_CLAIMS = 2000
+
+
+def _cached(item: tuple[Path, str, Optional[Path]]) -> Optional[FileRecord]:
+    """The record of an unchanged file, from the cache; None when it must be read."""
+    path, shown, folder = item
+    if folder is None:
+        return None
+    try:
+        return cache.load_file(folder, cache.file_key(path.read_bytes(), shown))
+    except OSError:
+        return None
 
 
 def _read(item: tuple[Path, str, Optional[Path]]) -> FileRecord:
+    """Read a file, and keep its record in the cache when there is one."""
     path, shown, folder = item
-    if folder is None:
-        return read_file(path, shown)
-    try:
-        key = cache.file_key(path.read_bytes(), shown)
-    except OSError:
-        return read_file(path, shown)
-    found = cache.load_file(folder, key)
-    if found is None:
-        found = read_file(path, shown)
-        cache.save_file(folder, key, found)
-    return found
+    record = read_file(path, shown)
+    if folder is not None:
+        try:
+            cache.save_file(folder, cache.file_key(path.read_bytes(), shown), record)
+        except OSError:
+            pass
+    return record
 
 
 def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
@@ -334,7 +344,7 @@ def run(
     an earlier run are taken from there (see :mod:`checker.cache`).
     """
     with no_cycle_collection():
-        return _run(claim_paths, rules_dir, run_checks, progress, workers, cache_dir)
+        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir)
 
 
 def _run(
@@ -342,7 +352,7 @@ def _run(
     rules_dir: Path,
     run_checks: bool,
     progress: Optional[Callable[[int, int], None]],
-    workers: int,
+    workers_wanted: int,
     cache_dir: Optional[Path],
 ) -> Result:
     vocabulary, rules_findings = load_vocabulary(rules_dir)
@@ -357,15 +367,27 @@ def _run(
             corpus.findings.append(missing)
         else:
             files.append((path, display_path(path), cache_dir))
-    workers = max(1, min(workers, len(files))) if can_fork() else 1
-    context = multiprocessing.get_context("fork") if workers > 1 else None
-    if context is not None:
-        with context.Pool(workers) as pool:
-            records = pool.map(_read, files, chunksize=max(1, len(files) // (workers * 8)))
+    records: list[Optional[FileRecord]] = [_cached(item) for item in files]
+    unread = [item for item, record in zip(files, records, strict=True) if record is None]
+    readers = min(workers_wanted, len(unread)) if can_fork() else 1
+    if readers > 1:
+        with multiprocessing.get_context("fork").Pool(readers) as pool:
+            read = pool.map(_read, unread, chunksize=max(1, len(unread) // (readers * 8)))
     else:
-        records = [_read(item) for item in files]
-    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks)
-    del records
+        read = [_read(item) for item in unread]
+    fresh = iter(read)
+    job = Job(
+        add_records(corpus, [record if record is not None else next(fresh) for record in records]),
+        vocabulary,
+        active,
+        tolerance,
+        run_checks,
+    )
+    del records, read
+    # a handful of claims is checked faster than worker processes start
+    many = sum(len(document.claims) for document in job.documents) >= MANY_CLAIMS
+    workers = workers_wanted if can_fork() and many else 1
+    context = multiprocessing.get_context("fork") if workers > 1 else None
     reused: dict[str, Output] = {}
     inputs: dict[str, str] = {}
     rules = ""

@@ -8,6 +8,7 @@ is known (not only estimated), backed by the most independent origins.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Iterable, NamedTuple, Optional, Sequence
 
@@ -74,22 +75,22 @@ class Entry:
     claims: tuple[Point, ...]
     scope: str = ""  # scope qualifiers that differ from the metric's defaults
 
-    @property
+    @cached_property
     def sources(self) -> tuple[str, ...]:
         """The sources that state it."""
         return tuple(sorted({c.source for c in self.claims}))
 
-    @property
+    @cached_property
     def origins(self) -> tuple[str, ...]:
         """The independent origins behind it."""
         return tuple(sorted({c.origin for c in self.claims}))
 
-    @property
+    @cached_property
     def exact(self) -> bool:
         """True when every claim states its value exactly (no "about", no bound)."""
         return all(c.precision == "exact" for c in self.claims)
 
-    @property
+    @cached_property
     def implied(self) -> bool:
         """True when no source states it: it is implied by other figures."""
         return all(c.implied for c in self.claims)

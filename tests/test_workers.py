@@ -9,12 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from checker import engine
 from checker.engine import can_fork, run, shard_of
 from checker.reporting import REPORTERS
 
 from conftest import RELATIONS, ROOT, claim, one_source, write_corpus
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)")
+
+
+@pytest.fixture(autouse=True)
+def _workers_even_for_small_corpora(monkeypatch):
+    """Small corpora are checked in one process unless told otherwise: here they are split, to test splitting."""
+    monkeypatch.setattr(engine, "MANY_CLAIMS", 0)
 
 
 def _reports(result) -> dict[str, str]:  # noqa: ANN001
@@ -69,6 +76,7 @@ def test_file_order_and_names_change_nothing_with_workers(tmp_path):
         shutil.copy(path, renamed / f"z{number}-{path.name}")
     first = run([claims_dir], rules_dir, workers=2)
     second = run([renamed], rules_dir, workers=2)
+
     def strip(result):  # noqa: ANN001, ANN202
         kept = [f for f in result.findings if f.verdict != "invalid"]  # the broken file is named in its finding
         return [(f.subject, f.metric, f.check, f.verdict, f.fingerprint, f.message) for f in kept]
