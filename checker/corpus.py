@@ -291,7 +291,7 @@ def read_file(path: Path, shown: str) -> FileRecord:
         claim_file: ClaimFile = loaded.model
         read += len(claim_file.claims)
         written = loaded.document.data.get("claims") or []
-        spans = _claim_spans(loaded.document.spans)
+        spans = _claim_spans(loaded.document.spans, len(claim_file.claims))
         kept = []
         ids: dict[str, int] = {}
         every_id = {c.id for c in claim_file.claims}
@@ -337,7 +337,7 @@ def _under_source(key: tuple) -> bool:
     return key[:1] == ("source",) or key[:2] == ("<key>", "source") or key == ()
 
 
-def _claim_spans(spans: dict) -> dict[int, dict]:
+def _claim_spans(spans: dict, count: int) -> dict[int, dict]:
     """The spans of each claim's values as plain tuples, by claim index."""
     out: dict[int, dict] = {}
     root = spans.get(())
@@ -348,8 +348,8 @@ def _claim_spans(spans: dict) -> dict[int, dict]:
             out.setdefault(key[2], {})[key] = (span.line, span.col, span.end_line, span.end_col)
     if root is not None:  # JSON documents carry only the span of the whole document
         whole = (root.line, root.col, root.end_line, root.end_col)
-        for index in out:
-            out[index].setdefault((), whole)
+        for index in range(count):
+            out.setdefault(index, {}).setdefault((), whole)
     return out
 
 

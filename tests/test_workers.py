@@ -111,3 +111,17 @@ def test_cli_workers_option_and_setting(tmp_path, monkeypatch):
     (tmp_path / "claimcheck.toml").write_text("workers = 0\n", "utf-8")
     bad = runner.invoke(main, ["check", "claims", "--rules", "rules"])
     assert bad.exit_code == 2 and '"workers" must be' in bad.output
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_claim_of_a_json_lines_file_is_located_at_its_line(tmp_path, workers):
+    claims_dir, rules_dir = write_corpus(tmp_path, {})
+    lines = [
+        json.dumps(one_source("a", "2025-01-01", claim("c", "partners", 14, as_of="2025-06-30"))),
+        "",
+        json.dumps(one_source("b", "2025-01-02", claim("c", "partners", 12, as_of="2025-06-30"))),
+    ]
+    (claims_dir / "both.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    result = run([claims_dir], rules_dir, workers=workers)
+    conflict = next(f for f in result.findings if f.verdict == "contradiction")
+    assert sorted((ref.source, ref.location.line) for ref in conflict.claims) == [("a", 1), ("b", 3)]
