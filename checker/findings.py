@@ -126,16 +126,6 @@ def plain(finding: Finding) -> tuple:
 
 
 def unplain(data: tuple) -> Finding:
-    """The input-error finding that :func:`plain` made plain."""
-    check, severity, message, hint, location, print_ = data
-    return Finding(
-        subject="",
-        metric="",
-        check=check,
-        severity=severity,
-        verdict=INVALID,
-        message=message,
-        fingerprint=print_,
-        hint=hint,
-        location=Location(*location) if location else None,
-    )
+    """The input-error finding that :func:`plain` made plain (its fingerprint follows from the rest)."""
+    check, severity, message, hint, location, _ = data
+    return input_error(check, Location(*location) if location else Location(""), message, hint, severity)
