@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 import orjson
 
 from checker import __version__
-from checker.corpus import ClaimRow, DocumentRecord, FileRecord
+from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump
 from checker.findings import ClaimRef, Finding, Location
 from checker.timeline import Entry, Point, Timeline
 
@@ -137,9 +137,7 @@ def _finding_tuple(data: list) -> tuple:
     return (check, severity, message, hint, tuple(location) if location else None, print_)
 
 
-def _spans_plain(spans: dict | list) -> list:
-    if isinstance(spans, list):
-        return spans  # as read from the cache: already plain
+def _spans_plain(spans: dict) -> list:
     return [[list(key), list(span)] for key, span in spans.items()]
 
 
@@ -148,13 +146,14 @@ def _spans(data: list) -> dict:
 
 
 def _document_plain(document: DocumentRecord) -> list:
-    claims = [[index, written, _spans_plain(spans)] for index, written, spans in document.claims]
+    claims = [[index, subject, written.decode(), spans.decode()] for index, subject, written, spans in document.claims]
     return [document.path, document.file, document.source, _spans_plain(document.spans), claims]
 
 
 def _document(data: list) -> DocumentRecord:
     path, file, source, spans, claims = data
-    return DocumentRecord(path, file, source, _spans(spans), tuple((index, written, s) for index, written, s in claims))
+    kept = tuple((index, subject, written.encode(), spans_.encode()) for index, subject, written, spans_ in claims)
+    return DocumentRecord(path, file, source, _spans(spans), kept)
 
 
 # ------------------------------------------------------------------ subject results
@@ -166,14 +165,16 @@ def subject_inputs(
     """For each subject, a running digest of its claims as written, where they stand and their sources."""
     out: dict[str, Any] = {}
     for document in documents:
-        source = orjson.dumps([document.path, document.file, document.source, archives.get(document.file, "")])
-        for index, written, spans in document.claims:
-            subject = key_of(written)
+        source = dump([document.path, document.file, document.source, archives.get(document.file, "")])
+        for index, name, written, spans in document.claims:
+            subject = key_of(name)
             hashed = out.get(subject)
             if hashed is None:
                 hashed = out[subject] = hashlib.sha256()
             hashed.update(source)
-            hashed.update(orjson.dumps([index, written, _spans_plain(spans)], option=orjson.OPT_SORT_KEYS))
+            hashed.update(b"%d\x1f%d\x1f%d\x1f" % (index, len(written), len(spans)))
+            hashed.update(written)
+            hashed.update(spans)
     return out
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
+import orjson
 from pydantic import ValidationError
 
 from checker.findings import ClaimRef, Finding, Location, input_error, plain, unplain
@@ -268,7 +270,9 @@ class DocumentRecord(NamedTuple):
     file: str  # the file it was read from (archive paths are relative to it)
     source: dict  # the source block as written
     spans: dict  # key path -> (line, col, end line, end col) of the source block's values
-    claims: tuple  # (index, mapping as written, spans of its values: a mapping, or as cached a list of pairs)
+    #: (index, subject as written or None, the claim as JSON, the spans of its values as JSON [[key path, span]])
+    #: of each claim kept: compact bytes, read again only where the claim is resolved or located
+    claims: tuple
 
 
 class FileRecord(NamedTuple):
@@ -318,7 +322,9 @@ def read_file(path: Path, shown: str) -> FileRecord:
                         "name claims of this file in `derived.from`",
                     )
                 )
-            kept.append((index, written[index], spans.get(index, {})))
+            subject = written[index].get("subject")
+            name = subject if isinstance(subject, str) else None
+            kept.append((index, name, dump(written[index]), spans.get(index, b"[]")))
         archive_problem = _archive_problem(loaded, path)
         if archive_problem is not None:
             findings.append(archive_problem)
@@ -337,7 +343,21 @@ def _under_source(key: tuple) -> bool:
     return key[:1] == ("source",) or key[:2] == ("<key>", "source") or key == ()
 
 
-def _claim_spans(spans: dict, count: int) -> dict[int, dict]:
+def dump(data: object) -> bytes:
+    """Plain data as compact JSON (orjson; the standard library for integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _claim_spans(spans: dict, count: int) -> dict[int, bytes]:
+    """The spans of each claim's values, by claim index, as JSON: [[key path, [line, col, end line, end col]]]."""
+    grouped = _grouped_spans(spans, count)
+    return {index: dump([[list(key), span] for key, span in found.items()]) for index, found in grouped.items()}
+
+
+def _grouped_spans(spans: dict, count: int) -> dict[int, dict]:
     """The spans of each claim's values as plain tuples, by claim index."""
     out: dict[int, dict] = {}
     root = spans.get(())
@@ -375,15 +395,15 @@ class Located:
 
     __slots__ = ("path", "_spans")
 
-    def __init__(self, path: str, spans: dict | list) -> None:
+    def __init__(self, path: str, spans: dict | bytes) -> None:
         self.path = path
-        self._spans = spans  # a list of [key path, span] pairs (as cached) is made a mapping when first needed
+        self._spans = spans  # spans as JSON [[key path, span]] are read when first needed
 
     @property
     def spans(self) -> dict:
         """Key path -> (line, col, end line, end col)."""
-        if isinstance(self._spans, list):
-            self._spans = {tuple(key): tuple(span) for key, span in self._spans}
+        if isinstance(self._spans, bytes):
+            self._spans = {tuple(key): tuple(span) for key, span in orjson.loads(self._spans)}
         return self._spans
 
     def location(self, *keys: object) -> Location:
@@ -467,26 +487,25 @@ def resolve_documents(
     for record, wanted in parts:
         source = source_info(record)
         archive, archive_shown = resolver.archive(source)
-        for index, written, spans in wanted:
+        for index, subject, written, spans in wanted:
             where = Located(record.path, spans)
             try:
-                claim = Claim.model_validate(written)
+                claim = Claim.model_validate_json(written)
             except ValidationError:  # it was valid when read: a record can only be damaged on the way
                 problem = input_error("schema", where.location("claims", index), "claim could not be read again")
-                findings.append((subject_key(written, resolver.vocabulary), problem))
+                findings.append((subject_key(subject, resolver.vocabulary), problem))
                 continue
             result = _resolve(where, source, index, claim, resolver, archive, archive_shown)
             if isinstance(result, Finding):
-                findings.append((subject_key(written, resolver.vocabulary), result))
+                findings.append((subject_key(subject, resolver.vocabulary), result))
             else:
                 claims.append(result)
     return claims, findings
 
 
-def subject_key(written: dict, vocabulary: Vocabulary) -> str:
+def subject_key(name: str | None, vocabulary: Vocabulary) -> str:
     """The subject a claim as written is about, for partitioning: its entity id, or the name itself."""
-    name = written.get("subject")
-    if not isinstance(name, str):
+    if name is None:
         return ""
     return vocabulary.entity_id(name) or name
 

@@ -465,5 +465,5 @@ def _subject_digests(job: Job) -> dict[str, str]:
                 archives[document.file] = cache.digest(target.resolve().read_bytes())
             except OSError:
                 archives[document.file] = "unreadable"
-    running = cache.subject_inputs(job.documents, lambda written: subject_key(written, job.vocabulary), archives)
+    running = cache.subject_inputs(job.documents, lambda name: subject_key(name, job.vocabulary), archives)
     return {subject: hashed.hexdigest() for subject, hashed in running.items()}
