@@ -67,14 +67,10 @@ class Resolved:
     origin: str
     place: Located | Location  # the spans of the claim's document, or (for an implied claim) its location
     index: int  # the claim's place in its file's list
+    key: tuple[str, str]  # (source id, claim id): unique in a corpus
     quote_match: Optional[QuoteMatch] = None  # None: no archive at hand
     evidence: str = ""  # archive path:line where the quote stands, when verified
     given_ref: Optional[ClaimRef] = None  # the reference an implied claim was made with
-
-    @cached_property
-    def key(self) -> tuple[str, str]:
-        """(source id, claim id): unique in a corpus."""
-        return self.source.id, self.claim.id
 
     @cached_property
     def location(self) -> Location:
@@ -258,6 +254,7 @@ def _resolve(
         origin,
         loaded,
         index,
+        (source.model.id, claim.id),
         quote_match,
         evidence,
     )

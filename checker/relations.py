@@ -171,7 +171,7 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
     )
     return Resolved(
         claim, base.source, base.subject, implied.metric_id, metric, number, implied.time, "stated", scope,
-        base.origin, base.location, base.index, None, base.ref.evidence, ref,
+        base.origin, base.location, base.index, (base.source.id, claim_id), None, base.ref.evidence, ref,
     )  # fmt: skip
 
 
