@@ -326,7 +326,7 @@ def read_file(path: Path, shown: str) -> FileRecord:
         if archive_problem is not None:
             findings.append(archive_problem)
         source_spans = {
-            key: (span.line, span.col, span.end_line, span.end_col)
+            key: tuple(span)
             for key, span in loaded.document.spans.items()
             if _under_source(key)
         }
@@ -360,9 +360,9 @@ def _grouped_spans(spans: dict, count: int) -> dict[int, dict]:
     root = spans.get(())
     for key, span in spans.items():
         if key[:1] == ("claims",) and len(key) > 1:
-            out.setdefault(key[1], {})[key] = (span.line, span.col, span.end_line, span.end_col)
+            out.setdefault(key[1], {})[key] = tuple(span)
         elif key[:2] == ("<key>", "claims") and len(key) > 2:
-            out.setdefault(key[2], {})[key] = (span.line, span.col, span.end_line, span.end_col)
+            out.setdefault(key[2], {})[key] = tuple(span)
     if root is not None:  # JSON documents carry only the span of the whole document
         whole = (root.line, root.col, root.end_line, root.end_col)
         for index in range(count):

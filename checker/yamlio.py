@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 
@@ -40,9 +40,8 @@ ALIAS_EXPANSION_ALLOWANCE = 10_000
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """Where a value stands in its file: 1-based line and column, end exclusive."""
+class Span(NamedTuple):
+    """Where a value stands in its file: 1-based line and column, end exclusive (a tuple: cheap to make)."""
 
     line: int
     col: int
@@ -221,22 +220,6 @@ def _int(text: str) -> int:
     return sign * int(clean)
 
 
-def _count_nodes(node: yaml.Node) -> int:
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack.extend((key, value))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return len(seen)
-
-
 def _compose(text: str) -> Iterator[yaml.Node]:
     try:
         yield from yaml.compose_all(text, Loader=_Loader)
@@ -266,7 +249,9 @@ def read_yaml(raw: bytes) -> Document:
         raise YamlProblem(
             "file holds more than one YAML document", line, col, hint="keep one document per file (remove `---`)"
         )
-    builder = _Builder(_count_nodes(nodes[0]))
+    # every distinct value takes at least one character (or an indicator beside it): the text's length bounds
+    # them, so aliases may not expand the data beyond a size proportional to the file's
+    builder = _Builder(2 * len(text) + 1)
     try:
         data = builder.build(nodes[0], ())
     except RecursionError:
