@@ -2,7 +2,8 @@
 
 The file is found by walking up from the working directory; the nearest
 `claimcheck.toml`, or `pyproject.toml` with a `[tool.claimcheck]` table, wins.
-Paths in it are relative to the file's folder. The command line wins over
+Paths in it are relative to the file's folder, which is also the root of the
+repository claimcheck is confined to (``checker.confine``). The command line wins over
 the file, and the file over the defaults. An unknown key is an error with a
 "did you mean", since a misspelt setting silently ignored is a gate that
 does not gate.
@@ -34,6 +35,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "format": (list, f"a list of formats ({', '.join(FORMATS)}), each optionally NAME=FILE"),
     "strict": (bool, "true or false"),
     "exit-zero": (bool, "true or false"),
+    "archive-roots": (list, "a list of folders outside the project that archived texts may be read from"),
 }
 
 
@@ -53,6 +55,7 @@ class Config:
     format: list[str] = field(default_factory=list)
     strict: Optional[bool] = None
     exit_zero: Optional[bool] = None
+    archive_roots: list[Path] = field(default_factory=list)
 
 
 def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -107,4 +110,5 @@ def load(start: Optional[Path] = None) -> Config:
     config.format = list(table.get("format", []))
     config.strict = table.get("strict")
     config.exit_zero = table.get("exit-zero")
+    config.archive_roots = [base / item for item in table.get("archive-roots", [])]
     return config

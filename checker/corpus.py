@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from checker.confine import archive_problem, resolved
 from checker.findings import ClaimRef, Finding, Location, input_error
 from checker.loading import Loaded, display_path, iter_files, load_models
 from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
@@ -195,7 +196,7 @@ def _resolve(
             ("as_of",) if claim.as_of else ("period",) if claim.period else ("scope",), problem.message, problem.hint
         )
     except TimeError as problem:
-        return error(("as_of",), str(problem), "")
+        return error(("period",) if claim.period is not None else ("as_of",), str(problem), "")
     location = loaded.location("claims", index)
     evidence = ""
     if quote_match is not None and quote_match.found and archive_shown:
@@ -241,7 +242,11 @@ def _add_file(
 ) -> None:
     """Resolve the claims of one claim document into the corpus."""
     claim_file: ClaimFile = loaded.model
-    source = _source_info(_source_loaded(loaded), path)
+    try:
+        source = _source_info(_source_loaded(loaded), path)
+    except TimeError as problem:
+        corpus.findings.append(_date_problem(loaded, problem))
+        return
     if source.id in corpus.sources:
         corpus.findings.append(
             input_error(
@@ -289,13 +294,37 @@ def _add_file(
             corpus.claims.append(result)
 
 
+def _date_problem(loaded: Loaded, problem: TimeError) -> Finding:
+    """The finding for a source date that follows the grammar but names no real time (2025-02-30, 2026/2025)."""
+    source: Source = loaded.model.source
+    keys = ("source", "published") if source.published is not None else ("source", "undated", "estimate")
+    return input_error(
+        "value",
+        loaded.location(*keys),
+        f'source "{source.id}": {problem}',
+        "write a real date: 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B that ends after it starts",
+    )
+
+
 def _archive(loaded: Loaded, source: SourceInfo, corpus: Corpus) -> tuple[ArchivedText | None, str]:
     """The source's archived text, or a finding saying why its quotes cannot be verified."""
     if source.model.archive is None:
         return None, ""
     path = source.file.parent / source.model.archive
     shown = display_path(path)
-    text = read_archive(path.resolve())
+    refused = archive_problem(path)
+    if refused is not None:
+        message, hint = refused
+        corpus.findings.append(
+            input_error(
+                "archive",
+                loaded.location("source", "archive"),
+                f'archived text "{shown}" {message}; quotes of this source are not verified',
+                hint,
+            )
+        )
+        return None, ""
+    text = read_archive(resolved(path))
     if text is None:
         corpus.findings.append(
             input_error(

@@ -69,10 +69,12 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
     known = {name.replace("-", ""): name for name in checks.REGISTRY}
     for name in sorted(vocabulary.checks):
         if name not in checks.REGISTRY:
-            problems.append(input_error("rules", where, f'no such check: "{name}"', suggestion(name, known)))
+            at = vocabulary.definitions.get(("checks", name), where)
+            problems.append(input_error("rules", at, f'no such check: "{name}"', suggestion(name, known)))
     active = []
     for check_id, module in checks.REGISTRY.items():
         config = vocabulary.checks.get(check_id)
+        where = vocabulary.definitions.get(("checks", check_id), Location(rules_dir.as_posix()))
         if config is not None and not config.enabled:
             continue
         severity = dict(module.SEVERITY)

@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from checker import acks
+from checker import acks, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
+from checker.confine import Confinement, Refused
 from checker.engine import Result, run
 from checker.files import write_atomically
 from checker.findings import sort_key
@@ -45,6 +46,7 @@ class CheckRequest:
     today: Optional[date] = None
     color: bool = False  # the report that goes to the terminal may use colour
     progress: Optional[Callable[[int, int], None]] = None
+    allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
 
 
 @dataclass
@@ -66,6 +68,16 @@ def today_from_environment() -> date:
         except ValueError:
             raise RequestError(f'CLAIMCHECK_TODAY "{fixed}" is not a date (YYYY-MM-DD)') from None
     return date.today()
+
+
+def _confined(formats: list[tuple[str, Optional[Path]]], rules: Confinement) -> None:
+    """Refuse a report file outside the repository and the allowed folders, before anything runs."""
+    for _, target in formats:
+        if target is not None:
+            try:
+                rules.check_output(target)
+            except Refused as refused:
+                raise RequestError(str(refused)) from None
 
 
 def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[Path]]]:
@@ -122,6 +134,8 @@ def execute(request: CheckRequest) -> Outcome:
     except ConfigError as exc:
         raise RequestError(str(exc)) from None
     formats = _formats(request, config)
+    confinement = confine.confinement(config, request.allow_paths)
+    _confined(formats, confinement)
     rules = request.rules or config.rules or Path("rules")
     load, focus, whole = _corpus(request, config)
     policy = Policy(
@@ -129,7 +143,8 @@ def execute(request: CheckRequest) -> Outcome:
         strict=bool(request.strict if request.strict is not None else config.strict),
         exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
     )
-    result = run(load, rules, run_checks=request.checks_enabled, progress=request.progress)
+    with confine.applied(confinement):
+        result = run(load, rules, run_checks=request.checks_enabled, progress=request.progress)
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:
@@ -144,7 +159,7 @@ def execute(request: CheckRequest) -> Outcome:
             findings = acks.apply(findings, entries, request.today or today_from_environment())
     result.findings = sorted(findings, key=sort_key)
     result.fail_on = policy.fail_on
-    broken = any(f.check == "rules" and f.severity == "error" for f in result.rules_findings)
+    broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats:
         result.color = request.color and target is None

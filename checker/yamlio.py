@@ -10,6 +10,7 @@ error can point at file:line:col.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -38,6 +39,9 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ}
 ALIAS_EXPANSION_ALLOWANCE = 10_000
 #: how deep mappings and sequences may nest
 MAX_DEPTH = 64
+#: the longest number read; longer ones (thousands of digits) are refused before conversion
+MAX_NUMBER_CHARS = 100
+_NUMBER_HINT = "write a finite number of ordinary size"
 
 
 @dataclass(frozen=True, order=True)
@@ -89,6 +93,10 @@ def decode(raw: bytes) -> str:
     """Decode UTF-8 (with or without a byte-order mark), locating a bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise YamlProblem(
+            "file is UTF-32, not UTF-8", 1, 1, "save the file as UTF-8 (without a UTF-32 byte-order mark)"
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(
             "file is UTF-16, not UTF-8", 1, 1, "save the file as UTF-8 (without a UTF-16 byte-order mark)"
@@ -162,6 +170,12 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
+            if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _MERGE:
+                raise YamlProblem(
+                    f'tag "{key_node.tag}" is not allowed',
+                    *self._pos(key_node),
+                    hint="claim files hold plain data: remove the tag",
+                )
             if key_node.tag == _MERGE:
                 raise YamlProblem(
                     "merge keys (<<) are not supported", *self._pos(key_node), hint="write the keys out in full"
@@ -192,13 +206,22 @@ class _Builder:
         if tag == _BOOL:
             return text.lower() in ("true", "yes", "on")
         if tag == _INT:
+            if len(text) > MAX_NUMBER_CHARS:
+                raise YamlProblem(
+                    f"a number of {len(text)} characters is too long", *self._pos(node), hint=_NUMBER_HINT
+                )
             return _int(text)
         if tag == _FLOAT:
             value = float(text.replace("_", "")) if not text.lower().lstrip("+-").startswith(".") else None
-            if value is None:
-                raise YamlProblem(f'"{text}" is not a finite number', *self._pos(node), hint="write a finite number")
+            if value is None or not math.isfinite(value):
+                raise YamlProblem(f'"{_clip(text)}" is not a finite number', *self._pos(node), hint=_NUMBER_HINT)
             return value
         return text  # pragma: no cover - every allowed scalar tag is handled above
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """``text`` shortened for a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _int(text: str) -> int:
@@ -237,6 +260,29 @@ def _count_nodes(node: yaml.Node) -> int:
     return len(seen)
 
 
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting before the composer sees it.
+
+    libyaml's composer recurses in C and crashes the process some tens of
+    thousands of levels down ("[[[[..." or "- - - ..." on one line); its
+    parser produces events without recursion, so they are read first (about a
+    tenth of the time of composing).
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", line, col)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # malformed: composing reports it with its place
+
+
 def _compose(text: str) -> Iterator[yaml.Node]:
     try:
         yield from yaml.compose_all(text, Loader=_Loader)
@@ -259,6 +305,7 @@ def read_yaml(raw: bytes) -> Document:
     _check_text(text)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
+    _check_depth(text)
     nodes = list(_compose(text))
     if len(nodes) != 1:
         second = nodes[1] if len(nodes) > 1 else None
