@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from checker.confine import Refused, TooLarge, read_regular, resolved, walked_file_problem
 from checker.findings import Finding, Location, input_error
 from checker.names import suggestion
-from checker.yamlio import Document, Span, YamlProblem, decode, read_yaml
+from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -96,9 +96,11 @@ def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]
     if kind == "missing":
         return f'missing key "{error["loc"][-1]}" in {where}', "add it"
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, keys[:-1])
-        hint = suggestion(str(keys[-1]), {name.replace("_", ""): name for name in allowed}) if allowed else ""
-        return f'unknown key "{keys[-1]}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
+        # the error's own location: a JSON document's spans may not reach the unknown key
+        name, parents = error["loc"][-1], tuple(error["loc"][:-1])
+        allowed = _fields_at(model, parents)
+        hint = suggestion(str(name), {field.replace("_", ""): field for field in allowed}) if allowed else ""
+        return f'unknown key "{name}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
     if kind == "string_pattern_mismatch":
         value = error.get("input")
         if keys and keys[-1] in ("as_of", "period", "published", "estimate"):
@@ -197,7 +199,8 @@ def validation_findings(
             message, hint = _message(chosen, model, keys)
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
         seen[keys] = input_error(check, location(path, span), message, hint)
-    return list(seen.values())
+    # a JSON document knows only its own line: two places may then say the same thing at the same place
+    return list({(f.location, f.message): f for f in seen.values()}.values())
 
 
 def load_model(path: Path, shown: str, model: type[M], check: str = "schema") -> tuple[Loaded | None, list[Finding]]:
@@ -239,8 +242,33 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
         return input_error(check, Location(shown, line, 1), str(exc), "write a finite number")
     except RecursionError:
         return input_error(check, Location(shown, line, 1), "values nest too deeply", "flatten the document")
+    found = _control_in(data)
+    if found:
+        return input_error(
+            check,
+            Location(shown, line, 1),
+            f"control character {found} is not allowed",
+            "remove the escape sequence: control characters could rewrite a terminal or a CI log",
+        )
     width = max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
     return Document(data, {(): Span(line, 1, line + text.count("\n"), width)})
+
+
+def _control_in(data: Any) -> str:
+    """The first control character in any string of a JSON value (keys included), or ""."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = control_character(item)
+            if found:
+                return found
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return ""
 
 
 class _DuplicateKey(ValueError):
@@ -359,16 +387,19 @@ def _walk(root: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[Path, Finding
                     ),
                 )
         for name in sorted(files):
-            if not name.endswith(suffixes):
-                continue
-            path = Path(folder) / name
-            problem = walked_file_problem(path, root)
-            if problem is None:
-                yield path, None
-            else:
-                yield (
-                    path,
-                    input_error(
-                        "io", Location(display_path(path)), problem, "keep claim and rules files in the repository"
-                    ),
-                )
+            if name.endswith(suffixes):
+                yield _walked(Path(folder) / name, root)
+
+
+def _walked(path: Path, root: Path) -> tuple[Path, Finding | None]:
+    """A file found in ``root``, or why it is not read: a name with control characters, a link leading out."""
+    if control_character(path.as_posix()):
+        shown = Path(path.as_posix().encode("unicode_escape").decode("ascii"))
+        message = f"the path holds control character {control_character(path.as_posix())}: it was not read"
+        return shown, input_error("io", Location(display_path(shown)), message, "rename the file")
+    problem = walked_file_problem(path, root)
+    if problem is None:
+        return path, None
+    return path, input_error(
+        "io", Location(display_path(path)), problem, "keep claim and rules files in the repository"
+    )

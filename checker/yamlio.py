@@ -118,6 +118,12 @@ def decode(raw: bytes) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def control_character(text: str) -> str:
+    """The first control character in ``text`` as U+XXXX, or "" (tabs and line breaks are not control here)."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
 def _check_text(text: str) -> None:
     found = _CONTROL.search(text)
     if found:
@@ -199,6 +205,13 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR or tag == _TIMESTAMP:
+            found = _CONTROL.search(text)  # an escape in a double-quoted string ("\\e", "\\x1b") decodes to one
+            if found:
+                raise YamlProblem(
+                    f"control character U+{ord(found.group()):04X} is not allowed",
+                    *self._pos(node),
+                    hint="remove the escape sequence: control characters could rewrite a terminal or a CI log",
+                )
             # dates stay text: the time grammar reads them, as JSON-based editors do
             return text
         if tag == _NULL:

@@ -335,3 +335,25 @@ def archive_socket(project: Path) -> Path:
     finally:
         server.close()
     return _with_archive(project, "archive-socket.yaml", "../article.sock")
+
+
+# ------------------------------------------------- control characters, escaped
+
+
+@builder
+def escaped_control_in_string(project: Path) -> Path:
+    """A YAML escape that decodes to ESC: the raw text holds none, the value would."""
+    return _claim_file(project, "escaped-control.yaml", VALID.replace(b"A hostile file", b'"\\e]0;pwned\\a title"'))
+
+
+@builder
+def escaped_control_in_json(project: Path) -> Path:
+    text = '{"source": {"id": "hostile", "title": "\\u001b[2J", "publisher": "p", "kind": "other", "published": "2025"}}'
+    return _claim_file(project, "escaped-control.json", text.encode("ascii"))
+
+
+@builder
+def control_in_file_name(project: Path) -> Path:
+    """A file name that would recolour the terminal when a report prints it."""
+    _claim_file(project, "\x1b[31mred.yaml", VALID)
+    return Path("claims") / "\\x1b[31mred.yaml"
