@@ -225,7 +225,7 @@ class _Builder:
                 )
             return _int(text)
         if tag == _FLOAT:
-            value = float(text.replace("_", "")) if not text.lower().lstrip("+-").startswith(".") else None
+            value = _float(text)
             if value is None or not math.isfinite(value):
                 raise YamlProblem(f'"{_clip(text)}" is not a finite number', *self._pos(node), hint=_NUMBER_HINT)
             return value
@@ -235,6 +235,22 @@ class _Builder:
 def _clip(text: str, width: int = 40) -> str:
     """``text`` shortened for a message."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _float(text: str) -> float | None:
+    """A YAML 1.1 float ("1_000.5", ".5", "1:30.5" in base 60), or None for infinities, NaN and what is not one."""
+    clean = text.replace("_", "")
+    if clean.lower().lstrip("+-") in (".inf", ".nan"):
+        return None
+    sign = -1 if clean.startswith("-") else 1
+    parts = clean.lstrip("+-").split(":")
+    try:
+        whole = 0
+        for part in parts[:-1]:  # YAML 1.1 sexagesimal: 1:30.5 is 90.5
+            whole = whole * 60 + int(part)
+        return sign * (whole * 60 + float(parts[-1])) if len(parts) > 1 else float(clean)
+    except ValueError:  # "._" and other spellings the resolver accepts but are no number
+        return None
 
 
 def _int(text: str) -> int:

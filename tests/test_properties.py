@@ -15,6 +15,7 @@ sets, and checks that:
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,10 @@ from checker.yamlio import YamlProblem, read_yaml
 
 from conftest import RELATIONS, source_block, stating, write_corpus
 
-#: fast enough for every run of the suite; CI runs them all
-FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MANY = settings(max_examples=300, deadline=None)
+#: examples per property: fast enough for every run of the suite; CLAIMCHECK_PROPERTY_SCALE=20 searches harder
+SCALE = float(os.environ.get("CLAIMCHECK_PROPERTY_SCALE", "1"))
+FEW = settings(max_examples=int(60 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=int(300 * SCALE), deadline=None)
 
 # ------------------------------------------------------------------ loading
 
