@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
+from checker.confine import resolved
 from checker.findings import SEVERITY_RANK, Finding
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -54,7 +55,7 @@ def _files(finding: Finding) -> set[Path]:
     paths = {Path(ref.location.path) for ref in finding.claims}
     if finding.location is not None:
         paths.add(Path(finding.location.path))
-    return {path.resolve() for path in paths}
+    return {resolved(path) for path in paths}  # a finding may be about a link that loops
 
 
 def within(path: Path, roots: Iterable[Path]) -> bool:

@@ -193,3 +193,11 @@ def test_no_claim_file_reaches_the_network(project, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     assert run_cli(project, "check", "--format", "json").exit_code == 1
     assert run_cli(project, "report", "-o", "r.html").exit_code == 0
+
+
+def test_a_link_loop_among_the_files_judged_is_a_finding(project):
+    (project / "claims" / "loop-a.yaml").symlink_to("loop-b.yaml")
+    (project / "claims" / "loop-b.yaml").symlink_to("loop-a.yaml")
+    result = run_cli(project, "check", "--format", "json", "claims")  # given paths: the run is judged on them
+    loops = [f for f in _findings(result.stdout) if f["location"] and "loop-" in f["location"]["path"]]
+    assert result.exit_code == 1 and len(loops) == 2 and all("symbolic links" in f["message"] for f in loops)
