@@ -107,6 +107,9 @@ def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str]]:
     pint accepts a redefinition with a mere log line: ``USD = 2 * EUR`` would
     silently make two currencies convertible, so it is refused here.
     """
+    definitions = list(definitions)
+    if not definitions:
+        return []  # nothing to check: spare the registry (and pint's import) on every run
     import pint
 
     units: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
