@@ -289,17 +289,20 @@ def _count_nodes(node: yaml.Node) -> int:
     return len(seen)
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, loader: type = _Loader) -> None:
     """Refuse deep nesting before the composer sees it.
 
     libyaml's composer recurses in C and crashes the process some tens of
     thousands of levels down ("[[[[..." or "- - - ..." on one line); its
     parser produces events without recursion, so they are read first (about a
-    tenth of the time of composing).
+    tenth of the time of composing). Newer libyaml stops at 1,000 levels by
+    itself, before the first event: the pure-Python parser then finds the
+    place where the 65th level opens, so that the error stands at the same
+    place whichever libyaml is installed.
     """
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -308,8 +311,10 @@ def _check_depth(text: str) -> None:
                     raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", line, col)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
-        return  # malformed: composing reports it with its place
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")) and loader is not yaml.SafeLoader:
+            _check_depth(text, yaml.SafeLoader)
+        # otherwise malformed: composing reports it with its place
 
 
 def _compose(text: str) -> Iterator[yaml.Node]:
