@@ -239,7 +239,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     incremental: Optional[Measured] = None
     with tempfile.TemporaryDirectory() as scratch:
         report_path = Path(scratch) / "report.json"
-        extra = ["--cache", str(Path(scratch) / "cache"), *shlex.split(args.extra_args)]  # empty: a cold run
+        # an empty cache: a cold run; the report is written to the scratch folder, outside the corpus's repository
+        extra = ["--cache", str(Path(scratch) / "cache"), "--allow-path", scratch, *shlex.split(args.extra_args)]
         command = check_command(report_path, workers, extra)
         measured = run_check(command, folder)
         if measured.code != 0 or not report_path.is_file():

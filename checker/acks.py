@@ -16,13 +16,23 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from checker.findings import Finding, Location, input_error
 from checker.loading import Loaded, display_path, load_model
 from checker.models import NonEmpty, Opt, Strict
 
-Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+def _real_day(text: str) -> str:
+    """``text`` when it names a day of the calendar (2026-02-30 does not)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f'"{text}" is not a real date') from None
+    return text
+
+
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_day)]
 HEADER = (
     "# Reviewed discrepancies: each entry accepts one finding, by fingerprint, until it expires.\n"
     "# Write entries with `claimcheck ack FINGERPRINT --reason ... --by ...`.\n"

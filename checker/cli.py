@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Callable
 
 import click
 
-from checker import __version__, acks
+from checker import __version__, acks, confine
 from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
@@ -80,6 +81,15 @@ _format = click.option(
 _output = click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="Write the (one) report without =FILE here."
 )
+_allow = click.option(
+    "--allow-path",
+    "allow_paths",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="A folder outside the repository that claimcheck may read archived texts from and write files to; "
+    "repeat for several.",
+)
 _fail_on = click.option(
     "--fail-on",
     type=click.Choice(list(LEVELS)),
@@ -134,9 +144,11 @@ def main() -> None:
 )
 @_workers
 @_caching
-def check(
-    paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, workers, cache, no_cache
-) -> None:  # noqa: ANN001, E501
+@_allow
+def check(  # noqa: PLR0913
+    paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, workers, cache, no_cache,
+    allow_paths,
+) -> None:  # noqa: ANN001
     """Check claim files against each other (default: the configured corpus, else claims/).
 
     Given paths (or --since) narrow what the run is judged on; the whole
@@ -144,7 +156,7 @@ def check(
     """
     request = CheckRequest(
         paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements,
-        workers=workers, cache=cache, no_cache=no_cache,
+        workers=workers, cache=cache, no_cache=no_cache, allow_paths=tuple(allow_paths),
     )  # fmt: skip
     sys.exit(_run(request))
 
@@ -161,6 +173,7 @@ def check(
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here (atomically).")
 @_workers
 @_caching
+@_allow
 def report(  # noqa: PLR0913
     paths: tuple[Path, ...],
     rules: Path | None,
@@ -169,11 +182,15 @@ def report(  # noqa: PLR0913
     workers: int | None,
     cache: Path | None,
     no_cache: bool,
+    allow_paths: tuple[Path, ...],
 ) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
     suffix = output.suffix.lower() if output else ""
     chosen = format_ or ("html" if suffix in (".html", ".htm") else "markdown" if suffix == ".md" else "text")
-    code = _run(CheckRequest(paths, rules, (chosen,), output, workers=workers, cache=cache, no_cache=no_cache))
+    request = CheckRequest(
+        paths, rules, (chosen,), output, workers=workers, cache=cache, no_cache=no_cache, allow_paths=tuple(allow_paths)
+    )
+    code = _run(request)
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
@@ -186,6 +203,7 @@ def report(  # noqa: PLR0913
 @_output
 @_workers
 @_caching
+@_allow
 def validate(  # noqa: PLR0913
     paths: tuple[Path, ...],
     rules: Path | None,
@@ -194,11 +212,13 @@ def validate(  # noqa: PLR0913
     workers: int | None,
     cache: Path | None,
     no_cache: bool,
+    allow_paths: tuple[Path, ...],
 ) -> None:
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
     request = CheckRequest(
-        paths, rules, formats, output, checks_enabled=False, workers=workers, cache=cache, no_cache=no_cache
-    )
+        paths, rules, formats, output, checks_enabled=False, workers=workers, cache=cache, no_cache=no_cache,
+        allow_paths=tuple(allow_paths),
+    )  # fmt: skip
     sys.exit(_run(request))
 
 
@@ -210,10 +230,12 @@ def validate(  # noqa: PLR0913
 @click.option("--all-failing", is_flag=True, help="Acknowledge every finding that fails the run now.")
 @_rules
 @click.option("--acknowledgements", type=click.Path(path_type=Path), help="The file to add to.")
-def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledgements) -> None:  # noqa: ANN001
+@_allow
+def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledgements, allow_paths) -> None:  # noqa: ANN001
     """Acknowledge current findings by fingerprint, touching nothing else in the file."""
     try:
-        outcome = execute(CheckRequest(rules=rules, acknowledgements=None, formats=("json",)))
+        request = CheckRequest(rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths))
+        outcome = execute(request)
         config = load_config()
         today = today_from_environment()
     except (RequestError, ConfigError) as exc:
@@ -239,10 +261,11 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
         raise click.UsageError(f"--expires {until} is in the past")
     path = acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
     entries = acks.new_entries(chosen, reason, reviewer, today, until)
+    _may_write(path, allow_paths)
     with locked(path):
         existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
-        _write_or_fail(path, text, fingerprint)
+        _write_or_fail(path, text, fingerprint, allow_paths)
     click.echo(f"{len(entries)} acknowledgements added to {display_path(path)}, until {until}", err=True)
 
 
@@ -254,10 +277,17 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
 )
 @click.option("--exclude-source", multiple=True, metavar="NAME", help="Leave out the rows of this source (repeatable).")
 @_workers
+@_allow
 def import_command(
-    mapping: Path, tables: tuple[Path, ...], output: Path, exclude_source: tuple[str, ...], workers: int | None
+    mapping: Path,
+    tables: tuple[Path, ...],
+    output: Path,
+    exclude_source: tuple[str, ...],
+    workers: int | None,
+    allow_paths: tuple[Path, ...],
 ) -> None:
     """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
+    _may_write(output, allow_paths)
     from checker.engine import default_workers
     from checker.tabular import Mapping, Stats, import_tables
     from checker.yamlio import YamlProblem, read_yaml
@@ -276,7 +306,7 @@ def import_command(
             stats.add(table_stats)
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
-    _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""))
+    _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""), allowed=allow_paths)
     click.echo(f"{stats.rows} rows, {stats.values} values, {stats.missing} missing, "
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
     for metric, count in sorted(stats.unparsed.items()):
@@ -291,6 +321,7 @@ def import_command(
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
 @_workers
 @_caching
+@_allow
 def resolve_command(  # noqa: PLR0913
     paths: tuple[Path, ...],
     rules: Path | None,
@@ -299,19 +330,25 @@ def resolve_command(  # noqa: PLR0913
     workers: int | None,
     cache: Path | None,
     no_cache: bool,
+    allow_paths: tuple[Path, ...],
 ) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
     from checker.resolving import run_resolve, to_json, to_text
 
+    if output is not None:
+        _may_write(output, allow_paths)
     try:
-        outcome = execute(CheckRequest(paths, rules, ("json",), workers=workers, cache=cache, no_cache=no_cache))
+        request = CheckRequest(
+            paths, rules, ("json",), workers=workers, cache=cache, no_cache=no_cache, allow_paths=tuple(allow_paths)
+        )
+        outcome = execute(request)
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None
     resolved = run_resolve(outcome.result)
     text = to_json(resolved) if format_ == "json" else to_text(resolved)
     if output is not None:
-        _write_or_fail(output, text)
+        _write_or_fail(output, text, allowed=allow_paths)
     else:
         click.echo(text, nl=False)
 
@@ -344,7 +381,24 @@ def _refuse_existing(path: Path) -> None:
         raise click.UsageError(f"{path} exists: claimcheck does not overwrite it (use --merge to add to a claim file)")
 
 
-def _write_or_fail(path: Path, text: str, expected: str | None = None) -> None:
+class Refusal(click.ClickException):
+    """A file claimcheck will not write: exit 2, like any request that cannot run."""
+
+    exit_code = EXIT_ERROR
+
+
+def _may_write(path: Path, allowed: tuple[Path, ...] = ()) -> None:
+    """Refuse (exit 2) a file outside the repository and the folders given with --allow-path."""
+    try:
+        confine.confinement(load_config(), allowed).check_output(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except confine.Refused as refused:
+        raise Refusal(str(refused)) from None
+
+
+def _write_or_fail(path: Path, text: str, expected: str | None = None, allowed: tuple[Path, ...] = ()) -> None:
+    _may_write(path, allowed)
     try:
         write_atomically(path, text, expected)
     except FileChanged as exc:
@@ -372,8 +426,19 @@ def _vocabulary(rules: Path | None) -> Vocabulary:
 @click.option("--merge", "merge", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Add only the candidates not yet encoded to this claim file, leaving the rest untouched.")  # fmt: skip
 @click.option("--subject", help="Entity the claims are about (default: the one the text names most).")
-def extract(source_text: Path, rules: Path, output: Path | None, merge: Path | None, subject: str | None) -> None:
+@_allow
+def extract(
+    source_text: Path,
+    rules: Path,
+    output: Path | None,
+    merge: Path | None,
+    subject: str | None,
+    allow_paths: tuple[Path, ...],
+) -> None:
     """Draft candidate claims from an article's text."""
+    for target in (output, merge):
+        if target is not None:
+            _may_write(target, allow_paths)
     vocabulary = _vocabulary(rules)
     try:
         text = source_text.read_bytes().decode("utf-8-sig")
@@ -383,10 +448,11 @@ def extract(source_text: Path, rules: Path, output: Path | None, merge: Path | N
         raise click.UsageError(f'unknown entity "{subject}"; {vocabulary.entity_hint(subject)}')
     chosen = vocabulary.entity_id(subject) if subject else None
     if merge is not None:
-        existing, fingerprint = read_for_update(merge)
-        merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
-        if added:
-            _write_or_fail(merge, merged, fingerprint)
+        with locked(merge):
+            existing, fingerprint = read_for_update(merge)
+            merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
+            if added:
+                _write_or_fail(merge, merged, fingerprint, allow_paths)
         click.echo(f"{merge}: {added} new candidate claims added", err=True)
         return
     if output is not None:
@@ -395,7 +461,7 @@ def extract(source_text: Path, rules: Path, output: Path | None, merge: Path | N
     if output is None:
         click.echo(drafted, nl=False)
     else:
-        _write_or_fail(output, drafted)
+        _write_or_fail(output, drafted, allowed=allow_paths)
     click.echo(f"{count} candidate claims drafted from {source_text}", err=True)
 
 
@@ -413,9 +479,22 @@ def extract(source_text: Path, rules: Path, output: Path | None, merge: Path | N
 @click.option("--from-text", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fill title, date and archive from the article's text.")  # fmt: skip
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Where to write it (default: claims/ID.yaml).")
+@_allow
 def new_source(
-    source_id, title, publisher, kind, published, undated_argument, estimate, origin, archive, url, from_text, output
-) -> None:  # noqa: ANN001,E501
+    source_id,
+    title,
+    publisher,
+    kind,
+    published,
+    undated_argument,
+    estimate,
+    origin,
+    archive,
+    url,
+    from_text,
+    output,
+    allow_paths,
+) -> None:  # noqa: ANN001
     """Scaffold a claim file for a new source, from flags or by asking."""
     fields: dict = {"id": source_id, "title": title, "publisher": publisher, "kind": kind, "published": published,
                     "origin": origin, "archive": archive.as_posix() if archive else None, "url": url}  # fmt: skip
@@ -444,30 +523,34 @@ def new_source(
         raise click.UsageError(f"{exc} (give it as a flag, or run in a terminal to be asked)") from None
     target = output or Path("claims") / f"{source.id}.yaml"
     _refuse_existing(target)
-    _write_or_fail(target, claim_file_text(source, target, Path.cwd()))
+    _write_or_fail(target, claim_file_text(source, target, Path.cwd()), allowed=allow_paths)
     click.echo(f"wrote {target}", err=True)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not in canonical form.")
-def fmt(paths: tuple[Path, ...], check: bool) -> None:
+@_allow
+def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> None:
     """Put claim files in canonical form (key order, quoting, dates), keeping every comment."""
     targets = [path for path, missing in iter_files(list(paths) or [Path("claims")]) if missing is None]
     changed = []
     for path in targets:
-        try:
-            text, fingerprint = read_for_update(path)
-            tidy = canonical(text)
-        except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
-            raise click.ClickException(
-                f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
-            ) from None
-        if tidy == text:
-            continue
-        changed.append(display_path(path))
         if not check:
-            _write_or_fail(path, tidy, fingerprint)
+            _may_write(path, allow_paths)
+        with locked(path) if not check else nullcontext():
+            try:
+                text, fingerprint = read_for_update(path)
+                tidy = canonical(text)
+            except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
+                raise click.ClickException(
+                    f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
+                ) from None
+            if tidy == text:
+                continue
+            changed.append(display_path(path))
+            if not check:
+                _write_or_fail(path, tidy, fingerprint, allow_paths)
     for name in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     click.echo(

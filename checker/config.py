@@ -2,7 +2,8 @@
 
 The file is found by walking up from the working directory; the nearest
 `claimcheck.toml`, or `pyproject.toml` with a `[tool.claimcheck]` table, wins.
-Paths in it are relative to the file's folder. The command line wins over
+Paths in it are relative to the file's folder, which is also the root of the
+repository claimcheck is confined to (``checker.confine``). The command line wins over
 the file, and the file over the defaults. An unknown key is an error with a
 "did you mean", since a misspelt setting silently ignored is a gate that
 does not gate.
@@ -35,7 +36,9 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "strict": (bool, "true or false"),
     "exit-zero": (bool, "true or false"),
     "workers": (int, "a whole number of processes, 1 or more (default: one per core)"),
-    "cache": ((str, bool), "the cache folder, or false for none (default: one in the user's cache folder)"),
+    # only off: a pull request may change the settings, and must not choose a cache it could have planted
+    "cache": (bool, "false, to keep no cache (its folder is chosen with --cache, else the user's cache folder)"),
+    "archive-roots": (list, "a list of folders outside the project that archived texts may be read from"),
 }
 
 
@@ -56,8 +59,8 @@ class Config:
     strict: Optional[bool] = None
     exit_zero: Optional[bool] = None
     workers: Optional[int] = None
-    cache: Optional[Path] = None  # None: the default folder
     cache_off: bool = False
+    archive_roots: list[Path] = field(default_factory=list)
 
 
 def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -118,5 +121,5 @@ def load(start: Optional[Path] = None) -> Config:
     if table.get("cache") is True:
         raise ConfigError(f'{where}: "cache" must be {KEYS["cache"][1]}')
     config.cache_off = table.get("cache") is False
-    config.cache = base / table["cache"] if isinstance(table.get("cache"), str) else None
+    config.archive_roots = [base / item for item in table.get("archive-roots", [])]
     return config

@@ -11,6 +11,7 @@ from typing import Iterable, NamedTuple, Optional
 import orjson
 from pydantic import ValidationError
 
+from checker.confine import archive_problem, resolved
 from checker.findings import ClaimRef, Finding, Location, input_error, plain, unplain
 from checker.loading import Loaded, display_path, iter_files, load_models
 from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
@@ -237,7 +238,7 @@ def _resolve(
             ("as_of",) if claim.as_of else ("period",) if claim.period else ("scope",), problem.message, problem.hint
         )
     except TimeError as problem:
-        return error(("as_of",), str(problem), "")
+        return error(("period",) if claim.period is not None else ("as_of",), str(problem), "")
     evidence = ""
     if quote_match is not None and quote_match.found and archive_shown:
         evidence = f"{archive_shown}:{quote_match.line}"
@@ -291,6 +292,10 @@ def read_file(path: Path, shown: str) -> FileRecord:
             continue
         claim_file: ClaimFile = loaded.model
         read += len(claim_file.claims)
+        wrong_date = _date_problem(loaded)
+        if wrong_date is not None:
+            findings.append(wrong_date)
+            continue
         written = loaded.document.data.get("claims") or []
         spans = _claim_spans(loaded.document.spans, len(claim_file.claims))
         kept = []
@@ -370,13 +375,41 @@ def _grouped_spans(spans: dict, count: int) -> dict[int, dict]:
     return out
 
 
+def _date_problem(loaded: Loaded) -> Finding | None:
+    """The finding for a source date that follows the grammar but names no real time (2025-02-30, 2026/2025)."""
+    source: Source = loaded.model.source
+    written = source.published if source.published is not None else source.undated.estimate if source.undated else None
+    if written is None:
+        return None
+    try:
+        parse_time(written)
+    except TimeError as problem:
+        keys = ("source", "published") if source.published is not None else ("source", "undated", "estimate")
+        return input_error(
+            "value",
+            loaded.location(*keys),
+            f'source "{source.id}": {problem}',
+            "write a real date: 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B that ends after it starts",
+        )
+    return None
+
+
 def _archive_problem(loaded: Loaded, path: Path) -> Finding | None:
-    """A finding when the source names an archived text that cannot be read."""
+    """A finding when the source names an archived text that may not or cannot be read."""
     archive = loaded.model.source.archive
     if archive is None:
         return None
     target = path.parent / archive
-    if read_archive(target.resolve()) is not None:
+    refused = archive_problem(target)
+    if refused is not None:
+        message, hint = refused
+        return input_error(
+            "archive",
+            loaded.location("source", "archive"),
+            f'archived text "{display_path(target)}" {message}; quotes of this source are not verified',
+            hint,
+        )
+    if read_archive(resolved(target)) is not None:
         return None
     return input_error(
         "archive",
@@ -467,7 +500,7 @@ class Resolver:
         path = source.file.parent / source.model.archive
         shown = self.archives.get(path.as_posix())
         if shown is None:
-            text = read_archive(path.resolve())
+            text = read_archive(resolved(path)) if archive_problem(path) is None else None
             shown = self.archives[path.as_posix()] = (text, display_path(path) if text is not None else "")
         return shown
 

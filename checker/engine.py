@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from checker import cache, checks, timeline
 from checker.checks.base import Group
+from checker.confine import MAX_ARCHIVE_BYTES, Refused, archive_problem, read_regular, resolved
 from checker.corpus import (
     DEFAULT_TOLERANCE,
     ClaimRow,
@@ -37,7 +38,7 @@ from checker.corpus import (
     subject_key,
 )
 from checker.findings import INVALID, Finding, Location, Problem, fingerprint, input_error, sort_key
-from checker.loading import display_path, iter_files
+from checker.loading import display_path, iter_files, read_bytes
 from checker.models import TimeNature
 from checker.names import suggestion
 from checker.timeline import Timeline
@@ -89,10 +90,12 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
     known = {name.replace("-", ""): name for name in checks.REGISTRY}
     for name in sorted(vocabulary.checks):
         if name not in checks.REGISTRY:
-            problems.append(input_error("rules", where, f'no such check: "{name}"', suggestion(name, known)))
+            at = vocabulary.definitions.get(("checks", name), where)
+            problems.append(input_error("rules", at, f'no such check: "{name}"', suggestion(name, known)))
     active = []
     for check_id, module in checks.REGISTRY.items():
         config = vocabulary.checks.get(check_id)
+        where = vocabulary.definitions.get(("checks", check_id), Location(rules_dir.as_posix()))
         if config is not None and not config.enabled:
             continue
         severity = dict(module.SEVERITY)
@@ -301,9 +304,10 @@ def _cached(item: tuple[Path, str, Optional[Path]]) -> Optional[FileRecord]:
     if folder is None:
         return None
     try:
-        return cache.load_file(folder, cache.file_key(path.read_bytes(), shown))
+        raw = read_bytes(path, shown)
     except OSError:
         return None
+    return cache.load_file(folder, cache.file_key(raw, shown)) if isinstance(raw, bytes) else None
 
 
 def _read(item: tuple[Path, str, Optional[Path]]) -> FileRecord:
@@ -312,7 +316,9 @@ def _read(item: tuple[Path, str, Optional[Path]]) -> FileRecord:
     record = read_file(path, shown)
     if folder is not None:
         try:
-            cache.save_file(folder, cache.file_key(path.read_bytes(), shown), record)
+            raw = read_bytes(path, shown)
+            if isinstance(raw, bytes):  # what cannot be read again (a special file) is not kept
+                cache.save_file(folder, cache.file_key(raw, shown), record)
         except OSError:
             pass
     return record
@@ -462,8 +468,11 @@ def _subject_digests(job: Job) -> dict[str, str]:
         if isinstance(archive, str):
             target = Path(document.file).parent / archive
             try:
-                archives[document.file] = cache.digest(target.resolve().read_bytes())
-            except OSError:
+                refused = archive_problem(target)
+                archives[document.file] = (
+                    cache.digest(read_regular(resolved(target), MAX_ARCHIVE_BYTES)) if refused is None else "refused"
+                )
+            except (OSError, Refused):
                 archives[document.file] = "unreadable"
     running = cache.subject_inputs(job.documents, lambda name: subject_key(name, job.vocabulary), archives)
     return {subject: hashed.hexdigest() for subject, hashed in running.items()}

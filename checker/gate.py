@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
+from checker.confine import resolved
 from checker.findings import SEVERITY_RANK, Finding
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -71,7 +72,7 @@ def mark_focus(findings: list[Finding], focus: Optional[set[Path]]) -> list[Find
     def judged(path: str) -> bool:
         known = inside.get(path)
         if known is None:
-            known = inside[path] = within(Path(path).resolve(), focus)
+            known = inside[path] = within(resolved(Path(path)), focus)  # a finding may be about a link that loops
         return known
 
     return [f if any(judged(p) for p in _files(f)) else replace(f, status="context") for f in findings]

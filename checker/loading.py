@@ -13,15 +13,18 @@ from typing import Any, Iterable, Iterator, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from checker.confine import Refused, TooLarge, read_regular, resolved, walked_file_problem
 from checker.findings import Finding, Location, input_error
 from checker.names import suggestion
-from checker.yamlio import Document, Span, YamlProblem, decode, read_yaml
+from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
 CLAIM_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 #: files larger than this are refused before parsing
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: schema problems reported per file; a file with more gets one last finding saying so
+MAX_FINDINGS_PER_FILE = 100
 
 
 def display_path(path: Path) -> str:
@@ -50,22 +53,27 @@ class Loaded:
         return location(self.path, self.document.span(keys))
 
 
-def read_document(path: Path, shown: str, check: str = "yaml-syntax") -> Document | Finding:
-    """Read a file as safe YAML, or return the finding that says why it cannot be."""
+def read_bytes(path: Path, shown: str, check: str = "yaml-syntax") -> bytes | Finding:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or the finding that says why they cannot be read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return input_error(
-                check,
-                Location(shown),
-                f"file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
-                "split it into smaller files",
-            )
-        raw = path.read_bytes()
+        return read_regular(path, MAX_FILE_BYTES)
+    except TooLarge as refused:
+        return input_error(check, Location(shown), str(refused), "split it into smaller files")
+    except Refused as refused:
+        return input_error(
+            "io", Location(shown), f"cannot read file: {refused}", "claim and rules files are text files"
+        )
     except OSError as exc:
         return input_error(
             "io", Location(shown), f"cannot read file: {exc.strerror or exc}", "check the path and its permissions"
         )
+
+
+def read_document(path: Path, shown: str, check: str = "yaml-syntax") -> Document | Finding:
+    """Read a file as safe YAML, or return the finding that says why it cannot be."""
+    raw = read_bytes(path, shown, check)
+    if isinstance(raw, Finding):
+        return raw
     try:
         return read_yaml(raw)
     except YamlProblem as problem:
@@ -88,9 +96,11 @@ def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]
     if kind == "missing":
         return f'missing key "{error["loc"][-1]}" in {where}', "add it"
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, keys[:-1])
-        hint = suggestion(str(keys[-1]), {name.replace("_", ""): name for name in allowed}) if allowed else ""
-        return f'unknown key "{keys[-1]}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
+        # the error's own location: a JSON document's spans may not reach the unknown key
+        name, parents = error["loc"][-1], tuple(error["loc"][:-1])
+        allowed = _fields_at(model, parents)
+        hint = suggestion(str(name), {field.replace("_", ""): field for field in allowed}) if allowed else ""
+        return f'unknown key "{name}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
     if kind == "string_pattern_mismatch":
         value = error.get("input")
         if keys and keys[-1] in ("as_of", "period", "published", "estimate"):
@@ -160,14 +170,27 @@ def validation_findings(
 ) -> list[Finding]:
     """One finding per distinct place a validation error points at."""
     seen: dict[tuple, Finding] = {}
-    for item in error.errors():
+    errors = error.errors()
+    by_place: dict[tuple, list[Any]] = {}
+    for item in errors:
+        by_place.setdefault(_real_keys(document, item["loc"]), []).append(item)
+    for item in errors:
         keys = _real_keys(document, item["loc"])
         if item["type"] == "extra_forbidden":
             keys = tuple(item["loc"][: len(keys) + 1]) if len(keys) < len(item["loc"]) else keys
         if keys in seen:
             continue
+        if len(seen) == MAX_FINDINGS_PER_FILE:
+            seen[("<more>",)] = input_error(
+                check,
+                Location(path),
+                f"about {len(by_place) - len(seen)} more places in this file have problems; "
+                f"only the first {MAX_FINDINGS_PER_FILE} are reported",
+                "fix these first",
+            )
+            break
         # a union fails once per branch: keep the branch that matches the value's own type
-        branches = [e for e in error.errors() if _real_keys(document, e["loc"]) == keys]
+        branches = by_place.get(keys, [item])
         chosen = _matching_branch(branches) if len(branches) > 1 else item
         if chosen is None:
             message = f"{'.'.join(str(k) for k in keys)}: value has the wrong type or form"
@@ -176,7 +199,8 @@ def validation_findings(
             message, hint = _message(chosen, model, keys)
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
         seen[keys] = input_error(check, location(path, span), message, hint)
-    return list(seen.values())
+    # a JSON document knows only its own line: two places may then say the same thing at the same place
+    return list({(f.location, f.message): f for f in seen.values()}.values())
 
 
 def load_model(path: Path, shown: str, model: type[M], check: str = "schema") -> tuple[Loaded | None, list[Finding]]:
@@ -200,7 +224,7 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
     import json
 
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         return input_error(
             "yaml-syntax" if check == "schema" else check,
@@ -208,10 +232,57 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
             f"malformed JSON: {exc.msg}",
             "check the brackets, commas and quotes around this place",
         )
+    except _DuplicateKey as exc:
+        return input_error(check, Location(shown, line, 1), str(exc), "JSON would silently keep only the last one")
     except ValueError as exc:
+        if "digits" in str(exc):  # Python refuses to convert integers of thousands of digits
+            return input_error(
+                check, Location(shown, line, 1), "a number is too long", "write a number of ordinary size"
+            )
         return input_error(check, Location(shown, line, 1), str(exc), "write a finite number")
+    except RecursionError:
+        return input_error(check, Location(shown, line, 1), "values nest too deeply", "flatten the document")
+    found = _control_in(data)
+    if found:
+        return input_error(
+            check,
+            Location(shown, line, 1),
+            f"control character {found} is not allowed",
+            "remove the escape sequence: control characters could rewrite a terminal or a CI log",
+        )
     width = max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
     return Document(data, {(): Span(line, 1, line + text.count("\n"), width)})
+
+
+def _control_in(data: Any) -> str:
+    """The first control character in any string of a JSON value (keys included), or ""."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = control_character(item)
+            if found:
+                return found
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return ""
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object with one key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (json.loads would keep the last silently)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(f'duplicate key "{key}"')
+        result[key] = value
+    return result
 
 
 def _refuse_constant(name: str) -> float:
@@ -225,12 +296,12 @@ def load_models(
     if path.suffix not in (".json", ".jsonl"):
         yield load_model(path, shown, model, check)
         return
-    try:
-        raw = path.read_bytes()
-        text = decode(raw)
-    except OSError as exc:
-        yield None, [input_error("io", Location(shown), f"cannot read file: {exc.strerror or exc}", "check the path")]
+    raw = read_bytes(path, shown)
+    if isinstance(raw, Finding):
+        yield None, [raw]
         return
+    try:
+        text = decode(raw)
     except YamlProblem as problem:
         yield (
             None,
@@ -271,24 +342,64 @@ def load_models(
 def iter_files(
     paths: Iterable[Path], suffixes: tuple[str, ...] = CLAIM_SUFFIXES
 ) -> Iterator[tuple[Path, Finding | None]]:
-    """Every file under the given paths with one of the suffixes, sorted, each once; missing paths are findings."""
+    """Every file under the given paths with one of the suffixes, sorted, each once; missing paths are findings.
+
+    Files found in a folder that link outside it (and outside the repository),
+    and links to folders, are findings too: they are never followed.
+    """
     seen: set[Path] = set()
     found: list[Path] = []
     for root in paths:
         if not root.exists():
             yield root, input_error("io", Location(display_path(root)), "no such file or folder", "check the path")
             continue
-        if root.is_file():
-            candidates = [root]
-        else:
-            candidates = []
-            for folder, dirs, files in os.walk(root, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                candidates.extend(Path(folder) / name for name in files if name.endswith(suffixes))
+        candidates = [root] if not root.is_dir() else []
+        if root.is_dir():
+            for candidate, problem in _walk(root, suffixes):
+                if problem is None:
+                    candidates.append(candidate)
+                else:
+                    yield candidate, problem
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
+            target = resolved(candidate)
+            if target not in seen:
+                seen.add(target)
                 found.append(candidate)
     for candidate in sorted(found, key=lambda p: p.as_posix()):
         yield candidate, None
+
+
+def _walk(root: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[Path, Finding | None]]:
+    """The files under ``root`` with one of the suffixes, and findings for the links that are not followed."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if (Path(folder) / name).is_symlink():  # os.walk lists links to folders but never enters them
+                yield (
+                    Path(folder) / name,
+                    input_error(
+                        "io",
+                        Location(display_path(Path(folder) / name)),
+                        "is a symbolic link to a folder: not followed, so the files under it are not read",
+                        "links to folders are never followed (they could loop or lead outside); move the files here, "
+                        "or pass the folder itself",
+                        severity="warning",
+                    ),
+                )
+        for name in sorted(files):
+            if name.endswith(suffixes):
+                yield _walked(Path(folder) / name, root)
+
+
+def _walked(path: Path, root: Path) -> tuple[Path, Finding | None]:
+    """A file found in ``root``, or why it is not read: a name with control characters, a link leading out."""
+    if control_character(path.as_posix()):
+        shown = Path(path.as_posix().encode("unicode_escape").decode("ascii"))
+        message = f"the path holds control character {control_character(path.as_posix())}: it was not read"
+        return shown, input_error("io", Location(display_path(shown)), message, "rename the file")
+    problem = walked_file_problem(path, root)
+    if problem is None:
+        return path, None
+    return path, input_error(
+        "io", Location(display_path(path)), problem, "keep claim and rules files in the repository"
+    )

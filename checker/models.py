@@ -10,7 +10,17 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from checker.timespec import PATTERN as TIME_PATTERN
@@ -20,6 +30,24 @@ Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 #: a time text (see checker.timespec); a bare year may be written unquoted
 TimeText = Union[Annotated[StrictInt, Field(ge=1000, le=9999)], Annotated[str, Field(pattern=TIME_PATTERN)]]
 NonEmpty = Annotated[str, Field(min_length=1)]
+#: the longest quote: a fragment of a text, not the text (a paragraph is a few hundred characters)
+MAX_QUOTE_CHARS = 10_000
+#: the largest magnitude of a stated number: beyond any figure a source states, and far enough from the
+#: limits of floating point that unit conversions, margins and sums stay finite
+NUMBER_LIMIT = 1e100
+
+
+def _ordinary(number: Any) -> Any:
+    """``number`` itself when it is within NUMBER_LIMIT (booleans and non-numbers pass through)."""
+    if (
+        isinstance(number, (int, float))
+        and not isinstance(number, bool)
+        and not -NUMBER_LIMIT <= number <= NUMBER_LIMIT
+    ):
+        raise ValueError("a number beyond ±1e100 is not a figure a source states")
+    return number
+
+
 T = TypeVar("T")
 #: an optional key: it may be left out, but not written as null
 Opt = Union[T, SkipJsonSchema[None]]
@@ -113,6 +141,8 @@ class Range(Strict):
     min: Union[StrictInt, StrictFloat]
     max: Union[StrictInt, StrictFloat]
 
+    _bounded = field_validator("min", "max")(_ordinary)
+
     @model_validator(mode="after")
     def _ordered(self) -> "Range":
         if self.max < self.min:
@@ -151,10 +181,14 @@ class Claim(Strict):
         default_factory=dict, description="scope qualifiers, dimension: value, as the metric declares them"
     )
     complete: Opt[StrictBool] = Field(None, description="for a list: true when the source presents it as the full list")
-    quote: NonEmpty = Field(description="the verbatim fragment of the source the claim rests on")
+    quote: Annotated[str, Field(min_length=1, max_length=MAX_QUOTE_CHARS)] = Field(
+        description="the verbatim fragment of the source the claim rests on"
+    )
     origin: Opt[Identifier] = Field(None, description="overrides the source's origin for this claim")
     derived: Opt[Derivation] = None
     note: Opt[str] = Field(None, description="the analyst's note")
+
+    _bounded = field_validator("value")(_ordinary)
 
     @model_validator(mode="after")
     def _one_time(self) -> "Claim":
@@ -245,6 +279,8 @@ class Metric(Strict):
         None, description="for flows: the figure of a period is the sum of its parts (default: counts and amounts)"
     )
     description: Opt[str] = None
+
+    _bounded = field_validator("within")(_ordinary)
 
     def is_additive(self) -> bool:
         """Whether figures of sub-periods add up to the figure of the period."""

@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from checker import acks
+from checker import acks, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
+from checker.confine import Confinement, Refused
 from checker.engine import Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import sort_key
@@ -58,8 +59,9 @@ class CheckRequest:
     color: bool = False  # the report that goes to the terminal may use colour
     progress: Optional[Callable[[int, int], None]] = None
     workers: Optional[int] = None  # processes; None: from the settings, else one per core
-    cache: Optional[Path] = None  # the cache folder; None: from the settings, else the user's cache folder
+    cache: Optional[Path] = None  # the cache folder; None: the user's cache folder (unless the settings turn it off)
     no_cache: bool = False
+    allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
 
 
 @dataclass
@@ -81,6 +83,16 @@ def today_from_environment() -> date:
         except ValueError:
             raise RequestError(f'CLAIMCHECK_TODAY "{fixed}" is not a date (YYYY-MM-DD)') from None
     return date.today()
+
+
+def _confined(formats: list[tuple[str, Optional[Path]]], rules: Confinement) -> None:
+    """Refuse a report file outside the repository and the allowed folders, before anything runs."""
+    for _, target in formats:
+        if target is not None:
+            try:
+                rules.check_output(target)
+            except Refused as refused:
+                raise RequestError(str(refused)) from None
 
 
 def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[Path]]]:
@@ -137,6 +149,8 @@ def execute(request: CheckRequest) -> Outcome:
     except ConfigError as exc:
         raise RequestError(str(exc)) from None
     formats = _formats(request, config)
+    confinement = confine.confinement(config, request.allow_paths)
+    _confined(formats, confinement)
     rules = request.rules or config.rules or Path("rules")
     load, focus, whole = _corpus(request, config)
     policy = Policy(
@@ -147,10 +161,11 @@ def execute(request: CheckRequest) -> Outcome:
     workers = request.workers or config.workers or default_workers()
     cache = None
     if not request.no_cache and (request.cache is not None or not config.cache_off):
-        cache = request.cache or config.cache or default_cache(config)
-    result = run(
-        load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers, cache_dir=cache
-    )
+        cache = request.cache or default_cache(config)
+    with confine.applied(confinement):
+        result = run(
+            load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers, cache_dir=cache
+        )
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:
@@ -165,7 +180,7 @@ def execute(request: CheckRequest) -> Outcome:
             findings = acks.apply(findings, entries, request.today or today_from_environment())
     result.findings = sorted(findings, key=sort_key)
     result.fail_on = policy.fail_on
-    broken = any(f.check == "rules" and f.severity == "error" for f in result.rules_findings)
+    broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats:
         result.color = request.color and target is None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from checker.confine import MAX_ARCHIVE_BYTES, Refused, read_regular
+
 _FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -83,10 +85,10 @@ def fold_text(text: str) -> tuple[str, list[int]]:
 
 @lru_cache(maxsize=256)
 def read_archive(path: Path) -> ArchivedText | None:
-    """The archived text at ``path``, or None when it cannot be read as UTF-8 text."""
+    """The archived text at ``path``, or None when it cannot be read as UTF-8 text (or is not a regular file)."""
     try:
-        original = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        original = read_regular(path, MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, Refused):
         return None
     folded, offsets = fold_text(original)
     return ArchivedText(original, folded, tuple(offsets))

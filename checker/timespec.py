@@ -81,6 +81,8 @@ def _part(text: str, full: str) -> tuple[date, date, str]:
     if not match:
         raise TimeError(f'"{full}" is not a time: write 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or A/B')
     year = int(match["year"])
+    if year < 1:
+        raise TimeError(f'"{full}" names the year 0, which the calendar does not have')
     if match["half"]:
         half = int(match["half"])
         return (

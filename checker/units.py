@@ -55,6 +55,27 @@ class UnitProblem(ValueError):
     """A unit text that cannot be read, or that does not fit the metric's unit."""
 
 
+#: the longest unit text or definition read
+MAX_UNIT_CHARS = 200
+#: conversion factors beyond this (or below its inverse) are refused: no unit a source writes scales so far
+MAX_FACTOR = 1e30
+# pint evaluates powers exactly: "10**10**10" would compute a number of ten billion digits
+_POWER = re.compile(r"\*\*|\^")
+_SMALL_EXPONENT = re.compile(r"\s*[+-]?\s*[0-4](?:\.0*)?(?![\d.eE(])")
+
+
+def refuse_unsafe(text: str) -> str | None:
+    """Why pint must not evaluate ``text`` (too long, a power with a large or computed exponent), or None."""
+    if len(text) > MAX_UNIT_CHARS:
+        return f"is longer than {MAX_UNIT_CHARS} characters"
+    powers = list(_POWER.finditer(text))
+    if len(powers) > 1:
+        return "raises to a power more than once"
+    if powers and not _SMALL_EXPONENT.match(text, powers[0].end()):
+        return "raises to a power other than a whole number from 0 to 4"
+    return None
+
+
 @dataclass(frozen=True)
 class Conversion:
     """How a claim's unit relates to its metric's unit: multiply by ``factor``."""
@@ -80,26 +101,74 @@ def registry(extra: tuple[str, ...] = ()):  # noqa: ANN201 - pint's registry typ
     return units
 
 
-def check_definitions(definitions: Iterable[str]) -> list[str]:
-    """Messages for definitions pint refuses (empty when all are fine)."""
+def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str]]:
+    """(definition, message) for each definition pint refuses, or that redefines a unit already known.
+
+    pint accepts a redefinition with a mere log line: ``USD = 2 * EUR`` would
+    silently make two currencies convertible, so it is refused here.
+    """
+    definitions = list(definitions)
+    if not definitions:
+        return []  # nothing to check: spare the registry (and pint's import) on every run
+    import pint
+
+    units: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    for definition in BASE_DEFINITIONS:
+        units.define(definition)
     problems = []
     for definition in definitions:
-        try:
-            registry((definition,))
-        except Exception as exc:  # noqa: BLE001 - pint raises many kinds
-            problems.append(f'unit definition "{definition}" is not valid: {exc}')
+        problem = refuse_unsafe(definition)
+        if problem is None:
+            taken = [name for name in _names(definition) if _known(units, name)]
+            problem = f'redefines "{taken[0]}", which is already a unit' if taken else None
+        if problem is None:
+            try:
+                units.define(definition)
+            except Exception as exc:  # noqa: BLE001 - pint raises many kinds
+                problem = f"is not valid: {exc}"
+        if problem is not None:
+            problems.append((definition, f'unit definition "{definition[:60]}" {problem}'))
     return problems
+
+
+def _names(definition: str) -> list[str]:
+    """The names a definition introduces: ``name = value = symbol = alias...`` (prefixes and dimensions aside)."""
+    parts = [part.strip() for part in definition.split("=")]
+    names = parts[:1] + parts[2:]
+    return [
+        name for name in names if name and name != "_" and not name.startswith(("[", "@")) and not name.endswith("-")
+    ]
+
+
+def _known(units: object, name: str) -> bool:
+    try:
+        return name in units  # type: ignore[operator]
+    except Exception:  # noqa: BLE001 - a name pint cannot even parse is left to define() to refuse
+        return False
 
 
 @lru_cache(maxsize=4096)
 def conversion(unit_text: str, metric_unit: str, extra: tuple[str, ...] = ()) -> Conversion:
     """The factor that turns values in ``unit_text`` into ``metric_unit``."""
-    units = registry(extra)
+    for text in (unit_text, metric_unit):
+        unsafe = refuse_unsafe(text)
+        if unsafe:
+            raise UnitProblem(f'unit "{text[:60]}" {unsafe}')
     try:
-        given = units.parse_expression(_clean(unit_text) or "1")
-        target = units.parse_expression(_clean(metric_unit) or "1")
-    except Exception:  # noqa: BLE001 - pint's parse errors have no common base
+        factor, unit = _factor(unit_text, metric_unit, extra)
+    except UnitProblem:
+        raise
+    except Exception:  # noqa: BLE001 - pint's errors have no common base; overflow, definitions that loop
         raise UnitProblem(f'unit "{unit_text}" cannot be read') from None
+    if not 1 / MAX_FACTOR <= abs(factor) <= MAX_FACTOR:
+        raise UnitProblem(f'unit "{unit_text}" scales by {factor:g}, beyond what claimcheck compares')
+    return Conversion(factor, unit)
+
+
+def _factor(unit_text: str, metric_unit: str, extra: tuple[str, ...]) -> tuple[float, str]:
+    units = registry(extra)
+    given = units.parse_expression(_clean(unit_text) or "1")
+    target = units.parse_expression(_clean(metric_unit) or "1")
     given = given if hasattr(given, "to") else units.Quantity(given)
     target = target if hasattr(target, "to") else units.Quantity(target)
     if given.dimensionality != target.dimensionality:
@@ -109,4 +178,4 @@ def conversion(unit_text: str, metric_unit: str, extra: tuple[str, ...] = ()) ->
         raise UnitProblem(f'unit "{unit_text}" does not convert to the metric\'s unit "{metric_unit}"{hint}')
     # rounded so that 0.9 trillion and 900 billion give the same value, bit for bit
     factor = float(f"{(given / target).to('dimensionless').magnitude:.12g}")
-    return Conversion(factor, str(target.units))
+    return factor, str(target.units)

@@ -25,6 +25,9 @@ class Vocabulary:
     relations: list[Relation] = field(default_factory=list)
     relation_locations: dict[str, Location] = field(default_factory=dict)
     units: tuple[str, ...] = ()
+    #: where each metric, entity and check setting ((section, id)) and each unit definition is defined
+    definitions: dict[tuple[str, str], Location] = field(default_factory=dict)
+    unit_locations: dict[str, Location] = field(default_factory=dict)
 
     def metric_id(self, name: str) -> str | None:
         """The id of the metric ``name`` (an id or alias), or None."""
@@ -73,16 +76,18 @@ def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
         section = {"metric": "metrics", "entity": "entities", "check": "checks"}[what]
         for key, value in new.items():
             if key in target:
+                first = vocabulary.definitions[(section, key)]
                 findings.append(
                     input_error(
                         "rules",
                         loaded.location(section, key),
-                        f'{what} "{key}" is defined twice',
+                        f'{what} "{key}" is defined twice (first at {first})',
                         "keep one definition",
                     )
                 )
                 continue
             target[key] = value
+            vocabulary.definitions[(section, key)] = loaded.location(section, key)
             if names is None:
                 continue
             spellings: list[tuple[str, tuple[str | int, ...]]] = [(key, (section, key))]
@@ -92,6 +97,8 @@ def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
             for name, where in spellings:
                 clash = _register(names, name, key, what)
                 if clash:
+                    other = vocabulary.definitions.get((section, names.get(fold(name), "")))
+                    clash += f" (defined at {other})" if other is not None and names.get(fold(name)) != key else ""
                     findings.append(input_error("rules", loaded.location(*where), clash, "make the names distinct"))
     return findings
 
@@ -116,8 +123,12 @@ def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
         findings.extend(_merge(vocabulary, loaded))
         findings.extend(_merge_relations(vocabulary, loaded))
     findings.extend(_check_relations(vocabulary))
-    for problem in check_definitions(vocabulary.units):
-        findings.append(input_error("rules", Location(display_path(folder)), problem, "see pint's definition syntax"))
+    refused = check_definitions(vocabulary.units)
+    for definition, problem in refused:
+        where = vocabulary.unit_locations.get(definition, Location(display_path(folder)))
+        findings.append(input_error("rules", where, problem, "see pint's definition syntax"))
+    # a refused definition is never given to pint again: it could hang it or redefine a unit
+    vocabulary.units = tuple(unit for unit in vocabulary.units if unit not in {d for d, _ in refused})
     return vocabulary, findings
 
 
@@ -125,6 +136,8 @@ def _merge_relations(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
     rules: RulesFile = loaded.model
     findings = []
     vocabulary.units += tuple(rules.units)
+    for index, definition in enumerate(rules.units):
+        vocabulary.unit_locations.setdefault(definition, loaded.location("units", index))
     for index, relation in enumerate(rules.relations):
         if relation.id in vocabulary.relation_locations:
             findings.append(
@@ -157,6 +170,16 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
     findings = []
     for relation in vocabulary.relations:
         where = vocabulary.relation_locations[relation.id]
+        twice = _term_used_twice(relation)
+        if twice:
+            findings.append(
+                input_error(
+                    "rules",
+                    where,
+                    f'relation "{relation.id}" names {twice} twice: it would compare a figure with itself',
+                    "each term of a relation is a different metric or scope",
+                )
+            )
         for role, kinds in _ROLE_KINDS.items():
             value = getattr(relation, role, None)
             if value is None:
@@ -180,7 +203,7 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
                         input_error(
                             "rules",
                             where,
-                            f'relation "{relation.id}": {role} "{term.metric}" is a {metric.kind.value} metric',
+                            f'relation "{relation.id}": {role} "{term.metric}" is {_article(metric.kind.value)} metric',
                             f"a {role} must be one of: {allowed}",
                         )
                     )
@@ -198,6 +221,21 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
     return findings
 
 
+def _term_used_twice(relation: Relation) -> str:
+    """The first term a relation names twice (in one role or two), in words, or ""."""
+    seen: set[tuple] = set()
+    for role in _ROLE_KINDS:
+        value = getattr(relation, role, None)
+        for ref in value if isinstance(value, list) else [value] if value is not None else []:
+            term = as_term(ref)
+            key = (term.metric, tuple(sorted(term.scope.items())))
+            if key in seen:
+                scope = ", ".join(f"{dim} {chosen}" for dim, chosen in key[1])
+                return f'"{term.metric}"' + (f" ({scope})" if scope else "")
+            seen.add(key)
+    return ""
+
+
 def as_term(ref: TermRef) -> Term:
     """A relation term, whether written as a bare metric id or with a scope."""
     return ref if isinstance(ref, Term) else Term(metric=ref)
@@ -206,3 +244,8 @@ def as_term(ref: TermRef) -> Term:
 def input_location(path: Path) -> Location:
     """The location of a whole path."""
     return Location(display_path(path))
+
+
+def _article(word: str) -> str:
+    """``word`` with "a" or "an" before it."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"

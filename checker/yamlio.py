@@ -10,6 +10,7 @@ error can point at file:line:col.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, NamedTuple
@@ -38,6 +39,9 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ}
 ALIAS_EXPANSION_ALLOWANCE = 10_000
 #: how deep mappings and sequences may nest
 MAX_DEPTH = 64
+#: the longest number read; longer ones (thousands of digits) are refused before conversion
+MAX_NUMBER_CHARS = 100
+_NUMBER_HINT = "write a finite number of ordinary size"
 
 
 class Span(NamedTuple):
@@ -88,6 +92,10 @@ def decode(raw: bytes) -> str:
     """Decode UTF-8 (with or without a byte-order mark), locating a bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise YamlProblem(
+            "file is UTF-32, not UTF-8", 1, 1, "save the file as UTF-8 (without a UTF-32 byte-order mark)"
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(
             "file is UTF-16, not UTF-8", 1, 1, "save the file as UTF-8 (without a UTF-16 byte-order mark)"
@@ -107,6 +115,12 @@ def decode(raw: bytes) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str:
+    """The first control character in ``text`` as U+XXXX, or "" (tabs and line breaks are not control here)."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
 
 
 def _check_text(text: str) -> None:
@@ -161,6 +175,12 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
+            if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _MERGE:
+                raise YamlProblem(
+                    f'tag "{key_node.tag}" is not allowed',
+                    *self._pos(key_node),
+                    hint="claim files hold plain data: remove the tag",
+                )
             if key_node.tag == _MERGE:
                 raise YamlProblem(
                     "merge keys (<<) are not supported", *self._pos(key_node), hint="write the keys out in full"
@@ -184,6 +204,13 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR or tag == _TIMESTAMP:
+            found = _CONTROL.search(text)  # an escape in a double-quoted string ("\\e", "\\x1b") decodes to one
+            if found:
+                raise YamlProblem(
+                    f"control character U+{ord(found.group()):04X} is not allowed",
+                    *self._pos(node),
+                    hint="remove the escape sequence: control characters could rewrite a terminal or a CI log",
+                )
             # dates stay text: the time grammar reads them, as JSON-based editors do
             return text
         if tag == _NULL:
@@ -191,13 +218,38 @@ class _Builder:
         if tag == _BOOL:
             return text.lower() in ("true", "yes", "on")
         if tag == _INT:
+            if len(text) > MAX_NUMBER_CHARS:
+                raise YamlProblem(
+                    f"a number of {len(text)} characters is too long", *self._pos(node), hint=_NUMBER_HINT
+                )
             return _int(text)
         if tag == _FLOAT:
-            value = float(text.replace("_", "")) if not text.lower().lstrip("+-").startswith(".") else None
-            if value is None:
-                raise YamlProblem(f'"{text}" is not a finite number', *self._pos(node), hint="write a finite number")
+            value = _float(text)
+            if value is None or not math.isfinite(value):
+                raise YamlProblem(f'"{_clip(text)}" is not a finite number', *self._pos(node), hint=_NUMBER_HINT)
             return value
         return text  # pragma: no cover - every allowed scalar tag is handled above
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """``text`` shortened for a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _float(text: str) -> float | None:
+    """A YAML 1.1 float ("1_000.5", ".5", "1:30.5" in base 60), or None for infinities, NaN and what is not one."""
+    clean = text.replace("_", "")
+    if clean.lower().lstrip("+-") in (".inf", ".nan"):
+        return None
+    sign = -1 if clean.startswith("-") else 1
+    parts = clean.lstrip("+-").split(":")
+    try:
+        whole = 0
+        for part in parts[:-1]:  # YAML 1.1 sexagesimal: 1:30.5 is 90.5
+            whole = whole * 60 + int(part)
+        return sign * (whole * 60 + float(parts[-1])) if len(parts) > 1 else float(clean)
+    except ValueError:  # "._" and other spellings the resolver accepts but are no number
+        return None
 
 
 def _int(text: str) -> int:
@@ -218,6 +270,34 @@ def _int(text: str) -> int:
     if len(clean) > 1 and clean.startswith("0"):
         return sign * int(clean, 8)
     return sign * int(clean)
+
+
+def _check_depth(text: str, loader: type = _Loader) -> None:
+    """Refuse deep nesting before the composer sees it.
+
+    libyaml's composer recurses in C and crashes the process some tens of
+    thousands of levels down ("[[[[..." or "- - - ..." on one line); its
+    parser produces events without recursion, so they are read first (about a
+    tenth of the time of composing). Newer libyaml stops at 1,000 levels by
+    itself, before the first event: the pure-Python parser then finds the
+    place where the 65th level opens, so that the error stands at the same
+    place whichever libyaml is installed.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", line, col)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")) and loader is not yaml.SafeLoader:
+            _check_depth(text, yaml.SafeLoader)
+        # otherwise malformed: composing reports it with its place
 
 
 def _compose(text: str) -> Iterator[yaml.Node]:
@@ -242,6 +322,7 @@ def read_yaml(raw: bytes) -> Document:
     _check_text(text)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
+    _check_depth(text)
     nodes = list(_compose(text))
     if len(nodes) != 1:
         second = nodes[1] if len(nodes) > 1 else None

@@ -35,7 +35,8 @@ def test_locate(tmp_path, quote, found):
         assert ARTICLE[match.start : match.end].split()[0] == quote.replace("...", "").replace("…", "").split()[0].replace("'", "’").replace('"', "“")
 
 
-def test_missing_quote_names_the_longest_part_found(tmp_path):
+def test_missing_quote_names_the_longest_part_found(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the archive lies in the repository: the working directory here
     (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
     claims_dir = tmp_path / "claims"
     files = {
@@ -56,7 +57,8 @@ def test_missing_quote_names_the_longest_part_found(tmp_path):
     assert claims_dir.exists()
 
 
-def test_unreadable_archive_is_a_warning(corpus):
+def test_unreadable_archive_is_a_warning(corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     files = {"a.yaml": {"source": source_block("a", archive="../nowhere.txt"), "claims": [claim("c", "partners", 1)]}}
     result = corpus(files)
     (finding,) = [f for f in result.findings if f.check == "archive"]

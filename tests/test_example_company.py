@@ -241,8 +241,9 @@ def test_three_wordings_of_one_amount(result):
     assert _of(result, "value-conflict", "revenue") == []
 
 
-def test_percentage_points_are_not_a_margin(tmp_path: Path):
+def test_percentage_points_are_not_a_margin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A change "by 0.9 percentage points" filed as an operating margin is refused, not read as 0.9 %."""
+    monkeypatch.chdir(tmp_path)  # the copy's archived texts lie in the repository: the working directory here
     copy = tmp_path / "company"
     shutil.copytree(EXAMPLE, copy)
     interview = copy / "claims" / "ceo-interview-2026-01.yaml"

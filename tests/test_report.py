@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import ROOT, claim, one_source, run_cli, write_corpus
+from conftest import ROOT, VOCABULARY, claim, one_source, run_cli, write_corpus
 
-HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> | [link](javascript:alert(1)) **bold**'
+HOSTILE = (
+    '<script>alert("x")</script> <img src=x onerror=alert(1)> | [link](javascript:alert(1)) **bold** '
+    "Tom & Jerry's \"show\""
+)
 
 
 def _run(folder: Path, *args: str, env: dict | None = None):
@@ -17,12 +22,27 @@ def _run(folder: Path, *args: str, env: dict | None = None):
 
 @pytest.fixture
 def hostile(tmp_path):
-    """A corpus whose quotes, titles and notes carry markup and script."""
-    a = one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30", quote=f"14 {HOSTILE}"))
-    a["source"]["title"] = HOSTILE
+    """A corpus whose every free text carries markup, script, quotes and ampersands.
+
+    Source title, publisher, author, url and note; quotes and claim notes; a
+    text value; a subject no rules file knows (its input error quotes it); the
+    rules' metric labels and entity names; and an archived text whose name is
+    a javascript: URL, next to a claim file at the top of the project.
+    """
+    a = one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30", quote=f"14 {HOSTILE}"),
+                   claim("m", "motto", HOSTILE, quote=HOSTILE), claim("u", "partners", 1, subject=HOSTILE))  # fmt: skip
+    a["source"].update(title=HOSTILE, publisher=HOSTILE, author=HOSTILE, url="javascript:alert(1)", note=HOSTILE)
     b = one_source("src-b", "2026-01-12", claim("p", "partners", 13, as_of="2025-12-31", quote=f"13 {HOSTILE}",
                                                   note=HOSTILE))  # fmt: skip
-    write_corpus(tmp_path, {"a.yaml": a, "b.yaml": b})
+    vocabulary = {
+        "metrics": {**VOCABULARY["metrics"], "motto": {"label": HOSTILE, "kind": "text", "time": "fixed"}},
+        "entities": {**VOCABULARY["entities"], "freedonia": {"name": HOSTILE, "kind": "country"}},
+    }
+    write_corpus(tmp_path, {"a.yaml": a, "b.yaml": b}, vocabulary)
+    (tmp_path / "javascript:alert(1)").write_text("it says 12\n", "utf-8")
+    c = one_source("src-c", "2025-07-01", claim("p", "partners", 12, as_of="2025-06-30"))
+    c["source"]["archive"] = "javascript:alert(1)"
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(c), "utf-8")
     return tmp_path
 
 
@@ -33,6 +53,33 @@ def test_html_escapes_everything_from_claim_files(hostile):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert page.count("<script") == 1  # the page's own, allowed by its hash only
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+class _Tags(HTMLParser):
+    """Every tag and attribute of a page, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def test_html_report_has_no_markup_but_its_own(hostile):
+    assert _run(hostile, "report", "-o", "r.html", "claims", "c.yaml").exit_code == 0
+    page = (hostile / "r.html").read_text("utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    assert [tag for tag, _ in parser.tags].count("script") == 1 and "img" not in {tag for tag, _ in parser.tags}
+    attributes = [(name, value or "") for _, attrs in parser.tags for name, value in attrs]
+    assert not [name for name, _ in attributes if name.startswith("on")]  # no event handler came from a claim file
+    links = [value for name, value in attributes if name in ("href", "src")]
+    assert not [link for link in links if link.split("/")[0].count(":")]  # no scheme: every link is a local path
+    assert "javascript%3Aalert%281%29" in links
+    for text in ("Tom & Jerry", "Tom &amp; Jerry&#39;s &#34;show&#34;"):
+        assert (text in page) == ("&amp;" in text)  # the ampersand and both quotes are escaped wherever they appear
+    assert page.count("Tom &amp; Jerry") >= 8  # title, publisher, quotes, value, label, name, input error, ...
 
 
 def test_html_needs_no_network(hostile):

@@ -69,3 +69,11 @@ def test_deep_nesting_is_refused():
     with pytest.raises(YamlProblem) as caught:
         read_yaml(b"a: " + b"[" * 100 + b"]" * 100 + b"\n")
     assert "nest" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("1_000.5", 1000.5), (".5", 0.5), ("-1:30.5", -90.5), ("9:5.", 545.0), ("1.e+5", 100000.0), ("0x1F", 31)],
+)
+def test_yaml_1_1_numbers_are_read_as_numbers(text, value):
+    assert read_yaml(f"a: {text}\n".encode()).data == {"a": value}

@@ -1,7 +1,8 @@
 """The self-contained HTML report: one file, no network, filters and search, charts as inline SVG.
 
 Rendered by Jinja2 with autoescaping on for every value: a quote holding
-markup or a script shows as text. The page's only script is inline and is
+markup or a script shows as text, and links to archived texts are
+percent-encoded paths that cannot name a URL scheme. The page's only script is inline and is
 allowed by its hash in the page's Content-Security-Policy, which forbids any
 other script, any network fetch, and any resource from elsewhere.
 """
@@ -12,6 +13,7 @@ import base64
 import hashlib
 from functools import lru_cache
 from importlib import resources
+from urllib.parse import quote
 
 from checker import __version__
 from checker.engine import Result
@@ -22,13 +24,24 @@ from checker.reporting import document
 def _environment():  # noqa: ANN202
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("checker", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["href"] = href
+    return environment
+
+
+def href(path: str) -> str:
+    """A link to a local file named by a claim file: percent-encoded, so it can never be a URL scheme.
+
+    Escaping alone would leave ``javascript:...`` or ``data:...`` a live link;
+    with ``:`` encoded the browser reads every such path as a relative one.
+    """
+    return quote(path, safe="/._-~")
 
 
 def _script() -> str:

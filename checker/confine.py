@@ -1,0 +1,196 @@
+"""Where claimcheck may read and write: the repository, and folders allowed explicitly.
+
+Claim files are written by many hands, and none of them may make claimcheck
+read or write outside the project. The *repository* is the folder of the
+settings file (``claimcheck.toml``, or ``pyproject.toml`` with
+``[tool.claimcheck]``); without one, the git work tree around the working
+directory; without that, the working directory.
+
+- Archived texts are read only inside the repository, the folders the
+  settings list under ``archive-roots``, and the folders given on the command
+  line with ``--allow-path``.
+- Reports and every other file claimcheck writes go only inside the
+  repository and the ``--allow-path`` folders: the settings file, which a pull
+  request may change, cannot widen where claimcheck writes.
+- A claim or rules file found by walking a folder is read only when it lies
+  in that folder or in the readable folders once its symbolic links are
+  followed.
+
+Reading is careful as well: only regular files are read — never a FIFO, a
+device or a folder, which could block or never end — and never more than a
+fixed number of bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from checker.config import Config, ConfigError
+from checker.config import load as load_config
+
+#: archived texts larger than this are not read
+MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
+_MIB = 1024 * 1024
+
+
+class Refused(Exception):
+    """A path claimcheck will not read or write, with the reason in words."""
+
+
+class TooLarge(Refused):
+    """A file over the size claimcheck reads."""
+
+
+def resolved(path: Path) -> Path:
+    """The absolute path with every symbolic link followed (as far as they resolve)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop on some Python versions
+        return Path(os.path.abspath(path))
+
+
+def within(path: Path, roots: Iterable[Path]) -> bool:
+    """True when the resolved ``path`` is one of ``roots`` or lies under one."""
+    return any(path == root or root in path.parents for root in roots)
+
+
+def repository_root(start: Path, settings: Optional[Path]) -> Path:
+    """The project root: the settings file's folder, else the git work tree around ``start``, else ``start``."""
+    if settings is not None:
+        return resolved(settings.parent)
+    start = resolved(start)
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """The folders claimcheck may read archived texts from and write files to (all resolved)."""
+
+    root: Path
+    readable: tuple[Path, ...]
+    writable: tuple[Path, ...]
+
+    def may_read(self, path: Path) -> bool:
+        """True when ``path``, its links followed, lies in a readable folder."""
+        return within(resolved(path), self.readable)
+
+    def may_write(self, path: Path) -> bool:
+        """True when ``path``, its links followed, lies in a writable folder."""
+        return within(resolved(path), self.writable)
+
+    def check_output(self, path: Path) -> None:
+        """Raise :class:`Refused` when ``path`` may not be written."""
+        if not self.may_write(path):
+            raise Refused(
+                f'refusing to write "{path}": it is outside the repository ({self.root}); '
+                "give its folder with --allow-path DIR to allow it"
+            )
+        if path.exists() and not path.is_file():
+            raise Refused(f'refusing to write "{path}": it is not a regular file')
+
+
+def confinement(config: Config, allowed: Iterable[Path] = (), start: Optional[Path] = None) -> Confinement:
+    """The confinement of a run with these settings and the folders allowed on the command line."""
+    root = repository_root(start or Path.cwd(), config.path)
+    extra = tuple(resolved(folder) for folder in allowed)
+    archives = tuple(resolved(folder) for folder in config.archive_roots)
+    return Confinement(root, (root, *archives, *extra), (root, *extra))
+
+
+_CURRENT: ContextVar[Optional[Confinement]] = ContextVar("claimcheck_confinement", default=None)
+
+
+def current() -> Confinement:
+    """The confinement in force: the one applied by the run, else the one of the working directory."""
+    applied_now = _CURRENT.get()
+    if applied_now is not None:
+        return applied_now
+    try:
+        config = load_config()
+    except ConfigError:
+        config = Config()
+    return confinement(config)
+
+
+@contextmanager
+def applied(rules: Confinement) -> Iterator[Confinement]:
+    """Put ``rules`` in force for the code run inside the block."""
+    token = _CURRENT.set(rules)
+    try:
+        yield rules
+    finally:
+        _CURRENT.reset(token)
+
+
+def archive_problem(path: Path) -> Optional[tuple[str, str]]:
+    """Why the archived text at ``path`` may not be read (message, hint), or None when it may."""
+    rules = current()
+    if not rules.may_read(path):
+        return (
+            "is outside the repository and the folders allowed for archived texts: it was not read",
+            "keep archived texts in the repository, or allow their folder with `archive-roots` in the "
+            "settings or --allow-path DIR",
+        )
+    try:
+        info = path.stat()
+    except OSError:
+        return None  # missing or unreadable: the reader says so
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file: it was not read", "point `archive:` at a text file"
+    if info.st_size > MAX_ARCHIVE_BYTES:
+        return (
+            f"is {info.st_size // _MIB} MiB, over the {MAX_ARCHIVE_BYTES // _MIB} MiB limit: it was not read",
+            "archive the article's text alone",
+        )
+    return None
+
+
+def walked_file_problem(path: Path, folder: Path) -> Optional[str]:
+    """Why a file found while walking ``folder`` may not be read (it links outside), or None."""
+    if not path.is_symlink():
+        return None
+    target = resolved(path)
+    if within(target, (resolved(folder),)) or within(target, current().readable):
+        return None
+    return "is a symbolic link to a file outside the folder and the repository: it was not read"
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``; raise :class:`Refused` for anything else or over ``limit`` bytes.
+
+    The file is opened without blocking and checked on the open descriptor, so
+    a FIFO or a device put in its place is refused, never waited on.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.open(path, flags)
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise Refused("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("is not a regular file (a device, FIFO or socket)")
+        if info.st_size > limit:
+            raise TooLarge(f"file is {info.st_size // _MIB} MiB, over the {limit // _MIB} MiB limit")
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(handle, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise TooLarge(f"file grew over the {limit // _MIB} MiB limit while it was read")
+        return data
+    finally:
+        os.close(handle)

@@ -1,0 +1,224 @@
+"""Files are never damaged: writes are whole or not at all, never over a change made meanwhile, never lost.
+
+Every command that writes goes through ``checker.files.write_atomically``: a
+temporary file in the same folder, flushed, then renamed over the target. The
+tests crash that write at each step (in this process, and by killing a child
+process in the middle of it), race it with another writer, and run two
+``claimcheck ack`` processes at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker import files
+from checker.files import FileChanged, read_for_update, write_atomically
+
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
+
+ORIGINAL = "# kept as it was\nsource: {id: a}\n" + "claims: []\n" * 10
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name.endswith(".tmp"))
+
+
+def test_write_replaces_the_file_whole_and_keeps_its_mode(tmp_path):
+    target = tmp_path / "a.yaml"
+    target.write_text(ORIGINAL, "utf-8")
+    target.chmod(0o640)
+    write_atomically(target, "new\n")
+    assert target.read_text("utf-8") == "new\n" and target.stat().st_mode & 0o777 == 0o640
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
+    target = tmp_path / "a.yaml"
+    target.write_text(ORIGINAL, "utf-8")
+    _, digest = read_for_update(target)
+    target.write_text(ORIGINAL + "# saved by someone else meanwhile\n", "utf-8")
+    with pytest.raises(FileChanged):
+        write_atomically(target, "mine\n", digest)
+    assert target.read_text("utf-8").endswith("meanwhile\n") and _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("step", ["write", "fsync", "chmod", "replace"])
+def test_a_crash_at_any_step_leaves_the_original_intact(tmp_path, monkeypatch, step):
+    target = tmp_path / "a.yaml"
+    target.write_bytes(ORIGINAL.encode())
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError(f"simulated crash in {step}")
+
+    if step == "write":
+        real_fdopen = os.fdopen
+
+        def half_written(fd: int, *args: object, **kwargs: object):  # noqa: ANN202 - a file object
+            stream = real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+            real_write = stream.write
+
+            def write(text: str) -> int:
+                real_write(text[: len(text) // 2])
+                stream.flush()
+                raise OSError("simulated crash half way through the text")
+
+            stream.write = write
+            return stream
+
+        monkeypatch.setattr(files.os, "fdopen", half_written)
+    else:
+        monkeypatch.setattr(files.os, step, crash)
+    with pytest.raises(OSError):
+        write_atomically(target, "a whole new text\n" * 1000)
+    assert target.read_bytes() == ORIGINAL.encode() and _leftovers(tmp_path) == []
+
+
+def test_a_process_killed_in_the_middle_of_a_write_leaves_the_original_intact(tmp_path):
+    """A real crash: the child is killed with SIGKILL after writing half of the new text."""
+    target = tmp_path / "a.yaml"
+    target.write_bytes(ORIGINAL.encode())
+    child = textwrap.dedent(
+        f"""
+        import os, sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from checker import files
+        def stall(fd):
+            print("half written", flush=True)
+            time.sleep(60)
+        files.os.fsync = stall
+        files.write_atomically(files.Path({str(target)!r}), "x" * 10_000_000)
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "half written"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert target.read_bytes() == ORIGINAL.encode()
+    # the temporary file a killed process leaves is hidden, beside the target, and never read as a claim file
+    assert all(name.startswith(".a.yaml.") for name in _leftovers(tmp_path))
+
+
+# ------------------------------------------------------ every command that writes
+
+
+CONFLICT = {
+    "a.yaml": one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30")),
+    "b.yaml": one_source("src-b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30")),
+}
+SETTINGS = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\nacknowledgements = "acknowledgements.yaml"\n'
+ACKS = "# reviewed\nacknowledgements: []\n"
+ARTICLE = "Freedonia now has 17 partners, the ministry said.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_corpus(tmp_path, CONFLICT)
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    (tmp_path / "acknowledgements.yaml").write_text(ACKS, "utf-8")
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "claims" / "a.yaml").write_text("# hand-written\n" + (tmp_path / "claims" / "a.yaml").read_text())
+    for name in ("report.html", "report.json", "resolved.txt"):
+        (tmp_path / name).write_text("the previous report\n", "utf-8")
+    return tmp_path
+
+
+#: commands that rewrite an existing file, and that file
+REWRITES = {
+    "ack": (["ack", "--all-failing", "--by", "me", "--reason", "reviewed"], "acknowledgements.yaml"),
+    "fmt": (["fmt", "claims/a.yaml"], "claims/a.yaml"),
+    "extract --merge": (["extract", "article.txt", "--merge", "claims/a.yaml"], "claims/a.yaml"),
+    "report -o": (["report", "-o", "report.html"], "report.html"),
+    "check -o": (["check", "--format", "json", "-o", "report.json"], "report.json"),
+    "resolve -o": (["resolve", "-o", "resolved.txt"], "resolved.txt"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REWRITES))
+def test_every_command_writes_atomically(project, monkeypatch, name):
+    """With the final rename failing, every command leaves its target byte-identical (none writes in place)."""
+    args, target = REWRITES[name]
+    before = (project / target).read_bytes()
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("simulated crash before the rename")
+
+    monkeypatch.setattr(files.os, "replace", crash)
+    result = run_cli(project, *args)
+    assert result.exit_code != 0 and "simulated crash" in result.output
+    assert (project / target).read_bytes() == before
+    assert _leftovers(project) == _leftovers(project / "claims") == []
+
+
+@pytest.mark.parametrize("name", ["fmt", "extract --merge", "ack"])
+def test_a_change_made_during_the_command_is_never_overwritten(project, monkeypatch, name):
+    """Someone saves the file after the command read it: the command refuses, and their change stays."""
+    args, target = REWRITES[name]
+    path = project / target
+    real = files.write_atomically
+
+    def edited_meanwhile(where: Path, text: str, expected: str | None = None) -> None:
+        with open(where, "a", encoding="utf-8") as stream:
+            stream.write("# saved meanwhile\n")
+        real(where, text, expected)
+
+    monkeypatch.setattr("checker.cli.write_atomically", edited_meanwhile)
+    if name == "fmt":
+        path.write_text(path.read_text("utf-8").replace("id: src-a", "id:    src-a"), "utf-8")  # something to tidy
+    result = run_cli(project, *args)
+    assert result.exit_code != 0 and "changed since it was read" in result.output
+    assert path.read_text("utf-8").endswith("# saved meanwhile\n")
+
+
+ACKER = """
+import sys
+sys.path.insert(0, {root!r})
+from checker.cli import main
+for fingerprint in sys.argv[1:]:
+    try:
+        main(["ack", fingerprint, "--by", "worker", "--reason", "reviewed"], standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code:
+            raise
+"""
+
+
+def test_two_ack_processes_at_once_lose_no_entry(tmp_path):
+    values = range(1, 22)  # 21 sources, each its own figure: 210 contradictions to acknowledge
+    corpus = {
+        f"s{v}.yaml": one_source(f"s{v}", "2025-07-01", claim("p", "partners", v, as_of="2025-06-30")) for v in values
+    }
+    write_corpus(tmp_path, corpus)
+    (tmp_path / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    (tmp_path / "acknowledgements.yaml").write_text(ACKS, "utf-8")
+    listed = run_cli(tmp_path, "check", "--format", "json")
+    fingerprints = sorted(f["fingerprint"] for f in json.loads(listed.stdout)["findings"] if f["subject"])[:20]
+    env = {**os.environ, "CLAIMCHECK_TODAY": "2026-06-01"}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", ACKER.format(root=str(ROOT)), *share],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for share in (fingerprints[0::2], fingerprints[1::2])
+    ]
+    for worker in workers:
+        _, errors = worker.communicate(timeout=300)
+        assert worker.returncode == 0, errors
+    text = (tmp_path / "acknowledgements.yaml").read_text("utf-8")
+    assert text.startswith("# reviewed\n")
+    entries = yaml.safe_load(text)["acknowledgements"]
+    assert sorted(entry["fingerprint"] for entry in entries) == fingerprints

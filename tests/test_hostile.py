@@ -1,0 +1,156 @@
+"""The hostile corpus: every input in tests/hostile/ gets a clear, located error, never a crash.
+
+Each case puts one hostile input in a small project beside two good claim
+files that contradict each other, runs ``claimcheck check --format json`` and
+requires: the expected finding (check, severity, words) at the expected
+file:line:col; the exit code of a broken input (1 for a claim or
+acknowledgements file, 2 for a rules file); no traceback; the good files'
+contradiction still reported. Every case runs under a time limit; the cases
+marked ``limits`` (bombs, enormous and special files) run in a child process
+that also has a memory limit. The manifest says what each input is and what
+must be said about it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
+from hostile.build import BUILDERS
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "manifest.yaml").read_text("utf-8"))
+#: what one run may take: seconds of wall time, bytes of address space (child processes only)
+TIME_LIMIT = 60
+MEMORY_LIMIT = 1024**3
+EXIT_CODES = {"claims": 1, "acknowledgements": 1, "rules": 2}
+GOOD = {
+    "0-good-a.yaml": one_source("good-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30")),
+    "0-good-b.yaml": one_source("good-b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30")),
+}
+
+
+def project_with(case: dict[str, Any], folder: Path) -> tuple[Path, str]:
+    """A project holding the good claim files and the hostile input; return it and the path the finding names."""
+    project = folder / "project"
+    write_corpus(project, GOOD)
+    # the good vocabulary is read first, so that a hostile rules file is the one that clashes with it
+    (project / "rules" / "vocabulary.yaml").rename(project / "rules" / "0-vocabulary.yaml")
+    settings = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\nacknowledgements = "acknowledgements.yaml"\n'
+    (project / "pyproject.toml").write_text(settings, "utf-8")
+    name = case["name"]
+    if name in BUILDERS:
+        return project, BUILDERS[name](project).as_posix()
+    where = case.get("in", "claims")
+    target = project / "acknowledgements.yaml" if where == "acknowledgements" else project / where / name
+    shutil.copyfile(HOSTILE / "files" / name, target)
+    return project, target.relative_to(project).as_posix()
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Fail the block when it runs longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"the run took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_check(project: Path, limits: bool) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of `claimcheck check --format json` in ``project``."""
+    env = {**os.environ, "CLAIMCHECK_TODAY": "2026-06-01", "NO_COLOR": "1"}
+    if not limits:
+        with time_limit(TIME_LIMIT):
+            result = run_cli(project, "check", "--format", "json", env=env)
+        return result.exit_code, result.stdout, result.stderr
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", "from checker.cli import run_cli; run_cli()", "check", "--format", "json"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT,
+        preexec_fn=_limit_memory,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def _located(finding: dict[str, Any]) -> str:
+    where = finding.get("location") or {}
+    return f"{where.get('path')}:{where.get('line')}:{where.get('column')}: [{finding['check']}] {finding['message']}"
+
+
+@pytest.fixture(scope="module")
+def child_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str, tuple[int, str, str]]]:
+    """The cases run under limits, each in its own child process, several at a time: {name: (project, shown, result)}."""
+    projects = {
+        case["name"]: project_with(case, tmp_path_factory.mktemp("hostile")) for case in CASES if case.get("limits")
+    }
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        runs = {name: pool.submit(run_check, project, True) for name, (project, _) in projects.items()}
+        return {name: (*projects[name], run.result()) for name, run in runs.items()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_hostile_input_is_a_located_error_and_the_rest_is_still_checked(
+    case: dict[str, Any], tmp_path: Path, child_runs: dict[str, tuple[Path, str, tuple[int, str, str]]]
+):
+    if case.get("limits"):
+        project, shown, (code, stdout, stderr) = child_runs[case["name"]]
+    else:
+        project, shown = project_with(case, tmp_path)
+        code, stdout, stderr = run_check(project, False)
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert not list(project.rglob("pwned")), "a claim file ran a command"
+    findings = json.loads(stdout)["findings"]
+    line, column = case.get("at", [1, 1])
+    about = [f for f in findings if (f.get("location") or {}).get("path") == shown]
+    expected = [
+        f
+        for f in about
+        if f["check"] == case["check"]
+        and f["severity"] == case.get("severity", "error")
+        and case["message"] in f["message"]
+        and (f["location"]["line"], f["location"]["column"]) == (line, column)
+    ]
+    assert expected, f"expected {shown}:{line}:{column} [{case['check']}] …{case['message']}…; got:\n" + "\n".join(
+        map(_located, about)
+    )
+    assert code == case.get("exit", EXIT_CODES[case.get("in", "claims")])
+    contradictions = [
+        {ref["source"] for ref in f["claims"]}
+        for f in findings
+        if f["check"] == "value-conflict" and f["verdict"] == "contradiction"
+    ]
+    assert {"good-a", "good-b"} in contradictions, "the good files' contradiction was lost"
+
+
+def test_every_stored_input_is_in_the_manifest():
+    named = {case["name"] for case in CASES}
+    assert sorted(path.name for path in (HOSTILE / "files").iterdir() if path.name not in named) == []
+    assert sorted(set(BUILDERS) - named) == []

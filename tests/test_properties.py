@@ -1,0 +1,317 @@
+"""Property-based tests: what holds for every input, not only for the examples written by hand.
+
+Hypothesis generates YAML documents, time texts, stated values and whole claim
+sets, and checks that:
+
+- any bytes, any document and any claim set give findings or located errors,
+  never an exception;
+- time and value arithmetic behave: spans are ordered, overlap and agreement
+  are symmetric, "below" is antisymmetric, interval sums contain the sums;
+- comparing a with b gives the verdict b with a gives;
+- renaming files or reordering claims changes no finding;
+- restating a claim in another source never creates a contradiction.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from checker.engine import Result, run
+from checker.loading import validation_findings
+from checker.models import Claim, ClaimFile, Kind, Metric, Precision, TimeNature
+from checker.timespec import TimeError, parse_time
+from checker.values import Interval, ValueProblem, agree, below, interpret
+from checker.yamlio import YamlProblem, read_yaml
+
+from conftest import RELATIONS, source_block, stating, write_corpus
+
+#: examples per property: fast enough for every run of the suite; CLAIMCHECK_PROPERTY_SCALE=20 searches harder
+SCALE = float(os.environ.get("CLAIMCHECK_PROPERTY_SCALE", "1"))
+FEW = settings(max_examples=int(60 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=int(300 * SCALE), deadline=None)
+
+# ------------------------------------------------------------------ loading
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["2025", "2025-H1", "2025-06-30", "2025-02-30", "news-report", "partners", "freedonia"]),
+)
+_keys = st.sampled_from(
+    ["source", "claims", "id", "title", "publisher", "kind", "published", "undated", "estimate", "argument",
+     "subject", "metric", "value", "unit", "precision", "as_of", "period", "scope", "quote", "min", "max", "x"]
+)  # fmt: skip
+_documents = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=6)),
+    max_leaves=25,
+)
+
+
+@MANY
+@given(st.binary(max_size=300))
+def test_any_bytes_are_read_or_refused_with_a_place(raw: bytes):
+    try:
+        document = read_yaml(raw)
+    except YamlProblem as problem:
+        assert problem.line >= 1 and problem.col >= 1 and problem.message
+        return
+    assert document.span(()).line >= 1
+
+
+@MANY
+@given(_documents)
+def test_any_document_validates_or_gives_located_findings(data: Any):
+    text = yaml.safe_dump({"source": data} if not isinstance(data, dict) else data, allow_unicode=True)
+    try:
+        document = read_yaml(text.encode("utf-8"))
+    except YamlProblem as problem:  # a control character the dump escaped
+        assert problem.line >= 1 and "control character" in problem.message
+        return
+    if not isinstance(document.data, dict):
+        return
+    try:
+        ClaimFile.model_validate(document.data)
+    except ValidationError as exc:
+        findings = validation_findings(exc, ClaimFile, document, "f.yaml")
+        assert findings and all(f.location is not None and f.location.line >= 1 and f.message for f in findings)
+
+
+# -------------------------------------------------------------------- time
+
+_PART = st.builds(
+    lambda year, rest: f"{year}{rest}",
+    st.integers(min_value=0, max_value=9999).map(lambda y: f"{y:04d}"),
+    st.one_of(
+        st.just(""),
+        st.sampled_from(["-H1", "-H2", "-Q1", "-Q2", "-Q3", "-Q4"]),
+        st.integers(min_value=1, max_value=12).map(lambda m: f"-{m:02d}"),
+        st.tuples(st.integers(1, 12), st.integers(1, 31)).map(lambda md: f"-{md[0]:02d}-{md[1]:02d}"),
+    ),
+)
+_TIME = st.one_of(_PART, st.tuples(_PART, _PART).map("/".join))
+
+
+def _span(text: str):
+    try:
+        return parse_time(text)
+    except TimeError:
+        return None
+
+
+@MANY
+@given(_TIME, _TIME)
+def test_time_spans_are_ordered_and_compare_symmetrically(first: str, second: str):
+    a, b = _span(first), _span(second)
+    for span in (a, b):
+        assert span is None or span.start <= span.end
+    if a is None or b is None:
+        return
+    assert a.overlaps(b) == b.overlaps(a)
+    assert not (a.before(b) and b.before(a))
+    assert not (a.before(b) and a.overlaps(b))
+    assert a.overlaps(b) or a.before(b) or b.before(a)
+    if a.contains(b):
+        assert a.overlaps(b) and a.days() >= b.days()
+
+
+# ------------------------------------------------------------------ values
+
+_NUMERIC = [Kind.count, Kind.number, Kind.percent]
+_PRECISIONS = [p for p in Precision if p != Precision.range]
+_numbers = st.one_of(st.integers(min_value=-(10**6), max_value=10**6), st.floats(min_value=-1e6, max_value=1e6))
+
+
+def _value(number: float, precision: Precision, kind: Kind, tolerance: float):
+    metric = Metric(label="m", kind=kind, time=TimeNature.stock)
+    claim = Claim(id="c", subject="s", metric="m", value=number, precision=precision, quote="q")
+    try:
+        return interpret(claim, metric, tolerance, lambda name: name)
+    except ValueProblem:
+        return None
+
+
+_stated = st.builds(
+    _value, _numbers, st.sampled_from(_PRECISIONS), st.sampled_from(_NUMERIC), st.floats(min_value=0, max_value=1)
+)
+
+
+@MANY
+@given(_stated, _stated)
+def test_agreement_is_symmetric_and_below_antisymmetric(a, b):
+    if a is None or b is None:
+        return
+    assert a.interval.lo <= a.interval.hi and not math.isnan(a.interval.lo)
+    assert agree(a, a)
+    assert agree(a, b) == agree(b, a)
+    order = below(a, b)
+    assert order is None or below(b, a) is (not order)
+    if agree(a, b):
+        assert order is None
+
+
+_intervals = st.tuples(_numbers, _numbers).map(lambda pair: Interval(min(pair), max(pair)))
+
+
+@MANY
+@given(_intervals, _intervals, st.floats(0, 1), st.floats(0, 1))
+def test_interval_sums_and_differences_hold_every_sum_and_difference(a: Interval, b: Interval, s: float, t: float):
+    x, y = a.lo + s * (a.hi - a.lo), b.lo + t * (b.hi - b.lo)
+    total, difference = a + b, a - b
+    slack = 1e-9 * (1 + abs(x) + abs(y))
+    assert total.lo - slack <= x + y <= total.hi + slack
+    assert difference.lo - slack <= x - y <= difference.hi + slack
+    assert a.meets(b) == b.meets(a) and a.meets(a)
+
+
+# ------------------------------------------------------------------ engine
+
+_TIMES = ["2025", "2025-H1", "2025-06", "2025-06-30", "2025-12-31", "2025-10/2026-01"]
+_PUBLISHED = ["2025-07-01", "2026-01-10", "2025", None]
+
+
+@st.composite
+def _claim(draw: st.DrawFn, claim_id: str) -> dict[str, Any]:
+    """A claim of one of the shared vocabulary's metrics, its quote stating its value."""
+    metric = draw(st.sampled_from(["partners", "level", "visits", "minister", "founded", "share", "treaties",
+                                   "members", "trade"]))  # fmt: skip
+    extra: dict[str, Any] = {}
+    if metric in ("partners", "treaties", "visits"):
+        value: Any = draw(st.integers(0, 30))
+    elif metric in ("level", "share"):
+        value = draw(st.one_of(st.integers(0, 100), st.floats(0, 100).map(lambda f: round(f, 1))))
+    elif metric == "trade":
+        value = draw(st.integers(1, 1000))
+        extra["unit"] = draw(st.sampled_from(["USD", "billion USD", "million USD"]))
+    elif metric == "minister":
+        value = draw(st.sampled_from(["rufus", "chicolini"]))
+    elif metric == "founded":
+        value = draw(st.sampled_from(["1990", "1990-05", "1991-05-01"]))
+    else:
+        value = draw(st.lists(st.sampled_from(["sylvania", "freedonia", "ministry"]), min_size=1, max_size=3,
+                              unique=True))  # fmt: skip
+        extra["complete"] = draw(st.booleans())
+    if metric in ("partners", "treaties", "level", "share", "visits", "trade"):
+        precision = draw(st.sampled_from(_PRECISIONS))
+        if precision != Precision.exact:
+            extra["precision"] = precision.value
+    if metric in ("visits", "trade"):
+        extra["period"] = draw(st.sampled_from(_TIMES))
+    elif metric != "founded" and draw(st.booleans()):
+        extra["as_of"] = draw(st.sampled_from(_TIMES))
+    if metric == "treaties" and draw(st.booleans()):
+        extra["scope"] = {"stage": draw(st.sampled_from(["in-force", "any-stage"]))}
+    subject = draw(st.sampled_from(["freedonia", "sylvania"]))
+    quote = stating(value, extra.get("precision"))
+    return {"id": claim_id, "subject": subject, "metric": metric, "value": value, "quote": quote, **extra}
+
+
+@st.composite
+def _corpora(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    """One to four sources of one to four claims each, as {file name: claim file}."""
+    files = {}
+    for index in range(draw(st.integers(1, 4))):
+        published = draw(st.sampled_from(_PUBLISHED))
+        source = source_block(f"s{index}", published)
+        if published is None and draw(st.booleans()):
+            source["undated"]["estimate"] = "2025-06/2025-09"
+        claims = [draw(_claim(f"c{n}")) for n in range(draw(st.integers(1, 4)))]
+        files[f"f{index}.yaml"] = {"source": source, "claims": claims}
+    return files
+
+
+def _check(files: dict[str, dict[str, Any]], vocabulary: dict[str, Any] | None = None) -> Result:
+    with tempfile.TemporaryDirectory() as folder:
+        claims, rules = write_corpus(Path(folder), files, vocabulary)
+        return run([claims], rules)
+
+
+def _identity(result: Result) -> list[tuple]:
+    """The findings without where they stand: what changes when files are renamed or claims move."""
+    return sorted(
+        (f.fingerprint, f.check, f.verdict, f.severity, f.message, f.note, tuple((c.source, c.claim) for c in f.claims))
+        for f in result.findings
+        if f.subject
+    )
+
+
+@FEW
+@given(_corpora())
+def test_any_claim_set_gives_findings_never_an_exception(files):
+    result = _check(files, RELATIONS)
+    for finding in result.findings:
+        assert finding.message and finding.severity in ("error", "warning", "info")
+        assert finding.location is not None or finding.claims
+    assert not [f for f in result.findings if not f.subject and f.check != "quote-value"]  # every claim is valid
+
+
+@FEW
+@given(_claim("a"), _claim("b"), st.sampled_from(_PUBLISHED), st.sampled_from(_PUBLISHED))
+def test_a_against_b_is_b_against_a(a, b, published_a, published_b):
+    def verdicts(first: str, second: str) -> list[tuple]:
+        files = {
+            "one.yaml": {"source": source_block(first, published_a), "claims": [a]},
+            "two.yaml": {"source": source_block(second, published_b), "claims": [b]},
+        }
+        result = _check(files)
+        return sorted(
+            (f.check, f.verdict, f.severity, tuple(sorted((c.value, c.time, c.scope) for c in f.claims)))
+            for f in result.findings
+        )
+
+    # the source ids decide which claim comes first in every comparison: swap them
+    assert verdicts("src-a", "src-b") == verdicts("src-b", "src-a")
+
+
+@FEW
+@given(_corpora(), st.randoms(use_true_random=False))
+def test_renaming_files_and_reordering_claims_changes_no_finding(files, random):
+    moved = {}
+    for index, body in enumerate(files.values()):
+        claims = list(body["claims"])
+        random.shuffle(claims)
+        moved[f"renamed-{random.randrange(10**6)}-{index}.yaml"] = {"claims": claims, "source": body["source"]}
+    assert _identity(_check(moved)) == _identity(_check(files))
+
+
+@FEW
+@given(_corpora(), st.data())
+def test_restating_a_claim_in_another_source_creates_no_contradiction(files, data):
+    name = data.draw(st.sampled_from(sorted(files)))
+    original = files[name]
+    restated = data.draw(st.sampled_from(original["claims"]))
+    copy = {"source": {**original["source"], "id": "restating", "title": "another outlet"}, "claims": [restated]}
+
+    def contradictions(result: Result) -> set[str]:
+        return {f.fingerprint for f in result.findings if f.verdict == "contradiction"}
+
+    assert contradictions(_check({**files, "restating.yaml": copy})) <= contradictions(_check(files))
+
+
+@FEW
+@given(_corpora(), st.data())
+def test_a_damaged_claim_set_gives_located_errors_and_keeps_the_rest(files, data):
+    """Any key of any claim or source set to any value: located errors for it, the other files still checked."""
+    name = data.draw(st.sampled_from(sorted(files)))
+    body = files[name]
+    where = data.draw(st.sampled_from(["source", *range(len(body["claims"]))]))
+    target = body["source"] if where == "source" else body["claims"][where]
+    target[data.draw(_keys)] = data.draw(_documents)
+    result = _check(files, RELATIONS)
+    for finding in result.findings:
+        if not finding.subject:
+            assert finding.location is not None and finding.location.line >= 1 and finding.message
+    others = {f"s{index}" for index, other in enumerate(sorted(files)) if other != name}
+    assert others <= set(result.corpus.sources)  # every other file was read

@@ -1,0 +1,203 @@
+"""Confinement: claimcheck reads archived texts and writes files only where it is allowed to, and never the network.
+
+The repository is the folder of the settings file (else the git work tree,
+else the working directory). Archived texts outside it are read only from
+folders the settings list under ``archive-roots`` or the command line names
+with ``--allow-path``; files are written outside it only under ``--allow-path``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.config import Config
+from checker.confine import Confinement, confinement, repository_root
+from checker.reporting.html import href
+
+from conftest import claim, one_source, run_cli, write_corpus
+
+SETTINGS = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with a settings file, two contradicting sources, and an article archived beside it (outside)."""
+    folder = tmp_path / "project"
+    files = {
+        "a.yaml": one_source("a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30", quote="it says 14")),
+        "b.yaml": one_source("b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30")),
+    }
+    files["a.yaml"]["source"]["archive"] = "../../archive/article.txt"
+    write_corpus(folder, files)
+    (folder / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "article.txt").write_text("Freedonia: it says 14 partners.\n", "utf-8")
+    return folder
+
+
+def _findings(output: str) -> list[dict]:
+    return json.loads(output)["findings"]
+
+
+def _archive_findings(folder: Path, *args: str) -> list[dict]:
+    result = run_cli(folder, "check", "--format", "json", *args)
+    return [f for f in _findings(result.stdout) if f["check"] == "archive"]
+
+
+def test_archive_outside_the_repository_is_not_read(project):
+    (finding,) = _archive_findings(project)
+    assert finding["severity"] == "error" and "outside the repository" in finding["message"]
+    assert (finding["location"]["path"], finding["location"]["line"]) == ("claims/a.yaml", 7)
+
+
+def test_archive_roots_in_the_settings_allow_a_folder(project):
+    (project / "pyproject.toml").write_text(SETTINGS + 'archive-roots = ["../archive"]\n', "utf-8")
+    assert _archive_findings(project) == []
+    result = run_cli(project, "check", "--format", "json")
+    refs = [ref for f in _findings(result.stdout) for ref in f["claims"] if ref["source"] == "a"]
+    assert refs and refs[0]["evidence"]["line"] == 1  # the quote was verified against the archived text
+
+
+def test_allow_path_on_the_command_line_allows_a_folder(project):
+    assert _archive_findings(project, "--allow-path", str(project.parent / "archive")) == []
+
+
+def test_a_link_inside_the_repository_cannot_lead_out(project):
+    (project / "pyproject.toml").write_text(SETTINGS + 'archive-roots = ["../archive"]\n', "utf-8")
+    secret = project.parent / "secret.txt"
+    secret.write_text("it says 14\n", "utf-8")
+    (project / "article.txt").symlink_to(secret)
+    body = yaml.safe_load((project / "claims" / "a.yaml").read_text("utf-8"))
+    body["source"]["archive"] = "../article.txt"
+    (project / "claims" / "a.yaml").write_text(yaml.safe_dump(body), "utf-8")
+    (finding,) = _archive_findings(project)
+    assert "outside the repository" in finding["message"]
+
+
+@pytest.mark.parametrize("target", ["../report.json", "/tmp/claimcheck-never-written.json", "link/report.json"])
+def test_output_outside_the_repository_is_refused(project, target):
+    (project / "link").symlink_to(project.parent)
+    result = run_cli(project, "check", "--format", "json", "-o", target)
+    assert result.exit_code == 2 and "outside the repository" in result.stderr and "--allow-path" in result.stderr
+    assert not (project.parent / "report.json").exists() and not Path("/tmp/claimcheck-never-written.json").exists()
+
+
+def test_allow_path_lets_a_report_be_written_elsewhere(project):
+    result = run_cli(project, "check", "--format", "json", "-o", "../out/report.json", "--allow-path", "../out")
+    assert result.exit_code == 1  # the contradiction
+    assert json.loads((project.parent / "out" / "report.json").read_text("utf-8"))["findings"]
+
+
+def test_a_format_file_in_the_settings_is_confined_too(project):
+    (project / "pyproject.toml").write_text(SETTINGS + 'format = ["text", "json=../elsewhere.json"]\n', "utf-8")
+    result = run_cli(project, "check")
+    assert result.exit_code == 2 and not (project.parent / "elsewhere.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_output_that_is_not_a_regular_file_is_refused(project, kind):
+    target = project / "out"
+    target.mkdir() if kind == "folder" else os.mkfifo(target)
+    result = run_cli(project, "check", "--format", "json", "-o", "out")
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "-o", "../r.html"],
+        ["resolve", "-o", "../r.txt"],
+        ["validate", "--format", "json", "-o", "../r.json"],
+        [
+            "new-source",
+            "--id",
+            "x",
+            "--title",
+            "t",
+            "--publisher",
+            "p",
+            "--kind",
+            "other",
+            "--published",
+            "2025",
+            "-o",
+            "../r.yaml",
+        ],  # fmt: skip
+        ["ack", "--all-failing", "--by", "me", "--reason", "r", "--acknowledgements", "../r.yaml"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_every_command_that_writes_is_confined(project, args):
+    result = run_cli(project, *args)
+    assert result.exit_code == 2, result.output
+    assert "outside the repository" in result.output
+    assert sorted(path.name for path in project.parent.iterdir()) == ["archive", "project"]
+
+
+def test_extract_and_import_outputs_are_confined(project):
+    (project / "article.txt").write_text("Freedonia now has 14 partners.\n", "utf-8")
+    assert run_cli(project, "extract", "article.txt", "-o", "../draft.yaml").exit_code == 2
+    (project / "table.csv").write_text("source,flight,dep\nx,AA1,10:00\n", "utf-8")
+    (project / "mapping.yaml").write_text("source: {column: source}\nsubject: {column: flight}\nmetrics: {}\n", "utf-8")
+    assert run_cli(project, "import", "mapping.yaml", "table.csv", "-o", "../out.jsonl").exit_code == 2
+    assert sorted(path.name for path in project.parent.iterdir()) == ["archive", "project"]
+
+
+def test_the_repository_is_the_settings_folder_else_git_else_here(tmp_path):
+    inner = tmp_path / "repo" / "docs" / "deep"
+    inner.mkdir(parents=True)
+    assert repository_root(inner, None) == inner.resolve()
+    (tmp_path / "repo" / ".git").mkdir()
+    assert repository_root(inner, None) == (tmp_path / "repo").resolve()
+    settings = tmp_path / "repo" / "docs" / "claimcheck.toml"
+    assert repository_root(inner, settings) == (tmp_path / "repo" / "docs").resolve()
+
+
+def test_confinement_reads_from_archive_roots_but_never_writes_there(tmp_path):
+    rules = confinement(Config(path=tmp_path / "pyproject.toml", archive_roots=[tmp_path / "../shared"]))
+    shared = (tmp_path.parent / "shared").resolve()
+    assert isinstance(rules, Confinement)
+    assert rules.may_read(shared / "a.txt") and not rules.may_write(shared / "a.txt")
+    assert rules.may_write(tmp_path / "report.html") and not rules.may_read(tmp_path.parent / "other.txt")
+
+
+@pytest.mark.parametrize(
+    "path, link",
+    [
+        ("javascript:alert(1)", "javascript%3Aalert%281%29"),
+        ("data:text/html,<b>x</b>", "data%3Atext/html%2C%3Cb%3Ex%3C/b%3E"),
+        ("../shared/seeds/001.txt", "../shared/seeds/001.txt"),
+    ],
+)
+def test_links_to_archived_texts_are_local_paths(path, link):
+    assert href(path) == link
+
+
+def test_no_claim_file_reaches_the_network(project, monkeypatch):
+    """Every text that looks like an address (url, an archive given as one) is data, never fetched."""
+    body = yaml.safe_load((project / "claims" / "b.yaml").read_text("utf-8"))
+    body["source"].update(url="https://example.invalid/a", archive="https://example.invalid/article.txt")
+    (project / "claims" / "b.yaml").write_text(yaml.safe_dump(body), "utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"claimcheck tried to reach the network: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    assert run_cli(project, "check", "--format", "json").exit_code == 1
+    assert run_cli(project, "report", "-o", "r.html").exit_code == 0
+
+
+def test_a_link_loop_among_the_files_judged_is_a_finding(project):
+    (project / "claims" / "loop-a.yaml").symlink_to("loop-b.yaml")
+    (project / "claims" / "loop-b.yaml").symlink_to("loop-a.yaml")
+    result = run_cli(project, "check", "--format", "json", "claims")  # given paths: the run is judged on them
+    loops = [f for f in _findings(result.stdout) if f["location"] and "loop-" in f["location"]["path"]]
+    assert result.exit_code == 1 and len(loops) == 2 and all("symbolic links" in f["message"] for f in loops)
