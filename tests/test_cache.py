@@ -1,0 +1,118 @@
+"""The cache: it changes no finding, is never trusted blindly, and only what an edit touches is redone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from checker import cache, engine
+from checker.engine import run
+from checker.reporting import REPORTERS
+
+from conftest import ROOT, claim, one_source, write_corpus
+
+
+def _report(result) -> str:  # noqa: ANN001
+    return REPORTERS["json"](result)
+
+
+def test_a_cached_run_reports_byte_for_byte_what_a_fresh_run_does(tmp_path):
+    fresh = _report(run([ROOT / "claims"], ROOT / "rules"))
+    first = _report(run([ROOT / "claims"], ROOT / "rules", cache_dir=tmp_path / "cache"))
+    second = _report(run([ROOT / "claims"], ROOT / "rules", cache_dir=tmp_path / "cache"))
+    assert first == fresh and second == fresh
+    assert list((tmp_path / "cache" / "files").rglob("*.json")) and (tmp_path / "cache" / "subjects.json").is_file()
+
+
+def _corpus(folder: Path) -> tuple[Path, Path]:
+    files = {
+        f"{name}.yaml": one_source(name, f"2026-01-{day:02d}", claim("p", "partners", 14 + day % 2, as_of="2025-12-31"))
+        for day, name in enumerate(("a", "b", "c"), 1)
+    }
+    return write_corpus(folder, files)
+
+
+def test_damaged_entries_are_rebuilt_not_used(tmp_path):
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
+    entries = sorted((folder / "files").rglob("*.json")) + [folder / "subjects.json"]
+    for number, entry in enumerate(entries):
+        sealed = json.loads(entry.read_bytes())
+        if number % 2:
+            sealed["body"] = sealed["body"].replace('"partners"', '"frameworks"')  # checksum no longer matches
+            entry.write_text(json.dumps(sealed), "utf-8")
+        else:
+            entry.write_bytes(b"\x00not json")
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    for entry in entries:  # rebuilt: intact again
+        assert cache._open(entry.read_bytes()) is not None
+
+
+def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_path):
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
+    subjects = folder / "subjects.json"
+    sealed = json.loads(subjects.read_bytes())
+    sealed["stamp"] = "claimcheck 0.0.0 cache 1 code forged"
+    subjects.write_text(json.dumps(sealed), "utf-8")
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+
+
+def test_only_the_subjects_an_edit_touches_are_checked_again(tmp_path, monkeypatch):
+    claims_dir, rules_dir = write_corpus(
+        tmp_path,
+        {
+            "a.yaml": one_source("a", "2026-01-01", claim("p", "partners", 14), claim("q", "partners", 3, subject="sylvania")),
+            "b.yaml": one_source("b", "2026-01-02", claim("p", "partners", 15), claim("q", "partners", 3, subject="sylvania")),
+        },
+    )  # fmt: skip
+    folder = tmp_path / "cache"
+    run([claims_dir], rules_dir, cache_dir=folder)
+    checked: list[str] = []
+    real = engine.check_subject
+
+    def spy(subject, *args):  # noqa: ANN001, ANN202
+        checked.append(subject)
+        return real(subject, *args)
+
+    monkeypatch.setattr(engine, "check_subject", spy)
+    run([claims_dir], rules_dir, cache_dir=folder)
+    assert checked == []  # nothing changed: every subject from the cache
+    text = (claims_dir / "b.yaml").read_text("utf-8").replace("value: 15", "value: 16")
+    (claims_dir / "b.yaml").write_text(text, "utf-8")
+    edited = run([claims_dir], rules_dir, cache_dir=folder)
+    assert checked == ["freedonia"]
+    assert _report(edited) == _report(run([claims_dir], rules_dir))
+
+
+def test_the_settings_may_turn_the_cache_off_but_not_choose_its_folder(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    _corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "claims", "--rules", "rules"]).exit_code in (0, 1)
+    assert list((tmp_path / "user-cache" / "claimcheck").iterdir())  # the default: the user's cache folder
+    (tmp_path / "claimcheck.toml").write_text('cache = "planted"\n', "utf-8")
+    refused = runner.invoke(main, ["check", "claims", "--rules", "rules"])
+    assert refused.exit_code == 2 and '"cache" must be false' in refused.output
+    (tmp_path / "claimcheck.toml").write_text("cache = false\n", "utf-8")
+    before = sorted((tmp_path / "user-cache").rglob("*"))
+    assert runner.invoke(main, ["check", "claims", "--rules", "rules"]).exit_code in (0, 1)
+    assert sorted((tmp_path / "user-cache").rglob("*")) == before
+    assert not (tmp_path / "planted").exists()
+
+
+def test_a_broken_file_is_reported_the_same_from_the_cache(tmp_path):
+    claims_dir, rules_dir = _corpus(tmp_path)
+    (claims_dir / "broken.yaml").write_text("source: {id: x\n", "utf-8")
+    folder = tmp_path / "cache"
+    first = run([claims_dir], rules_dir, cache_dir=folder)
+    again = run([claims_dir], rules_dir, cache_dir=folder)
+    assert _report(first) == _report(again)
+    assert any(f.verdict == "invalid" for f in again.findings)
