@@ -276,7 +276,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         summary["incremental_s"] = round(incremental.seconds, 3)
         summary["incremental_ratio"] = round(incremental.seconds / measured.seconds, 3)
     print(orjson.dumps(summary).decode())
-    return 0
+    return 0 if result.found == result.planted and result.false_contradictions == 0 else 1
 
 
 if __name__ == "__main__":
