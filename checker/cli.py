@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import click
 
@@ -117,6 +117,19 @@ def _caching(command: Callable) -> Callable:
     )(command)
 
 
+def _run_options(command: Callable) -> Callable:
+    """--workers, --cache, --no-cache and --allow-path: how a run reads and checks, not what it judges.
+
+    The command receives them as keyword arguments and passes them on with :func:`_how`.
+    """
+    return _workers(_caching(_allow(command)))
+
+
+def _how(workers: int | None, cache: Path | None, no_cache: bool, allow_paths: tuple[Path, ...]) -> dict:
+    """The run options as CheckRequest fields."""
+    return {"workers": workers, "cache": cache, "no_cache": no_cache, "allow_paths": tuple(allow_paths)}
+
+
 _exit_zero = click.option(
     "--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings reach the fail level."
 )
@@ -142,22 +155,16 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="File of reviewed discrepancies. Default: from the settings, else acknowledgements.yaml when present.",
 )
-@_workers
-@_caching
-@_allow
-def check(  # noqa: PLR0913
-    paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, workers, cache, no_cache,
-    allow_paths,
-) -> None:  # noqa: ANN001
+@_run_options
+def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, **how) -> None:  # noqa: ANN001, ANN003
     """Check claim files against each other (default: the configured corpus, else claims/).
 
     Given paths (or --since) narrow what the run is judged on; the whole
     configured corpus is still loaded, so conflicts with other files are seen.
     """
     request = CheckRequest(
-        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements,
-        workers=workers, cache=cache, no_cache=no_cache, allow_paths=tuple(allow_paths),
-    )  # fmt: skip
+        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, **_how(**how)
+    )
     sys.exit(_run(request))
 
 
@@ -171,26 +178,12 @@ def check(  # noqa: PLR0913
     help="Report format. Default: html when -o ends in .html, markdown for .md, text otherwise.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here (atomically).")
-@_workers
-@_caching
-@_allow
-def report(  # noqa: PLR0913
-    paths: tuple[Path, ...],
-    rules: Path | None,
-    format_: str | None,
-    output: Path | None,
-    workers: int | None,
-    cache: Path | None,
-    no_cache: bool,
-    allow_paths: tuple[Path, ...],
-) -> None:
+@_run_options
+def report(paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, **how: Any) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
     suffix = output.suffix.lower() if output else ""
     chosen = format_ or ("html" if suffix in (".html", ".htm") else "markdown" if suffix == ".md" else "text")
-    request = CheckRequest(
-        paths, rules, (chosen,), output, workers=workers, cache=cache, no_cache=no_cache, allow_paths=tuple(allow_paths)
-    )
-    code = _run(request)
+    code = _run(CheckRequest(paths, rules, (chosen,), output, **_how(**how)))
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
@@ -201,25 +194,12 @@ def report(  # noqa: PLR0913
 @_rules
 @_format
 @_output
-@_workers
-@_caching
-@_allow
-def validate(  # noqa: PLR0913
-    paths: tuple[Path, ...],
-    rules: Path | None,
-    formats: tuple[str, ...],
-    output: Path | None,
-    workers: int | None,
-    cache: Path | None,
-    no_cache: bool,
-    allow_paths: tuple[Path, ...],
+@_run_options
+def validate(
+    paths: tuple[Path, ...], rules: Path | None, formats: tuple[str, ...], output: Path | None, **how: Any
 ) -> None:
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
-    request = CheckRequest(
-        paths, rules, formats, output, checks_enabled=False, workers=workers, cache=cache, no_cache=no_cache,
-        allow_paths=tuple(allow_paths),
-    )  # fmt: skip
-    sys.exit(_run(request))
+    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False, **_how(**how))))
 
 
 @main.command()
@@ -319,36 +299,22 @@ def import_command(
 @_rules
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
-@_workers
-@_caching
-@_allow
-def resolve_command(  # noqa: PLR0913
-    paths: tuple[Path, ...],
-    rules: Path | None,
-    format_: str,
-    output: Path | None,
-    workers: int | None,
-    cache: Path | None,
-    no_cache: bool,
-    allow_paths: tuple[Path, ...],
-) -> None:
+@_run_options
+def resolve_command(paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None, **how: Any) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
     from checker.resolving import run_resolve, to_json, to_text
 
     if output is not None:
-        _may_write(output, allow_paths)
+        _may_write(output, how["allow_paths"])
     try:
-        request = CheckRequest(
-            paths, rules, ("json",), workers=workers, cache=cache, no_cache=no_cache, allow_paths=tuple(allow_paths)
-        )
-        outcome = execute(request)
+        outcome = execute(CheckRequest(paths, rules, ("json",), **_how(**how)))
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None
     resolved = run_resolve(outcome.result)
     text = to_json(resolved) if format_ == "json" else to_text(resolved)
     if output is not None:
-        _write_or_fail(output, text, allowed=allow_paths)
+        _write_or_fail(output, text, allowed=how["allow_paths"])
     else:
         click.echo(text, nl=False)
 
