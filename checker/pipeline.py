@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,8 +34,13 @@ def default_cache(config: Config) -> Path:
     show as a change to commit, and could be planted by a pull request.
     """
     root = (config.path.parent if config.path else Path.cwd()).resolve()
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "claimcheck" / hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home folder (a bare CI container): the system's temporary folder
+            base = tempfile.gettempdir()
+    return Path(base) / "claimcheck" / hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
 
 
 class RequestError(Exception):

@@ -116,3 +116,17 @@ def test_a_broken_file_is_reported_the_same_from_the_cache(tmp_path):
     again = run([claims_dir], rules_dir, cache_dir=folder)
     assert _report(first) == _report(again)
     assert any(f.verdict == "invalid" for f in again.findings)
+
+
+def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatch, tmp_path):
+    from checker import pipeline
+    from checker.config import Config
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(pipeline.Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(pipeline.tempfile, "gettempdir", lambda: str(tmp_path))
+    assert pipeline.default_cache(Config()).parent == tmp_path / "claimcheck"
