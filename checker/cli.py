@@ -117,6 +117,14 @@ def _caching(command: Callable) -> Callable:
     )(command)
 
 
+_mapping = click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the tables (CSV, TSV) among the paths with this mapping, straight into the run (as `import` would "
+    "write them; findings name each table as TABLE.jsonl).",
+)
+
+
 def _run_options(command: Callable) -> Callable:
     """--workers, --cache, --no-cache and --allow-path: how a run reads and checks, not what it judges.
 
@@ -155,16 +163,18 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="File of reviewed discrepancies. Default: from the settings, else acknowledgements.yaml when present.",
 )
+@_mapping
 @_run_options
-def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, **how) -> None:  # noqa: ANN001, ANN003
+def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, mapping, **how) -> None:  # noqa: ANN001, ANN003
     """Check claim files against each other (default: the configured corpus, else claims/).
 
     Given paths (or --since) narrow what the run is judged on; the whole
     configured corpus is still loaded, so conflicts with other files are seen.
     """
     request = CheckRequest(
-        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, **_how(**how)
-    )
+        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, mapping=mapping,
+        **_how(**how),
+    )  # fmt: skip
     sys.exit(_run(request))
 
 
@@ -299,15 +309,18 @@ def import_command(
 @_rules
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
+@_mapping
 @_run_options
-def resolve_command(paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None, **how: Any) -> None:
+def resolve_command(  # noqa: PLR0913
+    paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None, mapping: Path | None, **how: Any
+) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
     from checker.resolving import run_resolve, to_json, to_text
 
     if output is not None:
         _may_write(output, how["allow_paths"])
     try:
-        outcome = execute(CheckRequest(paths, rules, ("json",), **_how(**how)))
+        outcome = execute(CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how)))
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None

@@ -281,12 +281,15 @@ class FileRecord(NamedTuple):
     claims_read: int
 
 
-def read_file(path: Path, shown: str) -> FileRecord:
-    """Read, validate and vet one claim file: the first phase of a run, independent of the rules."""
+def read_file(path: Path, shown: str, text: str | None = None) -> FileRecord:
+    """Read, validate and vet one claim file: the first phase of a run, independent of the rules.
+
+    ``text``: the JSON Lines content of ``path``, when it was made in memory rather than read.
+    """
     findings: list[Finding] = []
     documents = []
     read = 0
-    for loaded, problems in load_models(path, shown, ClaimFile):
+    for loaded, problems in load_models(path, shown, ClaimFile, text=text):
         findings.extend(problems)
         if loaded is None:
             continue

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from pydantic import ValidationError
 
@@ -298,29 +298,35 @@ _JOB: Optional[Job] = None  # the job forked workers inherit
 MANY_CLAIMS = 2000
 
 
-def _cached(item: tuple[Path, str, Optional[Path]]) -> Optional[FileRecord]:
-    """The record of an unchanged file, from the cache; None when it must be read."""
-    path, shown, folder = item
-    if folder is None:
-        return None
+#: a file to read: its path, as shown, the cache folder, and its text when it was made in memory
+Source = tuple[Path, str, Optional[Path], Optional[str]]
+
+
+def _content(item: Source) -> Optional[bytes]:
+    path, shown, _, text = item
+    if text is not None:
+        return text.encode("utf-8")
     try:
         raw = read_bytes(path, shown)
     except OSError:
         return None
-    return cache.load_file(folder, cache.file_key(raw, shown)) if isinstance(raw, bytes) else None
+    return raw if isinstance(raw, bytes) else None  # what cannot be read (a special file) is not cached
 
 
-def _read(item: tuple[Path, str, Optional[Path]]) -> FileRecord:
+def _cached(item: Source) -> Optional[FileRecord]:
+    """The record of an unchanged file, from the cache; None when it must be read."""
+    folder = item[2]
+    raw = _content(item) if folder is not None else None
+    return cache.load_file(folder, cache.file_key(raw, item[1])) if folder is not None and raw is not None else None
+
+
+def _read(item: Source) -> FileRecord:
     """Read a file, and keep its record in the cache when there is one."""
-    path, shown, folder = item
-    record = read_file(path, shown)
-    if folder is not None:
-        try:
-            raw = read_bytes(path, shown)
-            if isinstance(raw, bytes):  # what cannot be read again (a special file) is not kept
-                cache.save_file(folder, cache.file_key(raw, shown), record)
-        except OSError:
-            pass
+    path, shown, folder, text = item
+    record = read_file(path, shown, text)
+    raw = _content(item) if folder is not None else None
+    if folder is not None and raw is not None:
+        cache.save_file(folder, cache.file_key(raw, shown), record)
     return record
 
 
@@ -338,8 +344,11 @@ def run(
     progress: Optional[Callable[[int, int], None]] = None,
     workers: int = 1,
     cache_dir: Optional[Path] = None,
+    texts: Sequence[tuple[Path, str]] = (),
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
+
+    ``texts`` are JSON Lines claim files made in memory (imported tables): (the path they are named by, text).
 
     With ``run_checks`` false only the files are read, validated and resolved.
     With ``workers`` above 1 (on Linux) files are read by that many processes,
@@ -350,7 +359,7 @@ def run(
     an earlier run are taken from there (see :mod:`checker.cache`).
     """
     with no_cycle_collection():
-        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir)
+        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts)
 
 
 def _run(
@@ -360,6 +369,7 @@ def _run(
     progress: Optional[Callable[[int, int], None]],
     workers_wanted: int,
     cache_dir: Optional[Path],
+    texts: Sequence[tuple[Path, str]],
 ) -> Result:
     vocabulary, rules_findings = load_vocabulary(rules_dir)
     active, config_findings = configure(vocabulary, rules_dir)
@@ -367,12 +377,13 @@ def _run(
     conflict = next((c for c in active if c.id == "value-conflict"), None)
     tolerance = conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
     corpus = Corpus()
-    files = []
+    files: list[Source] = []
     for path, missing in iter_files(claim_paths):
         if missing is not None:
             corpus.findings.append(missing)
         else:
-            files.append((path, display_path(path), cache_dir))
+            files.append((path, display_path(path), cache_dir, None))
+    files += [(path, display_path(path), cache_dir, text) for path, text in texts]
     records: list[Optional[FileRecord]] = [_cached(item) for item in files]
     unread = [item for item, record in zip(files, records, strict=True) if record is None]
     readers = min(workers_wanted, len(unread)) if can_fork() else 1

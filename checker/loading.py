@@ -290,13 +290,16 @@ def _refuse_constant(name: str) -> float:
 
 
 def load_models(
-    path: Path, shown: str, model: type[M], check: str = "schema"
+    path: Path, shown: str, model: type[M], check: str = "schema", text: str | None = None
 ) -> Iterator[tuple[Loaded | None, list[Finding]]]:
-    """Every document of a file, validated: one for YAML and JSON, one per line for JSON Lines."""
+    """Every document of a file, validated: one for YAML and JSON, one per line for JSON Lines.
+
+    ``text``, when given, is the JSON Lines content of ``path`` made in memory (an imported table).
+    """
     if path.suffix not in (".json", ".jsonl"):
         yield load_model(path, shown, model, check)
         return
-    raw = read_bytes(path, shown)
+    raw = text.encode("utf-8") if text is not None else read_bytes(path, shown)
     if isinstance(raw, Finding):
         yield None, [raw]
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
@@ -21,8 +21,9 @@ from checker.config import load as load_config
 from checker.confine import Confinement, Refused
 from checker.engine import Result, default_workers, run
 from checker.files import write_atomically
-from checker.findings import sort_key
+from checker.findings import Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
+from checker.loading import CLAIM_SUFFIXES, display_path
 from checker.reporting import REPORTERS
 from checker.reporting.markdown import render as markdown
 
@@ -68,6 +69,7 @@ class CheckRequest:
     cache: Optional[Path] = None  # the cache folder; None: the user's cache folder (unless the settings turn it off)
     no_cache: bool = False
     allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
+    mapping: Optional[Path] = None  # how the tables among the paths become claims (they are imported in memory)
 
 
 @dataclass
@@ -148,6 +150,50 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
     return load, focus, whole
 
 
+def _tables(request: CheckRequest) -> list[Path]:
+    """The paths that are tables to import with the request's mapping (none without a mapping)."""
+    if request.mapping is None:
+        return []
+    tables = [path for path in request.paths if path.is_file() and path.suffix not in CLAIM_SUFFIXES]
+    if not tables:
+        raise RequestError("--mapping says how tables become claims: name the tables (CSV, TSV) among the paths")
+    return tables
+
+
+def _imported(
+    tables: list[Path], mapping: Optional[Path], workers: int
+) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """Each table as a JSON Lines claim file made in memory (named TABLE.jsonl), and a warning for each metric
+    with values that could not be parsed, with examples: none is dropped quietly."""
+    from checker.tabular import Mapping, import_tables
+    from checker.yamlio import YamlProblem, read_yaml
+
+    assert mapping is not None
+    try:
+        spec = Mapping.model_validate(read_yaml(mapping.read_bytes()).data)
+    except (OSError, YamlProblem, ValueError) as exc:
+        raise RequestError(f"{mapping}: not a usable mapping: {exc}") from None
+    texts: list[tuple[Path, str]] = []
+    findings: list[Finding] = []
+    try:
+        for table, lines, stats in import_tables(tables, spec, workers):
+            texts.append((table.parent / f"{table.name}.jsonl", "\n".join(lines) + "\n"))
+            for metric, count in sorted(stats.unparsed.items()):
+                examples = ", ".join(repr(e) for e in stats.examples[metric])
+                findings.append(
+                    input_error(
+                        "import",
+                        Location(display_path(table)),
+                        f"{count} values of {metric} could not be parsed, e.g. {examples}",
+                        "add a format or a clean-up rule for them to the mapping, or list them as missing",
+                        severity="warning",
+                    )
+                )
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise RequestError(str(exc)) from None
+    return texts, findings
+
+
 def execute(request: CheckRequest) -> Outcome:
     """Run a check request."""
     try:
@@ -158,7 +204,13 @@ def execute(request: CheckRequest) -> Outcome:
     confinement = confine.confinement(config, request.allow_paths)
     _confined(formats, confinement)
     rules = request.rules or config.rules or Path("rules")
-    load, focus, whole = _corpus(request, config)
+    tables = _tables(request)
+    load: list[Path]
+    focus: Optional[set[Path]]
+    if tables and len(tables) == len(request.paths):
+        load, focus, whole = [], None, False  # only tables: they are the corpus
+    else:
+        load, focus, whole = _corpus(replace(request, paths=tuple(p for p in request.paths if p not in tables)), config)
     policy = Policy(
         fail_on=request.fail_on or config.fail_on or "error",
         strict=bool(request.strict if request.strict is not None else config.strict),
@@ -168,10 +220,20 @@ def execute(request: CheckRequest) -> Outcome:
     cache = None
     if not request.no_cache and (request.cache is not None or not config.cache_off):
         cache = request.cache or default_cache(config)
+    texts, import_findings = _imported(tables, request.mapping, workers) if tables else ([], [])
+    if focus is not None:
+        focus |= {path.resolve() for path, _ in texts}
     with confine.applied(confinement):
         result = run(
-            load, rules, run_checks=request.checks_enabled, progress=request.progress, workers=workers, cache_dir=cache
+            load,
+            rules,
+            run_checks=request.checks_enabled,
+            progress=request.progress,
+            workers=workers,
+            cache_dir=cache,
+            texts=texts,
         )
+    result.findings += import_findings
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:

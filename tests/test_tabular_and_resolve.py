@@ -159,3 +159,32 @@ def test_flight_bench_on_one_day(tmp_path):
     assert set(figures) >= {"days", "claims", "items_scored", "accuracy", "accuracy_by_attribute", "vote_accuracy", "seconds"}
     assert figures["days"] == 1 and figures["items_scored"] > 400
     assert figures["accuracy"] > figures["vote_accuracy"] and figures["accuracy"] >= 0.95
+
+
+def test_check_and_resolve_read_tables_straight_with_a_mapping(tmp_path):
+    """--mapping imports the tables in memory: the same findings and resolution as import, then check."""
+    rows = []
+    for flight, truth in (("AA-1-X-Y", "1:55 PM"), ("AA-2-X-Y", "3:10 PM")):
+        for site in ("good-1", "good-2", "good-3"):
+            rows.append(f"{site}\t{flight}\t12/01/2011 {truth}\t\t\t\t\t")
+        rows.append(f"lone\t{flight}\t12/01/2011 9:00 AM\t\t\t\t\t")
+    rows.append("lone\tAA-3-X-Y\tgarbage 12:99\t\t\t\t\t")
+    (tmp_path / "20111201.txt").write_text("\n".join(rows) + "\n", "latin-1")
+    rules = str(FLIGHTS / "rules")
+    imported = _run(tmp_path, "import", str(FLIGHTS / "mapping.yaml"), "20111201.txt", "-o", "claims/flights.jsonl")
+    assert imported.exit_code == 0, imported.output
+    via_file = json.loads(_run(tmp_path, "check", "claims", "--rules", rules, "--format", "json").output)
+    straight = _run(tmp_path, "check", "20111201.txt", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules,
+                    "--format", "json")  # fmt: skip
+    document = json.loads(straight.output)
+    conflicts = [f for f in document["findings"] if f["verdict"] == "contradiction"]
+    assert [f["message"] for f in conflicts] == [f["message"] for f in via_file["findings"] if f["verdict"] == "contradiction"]
+    assert len(conflicts) == 2 and conflicts[0]["claims"][0]["location"]["path"] == "20111201.txt.jsonl"
+    unparsed = [f for f in document["findings"] if f["check"] == "import"]
+    assert len(unparsed) == 1 and "'garbage 12:99'" in unparsed[0]["message"] and unparsed[0]["severity"] == "warning"
+    resolved = _run(tmp_path, "resolve", "20111201.txt", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules,
+                    "--format", "json")  # fmt: skip
+    items = {item["subject"]: item for item in json.loads(resolved.output)["items"]}
+    assert items["AA-1-X-Y"]["value"] == "835" and items["AA-1-X-Y"]["opposing"] == ["lone"]
+    missing = _run(tmp_path, "check", "claims", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules)
+    assert missing.exit_code == 2 and "name the tables" in missing.output
