@@ -184,7 +184,7 @@ def _imported(
                     input_error(
                         "import",
                         Location(display_path(table)),
-                        f"{count} values of {metric} could not be parsed, e.g. {examples}",
+                        f"{count} value{'s' if count != 1 else ''} of {metric} could not be parsed, e.g. {examples}",
                         "add a format or a clean-up rule for them to the mapping, or list them as missing",
                         severity="warning",
                     )
