@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 import orjson
 
 from checker import __version__
-from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump
+from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, spans_from_plain
 from checker.findings import ClaimRef, Finding, Location
 from checker.timeline import Entry, Point, Timeline
 
@@ -141,10 +141,6 @@ def _spans_plain(spans: dict) -> list:
     return [[list(key), list(span)] for key, span in spans.items()]
 
 
-def _spans(data: list) -> dict:
-    return {tuple(key): tuple(span) for key, span in data}
-
-
 def _document_plain(document: DocumentRecord) -> list:
     claims = [[index, subject, written.decode(), spans.decode()] for index, subject, written, spans in document.claims]
     return [document.path, document.file, document.source, _spans_plain(document.spans), claims]
@@ -153,7 +149,7 @@ def _document_plain(document: DocumentRecord) -> list:
 def _document(data: list) -> DocumentRecord:
     path, file, source, spans, claims = data
     kept = tuple((index, subject, written.encode(), spans_.encode()) for index, subject, written, spans_ in claims)
-    return DocumentRecord(path, file, source, _spans(spans), kept)
+    return DocumentRecord(path, file, source, spans_from_plain(spans), kept)
 
 
 # ------------------------------------------------------------------ subject results

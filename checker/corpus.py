@@ -281,15 +281,15 @@ class FileRecord(NamedTuple):
     claims_read: int
 
 
-def read_file(path: Path, shown: str, text: str | None = None) -> FileRecord:
+def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
     """Read, validate and vet one claim file: the first phase of a run, independent of the rules.
 
-    ``text``: the JSON Lines content of ``path``, when it was made in memory rather than read.
+    ``raw``: the file's content when it was already read (or made in memory, as an imported table's).
     """
     findings: list[Finding] = []
     documents = []
     read = 0
-    for loaded, problems in load_models(path, shown, ClaimFile, text=text):
+    for loaded, problems in load_models(path, shown, ClaimFile, raw=raw):
         findings.extend(problems)
         if loaded is None:
             continue
@@ -330,14 +330,10 @@ def read_file(path: Path, shown: str, text: str | None = None) -> FileRecord:
             subject = written[index].get("subject")
             name = subject if isinstance(subject, str) else None
             kept.append((index, name, dump(written[index]), spans.get(index, b"[]")))
-        archive_problem = _archive_problem(loaded, path)
-        if archive_problem is not None:
-            findings.append(archive_problem)
-        source_spans = {
-            key: tuple(span)
-            for key, span in loaded.document.spans.items()
-            if _under_source(key)
-        }
+        unverifiable = _archive_problem(loaded, path)
+        if unverifiable is not None:
+            findings.append(unverifiable)
+        source_spans = {key: tuple(span) for key, span in loaded.document.spans.items() if _under_source(key)}
         documents.append(
             DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
         )
@@ -372,7 +368,7 @@ def _grouped_spans(spans: dict, count: int) -> dict[int, dict]:
         elif key[:2] == ("<key>", "claims") and len(key) > 2:
             out.setdefault(key[2], {})[key] = tuple(span)
     if root is not None:  # JSON documents carry only the span of the whole document
-        whole = (root.line, root.col, root.end_line, root.end_col)
+        whole = tuple(root)
         for index in range(count):
             out.setdefault(index, {}).setdefault((), whole)
     return out
@@ -423,6 +419,11 @@ def _archive_problem(loaded: Loaded, path: Path) -> Finding | None:
     )
 
 
+def spans_from_plain(pairs: list) -> dict:
+    """Spans as plain data, [[key path, [line, col, end line, end col]]], as a mapping of tuples."""
+    return {tuple(key): tuple(span) for key, span in pairs}
+
+
 class Located:
     """Where the values of one document stand, without the document: a path and spans by key path."""
 
@@ -436,7 +437,7 @@ class Located:
     def spans(self) -> dict:
         """Key path -> (line, col, end line, end col)."""
         if isinstance(self._spans, bytes):
-            self._spans = {tuple(key): tuple(span) for key, span in orjson.loads(self._spans)}
+            self._spans = spans_from_plain(orjson.loads(self._spans))
         return self._spans
 
     def location(self, *keys: object) -> Location:

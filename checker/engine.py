@@ -37,7 +37,7 @@ from checker.corpus import (
     resolve_documents,
     subject_key,
 )
-from checker.findings import INVALID, Finding, Location, Problem, fingerprint, input_error, sort_key
+from checker.findings import INVALID, Finding, Location, Problem, fingerprint, input_error, plain, sort_key
 from checker.loading import display_path, iter_files, read_bytes
 from checker.models import TimeNature
 from checker.names import suggestion
@@ -302,30 +302,29 @@ MANY_CLAIMS = 2000
 Source = tuple[Path, str, Optional[Path], Optional[str]]
 
 
-def _content(item: Source) -> Optional[bytes]:
+def _content(item: Source) -> bytes | Finding:
+    """The bytes of a file (an imported table's text), or the finding that says why they cannot be read."""
     path, shown, _, text = item
-    if text is not None:
-        return text.encode("utf-8")
-    try:
-        raw = read_bytes(path, shown)
-    except OSError:
-        return None
-    return raw if isinstance(raw, bytes) else None  # what cannot be read (a special file) is not cached
+    return text.encode("utf-8") if text is not None else read_bytes(path, shown)
 
 
 def _cached(item: Source) -> Optional[FileRecord]:
     """The record of an unchanged file, from the cache; None when it must be read."""
     folder = item[2]
-    raw = _content(item) if folder is not None else None
-    return cache.load_file(folder, cache.file_key(raw, item[1])) if folder is not None and raw is not None else None
+    if folder is None:
+        return None
+    raw = _content(item)
+    return cache.load_file(folder, cache.file_key(raw, item[1])) if isinstance(raw, bytes) else None
 
 
 def _read(item: Source) -> FileRecord:
-    """Read a file, and keep its record in the cache when there is one."""
-    path, shown, folder, text = item
-    record = read_file(path, shown, text)
-    raw = _content(item) if folder is not None else None
-    if folder is not None and raw is not None:
+    """Read a file once, and keep its record in the cache (under the digest of the very bytes read) when there is one."""
+    path, shown, folder, _ = item
+    raw = _content(item)
+    if isinstance(raw, Finding):  # what cannot be read (a special file) is a finding, and is not cached
+        return FileRecord((plain(raw),), (), 0)
+    record = read_file(path, shown, raw)
+    if folder is not None:
         cache.save_file(folder, cache.file_key(raw, shown), record)
     return record
 

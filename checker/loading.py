@@ -69,13 +69,13 @@ def read_bytes(path: Path, shown: str, check: str = "yaml-syntax") -> bytes | Fi
         )
 
 
-def read_document(path: Path, shown: str, check: str = "yaml-syntax") -> Document | Finding:
-    """Read a file as safe YAML, or return the finding that says why it cannot be."""
-    raw = read_bytes(path, shown, check)
-    if isinstance(raw, Finding):
-        return raw
+def read_document(path: Path, shown: str, check: str = "yaml-syntax", raw: bytes | None = None) -> Document | Finding:
+    """Read a file (or its bytes, already read) as safe YAML, or return the finding that says why it cannot be."""
+    content = raw if raw is not None else read_bytes(path, shown, check)
+    if isinstance(content, Finding):
+        return content
     try:
-        return read_yaml(raw)
+        return read_yaml(content)
     except YamlProblem as problem:
         return input_error(check, Location(shown, problem.line, problem.col), problem.message, problem.hint)
 
@@ -203,9 +203,11 @@ def validation_findings(
     return list({(f.location, f.message): f for f in seen.values()}.values())
 
 
-def load_model(path: Path, shown: str, model: type[M], check: str = "schema") -> tuple[Loaded | None, list[Finding]]:
-    """Read and validate one file; return it (or None) with the findings about it."""
-    document = read_document(path, shown)
+def load_model(
+    path: Path, shown: str, model: type[M], check: str = "schema", raw: bytes | None = None
+) -> tuple[Loaded | None, list[Finding]]:
+    """Read and validate one file (``raw``: its bytes, when already read); return it (or None) with its findings."""
+    document = read_document(path, shown, raw=raw)
     if isinstance(document, Finding):
         return None, [document]
     if not isinstance(document.data, dict):
@@ -290,21 +292,21 @@ def _refuse_constant(name: str) -> float:
 
 
 def load_models(
-    path: Path, shown: str, model: type[M], check: str = "schema", text: str | None = None
+    path: Path, shown: str, model: type[M], check: str = "schema", raw: bytes | None = None
 ) -> Iterator[tuple[Loaded | None, list[Finding]]]:
     """Every document of a file, validated: one for YAML and JSON, one per line for JSON Lines.
 
-    ``text``, when given, is the JSON Lines content of ``path`` made in memory (an imported table).
+    ``raw``, when given, is the file's content, already read (or made in memory: an imported table).
     """
     if path.suffix not in (".json", ".jsonl"):
-        yield load_model(path, shown, model, check)
+        yield load_model(path, shown, model, check, raw)
         return
-    raw = text.encode("utf-8") if text is not None else read_bytes(path, shown)
-    if isinstance(raw, Finding):
-        yield None, [raw]
+    content = raw if raw is not None else read_bytes(path, shown)
+    if isinstance(content, Finding):
+        yield None, [content]
         return
     try:
-        text = decode(raw)
+        text = decode(content)
     except YamlProblem as problem:
         yield (
             None,
