@@ -57,7 +57,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     label = group.metric.label
     found = sorted(
         (p for p in positions(group.claims) if p.time is not None),
-        key=lambda p: (p.time.end, p.time.start, p.side()),  # type: ignore[union-attr]
+        key=lambda p: (p.time.end, p.time.start, p.side),  # type: ignore[union-attr]
     )
     seen: set[str] = set()
     previous: Position | None = None
@@ -71,7 +71,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 yield Problem(
                     verdict=kind,
                     message=f"{previous.said()} → {position.said()}",
-                    key=(previous.side(), position.side(), f"{position.time.start}" if position.time else ""),
+                    key=(previous.side, position.side, f"{position.time.start}" if position.time else ""),
                     note=note,
                     claims=tuple(c.ref for c in sorted(previous.claims + position.claims, key=lambda c: c.key)),
                 )

@@ -98,13 +98,9 @@ class Position:
         scope = ",".join(f"{d}={v}" for d, v in claim.scope)
         return f"{claim.value.key}@{time}[{scope}]"
 
+    @cached_property
     def side(self) -> str:
         """The value and scope, without the time: what a disagreement is between."""
-        return self.side_key
-
-    @cached_property
-    def side_key(self) -> str:
-        """What :meth:`side` returns, worked out once."""
         claim = self.first
         value = claim.value
         # a list and the same list presented as complete are one side of a disagreement
@@ -280,7 +276,7 @@ def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options) -
                 continue
             if options.defer_stale and kind == CONTRADICTION and _stale(a, b):
                 continue  # stale-figure explains it
-            side_a, side_b = a.side_key, b.side_key
+            side_a, side_b = a.side, b.side
             pair: tuple[str, ...] = (side_a, side_b) if side_a <= side_b else (side_b, side_a)
             known = verdicts.get(pair)
             if known is None or _WEIGHT[kind] > _WEIGHT[known[0][0]]:
@@ -310,7 +306,7 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options) 
     implied = np.array([all(c.claim.derived is not None for c in p.claims) for p in found])
     sides: dict[str, list[int]] = {}
     for index, position in enumerate(found):
-        sides.setdefault(position.side_key, []).append(index)
+        sides.setdefault(position.side, []).append(index)
     keys = sorted(sides)
     verdicts: Verdicts = {}
     for x, side_a in enumerate(keys):
