@@ -405,15 +405,16 @@ def _run(
     workers = workers_wanted if can_fork() and many else 1
     context = multiprocessing.get_context("fork") if workers > 1 else None
     reused: dict[str, Output] = {}
+    kept: dict[str, tuple[str, Any]] = {}  # subject -> (digest of its inputs, its results as plain data)
     inputs: dict[str, str] = {}
     rules = ""
     if cache_dir is not None and run_checks:
         rules = cache.rules_key(rules_dir, tolerance)
         inputs = _subject_digests(job)
-        known = cache.load_subjects(cache_dir, rules)
-        for subject, (digest, plain) in known.items():
+        for subject, (digest, plain) in cache.load_subjects(cache_dir, rules).items():
             if inputs.get(subject) == digest:
                 reused[subject] = Output(*cache.result_from_plain(plain))
+                kept[subject] = (digest, plain)
         job.only = frozenset(inputs) - frozenset(reused)
     shards = _run_shards(job, workers, context, progress)
     outputs = dict(reused)
@@ -421,15 +422,10 @@ def _run(
         outputs.update(done.outputs)
         corpus.claims.extend(done.claims)
     if cache_dir is not None and run_checks:
-        cache.save_subjects(
-            cache_dir,
-            rules,
-            {
-                s: (inputs[s], cache.result_plain(o.findings, o.timelines, o.rows))
-                for s, o in outputs.items()
-                if s in inputs
-            },
-        )
+        for subject, output in outputs.items():  # only fresh results are made plain: reused ones still are
+            if subject in inputs and subject not in kept:
+                kept[subject] = (inputs[subject], cache.result_plain(output.findings, output.timelines, output.rows))
+        cache.save_subjects(cache_dir, rules, kept)
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):
