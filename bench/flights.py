@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 from checker.engine import default_workers, run  # noqa: E402
 from checker.names import fold  # noqa: E402
 from checker.resolving import run_resolve  # noqa: E402
-from checker.tabular import Mapping, Stats, ValueReader, import_tables  # noqa: E402
-from checker.yamlio import read_yaml  # noqa: E402
+from checker.tabular import Mapping, Stats, ValueReader, import_tables, load_mapping  # noqa: E402
 
 LEFT_OUT = {"aa", "ua", "CO"}
 WITHIN = 10  # minutes
@@ -70,7 +69,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=default_workers(), help="processes (default: one per core)")
     args = parser.parse_args()
     started = time.perf_counter()
-    mapping = Mapping.model_validate(read_yaml(args.mapping.read_bytes()).data)
+    mapping = load_mapping(args.mapping)
     readers = {metric: ValueReader(spec.parse) for metric, spec in mapping.metrics.items()}
     names = sorted(p.name for p in (args.data / "conflicting_data").glob("*.txt") if (args.data / "ground_truth" / p.name).exists())
     stats = Stats()

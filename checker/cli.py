@@ -279,13 +279,12 @@ def import_command(
     """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
     _may_write(output, allow_paths)
     from checker.engine import default_workers
-    from checker.tabular import Mapping, Stats, import_tables
-    from checker.yamlio import YamlProblem, read_yaml
+    from checker.tabular import MappingProblem, Stats, import_tables, load_mapping
 
     try:
-        spec = Mapping.model_validate(read_yaml(mapping.read_bytes()).data)
-    except (YamlProblem, ValueError) as exc:
-        raise click.ClickException(f"{mapping}: not a usable mapping: {exc}") from None
+        spec = load_mapping(mapping)
+    except MappingProblem as exc:
+        raise click.ClickException(str(exc)) from None
     stats = Stats()
     lines = []
     try:

@@ -165,14 +165,13 @@ def _imported(
 ) -> tuple[list[tuple[Path, str]], list[Finding]]:
     """Each table as a JSON Lines claim file made in memory (named TABLE.jsonl), and a warning for each metric
     with values that could not be parsed, with examples: none is dropped quietly."""
-    from checker.tabular import Mapping, import_tables
-    from checker.yamlio import YamlProblem, read_yaml
+    from checker.tabular import MappingProblem, import_tables, load_mapping
 
     assert mapping is not None
     try:
-        spec = Mapping.model_validate(read_yaml(mapping.read_bytes()).data)
-    except (OSError, YamlProblem, ValueError) as exc:
-        raise RequestError(f"{mapping}: not a usable mapping: {exc}") from None
+        spec = load_mapping(mapping)
+    except MappingProblem as exc:
+        raise RequestError(str(exc)) from None
     texts: list[tuple[Path, str]] = []
     findings: list[Finding] = []
     try:

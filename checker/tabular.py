@@ -343,6 +343,20 @@ def _identifier(text: str) -> str:
     return clean if clean and clean[0].isalnum() else f"x{clean}"
 
 
+class MappingProblem(ValueError):
+    """A mapping file that cannot be used."""
+
+
+def load_mapping(path: Path) -> Mapping:
+    """The mapping in a file; raise :class:`MappingProblem`, naming the file, when it cannot be used."""
+    from checker.yamlio import YamlProblem, read_yaml
+
+    try:
+        return Mapping.model_validate(read_yaml(path.read_bytes()).data)
+    except (OSError, YamlProblem, ValueError) as exc:
+        raise MappingProblem(f"{path}: not a usable mapping: {exc}") from None
+
+
 def import_table(path: Path, mapping: Mapping, exclude: frozenset[str] = frozenset()) -> tuple[list[str], Stats]:
     """One table as JSON Lines claim documents (sources whose name is in ``exclude`` left out), with its figures."""
     stats = Stats()

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from checker.fusion import Observation, resolve
-from checker.tabular import Mapping, Stats, ValueReader, read_table
-from checker.yamlio import read_yaml
+from checker.tabular import Mapping, Stats, ValueReader, load_mapping, read_table
 
 from conftest import ROOT, run_cli
 
@@ -23,7 +22,7 @@ DATA = ROOT.parent / "shared" / "data" / "flights"
 
 @pytest.fixture(scope="module")
 def mapping() -> Mapping:
-    return Mapping.model_validate(read_yaml((FLIGHTS / "mapping.yaml").read_bytes()).data)
+    return load_mapping(FLIGHTS / "mapping.yaml")
 
 
 CLOCKS = [
