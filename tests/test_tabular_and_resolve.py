@@ -73,13 +73,18 @@ def _run(folder: Path, *args: str):
     return run_cli(folder, *args)
 
 
-def test_import_check_resolve_end_to_end(tmp_path):
+def _two_flights(folder: Path, *extra: str) -> None:
+    """A snapshot of two flights: three sites agree on each departure, a lone site says 9:00 AM."""
     rows = []
     for flight, truth in (("AA-1-X-Y", "1:55 PM"), ("AA-2-X-Y", "3:10 PM")):
         for site in ("good-1", "good-2", "good-3"):
             rows.append(f"{site}\t{flight}\t12/01/2011 {truth}\t\t\t\t\t")
-        rows.append(f"lone\t{flight}\t12/01/2011 {truth.replace(':', ':0') if False else '9:00 AM'}\t\t\t\t\t")
-    (tmp_path / "20111201.txt").write_text("\n".join(rows) + "\n", "latin-1")
+        rows.append(f"lone\t{flight}\t12/01/2011 9:00 AM\t\t\t\t\t")
+    (folder / "20111201.txt").write_text("\n".join([*rows, *extra]) + "\n", "latin-1")
+
+
+def test_import_check_resolve_end_to_end(tmp_path):
+    _two_flights(tmp_path)
     imported = _run(tmp_path, "import", str(FLIGHTS / "mapping.yaml"), "20111201.txt", "-o", "claims/flights.jsonl")
     assert imported.exit_code == 0, imported.output
     assert "16 rows" not in imported.output and "8 rows, 8 values" in imported.output
@@ -162,13 +167,7 @@ def test_flight_bench_on_one_day(tmp_path):
 
 def test_check_and_resolve_read_tables_straight_with_a_mapping(tmp_path):
     """--mapping imports the tables in memory: the same findings and resolution as import, then check."""
-    rows = []
-    for flight, truth in (("AA-1-X-Y", "1:55 PM"), ("AA-2-X-Y", "3:10 PM")):
-        for site in ("good-1", "good-2", "good-3"):
-            rows.append(f"{site}\t{flight}\t12/01/2011 {truth}\t\t\t\t\t")
-        rows.append(f"lone\t{flight}\t12/01/2011 9:00 AM\t\t\t\t\t")
-    rows.append("lone\tAA-3-X-Y\tgarbage 12:99\t\t\t\t\t")
-    (tmp_path / "20111201.txt").write_text("\n".join(rows) + "\n", "latin-1")
+    _two_flights(tmp_path, "lone\tAA-3-X-Y\tgarbage 12:99\t\t\t\t\t")
     rules = str(FLIGHTS / "rules")
     imported = _run(tmp_path, "import", str(FLIGHTS / "mapping.yaml"), "20111201.txt", "-o", "claims/flights.jsonl")
     assert imported.exit_code == 0, imported.output
