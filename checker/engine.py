@@ -42,6 +42,7 @@ from checker.loading import display_path, iter_files, read_bytes
 from checker.models import TimeNature
 from checker.names import suggestion
 from checker.timeline import Timeline
+from checker.trace import phase
 from checker.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -383,14 +384,16 @@ def _run(
         else:
             files.append((path, display_path(path), cache_dir, None))
     files += [(path, display_path(path), cache_dir, text) for path, text in texts]
-    records: list[Optional[FileRecord]] = [_cached(item) for item in files]
+    with phase("files from the cache"):
+        records: list[Optional[FileRecord]] = [_cached(item) for item in files]
     unread = [item for item, record in zip(files, records, strict=True) if record is None]
     readers = min(workers_wanted, len(unread)) if can_fork() else 1
-    if readers > 1:
-        with multiprocessing.get_context("fork").Pool(readers) as pool:
-            read = pool.map(_read, unread, chunksize=max(1, len(unread) // (readers * 8)))
-    else:
-        read = [_read(item) for item in unread]
+    with phase(f"read {len(unread)} files"):
+        if readers > 1:
+            with multiprocessing.get_context("fork").Pool(readers) as pool:
+                read = pool.map(_read, unread, chunksize=max(1, len(unread) // (readers * 8)))
+        else:
+            read = [_read(item) for item in unread]
     fresh = iter(read)
     job = Job(
         add_records(corpus, [record if record is not None else next(fresh) for record in records]),
@@ -410,13 +413,16 @@ def _run(
     rules = ""
     if cache_dir is not None and run_checks:
         rules = cache.rules_key(rules_dir, tolerance)
-        inputs = _subject_digests(job)
-        for subject, (digest, plain) in cache.load_subjects(cache_dir, rules).items():
-            if inputs.get(subject) == digest:
-                reused[subject] = Output(*cache.result_from_plain(plain))
-                kept[subject] = (digest, plain)
+        with phase("subject digests"):
+            inputs = _subject_digests(job)
+        with phase("subjects from the cache"):
+            for subject, (digest, plain) in cache.load_subjects(cache_dir, rules).items():
+                if inputs.get(subject) == digest:
+                    reused[subject] = Output(*cache.result_from_plain(plain))
+                    kept[subject] = (digest, plain)
         job.only = frozenset(inputs) - frozenset(reused)
-    shards = _run_shards(job, workers, context, progress)
+    with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
+        shards = _run_shards(job, workers, context, progress)
     outputs = dict(reused)
     for done in shards:
         outputs.update(done.outputs)
@@ -425,7 +431,8 @@ def _run(
         for subject, output in outputs.items():  # only fresh results are made plain: reused ones still are
             if subject in inputs and subject not in kept:
                 kept[subject] = (inputs[subject], cache.result_plain(output.findings, output.timelines, output.rows))
-        cache.save_subjects(cache_dir, rules, kept)
+        with phase("save subjects"):
+            cache.save_subjects(cache_dir, rules, kept)
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):

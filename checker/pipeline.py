@@ -26,6 +26,7 @@ from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code
 from checker.loading import CLAIM_SUFFIXES, display_path
 from checker.reporting import REPORTERS
 from checker.reporting.markdown import render as markdown
+from checker.trace import phase
 
 
 def default_cache(config: Config) -> Path:
@@ -251,7 +252,8 @@ def execute(request: CheckRequest) -> Outcome:
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats:
         result.color = request.color and target is None
-        text = REPORTERS[name](result)
+        with phase(f"render {name}"):
+            text = REPORTERS[name](result)
         result.color = False
         if target is None:
             outcome.stdout.append(text)
@@ -277,4 +279,5 @@ def _appended(path: Path, text: str) -> str:
 def write_outputs(outcome: Outcome) -> None:
     """Write the files a run produced, each atomically."""
     for path, text in outcome.files.items():
-        write_atomically(path, text)
+        with phase(f"write {path.name}"):
+            write_atomically(path, text)

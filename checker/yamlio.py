@@ -152,7 +152,7 @@ class _Builder:
                 *self._pos(node),
                 hint="write the repeated values out, or use fewer nested aliases",
             )
-        if depth > MAX_DEPTH:
+        if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # the root collection is level 1
             raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", *self._pos(node))
         if node.tag not in _ALLOWED_TAGS:
             raise YamlProblem(
@@ -272,6 +272,23 @@ def _int(text: str) -> int:
     return sign * int(clean)
 
 
+#: texts that cannot nest deeper than this skip the event pass: libyaml composes them without risk
+SHALLOW_ENOUGH = 1000
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of how deep the text's collections can nest, found without parsing.
+
+    Along a chain of nested block collections each node starts at a column no
+    smaller than its parent's, and at the same column only a sequence under a
+    mapping key: every two levels move at least one column right, so block
+    nesting is at most twice the longest line. Flow collections cannot hold
+    block ones, and each opens with a bracket or brace.
+    """
+    longest = max(map(len, text.split("\n")))
+    return 2 * (longest + 1) + text.count("[") + text.count("{")
+
+
 def _check_depth(text: str, loader: type = _Loader) -> None:
     """Refuse deep nesting before the composer sees it.
 
@@ -322,7 +339,8 @@ def read_yaml(raw: bytes) -> Document:
     _check_text(text)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
-    _check_depth(text)
+    if _depth_bound(text) > SHALLOW_ENOUGH:
+        _check_depth(text)
     nodes = list(_compose(text))
     if len(nodes) != 1:
         second = nodes[1] if len(nodes) > 1 else None

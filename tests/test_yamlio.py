@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from checker import yamlio
 from checker.yamlio import YamlProblem, read_yaml
 
 
@@ -54,7 +56,7 @@ def test_refusals_are_located(case, raw, line, col, words):
 def test_alias_bomb_is_bounded():
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):
-        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     with pytest.raises(YamlProblem) as caught:
         read_yaml("\n".join(lines).encode())
     assert "aliases" in caught.value.message
@@ -69,6 +71,50 @@ def test_deep_nesting_is_refused():
     with pytest.raises(YamlProblem) as caught:
         read_yaml(b"a: " + b"[" * 100 + b"]" * 100 + b"\n")
     assert "nest" in caught.value.message
+
+
+NESTINGS = {
+    "flow": lambda n: "a: " + "[" * n + "]" * n + "\n",
+    "flow-mappings": lambda n: "a: " + "{b: " * n + "1" + "}" * n + "\n",
+    "block-mappings": lambda n: "".join("  " * i + f"k{i}:\n" for i in range(n)) + "  " * n + "v: 1\n",
+    "compact-sequences": lambda n: "- " * n + "x\n",
+    "sequences-under-keys": lambda n: "".join("  " * i + f"- k{i}:\n" for i in range(n)) + "  " * n + "- x\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NESTINGS))
+@pytest.mark.parametrize("levels", [1, 63, 64, 65, 66, 120])
+def test_nesting_is_judged_alike_with_and_without_the_event_pass(monkeypatch, shape, levels):
+    """Shallow texts skip the pass over parse events: the composed tree refuses the same level at the same place."""
+    raw = NESTINGS[shape](levels).encode()
+    outcomes = []
+    for bound in (10**9, -1):  # every text skips the event pass; every text takes it
+        monkeypatch.setattr(yamlio, "SHALLOW_ENOUGH", bound)
+        try:
+            outcomes.append(("read", read_yaml(raw).data))
+        except YamlProblem as problem:
+            outcomes.append(("refused", problem.message, problem.line, problem.col))
+    assert outcomes[0] == outcomes[1]
+    assert (outcomes[0][0] == "refused") == (_deepest(raw) > yamlio.MAX_DEPTH)
+
+
+def _deepest(raw: bytes) -> int:
+    """How many collections the deepest chain of the text nests, counted on its parse events."""
+    depth = deepest = 0
+    for event in yaml.parse(raw.decode(), Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return deepest
+
+
+def test_the_depth_bound_holds():
+    for make in NESTINGS.values():
+        for levels in (1, 10, 64, 200):
+            text = make(levels)
+            assert yamlio._depth_bound(text) >= _deepest(text.encode())
 
 
 @pytest.mark.parametrize(
