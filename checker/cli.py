@@ -22,6 +22,7 @@ from checker import __version__, acks, confine
 from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
+from checker.engine import no_cycle_collection
 from checker.extract import draft_claim_file, guess_source, merge_into_claim_file
 from checker.files import FileChanged, locked, read_for_update, write_atomically
 from checker.fmt import canonical
@@ -51,8 +52,9 @@ def _terminal() -> dict:
 def _run(request: CheckRequest) -> int:
     request = replace(request, **_terminal())
     try:
-        outcome = execute(request)
-        write_outputs(outcome)
+        with no_cycle_collection():  # reports of a large corpus are millions of objects that live to the end
+            outcome = execute(request)
+            write_outputs(outcome)
     except RequestError as exc:
         click.echo(f"claimcheck: {exc}", err=True)
         return EXIT_ERROR
@@ -319,7 +321,8 @@ def resolve_command(  # noqa: PLR0913
     if output is not None:
         _may_write(output, how["allow_paths"])
     try:
-        outcome = execute(CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how)))
+        with no_cycle_collection():
+            outcome = execute(CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how)))
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None

@@ -172,12 +172,13 @@ def is_stale(earlier: Resolved, later: Resolved) -> bool:
     return lower is True if metric.trend == Trend.non_decreasing else lower is False
 
 
-def overtaken(claims: Sequence[Resolved]) -> dict[int, list[Resolved]]:
-    """Every stale claim of one group (by ``id``), with the claims that overtook it (see :func:`is_stale`).
+def overtaken(claims: Sequence[Resolved]) -> dict[int, Resolved]:
+    """Every stale claim of one group (by ``id``), with the newest claim that overtook it (see :func:`is_stale`).
 
-    Each claim given as current is compared with every claim at once, as
-    arrays, so that a group of thousands of claims costs no more than a few
-    passes over them; the few candidates left are confirmed by ``is_stale``.
+    The newest is the one published last (then the last by key). Each claim
+    given as current is compared with every claim at once, as arrays that
+    spell out :func:`is_stale`, so that a group of thousands of claims costs
+    a few passes over them rather than a comparison of every two claims.
     """
     numbers = [c for c in claims if c.time is not None and c.source.date is not None and isinstance(c.value, Number)]
     laters = [c for c in numbers if c.time_basis == "published"]
@@ -189,15 +190,28 @@ def overtaken(claims: Sequence[Resolved]) -> dict[int, list[Resolved]]:
         return {}
     published = np.array([c.source.date.end.toordinal() for c in earliers])  # type: ignore[union-attr]
     since = np.array([c.time.start.toordinal() for c in earliers])  # type: ignore[union-attr]
-    low = np.array([c.value.interval.lo for c in earliers])  # type: ignore[union-attr]
-    high = np.array([c.value.interval.hi for c in earliers])  # type: ignore[union-attr]
+    intervals = [c.value.interval for c in earliers]  # type: ignore[union-attr]
+    low = np.array([i.lo for i in intervals])
+    high = np.array([i.hi for i in intervals])
+    low_open = np.array([i.lo_open for i in intervals])
+    high_open = np.array([i.hi_open for i in intervals])
+    scopes: dict[tuple, int] = {}
+    scope = np.array([scopes.setdefault(c.scope, len(scopes)) for c in earliers])
+    # the newest first: published last, then the last by key
+    newest = sorted(range(len(earliers)), key=lambda i: (earliers[i].source.date.start, earliers[i].key), reverse=True)  # type: ignore[union-attr]
+    rank = np.empty(len(earliers), dtype=np.int64)
+    rank[newest] = np.arange(len(earliers))
     growing = metric.trend == Trend.non_decreasing
-    out: dict[int, list[Resolved]] = {}
+    out: dict[int, Resolved] = {}
     for later in laters:
         interval = later.value.interval  # type: ignore[union-attr]
         possible = (published < later.source.date.start.toordinal()) & (since <= later.time.end.toordinal())  # type: ignore[union-attr]
-        possible &= (low >= interval.hi) if growing else (high <= interval.lo)
-        found = [earliers[i] for i in np.flatnonzero(possible) if is_stale(earliers[i], later)]
-        if found:
-            out[id(later)] = found
+        possible &= scope == scopes.get(later.scope, -1)
+        if growing:  # the later figure lies wholly below the earlier one (Interval.below)
+            possible &= (low > interval.hi) | ((low == interval.hi) & (low_open | interval.hi_open))
+        else:  # the earlier figure lies wholly below the later one
+            possible &= (high < interval.lo) | ((high == interval.lo) & (high_open | interval.lo_open))
+        candidates = np.flatnonzero(possible)
+        if len(candidates):
+            out[id(later)] = earliers[int(candidates[np.argmin(rank[candidates])])]
     return out

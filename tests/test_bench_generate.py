@@ -155,7 +155,8 @@ def test_the_benchmark_prints_its_figures_last(tmp_path):
 
 
 def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
-    """timeline.overtaken prunes with arrays; on every group of the synthetic corpus it must agree with is_stale."""
+    """timeline.overtaken judges with arrays; on every group of the synthetic corpus it must agree with is_stale,
+    and name the newest claim that overtook each stale one."""
     from checker.engine import partition
     from checker.timeline import is_stale, overtaken
 
@@ -167,7 +168,7 @@ def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
             for later in group:
                 found = [earlier for earlier in group if is_stale(earlier, later)]
                 if found:
-                    brute[id(later)] = found
+                    brute[id(later)] = max(found, key=lambda c: (c.source.date.start, c.key))
             assert overtaken(group) == brute
             stale += len(brute)
     assert stale >= 3  # the planted stale figures, at least
@@ -197,3 +198,57 @@ def test_value_conflict_judges_the_same_by_arrays_as_pair_by_pair(corpora):
                     }
                     compared += len(by_pairs)
     assert compared > 150
+
+
+def test_agreeing_sets_by_reference_are_those_found_pair_by_pair(corpora):
+    """corroboration compares only positions of one scope and time; the sets must be those of every pair."""
+    from checker.checks import corroboration, value_conflict
+    from checker.engine import partition
+    from checker.values import agree
+
+    def same_reference(a, b):  # noqa: ANN001, ANN202
+        if a.first.scope != b.first.scope:
+            return False
+        if a.time is None or b.time is None:
+            return a.time is None and b.time is None and a.first.metric.time.value == "fixed"
+        return a.time.same_span(b.time)
+
+    _, result = corpora["yaml"]
+    compared = 0
+    for metrics in partition(result.corpus.claims).values():
+        for group in metrics.values():
+            found = value_conflict.positions(group)
+            joined = {i: {i} for i in range(len(found))}
+            for i, a in enumerate(found):
+                for j in range(i + 1, len(found)):
+                    if same_reference(a, found[j]) and agree(a.value, found[j].value) and joined[i] is not joined[j]:
+                        merged = joined[i] | joined[j]
+                        for k in merged:
+                            joined[k] = merged
+            brute = sorted(sorted(s) for s in {id(s): s for s in joined.values()}.values())
+            index = {id(p): i for i, p in enumerate(found)}
+            sets = corroboration.agreeing_sets(found)
+            assert sorted(sorted(index[id(p)] for p in members) for members in sets) == brute
+            assert all(members == sorted(members, key=lambda p: index[id(p)]) for members in sets)
+            compared += len(found)
+    assert compared > 1000
+
+
+def test_stale_positions_are_judged_by_their_earliest_and_latest_claims(corpora):
+    """value-conflict asks whether any claim of one position overtook any of another through two claims."""
+    from checker.checks import value_conflict
+    from checker.engine import partition
+    from checker.timeline import is_stale
+
+    _, result = corpora["yaml"]
+    stale = compared = 0
+    for metrics in partition(result.corpus.claims).values():
+        for group in metrics.values():
+            found = value_conflict.positions(group)[:60]
+            for i, a in enumerate(found):
+                for b in found[i + 1 :]:
+                    brute = any(is_stale(x, y) or is_stale(y, x) for x in a.claims for y in b.claims)
+                    assert value_conflict._stale(a, b) == brute
+                    stale += brute
+                    compared += 1
+    assert stale >= 3 and compared > 1000

@@ -21,7 +21,7 @@ Example that yields a finding
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, positions
@@ -34,16 +34,21 @@ SEVERITY = {CORROBORATION: "info"}
 Options = NoOptions
 
 
-def _same_reference(a: Position, b: Position) -> bool:
-    if a.first.scope != b.first.scope:
-        return False
-    if a.time is None or b.time is None:
-        return a.time is None and b.time is None and a.first.metric.time.value == "fixed"
-    return a.time.same_span(b.time)
+def _reference(position: Position) -> Optional[tuple]:
+    """What a position refers to: its scope and time span. Positions agree only with positions of the same
+    reference; an undated position of a metric that changes over time refers to nothing it could share."""
+    claim = position.first
+    if position.time is None:
+        return (claim.scope, None) if claim.metric.time.value == "fixed" else None
+    return (claim.scope, position.time.start, position.time.end)
 
 
 def agreeing_sets(found: list[Position]) -> list[list[Position]]:
-    """Connected groups of positions that agree in value and refer to the same time and scope."""
+    """Connected groups of positions that agree in value and refer to the same time and scope.
+
+    Only positions of one reference are compared, so that a group of thousands
+    of positions over many dates costs little more than its largest date.
+    """
     parent = list(range(len(found)))
 
     def root(i: int) -> int:
@@ -52,11 +57,16 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(found):
-        for j in range(i + 1, len(found)):
-            b = found[j]
-            if _same_reference(a, b) and agree(a.value, b.value):
-                parent[root(j)] = root(i)
+    alike: dict[tuple, list[int]] = {}
+    for i, position in enumerate(found):
+        reference = _reference(position)
+        if reference is not None:
+            alike.setdefault(reference, []).append(i)
+    for members in alike.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if agree(found[i].value, found[j].value):
+                    parent[root(j)] = root(i)
     groups: dict[int, list[Position]] = {}
     for i, position in enumerate(found):
         groups.setdefault(root(i), []).append(position)

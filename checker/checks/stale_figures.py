@@ -38,10 +38,9 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         return
     stale = overtaken(group.claims)
     for later in group.claims:
-        newer = stale.get(id(later))
-        if not newer:
+        newest = stale.get(id(later))
+        if newest is None:
             continue
-        newest = max(newer, key=lambda c: (c.source.date.start if c.source.date else None, c.key))  # type: ignore[arg-type,return-value]
         assert newest.time is not None and later.source.date is not None and newest.source.date is not None
         yield Problem(
             verdict="stale",

@@ -62,7 +62,16 @@ class Options(BaseModel):
 
 
 def _stale(a: Position, b: Position) -> bool:
-    return any(is_stale(x, y) or is_stale(y, x) for x in a.claims for y in b.claims)
+    """True when a claim of one position repeats a figure a claim of the other had overtaken (is_stale)."""
+    return _overtakes(a, b) or _overtakes(b, a)
+
+
+def _overtakes(a: Position, b: Position) -> bool:
+    # within a position only the sources' dates differ, and is_stale asks of them only that a dated source of
+    # ``a`` was published before a source of ``b``: the earliest of one and the latest of the other decide
+    if a.earliest is None or b.latest is None:
+        return False
+    return is_stale(a.earliest, b.latest)
 
 
 def office_holders_apply(metric: Metric) -> bool:
@@ -106,6 +115,18 @@ class Position:
         # a list and the same list presented as complete are one side of a disagreement
         key = "set:" + ",".join(sorted(value.ids)) if isinstance(value, EntitySet) else value.key
         return f"{key}[{','.join(f'{d}={v}' for d, v in claim.scope)}]"
+
+    @cached_property
+    def earliest(self) -> Optional[Resolved]:
+        """The claim whose dated source was published first (by the end of its date), if any."""
+        dated = [c for c in self.claims if c.source.dated and c.source.date is not None]
+        return min(dated, key=lambda c: c.source.date.end) if dated else None  # type: ignore[union-attr]
+
+    @cached_property
+    def latest(self) -> Optional[Resolved]:
+        """The claim whose source was published last (by the start of its date), if any."""
+        dated = [c for c in self.claims if c.source.date is not None]
+        return max(dated, key=lambda c: c.source.date.start) if dated else None  # type: ignore[union-attr]
 
     def who(self) -> str:
         """The sources, as a short list."""
