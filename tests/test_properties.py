@@ -315,3 +315,22 @@ def test_a_damaged_claim_set_gives_located_errors_and_keeps_the_rest(files, data
             assert finding.location is not None and finding.location.line >= 1 and finding.message
     others = {f"s{index}" for index, other in enumerate(sorted(files)) if other != name}
     assert others <= set(result.corpus.sources)  # every other file was read
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@MANY
+@given(
+    st.dictionaries(st.text(max_size=5), _json_values, max_size=3),
+    st.dictionaries(st.text(min_size=1, max_size=5), st.lists(_json_values, max_size=4), max_size=3),
+)
+def test_a_report_written_item_by_item_is_the_report_written_at_once(head: dict, lists: dict):
+    from checker.jsontext import pretty, pretty_with_lists
+
+    head = {k: v for k, v in head.items() if k not in lists}
+    assert pretty_with_lists(head, lists) == pretty({**head, **lists})

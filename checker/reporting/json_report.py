@@ -7,7 +7,7 @@ from typing import Any
 from checker import __version__
 from checker.engine import Result
 from checker.findings import ClaimRef, Finding, Location
-from checker.jsontext import pretty
+from checker.jsontext import pretty_with_lists
 from checker.timeline import Entry, Timeline
 
 FORMAT_VERSION = 1
@@ -109,12 +109,11 @@ def timeline_dict(timeline: Timeline) -> dict[str, Any]:
 
 def render(result: Result) -> str:
     """The whole report as JSON text."""
-    document = {
-        "tool": "claimcheck",
-        "version": __version__,
-        "format_version": FORMAT_VERSION,
-        "summary": summary(result),
-        "findings": [finding_dict(f) for f in result.findings],
-        "timelines": [timeline_dict(t) for t in result.timelines if len(t.entries) > 1],
-    }
-    return pretty(document)
+    head = {"tool": "claimcheck", "version": __version__, "format_version": FORMAT_VERSION, "summary": summary(result)}
+    return pretty_with_lists(
+        head,
+        {
+            "findings": map(finding_dict, result.findings),
+            "timelines": (timeline_dict(t) for t in result.timelines if len(t.entries) > 1),
+        },
+    )
