@@ -7,6 +7,7 @@ findings do not depend on how the work is split or in which order files come.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import multiprocessing
 import os
@@ -332,7 +333,8 @@ def _read(item: Source) -> FileRecord:
 
 def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
     assert _JOB is not None
-    done = run_shard(_JOB, *arguments)
+    with phase(f"shard {arguments[0] + 1} of {arguments[1]}"):
+        done = run_shard(_JOB, *arguments)
     done.claims = []  # resolved claims stay in the worker: the parent needs only their rows
     return done
 
@@ -371,6 +373,7 @@ def _run(
     cache_dir: Optional[Path],
     texts: Sequence[tuple[Path, str]],
 ) -> Result:
+    finish_background()  # the cache an earlier run in this process is still writing
     vocabulary, rules_findings = load_vocabulary(rules_dir)
     active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
@@ -427,12 +430,8 @@ def _run(
     for done in shards:
         outputs.update(done.outputs)
         corpus.claims.extend(done.claims)
-    if cache_dir is not None and run_checks:
-        for subject, output in outputs.items():  # only fresh results are made plain: reused ones still are
-            if subject in inputs and subject not in kept:
-                kept[subject] = (inputs[subject], cache.result_plain(output.findings, output.timelines, output.rows))
-        with phase("save subjects"):
-            cache.save_subjects(cache_dir, rules, kept)
+    if cache_dir is not None and run_checks:  # a large cache is written while the reports are
+        (in_background if many else _call)(_save_subjects, cache_dir, rules, kept, outputs, inputs)
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):
@@ -448,6 +447,53 @@ def _run(
     timelines.sort(key=lambda t: (t.subject, t.metric))
     findings.sort(key=sort_key)
     return Result(findings, corpus, vocabulary, rules_findings, timelines)
+
+
+def _save_subjects(
+    folder: Path, rules: str, kept: dict[str, tuple[str, Any]], outputs: dict[str, Output], inputs: dict[str, str]
+) -> None:
+    """Keep every subject's results in the cache; only fresh results are made plain (reused ones still are)."""
+    with phase("save subjects"):
+        for subject, output in outputs.items():
+            if subject in inputs and subject not in kept:
+                kept[subject] = (inputs[subject], cache.result_plain(output.findings, output.timelines, output.rows))
+        cache.save_subjects(folder, rules, kept)
+
+
+def _call(task: Callable[..., None], *arguments: Any) -> None:
+    task(*arguments)
+
+
+_BACKGROUND: list[int] = []  # processes still writing the cache
+
+
+def in_background(task: Callable[..., None], *arguments: Any) -> None:
+    """Run ``task`` in a forked process while this one goes on (writing reports); where processes cannot be
+    forked, here and now. :func:`finish_background` waits for it, as does the end of the program."""
+    if not can_fork():
+        task(*arguments)
+        return
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked process; its coverage is not collected
+        code = 1
+        try:
+            task(*arguments)
+            code = 0
+        finally:
+            os._exit(code)  # never the parent's exit handlers, nor a second flush of its buffers
+    _BACKGROUND.append(pid)
+
+
+def finish_background() -> None:
+    """Wait for the work :func:`in_background` started (a cache written in the background is whole after it)."""
+    while _BACKGROUND:
+        try:
+            os.waitpid(_BACKGROUND.pop(), 0)
+        except ChildProcessError:
+            pass
+
+
+atexit.register(finish_background)
 
 
 def _run_shards(

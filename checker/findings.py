@@ -19,7 +19,7 @@ CORROBORATION = "corroboration"
 INVALID = "invalid"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in a file: 1-based line and column, end inclusive of nothing."""
 
@@ -33,7 +33,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class ClaimRef:
     """One claim as a finding shows it: who said what, when, in which words, where."""
 
@@ -51,7 +51,7 @@ class ClaimRef:
     derivation: str = ""  # for an implied claim: how it follows from stated ones
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """What a check yields: the engine stamps check id and severity on it."""
 
@@ -65,7 +65,7 @@ class Problem:
     metric: str = ""  # for checks over a whole subject: the metric the finding is filed under
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Finding:
     """A finding: immutable, ordered for deterministic output, fingerprinted without line numbers."""
 

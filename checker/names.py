@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -12,12 +13,19 @@ _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=1)
+def _marks() -> dict[int, None]:
+    """Every combining mark, to be deleted by str.translate (built once, when a name first has one)."""
+    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
+
+
 @lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """The key two spellings of one name share: "Lê Hoài Trung" and "le-hoai-trung" give "lehoaitrung"."""
+    if name.isascii():  # nothing to decompose, no marks
+        return _NON_ALNUM.sub("", name.casefold())
     decomposed = unicodedata.normalize("NFKD", name.translate(_EXTRA))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NON_ALNUM.sub("", bare.casefold())
+    return _NON_ALNUM.sub("", decomposed.translate(_marks()).casefold())
 
 
 def did_you_mean(name: str, candidates: dict[str, str], limit: int = 3) -> list[str]:

@@ -21,6 +21,7 @@ def test_a_cached_run_reports_byte_for_byte_what_a_fresh_run_does(tmp_path):
     first = _report(run([ROOT / "claims"], ROOT / "rules", cache_dir=tmp_path / "cache"))
     second = _report(run([ROOT / "claims"], ROOT / "rules", cache_dir=tmp_path / "cache"))
     assert first == fresh and second == fresh
+    engine.finish_background()
     assert list((tmp_path / "cache" / "files").rglob("*.json")) and (tmp_path / "cache" / "subjects.json").is_file()
 
 
@@ -130,3 +131,19 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatc
     monkeypatch.setattr(pipeline.Path, "home", staticmethod(no_home))
     monkeypatch.setattr(pipeline.tempfile, "gettempdir", lambda: str(tmp_path))
     assert pipeline.default_cache(Config()).parent == tmp_path / "claimcheck"
+
+
+def test_a_large_run_writes_its_cache_in_the_background_and_the_next_run_uses_it(tmp_path, monkeypatch):
+    """From MANY_CLAIMS on, subjects are saved by a forked process while the reports are written."""
+    monkeypatch.setattr(engine, "MANY_CLAIMS", 1)
+    folder = tmp_path / "cache"
+    first = run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=folder)
+    if engine.can_fork():
+        assert engine._BACKGROUND  # still saving, or done and not yet waited for
+    engine.finish_background()
+    assert not engine._BACKGROUND and cache._open((folder / "subjects.json").read_bytes())["subjects"]
+    checked: list[str] = []
+    real = engine.check_subject
+    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    second = run([ROOT / "claims"], ROOT / "rules", cache_dir=folder)  # in this process: the spy sees every check
+    assert checked == [] and _report(second) == _report(first)

@@ -334,3 +334,16 @@ def test_a_report_written_item_by_item_is_the_report_written_at_once(head: dict,
 
     head = {k: v for k, v in head.items() if k not in lists}
     assert pretty_with_lists(head, lists) == pretty({**head, **lists})
+
+
+@MANY
+@given(st.text(max_size=16))
+def test_names_fold_as_their_definition_says(name: str):
+    """fold's shortcuts (ASCII, a table of marks) give what decomposing and dropping every mark gives."""
+    import unicodedata
+
+    from checker.names import _EXTRA, _NON_ALNUM, fold
+
+    decomposed = unicodedata.normalize("NFKD", name.translate(_EXTRA))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    assert fold(name) == _NON_ALNUM.sub("", bare.casefold())
