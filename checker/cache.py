@@ -4,7 +4,7 @@ Two kinds of entries live in the cache folder:
 
 * ``files/``: each claim file read and validated (a :class:`FileRecord`), under
   the digest of its bytes and of the path it is shown under;
-* ``subjects.json``: for each subject, the digest of everything its findings
+* ``subjects.jsonl``: for each subject, the digest of everything its findings
   depend on (its claims as written and where they stand, their sources, the
   archived texts they quote, the rules) and the findings, timelines and claim
   rows it gave.
@@ -33,7 +33,7 @@ from checker.findings import ClaimRef, Finding, Location
 from checker.timeline import Entry, Point, Timeline
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 1
+FORMAT = 2
 
 
 def _code_digest() -> str:
@@ -76,13 +76,18 @@ def _open(raw: bytes) -> Any:
         raise ValueError(f"damaged cache entry: {exc}") from None
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically; a cache that cannot be written is no error (the run goes on without it)."""
+def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write atomically (bytes, or pieces as they come); a cache that cannot be written is no error (the run goes
+    on without it)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                for piece in data:
+                    stream.write(piece)
         os.replace(temporary, path)
     except OSError:
         try:
@@ -176,22 +181,86 @@ def subject_inputs(
 
 def load_subjects(folder: Path, rules: str) -> dict[str, tuple[str, Any]]:
     """Cached subject results made with these rules: subject -> (digest of its inputs, plain result)."""
-    raw = _read(folder / "subjects.json")
+    raw = _read(folder / SUBJECTS)
     if raw is None:
         return {}
     try:
-        payload = _open(raw)
-        if payload["rules"] != rules:
+        body, _, trailer = raw.rstrip(b"\n").rpartition(b"\n")
+        body += b"\n"
+        if orjson.loads(trailer)["checksum"] != hashlib.sha256(body).hexdigest():
             return {}
-        return {subject: (entry[0], entry[1]) for subject, entry in payload["subjects"].items()}
-    except (ValueError, TypeError, KeyError, IndexError):
+        lines = body.split(b"\n")
+        head = orjson.loads(lines[0])
+        if head["stamp"] != _STAMP or head["rules"] != rules:
+            return {}
+        out = {}
+        for line in lines[1:-1]:
+            subject, digest_, result = orjson.loads(line)
+            out[subject] = (digest_, result)
+        return out
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError):
         return {}
 
 
-def save_subjects(folder: Path, rules: str, subjects: dict[str, tuple[str, Any]]) -> None:
-    """Keep every subject's results, replacing the previous ones."""
-    payload = {"rules": rules, "subjects": {s: list(entry) for s, entry in sorted(subjects.items())}}
-    _write(folder / "subjects.json", _seal(payload))
+#: the subjects' entry: a line with the stamp and the rules, a line per subject, and a line with the checksum
+#: of all the lines before it (JSON Lines, so that it is written and read subject by subject)
+SUBJECTS = "subjects.jsonl"
+
+
+def subject_line(subject: str, inputs: str, result: Any) -> bytes:
+    """One subject's line of the subjects' entry: the subject, the digest of its inputs, its plain result."""
+    return orjson.dumps([subject, inputs, result]) + b"\n"
+
+
+class SubjectsWriter:
+    """Writes the subjects' entry line by line as results come (atomically: a temporary file, then a rename).
+
+    A cache that cannot be written is no error: the writer then drops what it is given.
+    """
+
+    def __init__(self, folder: Path, rules: str) -> None:
+        self.path = folder / SUBJECTS
+        self.hashed = hashlib.sha256()
+        self.stream: Optional[Any] = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, self.temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            self.stream = os.fdopen(handle, "wb")
+        except OSError:
+            return
+        self.add([orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"])
+
+    def add(self, lines: Iterable[bytes]) -> None:
+        """Write these lines."""
+        if self.stream is None:
+            return
+        try:
+            for line in lines:
+                self.hashed.update(line)
+                self.stream.write(line)
+        except OSError:
+            self._abandon()
+
+    def close(self) -> None:
+        """End with the checksum line and put the entry in place."""
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(orjson.dumps({"checksum": self.hashed.hexdigest()}) + b"\n")
+            self.stream.close()
+            os.replace(self.temporary, self.path)
+        except OSError:
+            self._abandon()
+        self.stream = None
+
+    def _abandon(self) -> None:
+        try:
+            if self.stream is not None:
+                self.stream.close()
+            os.unlink(self.temporary)
+        except OSError:
+            pass
+        self.stream = None
 
 
 def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow]) -> list:

@@ -322,7 +322,7 @@ def resolve_command(  # noqa: PLR0913
         _may_write(output, how["allow_paths"])
     try:
         with no_cycle_collection():
-            outcome = execute(CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how)))
+            outcome = execute(CheckRequest(paths, rules, ("json",), mapping=mapping, keep_rows=True, **_how(**how)))
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None

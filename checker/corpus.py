@@ -147,6 +147,7 @@ class Corpus:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     claims_read: int = 0
+    checked: int = 0  # claims resolved (and checked): the rows, even when they are not kept
 
 
 def _time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[TimeSpan], str]:
@@ -575,6 +576,7 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
     corpus.findings.extend(finding for _, finding in findings)
     corpus.claims = sorted(claims, key=lambda c: c.key)
     corpus.rows = [claim_row(c) for c in corpus.claims]
+    corpus.checked = len(corpus.rows)
     return corpus
 
 

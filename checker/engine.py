@@ -7,7 +7,6 @@ findings do not depend on how the work is split or in which order files come.
 
 from __future__ import annotations
 
-import atexit
 import gc
 import multiprocessing
 import os
@@ -217,6 +216,10 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+#: some claims of one document: the document and its entries (index, subject as written, claim, spans)
+Part = tuple[DocumentRecord, list[tuple[int, Optional[str], bytes, bytes]]]
+
+
 @dataclass
 class Job:
     """What the second phase of a run needs: the documents kept, the rules, and what to do."""
@@ -227,6 +230,11 @@ class Job:
     tolerance: float
     run_checks: bool
     only: Optional[frozenset[str]] = None  # the subjects to work on; None: all
+    #: the claims of each shard, when the job was split beforehand (:func:`split`): (shards, parts of each)
+    parts: Optional[tuple[int, list[list[Part]]]] = None
+    #: when results are cached: the digest of each subject's inputs (the shard writes their cache lines)
+    digests: Optional[dict[str, str]] = None
+    keep_rows: bool = True  # the claims in short are wanted (reports that list them, resolve); else only counted
 
 
 @dataclass
@@ -235,7 +243,8 @@ class Output:
 
     findings: list[Finding] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
-    rows: list[ClaimRow] = field(default_factory=list)
+    rows: list[ClaimRow] = field(default_factory=list)  # empty unless the job keeps rows
+    checked: int = 0  # how many of its claims were resolved
 
 
 @dataclass
@@ -244,6 +253,7 @@ class ShardResult:
 
     outputs: dict[str, Output]
     claims: list[Resolved]  # kept only when the shard ran in the parent process
+    cached: list[bytes] = field(default_factory=list)  # each subject's cache line, when the job is cached
 
 
 def shard_of(subject: str, shards: int) -> int:
@@ -254,22 +264,19 @@ def shard_of(subject: str, shards: int) -> int:
 def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[int, int], None]] = None) -> ShardResult:
     """Resolve and check the claims of every subject in one shard: the unit of work a worker runs."""
     vocabulary = job.vocabulary
-    parts = []
-    for document in job.documents:
-        wanted = []
-        for entry in document.claims:
-            key = subject_key(entry[1], vocabulary)
-            if shard_of(key, shards) == shard and (job.only is None or key in job.only):
-                wanted.append(entry)
-        if wanted:
-            parts.append((document, wanted))
+    if job.parts is not None and job.parts[0] == shards:
+        parts = job.parts[1][shard]
+    else:
+        parts = _split(job, shards, shard)[shard]
     claims, problems = resolve_documents(parts, Resolver(vocabulary, job.tolerance))
     claims.sort(key=lambda c: c.key)
     outputs: dict[str, Output] = {}
     for subject, problem in problems:
         outputs.setdefault(subject, Output()).findings.append(problem)
     for claim in claims:
-        outputs.setdefault(claim.subject, Output()).rows.append(claim_row(claim))
+        output = outputs.setdefault(claim.subject, Output())
+        output.rows.append(claim_row(claim))
+        output.checked += 1
     if job.run_checks:
         by_subject = partition(claims)
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
@@ -279,7 +286,45 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             output = outputs[subject]
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
-    return ShardResult(outputs, claims)
+    cached = []
+    if job.digests is not None and job.run_checks:
+        for subject in sorted(outputs):
+            if subject in job.digests:
+                output = outputs[subject]
+                result = cache.result_plain(output.findings, output.timelines, output.rows)
+                cached.append(cache.subject_line(subject, job.digests[subject], result))
+    if not job.keep_rows:
+        for output in outputs.values():
+            output.rows = []
+    return ShardResult(outputs, claims, cached)
+
+
+def split(job: Job, shards: int) -> None:
+    """Sort the job's claims into ``shards`` shards once, for workers that each run many shards."""
+    job.parts = (shards, _split(job, shards))
+
+
+def _split(job: Job, shards: int, only_shard: Optional[int] = None) -> list[list[Part]]:
+    """The parts of each shard (of one shard alone, with ``only_shard``; the others stay empty)."""
+    known: dict[Optional[str], tuple[str, int]] = {}  # subject as written -> (its key, its shard)
+    out: list[list[Part]] = [[] for _ in range(shards)]
+    for document in job.documents:
+        by_shard: dict[int, list] = {}
+        for entry in document.claims:
+            place = known.get(entry[1])
+            if place is None:
+                key = subject_key(entry[1], job.vocabulary)
+                place = known[entry[1]] = (key, shard_of(key, shards))
+            if (only_shard is None or place[1] == only_shard) and (job.only is None or place[0] in job.only):
+                by_shard.setdefault(place[1], []).append(entry)
+        for number, entries in by_shard.items():
+            out[number].append((document, entries))
+    return out
+
+
+#: a worker's share of the claims is checked in pieces of about this many claims: the parent receives each
+#: piece's findings while the workers go on, and a worker holds the resolved claims of one piece at a time
+PIECE_CLAIMS = 20_000
 
 
 def default_workers() -> int:
@@ -347,6 +392,7 @@ def run(
     workers: int = 1,
     cache_dir: Optional[Path] = None,
     texts: Sequence[tuple[Path, str]] = (),
+    keep_rows: bool = True,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
@@ -358,10 +404,12 @@ def run(
     findings are the same whatever the number of workers. Only a run in one
     process that uses no cache keeps the resolved claims themselves
     (``corpus.claims``). With ``cache_dir``, files and subjects unchanged since
-    an earlier run are taken from there (see :mod:`checker.cache`).
+    an earlier run are taken from there (see :mod:`checker.cache`). Without
+    ``keep_rows`` the claims in short (``corpus.rows``) are only counted
+    (``corpus.checked``): a report that does not list them needs less memory.
     """
     with no_cycle_collection():
-        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts)
+        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows)
 
 
 def _run(
@@ -372,8 +420,8 @@ def _run(
     workers_wanted: int,
     cache_dir: Optional[Path],
     texts: Sequence[tuple[Path, str]],
+    keep_rows: bool,
 ) -> Result:
-    finish_background()  # the cache an earlier run in this process is still writing
     vocabulary, rules_findings = load_vocabulary(rules_dir)
     active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
@@ -404,6 +452,7 @@ def _run(
         active,
         tolerance,
         run_checks,
+        keep_rows=keep_rows,
     )
     del records, read
     # a handful of claims is checked faster than worker processes start
@@ -421,17 +470,26 @@ def _run(
         with phase("subjects from the cache"):
             for subject, (digest, plain) in cache.load_subjects(cache_dir, rules).items():
                 if inputs.get(subject) == digest:
-                    reused[subject] = Output(*cache.result_from_plain(plain))
+                    findings_, timelines_, rows_ = cache.result_from_plain(plain)
+                    reused[subject] = Output(findings_, timelines_, rows_ if keep_rows else [], len(rows_))
                     kept[subject] = (digest, plain)
         job.only = frozenset(inputs) - frozenset(reused)
-    with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
-        shards = _run_shards(job, workers, context, progress)
+        job.digests = inputs
     outputs = dict(reused)
-    for done in shards:
+    saving = cache.SubjectsWriter(cache_dir, rules) if cache_dir is not None and run_checks else None
+
+    def receive(done: ShardResult) -> None:  # each piece as it comes: its cache lines are written at once
         outputs.update(done.outputs)
         corpus.claims.extend(done.claims)
-    if cache_dir is not None and run_checks:  # a large cache is written while the reports are
-        (in_background if many else _call)(_save_subjects, cache_dir, rules, kept, outputs, inputs)
+        if saving is not None:
+            saving.add(done.cached)
+
+    with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
+        _run_shards(job, workers, context, progress, receive)
+    if saving is not None:
+        with phase("save subjects"):
+            saving.add(cache.subject_line(subject, *kept[subject]) for subject in sorted(kept))
+            saving.close()
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):
@@ -439,6 +497,7 @@ def _run(
         findings.extend(output.findings)
         timelines.extend(output.timelines)
         corpus.rows.extend(output.rows)
+        corpus.checked += output.checked
         corpus.findings.extend(f for f in output.findings if f.verdict == INVALID)
     corpus.rows.sort(key=lambda r: r.key)
     corpus.claims.sort(key=lambda c: c.key)
@@ -449,74 +508,34 @@ def _run(
     return Result(findings, corpus, vocabulary, rules_findings, timelines)
 
 
-def _save_subjects(
-    folder: Path, rules: str, kept: dict[str, tuple[str, Any]], outputs: dict[str, Output], inputs: dict[str, str]
-) -> None:
-    """Keep every subject's results in the cache; only fresh results are made plain (reused ones still are)."""
-    with phase("save subjects"):
-        for subject, output in outputs.items():
-            if subject in inputs and subject not in kept:
-                kept[subject] = (inputs[subject], cache.result_plain(output.findings, output.timelines, output.rows))
-        cache.save_subjects(folder, rules, kept)
-
-
-def _call(task: Callable[..., None], *arguments: Any) -> None:
-    task(*arguments)
-
-
-_BACKGROUND: list[int] = []  # processes still writing the cache
-
-
-def in_background(task: Callable[..., None], *arguments: Any) -> None:
-    """Run ``task`` in a forked process while this one goes on (writing reports); where processes cannot be
-    forked, here and now. :func:`finish_background` waits for it, as does the end of the program."""
-    if not can_fork():
-        task(*arguments)
-        return
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the forked process; its coverage is not collected
-        code = 1
-        try:
-            task(*arguments)
-            code = 0
-        finally:
-            os._exit(code)  # never the parent's exit handlers, nor a second flush of its buffers
-    _BACKGROUND.append(pid)
-
-
-def finish_background() -> None:
-    """Wait for the work :func:`in_background` started (a cache written in the background is whole after it)."""
-    while _BACKGROUND:
-        try:
-            os.waitpid(_BACKGROUND.pop(), 0)
-        except ChildProcessError:
-            pass
-
-
-atexit.register(finish_background)
-
-
 def _run_shards(
     job: Job,
     workers: int,
     context: Any,
     progress: Optional[Callable[[int, int], None]],
-) -> list[ShardResult]:
-    """Every shard of the job, each in its own worker process, or the whole job here."""
+    receive: Callable[[ShardResult], None],
+) -> None:
+    """Every shard of the job, shared among the worker processes, or the whole job here; each shard's result
+    goes to ``receive`` as soon as it is done."""
     global _JOB
     if context is None or (job.only is not None and len(job.only) < 2):
-        return [run_shard(job, 0, 1, progress)]
+        receive(run_shard(job, 0, 1, progress))
+        return
+    claims = sum(len(document.claims) for document in job.documents)
+    pieces = max(workers * 4, claims // PIECE_CLAIMS)
+    split(job, pieces)
     _JOB = job
     try:
         with context.Pool(workers) as pool:
-            shards = []
-            for done in pool.imap_unordered(_shard_in_worker, [(i, workers) for i in range(workers)]):
-                shards.append(done)
+            for number, done in enumerate(
+                pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in range(pieces)]), 1
+            ):
+                receive(done)
                 if progress is not None:
-                    progress(len(shards), workers)
+                    progress(number, pieces)
     finally:
         _JOB = None
-    return shards
+        job.parts = None
 
 
 def _subject_digests(job: Job) -> dict[str, str]:

@@ -15,7 +15,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 
 class FileChanged(Exception):
@@ -33,13 +33,20 @@ def read_for_update(path: Path) -> tuple[str, str]:
     return raw.decode("utf-8-sig"), digest(raw)
 
 
-def write_atomically(path: Path, text: str, expected: Optional[str] = None) -> None:
-    """Replace ``path`` with ``text`` in one step; with ``expected``, only if the file still has that fingerprint."""
+def write_atomically(path: Path, text: str | Iterable[bytes], expected: Optional[str] = None) -> None:
+    """Replace ``path`` with ``text`` in one step; with ``expected``, only if the file still has that fingerprint.
+
+    ``text`` is a string, or UTF-8 pieces written as they come.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            if isinstance(text, str):
+                stream.write(text.encode("utf-8"))
+            else:
+                for piece in text:
+                    stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         if expected is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import orjson
 
@@ -13,20 +13,29 @@ def pretty(document: Any) -> str:
 
 
 def pretty_with_lists(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> str:
-    """:func:`pretty` of ``head`` with ``lists`` added as its last keys, each item written on its own.
+    """:func:`pretty` of ``head`` with ``lists`` added as its last keys (see :func:`pretty_chunks`)."""
+    return b"".join(pretty_chunks(head, lists)).decode("utf-8")
 
-    The text is the same as that of the whole document written at once; the
-    items are never all held as objects, which a report of a million claims
+
+def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iterator[bytes]:
+    """The UTF-8 text of :func:`pretty` of ``head`` with ``lists`` added as its last keys, item by item.
+
+    The bytes are those of the whole document written at once; the items are
+    never all held, as objects or as text, which a report of a million claims
     would need gigabytes for.
     """
     if not lists:
-        return pretty(head)
+        yield pretty(head).encode("utf-8")
+        return
     text = orjson.dumps(head, option=orjson.OPT_INDENT_2)
-    parts = [text[:-2] if head else b"{"]  # without the closing "\n}" (or the "}" of "{}")
+    yield text[:-2] if head else b"{"  # without the closing "\n}" (or the "}" of "{}")
     for number, (key, items) in enumerate(lists.items()):
-        parts.append(b"," if head or number else b"")
-        parts.append(b"\n  " + orjson.dumps(key) + b": ")
-        written = [orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ") for item in items]
-        parts.append(b"[\n    " + b",\n    ".join(written) + b"\n  ]" if written else b"[]")
-    parts.append(b"\n}\n")
-    return b"".join(parts).decode("utf-8")
+        yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
+        opened = False
+        for item in items:
+            yield (b",\n    " if opened else b"[\n    ") + orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(
+                b"\n", b"\n    "
+            )
+            opened = True
+        yield b"\n  ]" if opened else b"[]"
+    yield b"\n}\n"

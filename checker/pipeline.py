@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from checker import acks, confine
 from checker.config import FORMATS, Config, ConfigError
@@ -24,7 +24,7 @@ from checker.files import write_atomically
 from checker.findings import Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path
-from checker.reporting import REPORTERS
+from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
 
@@ -71,6 +71,7 @@ class CheckRequest:
     no_cache: bool = False
     allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
     mapping: Optional[Path] = None  # how the tables among the paths become claims (they are imported in memory)
+    keep_rows: bool = False  # keep the claims in short even when no report lists them (resolve needs them)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Outcome:
     """What a run produced: texts to print, files to write, the exit code."""
 
     stdout: list[str] = field(default_factory=list)
-    files: dict[Path, str] = field(default_factory=dict)
+    files: dict[Path, str | Iterable[bytes]] = field(default_factory=dict)  # text, or UTF-8 pieces made as written
     code: int = 0
     result: Optional[Result] = None
 
@@ -232,6 +233,7 @@ def execute(request: CheckRequest) -> Outcome:
             workers=workers,
             cache_dir=cache,
             texts=texts,
+            keep_rows=request.keep_rows or any(name in NEEDS_ROWS for name, _ in formats),
         )
     result.findings += import_findings
     findings = mark_focus(result.findings, focus)
@@ -252,6 +254,9 @@ def execute(request: CheckRequest) -> Outcome:
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats:
         result.color = request.color and target is None
+        if target is not None and name in STREAMERS:  # made while it is written
+            outcome.files[target] = STREAMERS[name](result)
+            continue
         with phase(f"render {name}"):
             text = REPORTERS[name](result)
         result.color = False

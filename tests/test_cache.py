@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -21,8 +22,7 @@ def test_a_cached_run_reports_byte_for_byte_what_a_fresh_run_does(tmp_path):
     first = _report(run([ROOT / "claims"], ROOT / "rules", cache_dir=tmp_path / "cache"))
     second = _report(run([ROOT / "claims"], ROOT / "rules", cache_dir=tmp_path / "cache"))
     assert first == fresh and second == fresh
-    engine.finish_background()
-    assert list((tmp_path / "cache" / "files").rglob("*.json")) and (tmp_path / "cache" / "subjects.json").is_file()
+    assert list((tmp_path / "cache" / "files").rglob("*.json")) and (tmp_path / "cache" / cache.SUBJECTS).is_file()
 
 
 def _corpus(folder: Path) -> tuple[Path, Path]:
@@ -33,32 +33,55 @@ def _corpus(folder: Path) -> tuple[Path, Path]:
     return write_corpus(folder, files)
 
 
+def _subjects_intact(path: Path) -> bool:
+    """The subjects' entry ends with the checksum of the lines before it."""
+    body, _, trailer = path.read_bytes().rstrip(b"\n").rpartition(b"\n")
+    return json.loads(trailer)["checksum"] == hashlib.sha256(body + b"\n").hexdigest()
+
+
 def test_damaged_entries_are_rebuilt_not_used(tmp_path):
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
-    entries = sorted((folder / "files").rglob("*.json")) + [folder / "subjects.json"]
-    for number, entry in enumerate(entries):
-        sealed = json.loads(entry.read_bytes())
-        if number % 2:
-            sealed["body"] = sealed["body"].replace('"partners"', '"frameworks"')  # checksum no longer matches
-            entry.write_text(json.dumps(sealed), "utf-8")
+    subjects = folder / cache.SUBJECTS
+    for damage in ("checksum", "garbage"):
+        entries = sorted((folder / "files").rglob("*.json"))
+        for number, entry in enumerate(entries):
+            sealed = json.loads(entry.read_bytes())
+            if number % 2:
+                sealed["body"] = sealed["body"].replace('"partners"', '"frameworks"')  # checksum no longer matches
+                entry.write_text(json.dumps(sealed), "utf-8")
+            else:
+                entry.write_bytes(b"\x00not json")
+        if damage == "checksum":
+            subjects.write_bytes(subjects.read_bytes().replace(b'"partners"', b'"frameworks"'))
         else:
-            entry.write_bytes(b"\x00not json")
-    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
-    for entry in entries:  # rebuilt: intact again
-        assert cache._open(entry.read_bytes()) is not None
+            subjects.write_bytes(b"\x00not json")
+        assert not _subjects_intact(subjects) if damage == "checksum" else True
+        assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+        for entry in entries:  # rebuilt: intact again
+            assert cache._open(entry.read_bytes()) is not None
+        assert _subjects_intact(subjects)
 
 
-def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_path):
+def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_path, monkeypatch):
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
-    subjects = folder / "subjects.json"
-    sealed = json.loads(subjects.read_bytes())
-    sealed["stamp"] = "claimcheck 0.0.0 cache 1 code forged"
-    subjects.write_text(json.dumps(sealed), "utf-8")
+    subjects = folder / cache.SUBJECTS
+    lines = subjects.read_bytes().splitlines(keepends=True)[:-1]
+    head = json.loads(lines[0])
+    head["stamp"] = "claimcheck 0.0.0 cache 1 code forged"
+    lines[0] = json.dumps(head).encode() + b"\n"
+    lines = [line.replace(b'"partners"', b'"frameworks"') for line in lines]  # what a forger would plant
+    body = b"".join(lines)
+    subjects.write_bytes(body + json.dumps({"checksum": hashlib.sha256(body).hexdigest()}).encode() + b"\n")
+    assert _subjects_intact(subjects)
+    checked: list[str] = []
+    real = engine.check_subject
+    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    assert checked  # nothing was taken from the forged entry
 
 
 def test_only_the_subjects_an_edit_touches_are_checked_again(tmp_path, monkeypatch):
@@ -133,17 +156,17 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatc
     assert pipeline.default_cache(Config()).parent == tmp_path / "claimcheck"
 
 
-def test_a_large_run_writes_its_cache_in_the_background_and_the_next_run_uses_it(tmp_path, monkeypatch):
-    """From MANY_CLAIMS on, subjects are saved by a forked process while the reports are written."""
+def test_workers_write_the_cache_lines_and_the_next_run_uses_them(tmp_path, monkeypatch):
+    """From MANY_CLAIMS on, each worker writes its subjects' cache lines; the parent only puts them in the file."""
     monkeypatch.setattr(engine, "MANY_CLAIMS", 1)
     folder = tmp_path / "cache"
     first = run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=folder)
-    if engine.can_fork():
-        assert engine._BACKGROUND  # still saving, or done and not yet waited for
-    engine.finish_background()
-    assert not engine._BACKGROUND and cache._open((folder / "subjects.json").read_bytes())["subjects"]
+    assert _subjects_intact(folder / cache.SUBJECTS)
+    lines = (folder / cache.SUBJECTS).read_bytes().splitlines()
+    assert len(lines) - 2 == len({row.subject for row in first.corpus.rows}) > 20  # stamp and checksum besides
     checked: list[str] = []
     real = engine.check_subject
     monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
     second = run([ROOT / "claims"], ROOT / "rules", cache_dir=folder)  # in this process: the spy sees every check
     assert checked == [] and _report(second) == _report(first)
+    assert second.corpus.rows == first.corpus.rows and second.corpus.checked == len(first.corpus.rows) > 100

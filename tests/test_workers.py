@@ -125,3 +125,23 @@ def test_a_claim_of_a_json_lines_file_is_located_at_its_line(tmp_path, workers):
     result = run([claims_dir], rules_dir, workers=workers)
     conflict = next(f for f in result.findings if f.verdict == "contradiction")
     assert sorted((ref.source, ref.location.line) for ref in conflict.claims) == [("a", 1), ("b", 3)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_that_lists_no_claims_keeps_only_their_count(workers):
+    """Without keep_rows the claims in short are counted, not kept; findings and the JSON report do not change."""
+    kept = run([ROOT / "claims"], ROOT / "rules", workers=workers)
+    counted = run([ROOT / "claims"], ROOT / "rules", workers=workers, keep_rows=False)
+    assert counted.corpus.rows == [] and counted.corpus.checked == kept.corpus.checked == len(kept.corpus.rows) > 150
+    assert counted.findings == kept.findings and counted.timelines == kept.timelines
+    assert REPORTERS["json"](counted) == REPORTERS["json"](kept)
+
+
+def test_more_shards_than_workers_give_the_same_findings(tmp_path, monkeypatch):
+    """Each worker checks many small shards (pieces), whose results the parent receives as they come."""
+    claims_dir, rules_dir = _mixed_corpus(tmp_path, seed=5)
+    alone = run([claims_dir], rules_dir, workers=1)
+    monkeypatch.setattr(engine, "PIECE_CLAIMS", 7)  # many pieces, most of one subject or none
+    together = run([claims_dir], rules_dir, workers=2)
+    assert together.findings == alone.findings and together.timelines == alone.timelines
+    assert together.corpus.rows == alone.corpus.rows

@@ -6,7 +6,7 @@ nothing about the findings.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 from checker.engine import Result
 from checker.reporting import github, gitlab, html, json_report, junit, markdown, sarif, text_report
@@ -22,3 +22,10 @@ REPORTERS: dict[str, Reporter] = {
     "gitlab": gitlab.render,
     "html": html.render,
 }
+
+#: reporters that can also write their text piece by piece, as UTF-8: a report file of a large corpus is written
+#: as it is made, never held whole
+STREAMERS: dict[str, Callable[[Result], Iterator[bytes]]] = {"json": json_report.chunks}
+#: reporters that list the claims in short (the run keeps ``corpus.rows`` for them; "github" writes the Markdown
+#: job summary)
+NEEDS_ROWS = frozenset({"text", "markdown", "html", "junit", "github"})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from checker import __version__
 from checker.engine import Result
 from checker.findings import ClaimRef, Finding, Location
-from checker.jsontext import pretty_with_lists
+from checker.jsontext import pretty_chunks
 from checker.timeline import Entry, Timeline
 
 FORMAT_VERSION = 1
@@ -76,7 +76,7 @@ def summary(result: Result) -> dict[str, Any]:
         "files": result.corpus.files,
         "sources": len(result.corpus.sources),
         "claims": result.corpus.claims_read,
-        "claims_checked": len(result.corpus.rows),
+        "claims_checked": result.corpus.checked,
         "findings": len(result.findings),
         "by_severity": result.counts(),
         "by_verdict": dict(sorted(by_verdict.items())),
@@ -109,8 +109,13 @@ def timeline_dict(timeline: Timeline) -> dict[str, Any]:
 
 def render(result: Result) -> str:
     """The whole report as JSON text."""
+    return b"".join(chunks(result)).decode("utf-8")
+
+
+def chunks(result: Result) -> Iterator[bytes]:
+    """The UTF-8 text of :func:`render`, finding by finding: a report file is written as it is made."""
     head = {"tool": "claimcheck", "version": __version__, "format_version": FORMAT_VERSION, "summary": summary(result)}
-    return pretty_with_lists(
+    return pretty_chunks(
         head,
         {
             "findings": map(finding_dict, result.findings),
