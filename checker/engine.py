@@ -516,7 +516,8 @@ def _run_shards(
     receive: Callable[[ShardResult], None],
 ) -> None:
     """Every shard of the job, shared among the worker processes, or the whole job here; each shard's result
-    goes to ``receive`` as soon as it is done."""
+    goes to ``receive`` as soon as it is done. Worker processes take the job's documents with them: the job
+    holds none afterwards."""
     global _JOB
     if context is None or (job.only is not None and len(job.only) < 2):
         receive(run_shard(job, 0, 1, progress))
@@ -527,6 +528,9 @@ def _run_shards(
     _JOB = job
     try:
         with context.Pool(workers) as pool:
+            # every worker is forked by now with its copy of the job: here its claims are no longer needed
+            _JOB = None
+            job.documents, job.parts = [], None
             for number, done in enumerate(
                 pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in range(pieces)]), 1
             ):
