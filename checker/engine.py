@@ -525,14 +525,19 @@ def _run_shards(
     claims = sum(len(document.claims) for document in job.documents)
     pieces = max(workers * 4, claims // PIECE_CLAIMS)
     split(job, pieces)
+    assert job.parts is not None
+    sizes = [sum(len(entries) for _, entries in parts) for parts in job.parts[1]]
+    # the largest first, so that no worker starts a busy subject while the others run out of work
+    order = sorted(range(pieces), key=lambda number: (-sizes[number], number))
     _JOB = job
     try:
         with context.Pool(workers) as pool:
             # every worker is forked by now with its copy of the job: here its claims are no longer needed
             _JOB = None
             job.documents, job.parts = [], None
+            _give_back_memory()
             for number, done in enumerate(
-                pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in range(pieces)]), 1
+                pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), 1
             ):
                 receive(done)
                 if progress is not None:
@@ -540,6 +545,16 @@ def _run_shards(
     finally:
         _JOB = None
         job.parts = None
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed so far to the system (glibc keeps freed memory for reuse otherwise)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _subject_digests(job: Job) -> dict[str, str]:

@@ -27,4 +27,16 @@ def phase(name: str) -> Iterator[None]:
         yield
     finally:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"trace: {name}: {time.perf_counter() - started:.3f} s (peak RSS {peak:.0f} MB)", file=sys.stderr)
+        print(
+            f"trace: {name}: {time.perf_counter() - started:.3f} s (RSS {_resident():.0f} MB, peak {peak:.0f} MB)",
+            file=sys.stderr,
+        )
+
+
+def _resident() -> float:
+    """The memory resident now, in MiB (Linux; elsewhere 0)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
