@@ -179,8 +179,8 @@ def subject_inputs(
     return out
 
 
-def load_subjects(folder: Path, rules: str) -> dict[str, tuple[str, Any]]:
-    """Cached subject results made with these rules: subject -> (digest of its inputs, plain result)."""
+def load_subjects(folder: Path, rules: str) -> dict[str, tuple[str, Any, bytes]]:
+    """Cached subject results made with these rules: subject -> (digest of its inputs, plain result, its line)."""
     raw = _read(folder / SUBJECTS)
     if raw is None:
         return {}
@@ -196,7 +196,7 @@ def load_subjects(folder: Path, rules: str) -> dict[str, tuple[str, Any]]:
         out = {}
         for line in lines[1:-1]:
             subject, digest_, result = orjson.loads(line)
-            out[subject] = (digest_, result)
+            out[subject] = (digest_, result, line + b"\n")
         return out
     except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError):
         return {}
@@ -241,6 +241,17 @@ class SubjectsWriter:
         except OSError:
             self._abandon()
 
+    def add_file(self, path: Path) -> None:
+        """Copy the lines a worker wrote to ``path`` (see :func:`line_writer`), and delete that file."""
+        try:
+            with open(path, "rb") as lines:
+                while chunk := lines.read(1 << 20):
+                    self.add([chunk])
+        except OSError:
+            self._abandon()
+        finally:
+            path.unlink(missing_ok=True)
+
     def close(self) -> None:
         """End with the checksum line and put the entry in place."""
         if self.stream is None:
@@ -261,6 +272,34 @@ class SubjectsWriter:
         except OSError:
             pass
         self.stream = None
+
+
+_LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines: (path, stream)
+
+
+def write_lines(folder: Path, lines: Iterable[bytes]) -> Optional[Path]:
+    """Append subject lines to this process's own file of lines in ``folder``, and name that file (None when
+    it cannot be written). A worker writes its subjects' lines there; the run then copies every worker's file
+    into the subjects' entry (:meth:`SubjectsWriter.add_file`), so that no process holds them all."""
+    try:
+        held = _LINES.get(os.getpid())
+        if held is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".tmp-lines-", dir=folder)
+            held = _LINES[os.getpid()] = (Path(name), os.fdopen(handle, "wb"))
+        for line in lines:
+            held[1].write(line)
+        held[1].flush()
+        return held[0]
+    except OSError:
+        return None
+
+
+def close_lines() -> None:
+    """Close this process's file of lines (before the run copies it)."""
+    held = _LINES.pop(os.getpid(), None)
+    if held is not None:
+        held[1].close()
 
 
 def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow]) -> list:

@@ -232,8 +232,10 @@ class Job:
     only: Optional[frozenset[str]] = None  # the subjects to work on; None: all
     #: the claims of each shard, when the job was split beforehand (:func:`split`): (shards, parts of each)
     parts: Optional[tuple[int, list[list[Part]]]] = None
-    #: when results are cached: the digest of each subject's inputs (the shard writes their cache lines)
+    #: when results are cached: the digest of each subject's inputs, and the cache folder the shards write their
+    #: subjects' lines to
     digests: Optional[dict[str, str]] = None
+    cache_dir: Optional[Path] = None
     keep_rows: bool = True  # the claims in short are wanted (reports that list them, resolve); else only counted
 
 
@@ -253,7 +255,7 @@ class ShardResult:
 
     outputs: dict[str, Output]
     claims: list[Resolved]  # kept only when the shard ran in the parent process
-    cached: list[bytes] = field(default_factory=list)  # each subject's cache line, when the job is cached
+    cached: Optional[Path] = None  # the file its subjects' cache lines were added to, when the job is cached
 
 
 def shard_of(subject: str, shards: int) -> int:
@@ -286,13 +288,17 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             output = outputs[subject]
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
-    cached = []
-    if job.digests is not None and job.run_checks:
-        for subject in sorted(outputs):
-            if subject in job.digests:
-                output = outputs[subject]
-                result = cache.result_plain(output.findings, output.timelines, output.rows)
-                cached.append(cache.subject_line(subject, job.digests[subject], result))
+    cached = None
+    if job.digests is not None and job.cache_dir is not None and job.run_checks:
+        digests = job.digests
+        cached = cache.write_lines(
+            job.cache_dir,
+            (
+                cache.subject_line(subject, digests[subject], cache.result_plain(o.findings, o.timelines, o.rows))
+                for subject, o in sorted(outputs.items())
+                if subject in digests
+            ),
+        )
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
@@ -460,7 +466,7 @@ def _run(
     workers = workers_wanted if can_fork() and many else 1
     context = multiprocessing.get_context("fork") if workers > 1 else None
     reused: dict[str, Output] = {}
-    kept: dict[str, tuple[str, Any]] = {}  # subject -> (digest of its inputs, its results as plain data)
+    kept: dict[str, bytes] = {}  # subject -> its line in the cache, when its results are reused
     inputs: dict[str, str] = {}
     rules = ""
     if cache_dir is not None and run_checks:
@@ -468,27 +474,31 @@ def _run(
         with phase("subject digests"):
             inputs = _subject_digests(job)
         with phase("subjects from the cache"):
-            for subject, (digest, plain) in cache.load_subjects(cache_dir, rules).items():
+            for subject, (digest, plain, line) in cache.load_subjects(cache_dir, rules).items():
                 if inputs.get(subject) == digest:
                     findings_, timelines_, rows_ = cache.result_from_plain(plain)
                     reused[subject] = Output(findings_, timelines_, rows_ if keep_rows else [], len(rows_))
-                    kept[subject] = (digest, plain)
+                    kept[subject] = line
         job.only = frozenset(inputs) - frozenset(reused)
-        job.digests = inputs
+        job.digests, job.cache_dir = inputs, cache_dir
     outputs = dict(reused)
-    saving = cache.SubjectsWriter(cache_dir, rules) if cache_dir is not None and run_checks else None
+    lines: set[Path] = set()  # the files the shards wrote their subjects' cache lines to
 
-    def receive(done: ShardResult) -> None:  # each piece as it comes: its cache lines are written at once
+    def receive(done: ShardResult) -> None:  # each piece as it comes
         outputs.update(done.outputs)
         corpus.claims.extend(done.claims)
-        if saving is not None:
-            saving.add(done.cached)
+        if done.cached is not None:
+            lines.add(done.cached)
 
     with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
         _run_shards(job, workers, context, progress, receive)
-    if saving is not None:
+    if cache_dir is not None and run_checks:
         with phase("save subjects"):
-            saving.add(cache.subject_line(subject, *kept[subject]) for subject in sorted(kept))
+            cache.close_lines()
+            saving = cache.SubjectsWriter(cache_dir, rules)
+            for path in sorted(lines):
+                saving.add_file(path)
+            saving.add(kept[subject] for subject in sorted(kept))
             saving.close()
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
