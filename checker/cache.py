@@ -33,7 +33,7 @@ from checker.findings import ClaimRef, Finding, Location
 from checker.timeline import Entry, Point, Timeline
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 2
+FORMAT = 3
 
 
 def _code_digest() -> str:
@@ -303,15 +303,28 @@ def close_lines() -> None:
 
 
 def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow]) -> list:
-    """One subject's results as plain data."""
-    return [[_finding_plain(f) for f in findings], [_timeline_plain(t) for t in timelines], [list(r) for r in rows]]
+    """One subject's results as plain data: a claim that several findings show is written once, and the
+    findings name it by its place in the list of claims."""
+    refs: dict[int, int] = {}  # id of a claim reference -> its place
+    table: list[list] = []
+
+    def place(ref: ClaimRef) -> int:
+        number = refs.get(id(ref))
+        if number is None:
+            number = refs[id(ref)] = len(table)
+            table.append(_ref_plain(ref))
+        return number
+
+    plain = [_finding_plain(f, [place(ref) for ref in f.claims]) for f in findings]
+    return [plain, [_timeline_plain(t) for t in timelines], [list(r) for r in rows], table]
 
 
 def result_from_plain(data: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
-    """The results :func:`result_plain` made plain."""
-    findings, timelines, rows = data
+    """The results :func:`result_plain` made plain (one object for each claim reference, as they were)."""
+    findings, timelines, rows, table = data
+    refs = [_ref(ref) for ref in table]
     return (
-        [_finding(f) for f in findings],
+        [_finding(f, refs) for f in findings],
         [_timeline(t) for t in timelines],
         [ClaimRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(pair) for pair in r[6]), r[7], r[8]) for r in rows],
     )
@@ -321,10 +334,9 @@ def _location_plain(location: Location) -> list:
     return [location.path, location.line, location.col, location.end_line, location.end_col]
 
 
-def _finding_plain(finding: Finding) -> list:
+def _finding_plain(finding: Finding, claims: list[int]) -> list:
     f = finding
     location = _location_plain(f.location) if f.location else None
-    claims = [_ref_plain(ref) for ref in f.claims]
     return [f.subject, f.metric, f.check, f.severity, f.verdict, f.message, f.fingerprint, f.note, f.hint,
             location, claims, f.topic, f.status, f.acknowledgement]  # fmt: skip
 
@@ -335,18 +347,17 @@ def _ref_plain(ref: ClaimRef) -> list:
             r.published, r.evidence, list(r.evidence_span), r.derivation]  # fmt: skip
 
 
-def _finding(data: list) -> Finding:
-    fields = list(data)
-    fields[9] = Location(*fields[9]) if fields[9] else None
-    fields[10] = tuple(_ref(ref) for ref in fields[10])
-    return Finding(*fields)
+def _finding(data: list, refs: list[ClaimRef]) -> Finding:
+    subject, metric, check, severity, verdict, message, fingerprint, note, hint, where, claims, *rest = data
+    location = Location(*where) if where else None
+    return Finding(subject, metric, check, severity, verdict, message, fingerprint, note, hint, location,
+                   tuple(refs[number] for number in claims), *rest)  # fmt: skip
 
 
 def _ref(data: list) -> ClaimRef:
-    fields = list(data)
-    fields[2] = Location(*fields[2])
-    fields[10] = tuple(fields[10])
-    return ClaimRef(*fields)
+    source, claim, where, value, time, scope, quote, origin, published, evidence, span, derivation = data
+    return ClaimRef(source, claim, Location(*where), value, time, scope, quote, origin, published, evidence,
+                    (span[0], span[1]), derivation)  # fmt: skip
 
 
 def _day(text: Optional[str]) -> Optional[date]:

@@ -546,9 +546,7 @@ def _run_shards(
             _JOB = None
             job.documents, job.parts = [], None
             _give_back_memory()
-            for number, done in enumerate(
-                pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), 1
-            ):
+            for number, done in enumerate(pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), 1):
                 receive(done)
                 if progress is not None:
                     progress(number, pieces)

@@ -7,9 +7,8 @@ is known (not only estimated), backed by the most independent origins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Iterable, NamedTuple, Optional, Sequence
 
 import numpy as np
@@ -74,26 +73,19 @@ class Entry:
     certain: bool  # the time is stated or a publication date, not an estimate
     claims: tuple[Point, ...]
     scope: str = ""  # scope qualifiers that differ from the metric's defaults
+    #: the sources that state it; the independent origins behind it; whether every claim states its value
+    #: exactly (no "about", no bound); whether no source states it (it is implied by other figures)
+    sources: tuple[str, ...] = field(init=False)
+    origins: tuple[str, ...] = field(init=False)
+    exact: bool = field(init=False)
+    implied: bool = field(init=False)
 
-    @cached_property
-    def sources(self) -> tuple[str, ...]:
-        """The sources that state it."""
-        return tuple(sorted({c.source for c in self.claims}))
-
-    @cached_property
-    def origins(self) -> tuple[str, ...]:
-        """The independent origins behind it."""
-        return tuple(sorted({c.origin for c in self.claims}))
-
-    @cached_property
-    def exact(self) -> bool:
-        """True when every claim states its value exactly (no "about", no bound)."""
-        return all(c.precision == "exact" for c in self.claims)
-
-    @cached_property
-    def implied(self) -> bool:
-        """True when no source states it: it is implied by other figures."""
-        return all(c.implied for c in self.claims)
+    def __post_init__(self) -> None:
+        # worked out once: reports ask for them of every entry, often several times
+        object.__setattr__(self, "sources", tuple(sorted({c.source for c in self.claims})))
+        object.__setattr__(self, "origins", tuple(sorted({c.origin for c in self.claims})))
+        object.__setattr__(self, "exact", all(c.precision == "exact" for c in self.claims))
+        object.__setattr__(self, "implied", all(c.implied for c in self.claims))
 
     def describe(self) -> str:
         """The entry in short: "14 (as of 2025-12-31: vns-2026-01-12)"."""
