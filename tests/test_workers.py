@@ -145,3 +145,19 @@ def test_more_shards_than_workers_give_the_same_findings(tmp_path, monkeypatch):
     together = run([claims_dir], rules_dir, workers=2)
     assert together.findings == alone.findings and together.timelines == alone.timelines
     assert together.corpus.rows == alone.corpus.rows
+
+
+def test_findings_travel_between_processes_whole():
+    """Findings, claim references and locations pickle through their constructors: every field comes back."""
+    import dataclasses
+    import pickle
+
+    from checker.findings import ClaimRef, Finding, Location
+
+    result = run([ROOT / "claims"], ROOT / "rules")
+    findings = [f for f in result.findings if f.claims][:50]
+    assert findings and pickle.loads(pickle.dumps(findings)) == findings
+    for kind, example in ((Finding, findings[0]), (ClaimRef, findings[0].claims[0]), (Location, findings[0].location)):
+        rebuilt = example.__reduce__()[1]
+        assert len(rebuilt) == len(dataclasses.fields(kind))  # a new field must be added to __reduce__ too
+        assert rebuilt == tuple(getattr(example, f.name) for f in dataclasses.fields(kind))
