@@ -33,6 +33,7 @@ from checker.names import suggestion
 from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
+from checker.trace import phase
 from checker.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -52,7 +53,7 @@ def _terminal() -> dict:
 def _run(request: CheckRequest) -> int:
     request = replace(request, **_terminal())
     try:
-        with no_cycle_collection():  # reports of a large corpus are millions of objects that live to the end
+        with no_cycle_collection(), phase("the whole check"):  # a large corpus: millions of objects to the end
             outcome = execute(request)
             write_outputs(outcome)
     except RequestError as exc:

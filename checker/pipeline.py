@@ -235,6 +235,21 @@ def execute(request: CheckRequest) -> Outcome:
             texts=texts,
             keep_rows=request.keep_rows or any(name in NEEDS_ROWS for name, _ in formats),
         )
+    with phase("judge the findings"):
+        return _judged(request, config, result, import_findings, focus, whole, formats, policy)
+
+
+def _judged(
+    request: CheckRequest,
+    config: Config,
+    result: Result,
+    import_findings: list[Finding],
+    focus: Optional[set[Path]],
+    whole: bool,
+    formats: list[tuple[str, Optional[Path]]],
+    policy: Policy,
+) -> Outcome:
+    """Focus, acknowledgements and exit code of a run's findings, and the reports they make."""
     result.findings += import_findings
     findings = mark_focus(result.findings, focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
