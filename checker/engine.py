@@ -37,7 +37,7 @@ from checker.corpus import (
     resolve_documents,
     subject_key,
 )
-from checker.findings import INVALID, Finding, Location, Problem, fingerprint, input_error, plain, sort_key
+from checker.findings import INVALID, ClaimRef, Finding, Location, Problem, fingerprint, input_error, plain, sort_key
 from checker.loading import display_path, iter_files, read_bytes
 from checker.models import TimeNature
 from checker.names import suggestion
@@ -139,6 +139,12 @@ def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved,
     }
 
 
+def _claim_order(ref: ClaimRef) -> tuple:
+    """The order of ClaimRef (field by field), as one tuple: sorting thousands of references compares in C."""
+    return (ref.source, ref.claim, ref.location, ref.value, ref.time, ref.scope, ref.quote, ref.origin,
+            ref.published, ref.evidence, ref.evidence_span, ref.derivation)  # fmt: skip
+
+
 def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
     metric_id = problem.metric or group.metric_id
     metric = group.vocabulary.metrics.get(metric_id)
@@ -154,7 +160,7 @@ def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
         note=problem.note,
         hint=problem.hint,
         location=problem.location or (problem.claims[0].location if problem.claims else None),
-        claims=tuple(sorted(problem.claims)),
+        claims=tuple(sorted(problem.claims, key=_claim_order)),
         topic=f"{subject_name} — {metric.label}" if metric else subject_name,
     )
 

@@ -161,3 +161,30 @@ def test_findings_travel_between_processes_whole():
         rebuilt = example.__reduce__()[1]
         assert len(rebuilt) == len(dataclasses.fields(kind))  # a new field must be added to __reduce__ too
         assert rebuilt == tuple(getattr(example, f.name) for f in dataclasses.fields(kind))
+
+
+def test_claims_of_a_finding_are_sorted_as_claim_references_order_themselves():
+    """The engine sorts a finding's claims by one key tuple; it must be the dataclass's own field order."""
+    import dataclasses
+
+    from checker.engine import _claim_order
+    from checker.findings import ClaimRef, Location
+
+    rng = random.Random(3)
+    refs = [
+        ClaimRef(
+            rng.choice("ab"),
+            rng.choice("xy"),
+            Location(rng.choice("pq"), rng.randint(1, 3)),
+            rng.choice("12"),
+            "t",
+            "",
+            "q",
+            "o",
+            "p",
+            derivation=rng.choice(("", "sum")),
+        )  # fmt: skip
+        for _ in range(500)
+    ]
+    assert sorted(refs, key=_claim_order) == sorted(refs)
+    assert len(_claim_order(refs[0])) == len(dataclasses.fields(ClaimRef))
