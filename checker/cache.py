@@ -13,7 +13,9 @@ Entries are JSON (never pickled objects: a cache folder may come from
 elsewhere, and reading it must not run code), each with a checksum of its
 payload. An entry that is missing, damaged, of another version or not
 matching its checksum is ignored and rebuilt, never used; the folder is safe
-to delete at any time. Writes are atomic (a temporary file, then a rename).
+to delete at any time. Writes are atomic (a temporary file, then a rename);
+the temporary files a killed run leaves (``.claimcheck-tmp-*``) are deleted
+by a later run once they are an hour old.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -34,6 +37,8 @@ from checker.timeline import Entry, Point, Timeline
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
 FORMAT = 3
+#: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
+TEMPORARY = ".claimcheck-tmp-"
 
 
 def _code_digest() -> str:
@@ -81,7 +86,7 @@ def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
     on without it)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
                 stream.write(data)
@@ -101,6 +106,23 @@ def _read(path: Path) -> Optional[bytes]:
         return path.read_bytes() if path.is_file() else None
     except OSError:
         return None
+
+
+#: a temporary file this old was left by a run that was killed (a running one renames or deletes its own sooner)
+ABANDONED_AFTER_S = 3600
+
+
+def sweep(folder: Path) -> None:
+    """Delete the temporary files that killed runs left in the cache folder."""
+    if not folder.is_dir():
+        return
+    old = time.time() - ABANDONED_AFTER_S
+    for path in folder.rglob(TEMPORARY + "*"):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < old:
+                path.unlink()
+        except OSError:
+            pass
 
 
 # ------------------------------------------------------------------ file records
@@ -224,7 +246,7 @@ class SubjectsWriter:
         self.stream: Optional[Any] = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handle, self.temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            handle, self.temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=folder)
             self.stream = os.fdopen(handle, "wb")
         except OSError:
             return
@@ -285,7 +307,7 @@ def write_lines(folder: Path, lines: Iterable[bytes]) -> Optional[Path]:
         held = _LINES.get(os.getpid())
         if held is None:
             folder.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=".tmp-lines-", dir=folder)
+            handle, name = tempfile.mkstemp(prefix=TEMPORARY + "lines-", dir=folder)
             held = _LINES[os.getpid()] = (Path(name), os.fdopen(handle, "wb"))
         for line in lines:
             held[1].write(line)

@@ -434,6 +434,8 @@ def _run(
     texts: Sequence[tuple[Path, str]],
     keep_rows: bool,
 ) -> Result:
+    if cache_dir is not None:
+        cache.sweep(cache_dir)
     vocabulary, rules_findings = load_vocabulary(rules_dir)
     active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 from checker import cache, engine
@@ -170,3 +172,21 @@ def test_workers_write_the_cache_lines_and_the_next_run_uses_them(tmp_path, monk
     second = run([ROOT / "claims"], ROOT / "rules", cache_dir=folder)  # in this process: the spy sees every check
     assert checked == [] and _report(second) == _report(first)
     assert second.corpus.rows == first.corpus.rows and second.corpus.checked == len(first.corpus.rows) > 100
+
+
+def test_temporary_files_of_killed_runs_are_swept_and_those_of_running_ones_kept(tmp_path):
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    run([claims_dir], rules_dir, cache_dir=folder)
+    abandoned, recent = folder / f"{cache.TEMPORARY}lines-1", folder / "files" / f"{cache.TEMPORARY}2"
+    someone_elses = folder / ".tmp-notes"  # a folder given by --cache may hold files that are not the cache's
+    for path in (abandoned, recent, someone_elses):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b'["half a line')
+    two_hours_ago = time.time() - 2 * cache.ABANDONED_AFTER_S
+    for path in (abandoned, someone_elses):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == _report(run([claims_dir], rules_dir))
+    assert not abandoned.exists() and recent.exists()  # another run may still be writing the recent one
+    assert someone_elses.exists()
+    assert _subjects_intact(folder / cache.SUBJECTS)
