@@ -25,8 +25,9 @@ import os
 import tempfile
 import time
 from datetime import date
+from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import orjson
 
@@ -234,66 +235,29 @@ def subject_line(subject: str, inputs: str, result: Any) -> bytes:
     return orjson.dumps([subject, inputs, result]) + b"\n"
 
 
-class SubjectsWriter:
-    """Writes the subjects' entry line by line as results come (atomically: a temporary file, then a rename).
+def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes]) -> None:
+    """Replace the subjects' entry with the lines in ``files`` (the workers' files of lines, see
+    :func:`write_lines`; each is deleted after) and then ``lines``, copied piece by piece, never held whole."""
+    hashed = hashlib.sha256()
 
-    A cache that cannot be written is no error: the writer then drops what it is given.
-    """
+    def pieces() -> Iterator[bytes]:
+        for piece in chain([orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"], _copied(files), lines):
+            hashed.update(piece)
+            yield piece
+        yield orjson.dumps({"checksum": hashed.hexdigest()}) + b"\n"
 
-    def __init__(self, folder: Path, rules: str) -> None:
-        self.path = folder / SUBJECTS
-        self.hashed = hashlib.sha256()
-        self.stream: Optional[Any] = None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, self.temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=folder)
-            self.stream = os.fdopen(handle, "wb")
-        except OSError:
-            return
-        self.add([orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"])
-
-    def add(self, lines: Iterable[bytes]) -> None:
-        """Write these lines."""
-        if self.stream is None:
-            return
-        try:
-            for line in lines:
-                self.hashed.update(line)
-                self.stream.write(line)
-        except OSError:
-            self._abandon()
-
-    def add_file(self, path: Path) -> None:
-        """Copy the lines a worker wrote to ``path`` (see :func:`line_writer`), and delete that file."""
-        try:
-            with open(path, "rb") as lines:
-                while chunk := lines.read(1 << 20):
-                    self.add([chunk])
-        except OSError:
-            self._abandon()
-        finally:
+    try:
+        _write(folder / SUBJECTS, pieces())
+    finally:
+        for path in files:
             path.unlink(missing_ok=True)
 
-    def close(self) -> None:
-        """End with the checksum line and put the entry in place."""
-        if self.stream is None:
-            return
-        try:
-            self.stream.write(orjson.dumps({"checksum": self.hashed.hexdigest()}) + b"\n")
-            self.stream.close()
-            os.replace(self.temporary, self.path)
-        except OSError:
-            self._abandon()
-        self.stream = None
 
-    def _abandon(self) -> None:
-        try:
-            if self.stream is not None:
-                self.stream.close()
-            os.unlink(self.temporary)
-        except OSError:
-            pass
-        self.stream = None
+def _copied(files: list[Path]) -> Iterator[bytes]:
+    for path in files:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                yield chunk
 
 
 _LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines: (path, stream)
@@ -302,7 +266,7 @@ _LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines
 def write_lines(folder: Path, lines: Iterable[bytes]) -> Optional[Path]:
     """Append subject lines to this process's own file of lines in ``folder``, and name that file (None when
     it cannot be written). A worker writes its subjects' lines there; the run then copies every worker's file
-    into the subjects' entry (:meth:`SubjectsWriter.add_file`), so that no process holds them all."""
+    into the subjects' entry (:func:`save_subjects`), so that no process holds them all."""
     try:
         held = _LINES.get(os.getpid())
         if held is None:

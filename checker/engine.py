@@ -503,11 +503,7 @@ def _run(
     if cache_dir is not None and run_checks:
         with phase("save subjects"):
             cache.close_lines()
-            saving = cache.SubjectsWriter(cache_dir, rules)
-            for path in sorted(lines):
-                saving.add_file(path)
-            saving.add(kept[subject] for subject in sorted(kept))
-            saving.close()
+            cache.save_subjects(cache_dir, rules, sorted(lines), (kept[subject] for subject in sorted(kept)))
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):
