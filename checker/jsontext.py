@@ -12,11 +12,6 @@ def pretty(document: Any) -> str:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
-def pretty_with_lists(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> str:
-    """:func:`pretty` of ``head`` with ``lists`` added as its last keys (see :func:`pretty_chunks`)."""
-    return b"".join(pretty_chunks(head, lists)).decode("utf-8")
-
-
 def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iterator[bytes]:
     """The UTF-8 text of :func:`pretty` of ``head`` with ``lists`` added as its last keys, item by item.
 
