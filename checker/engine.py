@@ -549,7 +549,6 @@ def _run_shards(
             # every worker is forked by now with its copy of the job: here its claims are no longer needed
             _JOB = None
             job.documents, job.parts = [], None
-            _give_back_memory()
             for number, done in enumerate(pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), 1):
                 receive(done)
                 if progress is not None:
@@ -557,16 +556,6 @@ def _run_shards(
     finally:
         _JOB = None
         job.parts = None
-
-
-def _give_back_memory() -> None:
-    """Return the memory freed so far to the system (glibc keeps freed memory for reuse otherwise)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _subject_digests(job: Job) -> dict[str, str]:
