@@ -341,8 +341,8 @@ def _finding(data: list, refs: list[ClaimRef]) -> Finding:
 
 
 def _ref(data: list) -> ClaimRef:
-    source, claim, where, value, time, scope, quote, origin, published, evidence, span, derivation = data
-    return ClaimRef(source, claim, Location(*where), value, time, scope, quote, origin, published, evidence,
+    source, claim, where, value, when, scope, quote, origin, published, evidence, span, derivation = data
+    return ClaimRef(source, claim, Location(*where), value, when, scope, quote, origin, published, evidence,
                     (span[0], span[1]), derivation)  # fmt: skip
 
 
@@ -360,9 +360,9 @@ def _iso(day: Optional[date]) -> Optional[str]:
 
 
 def _entry(data: list) -> Entry:
-    value, start, end, time, certain, points, scope = data
+    value, start, end, when, certain, points, scope = data
     claims = tuple(Point(tuple(p[0]), p[1], p[2], _day(p[3]), _day(p[4]), *p[5:]) for p in points)  # type: ignore[arg-type]
-    return Entry(value, _day(start), _day(end), time, certain, claims, scope)
+    return Entry(value, _day(start), _day(end), when, certain, claims, scope)
 
 
 def _timeline_plain(timeline: Timeline) -> list:
