@@ -367,24 +367,20 @@ def _content(item: Source) -> bytes | Finding:
     return text.encode("utf-8") if text is not None else read_bytes(path, shown)
 
 
-def _cached(item: Source) -> Optional[FileRecord]:
-    """The record of an unchanged file, from the cache; None when it must be read."""
-    folder = item[2]
-    if folder is None:
-        return None
-    raw = _content(item)
-    return cache.load_file(folder, cache.file_key(raw, item[1])) if isinstance(raw, bytes) else None
-
-
 def _read(item: Source) -> FileRecord:
-    """Read a file once, and keep its record in the cache (under the digest of the very bytes read) when there is one."""
+    """Read a file once: its record from the cache when its bytes are unchanged, else read and validated, and
+    kept in the cache (under the digest of the very bytes read) when there is one."""
     path, shown, folder, _ = item
     raw = _content(item)
     if isinstance(raw, Finding):  # what cannot be read (a special file) is a finding, and is not cached
         return FileRecord((plain(raw),), (), 0)
-    record = read_file(path, shown, raw)
-    if folder is not None:
-        cache.save_file(folder, cache.file_key(raw, shown), record)
+    if folder is None:
+        return read_file(path, shown, raw)
+    key = cache.file_key(raw, shown)
+    record = cache.load_file(folder, key)
+    if record is None:
+        record = read_file(path, shown, raw)
+        cache.save_file(folder, key, record)
     return record
 
 
@@ -449,26 +445,15 @@ def _run(
         else:
             files.append((path, display_path(path), cache_dir, None))
     files += [(path, display_path(path), cache_dir, text) for path, text in texts]
-    with phase("files from the cache"):
-        records: list[Optional[FileRecord]] = [_cached(item) for item in files]
-    unread = [item for item, record in zip(files, records, strict=True) if record is None]
-    readers = min(workers_wanted, len(unread)) if can_fork() else 1
-    with phase(f"read {len(unread)} files"):
+    readers = min(workers_wanted, len(files)) if can_fork() else 1
+    with phase(f"read {len(files)} files (or their records from the cache)"):
         if readers > 1:
             with multiprocessing.get_context("fork").Pool(readers) as pool:
-                read = pool.map(_read, unread, chunksize=max(1, len(unread) // (readers * 8)))
+                records = pool.map(_read, files, chunksize=max(1, len(files) // (readers * 8)))
         else:
-            read = [_read(item) for item in unread]
-    fresh = iter(read)
-    job = Job(
-        add_records(corpus, [record if record is not None else next(fresh) for record in records]),
-        vocabulary,
-        active,
-        tolerance,
-        run_checks,
-        keep_rows=keep_rows,
-    )
-    del records, read
+            records = [_read(item) for item in files]
+    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows)
+    del records
     # a handful of claims is checked faster than worker processes start
     many = sum(len(document.claims) for document in job.documents) >= MANY_CLAIMS
     workers = workers_wanted if can_fork() and many else 1
