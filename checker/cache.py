@@ -4,10 +4,14 @@ Two kinds of entries live in the cache folder:
 
 * ``files/``: each claim file read and validated (a :class:`FileRecord`), under
   the digest of its bytes and of the path it is shown under;
-* ``subjects.jsonl``: for each subject, the digest of everything its findings
-  depend on (its claims as written and where they stand, their sources, the
-  archived texts they quote, the rules) and the findings, timelines and claim
-  rows it gave.
+* ``subjects.jsonl``: for each subject, the findings, timelines and claim
+  rows it gave, under a digest of what they depend on: its claims as written,
+  their sources, the archived texts they quote and the rules. Where the
+  findings point is kept as names of places (this claim's value, see
+  :class:`Places`), looked up again in the files of the next run: results
+  that do not depend on where the claims stand are used again when only lines
+  moved. Results with a location no name fits are kept under a digest that
+  also covers where every value stands.
 
 Entries are JSON (never pickled objects: a cache folder may come from
 elsewhere, and reading it must not run code), each with a checksum of its
@@ -27,7 +31,7 @@ import time
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import orjson
 
@@ -37,7 +41,7 @@ from checker.findings import ClaimRef, Finding, Location
 from checker.timeline import Entry, Point, Timeline
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 3
+FORMAT = 4
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
 
@@ -185,20 +189,33 @@ def _document(data: list) -> DocumentRecord:
 
 def subject_inputs(
     documents: Iterable[DocumentRecord], key_of: Any, archives: dict[str, str]
-) -> dict[str, "hashlib._Hash"]:
-    """For each subject, a running digest of its claims as written, where they stand and their sources."""
-    out: dict[str, Any] = {}
-    for document in documents:
+) -> dict[str, tuple[str, str]]:
+    """For each subject, two digests: of its claims as written and their sources (its *content*), and of that
+    and where every value of them stands in its file (*all* its inputs). Neither depends on the order of the
+    documents, which the results do not depend on either."""
+    content: dict[str, Any] = {}
+    where: dict[str, Any] = {}
+    # in the order of their source ids (unique in a run): results do not depend on the order of documents
+    for document in sorted(documents, key=lambda document: str(document.source.get("id"))):
         source = dump([document.path, document.file, document.source, archives.get(document.file, "")])
+        header = dump(sorted((list(key), list(span)) for key, span in document.spans.items()))
         for index, name, written, spans in document.claims:
             subject = key_of(name)
-            hashed = out.get(subject)
+            hashed = content.get(subject)
             if hashed is None:
-                hashed = out[subject] = hashlib.sha256()
+                hashed = content[subject] = hashlib.sha256()
+                where[subject] = hashlib.sha256()
             hashed.update(source)
-            hashed.update(b"%d\x1f%d\x1f%d\x1f" % (index, len(written), len(spans)))
+            hashed.update(b"%d\x1f%d\x1f" % (index, len(written)))
             hashed.update(written)
-            hashed.update(spans)
+            placed = where[subject]
+            placed.update(b"%d\x1f%d\x1f%d\x1f" % (index, len(header), len(spans)))
+            placed.update(header)
+            placed.update(spans)
+    out = {}
+    for subject, hashed in content.items():
+        first = hashed.hexdigest()
+        out[subject] = (first, digest(first.encode(), where[subject].digest()))
     return out
 
 
@@ -288,29 +305,139 @@ def close_lines() -> None:
         held[1].close()
 
 
-def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow]) -> list:
-    """One subject's results as plain data: a claim that several findings show is written once, and the
-    findings name it by its place in the list of claims."""
+class Places:
+    """Names for the places a shard's results point at: a value of a claim (or of a source block) of a source,
+    rather than a line and column. Results cached with names are used again when only lines moved (a line added
+    above), each name looked up where it now stands (:class:`Finder`)."""
+
+    def __init__(self, parts: Iterable[tuple[DocumentRecord, Iterable[tuple]]]) -> None:
+        self._parts = parts
+        self._names: Optional[dict[Location, Optional[list]]] = None
+
+    def name(self, location: Location) -> Optional[list]:
+        """[source id, claim index (-1 for the source block), key path], or None when no value or several stand
+        exactly there."""
+        if self._names is None:
+            self._names = self._named()
+        return self._names.get(location)
+
+    def _named(self) -> dict[Location, Optional[list]]:
+        names: dict[Location, Optional[list]] = {}
+
+        def add(location: Location, name: list) -> None:
+            if location not in names:
+                names[location] = name
+            elif names[location] != name:
+                names[location] = None  # two values at one place: which one a finding meant is unknown
+
+        for document, entries in self._parts:
+            source = document.source.get("id")
+            for key, span in document.spans.items():
+                add(Location(document.path, *span), [source, -1, list(key)])
+            for index, _, _, spans in entries:
+                for key, span in orjson.loads(spans):
+                    # a JSON document has only the span of the whole: that of its source block's root
+                    add(Location(document.path, *span), [source, index, key] if key else [source, -1, []])
+        return names
+
+
+class Finder:
+    """Where the places :class:`Places` named stand in the documents of this run."""
+
+    def __init__(self, documents: Iterable[DocumentRecord]) -> None:
+        self._documents = {document.source.get("id"): document for document in documents}
+        self._claims: dict[str, dict[int, bytes]] = {}
+
+    def locate(self, name: list) -> Optional[Location]:
+        """The location of a named place, or None when it is no longer there."""
+        source, index, key = name
+        document = self._documents.get(source)
+        if document is None:
+            return None
+        if index < 0:
+            span = document.spans.get(tuple(key))
+            return Location(document.path, *span) if span is not None else None
+        claims = self._claims.get(source)
+        if claims is None:
+            claims = self._claims[source] = {entry[0]: entry[3] for entry in document.claims}
+        spans = claims.get(index)
+        if spans is None:
+            return None
+        # the claim's spans are compact JSON [[key path, [line, col, end line, end col]], ...]: the one pair is
+        # found in the text rather than the whole list read (a quotation mark in a key is escaped, so the
+        # pattern matches a key path and nothing inside a key)
+        pattern = b"[" + orjson.dumps(key) + b",["
+        at = spans.find(pattern)
+        if at < 0 or spans[at - 1 : at] not in (b"[", b","):
+            return None
+        start = at + len(pattern)
+        try:
+            line, col, end_line, end_col = map(int, spans[start : spans.index(b"]", start)].split(b","))
+        except ValueError:
+            return None
+        return Location(document.path, line, col, end_line, end_col)
+
+
+_NOWHERE = Location("")  # a location with only a path: it stands still whatever lines move
+
+
+def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow], places: Places) -> list:
+    """One subject's results as plain data, and whether they are *relocatable* (every location in them named, see
+    :class:`Places`). A claim that several findings show is written once, and so is a location: findings and
+    claims name them by their place in a table."""
     refs: dict[int, int] = {}  # id of a claim reference -> its place
     table: list[list] = []
+    spots: dict[Location, int] = {}
+    where: list[list] = []
+    fixed = False  # some location is written as line and column
+
+    def spot(location: Optional[Location]) -> Optional[int]:
+        nonlocal fixed
+        if location is None:
+            return None
+        number = spots.get(location)
+        if number is None:
+            number = spots[location] = len(where)
+            name = places.name(location)
+            if name is None:
+                fixed = fixed or (location.line, location.col, location.end_line, location.end_col) != (
+                    _NOWHERE.line, _NOWHERE.col, _NOWHERE.end_line, _NOWHERE.end_col)  # fmt: skip
+                where.append(_location_plain(location))
+            else:
+                where.append(name)
+        return number
 
     def place(ref: ClaimRef) -> int:
         number = refs.get(id(ref))
         if number is None:
             number = refs[id(ref)] = len(table)
-            table.append(_ref_plain(ref))
+            table.append(_ref_plain(ref, spot(ref.location)))
         return number
 
-    plain = [_finding_plain(f, [place(ref) for ref in f.claims]) for f in findings]
-    return [plain, [_timeline_plain(t) for t in timelines], [list(r) for r in rows], table]
+    plain = [_finding_plain(f, spot(f.location), [place(ref) for ref in f.claims]) for f in findings]
+    return [plain, [_timeline_plain(t) for t in timelines], [list(r) for r in rows], table, where, not fixed]
 
 
-def result_from_plain(data: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
-    """The results :func:`result_plain` made plain (one object for each claim reference, as they were)."""
-    findings, timelines, rows, table = data
-    refs = [_ref(ref) for ref in table]
+def relocatable(plain: list) -> bool:
+    """Whether results :func:`result_plain` made name every location (they then hold wherever lines move)."""
+    return bool(plain[5])
+
+
+def result_from_plain(
+    data: list, locate: Callable[[list], Optional[Location]]
+) -> Optional[tuple[list[Finding], list[Timeline], list[ClaimRow]]]:
+    """The results :func:`result_plain` made plain (one object for each claim reference, as they were), each
+    named location looked up with ``locate``; None when one is not found."""
+    findings, timelines, rows, table, where, _ = data
+    spots = []
+    for spot in where:
+        location = Location(*spot) if len(spot) == 5 else locate(spot)
+        if location is None:
+            return None
+        spots.append(location)
+    refs = [_ref(ref, spots) for ref in table]
     return (
-        [_finding(f, refs) for f in findings],
+        [_finding(f, spots, refs) for f in findings],
         [_timeline(t) for t in timelines],
         [ClaimRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(pair) for pair in r[6]), r[7], r[8]) for r in rows],
     )
@@ -320,29 +447,28 @@ def _location_plain(location: Location) -> list:
     return [location.path, location.line, location.col, location.end_line, location.end_col]
 
 
-def _finding_plain(finding: Finding, claims: list[int]) -> list:
+def _finding_plain(finding: Finding, location: Optional[int], claims: list[int]) -> list:
     f = finding
-    location = _location_plain(f.location) if f.location else None
     return [f.subject, f.metric, f.check, f.severity, f.verdict, f.message, f.fingerprint, f.note, f.hint,
             location, claims, f.topic, f.status, f.acknowledgement]  # fmt: skip
 
 
-def _ref_plain(ref: ClaimRef) -> list:
+def _ref_plain(ref: ClaimRef, location: Optional[int]) -> list:
     r = ref
-    return [r.source, r.claim, _location_plain(r.location), r.value, r.time, r.scope, r.quote, r.origin,
+    return [r.source, r.claim, location, r.value, r.time, r.scope, r.quote, r.origin,
             r.published, r.evidence, list(r.evidence_span), r.derivation]  # fmt: skip
 
 
-def _finding(data: list, refs: list[ClaimRef]) -> Finding:
+def _finding(data: list, spots: list[Location], refs: list[ClaimRef]) -> Finding:
     subject, metric, check, severity, verdict, message, fingerprint, note, hint, where, claims, *rest = data
-    location = Location(*where) if where else None
+    location = spots[where] if where is not None else None
     return Finding(subject, metric, check, severity, verdict, message, fingerprint, note, hint, location,
                    tuple(refs[number] for number in claims), *rest)  # fmt: skip
 
 
-def _ref(data: list) -> ClaimRef:
+def _ref(data: list, spots: list[Location]) -> ClaimRef:
     source, claim, where, value, when, scope, quote, origin, published, evidence, span, derivation = data
-    return ClaimRef(source, claim, Location(*where), value, when, scope, quote, origin, published, evidence,
+    return ClaimRef(source, claim, spots[where], value, when, scope, quote, origin, published, evidence,
                     (span[0], span[1]), derivation)  # fmt: skip
 
 

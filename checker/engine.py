@@ -238,9 +238,9 @@ class Job:
     only: Optional[frozenset[str]] = None  # the subjects to work on; None: all
     #: the claims of each shard, when the job was split beforehand (:func:`split`): (shards, parts of each)
     parts: Optional[tuple[int, list[list[Part]]]] = None
-    #: when results are cached: the digest of each subject's inputs, and the cache folder the shards write their
-    #: subjects' lines to
-    digests: Optional[dict[str, str]] = None
+    #: when results are cached: the digests of each subject's content and of all its inputs (see
+    #: :func:`cache.subject_inputs`), and the cache folder the shards write their subjects' lines to
+    digests: Optional[dict[str, tuple[str, str]]] = None
     cache_dir: Optional[Path] = None
     keep_rows: bool = True  # the claims in short are wanted (reports that list them, resolve); else only counted
 
@@ -296,19 +296,23 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             output.timelines.extend(done.timelines)
     cached = None
     if job.digests is not None and job.cache_dir is not None and job.run_checks:
-        digests = job.digests
-        cached = cache.write_lines(
-            job.cache_dir,
-            (
-                cache.subject_line(subject, digests[subject], cache.result_plain(o.findings, o.timelines, o.rows))
-                for subject, o in sorted(outputs.items())
-                if subject in digests
-            ),
-        )
+        cached = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
     return ShardResult(outputs, claims, cached)
+
+
+def _cache_lines(
+    outputs: dict[str, Output], digests: dict[str, tuple[str, str]], places: cache.Places
+) -> Iterator[bytes]:
+    """The cache line of each subject: under the digest of its content when its results name every location
+    (they hold wherever its lines move), else under the digest of all its inputs."""
+    for subject, output in sorted(outputs.items()):
+        if subject in digests:
+            plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
+            content, everything = digests[subject]
+            yield cache.subject_line(subject, content if cache.relocatable(plain) else everything, plain)
 
 
 def split(job: Job, shards: int) -> None:
@@ -460,18 +464,23 @@ def _run(
     context = multiprocessing.get_context("fork") if workers > 1 else None
     reused: dict[str, Output] = {}
     kept: dict[str, bytes] = {}  # subject -> its line in the cache, when its results are reused
-    inputs: dict[str, str] = {}
+    inputs: dict[str, tuple[str, str]] = {}
     rules = ""
     if cache_dir is not None and run_checks:
         rules = cache.rules_key(rules_dir, tolerance)
         with phase("subject digests"):
             inputs = _subject_digests(job)
         with phase("subjects from the cache"):
+            finder = cache.Finder(job.documents)
             for subject, (digest, plain, line) in cache.load_subjects(cache_dir, rules).items():
-                if inputs.get(subject) == digest:
-                    findings_, timelines_, rows_ = cache.result_from_plain(plain)
+                if digest not in inputs.get(subject, ()):
+                    continue
+                made = cache.result_from_plain(plain, finder.locate)
+                if made is not None:  # else some place it names is gone: checked again
+                    findings_, timelines_, rows_ = made
                     reused[subject] = Output(findings_, timelines_, rows_ if keep_rows else [], len(rows_))
                     kept[subject] = line
+            del finder  # it holds every document: the workers take them, the parent lets them go
         job.only = frozenset(inputs) - frozenset(reused)
         job.digests, job.cache_dir = inputs, cache_dir
     outputs = dict(reused)
@@ -543,8 +552,8 @@ def _run_shards(
         job.parts = None
 
 
-def _subject_digests(job: Job) -> dict[str, str]:
-    """For each subject, the digest of everything its results depend on besides the rules."""
+def _subject_digests(job: Job) -> dict[str, tuple[str, str]]:
+    """For each subject, the digests of its content and of everything its results depend on besides the rules."""
     archives = {}
     for document in job.documents:
         archive = document.source.get("archive")
@@ -557,5 +566,4 @@ def _subject_digests(job: Job) -> dict[str, str]:
                 )
             except (OSError, Refused):
                 archives[document.file] = "unreadable"
-    running = cache.subject_inputs(job.documents, lambda name: subject_key(name, job.vocabulary), archives)
-    return {subject: hashed.hexdigest() for subject, hashed in running.items()}
+    return cache.subject_inputs(job.documents, lambda name: subject_key(name, job.vocabulary), archives)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 from checker import cache, engine
+from checker.corpus import DocumentRecord
 from checker.engine import run
+from checker.findings import Finding, Location
 from checker.reporting import REPORTERS
 
 from conftest import ROOT, claim, one_source, write_corpus
@@ -190,3 +193,77 @@ def test_temporary_files_of_killed_runs_are_swept_and_those_of_running_ones_kept
     assert not abandoned.exists() and recent.exists()  # another run may still be writing the recent one
     assert someone_elses.exists()
     assert _subjects_intact(folder / cache.SUBJECTS)
+
+
+def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The subjects checked from now on (in this process)."""
+    checked: list[str] = []
+    real = engine.check_subject
+    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    return checked
+
+
+def test_results_are_used_again_when_only_lines_moved(tmp_path, monkeypatch):
+    """A line added at the top of every file of the project's corpus moves every claim: no subject is checked
+    again, yet the report is the one a run without the cache gives, every location moved."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "claims", project / "claims")
+    (tmp_path / "shared").symlink_to(ROOT.parent / "shared")  # the archives, as the claim files name them
+    folder = tmp_path / "cache"
+    before = run([project / "claims"], ROOT / "rules", cache_dir=folder)
+    for path in sorted((project / "claims").glob("*.yaml")):
+        path.write_text("# a line that moves every claim\n" + path.read_text("utf-8"), "utf-8")
+    checked = _spy(monkeypatch)
+    moved = run([project / "claims"], ROOT / "rules", cache_dir=folder)
+    assert checked == []
+    fresh = run([project / "claims"], ROOT / "rules")
+    assert _report(moved) == _report(fresh) != _report(before)
+    lines = {(r.source, r.claim): r.location.line for f in before.findings for r in f.claims}
+    assert all(lines[(r.source, r.claim)] + 1 == r.location.line for f in moved.findings for r in f.claims)
+    assert sum(len(f.claims) for f in moved.findings) > 100
+
+
+def test_json_documents_moved_or_reordered_keep_their_results(tmp_path, monkeypatch):
+    """A JSON file indented anew and the lines of a JSON Lines file put in another order."""
+    claims_dir, rules_dir = write_corpus(tmp_path, {})
+    documents = [
+        one_source(name, f"2025-01-0{day}", claim("c", "partners", value, as_of="2025-06-30"))
+        for day, (name, value) in enumerate((("a", 14), ("b", 12), ("c", 12)), 1)
+    ]
+    (claims_dir / "a.json").write_text(json.dumps(documents[0]), "utf-8")
+    (claims_dir / "bc.jsonl").write_text("\n".join(json.dumps(d) for d in documents[1:]) + "\n", "utf-8")
+    folder = tmp_path / "cache"
+    run([claims_dir], rules_dir, cache_dir=folder)
+    (claims_dir / "a.json").write_text("\n\n" + json.dumps(documents[0], indent=2), "utf-8")
+    (claims_dir / "bc.jsonl").write_text("\n" + "\n\n".join(json.dumps(d) for d in documents[:0:-1]) + "\n", "utf-8")
+    checked = _spy(monkeypatch)
+    moved = run([claims_dir], rules_dir, cache_dir=folder)
+    assert checked == []
+    assert _report(moved) == _report(run([claims_dir], rules_dir))
+    conflict = next(f for f in moved.findings if f.verdict == "contradiction")
+    assert sorted((r.source, r.location.line) for r in conflict.claims) == [("a", 1), ("b", 4), ("c", 2)]
+
+
+def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
+    """Results with a location that is no value's (or is that of two values) are not relocatable, and a name
+    that is no longer found makes them unusable: the subject is checked again."""
+    document = DocumentRecord(
+        "claims/a.yaml", "claims/a.yaml", {"id": "a"}, {("source",): (1, 1, 3, 1)},
+        ((0, "x", b"{}", b'[[["claims",0],[4,5,9,1]],[["claims",0,"id"],[4,9,4,12]],[["claims",0,"value"],[4,9,4,12]]]'),),
+    )  # fmt: skip
+    places = cache.Places([(document, document.claims)])
+    assert places.name(Location("claims/a.yaml", 4, 5, 9, 1)) == ["a", 0, ["claims", 0]]
+    assert places.name(Location("claims/a.yaml", 4, 9, 4, 12)) is None  # id and value at one place
+    assert places.name(Location("claims/a.yaml", 1, 1, 3, 1)) == ["a", -1, ["source"]]
+
+    def plain(location: Location) -> list:
+        finding = Finding("x", "m", "c", "info", "corroboration", "said", "f", location=location)
+        return cache.result_plain([finding], [], [], places)
+
+    assert cache.relocatable(plain(Location("claims/a.yaml", 4, 5, 9, 1)))
+    assert cache.relocatable(plain(Location("claims/a.yaml")))  # a path alone does not move
+    assert not cache.relocatable(plain(Location("claims/a.yaml", 4, 9, 4, 12)))
+    named = plain(Location("claims/a.yaml", 4, 5, 9, 1))
+    finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
+    assert cache.result_from_plain(named, finder.locate)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
+    assert cache.result_from_plain(named, cache.Finder([document._replace(claims=())]).locate) is None
