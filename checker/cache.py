@@ -4,18 +4,20 @@ Two kinds of entries live in the cache folder:
 
 * ``files/``: each claim file read and validated (a :class:`FileRecord`), under
   the digest of its bytes and of the path it is shown under;
-* ``subjects.jsonl``: for each subject, the findings, timelines and claim
+* ``subjects.cache``: for each subject, the findings, timelines and claim
   rows it gave, under a digest of what they depend on: its claims as written,
   their sources, the archived texts they quote and the rules. Where the
   findings point is kept as names of places (this claim's value, see
   :class:`Places`), looked up again in the files of the next run: results
   that do not depend on where the claims stand are used again when only lines
   moved. Results with a location no name fits are kept under a digest that
-  also covers where every value stands.
+  also covers where every value stands. Each subject's findings and
+  timelines are also kept as the JSON report writes them, so that a run
+  whose only report is that one copies them (see :func:`briefs_of`).
 
-Entries are JSON (never pickled objects: a cache folder may come from
-elsewhere, and reading it must not run code), each with a checksum of its
-payload. An entry that is missing, damaged, of another version or not
+Entries are JSON and text (never pickled objects: a cache folder may come
+from elsewhere, and reading it must not run code), each with a checksum of
+its payload. An entry that is missing, damaged, of another version or not
 matching its checksum is ignored and rebuilt, never used; the folder is safe
 to delete at any time. Writes are atomic (a temporary file, then a rename);
 the temporary files a killed run leaves (``.claimcheck-tmp-*``) are deleted
@@ -25,23 +27,25 @@ by a later run once they are an hour old.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import tempfile
 import time
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import orjson
 
 from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, spans_from_plain
-from checker.findings import ClaimRef, Finding, Location
-from checker.timeline import Entry, Point, Timeline
+from checker.findings import Brief, ClaimRef, Finding, Location, files_of
+from checker.jsontext import item_text
+from checker.timeline import Entry, Point, Timeline, TimelineBrief
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 4
+FORMAT = 6
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
 
@@ -69,24 +73,28 @@ def digest(*parts: bytes) -> str:
     return hashed.hexdigest()
 
 
-def _seal(payload: Any) -> bytes:
-    body = orjson.dumps(payload)
-    return orjson.dumps({"stamp": _STAMP, "checksum": digest(body), "body": body.decode("utf-8")})
+def _seal(payload: Any, blob: bytes = b"") -> bytes:
+    """An entry: a line with the stamp and the checksum of the rest, a line of JSON, and bytes the JSON sizes."""
+    body = orjson.dumps(payload) + b"\n" + blob
+    return orjson.dumps({"stamp": _STAMP, "checksum": digest(body)}) + b"\n" + body
 
 
-def _open(raw: bytes) -> Any:
-    """The payload of a sealed entry; raises ValueError when it is not one this version wrote intact."""
+def _open(raw: bytes) -> tuple[Any, bytes]:
+    """The payload and the bytes after it of a sealed entry; raises ValueError when it is not one this version
+    wrote intact."""
     try:
-        sealed = orjson.loads(raw)
-        body = sealed["body"].encode("utf-8")
+        start = raw.index(b"\n") + 1
+        sealed = orjson.loads(raw[:start])
+        body = raw[start:]
         if sealed["stamp"] != _STAMP or sealed["checksum"] != digest(body):
             raise ValueError("stale or damaged cache entry")
-        return orjson.loads(body)
+        end = body.index(b"\n")
+        return orjson.loads(body[:end]), body[end + 1 :]
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"damaged cache entry: {exc}") from None
 
 
-def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
+def _write(path: Path, data: bytes | Iterable[bytes | memoryview]) -> None:
     """Write atomically (bytes, or pieces as they come); a cache that cannot be written is no error (the run goes
     on without it)."""
     try:
@@ -144,44 +152,40 @@ def load_file(folder: Path, key: str) -> Optional[FileRecord]:
     if raw is None:
         return None
     try:
-        findings, documents, read = _open(raw)
-        return FileRecord(
-            tuple(_finding_tuple(f) for f in findings),
-            tuple(_document(d) for d in documents),
-            int(read),
-        )
+        (findings, documents, read), blob = _open(raw)
+        at = 0
+        kept = []
+        for path, file, source, spans, claims in documents:
+            entries = []
+            for index, subject, written, placed in claims:
+                entries.append((index, subject, blob[at : at + written], blob[at + written : at + written + placed]))
+                at += written + placed
+            kept.append(DocumentRecord(path, file, source, spans_from_plain(spans), tuple(entries)))
+        if at != len(blob):
+            raise ValueError("the sizes of the claims do not add up")
+        return FileRecord(tuple(_finding_tuple(f) for f in findings), tuple(kept), int(read))
     except (ValueError, TypeError, KeyError):
         return None
 
 
 def save_file(folder: Path, key: str, record: FileRecord) -> None:
-    """Keep a file's record."""
-    payload = [
-        [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings],
-        [_document_plain(d) for d in record.documents],
-        record.claims_read,
-    ]
-    _write(folder / "files" / key[:2] / f"{key}.json", _seal(payload))
+    """Keep a file's record: its claims as written and their spans (both JSON) after the rest, as they are."""
+    documents = []
+    blob = []
+    for document in record.documents:
+        claims = []
+        for index, subject, written, spans in document.claims:
+            claims.append([index, subject, len(written), len(spans)])
+            blob += [written, spans]
+        spans_ = [[list(key), list(span)] for key, span in document.spans.items()]
+        documents.append([document.path, document.file, document.source, spans_, claims])
+    findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
+    _write(folder / "files" / key[:2] / f"{key}.json", _seal([findings, documents, record.claims_read], b"".join(blob)))
 
 
 def _finding_tuple(data: list) -> tuple:
     check, severity, message, hint, location, print_ = data
     return (check, severity, message, hint, tuple(location) if location else None, print_)
-
-
-def _spans_plain(spans: dict) -> list:
-    return [[list(key), list(span)] for key, span in spans.items()]
-
-
-def _document_plain(document: DocumentRecord) -> list:
-    claims = [[index, subject, written.decode(), spans.decode()] for index, subject, written, spans in document.claims]
-    return [document.path, document.file, document.source, _spans_plain(document.spans), claims]
-
-
-def _document(data: list) -> DocumentRecord:
-    path, file, source, spans, claims = data
-    kept = tuple((index, subject, written.encode(), spans_.encode()) for index, subject, written, spans_ in claims)
-    return DocumentRecord(path, file, source, spans_from_plain(spans), kept)
 
 
 # ------------------------------------------------------------------ subject results
@@ -219,45 +223,114 @@ def subject_inputs(
     return out
 
 
-def load_subjects(folder: Path, rules: str) -> dict[str, tuple[str, Any, bytes]]:
-    """Cached subject results made with these rules: subject -> (digest of its inputs, plain result, its line)."""
-    raw = _read(folder / SUBJECTS)
-    if raw is None:
+class Stored(NamedTuple):
+    """One subject's record in the subjects' entry, read: its head parsed, the rest left as it stands in the file."""
+
+    content: str  # the digest of its content, and of all its inputs (see subject_inputs)
+    everything: str
+    relocatable: bool  # its results name every location (see Places)
+    checked: int  # how many of its claims were resolved
+    briefs: list  # for each finding: [metric, check, severity, verdict, fingerprint, message, paths, length]
+    timelines: list  # for each timeline the report lists: [metric, length]
+    plain: memoryview  # its results as plain data (JSON; see result_plain)
+    kept: memoryview  # the report's items of its findings, then of its timelines (see jsontext.item_text)
+    line: memoryview  # the whole record
+
+
+def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
+    """Cached subject results made with these rules. The entry is mapped, not read: only the head of each
+    subject's line is parsed now; the rest is read where it is used."""
+    try:
+        with open(folder / SUBJECTS, "rb") as stream:
+            mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):  # none, or empty
         return {}
     try:
-        body, _, trailer = raw.rstrip(b"\n").rpartition(b"\n")
-        body += b"\n"
-        if orjson.loads(trailer)["checksum"] != hashlib.sha256(body).hexdigest():
+        text = mapped.obj
+        assert isinstance(text, mmap.mmap)
+        last = text.rfind(b"\n", 0, len(text) - 1) + 1  # where the checksum's line begins
+        if orjson.loads(mapped[last:])["checksum"] != hashlib.sha256(mapped[:last]).hexdigest():
             return {}
-        lines = body.split(b"\n")
-        head = orjson.loads(lines[0])
+        at = text.find(b"\n") + 1
+        head = orjson.loads(mapped[:at])
         if head["stamp"] != _STAMP or head["rules"] != rules:
             return {}
         out = {}
-        for line in lines[1:-1]:
-            subject, digest_, result = orjson.loads(line)
-            out[subject] = (digest_, result, line + b"\n")
+        while at < last:
+            first = text.find(b"\t", at, last)  # the head and the results are compact JSON: no tab but these
+            second = text.find(b"\t", first + 1, last)
+            if not at < first < second:
+                return {}
+            subject, content, everything, relocatable, checked, briefs, timelines, size = orjson.loads(mapped[at:first])
+            end = second + 1 + size + 1
+            if end > last or text[end - 1] != ord("\n"):
+                return {}
+            out[subject] = Stored(
+                content, everything, bool(relocatable), int(checked), briefs, timelines,
+                mapped[first + 1 : second], mapped[second + 1 : end - 1], mapped[at:end],
+            )  # fmt: skip
+            at = end
         return out
     except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError):
         return {}
 
 
-#: the subjects' entry: a line with the stamp and the rules, a line per subject, and a line with the checksum
-#: of all the lines before it (JSON Lines, so that it is written and read subject by subject)
-SUBJECTS = "subjects.jsonl"
+#: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the checksum
+#: of everything before it (written and read subject by subject). A subject's record has three parts, apart by
+#: tabs: its head (JSON, which gives the size of the third part), its results (JSON), and the report's text of
+#: its findings and timelines (which has newlines); then a newline
+SUBJECTS = "subjects.cache"
 
 
-def subject_line(subject: str, inputs: str, result: Any) -> bytes:
-    """One subject's line of the subjects' entry: the subject, the digest of its inputs, its plain result."""
-    return orjson.dumps([subject, inputs, result]) + b"\n"
+def subject_line(
+    subject: str,
+    digests: tuple[str, str],
+    relocatable: bool,
+    plain: bytes | memoryview,
+    findings: list[Finding],
+    timelines: list[Timeline],
+    checked: int,
+) -> bytes:
+    """One subject's record in the subjects' entry (see :class:`Stored`): ``plain`` is its results made plain
+    (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location."""
+    from checker.reporting.json_report import finding_dict, timeline_dict  # the reports import the engine
+
+    texts = [item_text(finding_dict(f)) for f in findings]
+    briefs = [
+        [f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f), len(text)]
+        for f, text in zip(findings, texts, strict=False)
+    ]
+    listed = [t for t in timelines if len(t.entries) > 1]
+    texts += [item_text(timeline_dict(t)) for t in listed]
+    lengths = [[t.metric, len(text)] for t, text in zip(listed, texts[len(findings) :], strict=True)]
+    kept = b"".join(texts)
+    head = orjson.dumps([subject, digests[0], digests[1], relocatable, checked, briefs, lengths, len(kept)])
+    return b"%s\t%s\t%s\n" % (head, plain, kept)
 
 
-def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes]) -> None:
+def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineBrief]]:
+    """The findings and timelines of a subject's record as briefs: nothing but its head is read."""
+    found = []
+    at = 0
+    for metric, check, severity, verdict, fingerprint, message, paths, length in stored.briefs:
+        found.append(Brief(subject, metric, check, severity, verdict, fingerprint, message, tuple(paths),
+                           stored.kept[at : at + length]))  # fmt: skip
+        at += length
+    timelines = []
+    for metric, length in stored.timelines:
+        timelines.append(TimelineBrief(subject, metric, stored.kept[at : at + length]))
+        at += length
+    if at != len(stored.kept):
+        raise ValueError("the lengths of the kept text do not add up")
+    return found, timelines
+
+
+def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | memoryview]) -> None:
     """Replace the subjects' entry with the lines in ``files`` (the workers' files of lines, see
     :func:`write_lines`; each is deleted after) and then ``lines``, copied piece by piece, never held whole."""
     hashed = hashlib.sha256()
 
-    def pieces() -> Iterator[bytes]:
+    def pieces() -> Iterator[bytes | memoryview]:
         for piece in chain([orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"], _copied(files), lines):
             hashed.update(piece)
             yield piece

@@ -176,7 +176,7 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     """
     request = CheckRequest(
         paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, mapping=mapping,
-        **_how(**how),
+        briefs=True, **_how(**how),
     )  # fmt: skip
     sys.exit(_run(request))
 

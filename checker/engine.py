@@ -14,10 +14,12 @@ import sys
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, cast
 
+import orjson
 from pydantic import ValidationError
 
 from checker import cache, checks, timeline
@@ -62,7 +64,7 @@ class ActiveCheck:
 
 @dataclass
 class Result:
-    """What a run produced."""
+    """What a run produced. In a run asked for briefs (see :func:`run`) some findings and timelines are briefs."""
 
     findings: list[Finding]
     corpus: Corpus
@@ -295,7 +297,7 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
     cached = None
-    if job.digests is not None and job.cache_dir is not None and job.run_checks:
+    if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
         cached = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
     if not job.keep_rows:
         for output in outputs.values():
@@ -306,13 +308,61 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
 def _cache_lines(
     outputs: dict[str, Output], digests: dict[str, tuple[str, str]], places: cache.Places
 ) -> Iterator[bytes]:
-    """The cache line of each subject: under the digest of its content when its results name every location
-    (they hold wherever its lines move), else under the digest of all its inputs."""
+    """The cache line of each subject (see :func:`cache.subject_line`)."""
     for subject, output in sorted(outputs.items()):
         if subject in digests:
             plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
-            content, everything = digests[subject]
-            yield cache.subject_line(subject, content if cache.relocatable(plain) else everything, plain)
+            yield cache.subject_line(
+                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.findings,
+                output.timelines, output.checked,
+            )  # fmt: skip
+
+
+#: a subject's record for the cache to keep: as it stands in the cache, or made when it is written
+Record = bytes | memoryview | Callable[[], bytes]
+
+
+def _from_cache(
+    job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]], briefs: bool
+) -> tuple[dict[str, Output], dict[str, Record]]:
+    """The results of the subjects the cache holds for their inputs, and their records for the cache to keep.
+
+    A subject whose inputs are all unchanged gives briefs when ``briefs`` is
+    asked for (its report text, not rebuilt), else its results rebuilt. One
+    whose claims are unchanged but stand elsewhere gives its results with every
+    location looked up again (when they name every location), and a new record
+    (whose old one stays valid: it is looked up again as long as it is kept).
+    """
+    reused: dict[str, Output] = {}
+    kept: dict[str, Record] = {}
+    finder = cache.Finder(job.documents)
+    for subject, entry in stored.items():
+        digests = inputs.get(subject)
+        if digests is None:
+            continue
+        same = entry.everything == digests[1]
+        if not same and not (entry.relocatable and entry.content == digests[0]):
+            continue
+        try:
+            if same and briefs:
+                findings, timelines = cache.briefs_of(subject, entry)
+                # briefs stand in for findings and timelines wherever the gate and the JSON report read them
+                reused[subject] = Output(
+                    cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked
+                )
+                kept[subject] = entry.line
+                continue
+            made = cache.result_from_plain(orjson.loads(entry.plain), finder.locate)
+        except (orjson.JSONDecodeError, ValueError, TypeError, IndexError):  # a line that is not as it was written
+            continue
+        if made is None:  # some place it names is gone: checked again
+            continue
+        rebuilt, lines, rows = made
+        reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
+        kept[subject] = (
+            entry.line if same else partial(cache.subject_line, subject, digests, True, entry.plain, rebuilt, lines, len(rows))
+        )  # fmt: skip
+    return reused, kept
 
 
 def split(job: Job, shards: int) -> None:
@@ -388,6 +438,33 @@ def _read(item: Source) -> FileRecord:
     return record
 
 
+def _cached(item: Source) -> Optional[FileRecord]:
+    """A file's record from the cache, when its bytes are unchanged."""
+    folder = item[2]
+    raw = _content(item)
+    return None if folder is None or isinstance(raw, Finding) else cache.load_file(folder, cache.file_key(raw, item[1]))
+
+
+def _read_all(files: list[Source], readers: int, cache_dir: Optional[Path]) -> list[FileRecord]:
+    """The record of every file, in order. With a cache that holds records, those are read here first: reading
+    one costs less than sending it from another process; the files left are read by ``readers`` processes."""
+    records: list[Optional[FileRecord]] = [None] * len(files)
+    left = list(range(len(files)))
+    if readers > 1 and cache_dir is not None and (cache_dir / "files").is_dir():
+        for number, item in enumerate(files):
+            records[number] = _cached(item)
+        left = [number for number, record in enumerate(records) if record is None]
+    if readers > 1 and len(left) > 1:
+        with multiprocessing.get_context("fork").Pool(min(readers, len(left))) as pool:
+            chunk = max(1, len(left) // (readers * 8))
+            for number, record in zip(left, pool.map(_read, [files[n] for n in left], chunksize=chunk), strict=True):
+                records[number] = record
+    else:
+        for number in left:
+            records[number] = _read(files[number])
+    return cast(list[FileRecord], records)
+
+
 def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
     assert _JOB is not None
     with phase(f"shard {arguments[0] + 1} of {arguments[1]}"):
@@ -405,6 +482,7 @@ def run(
     cache_dir: Optional[Path] = None,
     texts: Sequence[tuple[Path, str]] = (),
     keep_rows: bool = True,
+    briefs: bool = False,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
@@ -419,9 +497,14 @@ def run(
     an earlier run are taken from there (see :mod:`checker.cache`). Without
     ``keep_rows`` the claims in short (``corpus.rows``) are only counted
     (``corpus.checked``): a report that does not list them needs less memory.
+    With ``briefs`` (and without ``keep_rows``), the findings and timelines of
+    subjects the cache holds for inputs that are all unchanged are
+    :class:`checker.findings.Brief` and :class:`checker.timeline.TimelineBrief`:
+    their JSON report text and what the gate needs, not rebuilt; only the
+    JSON report can write them.
     """
     with no_cycle_collection():
-        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows)
+        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows, briefs)
 
 
 def _run(
@@ -433,6 +516,7 @@ def _run(
     cache_dir: Optional[Path],
     texts: Sequence[tuple[Path, str]],
     keep_rows: bool,
+    briefs: bool,
 ) -> Result:
     if cache_dir is not None:
         cache.sweep(cache_dir)
@@ -451,11 +535,7 @@ def _run(
     files += [(path, display_path(path), cache_dir, text) for path, text in texts]
     readers = min(workers_wanted, len(files)) if can_fork() else 1
     with phase(f"read {len(files)} files (or their records from the cache)"):
-        if readers > 1:
-            with multiprocessing.get_context("fork").Pool(readers) as pool:
-                records = pool.map(_read, files, chunksize=max(1, len(files) // (readers * 8)))
-        else:
-            records = [_read(item) for item in files]
+        records = _read_all(files, readers, cache_dir)
     job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows)
     del records
     # a handful of claims is checked faster than worker processes start
@@ -463,7 +543,8 @@ def _run(
     workers = workers_wanted if can_fork() and many else 1
     context = multiprocessing.get_context("fork") if workers > 1 else None
     reused: dict[str, Output] = {}
-    kept: dict[str, bytes] = {}  # subject -> its line in the cache, when its results are reused
+    kept: dict[str, Record] = {}  # subject -> its record in the cache, when its results are reused
+    held: frozenset[str] = frozenset()  # the subjects the cache held
     inputs: dict[str, tuple[str, str]] = {}
     rules = ""
     if cache_dir is not None and run_checks:
@@ -471,16 +552,10 @@ def _run(
         with phase("subject digests"):
             inputs = _subject_digests(job)
         with phase("subjects from the cache"):
-            finder = cache.Finder(job.documents)
-            for subject, (digest, plain, line) in cache.load_subjects(cache_dir, rules).items():
-                if digest not in inputs.get(subject, ()):
-                    continue
-                made = cache.result_from_plain(plain, finder.locate)
-                if made is not None:  # else some place it names is gone: checked again
-                    findings_, timelines_, rows_ = made
-                    reused[subject] = Output(findings_, timelines_, rows_ if keep_rows else [], len(rows_))
-                    kept[subject] = line
-            del finder  # it holds every document: the workers take them, the parent lets them go
+            stored = cache.load_subjects(cache_dir, rules)
+            reused, kept = _from_cache(job, stored, inputs, briefs and not keep_rows)
+            held = frozenset(stored)
+            del stored
         job.only = frozenset(inputs) - frozenset(reused)
         job.digests, job.cache_dir = inputs, cache_dir
     outputs = dict(reused)
@@ -494,10 +569,13 @@ def _run(
 
     with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
         _run_shards(job, workers, context, progress, receive)
-    if cache_dir is not None and run_checks:
+    # the cache is written again when a subject was checked or is gone; a subject whose lines only moved keeps its
+    # record (valid wherever they stand) until then
+    if cache_dir is not None and run_checks and (lines or held != frozenset(kept)):
         with phase("save subjects"):
             cache.close_lines()
-            cache.save_subjects(cache_dir, rules, sorted(lines), (kept[subject] for subject in sorted(kept)))
+            ours = (kept[subject] for subject in sorted(kept))
+            cache.save_subjects(cache_dir, rules, sorted(lines), (r() if callable(r) else r for r in ours))
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):

@@ -106,13 +106,45 @@ class Finding:
                          self.acknowledgement)  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """A finding left in the cache as the JSON report writes it, with what the gate needs besides: what it is
+    about, how severe, which files it concerns. A run that writes no other report takes the findings of
+    unchanged subjects so, rather than rebuilding every claim they show."""
+
+    subject: str
+    metric: str
+    check: str
+    severity: str
+    verdict: str
+    fingerprint: str
+    message: str
+    paths: tuple[str, ...]  # the files of its location and of its claims
+    kept: bytes | memoryview  # its item of the report's findings (see jsontext.item_text)
+    status: str = "open"  # as Finding.status
+    acknowledgement: str = ""
+
+    @property
+    def rank(self) -> int:
+        """Higher for more severe findings."""
+        return SEVERITY_RANK[self.severity]
+
+
+def files_of(finding: Finding) -> tuple[str, ...]:
+    """The files a finding concerns: that of its location and those of its claims, sorted."""
+    paths = {ref.location.path for ref in finding.claims}
+    if finding.location is not None:
+        paths.add(finding.location.path)
+    return tuple(sorted(paths))
+
+
 def fingerprint(check: str, subject: str, metric: str, key: tuple[str, ...]) -> str:
     """A stable id of a finding from what it is about, never from where it stands in a file."""
     text = "\x1f".join((check, subject, metric) + tuple(key))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def sort_key(finding: Finding) -> tuple:
+def sort_key(finding: Finding | Brief) -> tuple:
     """Order of findings in every report: subject, metric, most severe first, then identity."""
     return (finding.subject, finding.metric, -finding.rank, finding.check, finding.verdict, finding.fingerprint)
 

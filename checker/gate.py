@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from checker.confine import resolved
-from checker.findings import SEVERITY_RANK, Finding
+from checker.findings import SEVERITY_RANK, Brief, Finding, files_of
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -51,11 +51,8 @@ def changed_since(revision: str, cwd: Path) -> set[Path]:
     return {(top / name).resolve() for name in names}
 
 
-def _files(finding: Finding) -> set[str]:
-    paths = {ref.location.path for ref in finding.claims}
-    if finding.location is not None:
-        paths.add(finding.location.path)
-    return paths
+def _files(finding: Finding | Brief) -> tuple[str, ...]:
+    return finding.paths if isinstance(finding, Brief) else files_of(finding)
 
 
 def within(path: Path, roots: Iterable[Path]) -> bool:

@@ -17,7 +17,8 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
 
     The bytes are those of the whole document written at once; the items are
     never all held, as objects or as text, which a report of a million claims
-    would need gigabytes for.
+    would need gigabytes for. An item given as bytes is one :func:`item_text`
+    wrote before (kept in a cache), put in as it is (bytes or a memoryview).
     """
     if not lists:
         yield pretty(head).encode("utf-8")
@@ -28,9 +29,16 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
         yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
         opened = False
         for item in items:
-            yield (b",\n    " if opened else b"[\n    ") + orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(
-                b"\n", b"\n    "
-            )
+            if isinstance(item, (bytes, memoryview)):  # written before: as it stands
+                yield b",\n    " if opened else b"[\n    "
+                yield bytes(item)
+            else:
+                yield (b",\n    " if opened else b"[\n    ") + item_text(item)
             opened = True
         yield b"\n  ]" if opened else b"[]"
     yield b"\n}\n"
+
+
+def item_text(item: Any) -> bytes:
+    """An item of a list of :func:`pretty_chunks` as it stands in the document: indented by four more spaces."""
+    return orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")

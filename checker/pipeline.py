@@ -24,7 +24,7 @@ from checker.files import write_atomically
 from checker.findings import Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path
-from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS
+from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
 
@@ -72,6 +72,9 @@ class CheckRequest:
     allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
     mapping: Optional[Path] = None  # how the tables among the paths become claims (they are imported in memory)
     keep_rows: bool = False  # keep the claims in short even when no report lists them (resolve needs them)
+    #: findings of subjects the cache holds unchanged may stay briefs when every report writes them (see
+    #: engine.run): for `check`, not for commands that read the findings themselves
+    briefs: bool = False
 
 
 @dataclass
@@ -234,6 +237,7 @@ def execute(request: CheckRequest) -> Outcome:
             cache_dir=cache,
             texts=texts,
             keep_rows=request.keep_rows or any(name in NEEDS_ROWS for name, _ in formats),
+            briefs=request.briefs and all(name in WRITES_BRIEFS for name, _ in formats),
         )
     with phase("judge the findings"):
         return _judged(request, config, result, import_findings, focus, whole, formats, policy)

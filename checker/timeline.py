@@ -207,3 +207,13 @@ def overtaken(claims: Sequence[Resolved]) -> dict[int, Resolved]:
         if len(candidates):
             out[id(later)] = earliers[int(candidates[np.argmin(rank[candidates])])]
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineBrief:
+    """A timeline left in the cache as the JSON report writes it (see findings.Brief); only timelines the report
+    lists (of more than one entry) are kept so."""
+
+    subject: str
+    metric: str
+    kept: bytes | memoryview  # its item of the report's timelines (see jsontext.item_text)

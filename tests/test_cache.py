@@ -52,10 +52,10 @@ def test_damaged_entries_are_rebuilt_not_used(tmp_path):
     for damage in ("checksum", "garbage"):
         entries = sorted((folder / "files").rglob("*.json"))
         for number, entry in enumerate(entries):
-            sealed = json.loads(entry.read_bytes())
-            if number % 2:
-                sealed["body"] = sealed["body"].replace('"partners"', '"frameworks"')  # checksum no longer matches
-                entry.write_text(json.dumps(sealed), "utf-8")
+            if number % 2:  # the checksum no longer matches
+                data = entry.read_bytes()
+                assert b'"partners"' in data
+                entry.write_bytes(data.replace(b'"partners"', b'"frameworks"'))
             else:
                 entry.write_bytes(b"\x00not json")
         if damage == "checksum":
@@ -167,8 +167,8 @@ def test_workers_write_the_cache_lines_and_the_next_run_uses_them(tmp_path, monk
     folder = tmp_path / "cache"
     first = run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=folder)
     assert _subjects_intact(folder / cache.SUBJECTS)
-    lines = (folder / cache.SUBJECTS).read_bytes().splitlines()
-    assert len(lines) - 2 == len({row.subject for row in first.corpus.rows}) > 20  # stamp and checksum besides
+    heads = [line for line in (folder / cache.SUBJECTS).read_bytes().splitlines() if line.startswith(b'["')]
+    assert len(heads) == len({row.subject for row in first.corpus.rows}) > 20  # a record per subject
     checked: list[str] = []
     real = engine.check_subject
     monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
@@ -267,3 +267,78 @@ def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
     finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
     assert cache.result_from_plain(named, finder.locate)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
     assert cache.result_from_plain(named, cache.Finder([document._replace(claims=())]).locate) is None
+
+
+def _project(tmp_path: Path) -> Path:
+    """A copy of the project's claims, rules and acknowledgements, with the archives where its claims name them."""
+    project = tmp_path / "project"
+    for name in ("claims", "rules"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "acknowledgements.yaml", project / "acknowledgements.yaml")
+    (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
+    return project
+
+
+def test_a_json_report_from_briefs_is_the_report_of_a_run_without_the_cache(tmp_path, monkeypatch):
+    """`check` with only a JSON report takes unchanged subjects' findings as briefs (their report text): the
+    report and the verdict of the gate are those of a run that uses no cache, with and without acknowledgements,
+    for the whole corpus and for one file, before and after an edit."""
+    from click.testing import CliRunner
+
+    from checker.cli import main
+    from checker.findings import Brief
+
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    briefs: list[int] = []
+    real = engine._from_cache
+
+    def spy(job, stored, inputs, wanted):  # noqa: ANN001, ANN202
+        reused, kept = real(job, stored, inputs, wanted)
+        briefs.append(sum(isinstance(f, Brief) for output in reused.values() for f in output.findings))
+        return reused, kept
+
+    monkeypatch.setattr(engine, "_from_cache", spy)
+
+    def check(*args: str, cache_dir: str | None = "cache") -> tuple[int, bytes]:
+        where = ["--cache", str(tmp_path / cache_dir)] if cache_dir else ["--no-cache"]
+        allowed = ["--allow-path", str(tmp_path), "--allow-path", str((ROOT.parent / "shared").resolve())]
+        done = runner.invoke(main, ["check", *args, "--format", "json=out.json", *allowed, *where])
+        assert done.exit_code in (0, 1), done.output
+        return done.exit_code, (project / "out.json").read_bytes()
+
+    gate = ("--fail-on", "warning", "--strict")
+    one = "claims/" + sorted(os.listdir(project / "claims"))[0]
+    for args in ((), gate, (one,), (one, *gate)):
+        fresh = check(*args, cache_dir=None)
+        assert check(*args) == fresh  # the cache made here, or taken from it
+        assert check(*args) == fresh and briefs[-1] > (0 if one in args else 20)  # from the cache: briefs
+    (project / "acknowledgements.yaml").unlink()
+    assert check(*gate) == check(*gate, cache_dir=None)
+    assert check(*gate)[0] == 1 and briefs[-1] > 20  # without acknowledgements the project's gate fails
+    edited = project / one
+    text = edited.read_text("utf-8")
+    assert "value: 14" in text
+    edited.write_text(text.replace("value: 14", "value: 15", 1), "utf-8")
+    assert check() == check(cache_dir=None)
+
+
+def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
+    """Briefs are for `check` with only a JSON report: any other report, and `ack`, get every finding whole."""
+    from checker.findings import Brief
+    from checker.pipeline import CheckRequest, execute
+
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    folder = tmp_path / "cache"
+    execute(CheckRequest(formats=("json",), cache=folder, briefs=True))
+    for request in (
+        CheckRequest(formats=("json",), cache=folder),  # as `ack` asks
+        CheckRequest(formats=("json", "sarif=out.sarif"), cache=folder, briefs=True, allow_paths=(tmp_path,)),
+    ):
+        outcome = execute(request)
+        assert outcome.result is not None and len(outcome.result.findings) > 20
+        assert not any(isinstance(f, Brief) for f in outcome.result.findings)
+    outcome = execute(CheckRequest(formats=("json",), cache=folder, briefs=True))
+    assert outcome.result is not None and any(isinstance(f, Brief) for f in outcome.result.findings)

@@ -6,9 +6,9 @@ from typing import Any, Iterator
 
 from checker import __version__
 from checker.engine import Result
-from checker.findings import ClaimRef, Finding, Location
+from checker.findings import Brief, ClaimRef, Finding, Location
 from checker.jsontext import pretty_chunks
-from checker.timeline import Entry, Timeline
+from checker.timeline import Entry, Timeline, TimelineBrief
 
 FORMAT_VERSION = 1
 
@@ -118,7 +118,11 @@ def chunks(result: Result) -> Iterator[bytes]:
     return pretty_chunks(
         head,
         {
-            "findings": map(finding_dict, result.findings),
-            "timelines": (timeline_dict(t) for t in result.timelines if len(t.entries) > 1),
+            "findings": (f.kept if isinstance(f, Brief) else finding_dict(f) for f in result.findings),
+            "timelines": (
+                t.kept if isinstance(t, TimelineBrief) else timeline_dict(t)
+                for t in result.timelines
+                if isinstance(t, TimelineBrief) or len(t.entries) > 1
+            ),
         },
     )
