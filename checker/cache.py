@@ -230,7 +230,8 @@ class Stored(NamedTuple):
     everything: str
     relocatable: bool  # its results name every location (see Places)
     checked: int  # how many of its claims were resolved
-    briefs: list  # for each finding: [metric, check, severity, verdict, fingerprint, message, paths, length]
+    #: for each finding: [subject, metric, check, severity, verdict, fingerprint, message, paths, length]
+    briefs: list
     timelines: list  # for each timeline the report lists: [metric, length]
     plain: memoryview  # its results as plain data (JSON; see result_plain)
     kept: memoryview  # the report's items of its findings, then of its timelines (see jsontext.item_text)
@@ -255,24 +256,43 @@ def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
         head = orjson.loads(mapped[:at])
         if head["stamp"] != _STAMP or head["rules"] != rules:
             return {}
-        out = {}
+        return _records(mapped, at, last)
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError):
+        return {}
+
+
+def read_records(path: Path) -> dict[str, Stored]:
+    """The subjects' records in a file of lines this run's shards wrote (see :func:`write_lines`)."""
+    with open(path, "rb") as stream:
+        if os.fstat(stream.fileno()).st_size == 0:
+            return {}
+        mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
+    return _records(mapped, 0, len(mapped))
+
+
+def _records(mapped: memoryview, at: int, last: int) -> dict[str, Stored]:
+    """The subjects' records between two places of a mapped file; raises ValueError when they are not whole."""
+    text = mapped.obj
+    assert isinstance(text, mmap.mmap)
+    out = {}
+    try:
         while at < last:
             first = text.find(b"\t", at, last)  # the head and the results are compact JSON: no tab but these
             second = text.find(b"\t", first + 1, last)
             if not at < first < second:
-                return {}
+                raise ValueError("a record without its three parts")
             subject, content, everything, relocatable, checked, briefs, timelines, size = orjson.loads(mapped[at:first])
             end = second + 1 + size + 1
             if end > last or text[end - 1] != ord("\n"):
-                return {}
+                raise ValueError("a record that does not end where its head says")
             out[subject] = Stored(
                 content, everything, bool(relocatable), int(checked), briefs, timelines,
                 mapped[first + 1 : second], mapped[second + 1 : end - 1], mapped[at:end],
             )  # fmt: skip
             at = end
-        return out
-    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError):
-        return {}
+    except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
+        raise ValueError(f"a damaged record: {exc}") from None
+    return out
 
 
 #: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the checksum
@@ -297,7 +317,7 @@ def subject_line(
 
     texts = [item_text(finding_dict(f)) for f in findings]
     briefs = [
-        [f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f), len(text)]
+        [f.subject, f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f), len(text)]
         for f, text in zip(findings, texts, strict=False)
     ]
     listed = [t for t in timelines if len(t.entries) > 1]
@@ -312,8 +332,9 @@ def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineB
     """The findings and timelines of a subject's record as briefs: nothing but its head is read."""
     found = []
     at = 0
-    for metric, check, severity, verdict, fingerprint, message, paths, length in stored.briefs:
-        found.append(Brief(subject, metric, check, severity, verdict, fingerprint, message, tuple(paths),
+    for about, metric, check, severity, verdict, fingerprint, message, paths, length in stored.briefs:
+        # a claim of the subject that could not be resolved is an input error: about no subject
+        found.append(Brief(about, metric, check, severity, verdict, fingerprint, message, tuple(paths),
                            stored.kept[at : at + length]))  # fmt: skip
         at += length
     timelines = []

@@ -245,6 +245,9 @@ class Job:
     digests: Optional[dict[str, tuple[str, str]]] = None
     cache_dir: Optional[Path] = None
     keep_rows: bool = True  # the claims in short are wanted (reports that list them, resolve); else only counted
+    #: the findings and timelines of subjects checked are wanted as briefs (see :func:`run`), read from the lines
+    #: the shards write to the cache rather than sent whole
+    briefs: bool = False
 
 
 @dataclass
@@ -264,6 +267,8 @@ class ShardResult:
     outputs: dict[str, Output]
     claims: list[Resolved]  # kept only when the shard ran in the parent process
     cached: Optional[Path] = None  # the file its subjects' cache lines were added to, when the job is cached
+    #: the subjects whose findings and timelines were left out: the run reads them from that file, as briefs
+    briefed: frozenset[str] = frozenset()
 
 
 def shard_of(subject: str, shards: int) -> int:
@@ -297,12 +302,17 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
     cached = None
+    briefed: frozenset[str] = frozenset()
     if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
         cached = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
+        if cached is not None and job.briefs:
+            briefed = frozenset(outputs) & frozenset(job.digests)
+            for subject in briefed:
+                outputs[subject].findings, outputs[subject].timelines = [], []
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
-    return ShardResult(outputs, claims, cached)
+    return ShardResult(outputs, claims, cached, briefed)
 
 
 def _cache_lines(
@@ -363,6 +373,17 @@ def _from_cache(
             entry.line if same else partial(cache.subject_line, subject, digests, True, entry.plain, rebuilt, lines, len(rows))
         )  # fmt: skip
     return reused, kept
+
+
+def _read_briefs(outputs: dict[str, Output], briefed: set[str], files: list[Path]) -> None:
+    """Give the subjects in ``briefed`` their findings and timelines as briefs, from the lines the shards wrote."""
+    records: dict[str, cache.Stored] = {}
+    for path in files:
+        records.update(cache.read_records(path))
+    for subject in briefed:
+        findings, timelines = cache.briefs_of(subject, records[subject])
+        output = outputs[subject]
+        output.findings, output.timelines = cast(list[Finding], findings), cast(list[Timeline], timelines)
 
 
 def split(job: Job, shards: int) -> None:
@@ -558,17 +579,25 @@ def _run(
             del stored
         job.only = frozenset(inputs) - frozenset(reused)
         job.digests, job.cache_dir = inputs, cache_dir
+        job.briefs = briefs and not keep_rows
     outputs = dict(reused)
     lines: set[Path] = set()  # the files the shards wrote their subjects' cache lines to
+
+    briefed: set[str] = set()  # the subjects checked whose findings are read back from the lines, as briefs
 
     def receive(done: ShardResult) -> None:  # each piece as it comes
         outputs.update(done.outputs)
         corpus.claims.extend(done.claims)
         if done.cached is not None:
             lines.add(done.cached)
+        briefed.update(done.briefed)
 
     with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
         _run_shards(job, workers, context, progress, receive)
+    if briefed:
+        with phase("briefs of the subjects checked"):
+            cache.close_lines()
+            _read_briefs(outputs, briefed, sorted(lines))
     # the cache is written again when a subject was checked or is gone; a subject whose lines only moved keeps its
     # record (valid wherever they stand) until then
     if cache_dir is not None and run_checks and (lines or held != frozenset(kept)):

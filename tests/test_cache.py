@@ -342,3 +342,22 @@ def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
         assert not any(isinstance(f, Brief) for f in outcome.result.findings)
     outcome = execute(CheckRequest(formats=("json",), cache=folder, briefs=True))
     assert outcome.result is not None and any(isinstance(f, Brief) for f in outcome.result.findings)
+
+
+def test_briefs_read_back_from_the_workers_lines_make_the_same_report(tmp_path, monkeypatch):
+    """With worker processes, the subjects checked come back as briefs read from the lines the workers wrote."""
+    from checker.findings import Brief
+    from checker.pipeline import CheckRequest, execute
+    from checker.reporting import REPORTERS
+
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(engine, "MANY_CLAIMS", 1)
+    reports = []
+    for cache_dir in (None, tmp_path / "cache", tmp_path / "cache"):
+        request = CheckRequest(formats=("json",), workers=2, briefs=True, cache=cache_dir, no_cache=cache_dir is None)
+        outcome = execute(request)
+        assert outcome.result is not None
+        assert any(isinstance(f, Brief) for f in outcome.result.findings) == (cache_dir is not None)
+        reports.append((outcome.code, REPORTERS["json"](outcome.result)))
+    assert reports[0] == reports[1] == reports[2]
