@@ -34,14 +34,14 @@ import time
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import orjson
 
 from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, spans_from_plain
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of
-from checker.jsontext import item_text
+from checker.jsontext import Region, item_text
 from checker.timeline import Entry, Point, Timeline, TimelineBrief
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
@@ -94,7 +94,7 @@ def _open(raw: bytes) -> tuple[Any, bytes]:
         raise ValueError(f"damaged cache entry: {exc}") from None
 
 
-def _write(path: Path, data: bytes | Iterable[bytes | memoryview]) -> None:
+def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write atomically (bytes, or pieces as they come); a cache that cannot be written is no error (the run goes
     on without it)."""
     try:
@@ -224,7 +224,8 @@ def subject_inputs(
 
 
 class Stored(NamedTuple):
-    """One subject's record in the subjects' entry, read: its head parsed, the rest left as it stands in the file."""
+    """One subject's record in the subjects' entry, read: its head parsed, the rest left in the file (read where
+    it is used, never mapped whole: a large corpus's records run to gigabytes)."""
 
     content: str  # the digest of its content, and of all its inputs (see subject_inputs)
     everything: str
@@ -233,72 +234,79 @@ class Stored(NamedTuple):
     #: for each finding: [subject, metric, check, severity, verdict, fingerprint, message, paths, length]
     briefs: list
     timelines: list  # for each timeline the report lists: [metric, length]
-    plain: memoryview  # its results as plain data (JSON; see result_plain)
-    kept: memoryview  # the report's items of its findings, then of its timelines (see jsontext.item_text)
-    line: memoryview  # the whole record
+    plain: Region  # its results as plain data (JSON; see result_plain)
+    kept: Region  # the report's items of its findings, then of its timelines (see jsontext.item_text)
+    line: Region  # the whole record
 
 
 def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
-    """Cached subject results made with these rules. The entry is mapped, not read: only the head of each
-    subject's line is parsed now; the rest is read where it is used."""
+    """Cached subject results made with these rules: only the head of each subject's record is read now."""
     try:
-        with open(folder / SUBJECTS, "rb") as stream:
-            mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
-    except (OSError, ValueError):  # none, or empty
+        stream = open(folder / SUBJECTS, "rb")  # noqa: SIM115 - the records read from it later keep it open
+    except OSError:
         return {}
     try:
-        text = mapped.obj
-        assert isinstance(text, mmap.mmap)
-        last = text.rfind(b"\n", 0, len(text) - 1) + 1  # where the checksum's line begins
-        if orjson.loads(mapped[last:])["checksum"] != hashlib.sha256(mapped[:last]).hexdigest():
+        size = os.fstat(stream.fileno()).st_size
+        stream.seek(max(0, size - 256))  # the checksum's line is short, and the last
+        tail = stream.read()
+        last = size - len(tail) + tail.rfind(b"\n", 0, len(tail) - 1) + 1
+        sealed = hashlib.sha256()
+        stream.seek(0)
+        left = last
+        while left and (chunk := stream.read(min(left, 1 << 22))):  # read, not mapped: memory stays small
+            sealed.update(chunk)
+            left -= len(chunk)
+        if left or orjson.loads(tail[last - size + len(tail) :])["checksum"] != sealed.hexdigest():
             return {}
-        at = text.find(b"\n") + 1
-        head = orjson.loads(mapped[:at])
+        stream.seek(0)
+        head = orjson.loads(stream.readline())
         if head["stamp"] != _STAMP or head["rules"] != rules:
             return {}
-        return _records(mapped, at, last)
-    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError):
+        return _records(stream, stream.tell(), last)
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError, IndexError, OSError):
         return {}
 
 
 def read_records(path: Path) -> dict[str, Stored]:
     """The subjects' records in a file of lines this run's shards wrote (see :func:`write_lines`)."""
-    with open(path, "rb") as stream:
-        if os.fstat(stream.fileno()).st_size == 0:
-            return {}
-        mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
-    return _records(mapped, 0, len(mapped))
+    stream = open(path, "rb")  # noqa: SIM115 - the records read from it later keep it open
+    return _records(stream, 0, os.fstat(stream.fileno()).st_size)
 
 
-def _records(mapped: memoryview, at: int, last: int) -> dict[str, Stored]:
-    """The subjects' records between two places of a mapped file; raises ValueError when they are not whole."""
-    text = mapped.obj
-    assert isinstance(text, mmap.mmap)
+def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
+    """The subjects' records between two places of a file; raises ValueError when they are not whole. The file
+    is mapped to find them; only their heads are read."""
+    if last <= at:
+        return {}
     out = {}
-    try:
-        while at < last:
-            first = text.find(b"\t", at, last)  # the head and the results are compact JSON: no tab but these
-            second = text.find(b"\t", first + 1, last)
-            if not at < first < second:
-                raise ValueError("a record without its three parts")
-            subject, content, everything, relocatable, checked, briefs, timelines, size = orjson.loads(mapped[at:first])
-            end = second + 1 + size + 1
-            if end > last or text[end - 1] != ord("\n"):
-                raise ValueError("a record that does not end where its head says")
-            out[subject] = Stored(
-                content, everything, bool(relocatable), int(checked), briefs, timelines,
-                mapped[first + 1 : second], mapped[second + 1 : end - 1], mapped[at:end],
-            )  # fmt: skip
-            at = end
-    except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
-        raise ValueError(f"a damaged record: {exc}") from None
+    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        try:
+            while at < last:
+                first = text.find(b"\t", at, last)  # the head is compact JSON: no tab but this one after it
+                if first < 0:
+                    raise ValueError("a record without its head")
+                subject, content, everything, relocatable, checked, briefs, timelines, results, size = orjson.loads(
+                    text[at:first]
+                )
+                second = first + 1 + results
+                end = second + 1 + size + 1
+                if end > last or text[second] != ord("\t") or text[end - 1] != ord("\n"):
+                    raise ValueError("a record that does not end where its head says")
+                out[subject] = Stored(
+                    content, everything, bool(relocatable), int(checked), briefs, timelines,
+                    Region(stream, first + 1, second - first - 1), Region(stream, second + 1, size),
+                    Region(stream, at, end - at),
+                )  # fmt: skip
+                at = end
+        except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
+            raise ValueError(f"a damaged record: {exc}") from None
     return out
 
 
 #: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the checksum
 #: of everything before it (written and read subject by subject). A subject's record has three parts, apart by
-#: tabs: its head (JSON, which gives the size of the third part), its results (JSON), and the report's text of
-#: its findings and timelines (which has newlines); then a newline
+#: tabs: its head (JSON, which gives the sizes of the others), its results (JSON), and the report's text of its
+#: findings and timelines (which has newlines); then a newline
 SUBJECTS = "subjects.cache"
 
 
@@ -306,7 +314,7 @@ def subject_line(
     subject: str,
     digests: tuple[str, str],
     relocatable: bool,
-    plain: bytes | memoryview,
+    plain: bytes,
     findings: list[Finding],
     timelines: list[Timeline],
     checked: int,
@@ -324,7 +332,7 @@ def subject_line(
     texts += [item_text(timeline_dict(t)) for t in listed]
     lengths = [[t.metric, len(text)] for t, text in zip(listed, texts[len(findings) :], strict=True)]
     kept = b"".join(texts)
-    head = orjson.dumps([subject, digests[0], digests[1], relocatable, checked, briefs, lengths, len(kept)])
+    head = orjson.dumps([subject, digests[0], digests[1], relocatable, checked, briefs, lengths, len(plain), len(kept)])
     return b"%s\t%s\t%s\n" % (head, plain, kept)
 
 
@@ -332,27 +340,29 @@ def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineB
     """The findings and timelines of a subject's record as briefs: nothing but its head is read."""
     found = []
     at = 0
+    stream, start, size = stored.kept
     for about, metric, check, severity, verdict, fingerprint, message, paths, length in stored.briefs:
         # a claim of the subject that could not be resolved is an input error: about no subject
         found.append(Brief(about, metric, check, severity, verdict, fingerprint, message, tuple(paths),
-                           stored.kept[at : at + length]))  # fmt: skip
+                           Region(stream, start + at, length)))  # fmt: skip
         at += length
     timelines = []
     for metric, length in stored.timelines:
-        timelines.append(TimelineBrief(subject, metric, stored.kept[at : at + length]))
+        timelines.append(TimelineBrief(subject, metric, Region(stream, start + at, length)))
         at += length
-    if at != len(stored.kept):
+    if at != size:
         raise ValueError("the lengths of the kept text do not add up")
     return found, timelines
 
 
-def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | memoryview]) -> None:
+def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | Region]) -> None:
     """Replace the subjects' entry with the lines in ``files`` (the workers' files of lines, see
     :func:`write_lines`; each is deleted after) and then ``lines``, copied piece by piece, never held whole."""
     hashed = hashlib.sha256()
 
-    def pieces() -> Iterator[bytes | memoryview]:
-        for piece in chain([orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"], _copied(files), lines):
+    def pieces() -> Iterator[bytes]:
+        head = [orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"]
+        for piece in chain(head, _copied(files), (line.read() if isinstance(line, Region) else line for line in lines)):
             hashed.update(piece)
             yield piece
         yield orjson.dumps({"checksum": hashed.hexdigest()}) + b"\n"
@@ -361,7 +371,10 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
         _write(folder / SUBJECTS, pieces())
     finally:
         for path in files:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # still open where files cannot be deleted so (Windows): swept by a later run
+                pass
 
 
 def _copied(files: list[Path]) -> Iterator[bytes]:

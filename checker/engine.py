@@ -40,6 +40,7 @@ from checker.corpus import (
     subject_key,
 )
 from checker.findings import INVALID, ClaimRef, Finding, Location, Problem, fingerprint, input_error, plain, sort_key
+from checker.jsontext import Region
 from checker.loading import display_path, iter_files, read_bytes
 from checker.models import TimeNature
 from checker.names import suggestion
@@ -329,7 +330,7 @@ def _cache_lines(
 
 
 #: a subject's record for the cache to keep: as it stands in the cache, or made when it is written
-Record = bytes | memoryview | Callable[[], bytes]
+Record = bytes | Region | Callable[[], bytes]
 
 
 def _from_cache(
@@ -362,15 +363,16 @@ def _from_cache(
                 )
                 kept[subject] = entry.line
                 continue
-            made = cache.result_from_plain(orjson.loads(entry.plain), finder.locate)
-        except (orjson.JSONDecodeError, ValueError, TypeError, IndexError):  # a line that is not as it was written
+            plain = entry.plain.read()
+            made = cache.result_from_plain(orjson.loads(plain), finder.locate)
+        except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, OSError):  # a record not as it was written
             continue
         if made is None:  # some place it names is gone: checked again
             continue
         rebuilt, lines, rows = made
         reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
         kept[subject] = (
-            entry.line if same else partial(cache.subject_line, subject, digests, True, entry.plain, rebuilt, lines, len(rows))
+            entry.line if same else partial(cache.subject_line, subject, digests, True, plain, rebuilt, lines, len(rows))
         )  # fmt: skip
     return reused, kept
 

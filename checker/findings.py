@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Optional
 
+from checker.jsontext import Region
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -120,7 +122,7 @@ class Brief:
     fingerprint: str
     message: str
     paths: tuple[str, ...]  # the files of its location and of its claims
-    kept: bytes | memoryview  # its item of the report's findings (see jsontext.item_text)
+    kept: Region  # its item of the report's findings (see jsontext.item_text)
     status: str = "open"  # as Finding.status
     acknowledgement: str = ""
 

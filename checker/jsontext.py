@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple
 
 import orjson
 
@@ -18,7 +18,7 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
     The bytes are those of the whole document written at once; the items are
     never all held, as objects or as text, which a report of a million claims
     would need gigabytes for. An item given as bytes is one :func:`item_text`
-    wrote before (kept in a cache), put in as it is (bytes or a memoryview).
+    wrote before and kept in a file (a :class:`Region`) is read and put in as it is.
     """
     if not lists:
         yield pretty(head).encode("utf-8")
@@ -29,9 +29,9 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
         yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
         opened = False
         for item in items:
-            if isinstance(item, (bytes, memoryview)):  # written before: as it stands
+            if isinstance(item, Region):  # written before: read now, as it stands
                 yield b",\n    " if opened else b"[\n    "
-                yield bytes(item)
+                yield item.read()
             else:
                 yield (b",\n    " if opened else b"[\n    ") + item_text(item)
             opened = True
@@ -42,3 +42,19 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
 def item_text(item: Any) -> bytes:
     """An item of a list of :func:`pretty_chunks` as it stands in the document: indented by four more spaces."""
     return orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+
+
+class Region(NamedTuple):
+    """A piece of an open file: text :func:`item_text` wrote, kept there and read only when it is written out."""
+
+    stream: BinaryIO
+    start: int
+    size: int
+
+    def read(self) -> bytes:
+        """The piece's bytes; raises OSError when the file no longer holds them."""
+        self.stream.seek(self.start)
+        data = self.stream.read(self.size)
+        if len(data) != self.size:
+            raise OSError(f"{getattr(self.stream, 'name', 'a file')} was cut short while it was read")
+        return data

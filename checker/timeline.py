@@ -14,6 +14,7 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 import numpy as np
 
 from checker.corpus import Resolved
+from checker.jsontext import Region
 from checker.models import TimeNature, Trend
 from checker.values import Number, below
 
@@ -216,4 +217,4 @@ class TimelineBrief:
 
     subject: str
     metric: str
-    kept: bytes | memoryview  # its item of the report's timelines (see jsontext.item_text)
+    kept: Region  # its item of the report's timelines (see jsontext.item_text)
