@@ -27,7 +27,6 @@ by a later run once they are an hour old.
 from __future__ import annotations
 
 import hashlib
-import mmap
 import os
 import tempfile
 import time
@@ -274,33 +273,54 @@ def read_records(path: Path) -> dict[str, Stored]:
 
 
 def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
-    """The subjects' records between two places of a file; raises ValueError when they are not whole. The file
-    is mapped to find them; only their heads are read."""
-    if last <= at:
-        return {}
+    """The subjects' records between two places of a file; raises ValueError when they are not whole. Only
+    their heads are read (the file is not mapped: the pages around every head would count as the run's memory)."""
     out = {}
-    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as text:
-        try:
-            while at < last:
-                first = text.find(b"\t", at, last)  # the head is compact JSON: no tab but this one after it
-                if first < 0:
-                    raise ValueError("a record without its head")
-                subject, content, everything, relocatable, checked, briefs, timelines, results, size = orjson.loads(
-                    text[at:first]
-                )
-                second = first + 1 + results
-                end = second + 1 + size + 1
-                if end > last or text[second] != ord("\t") or text[end - 1] != ord("\n"):
-                    raise ValueError("a record that does not end where its head says")
-                out[subject] = Stored(
-                    content, everything, bool(relocatable), int(checked), briefs, timelines,
-                    Region(stream, first + 1, second - first - 1), Region(stream, second + 1, size),
-                    Region(stream, at, end - at),
-                )  # fmt: skip
-                at = end
-        except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
-            raise ValueError(f"a damaged record: {exc}") from None
+    try:
+        while at < last:
+            head = _head(stream, at, last)
+            subject, content, everything, relocatable, checked, briefs, timelines, results, size = orjson.loads(head)
+            first = at + len(head)
+            second = first + 1 + results
+            end = second + 1 + size + 1
+            if (
+                end > last
+                or _byte(stream, first) != b"\t"
+                or _byte(stream, second) != b"\t"
+                or _byte(stream, end - 1) != b"\n"
+            ):
+                raise ValueError("a record that does not end where its head says")
+            out[subject] = Stored(
+                content, everything, bool(relocatable), int(checked), briefs, timelines,
+                Region(stream, first + 1, results), Region(stream, second + 1, size), Region(stream, at, end - at),
+            )  # fmt: skip
+            at = end
+    except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
+        raise ValueError(f"a damaged record: {exc}") from None
     return out
+
+
+def _head(stream: BinaryIO, at: int, last: int) -> bytes:
+    """The head of the record at ``at``: the compact JSON before its first tab (JSON writes none raw)."""
+    stream.seek(at)
+    pieces = []
+    left = last - at
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 16))
+        if not chunk:
+            break
+        tab = chunk.find(b"\t")
+        if tab >= 0:
+            pieces.append(chunk[:tab])
+            return b"".join(pieces)
+        pieces.append(chunk)
+        left -= len(chunk)
+    raise ValueError("a record without its head")
+
+
+def _byte(stream: BinaryIO, at: int) -> bytes:
+    stream.seek(at)
+    return stream.read(1)
 
 
 #: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the checksum
