@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple, Opti
 import orjson
 
 from checker import __version__
-from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, spans_from_plain
+from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, span_in, spans_from_plain
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of
 from checker.jsontext import Region, item_text
 from checker.timeline import Entry, Point, Timeline, TimelineBrief
@@ -435,37 +435,59 @@ def close_lines() -> None:
 class Places:
     """Names for the places a shard's results point at: a value of a claim (or of a source block) of a source,
     rather than a line and column. Results cached with names are used again when only lines moved (a line added
-    above), each name looked up where it now stands (:class:`Finder`)."""
+    above), each name looked up where it now stands (:class:`Finder`).
+
+    Findings point at claims nearly always: the place of each claim is found in its spans' text at once; the
+    spans of a file are read whole only when a finding points at some other value of it.
+    """
 
     def __init__(self, parts: Iterable[tuple[DocumentRecord, Iterable[tuple]]]) -> None:
-        self._parts = parts
-        self._names: Optional[dict[Location, Optional[list]]] = None
+        self._parts = list(parts)
+        self._claims: Optional[dict[Location, Optional[list]]] = None
+        self._files: dict[str, dict[Location, Optional[list]]] = {}
 
     def name(self, location: Location) -> Optional[list]:
         """[source id, claim index (-1 for the source block), key path], or None when no value or several stand
         exactly there."""
-        if self._names is None:
-            self._names = self._named()
-        return self._names.get(location)
+        if self._claims is None:
+            self._claims = self._named_claims()
+        if location in self._claims:  # a claim's mapping spans more than any of its values: no value stands there
+            return self._claims[location]
+        named = self._files.get(location.path)
+        if named is None:
+            named = self._files[location.path] = self._named_values(location.path)
+        return named.get(location)
 
-    def _named(self) -> dict[Location, Optional[list]]:
+    def _named_claims(self) -> dict[Location, Optional[list]]:
         names: dict[Location, Optional[list]] = {}
-
-        def add(location: Location, name: list) -> None:
-            if location not in names:
-                names[location] = name
-            elif names[location] != name:
-                names[location] = None  # two values at one place: which one a finding meant is unknown
-
         for document, entries in self._parts:
             source = document.source.get("id")
+            for index, _, _, spans in entries:
+                span = span_in(spans, ["claims", index])
+                if span is not None:
+                    _add(names, Location(document.path, *span), [source, index, ["claims", index]])
+        return names
+
+    def _named_values(self, path: str) -> dict[Location, Optional[list]]:
+        names: dict[Location, Optional[list]] = {}
+        for document, entries in self._parts:
+            if document.path != path:
+                continue
+            source = document.source.get("id")
             for key, span in document.spans.items():
-                add(Location(document.path, *span), [source, -1, list(key)])
+                _add(names, Location(document.path, *span), [source, -1, list(key)])
             for index, _, _, spans in entries:
                 for key, span in orjson.loads(spans):
                     # a JSON document has only the span of the whole: that of its source block's root
-                    add(Location(document.path, *span), [source, index, key] if key else [source, -1, []])
+                    _add(names, Location(document.path, *span), [source, index, key] if key else [source, -1, []])
         return names
+
+
+def _add(names: dict[Location, Optional[list]], location: Location, name: list) -> None:
+    if location not in names:
+        names[location] = name
+    elif names[location] != name:
+        names[location] = None  # two values at one place: which one a finding meant is unknown
 
 
 class Finder:
@@ -488,21 +510,8 @@ class Finder:
         if claims is None:
             claims = self._claims[source] = {entry[0]: entry[3] for entry in document.claims}
         spans = claims.get(index)
-        if spans is None:
-            return None
-        # the claim's spans are compact JSON [[key path, [line, col, end line, end col]], ...]: the one pair is
-        # found in the text rather than the whole list read (a quotation mark in a key is escaped, so the
-        # pattern matches a key path and nothing inside a key)
-        pattern = b"[" + orjson.dumps(key) + b",["
-        at = spans.find(pattern)
-        if at < 0 or spans[at - 1 : at] not in (b"[", b","):
-            return None
-        start = at + len(pattern)
-        try:
-            line, col, end_line, end_col = map(int, spans[start : spans.index(b"]", start)].split(b","))
-        except ValueError:
-            return None
-        return Location(document.path, line, col, end_line, end_col)
+        span = span_in(spans, key) if spans is not None else None
+        return Location(document.path, *span) if span is not None else None
 
 
 _NOWHERE = Location("")  # a location with only a path: it stands still whatever lines move

@@ -443,12 +443,35 @@ class Located:
 
     def location(self, *keys: object) -> Location:
         """Where the value at ``keys`` stands, or its nearest enclosing value."""
-        spans = self.spans
-        path = tuple(keys)
-        while path and path not in spans:
-            path = path[:-1]
-        span = spans.get(path)
+        if isinstance(self._spans, bytes):  # a claim is located once or twice: its spans' text is searched
+            path = list(keys)
+            while True:
+                found = span_in(self._spans, path)
+                if found is not None or not path:
+                    return Location(self.path, *found) if found else Location(self.path)
+                path.pop()
+        spans = self._spans
+        at = tuple(keys)
+        while at and at not in spans:
+            at = at[:-1]
+        span = spans.get(at)
         return Location(self.path, *span) if span else Location(self.path)
+
+
+def span_in(spans: bytes, key: list) -> Optional[tuple[int, int, int, int]]:
+    """The span of one key path in spans as compact JSON ([[key path, [line, col, end line, end col]], ...]),
+    found in the text rather than the whole list read (a quotation mark in a key is escaped, so the pattern
+    matches a key path and nothing inside a key)."""
+    pattern = b"[" + orjson.dumps(key) + b",["
+    at = spans.find(pattern)
+    if at < 0 or spans[at - 1 : at] not in (b"[", b","):
+        return None
+    start = at + len(pattern)
+    try:
+        line, col, end_line, end_col = map(int, spans[start : spans.index(b"]", start)].split(b","))
+    except ValueError:
+        return None
+    return line, col, end_line, end_col
 
 
 def source_info(record: DocumentRecord) -> SourceInfo:

@@ -347,3 +347,24 @@ def test_names_fold_as_their_definition_says(name: str):
     decomposed = unicodedata.normalize("NFKD", name.translate(_EXTRA))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     assert fold(name) == _NON_ALNUM.sub("", bare.casefold())
+
+
+_KEY_PART = st.one_of(st.integers(0, 30), st.text(min_size=0, max_size=6))  # keys with quotes, commas, brackets
+_KEY = st.lists(_KEY_PART, max_size=4).map(tuple)
+_SPAN = st.tuples(*[st.integers(1, 10_000)] * 4)
+
+
+@given(st.dictionaries(_KEY, _SPAN, max_size=12), st.lists(_KEY_PART, max_size=5))
+@settings(max_examples=400, deadline=None)
+def test_a_claim_located_in_its_spans_text_is_located_as_in_its_spans(spans, keys):
+    """Located.location searches the spans' JSON text for the key path (and, failing that, each enclosing one):
+    the same location as reading the spans whole and walking up from the key path."""
+    import orjson
+
+    from checker.corpus import Located, spans_from_plain
+
+    text = orjson.dumps([[list(key), list(span)] for key, span in spans.items()])
+    whole = Located("claims/a.yaml", spans_from_plain(orjson.loads(text)))
+    assert Located("claims/a.yaml", text).location(*keys) == whole.location(*keys)
+    for key in spans:  # every key path present is found at its own span
+        assert Located("claims/a.yaml", text).location(*key) == whole.location(*key)
