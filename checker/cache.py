@@ -198,23 +198,23 @@ def subject_inputs(
     documents, which the results do not depend on either."""
     content: dict[str, Any] = {}
     where: dict[str, Any] = {}
+    keys: dict[Optional[str], str] = {}  # a subject as written -> its key
     # in the order of their source ids (unique in a run): results do not depend on the order of documents
     for document in sorted(documents, key=lambda document: str(document.source.get("id"))):
-        source = dump([document.path, document.file, document.source, archives.get(document.file, "")])
-        header = dump(sorted((list(key), list(span)) for key, span in document.spans.items()))
+        # each claim's part: the digest of its document's source (or spans), its place, its size, its text
+        source = hashlib.sha256(dump([document.path, document.file, document.source, archives.get(document.file, "")]))
+        header = hashlib.sha256(dump(sorted((list(key), list(span)) for key, span in document.spans.items())))
+        about, placed = source.digest(), header.digest()
         for index, name, written, spans in document.claims:
-            subject = key_of(name)
+            subject = keys.get(name)
+            if subject is None:
+                subject = keys[name] = key_of(name)
             hashed = content.get(subject)
             if hashed is None:
                 hashed = content[subject] = hashlib.sha256()
                 where[subject] = hashlib.sha256()
-            hashed.update(source)
-            hashed.update(b"%d\x1f%d\x1f" % (index, len(written)))
-            hashed.update(written)
-            placed = where[subject]
-            placed.update(b"%d\x1f%d\x1f%d\x1f" % (index, len(header), len(spans)))
-            placed.update(header)
-            placed.update(spans)
+            hashed.update(b"%s%d\x1f%d\x1f%s" % (about, index, len(written), written))
+            where[subject].update(b"%s%d\x1f%d\x1f%s" % (placed, index, len(spans), spans))
     out = {}
     for subject, hashed in content.items():
         first = hashed.hexdigest()

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 import unicodedata
 from functools import lru_cache
+from typing import Optional
 
 # letters that Unicode does not decompose into a base letter and a mark
 _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "AE"})
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
-def _marks() -> dict[int, None]:
-    """Every combining mark, to be deleted by str.translate (built once, when a name first has one)."""
-    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
+class _Marks(dict):
+    """A str.translate table that deletes every combining mark: each character is looked up once, when a name
+    first has it (a table of all of Unicode took most of a second to build)."""
+
+    def __missing__(self, code: int) -> Optional[int]:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
 
 
 @lru_cache(maxsize=65536)
@@ -25,7 +32,7 @@ def fold(name: str) -> str:
     if name.isascii():  # nothing to decompose, no marks
         return _NON_ALNUM.sub("", name.casefold())
     decomposed = unicodedata.normalize("NFKD", name.translate(_EXTRA))
-    return _NON_ALNUM.sub("", decomposed.translate(_marks()).casefold())
+    return _NON_ALNUM.sub("", decomposed.translate(_MARKS).casefold())
 
 
 def did_you_mean(name: str, candidates: dict[str, str], limit: int = 3) -> list[str]:
