@@ -445,6 +445,7 @@ class Places:
         self._parts = list(parts)
         self._claims: Optional[dict[Location, Optional[list]]] = None
         self._files: dict[str, dict[Location, Optional[list]]] = {}
+        self._documents: Optional[dict[str, list[tuple[DocumentRecord, Iterable[tuple]]]]] = None  # by path
 
     def name(self, location: Location) -> Optional[list]:
         """[source id, claim index (-1 for the source block), key path], or None when no value or several stand
@@ -469,10 +470,12 @@ class Places:
         return names
 
     def _named_values(self, path: str) -> dict[Location, Optional[list]]:
+        if self._documents is None:
+            self._documents = {}
+            for part in self._parts:
+                self._documents.setdefault(part[0].path, []).append(part)
         names: dict[Location, Optional[list]] = {}
-        for document, entries in self._parts:
-            if document.path != path:
-                continue
+        for document, entries in self._documents.get(path, ()):
             source = document.source.get("id")
             for key, span in document.spans.items():
                 _add(names, Location(document.path, *span), [source, -1, list(key)])
