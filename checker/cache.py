@@ -517,7 +517,8 @@ class Finder:
         return Location(document.path, *span) if span is not None else None
 
 
-_NOWHERE = Location("")  # a location with only a path: it stands still whatever lines move
+#: line, column, end line and end column of a location with only a path: it stands still whatever lines move
+_BARE = (Location("").line, Location("").col, Location("").end_line, Location("").end_col)
 
 
 def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow], places: Places) -> list:
@@ -537,10 +538,10 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
         number = spots.get(location)
         if number is None:
             number = spots[location] = len(where)
-            name = places.name(location)
+            bare = (location.line, location.col, location.end_line, location.end_col) == _BARE
+            name = None if bare else places.name(location)
             if name is None:
-                fixed = fixed or (location.line, location.col, location.end_line, location.end_col) != (
-                    _NOWHERE.line, _NOWHERE.col, _NOWHERE.end_line, _NOWHERE.end_col)  # fmt: skip
+                fixed = fixed or not bare
                 where.append(_location_plain(location))
             else:
                 where.append(name)
