@@ -227,7 +227,9 @@ def validate(
 def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledgements, allow_paths) -> None:  # noqa: ANN001
     """Acknowledge current findings by fingerprint, touching nothing else in the file."""
     try:
-        request = CheckRequest(rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths))
+        request = CheckRequest(
+            rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False
+        )
         outcome = execute(request)
         config = load_config()
         today = today_from_environment()
@@ -323,7 +325,10 @@ def resolve_command(  # noqa: PLR0913
         _may_write(output, how["allow_paths"])
     try:
         with no_cycle_collection():
-            outcome = execute(CheckRequest(paths, rules, ("json",), mapping=mapping, keep_rows=True, **_how(**how)))
+            request = CheckRequest(
+                paths, rules, ("json",), mapping=mapping, keep_rows=True, reports=False, **_how(**how)
+            )
+            outcome = execute(request)
     except RequestError as exc:
         raise click.ClickException(str(exc)) from None
     assert outcome.result is not None

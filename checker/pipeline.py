@@ -75,6 +75,8 @@ class CheckRequest:
     #: findings of subjects the cache holds unchanged may stay briefs when every report writes them (see
     #: engine.run): for `check`, not for commands that read the findings themselves
     briefs: bool = False
+    #: make the reports; without, the run only judges the findings (for commands that read them, not print them)
+    reports: bool = True
 
 
 @dataclass
@@ -271,7 +273,7 @@ def _judged(
     result.fail_on = policy.fail_on
     broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
-    for name, target in formats:
+    for name, target in formats if request.reports else ():
         result.color = request.color and target is None
         if target is not None and name in STREAMERS:  # made while it is written
             outcome.files[target] = STREAMERS[name](result)
@@ -284,7 +286,7 @@ def _judged(
         else:
             outcome.files[target] = text
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file and any(name == "github" for name, _ in formats):
+    if summary_file and request.reports and any(name == "github" for name, _ in formats):
         outcome.files[Path(summary_file)] = _appended(Path(summary_file), markdown(result))
     if broken:
         outcome.code = EXIT_ERROR

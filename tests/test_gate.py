@@ -144,6 +144,18 @@ def test_ack_all_failing(project):
     assert _run(project, "check").exit_code == 0
 
 
+def test_a_run_without_reports_judges_the_same_and_writes_nothing(project, monkeypatch):
+    """`ack` and `resolve` read the findings and print no report: they ask for none to be made."""
+    from checker.pipeline import CheckRequest, execute
+
+    monkeypatch.chdir(project)
+    made = execute(CheckRequest(formats=("json", "sarif=out.sarif"), no_cache=True))
+    quiet = execute(CheckRequest(formats=("json", "sarif=out.sarif"), no_cache=True, reports=False))
+    assert made.stdout and made.files and not quiet.stdout and not quiet.files
+    assert quiet.code == made.code == 1 and quiet.result is not None and made.result is not None
+    assert quiet.result.findings == made.result.findings
+
+
 # ------------------------------------------------------------------ configuration
 
 
