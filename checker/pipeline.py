@@ -154,6 +154,8 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
         except GateError as exc:
             raise RequestError(str(exc)) from None
         focus = changed if focus is None else {path for path in changed if within(path, focus)}
+    elif focus is not None and focus == set(load):
+        focus = None  # every file loaded is judged: no finding is context (and none need be looked at for it)
     return load, focus, whole
 
 

@@ -66,7 +66,9 @@ def test_a_changed_rules_file_judges_everything(project):
 
 
 def _git(folder: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    env = dict(
+        os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t"
+    )
     return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True, env=env).stdout
 
 
@@ -97,7 +99,9 @@ def test_acknowledgement_lifecycle(project):
     # add: the reason is required
     missing = _run(project, "ack", fingerprint, "--by", "Ana")
     assert missing.exit_code == 2 and "--reason" in missing.output
-    added = _run(project, "ack", fingerprint, "--by", "Ana", "--reason", "two counts, reviewed", "--expires", "2027-01-31")
+    added = _run(
+        project, "ack", fingerprint, "--by", "Ana", "--reason", "two counts, reviewed", "--expires", "2027-01-31"
+    )
     assert added.exit_code == 0, added.output
     entries = yaml.safe_load((project / "acknowledgements.yaml").read_text("utf-8"))["acknowledgements"]
     assert [(e["fingerprint"], e["reviewed_by"], e["expires"]) for e in entries] == [(fingerprint, "Ana", "2027-01-31")]
@@ -177,10 +181,25 @@ def test_claimcheck_toml_is_found_walking_up(project):
 def test_unknown_key_is_an_error_with_did_you_mean(project):
     (project / "pyproject.toml").write_text('[tool.claimcheck]\nfail_on = "warning"\n', "utf-8")
     result = _run(project, "check")
-    assert result.exit_code == 2 and 'unknown key "fail_on"' in result.output and 'did you mean "fail-on"' in result.output
+    assert (
+        result.exit_code == 2 and 'unknown key "fail_on"' in result.output and 'did you mean "fail-on"' in result.output
+    )
 
 
 def test_bad_value_in_config_is_an_error(project):
     (project / "pyproject.toml").write_text('[tool.claimcheck]\nfail-on = "sometimes"\n', "utf-8")
     result = _run(project, "check")
     assert result.exit_code == 2 and "fail-on" in result.output
+
+
+def test_paths_that_are_the_whole_corpus_loaded_need_no_focus(project, monkeypatch):
+    """Given paths that are all a run loads, every finding is judged: no focus to mark (and no cost for it)."""
+    from checker.config import Config
+    from checker.pipeline import CheckRequest, _corpus
+
+    monkeypatch.chdir(project)
+    claims = (project / "claims").resolve()
+    assert _corpus(CheckRequest(paths=(Path("claims"),)), Config()) == ([claims], None, False)
+    one = claims / "a.yaml"
+    load, focus, whole = _corpus(CheckRequest(paths=(Path("claims/a.yaml"),)), Config(claims=[Path("claims")]))
+    assert load == [Path("claims").resolve()] and focus == {one} and whole
