@@ -280,6 +280,8 @@ def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
         while at < last:
             head = _head(stream, at, last)
             subject, content, everything, relocatable, checked, briefs, timelines, results, size = orjson.loads(head)
+            if not (isinstance(results, int) and isinstance(size, int) and results >= 0 and size >= 0):
+                raise ValueError("a record whose head gives no sizes")
             first = at + len(head)
             second = first + 1 + results
             end = second + 1 + size + 1
@@ -361,6 +363,9 @@ def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineB
     found = []
     at = 0
     stream, start, size = stored.kept
+    lengths = [brief[-1] for brief in stored.briefs] + [timeline[-1] for timeline in stored.timelines]
+    if not all(isinstance(length, int) and length >= 0 for length in lengths):
+        raise ValueError("a record whose head gives no sizes")
     for about, metric, check, severity, verdict, fingerprint, message, paths, length in stored.briefs:
         # a claim of the subject that could not be resolved is an input error: about no subject
         found.append(Brief(about, metric, check, severity, verdict, fingerprint, message, tuple(paths),

@@ -361,3 +361,23 @@ def test_briefs_read_back_from_the_workers_lines_make_the_same_report(tmp_path, 
         assert any(isinstance(f, Brief) for f in outcome.result.findings) == (cache_dir is not None)
         reports.append((outcome.code, REPORTERS["json"](outcome.result)))
     assert reports[0] == reports[1] == reports[2]
+
+
+def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monkeypatch):
+    """A record whose head gives a negative size, under a valid checksum, is not read (nor read forever)."""
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
+    subjects = folder / cache.SUBJECTS
+    lines = subjects.read_bytes().split(b"\n")
+    first = next(number for number, line in enumerate(lines) if line.startswith(b'["'))
+    head, tab, rest = lines[first].partition(b"\t")
+    fields = json.loads(head)
+    fields[-1] = -len(lines[first])  # the size of the report text: the next record would start before this one
+    lines[first] = json.dumps(fields, separators=(",", ":")).encode() + tab + rest
+    body = b"\n".join(lines[:-2]) + b"\n"
+    subjects.write_bytes(body + json.dumps({"checksum": hashlib.sha256(body).hexdigest()}).encode() + b"\n")
+    assert _subjects_intact(subjects)
+    checked = _spy(monkeypatch)
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    assert checked  # checked again, not taken from the forged entry
