@@ -332,7 +332,7 @@ def _byte(stream: BinaryIO, at: int) -> bytes:
 SUBJECTS = "subjects.cache"
 
 
-def subject_line(
+def subject_record(
     subject: str,
     digests: tuple[str, str],
     relocatable: bool,
@@ -340,12 +340,14 @@ def subject_line(
     findings: list[Finding],
     timelines: list[Timeline],
     checked: int,
-) -> bytes:
-    """One subject's record in the subjects' entry (see :class:`Stored`): ``plain`` is its results made plain
-    (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location."""
+) -> list[bytes]:
+    """One subject's record in the subjects' entry (see :class:`Stored`), in pieces to write one after another
+    (a busy subject's record runs to hundreds of megabytes: it is never joined). ``plain`` is its results made
+    plain (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location."""
     from checker.reporting.json_report import finding_dict, timeline_dict  # the reports import the engine
 
-    texts = [item_text(finding_dict(f)) for f in findings]
+    shown: dict[int, dict] = {}  # the claims' objects, made once for the subject's findings
+    texts = [item_text(finding_dict(f, shown)) for f in findings]
     briefs = [
         [f.subject, f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f), len(text)]
         for f, text in zip(findings, texts, strict=False)
@@ -353,9 +355,9 @@ def subject_line(
     listed = [t for t in timelines if len(t.entries) > 1]
     texts += [item_text(timeline_dict(t)) for t in listed]
     lengths = [[t.metric, len(text)] for t, text in zip(listed, texts[len(findings) :], strict=True)]
-    kept = b"".join(texts)
-    head = orjson.dumps([subject, digests[0], digests[1], relocatable, checked, briefs, lengths, len(plain), len(kept)])
-    return b"%s\t%s\t%s\n" % (head, plain, kept)
+    size = sum(map(len, texts))
+    head = orjson.dumps([subject, digests[0], digests[1], relocatable, checked, briefs, lengths, len(plain), size])
+    return [head, b"\t", plain, b"\t", *texts, b"\n"]
 
 
 def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineBrief]]:
@@ -381,8 +383,9 @@ def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineB
 
 
 def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | Region]) -> None:
-    """Replace the subjects' entry with the lines in ``files`` (the workers' files of lines, see
-    :func:`write_lines`; each is deleted after) and then ``lines``, copied piece by piece, never held whole."""
+    """Replace the subjects' entry with the records in ``files`` (the workers' files of records, see
+    :func:`write_lines`; each is deleted after) and then ``lines`` (records, or pieces of them), copied piece
+    by piece, never held whole."""
     hashed = hashlib.sha256()
 
     def pieces() -> Iterator[bytes]:
@@ -413,7 +416,7 @@ _LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines
 
 
 def write_lines(folder: Path, lines: Iterable[bytes]) -> Optional[Path]:
-    """Append subject lines to this process's own file of lines in ``folder``, and name that file (None when
+    """Append subject records (or pieces of them) to this process's own file in ``folder``, and name that file (None when
     it cannot be written). A worker writes its subjects' lines there; the run then copies every worker's file
     into the subjects' entry (:func:`save_subjects`), so that no process holds them all."""
     try:

@@ -319,18 +319,18 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
 def _cache_lines(
     outputs: dict[str, Output], digests: dict[str, tuple[str, str]], places: cache.Places
 ) -> Iterator[bytes]:
-    """The cache line of each subject (see :func:`cache.subject_line`)."""
+    """The cache record of each subject, piece by piece (see :func:`cache.subject_record`)."""
     for subject, output in sorted(outputs.items()):
         if subject in digests:
             plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
-            yield cache.subject_line(
+            yield from cache.subject_record(
                 subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.findings,
                 output.timelines, output.checked,
             )  # fmt: skip
 
 
-#: a subject's record for the cache to keep: as it stands in the cache, or made when it is written
-Record = bytes | Region | Callable[[], bytes]
+#: a subject's record for the cache to keep: as it stands in the cache, or made (in pieces) when it is written
+Record = Region | Callable[[], list[bytes]]
 
 
 def _from_cache(
@@ -372,7 +372,7 @@ def _from_cache(
         rebuilt, lines, rows = made
         reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
         kept[subject] = (
-            entry.line if same else partial(cache.subject_line, subject, digests, True, plain, rebuilt, lines, len(rows))
+            entry.line if same else partial(cache.subject_record, subject, digests, True, plain, rebuilt, lines, len(rows))
         )  # fmt: skip
     return reused, kept
 
@@ -606,7 +606,8 @@ def _run(
         with phase("save subjects"):
             cache.close_lines()
             ours = (kept[subject] for subject in sorted(kept))
-            cache.save_subjects(cache_dir, rules, sorted(lines), (r() if callable(r) else r for r in ours))
+            pieces = (piece for record in ours for piece in (record() if callable(record) else [record]))
+            cache.save_subjects(cache_dir, rules, sorted(lines), pieces)
     findings = list(rules_findings) + list(corpus.findings)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from checker import __version__
 from checker.engine import Result
@@ -49,8 +49,9 @@ def _claim(ref: ClaimRef) -> dict[str, Any]:
     }
 
 
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    """One finding as a JSON object."""
+def finding_dict(finding: Finding, shown: Optional[dict[int, dict[str, Any]]] = None) -> dict[str, Any]:
+    """One finding as a JSON object. ``shown``: the claims already made objects, by the id of their reference
+    (findings of one subject show the same claims again and again)."""
     return {
         "fingerprint": finding.fingerprint,
         "check": finding.check,
@@ -63,8 +64,17 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "note": finding.note or None,
         "hint": finding.hint or None,
         "location": _location(finding.location),
-        "claims": [_claim(ref) for ref in finding.claims],
+        "claims": [_claim(ref) for ref in finding.claims]
+        if shown is None
+        else [_shown(ref, shown) for ref in finding.claims],
     }
+
+
+def _shown(ref: ClaimRef, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    made = shown.get(id(ref))
+    if made is None:
+        made = shown[id(ref)] = _claim(ref)
+    return made
 
 
 def summary(result: Result) -> dict[str, Any]:
