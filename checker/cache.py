@@ -525,10 +525,6 @@ class Finder:
         return Location(document.path, *span) if span is not None else None
 
 
-#: line, column, end line and end column of a location with only a path: it stands still whatever lines move
-_BARE = (Location("").line, Location("").col, Location("").end_line, Location("").end_col)
-
-
 def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[ClaimRow], places: Places) -> list:
     """One subject's results as plain data, and whether they are *relocatable* (every location in them named, see
     :class:`Places`). A claim that several findings show is written once, and so is a location: findings and
@@ -537,7 +533,7 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
     table: list[list] = []
     spots: dict[Location, int] = {}
     where: list[list] = []
-    fixed = False  # some location is written as line and column
+    fixed = False  # some location is written as line and column (one with only a path stands still)
 
     def spot(location: Optional[Location]) -> Optional[int]:
         nonlocal fixed
@@ -546,7 +542,7 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
         number = spots.get(location)
         if number is None:
             number = spots[location] = len(where)
-            bare = (location.line, location.col, location.end_line, location.end_col) == _BARE
+            bare = location == Location(location.path)
             name = None if bare else places.name(location)
             if name is None:
                 fixed = fixed or not bare

@@ -576,12 +576,12 @@ def _run(
             inputs = _subject_digests(job)
         with phase("subjects from the cache"):
             stored = cache.load_subjects(cache_dir, rules)
-            reused, kept = _from_cache(job, stored, inputs, briefs and not keep_rows)
+            job.briefs = briefs and not keep_rows
+            reused, kept = _from_cache(job, stored, inputs, job.briefs)
             held = frozenset(stored)
             del stored
         job.only = frozenset(inputs) - frozenset(reused)
         job.digests, job.cache_dir = inputs, cache_dir
-        job.briefs = briefs and not keep_rows
     outputs = dict(reused)
     lines: set[Path] = set()  # the files the shards wrote their subjects' cache lines to
 

@@ -17,8 +17,8 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
 
     The bytes are those of the whole document written at once; the items are
     never all held, as objects or as text, which a report of a million claims
-    would need gigabytes for. An item given as bytes is one :func:`item_text`
-    wrote before and kept in a file (a :class:`Region`) is read and put in as it is.
+    would need gigabytes for. An item given as a :class:`Region` (text
+    :func:`item_text` wrote before, kept in a file) is read and put in as it is.
     """
     if not lists:
         yield pretty(head).encode("utf-8")

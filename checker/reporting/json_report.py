@@ -52,6 +52,7 @@ def _claim(ref: ClaimRef) -> dict[str, Any]:
 def finding_dict(finding: Finding, shown: Optional[dict[int, dict[str, Any]]] = None) -> dict[str, Any]:
     """One finding as a JSON object. ``shown``: the claims already made objects, by the id of their reference
     (findings of one subject show the same claims again and again)."""
+    shown = {} if shown is None else shown
     return {
         "fingerprint": finding.fingerprint,
         "check": finding.check,
@@ -64,9 +65,7 @@ def finding_dict(finding: Finding, shown: Optional[dict[int, dict[str, Any]]] = 
         "note": finding.note or None,
         "hint": finding.hint or None,
         "location": _location(finding.location),
-        "claims": [_claim(ref) for ref in finding.claims]
-        if shown is None
-        else [_shown(ref, shown) for ref in finding.claims],
+        "claims": [_shown(ref, shown) for ref in finding.claims],
     }
 
 
