@@ -390,7 +390,8 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
 
     def pieces() -> Iterator[bytes]:
         head = [orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"]
-        for piece in chain(head, _copied(files), (line.read() if isinstance(line, Region) else line for line in lines)):
+        copied = (chunk for line in lines for chunk in (line.chunks() if isinstance(line, Region) else [line]))
+        for piece in chain(head, _copied(files), copied):
             hashed.update(piece)
             yield piece
         yield orjson.dumps({"checksum": hashed.hexdigest()}) + b"\n"
@@ -408,8 +409,7 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
 def _copied(files: list[Path]) -> Iterator[bytes]:
     for path in files:
         with open(path, "rb") as stream:
-            while chunk := stream.read(1 << 20):
-                yield chunk
+            yield from Region(stream, 0, os.fstat(stream.fileno()).st_size).chunks()
 
 
 _LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines: (path, stream)

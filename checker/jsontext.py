@@ -53,8 +53,17 @@ class Region(NamedTuple):
 
     def read(self) -> bytes:
         """The piece's bytes; raises OSError when the file no longer holds them."""
-        self.stream.seek(self.start)
-        data = self.stream.read(self.size)
-        if len(data) != self.size:
-            raise OSError(f"{getattr(self.stream, 'name', 'a file')} was cut short while it was read")
-        return data
+        return b"".join(self.chunks(self.size))
+
+    def chunks(self, most: int = 1 << 20) -> Iterator[bytes]:
+        """The piece's bytes, at most ``most`` at a time (a large piece is copied, never held whole); raises
+        OSError when the file no longer holds them."""
+        at, left = self.start, self.size
+        while left > 0:
+            self.stream.seek(at)
+            data = self.stream.read(min(left, most))
+            if not data:
+                raise OSError(f"{getattr(self.stream, 'name', 'a file')} was cut short while it was read")
+            yield data
+            at += len(data)
+            left -= len(data)
