@@ -44,6 +44,14 @@ def _subjects_intact(path: Path) -> bool:
     return json.loads(trailer)["checksum"] == hashlib.sha256(body + b"\n").hexdigest()
 
 
+def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The subjects checked from now on (in this process)."""
+    checked: list[str] = []
+    real = engine.check_subject
+    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    return checked
+
+
 def test_damaged_entries_are_rebuilt_not_used(tmp_path):
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
@@ -82,9 +90,7 @@ def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_p
     body = b"".join(lines)
     subjects.write_bytes(body + json.dumps({"checksum": hashlib.sha256(body).hexdigest()}).encode() + b"\n")
     assert _subjects_intact(subjects)
-    checked: list[str] = []
-    real = engine.check_subject
-    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
     assert checked  # nothing was taken from the forged entry
 
@@ -99,14 +105,7 @@ def test_only_the_subjects_an_edit_touches_are_checked_again(tmp_path, monkeypat
     )  # fmt: skip
     folder = tmp_path / "cache"
     run([claims_dir], rules_dir, cache_dir=folder)
-    checked: list[str] = []
-    real = engine.check_subject
-
-    def spy(subject, *args):  # noqa: ANN001, ANN202
-        checked.append(subject)
-        return real(subject, *args)
-
-    monkeypatch.setattr(engine, "check_subject", spy)
+    checked = _spy(monkeypatch)
     run([claims_dir], rules_dir, cache_dir=folder)
     assert checked == []  # nothing changed: every subject from the cache
     text = (claims_dir / "b.yaml").read_text("utf-8").replace("value: 15", "value: 16")
@@ -169,9 +168,7 @@ def test_workers_write_the_cache_lines_and_the_next_run_uses_them(tmp_path, monk
     assert _subjects_intact(folder / cache.SUBJECTS)
     heads = [line for line in (folder / cache.SUBJECTS).read_bytes().splitlines() if line.startswith(b'["')]
     assert len(heads) == len({row.subject for row in first.corpus.rows}) > 20  # a record per subject
-    checked: list[str] = []
-    real = engine.check_subject
-    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    checked = _spy(monkeypatch)
     second = run([ROOT / "claims"], ROOT / "rules", cache_dir=folder)  # in this process: the spy sees every check
     assert checked == [] and _report(second) == _report(first)
     assert second.corpus.rows == first.corpus.rows and second.corpus.checked == len(first.corpus.rows) > 100
@@ -193,14 +190,6 @@ def test_temporary_files_of_killed_runs_are_swept_and_those_of_running_ones_kept
     assert not abandoned.exists() and recent.exists()  # another run may still be writing the recent one
     assert someone_elses.exists()
     assert _subjects_intact(folder / cache.SUBJECTS)
-
-
-def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
-    """The subjects checked from now on (in this process)."""
-    checked: list[str] = []
-    real = engine.check_subject
-    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
-    return checked
 
 
 def test_results_are_used_again_when_only_lines_moved(tmp_path, monkeypatch):
