@@ -23,7 +23,6 @@ from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
 from checker.engine import no_cycle_collection
-from checker.extract import draft_claim_file, guess_source, merge_into_claim_file
 from checker.files import FileChanged, locked, read_for_update, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
@@ -423,6 +422,8 @@ def extract(
     allow_paths: tuple[Path, ...],
 ) -> None:
     """Draft candidate claims from an article's text."""
+    from checker.extract import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
+
     for target in (output, merge):
         if target is not None:
             _may_write(target, allow_paths)
@@ -488,6 +489,8 @@ def new_source(
     if undated_argument:
         fields["undated"] = {"argument": undated_argument, **({"estimate": estimate} if estimate else {})}
     if from_text is not None:
+        from checker.extract import guess_source  # noqa: PLC0415 - see extract
+
         guess = guess_source(from_text.read_text("utf-8"))
         fields["title"] = fields["title"] or guess.title
         fields["archive"] = fields["archive"] or from_text.as_posix()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional
 
 import orjson
 
@@ -18,7 +18,9 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
     The bytes are those of the whole document written at once; the items are
     never all held, as objects or as text, which a report of a million claims
     would need gigabytes for. An item given as a :class:`Region` (text
-    :func:`item_text` wrote before, kept in a file) is read and put in as it is.
+    :func:`item_text` wrote before, kept in a file) is read and put in as it is;
+    regions that follow each other in a file with :data:`SEPARATOR` between
+    them (see :func:`items_text`) are copied as one piece.
     """
     if not lists:
         yield pretty(head).encode("utf-8")
@@ -28,20 +30,41 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
     for number, (key, items) in enumerate(lists.items()):
         yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
         opened = False
+        pending: Optional[Region] = None  # written before, not copied yet: the regions after it may join it
         for item in items:
-            if isinstance(item, Region):  # written before: read now, as it stands
-                yield b",\n    " if opened else b"[\n    "
-                yield item.read()
+            if isinstance(item, Region):
+                if pending is not None and pending.joins(item):
+                    pending = Region(pending.stream, pending.start, item.start + item.size - pending.start)
+                    continue
+                if pending is not None:
+                    yield from pending.chunks()
+                yield SEPARATOR if opened else b"[\n    "
+                pending = item
             else:
-                yield (b",\n    " if opened else b"[\n    ") + item_text(item)
+                if pending is not None:
+                    yield from pending.chunks()
+                    pending = None
+                yield (SEPARATOR if opened else b"[\n    ") + item_text(item)
             opened = True
+        if pending is not None:
+            yield from pending.chunks()
         yield b"\n  ]" if opened else b"[]"
     yield b"\n}\n"
+
+
+#: what stands between two items of a list of :func:`pretty_chunks`
+SEPARATOR = b",\n    "
 
 
 def item_text(item: Any) -> bytes:
     """An item of a list of :func:`pretty_chunks` as it stands in the document: indented by four more spaces."""
     return orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+
+
+def items_text(texts: list[bytes]) -> list[bytes]:
+    """Items' texts to keep in a file one after another, each followed by :data:`SEPARATOR`: the regions of items
+    that stand next to each other in a report are then one piece of the file (see :meth:`Region.joins`)."""
+    return [piece for text in texts for piece in (text, SEPARATOR)]
 
 
 class Region(NamedTuple):
@@ -50,6 +73,11 @@ class Region(NamedTuple):
     stream: BinaryIO
     start: int
     size: int
+
+    def joins(self, after: Region) -> bool:
+        """Whether ``after`` follows this piece in its file with only :data:`SEPARATOR` between them, as
+        :func:`items_text` keeps them (the file's checksum vouches for what stands between)."""
+        return after.stream is self.stream and after.start == self.start + self.size + len(SEPARATOR)
 
     def read(self) -> bytes:
         """The piece's bytes; raises OSError when the file no longer holds them."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import time
 from pathlib import Path
+
+import xxhash
 
 from checker import cache, engine
 from checker.corpus import DocumentRecord
@@ -41,7 +42,7 @@ def _corpus(folder: Path) -> tuple[Path, Path]:
 def _subjects_intact(path: Path) -> bool:
     """The subjects' entry ends with the checksum of the lines before it."""
     body, _, trailer = path.read_bytes().rstrip(b"\n").rpartition(b"\n")
-    return json.loads(trailer)["checksum"] == hashlib.sha256(body + b"\n").hexdigest()
+    return json.loads(trailer)["checksum"] == xxhash.xxh3_128(body + b"\n").hexdigest()
 
 
 def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
@@ -88,7 +89,7 @@ def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_p
     lines[0] = json.dumps(head).encode() + b"\n"
     lines = [line.replace(b'"partners"', b'"frameworks"') for line in lines]  # what a forger would plant
     body = b"".join(lines)
-    subjects.write_bytes(body + json.dumps({"checksum": hashlib.sha256(body).hexdigest()}).encode() + b"\n")
+    subjects.write_bytes(body + json.dumps({"checksum": xxhash.xxh3_128(body).hexdigest()}).encode() + b"\n")
     assert _subjects_intact(subjects)
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
@@ -365,7 +366,7 @@ def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monk
     fields[-1] = -len(lines[first])  # the size of the report text: the next record would start before this one
     lines[first] = json.dumps(fields, separators=(",", ":")).encode() + tab + rest
     body = b"\n".join(lines[:-2]) + b"\n"
-    subjects.write_bytes(body + json.dumps({"checksum": hashlib.sha256(body).hexdigest()}).encode() + b"\n")
+    subjects.write_bytes(body + json.dumps({"checksum": xxhash.xxh3_128(body).hexdigest()}).encode() + b"\n")
     assert _subjects_intact(subjects)
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected

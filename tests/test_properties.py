@@ -337,6 +337,37 @@ def test_a_report_written_item_by_item_is_the_report_written_at_once(head: dict,
 
 
 @MANY
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=5), st.lists(_json_values, max_size=6), max_size=3),
+    st.data(),
+)
+def test_items_kept_in_a_file_are_written_as_the_items_themselves(lists: dict, data: st.DataObject):
+    """Items given as regions of a file (kept by items_text, in runs, with other bytes between the runs) and
+    items given as objects, in any mixture: the report is the one written from the objects."""
+    import io
+
+    from checker.jsontext import Region, item_text, items_text, pretty, pretty_chunks
+
+    stream = io.BytesIO()
+    given = {}
+    for key, items in lists.items():
+        kept = data.draw(st.lists(st.booleans(), min_size=len(items), max_size=len(items)))
+        out: list = []
+        for item, as_region in zip(items, kept, strict=True):
+            if not as_region:
+                out.append(item)
+                continue
+            if not out or not isinstance(out[-1], Region) or data.draw(st.booleans()):
+                stream.write(b"\n" * data.draw(st.integers(0, 7)))  # a new run, after bytes of no item
+            text = item_text(item)
+            out.append(Region(stream, stream.tell(), len(text)))
+            stream.write(b"".join(items_text([text])))
+        given[key] = out
+    written = b"".join(pretty_chunks({"n": 1}, given)).decode("utf-8")
+    assert written == pretty({"n": 1, **lists})
+
+
+@MANY
 @given(st.text(max_size=16))
 def test_names_fold_as_their_definition_says(name: str):
     """fold's shortcuts (ASCII, a table of marks) give what decomposing and dropping every mark gives."""

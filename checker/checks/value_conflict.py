@@ -37,7 +37,6 @@ from datetime import date
 from functools import cached_property
 from typing import Iterator, Optional
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group
@@ -315,6 +314,8 @@ _KINDS = (None, SCOPE, TIMING, UNDETERMINED, CONTRADICTION)  # by weight: the in
 def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options) -> Verdicts:
     """The verdicts of :func:`verdicts_by_pairs`, reached side by side: a group of thousands of positions
     holds only tens of values, and the positions of two values are judged together as arrays."""
+    import numpy as np  # noqa: PLC0415 - a run whose subjects all come from the cache never needs it
+
     n = len(found)
     never = date.min.toordinal() - 1
     start = np.array([p.time.start.toordinal() if p.time else never for p in found])
@@ -365,6 +366,8 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options) 
 
 def _weights(a, b, metric, rows, cols, start, end, timed, unsure):  # noqa: ANN001, ANN202, PLR0913
     """The weight of the verdict on every pair of positions of two disagreeing values (0: none)."""
+    import numpy as np  # noqa: PLC0415 - see verdicts_by_arrays
+
     shape = (len(rows), len(cols))
     if a.first.scope != b.first.scope:
         return np.full(shape, 1)

@@ -26,7 +26,6 @@ import re
 from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz
 
 from checker.checks.base import Group
 from checker.corpus import Resolved
@@ -78,6 +77,8 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 
 def _closest(quote: str, names: list[str]) -> tuple[float, str]:
     """The run of whole words in the quote most like one of the names, and its score (0-100)."""
+    from rapidfuzz import fuzz  # noqa: PLC0415 - imported only by the runs that compare names
+
     words = _WORD.findall(quote)
     folded = [fold(word) for word in words]
     best = (0.0, "")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import textwrap
 from itertools import groupby
 
-from tabulate import tabulate
-
 from checker.engine import Result
 from checker.findings import Finding
 from checker.reporting.json_report import summary
@@ -44,6 +42,8 @@ def _cell(text: str, width: int) -> str:
 
 
 def _claims_table(finding: Finding) -> str:
+    from tabulate import tabulate  # noqa: PLC0415 - only the text report needs it
+
     rows = []
     for ref in finding.claims:
         when = ref.time + (f" [{ref.scope}]" if ref.scope else "")
@@ -190,6 +190,8 @@ def render(result: Result) -> str:
 
 def _sources(result: Result) -> list[str]:
     """The sources index: how each source's claims fare."""
+    from tabulate import tabulate  # noqa: PLC0415 - only the text report needs it
+
     from checker.reporting.document import source_rows
 
     rows = source_rows(result, result.findings)
