@@ -4,6 +4,7 @@ Two kinds of entries live in the cache folder:
 
 * ``files/``: each claim file read and validated (a :class:`FileRecord`), under
   the digest of its bytes and of the path it is shown under;
+* ``documents/``: each rules file parsed, under the digest of its bytes;
 * ``subjects.cache``: for each subject, the findings, timelines and claim
   rows it gave, under a digest of what they depend on: its claims as written,
   their sources, the archived texts they quote and the rules. Where the
@@ -28,8 +29,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -42,7 +45,9 @@ from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, span_in, spans_from_plain
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
 from checker.jsontext import SEPARATOR, Region, item_text, items_text
+from checker.loading import Reader, read_bytes, read_document
 from checker.timeline import Entry, Point, Timeline, TimelineBrief
+from checker.yamlio import Document, Span
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
 FORMAT = 7
@@ -199,6 +204,45 @@ def save_file(folder: Path, key: str, record: FileRecord) -> None:
 def _finding_tuple(data: list) -> tuple:
     check, severity, message, hint, location, print_ = data
     return (check, severity, message, hint, tuple(location) if location else None, print_)
+
+
+# ------------------------------------------------------------------ documents
+
+
+def document_reader(folder: Path) -> Reader:
+    """A reader of documents (see :func:`loading.read_document`) that keeps each document it parses, under the
+    digest of the file's bytes, and parses a file again only when those bytes changed. For the rules: a large
+    vocabulary takes longer to parse than the rest of a run that finds nothing changed."""
+
+    def read(path: Path, shown: str, check: str = "yaml-syntax", raw: Optional[bytes] = None) -> Document | Finding:
+        content = raw if raw is not None else read_bytes(path, shown, check)
+        if isinstance(content, Finding):
+            return content
+        where = folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
+        kept = _read(where)
+        if kept is not None:
+            try:
+                (data, spans), _ = _open(kept)
+                return Document(data, {tuple(key): Span(*span) for key, span in spans})
+            except (ValueError, TypeError):
+                pass  # damaged: parsed again, and kept anew
+        document = read_document(path, shown, check, content)
+        if isinstance(document, Document) and _json_exact(document.data):
+            _write(where, _seal([document.data, [[list(key), list(span)] for key, span in document.spans.items()]]))
+        return document
+
+    return read
+
+
+def _json_exact(value: Any) -> bool:
+    """Whether JSON gives ``value`` back as it is (a mapping's keys all text, no integer beyond 64 bits)."""
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _json_exact(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(map(_json_exact, value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**63) <= value < 2**63
+    return value is None or isinstance(value, (str, bool, float))
 
 
 # ------------------------------------------------------------------ subject results
@@ -564,8 +608,8 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
             if name is None:
                 fixed = fixed or not bare
                 where.append(_location_plain(location))
-            else:
-                where.append(name)
+            else:  # with where it stands now: the report text kept is patched where that changed (see relocated)
+                where.append([*name, _location_plain(location)])
         return number
 
     def place(ref: ClaimRef) -> int:
@@ -584,24 +628,120 @@ def relocatable(plain: list) -> bool:
     return bool(plain[5])
 
 
-def result_from_plain(
-    data: list, locate: Callable[[list], Optional[Location]]
-) -> Optional[tuple[list[Finding], list[Timeline], list[ClaimRow]]]:
-    """The results :func:`result_plain` made plain (one object for each claim reference, as they were), each
-    named location looked up with ``locate``; None when one is not found."""
-    findings, timelines, rows, table, where, _ = data
-    spots = []
-    for spot in where:
-        location = Location(*spot) if len(spot) == 5 else locate(spot)
-        if location is None:
-            return None
-        spots.append(location)
+def result_from_plain(data: list, where: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
+    """The results :func:`result_plain` made plain (one object for each claim reference, as they were), with
+    ``where`` as their table of locations (that of :func:`moves`: where their places stand now)."""
+    findings, timelines, rows, table, _, _ = data
+    spots = [Location(*spot) if len(spot) == 5 else Location(*spot[3]) for spot in where]
     refs = [_ref(ref, spots) for ref in table]
     return (
         [_finding(f, spots, refs) for f in findings],
         [_timeline(t) for t in timelines],
         [ClaimRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(pair) for pair in r[6]), r[7], r[8]) for r in rows],
     )
+
+
+class Moves(NamedTuple):
+    """Where the named places of a subject's results stand now (see :func:`moves`)."""
+
+    where: list  # the results' table of locations, each named one with where it stands now
+    moved: dict[tuple, Location]  # a location as the report text has it (see _written) -> where it stands now
+    paths: frozenset[str]  # the files of the locations that moved, as they were
+
+
+def moves(data: list, locate: Callable[[list], Optional[Location]]) -> Optional[Moves]:
+    """The named places of results :func:`result_plain` made plain, looked up again; None when one is gone."""
+    where = []
+    moved: dict[tuple, Location] = {}
+    paths = set()
+    for spot in data[4]:
+        if len(spot) == 5:  # a location no name fits: where it was
+            where.append(spot)
+            continue
+        *name, was = spot
+        now = locate(name)
+        if now is None:
+            return None
+        before = Location(*was)
+        if now != before:
+            moved[_written(before)] = now
+            paths.add(before.path)
+        where.append([*name, _location_plain(now)])
+    return Moves(where, moved, frozenset(paths))
+
+
+def relocated(data: list, found: Moves) -> bytes:
+    """Results made plain with the table of locations of :func:`moves`: where the places stand now."""
+    return orjson.dumps([*data[:4], found.where, data[5]])
+
+
+#: a location as the JSON report writes it (see reporting.json_report): raw newlines stand only between the parts
+#: of JSON text, never inside a string, so no quote, message or path can hold text that looks like one
+_LOCATION = re.compile(
+    rb'\{\n( +)"path": ("(?:[^"\\]|\\.)*"),\n +"line": (\d+|null),\n +"column": (\d+|null),'
+    rb'\n +"end_line": (\d+|null),\n +"end_column": (\d+|null)\n( *)\}'
+)
+
+
+def _written(location: Location) -> tuple:
+    """A location as the report text gives it: its path as JSON, and four numbers (an end as its start when none)."""
+    line, col = location.line, location.col
+    return (orjson.dumps(location.path), line, col, location.end_line or line, location.end_col or col)
+
+
+def patched(text: bytes, moved: dict[tuple, Location]) -> tuple[bytes, tuple[str, ...]]:
+    """An item of the report's findings with every location that moved written where it stands now, and the
+    files of all its locations (its paths: see findings.files_of)."""
+    paths: set[bytes] = set()
+
+    def now(match: re.Match) -> bytes:
+        numbers = tuple(int(n) if n != b"null" else None for n in match.group(3, 4, 5, 6))
+        location = moved.get((match[2], *numbers))
+        if location is None:
+            paths.add(match[2])
+            return match[0]
+        path = orjson.dumps(location.path)
+        paths.add(path)
+        inner, outer = match[1], match[7]
+        line, col = location.line, location.col
+        return b'{\n%s"path": %s,\n%s"line": %d,\n%s"column": %d,\n%s"end_line": %d,\n%s"end_column": %d\n%s}' % (
+            inner, path, inner, line, inner, col, inner, location.end_line or line, inner, location.end_col or col, outer
+        )  # fmt: skip
+
+    text = _LOCATION.sub(now, text)
+    return text, tuple(sorted(orjson.loads(path) for path in paths))
+
+
+def relocated_briefs(
+    subject: str, stored: Stored, found: Moves, spill: BinaryIO
+) -> tuple[list[Brief], list[TimelineBrief]]:
+    """The briefs of a subject whose places moved (see :func:`moves`): the report items that show a location that
+    moved are patched (:func:`patched`) and written to ``spill``; the others stay where they are kept."""
+    findings, timelines = briefs_of(subject, stored)
+    out = []
+    for brief in findings:
+        if found.paths.isdisjoint(brief.paths):
+            out.append(brief)
+            continue
+        text, paths = patched(brief.kept.read(), found.moved)
+        start = spill.seek(0, os.SEEK_END)
+        spill.write(text + SEPARATOR)
+        out.append(replace(brief, paths=paths, kept=Region(spill, start, len(text))))
+    return out, timelines
+
+
+def briefs_record(
+    subject: str, digests: tuple[str, str], checked: int, plain: bytes, findings: list[Brief], timelines: list
+) -> list[bytes | Region]:
+    """A subject's record (see :func:`subject_record`) made of briefs: their kept text is copied as it is."""
+    items = [*findings, *timelines]
+    kept = [piece for item in items for piece in (item.kept, SEPARATOR)]
+    briefs = [[b.subject, b.metric, b.check, b.severity, b.verdict, b.fingerprint, b.message, list(b.paths),
+               b.kept.size] for b in findings]  # fmt: skip
+    lengths = [[t.metric, t.kept.size] for t in timelines]
+    size = sum(item.kept.size + len(SEPARATOR) for item in items)
+    head = orjson.dumps([subject, digests[0], digests[1], True, checked, briefs, lengths, len(plain), size])
+    return [head, b"\t", plain, b"\t", *kept, b"\n"]
 
 
 def _location_plain(location: Location) -> list:

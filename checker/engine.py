@@ -11,13 +11,14 @@ import gc
 import multiprocessing
 import os
 import sys
+import tempfile
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, cast
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequence, cast
 
 import orjson
 from pydantic import ValidationError
@@ -41,7 +42,7 @@ from checker.corpus import (
 )
 from checker.findings import INVALID, ClaimRef, Finding, Location, Problem, fingerprint, input_error, plain, sort_key
 from checker.jsontext import Region
-from checker.loading import display_path, iter_files, read_bytes
+from checker.loading import display_path, iter_files, read_bytes, read_document
 from checker.models import TimeNature
 from checker.names import suggestion
 from checker.timeline import Timeline
@@ -330,23 +331,32 @@ def _cache_lines(
 
 
 #: a subject's record for the cache to keep: as it stands in the cache, or made (in pieces) when it is written
-Record = Region | Callable[[], list[bytes]]
+Record = Region | Callable[[], Sequence[bytes | Region]]
 
 
 def _from_cache(
-    job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]], briefs: bool
+    job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]], briefs: bool, folder: Path
 ) -> tuple[dict[str, Output], dict[str, Record]]:
     """The results of the subjects the cache holds for their inputs, and their records for the cache to keep.
 
     A subject whose inputs are all unchanged gives briefs when ``briefs`` is
     asked for (its report text, not rebuilt), else its results rebuilt. One
-    whose claims are unchanged but stand elsewhere gives its results with every
-    location looked up again (when they name every location), and a new record
-    (whose old one stays valid: it is looked up again as long as it is kept).
+    whose claims are unchanged but stand elsewhere has every location looked
+    up again (when its results name every location): it gives briefs whose
+    text is patched where a location moved (``spill`` holds that text), or
+    its results rebuilt, and a new record (whose old one stays valid: it is
+    looked up again as long as it is kept).
     """
     reused: dict[str, Output] = {}
     kept: dict[str, Record] = {}
     finder = cache.Finder(job.documents)
+    spilled: list[BinaryIO] = []
+
+    def spill() -> BinaryIO:  # a file of no name, gone when closed: patched text can run to hundreds of megabytes
+        if not spilled:
+            spilled.append(tempfile.TemporaryFile(prefix=cache.TEMPORARY, dir=folder))
+        return spilled[0]
+
     for subject, entry in stored.items():
         digests = inputs.get(subject)
         if digests is None:
@@ -363,13 +373,23 @@ def _from_cache(
                 )
                 kept[subject] = entry.line
                 continue
-            plain = entry.plain.read()
-            made = cache.result_from_plain(orjson.loads(plain), finder.locate)
+            data = orjson.loads(entry.plain.read())
+            found = cache.moves(data, finder.locate)
+            if found is None:  # some place it names is gone: checked again
+                continue
+            plain = cache.relocated(data, found) if found.moved else entry.plain.read()
+            if briefs:
+                findings, timelines = cache.relocated_briefs(subject, entry, found, spill())
+                reused[subject] = Output(
+                    cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked
+                )
+                kept[subject] = partial(
+                    cache.briefs_record, subject, digests, entry.checked, plain, findings, timelines
+                )
+                continue
+            rebuilt, lines, rows = cache.result_from_plain(data, found.where)
         except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, OSError):  # a record not as it was written
             continue
-        if made is None:  # some place it names is gone: checked again
-            continue
-        rebuilt, lines, rows = made
         reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
         kept[subject] = (
             entry.line if same else partial(cache.subject_record, subject, digests, True, plain, rebuilt, lines, len(rows))
@@ -543,8 +563,10 @@ def _run(
 ) -> Result:
     if cache_dir is not None:
         cache.sweep(cache_dir)
-    vocabulary, rules_findings = load_vocabulary(rules_dir)
-    active, config_findings = configure(vocabulary, rules_dir)
+    read = cache.document_reader(cache_dir) if cache_dir is not None else read_document
+    with phase("rules"):
+        vocabulary, rules_findings = load_vocabulary(rules_dir, read)
+        active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
     conflict = next((c for c in active if c.id == "value-conflict"), None)
     tolerance = conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
@@ -577,7 +599,7 @@ def _run(
         with phase("subjects from the cache"):
             stored = cache.load_subjects(cache_dir, rules)
             job.briefs = briefs and not keep_rows
-            reused, kept = _from_cache(job, stored, inputs, job.briefs)
+            reused, kept = _from_cache(job, stored, inputs, job.briefs, cache_dir)
             held = frozenset(stored)
             del stored
         job.only = frozenset(inputs) - frozenset(reused)

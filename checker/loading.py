@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -203,11 +203,20 @@ def validation_findings(
     return list({(f.location, f.message): f for f in seen.values()}.values())
 
 
+#: what reads a file's document: :func:`read_document`, or one that keeps what it read (cache.document_reader)
+Reader = Callable[..., "Document | Finding"]
+
+
 def load_model(
-    path: Path, shown: str, model: type[M], check: str = "schema", raw: bytes | None = None
+    path: Path,
+    shown: str,
+    model: type[M],
+    check: str = "schema",
+    raw: bytes | None = None,
+    read: Reader = read_document,
 ) -> tuple[Loaded | None, list[Finding]]:
     """Read and validate one file (``raw``: its bytes, when already read); return it (or None) with its findings."""
-    document = read_document(path, shown, raw=raw)
+    document = read(path, shown, raw=raw)
     if isinstance(document, Finding):
         return None, [document]
     if not isinstance(document.data, dict):

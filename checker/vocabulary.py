@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.findings import Finding, Location, input_error
-from checker.loading import Loaded, display_path, iter_files, load_model
+from checker.loading import Loaded, Reader, display_path, iter_files, load_model, read_document
 from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
 from checker.names import fold, suggestion
 from checker.units import check_definitions
@@ -103,8 +103,8 @@ def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
     return findings
 
 
-def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
-    """Read every rules file under ``folder``; the findings say what could not be used."""
+def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabulary, list[Finding]]:
+    """Read every rules file under ``folder`` (each with ``read``); the findings say what could not be used."""
     vocabulary = Vocabulary()
     findings: list[Finding] = []
     if not folder.is_dir():
@@ -116,7 +116,7 @@ def load_vocabulary(folder: Path) -> tuple[Vocabulary, list[Finding]]:
             findings.append(missing)
             continue
         shown = display_path(path)
-        loaded, problems = load_model(path, shown, RulesFile, check="rules")
+        loaded, problems = load_model(path, shown, RulesFile, check="rules", read=read)
         findings.extend(problems)
         if loaded is None:
             continue

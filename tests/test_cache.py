@@ -255,8 +255,10 @@ def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
     assert not cache.relocatable(plain(Location("claims/a.yaml", 4, 9, 4, 12)))
     named = plain(Location("claims/a.yaml", 4, 5, 9, 1))
     finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
-    assert cache.result_from_plain(named, finder.locate)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
-    assert cache.result_from_plain(named, cache.Finder([document._replace(claims=())]).locate) is None
+    found = cache.moves(named, finder.locate)
+    assert found is not None and found.paths == {"claims/a.yaml"}
+    assert cache.result_from_plain(named, found.where)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
+    assert cache.moves(named, cache.Finder([document._replace(claims=())]).locate) is None
 
 
 def _project(tmp_path: Path) -> Path:
@@ -284,8 +286,8 @@ def test_a_json_report_from_briefs_is_the_report_of_a_run_without_the_cache(tmp_
     briefs: list[int] = []
     real = engine._from_cache
 
-    def spy(job, stored, inputs, wanted):  # noqa: ANN001, ANN202
-        reused, kept = real(job, stored, inputs, wanted)
+    def spy(job, stored, inputs, wanted, folder):  # noqa: ANN001, ANN202
+        reused, kept = real(job, stored, inputs, wanted, folder)
         briefs.append(sum(isinstance(f, Brief) for output in reused.values() for f in output.findings))
         return reused, kept
 
@@ -312,6 +314,16 @@ def test_a_json_report_from_briefs_is_the_report_of_a_run_without_the_cache(tmp_
     assert "value: 14" in text
     edited.write_text(text.replace("value: 14", "value: 15", 1), "utf-8")
     assert check() == check(cache_dir=None)
+    # lines moved: the briefs' text is patched where it shows a location that moved, the rest copied
+    for number, name in enumerate(sorted(os.listdir(project / "claims"))):
+        if number % 2:
+            path = project / "claims" / name
+            path.write_text("# moved\n" * number + path.read_text("utf-8"), "utf-8")
+    assert check() == check(cache_dir=None) and briefs[-1] > 20
+    assert check() == check(cache_dir=None) and briefs[-1] > 20  # once more: the records kept still relocate
+    edited.write_text("# moved again\n" + edited.read_text("utf-8").replace("value: 15", "value: 14", 1), "utf-8")
+    assert check() == check(cache_dir=None)  # a subject checked again: the moved ones get new records
+    assert check() == check(cache_dir=None) and briefs[-1] > 20  # which hold where they stand now
 
 
 def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
@@ -371,3 +383,37 @@ def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monk
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
     assert checked  # checked again, not taken from the forged entry
+
+
+def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with_them():
+    """The report text of a finding, patched with the locations that moved, is the text of the finding made
+    with those locations, and its paths are those of its new locations; text that only looks like a location
+    (inside a quote) and a location with only a path are left as they are."""
+    from dataclasses import replace
+
+    from checker.findings import ClaimRef, files_of
+    from checker.jsontext import item_text
+    from checker.reporting.json_report import finding_dict
+
+    tricky = 'a "quoted" path\\ with ü'
+    lookalike = '{\n  "path": "claims/a.yaml",\n  "line": 3,\n  "column": 1,\n  "end_line": 3,\n  "end_column": 9\n}'
+
+    def ref(location: Location, quote: str = "said") -> ClaimRef:
+        return ClaimRef("s", "c1", location, "14", "2025", "", quote, "", "2025-01-01", "archive.txt:3", (1, 4))
+
+    before = [Location("claims/a.yaml", 3, 1, 3, 9), Location(tricky, 7, 5), Location("claims/b.yaml", 2, 3, 4, 1)]
+    after = [Location("claims/a.yaml", 4, 1, 4, 9), Location("claims/c.yaml", 70, 5), before[2]]
+    moved = {cache._written(old): new for old, new in zip(before[:2], after[:2], strict=True)}
+
+    def finding(at: list[Location]) -> Finding:
+        claims = (ref(at[0], lookalike), ref(at[1]), ref(at[2]), ref(Location("claims/d.yaml")))
+        return Finding("x", "m", "value-conflict", "error", "contradiction", "differ", "f", location=at[1],
+                       claims=claims)  # fmt: skip
+
+    old, new = finding(before), finding(after)
+    text, paths = cache.patched(item_text(finding_dict(old)), moved)
+    assert text == item_text(finding_dict(new))
+    assert paths == files_of(new) and paths != files_of(old)
+    unmoved = replace(old, location=before[2], claims=old.claims[2:])
+    assert cache.patched(item_text(finding_dict(unmoved)), moved) == (item_text(finding_dict(unmoved)),
+                                                                       files_of(unmoved))  # fmt: skip
