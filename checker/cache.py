@@ -647,6 +647,7 @@ class Moves(NamedTuple):
     where: list  # the results' table of locations, each named one with where it stands now
     moved: dict[tuple, Location]  # a location as the report text has it (see _written) -> where it stands now
     paths: frozenset[str]  # the files of the locations that moved, as they were
+    pattern: re.Pattern  # the report's location objects in those files
 
 
 def moves(data: list, locate: Callable[[list], Optional[Location]]) -> Optional[Moves]:
@@ -667,20 +668,12 @@ def moves(data: list, locate: Callable[[list], Optional[Location]]) -> Optional[
             moved[_written(before)] = now
             paths.add(before.path)
         where.append([*name, _location_plain(now)])
-    return Moves(where, moved, frozenset(paths))
+    return Moves(where, moved, frozenset(paths), _locations_in(paths))
 
 
 def relocated(data: list, found: Moves) -> bytes:
     """Results made plain with the table of locations of :func:`moves`: where the places stand now."""
     return orjson.dumps([*data[:4], found.where, data[5]])
-
-
-#: a location as the JSON report writes it (see reporting.json_report): raw newlines stand only between the parts
-#: of JSON text, never inside a string, so no quote, message or path can hold text that looks like one
-_LOCATION = re.compile(
-    rb'\{\n( +)"path": ("(?:[^"\\]|\\.)*"),\n +"line": (\d+|null),\n +"column": (\d+|null),'
-    rb'\n +"end_line": (\d+|null),\n +"end_column": (\d+|null)\n( *)\}'
-)
 
 
 def _written(location: Location) -> tuple:
@@ -689,27 +682,39 @@ def _written(location: Location) -> tuple:
     return (orjson.dumps(location.path), line, col, location.end_line or line, location.end_col or col)
 
 
-def patched(text: bytes, moved: dict[tuple, Location]) -> tuple[bytes, tuple[str, ...]]:
-    """An item of the report's findings with every location that moved written where it stands now, and the
-    files of all its locations (its paths: see findings.files_of)."""
-    paths: set[bytes] = set()
+def _locations_in(paths: Iterable[str]) -> re.Pattern:
+    """The location objects the JSON report writes (see reporting.json_report) of a file of ``paths``. JSON text
+    has raw newlines only between its parts, never inside a string: no quote, message or path can hold text
+    that looks like one."""
+    files = b"|".join(re.escape(orjson.dumps(path)) for path in sorted(paths))
+    return re.compile(
+        rb'\{\n( +)"path": (' + files + rb'),\n +"line": (\d+|null),\n +"column": (\d+|null),'
+        rb'\n +"end_line": (\d+|null),\n +"end_column": (\d+|null)\n( *)\}'
+    )
+
+
+def patched(text: bytes, paths: tuple[str, ...], found: Moves) -> tuple[bytes, tuple[str, ...]]:
+    """An item of the report's findings, whose files are ``paths``, with every location that moved written where
+    it stands now; and its files now (see findings.files_of)."""
+    kept: set[bytes] = set()  # the files its locations in the files where some moved stand in now
 
     def now(match: re.Match) -> bytes:
         numbers = tuple(int(n) if n != b"null" else None for n in match.group(3, 4, 5, 6))
-        location = moved.get((match[2], *numbers))
+        location = found.moved.get((match[2], *numbers))
         if location is None:
-            paths.add(match[2])
+            kept.add(match[2])
             return match[0]
         path = orjson.dumps(location.path)
-        paths.add(path)
+        kept.add(path)
         inner, outer = match[1], match[7]
         line, col = location.line, location.col
         return b'{\n%s"path": %s,\n%s"line": %d,\n%s"column": %d,\n%s"end_line": %d,\n%s"end_column": %d\n%s}' % (
             inner, path, inner, line, inner, col, inner, location.end_line or line, inner, location.end_col or col, outer
         )  # fmt: skip
 
-    text = _LOCATION.sub(now, text)
-    return text, tuple(sorted(orjson.loads(path) for path in paths))
+    text = found.pattern.sub(now, text)
+    others = {path for path in paths if path not in found.paths}
+    return text, tuple(sorted(others | {orjson.loads(path) for path in kept}))
 
 
 def relocated_briefs(
@@ -723,7 +728,7 @@ def relocated_briefs(
         if found.paths.isdisjoint(brief.paths):
             out.append(brief)
             continue
-        text, paths = patched(brief.kept.read(), found.moved)
+        text, paths = patched(brief.kept.read(), brief.paths, found)
         start = spill.seek(0, os.SEEK_END)
         spill.write(text + SEPARATOR)
         out.append(replace(brief, paths=paths, kept=Region(spill, start, len(text))))

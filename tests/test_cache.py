@@ -404,6 +404,8 @@ def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with
     before = [Location("claims/a.yaml", 3, 1, 3, 9), Location(tricky, 7, 5), Location("claims/b.yaml", 2, 3, 4, 1)]
     after = [Location("claims/a.yaml", 4, 1, 4, 9), Location("claims/c.yaml", 70, 5), before[2]]
     moved = {cache._written(old): new for old, new in zip(before[:2], after[:2], strict=True)}
+    paths = frozenset(location.path for location in before[:2])
+    found = cache.Moves([], moved, paths, cache._locations_in(paths))
 
     def finding(at: list[Location]) -> Finding:
         claims = (ref(at[0], lookalike), ref(at[1]), ref(at[2]), ref(Location("claims/d.yaml")))
@@ -411,9 +413,14 @@ def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with
                        claims=claims)  # fmt: skip
 
     old, new = finding(before), finding(after)
-    text, paths = cache.patched(item_text(finding_dict(old)), moved)
+    text, files = cache.patched(item_text(finding_dict(old)), files_of(old), found)
     assert text == item_text(finding_dict(new))
-    assert paths == files_of(new) and paths != files_of(old)
+    assert files == files_of(new) and files != files_of(old)
     unmoved = replace(old, location=before[2], claims=old.claims[2:])
-    assert cache.patched(item_text(finding_dict(unmoved)), moved) == (item_text(finding_dict(unmoved)),
-                                                                       files_of(unmoved))  # fmt: skip
+    same = item_text(finding_dict(unmoved))
+    assert cache.patched(same, files_of(unmoved), found) == (same, files_of(unmoved))
+    # a file where some location moved keeps its place among the files while another location stays in it
+    stays = replace(old, claims=(*old.claims, ref(Location(tricky, 1, 1, 1, 5))))
+    assert cache.patched(item_text(finding_dict(stays)), files_of(stays), found)[1] == tuple(
+        sorted((*files_of(new), tricky))
+    )
