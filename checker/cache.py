@@ -36,13 +36,13 @@ from dataclasses import replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 import orjson
 import xxhash
 
 from checker import __version__
-from checker.corpus import ClaimRow, DocumentRecord, FileRecord, dump, span_in, spans_from_plain
+from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
 from checker.jsontext import SEPARATOR, Region, item_text, items_text
 from checker.loading import Reader, read_bytes, read_document
@@ -132,9 +132,10 @@ def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
             pass
 
 
-def _read(path: Path) -> Optional[bytes]:
+def _read(path: Path | str) -> Optional[bytes]:
     try:
-        return path.read_bytes() if path.is_file() else None
+        with open(path, "rb") as stream:  # a folder, a missing file: OSError
+            return stream.read()
     except OSError:
         return None
 
@@ -166,19 +167,23 @@ def file_key(raw: bytes, shown: str) -> str:
 
 def load_file(folder: Path, key: str) -> Optional[FileRecord]:
     """The cached record of a file, or None when there is no intact one."""
-    raw = _read(folder / "files" / key[:2] / f"{key}.json")
+    raw = _read(os.path.join(folder, "files", key[:2], key + ".json"))  # a thousand files: no Path objects
     if raw is None:
         return None
     try:
         (findings, documents, read), blob = _open(raw)
         at = 0
         kept = []
-        for path, file, source, spans, claims in documents:
-            entries = []
-            for index, subject, written, placed in claims:
-                entries.append((index, subject, blob[at : at + written], blob[at + written : at + written + placed]))
-                at += written + placed
-            kept.append(DocumentRecord(path, file, source, spans_from_plain(spans), tuple(entries)))
+        for path, file, source, spans, sizes, parts, header, placed in documents:
+            names, digests = parts
+            if len(digests) != 64 * len(names) or len(sizes) % 4 or min(sizes, default=0) < 0:
+                raise ValueError("a document whose digests or sizes are not whole")
+            if max(sizes[1::4], default=-1) >= len(names) or not isinstance(sum(sizes), int):  # no fraction
+                raise ValueError("a claim about a subject the document does not list")
+            kept.append(DocumentRecord(path, file, source, spans_from_plain(spans), Claims(blob, at, sizes, names),
+                                       Parts(names, bytes.fromhex(digests)), bytes.fromhex(header),
+                                       bytes.fromhex(placed)))  # fmt: skip
+            at += sum(sizes[2::4]) + sum(sizes[3::4])
         if at != len(blob):
             raise ValueError("the sizes of the claims do not add up")
         return FileRecord(tuple(_finding_tuple(f) for f in findings), tuple(kept), int(read))
@@ -186,17 +191,56 @@ def load_file(folder: Path, key: str) -> Optional[FileRecord]:
         return None
 
 
+class Claims(Sequence[tuple]):
+    """The claims of a document read from the cache (see DocumentRecord.claims), cut from the bytes of its file's
+    record only when first used: a run that checks no subject again never uses most of them."""
+
+    __slots__ = ("_blob", "_at", "_sizes", "_names", "_cut")
+
+    def __init__(self, blob: bytes, at: int, sizes: list[int], names: list[Optional[str]]) -> None:
+        # sizes: for each claim, its index, its subject (its place in names), its size as written and of its spans
+        self._blob, self._at, self._sizes, self._names = blob, at, sizes, names
+        self._cut: Optional[tuple] = None
+
+    def _entries(self) -> tuple:
+        if self._cut is None:
+            blob, at, sizes, entries = self._blob, self._at, self._sizes, []
+            for number in range(0, len(sizes), 4):
+                index, subject, written, where = sizes[number : number + 4]
+                entries.append((index, self._names[subject], blob[at : at + written],
+                                blob[at + written : at + written + where]))  # fmt: skip
+                at += written + where
+            self._cut, self._blob = tuple(entries), b""
+        return self._cut
+
+    def __len__(self) -> int:
+        return len(self._sizes) // 4
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._entries()[index]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._entries())
+
+    def __reduce__(self) -> tuple:  # sent to another process as the tuple it stands for
+        return tuple, (self._entries(),)
+
+
 def save_file(folder: Path, key: str, record: FileRecord) -> None:
     """Keep a file's record: its claims as written and their spans (both JSON) after the rest, as they are."""
     documents = []
     blob = []
-    for document in record.documents:
-        claims = []
+    for document in with_digests(record).documents:  # made by the reader already
+        assert document.parts is not None
+        numbers = {name: number for number, name in enumerate(document.parts.names)}
+        sizes = []
         for index, subject, written, spans in document.claims:
-            claims.append([index, subject, len(written), len(spans)])
+            sizes += [index, numbers[subject], len(written), len(spans)]
             blob += [written, spans]
         spans_ = [[list(key), list(span)] for key, span in document.spans.items()]
-        documents.append([document.path, document.file, document.source, spans_, claims])
+        parts = [document.parts.names, document.parts.digests.hex()]
+        documents.append([document.path, document.file, document.source, spans_, sizes, parts,
+                          document.header.hex(), document.placed.hex()])  # fmt: skip
     findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
     _write(folder / "files" / key[:2] / f"{key}.json", _seal([findings, documents, record.claims_read], b"".join(blob)))
 
@@ -248,6 +292,38 @@ def _json_exact(value: Any) -> bool:
 # ------------------------------------------------------------------ subject results
 
 
+def with_digests(record: FileRecord) -> FileRecord:
+    """A file's record whose documents have their digests (see DocumentRecord.parts), made here if need be."""
+    if all(document.parts is not None for document in record.documents):
+        return record
+    return record._replace(documents=tuple(_digested(document) for document in record.documents))
+
+
+def _digested(document: DocumentRecord) -> DocumentRecord:
+    """A document with its digests: for each subject as written, of its claims as written (index, size, text) and
+    of where their values stand (index, size, spans); of the spans of its source block; of all its spans."""
+    header = _short(dump(sorted((list(key), list(span)) for key, span in document.spans.items())))
+    content: dict[Optional[str], Any] = {}
+    where: dict[Optional[str], Any] = {}
+    placed = hashlib.sha256(header)
+    for index, name, written, spans in document.claims:
+        hashed = content.get(name)
+        if hashed is None:
+            hashed = content[name] = hashlib.sha256()
+            where[name] = hashlib.sha256()
+        hashed.update(b"%d\x1f%d\x1f%s" % (index, len(written), written))
+        part = b"%d\x1f%d\x1f%s" % (index, len(spans), spans)
+        where[name].update(part)
+        placed.update(part)
+    digests = b"".join(hashed.digest()[:16] + where[name].digest()[:16] for name, hashed in content.items())
+    return document._replace(parts=Parts(list(content), digests), header=header, placed=placed.digest()[:16])
+
+
+def _short(data: bytes) -> bytes:
+    """A digest of 128 bits: enough to tell apart the parts of a corpus, and half the size to keep."""
+    return hashlib.sha256(data).digest()[:16]
+
+
 def subject_inputs(
     documents: Iterable[DocumentRecord], key_of: Any, archives: dict[str, str]
 ) -> dict[str, tuple[str, str]]:
@@ -259,11 +335,13 @@ def subject_inputs(
     keys: dict[Optional[str], str] = {}  # a subject as written -> its key
     # in the order of their source ids (unique in a run): results do not depend on the order of documents
     for document in sorted(documents, key=lambda document: str(document.source.get("id"))):
-        # each claim's part: the digest of its document's source (or spans), its place, its size, its text
+        if document.parts is None:
+            document = _digested(document)
+        # each document's part of a subject: the digest of its source, and that of the subject's claims in it
         source = hashlib.sha256(dump([document.path, document.file, document.source, archives.get(document.file, "")]))
-        header = hashlib.sha256(dump(sorted((list(key), list(span)) for key, span in document.spans.items())))
-        about, placed = source.digest(), header.digest()
-        for index, name, written, spans in document.claims:
+        about, header = source.digest(), document.header
+        names, digests = document.parts or Parts([], b"")
+        for at, name in enumerate(names):
             subject = keys.get(name)
             if subject is None:
                 subject = keys[name] = key_of(name)
@@ -271,8 +349,8 @@ def subject_inputs(
             if hashed is None:
                 hashed = content[subject] = hashlib.sha256()
                 where[subject] = hashlib.sha256()
-            hashed.update(b"%s%d\x1f%d\x1f%s" % (about, index, len(written), written))
-            where[subject].update(b"%s%d\x1f%d\x1f%s" % (placed, index, len(spans), spans))
+            hashed.update(about + digests[32 * at : 32 * at + 16])
+            where[subject].update(header + digests[32 * at + 16 : 32 * at + 32])
     out = {}
     for subject, hashed in content.items():
         first = hashed.hexdigest()
@@ -515,6 +593,13 @@ class Places:
         self._claims: Optional[dict[Location, Optional[list]]] = None
         self._files: dict[str, dict[Location, Optional[list]]] = {}
         self._documents: Optional[dict[str, list[tuple[DocumentRecord, Iterable[tuple]]]]] = None  # by path
+        self._stamps: Optional[dict[Any, str]] = None
+
+    def stamp(self, source: Any) -> str:
+        """The digest of where every value of a source's document stands (see DocumentRecord.placed), as text."""
+        if self._stamps is None:
+            self._stamps = {part[0].source.get("id"): part[0].placed.hex() for part in self._parts}
+        return self._stamps.get(source, "")
 
     def name(self, location: Location) -> Optional[list]:
         """[source id, claim index (-1 for the source block), key path], or None when no value or several stand
@@ -568,6 +653,20 @@ class Finder:
     def __init__(self, documents: Iterable[DocumentRecord]) -> None:
         self._documents = {document.source.get("id"): document for document in documents}
         self._claims: dict[str, dict[int, bytes]] = {}
+        self._stamps: dict[Any, str] = {}
+
+    def stamp(self, source: Any) -> str:
+        """As Places.stamp, for the documents of this run."""
+        stamp = self._stamps.get(source)
+        if stamp is None:
+            document = self._documents.get(source)
+            stamp = self._stamps[source] = document.placed.hex() if document is not None else ""
+        return stamp
+
+    def unmoved(self, name: list, stamp: str, was: list) -> bool:
+        """Whether the named place stands where it stood, ``was``, in a document whose values all stood where they
+        stand now (``stamp``: see Places.stamp): then it need not be looked up."""
+        return bool(stamp) and self.stamp(name[0]) == stamp and self._documents[name[0]].path == was[0]
 
     def locate(self, name: list) -> Optional[Location]:
         """The location of a named place, or None when it is no longer there."""
@@ -594,6 +693,7 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
     table: list[list] = []
     spots: dict[Location, int] = {}
     where: list[list] = []
+    stamps: dict[str, str] = {}  # the sources of the places named -> their documents' stamps (see Places.stamp)
     fixed = False  # some location is written as line and column (one with only a path stands still)
 
     def spot(location: Optional[Location]) -> Optional[int]:
@@ -610,6 +710,7 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
                 where.append(_location_plain(location))
             else:  # with where it stands now: the report text kept is patched where that changed (see relocated)
                 where.append([*name, _location_plain(location)])
+                stamps[name[0]] = places.stamp(name[0])
         return number
 
     def place(ref: ClaimRef) -> int:
@@ -620,7 +721,7 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
         return number
 
     plain = [_finding_plain(f, spot(f.location), [place(ref) for ref in f.claims]) for f in findings]
-    return [plain, [_timeline_plain(t) for t in timelines], [list(r) for r in rows], table, where, not fixed]
+    return [plain, [_timeline_plain(t) for t in timelines], [list(r) for r in rows], table, where, not fixed, stamps]
 
 
 def relocatable(plain: list) -> bool:
@@ -631,7 +732,7 @@ def relocatable(plain: list) -> bool:
 def result_from_plain(data: list, where: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
     """The results :func:`result_plain` made plain (one object for each claim reference, as they were), with
     ``where`` as their table of locations (that of :func:`moves`: where their places stand now)."""
-    findings, timelines, rows, table, _, _ = data
+    findings, timelines, rows, table, _, _, _ = data
     spots = [Location(*spot) if len(spot) == 5 else Location(*spot[3]) for spot in where]
     refs = [_ref(ref, spots) for ref in table]
     return (
@@ -645,22 +746,28 @@ class Moves(NamedTuple):
     """Where the named places of a subject's results stand now (see :func:`moves`)."""
 
     where: list  # the results' table of locations, each named one with where it stands now
+    stamps: dict[str, str]  # the stamps of the documents of the places named, now (see Places.stamp)
     moved: dict[tuple, Location]  # a location as the report text has it (see _written) -> where it stands now
     paths: frozenset[str]  # the files of the locations that moved, as they were
     pattern: re.Pattern  # the report's location objects in those files
 
 
-def moves(data: list, locate: Callable[[list], Optional[Location]]) -> Optional[Moves]:
-    """The named places of results :func:`result_plain` made plain, looked up again; None when one is gone."""
+def moves(data: list, finder: Finder) -> Optional[Moves]:
+    """The named places of results :func:`result_plain` made plain, looked up again (those of a document whose
+    values all stand where they stood are where they were); None when one is gone."""
     where = []
     moved: dict[tuple, Location] = {}
     paths = set()
+    stamps = data[6]
     for spot in data[4]:
         if len(spot) == 5:  # a location no name fits: where it was
             where.append(spot)
             continue
         *name, was = spot
-        now = locate(name)
+        if finder.unmoved(name, stamps.get(name[0], ""), was):
+            where.append(spot)
+            continue
+        now = finder.locate(name)
         if now is None:
             return None
         before = Location(*was)
@@ -668,12 +775,13 @@ def moves(data: list, locate: Callable[[list], Optional[Location]]) -> Optional[
             moved[_written(before)] = now
             paths.add(before.path)
         where.append([*name, _location_plain(now)])
-    return Moves(where, moved, frozenset(paths), _locations_in(paths))
+    now_stamps = {source: finder.stamp(source) for source in stamps}
+    return Moves(where, now_stamps, moved, frozenset(paths), _locations_in(paths))
 
 
 def relocated(data: list, found: Moves) -> bytes:
     """Results made plain with the table of locations of :func:`moves`: where the places stand now."""
-    return orjson.dumps([*data[:4], found.where, data[5]])
+    return orjson.dumps([*data[:4], found.where, data[5], found.stamps])
 
 
 def _written(location: Location) -> tuple:

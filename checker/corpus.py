@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, NamedTuple, Optional
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 import orjson
 from pydantic import ValidationError
@@ -271,7 +271,21 @@ class DocumentRecord(NamedTuple):
     spans: dict  # key path -> (line, col, end line, end col) of the source block's values
     #: (index, subject as written or None, the claim as JSON, the spans of its values as JSON [[key path, span]])
     #: of each claim kept: compact bytes, read again only where the claim is resolved or located
-    claims: tuple
+    claims: Sequence[tuple]
+    #: digests made once, when the file is read (see cache.with_digests), for the cache's digests of subjects:
+    #: for each subject as written, of its claims here as written and of where they stand; of where the source
+    #: block's values stand; of where every value of the document stands. None until made
+    parts: Optional[Parts] = None
+    header: bytes = b""
+    placed: bytes = b""
+
+
+class Parts(NamedTuple):
+    """The subjects a document has claims about, as written, and for each two digests of 16 bytes (see
+    DocumentRecord.parts), one after another in one string of bytes."""
+
+    names: list[Optional[str]]
+    digests: bytes
 
 
 class FileRecord(NamedTuple):

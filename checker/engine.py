@@ -374,7 +374,7 @@ def _from_cache(
                 kept[subject] = entry.line
                 continue
             data = orjson.loads(entry.plain.read())
-            found = cache.moves(data, finder.locate)
+            found = cache.moves(data, finder)
             if found is None:  # some place it names is gone: checked again
                 continue
             plain = cache.relocated(data, found) if found.moved else entry.plain.read()
@@ -417,13 +417,21 @@ def _split(job: Job, shards: int, only_shard: Optional[int] = None) -> list[list
     """The parts of each shard (of one shard alone, with ``only_shard``; the others stay empty)."""
     known: dict[Optional[str], tuple[str, int]] = {}  # subject as written -> (its key, its shard)
     out: list[list[Part]] = [[] for _ in range(shards)]
+
+    def place_of(name: Optional[str]) -> tuple[str, int]:
+        place = known.get(name)
+        if place is None:
+            key = subject_key(name, job.vocabulary)
+            place = known[name] = (key, shard_of(key, shards))
+        return place
+
     for document in job.documents:
+        if job.only is not None and document.parts is not None:  # the subjects it has claims about, without them
+            if not any(place_of(name)[0] in job.only for name in document.parts.names):
+                continue
         by_shard: dict[int, list] = {}
         for entry in document.claims:
-            place = known.get(entry[1])
-            if place is None:
-                key = subject_key(entry[1], job.vocabulary)
-                place = known[entry[1]] = (key, shard_of(key, shards))
+            place = place_of(entry[1])
             if (only_shard is None or place[1] == only_shard) and (job.only is None or place[0] in job.only):
                 by_shard.setdefault(place[1], []).append(entry)
         for number, entries in by_shard.items():
@@ -476,7 +484,7 @@ def _read(item: Source) -> FileRecord:
     key = cache.file_key(raw, shown)
     record = cache.load_file(folder, key)
     if record is None:
-        record = read_file(path, shown, raw)
+        record = cache.with_digests(read_file(path, shown, raw))  # made here, in a reader process, once
         cache.save_file(folder, key, record)
     return record
 

@@ -255,10 +255,10 @@ def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
     assert not cache.relocatable(plain(Location("claims/a.yaml", 4, 9, 4, 12)))
     named = plain(Location("claims/a.yaml", 4, 5, 9, 1))
     finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
-    found = cache.moves(named, finder.locate)
+    found = cache.moves(named, finder)
     assert found is not None and found.paths == {"claims/a.yaml"}
     assert cache.result_from_plain(named, found.where)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
-    assert cache.moves(named, cache.Finder([document._replace(claims=())]).locate) is None
+    assert cache.moves(named, cache.Finder([document._replace(claims=())])) is None
 
 
 def _project(tmp_path: Path) -> Path:
@@ -405,7 +405,7 @@ def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with
     after = [Location("claims/a.yaml", 4, 1, 4, 9), Location("claims/c.yaml", 70, 5), before[2]]
     moved = {cache._written(old): new for old, new in zip(before[:2], after[:2], strict=True)}
     paths = frozenset(location.path for location in before[:2])
-    found = cache.Moves([], moved, paths, cache._locations_in(paths))
+    found = cache.Moves([], {}, moved, paths, cache._locations_in(paths))
 
     def finding(at: list[Location]) -> Finding:
         claims = (ref(at[0], lookalike), ref(at[1]), ref(at[2]), ref(Location("claims/d.yaml")))

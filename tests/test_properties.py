@@ -363,8 +363,8 @@ def test_items_kept_in_a_file_are_written_as_the_items_themselves(lists: dict, d
             out.append(Region(stream, stream.tell(), len(text)))
             stream.write(b"".join(items_text([text])))
         given[key] = out
-    written = b"".join(pretty_chunks({"n": 1}, given)).decode("utf-8")
-    assert written == pretty({"n": 1, **lists})
+    written = b"".join(pretty_chunks({"report": 1}, given)).decode("utf-8")  # a key longer than the lists' keys
+    assert written == pretty({"report": 1, **lists})
 
 
 @MANY
