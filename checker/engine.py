@@ -417,6 +417,8 @@ def _split(job: Job, shards: int, only_shard: Optional[int] = None) -> list[list
     """The parts of each shard (of one shard alone, with ``only_shard``; the others stay empty)."""
     known: dict[Optional[str], tuple[str, int]] = {}  # subject as written -> (its key, its shard)
     out: list[list[Part]] = [[] for _ in range(shards)]
+    if job.only is not None and not job.only:  # every subject came from the cache
+        return out
 
     def place_of(name: Optional[str]) -> tuple[str, int]:
         place = known.get(name)
@@ -605,7 +607,8 @@ def _run(
         with phase("subject digests"):
             inputs = _subject_digests(job)
         with phase("subjects from the cache"):
-            stored = cache.load_subjects(cache_dir, rules)
+            with phase("the subjects' entry"):
+                stored = cache.load_subjects(cache_dir, rules)
             job.briefs = briefs and not keep_rows
             reused, kept = _from_cache(job, stored, inputs, job.briefs, cache_dir)
             held = frozenset(stored)

@@ -363,6 +363,7 @@ def iter_files(
     """
     seen: set[Path] = set()
     found: list[Path] = []
+    folders: dict[Path, Path] = {}  # a folder -> itself resolved: a file that is no link resolves within it
     for root in paths:
         if not root.exists():
             yield root, input_error("io", Location(display_path(root)), "no such file or folder", "check the path")
@@ -375,7 +376,13 @@ def iter_files(
                 else:
                     yield candidate, problem
         for candidate in candidates:
-            target = resolved(candidate)
+            if candidate.is_symlink():
+                target = resolved(candidate)
+            else:
+                folder = folders.get(candidate.parent)
+                if folder is None:
+                    folder = folders[candidate.parent] = resolved(candidate.parent)
+                target = folder / candidate.name
             if target not in seen:
                 seen.add(target)
                 found.append(candidate)
