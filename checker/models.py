@@ -56,7 +56,7 @@ Opt = Union[T, SkipJsonSchema[None]]
 class Strict(BaseModel):
     """Base of every file model: unknown keys and NaN are errors."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
