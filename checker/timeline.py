@@ -210,7 +210,7 @@ def overtaken(claims: Sequence[Resolved]) -> dict[int, Resolved]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # as findings.Brief
 class TimelineBrief:
     """A timeline left in the cache as the JSON report writes it (see findings.Brief); only timelines the report
     lists (of more than one entry) are kept so."""
