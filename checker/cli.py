@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import click
 
@@ -563,6 +563,8 @@ def run_cli() -> None:
     """
     try:
         main(standalone_mode=True)
+    except SystemExit as done:  # how click ends every command
+        _leave(done.code)
     except KeyboardInterrupt:
         click.echo("claimcheck: interrupted", err=True)
         sys.exit(EXIT_ERROR)
@@ -573,6 +575,26 @@ def run_cli() -> None:
             f"claimcheck: internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)", err=True
         )
         sys.exit(EXIT_ERROR)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process with ``code`` (as sys.exit reads it) once the output streams are flushed, without freeing
+    every object first: a large corpus leaves millions, which Python would free one by one just before the
+    process ends (0.2 s of a run over 100,000 claims). Nothing else is pending then: every command has closed
+    the files it wrote, its worker processes have ended, and claimcheck registers no exit handlers."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that went away, or a stream closed already
+        pass
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

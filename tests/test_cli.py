@@ -218,3 +218,24 @@ def test_every_check_documents_passing_and_failing_examples():
         doc = module.__doc__ or ""
         assert doc.startswith(module.ID + ":"), module.ID
         assert "example" in doc.lower(), module.ID
+
+
+def test_the_console_entry_flushes_everything_and_exits_with_the_gates_code():
+    """The process ends without freeing its objects one by one (see cli._leave): what it printed to a pipe is
+    whole (the project's report, far more than a pipe holds), and its exit code is the command's, as in-process."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    for args in (("check", "--format", "json", "--no-cache"), ("check", "--no-cache"), ("no-such-command",)):
+        done = subprocess.run([sys.executable, "-m", "checker.cli", *args], cwd=ROOT, capture_output=True, env=env,
+                              check=False)  # fmt: skip
+        inside = invoke(*args, cwd=ROOT)
+        assert done.returncode == inside.exit_code
+        if args[0] == "check":
+            assert done.stdout.decode("utf-8") == inside.stdout
+            assert len(done.stdout) > 1 << 16 or args[1] != "--format"
+    assert not done.stdout and b"No such command" in done.stderr
