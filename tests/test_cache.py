@@ -324,6 +324,8 @@ def test_a_json_report_from_briefs_is_the_report_of_a_run_without_the_cache(tmp_
     edited.write_text("# moved again\n" + edited.read_text("utf-8").replace("value: 15", "value: 14", 1), "utf-8")
     assert check() == check(cache_dir=None)  # a subject checked again: the moved ones get new records
     assert check() == check(cache_dir=None) and briefs[-1] > 20  # which hold where they stand now
+    edited.rename(edited.with_name("renamed-" + edited.name))  # the same values in a file of another name
+    assert check() == check(cache_dir=None)
 
 
 def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
@@ -424,3 +426,77 @@ def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with
     assert cache.patched(item_text(finding_dict(stays)), files_of(stays), found)[1] == tuple(
         sorted((*files_of(new), tricky))
     )
+
+
+def test_rules_files_are_kept_parsed_and_a_damaged_one_is_parsed_again(tmp_path):
+    """The rules are parsed once and kept by the digest of their bytes; an entry damaged (or forged without its
+    checksum) is parsed again, never used; an edited rules file is a new entry."""
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    expected = _report(run([claims_dir], rules_dir))
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    kept = sorted((folder / "documents").glob("*.json"))
+    assert len(kept) == len(list(rules_dir.glob("*.yaml")))
+    for number, entry in enumerate(kept):
+        sealed, payload = entry.read_bytes().split(b"\n", 1)
+        data, spans = json.loads(payload)
+        spans[0][1][0] += 1  # a value said to stand a line lower: valid JSON, but not what the checksum is of
+        forged = sealed + b"\n" + json.dumps([data, spans]).encode() + b"\n"
+        entry.write_bytes(b"\x00not json" if number % 2 else forged)
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    assert all(cache._open(entry.read_bytes()) for entry in kept)  # parsed again, and kept intact
+    metrics = next(path for path in rules_dir.glob("*.yaml") if "partners" in path.read_text("utf-8"))
+    metrics.write_text(metrics.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == _report(run([claims_dir], rules_dir))
+    assert len(list((folder / "documents").glob("*.json"))) == len(kept) + 1
+
+
+def test_only_data_json_gives_back_as_it_was_is_kept():
+    assert cache._json_exact({"a": [1, 2.5, None, True, "x", {"b": -(2**63)}]})
+    assert not cache._json_exact({1: "a mapping key that is no text"})
+    assert not cache._json_exact({"a": 2**64})  # beyond what JSON readers take back exactly
+
+
+def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
+    """A file's record keeps its documents' digests (made when it was read): the subjects' digests made from
+    them are those made from the claims themselves, and the claims cut from the record are those read."""
+    from checker.corpus import read_file
+    from checker.vocabulary import load_vocabulary
+
+    vocabulary, _ = load_vocabulary(ROOT / "rules")
+    fresh, kept = [], []
+    for number, path in enumerate(sorted((ROOT / "claims").glob("*.yaml"))):
+        record = read_file(path, path.name)
+        cache.save_file(tmp_path, f"{number:02d}", record)
+        loaded = cache.load_file(tmp_path, f"{number:02d}")
+        assert loaded is not None and all(document.parts is not None for document in loaded.documents)
+        assert [tuple(d.claims) for d in loaded.documents] == [tuple(d.claims) for d in record.documents]
+        fresh += record.documents
+        kept += loaded.documents
+    assert all(document.parts is None for document in fresh)  # made on the way, from the claims
+
+    def key_of(name):  # noqa: ANN001, ANN202
+        return engine.subject_key(name, vocabulary)
+
+    assert cache.subject_inputs(kept, key_of, {}) == cache.subject_inputs(fresh, key_of, {})
+    moved = [document._replace(claims=(), parts=None) for document in kept[:1]] + kept[1:]
+    assert cache.subject_inputs(moved, key_of, {}) != cache.subject_inputs(fresh, key_of, {})
+
+
+def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
+    """Forged sizes under a valid checksum (a claim about a subject the document does not list, a fraction) are
+    refused when the record is read, not when its claims are first used."""
+    claims_dir, _ = _corpus(tmp_path)
+    path = claims_dir / "a.yaml"
+    from checker.corpus import read_file
+
+    cache.save_file(tmp_path, "k", read_file(path, "a.yaml"))
+    entry = tmp_path / "files" / "k"[:2] / "k.json"
+    (findings, documents, read), blob = cache._open(entry.read_bytes())
+    assert cache.load_file(tmp_path, "k") is not None
+    for forged in ([0, 5, 10, 10], [0, 0, 0.5, 0]):
+        documents[0][4] = forged
+        body = json.dumps([findings, documents, read]).encode() + b"\n" + blob
+        stamp = json.dumps({"stamp": cache._STAMP, "checksum": xxhash.xxh3_128(body).hexdigest()}).encode()
+        entry.write_bytes(stamp + b"\n" + body)
+        assert cache.load_file(tmp_path, "k") is None
