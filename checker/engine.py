@@ -334,6 +334,10 @@ def _cache_lines(
 Record = Region | Callable[[], Sequence[bytes | Region]]
 
 
+#: what reading a record not as claimcheck wrote it raises (its checksum holds, its content does not)
+_DAMAGED = (orjson.JSONDecodeError, ValueError, TypeError, IndexError, KeyError, AttributeError, OSError)
+
+
 def _from_cache(
     job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]], briefs: bool, folder: Path
 ) -> tuple[dict[str, Output], dict[str, Record]]:
@@ -388,7 +392,7 @@ def _from_cache(
                 )
                 continue
             rebuilt, lines, rows = cache.result_from_plain(data, found.where)
-        except (orjson.JSONDecodeError, ValueError, TypeError, IndexError, OSError):  # a record not as it was written
+        except _DAMAGED:  # a record not as it was written
             continue
         reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
         kept[subject] = (
