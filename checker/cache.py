@@ -22,7 +22,8 @@ its payload. An entry that is missing, damaged, of another version or not
 matching its checksum is ignored and rebuilt, never used; the folder is safe
 to delete at any time. Writes are atomic (a temporary file, then a rename);
 the temporary files a killed run leaves (``.claimcheck-tmp-*``) are deleted
-by a later run once they are an hour old.
+by a later run once they are an hour old, and the entries no run has used for
+a month once a day (see :func:`sweep`).
 """
 
 from __future__ import annotations
@@ -132,29 +133,64 @@ def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
             pass
 
 
-def _read(path: Path | str) -> Optional[bytes]:
-    try:
-        with open(path, "rb") as stream:  # a folder, a missing file: OSError
-            return stream.read()
-    except OSError:
-        return None
-
-
 #: a temporary file this old was left by a run that was killed (a running one renames or deletes its own sooner)
 ABANDONED_AFTER_S = 3600
 
 
+#: a file's record or a parsed rules file no run has used for this long is deleted (every version of every file
+#: a corpus ever had would otherwise stay); a run marks those it uses, at most once a day each
+UNUSED_AFTER_S = 30 * 86400
+MARK_AFTER_S = 86400
+#: the file whose time says when unused entries were last looked for (at most once a day)
+PRUNED = ".pruned"
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+
+
 def sweep(folder: Path) -> None:
-    """Delete the temporary files that killed runs left in the cache folder."""
+    """Delete the temporary files that killed runs left in the cache folder, and (once a day) the entries no run
+    has used for a month."""
     if not folder.is_dir():
         return
     old = time.time() - ABANDONED_AFTER_S
     for path in folder.rglob(TEMPORARY + "*"):
-        try:
-            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < old:
-                path.unlink()
-        except OSError:
-            pass
+        _delete_if_older(path, old)
+    marker = folder / PRUNED
+    try:
+        if time.time() - marker.stat().st_mtime < MARK_AFTER_S:
+            return
+    except OSError:
+        pass
+    unused = time.time() - UNUSED_AFTER_S
+    for path in chain((folder / "files").glob("*/*.json"), (folder / "documents").glob("*.json")):
+        if _ENTRY.fullmatch(path.name) and (path.parent.name == "documents" or path.parent.name == path.name[:2]):
+            _delete_if_older(path, unused)  # named as claimcheck names its entries: nothing else is deleted
+    try:
+        marker.touch()
+    except OSError:
+        pass
+
+
+def _delete_if_older(path: Path, than: float) -> None:
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_mtime < than:
+            path.unlink()
+    except OSError:
+        pass
+
+
+def _used(path: str | Path) -> Optional[bytes]:
+    """The bytes of an entry a run uses, marked as used (its time set to now) when it was marked a day ago or
+    more: entries no run uses for a month are deleted (see sweep)."""
+    try:
+        with open(path, "rb") as stream:  # a folder, a missing file: OSError
+            if time.time() - os.fstat(stream.fileno()).st_mtime > MARK_AFTER_S:
+                try:
+                    os.utime(path)
+                except OSError:  # a cache that cannot be written is still read
+                    pass
+            return stream.read()
+    except OSError:
+        return None
 
 
 # ------------------------------------------------------------------ file records
@@ -167,7 +203,7 @@ def file_key(raw: bytes, shown: str) -> str:
 
 def load_file(folder: Path, key: str) -> Optional[FileRecord]:
     """The cached record of a file, or None when there is no intact one."""
-    raw = _read(os.path.join(folder, "files", key[:2], key + ".json"))  # a thousand files: no Path objects
+    raw = _used(os.path.join(folder, "files", key[:2], key + ".json"))  # a thousand files: no Path objects
     if raw is None:
         return None
     try:
@@ -263,7 +299,7 @@ def document_reader(folder: Path) -> Reader:
         if isinstance(content, Finding):
             return content
         where = folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
-        kept = _read(where)
+        kept = _used(where)
         if kept is not None:
             try:
                 (data, spans), _ = _open(kept)

@@ -500,3 +500,29 @@ def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
         stamp = json.dumps({"stamp": cache._STAMP, "checksum": xxhash.xxh3_128(body).hexdigest()}).encode()
         entry.write_bytes(stamp + b"\n" + body)
         assert cache.load_file(tmp_path, "k") is None
+
+
+def test_entries_no_run_used_for_a_month_are_deleted_and_used_ones_kept(tmp_path):
+    """Every version of every file would otherwise stay: a run marks the records it uses (at most once a day),
+    and looks once a day for the ones no run used for a month."""
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    run([claims_dir], rules_dir, cache_dir=folder)
+    (claims_dir / "a.yaml").write_text((claims_dir / "a.yaml").read_text("utf-8") + "# edited\n", "utf-8")
+    run([claims_dir], rules_dir, cache_dir=folder)  # a.yaml's record of before is used no more
+    entries = sorted((folder / "files").glob("*/*.json")) + sorted((folder / "documents").glob("*.json"))
+    assert len(list((folder / "files").glob("*/*.json"))) == 4
+    month = time.time() - cache.UNUSED_AFTER_S - 60
+    foreign = folder / "files" / "ab" / "notes.json"  # not named as an entry: never deleted
+    foreign.parent.mkdir(exist_ok=True)
+    foreign.write_text("{}", "utf-8")
+    for entry in [*entries, foreign]:
+        os.utime(entry, (month, month))
+    run([claims_dir], rules_dir, cache_dir=folder)  # pruned this day already: nothing deleted
+    assert all(entry.exists() for entry in entries)
+    os.utime(folder / cache.PRUNED, (month, month))
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == _report(run([claims_dir], rules_dir))
+    left = sorted(path for path in (folder / "files").glob("*/*.json") if path != foreign)
+    assert len(left) == 3 and all(entry.stat().st_mtime > month + 86400 for entry in left)  # used: marked
+    assert foreign.exists()
+    assert sorted((folder / "documents").glob("*.json"))  # the rules, used: kept
