@@ -123,3 +123,17 @@ def test_the_depth_bound_holds():
 )
 def test_yaml_1_1_numbers_are_read_as_numbers(text, value):
     assert read_yaml(f"a: {text}\n".encode()).data == {"a": value}
+
+
+def test_plain_scalars_typed_from_memory_are_typed_as_the_resolver_types_them():
+    """The loader remembers the implicit tag of short plain scalars: a value met again is typed as the first
+    time, and as PyYAML's resolver types it (quoted ones stay text)."""
+    from checker import yamlio
+
+    raw = b'v: [yes, "yes", No, 1_000, "1_000", 0x1F, ~, null, "", 1.5e+3, 1.5e3, 2025-12-31, abc, "12"]\n'
+    expected = [True, "yes", False, 1000, "1_000", 31, None, None, "", 1500.0, "1.5e3", "2025-12-31", "abc", "12"]
+    yamlio._TAGS.clear()
+    assert yamlio.read_yaml(raw).data["v"] == expected
+    assert yamlio._TAGS  # remembered
+    assert yamlio.read_yaml(raw).data["v"] == expected
+    assert [type(v) for v in yamlio.read_yaml(raw).data["v"]] == [type(v) for v in expected]
