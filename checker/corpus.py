@@ -315,7 +315,7 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
             findings.append(wrong_date)
             continue
         written = loaded.document.data.get("claims") or []
-        spans = _claim_spans(loaded.document.spans, len(claim_file.claims))
+        spans, source_spans = _claim_spans(loaded.document.spans, len(claim_file.claims))
         kept = []
         ids: dict[str, int] = {}
         every_id = {c.id for c in claim_file.claims}
@@ -348,15 +348,10 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
         unverifiable = _archive_problem(loaded, path)
         if unverifiable is not None:
             findings.append(unverifiable)
-        source_spans = {key: tuple(span) for key, span in loaded.document.spans.items() if _under_source(key)}
         documents.append(
             DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
         )
     return FileRecord(tuple(plain(f) for f in findings), tuple(documents), read)
-
-
-def _under_source(key: tuple) -> bool:
-    return key[:1] == ("source",) or key[:2] == ("<key>", "source") or key == ()
 
 
 def dump(data: object) -> bytes:
@@ -367,26 +362,38 @@ def dump(data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _claim_spans(spans: dict, count: int) -> dict[int, bytes]:
-    """The spans of each claim's values, by claim index, as JSON: [[key path, [line, col, end line, end col]]]."""
-    grouped = _grouped_spans(spans, count)
-    return {index: dump([[list(key), span] for key, span in found.items()]) for index, found in grouped.items()}
+def _claim_spans(spans: dict, count: int) -> tuple[dict[int, bytes], dict]:
+    """The spans of each claim's values, by claim index, as JSON ([[key path, [line, col, end line, end col]]]),
+    and those of the source block (and of the whole document) as plain tuples, by key path: one pass over a
+    document's spans, which are one or two for each value it holds."""
+    grouped, source = _grouped_spans(spans, count)
+    claims = {index: dump([[list(key), span] for key, span in found.items()]) for index, found in grouped.items()}
+    return claims, source
 
 
-def _grouped_spans(spans: dict, count: int) -> dict[int, dict]:
-    """The spans of each claim's values as plain tuples, by claim index."""
+def _grouped_spans(spans: dict, count: int) -> tuple[dict[int, dict], dict]:
+    """The spans of each claim's values as plain tuples, by claim index; those of the source block, by key path."""
     out: dict[int, dict] = {}
+    source: dict = {}
     root = spans.get(())
     for key, span in spans.items():
-        if key[:1] == ("claims",) and len(key) > 1:
-            out.setdefault(key[1], {})[key] = tuple(span)
-        elif key[:2] == ("<key>", "claims") and len(key) > 2:
-            out.setdefault(key[2], {})[key] = tuple(span)
+        first = key[0] if key else "source"  # the whole document's span goes with the source block's
+        if first == "claims":
+            if len(key) > 1:
+                out.setdefault(key[1], {})[key] = tuple(span)
+        elif first == "<key>":
+            second = key[1] if len(key) > 1 else None
+            if second == "claims" and len(key) > 2:
+                out.setdefault(key[2], {})[key] = tuple(span)
+            elif second == "source":
+                source[key] = tuple(span)
+        elif first == "source":
+            source[key] = tuple(span)
     if root is not None:  # JSON documents carry only the span of the whole document
         whole = tuple(root)
         for index in range(count):
             out.setdefault(index, {}).setdefault((), whole)
-    return out
+    return out, source
 
 
 def _date_problem(loaded: Loaded) -> Finding | None:
