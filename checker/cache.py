@@ -529,10 +529,15 @@ def subject_record(
     listed = sorted((t for t in timelines if len(t.entries) > 1), key=lambda t: t.metric)
     texts += [item_text(timeline_dict(t)) for t in listed]
     lengths = [[t.metric, len(text)] for t, text in zip(listed, texts[len(findings) :], strict=True)]
-    kept = items_text(texts)
-    size = sum(map(len, kept))
-    head = orjson.dumps([subject, digests[0], digests[1], relocatable, checked, briefs, lengths, len(plain), size])
-    return [head, b"\t", plain, b"\t", *kept, b"\n"]
+    return _record([subject, *digests, relocatable, checked, briefs, lengths], plain, texts)
+
+
+def _record(head: list, plain: bytes, items: Sequence[bytes | Region]) -> list:
+    """A record's pieces: its head (``head`` with the sizes of the rest), its results as JSON, and the report's
+    items of its findings and timelines, each followed by jsontext.SEPARATOR."""
+    kept = items_text(items)
+    size = sum(piece.size if isinstance(piece, Region) else len(piece) for piece in kept)
+    return [orjson.dumps([*head, len(plain), size]), b"\t", plain, b"\t", *kept, b"\n"]
 
 
 def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineBrief]]:
@@ -883,14 +888,12 @@ def briefs_record(
     subject: str, digests: tuple[str, str], checked: int, plain: bytes, findings: list[Brief], timelines: list
 ) -> list[bytes | Region]:
     """A subject's record (see :func:`subject_record`) made of briefs: their kept text is copied as it is."""
-    items = [*findings, *timelines]
-    kept = [piece for item in items for piece in (item.kept, SEPARATOR)]
     briefs = [[b.subject, b.metric, b.check, b.severity, b.verdict, b.fingerprint, b.message, list(b.paths),
                b.kept.size] for b in findings]  # fmt: skip
     lengths = [[t.metric, t.kept.size] for t in timelines]
-    size = sum(item.kept.size + len(SEPARATOR) for item in items)
-    head = orjson.dumps([subject, digests[0], digests[1], True, checked, briefs, lengths, len(plain), size])
-    return [head, b"\t", plain, b"\t", *kept, b"\n"]
+    return _record(
+        [subject, *digests, True, checked, briefs, lengths], plain, [i.kept for i in [*findings, *timelines]]
+    )
 
 
 def _location_plain(location: Location) -> list:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence, TypeVar
 
 import orjson
 
@@ -61,9 +61,13 @@ def item_text(item: Any) -> bytes:
     return orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
 
 
-def items_text(texts: list[bytes]) -> list[bytes]:
-    """Items' texts to keep in a file one after another, each followed by :data:`SEPARATOR`: the regions of items
-    that stand next to each other in a report are then one piece of the file (see :meth:`Region.joins`)."""
+T = TypeVar("T")
+
+
+def items_text(texts: Sequence[T]) -> list[T | bytes]:
+    """Items' texts (or regions that hold them) to keep in a file one after another, each followed by
+    :data:`SEPARATOR`: the regions of items that stand next to each other in a report are then one piece of the
+    file (see :meth:`Region.joins`)."""
     return [piece for text in texts for piece in (text, SEPARATOR)]
 
 
