@@ -377,11 +377,13 @@ def _from_cache(
                 )
                 kept[subject] = entry.line
                 continue
-            data = orjson.loads(entry.plain.read())
+            plain = entry.plain.read()
+            data = orjson.loads(plain)
             found = cache.moves(data, finder)
             if found is None:  # some place it names is gone: checked again
                 continue
-            plain = cache.relocated(data, found) if found.moved else entry.plain.read()
+            if found.moved:
+                plain = cache.relocated(data, found)
             if briefs:
                 findings, timelines = cache.relocated_briefs(subject, entry, found, spill())
                 reused[subject] = Output(
