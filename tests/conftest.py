@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 import yaml
@@ -11,6 +12,20 @@ import yaml
 from checker.engine import Result, run
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every run of the tests, and every claimcheck process they start, caches in a temporary folder: the tests
+    never write into the user's own cache folder (XDG_CACHE_HOME is what the default cache folder follows)."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 
 #: a small vocabulary most engine tests share

@@ -526,3 +526,21 @@ def test_entries_no_run_used_for_a_month_are_deleted_and_used_ones_kept(tmp_path
     assert len(left) == 3 and all(entry.stat().st_mtime > month + 86400 for entry in left)  # used: marked
     assert foreign.exists()
     assert sorted((folder / "documents").glob("*.json"))  # the rules, used: kept
+
+
+def test_the_tests_cache_in_a_temporary_folder_never_the_users(private_user_cache, tmp_path):
+    """Every test, and every claimcheck process a test starts, uses a cache folder the test session made."""
+    import subprocess
+    import sys
+
+    from checker import pipeline
+    from checker.config import Config
+
+    home = Path.home() / ".cache" / "claimcheck"
+    assert pipeline.default_cache(Config()).is_relative_to(private_user_cache)
+    assert not pipeline.default_cache(Config()).is_relative_to(home)
+    shown = subprocess.run(
+        [sys.executable, "-c", "from checker import pipeline, config; print(pipeline.default_cache(config.Config()))"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    ).stdout.strip()  # fmt: skip
+    assert Path(shown).is_relative_to(private_user_cache)
