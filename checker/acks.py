@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, Field
 
-from checker.findings import Finding, Location, input_error
+from checker.findings import ACKNOWLEDGED, EXPIRED, STALE, Finding, Location, Review, input_error
 from checker.loading import Loaded, display_path, load_model
 from checker.models import NonEmpty, Opt, Strict
 
@@ -97,7 +97,8 @@ def _entries(loaded: Loaded, shown: str) -> tuple[Acks, list[Finding]]:
 
 
 def apply(findings: list[Finding], acks: Acks, today: date) -> list[Finding]:
-    """The findings with acknowledged ones marked, plus a finding for each expired or stale acknowledgement."""
+    """The findings with acknowledged (and expired) ones marked, plus a finding for each expired or stale
+    acknowledgement, at its entry."""
     by_fingerprint = {ack.fingerprint: (ack, where) for ack, where in acks.entries}
     matched: set[str] = set()
     out = []
@@ -109,6 +110,7 @@ def apply(findings: list[Finding], acks: Acks, today: date) -> list[Finding]:
             continue
         ack, where = entry
         matched.add(ack.fingerprint)
+        review = Review(ack.reviewed_by, ack.reviewed_on, ack.expires, ack.reason)
         if date.fromisoformat(ack.expires) < today:
             extra.append(
                 input_error(
@@ -118,22 +120,20 @@ def apply(findings: list[Finding], acks: Acks, today: date) -> list[Finding]:
                     "review the finding again: renew the entry with a new expiry date, or fix the claims",
                 )
             )
-            out.append(finding)
+            out.append(replace(finding, status=EXPIRED, review=review))
             continue
-        note = f"acknowledged by {ack.reviewed_by} on {ack.reviewed_on} until {ack.expires}: {ack.reason}"
-        out.append(replace(finding, status="acknowledged", acknowledgement=note))
+        out.append(replace(finding, status=ACKNOWLEDGED, review=review))
     for ack, where in acks.entries:
         if ack.fingerprint not in matched:
-            extra.append(
-                input_error(
-                    "acknowledgement",
-                    where,
-                    f"stale acknowledgement: no finding has fingerprint {ack.fingerprint}"
-                    + (f" ({ack.finding})" if ack.finding else ""),
-                    "the discrepancy is gone or changed: remove the entry, or acknowledge the new finding",
-                    severity="warning",
-                )
+            stale = input_error(
+                "acknowledgement",
+                where,
+                f"stale acknowledgement: no finding has fingerprint {ack.fingerprint}"
+                + (f" ({ack.finding})" if ack.finding else ""),
+                "the discrepancy is gone or changed: remove the entry, or acknowledge the new finding",
+                severity="warning",
             )
+            extra.append(replace(stale, status=STALE))
     return out + extra
 
 

@@ -901,9 +901,10 @@ def _location_plain(location: Location) -> list:
 
 
 def _finding_plain(finding: Finding, location: Optional[int], claims: list[int]) -> list:
+    # no status: findings are kept as checked, before the focus and the acknowledgements of a run apply
     f = finding
     return [f.subject, f.metric, f.check, f.severity, f.verdict, f.message, f.fingerprint, f.note, f.hint,
-            location, claims, f.topic, f.status, f.acknowledgement]  # fmt: skip
+            location, claims, f.topic]  # fmt: skip
 
 
 def _ref_plain(ref: ClaimRef, location: Optional[int]) -> list:

@@ -75,6 +75,8 @@ class Result:
     timelines: list[Timeline] = field(default_factory=list)
     fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
     color: bool = False  # the text report may use colour (a terminal that does not ask for NO_COLOR)
+    #: which files (as findings name them) the run is judged on; None: every file (see gate.Focus)
+    focus: Optional[Callable[[str], bool]] = None
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""

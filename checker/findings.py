@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from checker.jsontext import Region
 
@@ -62,6 +62,29 @@ class ClaimRef:
                           self.origin, self.published, self.evidence, self.evidence_span, self.derivation)  # fmt: skip
 
 
+@dataclass(frozen=True, order=True, slots=True)
+class Review:
+    """The acknowledgement that matched a finding: who reviewed it, on which day, until when, and why."""
+
+    by: str
+    on: str  # ISO dates, as written in the acknowledgements file
+    until: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"acknowledged by {self.by} on {self.on} until {self.until}: {self.reason}"
+
+    def as_dict(self) -> dict[str, str]:
+        """The review as the JSON report writes it."""
+        return {"by": self.by, "on": self.on, "until": self.until, "reason": self.reason}
+
+
+#: statuses of a finding: no acknowledgement matches it; a reviewed, unexpired one does; one matched it but has
+#: expired (it fails again); the finding reports an acknowledgement that matches no finding any more
+OPEN, ACKNOWLEDGED, EXPIRED, STALE = "open", "acknowledged", "expired", "stale"
+STATUSES = (OPEN, ACKNOWLEDGED, EXPIRED, STALE)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """What a check yields: the engine stamps check id and severity on it."""
@@ -92,20 +115,30 @@ class Finding:
     location: Optional[Location] = None
     claims: tuple[ClaimRef, ...] = field(default=())
     topic: str = ""  # subject and metric in words
-    #: "open"; "acknowledged" (a reviewed, unexpired acknowledgement matches it); or "context" (outside the
-    #: files a run is judged on: shown, never failing)
-    status: str = "open"
-    acknowledgement: str = ""  # who reviewed it and why, when acknowledged
+    status: str = OPEN  # one of STATUSES
+    review: Optional[Review] = None  # the acknowledgement that matched it (acknowledged or expired)
+    #: whether it involves the files the run is judged on; a finding that does not is context: shown, never failing
+    judged: bool = True
 
     @property
     def rank(self) -> int:
         """Higher for more severe findings."""
         return SEVERITY_RANK[self.severity]
 
+    @property
+    def acknowledgement(self) -> str:
+        """Who reviewed it, when and why, in words ("" when no acknowledgement matched it)."""
+        return str(self.review) if self.review else ""
+
+    @property
+    def counts(self) -> bool:
+        """Whether it may fail the run: it is judged and no valid acknowledgement accepts it."""
+        return self.judged and self.status != ACKNOWLEDGED
+
     def __reduce__(self) -> tuple:  # see Location.__reduce__
         return Finding, (self.subject, self.metric, self.check, self.severity, self.verdict, self.message,
                          self.fingerprint, self.note, self.hint, self.location, self.claims, self.topic, self.status,
-                         self.acknowledgement)  # fmt: skip
+                         self.review, self.judged)  # fmt: skip
 
 
 @dataclass(slots=True)  # not frozen (a run makes tens of thousands; frozen ones take 5 times as long); never changed
@@ -122,14 +155,34 @@ class Brief:
     fingerprint: str
     message: str
     paths: tuple[str, ...]  # the files of its location and of its claims
-    kept: Region  # its item of the report's findings (see jsontext.item_text)
-    status: str = "open"  # as Finding.status
-    acknowledgement: str = ""
+    kept: Region  # its item of the report's findings (see jsontext.item_text), written with the default status
+    status: str = OPEN  # as Finding.status, .review and .judged
+    review: Optional[Review] = None
+    judged: bool = True
 
     @property
     def rank(self) -> int:
         """Higher for more severe findings."""
         return SEVERITY_RANK[self.severity]
+
+    @property
+    def acknowledgement(self) -> str:
+        """As Finding.acknowledgement."""
+        return str(self.review) if self.review else ""
+
+    @property
+    def counts(self) -> bool:
+        """As Finding.counts."""
+        return self.judged and self.status != ACKNOWLEDGED
+
+
+def status_label(finding: Finding | Brief) -> str:
+    """A finding's status in words, "" for an open finding of the files judged ("acknowledged", "expired",
+    "stale", and "context" when it lies outside the files judged)."""
+    words = [finding.status] if finding.status != OPEN else []
+    if not finding.judged:
+        words.append("context")
+    return ", ".join(words)
 
 
 def files_of(finding: Finding) -> tuple[str, ...]:
@@ -138,6 +191,17 @@ def files_of(finding: Finding) -> tuple[str, ...]:
     if finding.location is not None:
         paths.add(finding.location.path)
     return tuple(sorted(paths))
+
+
+def primary_location(finding: Finding, judged: Optional[Callable[[str], bool]] = None) -> Optional[Location]:
+    """Where a finding is shown: its location, unless that lies outside the files judged and one of its claims
+    lies inside them (a conflict a change brings in is shown on the changed file, where a reviewer looks).
+
+    ``judged`` tells whether a file (as findings name it) is judged; None: every file is."""
+    first = finding.location or (finding.claims[0].location if finding.claims else None)
+    if judged is None or first is None or judged(first.path):
+        return first
+    return next((ref.location for ref in finding.claims if judged(ref.location.path)), first)
 
 
 def fingerprint(check: str, subject: str, metric: str, key: tuple[str, ...]) -> str:

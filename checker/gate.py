@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from checker.confine import resolved
-from checker.findings import SEVERITY_RANK, Brief, Finding, files_of
+from checker.findings import SEVERITY_RANK, STALE, Brief, Finding, files_of
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -60,32 +60,36 @@ def within(path: Path, roots: Iterable[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
 
-def mark_focus(findings: list[Finding], focus: Optional[set[Path]]) -> list[Finding]:
-    """Findings outside ``focus`` (files and folders; None: everything) marked as context."""
-    if focus is None:
-        return findings
-    inside: dict[str, bool] = {}  # a path as findings name it -> whether it lies in focus
+class Focus:
+    """Which files a run is judged on: files and folders (resolved), asked about by the paths findings name."""
 
-    def judged(path: str) -> bool:
-        known = inside.get(path)
+    def __init__(self, roots: set[Path]) -> None:
+        self.roots = roots
+        self._known: dict[str, bool] = {}  # a path as findings name it -> whether it lies in focus
+
+    def __call__(self, path: str) -> bool:
+        known = self._known.get(path)
         if known is None:
-            known = inside[path] = within(resolved(Path(path)), focus)  # a finding may be about a link that loops
+            known = self._known[path] = within(resolved(Path(path)), self.roots)  # a path may be a link that loops
         return known
 
-    return [f if any(judged(p) for p in _files(f)) else replace(f, status="context") for f in findings]
+
+def mark_focus(findings: list[Finding], focus: Optional[Focus]) -> list[Finding]:
+    """Findings none of whose files ``focus`` judges (None: every file is judged) marked as not judged."""
+    if focus is None:
+        return findings
+    return [f if any(focus(p) for p in _files(f)) else replace(f, judged=False) for f in findings]
 
 
 def failing(findings: list[Finding], policy: Policy) -> list[Finding]:
-    """The findings that fail the run."""
+    """The findings that fail the run: judged, not accepted by an acknowledgement, at the fail level (a stale
+    acknowledgement also under --strict)."""
     threshold = SEVERITY_RANK[policy.fail_on]
-    out = []
-    for finding in findings:
-        if finding.status != "open":
-            continue
-        stale = finding.check == "acknowledgement" and finding.severity == "warning"
-        if finding.rank >= threshold or (stale and policy.strict):
-            out.append(finding)
-    return out
+    return [
+        finding
+        for finding in findings
+        if finding.counts and (finding.rank >= threshold or (finding.status == STALE and policy.strict))
+    ]
 
 
 def exit_code(findings: list[Finding], policy: Policy, broken_rules: bool) -> int:

@@ -20,7 +20,8 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
     would need gigabytes for. An item given as a :class:`Region` (text
     :func:`item_text` wrote before, kept in a file) is read and put in as it is;
     regions that follow each other in a file with :data:`SEPARATOR` between
-    them (see :func:`items_text`) are copied as one piece.
+    them (see :func:`items_text`) are copied as one piece. An item given as
+    bytes is such text already at hand.
     """
     if not lists:
         yield pretty(head).encode("utf-8")
@@ -44,7 +45,7 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
                 if pending is not None:
                     yield from pending.chunks()
                     pending = None
-                yield (SEPARATOR if opened else b"[\n    ") + item_text(item)
+                yield (SEPARATOR if opened else b"[\n    ") + (item if isinstance(item, bytes) else item_text(item))
             opened = True
         if pending is not None:
             yield from pending.chunks()

@@ -22,7 +22,7 @@ from checker.confine import Confinement, Refused
 from checker.engine import Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import Finding, Location, input_error, sort_key
-from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
+from checker.gate import EXIT_ERROR, Focus, GateError, Policy, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import render as markdown
@@ -259,7 +259,8 @@ def _judged(
 ) -> Outcome:
     """Focus, acknowledgements and exit code of a run's findings, and the reports they make."""
     result.findings += import_findings
-    findings = mark_focus(result.findings, focus)
+    result.focus = Focus(focus) if focus is not None else None
+    findings = mark_focus(result.findings, result.focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole and config.path is None:
         default = acks.acknowledged_path_default(None)

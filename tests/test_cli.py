@@ -58,7 +58,7 @@ def test_json_output_is_documented_shape(mini):
     finding = document["findings"][0]
     assert set(finding) == {
         "fingerprint", "check", "severity", "verdict", "subject", "metric", "topic", "message", "note", "hint",
-        "location", "claims",
+        "location", "claims", "status", "acknowledgement", "judged",
     }
     ref = next(f for f in document["findings"] if f["claims"])["claims"][0]
     assert set(ref) >= {"source", "claim", "value", "time", "quote", "location", "origin", "published", "evidence"}

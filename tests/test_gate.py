@@ -203,3 +203,88 @@ def test_paths_that_are_the_whole_corpus_loaded_need_no_focus(project, monkeypat
     one = claims / "a.yaml"
     load, focus, whole = _corpus(CheckRequest(paths=(Path("claims/a.yaml"),)), Config(claims=[Path("claims")]))
     assert load == [Path("claims").resolve()] and focus == {one} and whole
+
+
+# ------------------------------------------------------------------ status in the JSON report
+
+
+def _findings(project: Path, *args: str, today: str = "2026-11-24") -> list[dict]:
+    import json
+
+    return json.loads(_run(project, "check", "--format", "json", *args, today=today).output)["findings"]
+
+
+def _acknowledge(project: Path, fingerprint: str, expires: str = "2027-01-31") -> None:
+    assert _run(project, "ack", fingerprint, "--by", "A. Editor", "--reason", "older count",
+                "--expires", expires).exit_code == 0  # fmt: skip
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "cached"])
+def test_the_json_report_says_each_findings_status(project, cached):
+    """open, acknowledged (by, on, until, reason), expired, stale — and whether it involves the files judged; the
+    same whether the findings are made afresh or come from the cache as kept report text."""
+    caching = ("--cache", str(project / ".." / "cache")) if cached else ("--no-cache",)
+    if cached:
+        _findings(project, *caching)  # fills the cache: the runs below take their findings from it
+    conflict = _fingerprint(project)
+    (opened,) = [f for f in _findings(project, *caching) if f["fingerprint"] == conflict]
+    assert (opened["status"], opened["acknowledgement"], opened["judged"]) == ("open", None, True)
+
+    _acknowledge(project, conflict)
+    (acked,) = [f for f in _findings(project, *caching) if f["fingerprint"] == conflict]
+    assert acked["status"] == "acknowledged" and acked["judged"] is True
+    assert acked["acknowledgement"] == {"by": "A. Editor", "on": "2026-11-24", "until": "2027-01-31",
+                                        "reason": "older count"}  # fmt: skip
+
+    late = _findings(project, *caching, today="2027-02-01")
+    (expired,) = [f for f in late if f["fingerprint"] == conflict]
+    assert expired["status"] == "expired" and expired["acknowledgement"]["until"] == "2027-01-31"
+    assert any(f["check"] == "acknowledgement" and f["severity"] == "error" and "expired" in f["message"] for f in late)
+
+    outside = [f for f in _findings(project, *caching, "claims/c.yaml") if f["fingerprint"] == conflict]
+    assert outside[0]["judged"] is False and outside[0]["status"] == "acknowledged"
+
+    _set(project, "b", 14)  # the conflict is gone: its acknowledgement matches nothing
+    stale = [f for f in _findings(project, *caching) if f["check"] == "acknowledgement"]
+    assert [f["status"] for f in stale] == ["stale"] and stale[0]["severity"] == "warning"
+
+
+def test_the_summary_counts_findings_by_status(project):
+    import json
+
+    _acknowledge(project, _fingerprint(project))
+    document = json.loads(_run(project, "check", "--format", "json", "claims/c.yaml").output)
+    by_status = document["summary"]["by_status"]
+    statuses = [f["status"] for f in document["findings"]]
+    assert by_status == {"open": statuses.count("open"), "acknowledged": 1, "expired": 0, "stale": 0,
+                         "judged": sum(f["judged"] for f in document["findings"])}  # fmt: skip
+    assert by_status["judged"] < len(statuses)
+
+
+def test_the_jq_recipe_of_the_ci_guide_selects_open_errors_only(project):
+    """The recipe in docs/ci.md, run as written, gives the fingerprints of the open errors: not an acknowledged one,
+    not one outside the files judged."""
+    import json
+    import re
+    import shutil
+
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "ci.md").read_text("utf-8")
+    (recipe,) = re.findall(r"claimcheck check --format json \| jq -r '([^']+)'", guide)
+    second = {"d.yaml": one_source("src-d", "2026-01-12", claim("p", "partners", 11, as_of="2025-12-31", subject="sylvania")),
+              "e.yaml": one_source("src-e", "2026-01-12", claim("p", "partners", 12, as_of="2025-12-31", subject="sylvania"))}  # fmt: skip
+    _acknowledge(project, _fingerprint(project))
+    write_corpus(project, {**CONFLICT, **second})
+
+    def picked(*args: str) -> list[str]:
+        report = _run(project, "check", "--format", "json", *args).output
+        done = subprocess.run(["jq", "-r", recipe], input=report, capture_output=True, text=True, check=True)
+        return done.stdout.split()
+
+    def errors(*args: str) -> list[str]:
+        findings = json.loads(_run(project, "check", "--format", "json", *args).output)["findings"]
+        return [f["fingerprint"] for f in findings if f["severity"] == "error" and f["status"] == "open" and f["judged"]]
+
+    assert picked() == errors() and len(picked()) == 1  # Sylvania's; Freedonia's is acknowledged
+    assert picked("claims/a.yaml") == [] == errors("claims/a.yaml")  # Sylvania's lies outside the files judged

@@ -95,7 +95,7 @@ class Report:
 
 def _rank(finding: Finding) -> tuple:
     urgency = ATTENTION.index(finding.verdict) if finding.verdict in ATTENTION else len(ATTENTION)
-    return (urgency, finding.status != "open", -finding.rank, finding.topic, finding.fingerprint)
+    return (urgency, not finding.counts, -finding.rank, finding.topic, finding.fingerprint)
 
 
 def source_rows(result: Result, findings: list[Finding]) -> list[SourceRow]:

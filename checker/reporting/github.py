@@ -49,7 +49,7 @@ def render(result: Result) -> str:
     lines = []
     left = 0
     for level in ("error", "warning", "info"):
-        chosen = [f for f in result.findings if f.status == "open" and f.severity == level]
+        chosen = [f for f in result.findings if f.counts and f.severity == level]
         chosen.sort(key=lambda f: (f.verdict != "contradiction", f.check, f.fingerprint))
         lines += [annotation(f) for f in chosen[:PER_LEVEL]]
         left += max(0, len(chosen) - PER_LEVEL)

@@ -49,7 +49,7 @@ def render(result: Result) -> str:
     issues = []
     seen: dict[str, int] = {}
     for finding in result.findings:
-        if finding.status != "open":
+        if not finding.counts:
             continue
         # fingerprints are unique per finding; the counter only guards a repeat, deterministically
         count = seen.get(finding.fingerprint, 0)

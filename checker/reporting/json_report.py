@@ -6,8 +6,8 @@ from typing import Any, Iterator, Optional
 
 from checker import __version__
 from checker.engine import Result
-from checker.findings import Brief, ClaimRef, Finding, Location
-from checker.jsontext import pretty_chunks
+from checker.findings import OPEN, STATUSES, Brief, ClaimRef, Finding, Location
+from checker.jsontext import item_text, pretty_chunks
 from checker.timeline import Entry, Timeline, TimelineBrief
 
 FORMAT_VERSION = 1
@@ -66,7 +66,41 @@ def finding_dict(finding: Finding, shown: Optional[dict[int, dict[str, Any]]] = 
         "hint": finding.hint or None,
         "location": _location(finding.location),
         "claims": [_shown(ref, shown) for ref in finding.claims],
+        **_status(finding),
     }
+
+
+def _status(finding: Finding | Brief) -> dict[str, Any]:
+    """The last fields of a finding's object: its status, the acknowledgement that matched it, whether it is
+    judged. They come last so that a finding kept as text (a brief) can be given its own (see :func:`_item`)."""
+    return {
+        "status": finding.status,
+        "acknowledgement": finding.review.as_dict() if finding.review else None,
+        "judged": finding.judged,
+    }
+
+
+def _fields(finding: Finding | Brief) -> bytes:
+    """The text of :func:`_status`'s fields as they stand in a finding's item, without the braces."""
+    return item_text(_status(finding))[1 : -len(b"\n    }")]
+
+
+#: the status fields a kept finding's text ends with: those of a finding as checked (open, judged)
+_KEPT_FIELDS = _fields(Finding("", "", "", "info", "", "", ""))
+
+
+def _item(finding: Finding | Brief) -> Any:
+    """What the findings list holds for a finding: an object, or a brief's kept text (given its status when it is
+    not the default one)."""
+    if not isinstance(finding, Brief):
+        return finding_dict(finding)
+    if finding.status == OPEN and finding.review is None and finding.judged:
+        return finding.kept
+    text = finding.kept.read()
+    at = text.rfind(_KEPT_FIELDS)
+    if at < 0 or text[at + len(_KEPT_FIELDS) :].strip() != b"}":
+        raise ValueError(f"the kept text of finding {finding.fingerprint} does not end with its status")
+    return text[:at] + _fields(finding) + text[at + len(_KEPT_FIELDS) :]
 
 
 def _shown(ref: ClaimRef, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -89,7 +123,18 @@ def summary(result: Result) -> dict[str, Any]:
         "findings": len(result.findings),
         "by_severity": result.counts(),
         "by_verdict": dict(sorted(by_verdict.items())),
+        "by_status": _by_status(result),
     }
+
+
+def _by_status(result: Result) -> dict[str, int]:
+    """How many findings of each status, and how many are judged (the others are context)."""
+    out = dict.fromkeys(STATUSES, 0)
+    judged = 0
+    for finding in result.findings:
+        out[finding.status] += 1
+        judged += finding.judged
+    return {**out, "judged": judged}
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
@@ -127,7 +172,7 @@ def chunks(result: Result) -> Iterator[bytes]:
     return pretty_chunks(
         head,
         {
-            "findings": (f.kept if isinstance(f, Brief) else finding_dict(f) for f in result.findings),
+            "findings": (_item(f) for f in result.findings),
             "timelines": (
                 t.kept if isinstance(t, TimelineBrief) else timeline_dict(t)
                 for t in result.timelines

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from checker.engine import Result
-from checker.findings import SEVERITY_RANK, Finding
+from checker.findings import SEVERITY_RANK, Finding, status_label
 
 
 def _describe(finding: Finding) -> str:
@@ -21,9 +21,9 @@ def _describe(finding: Finding) -> str:
         lines.append(f"  why: {finding.note}")
     if finding.hint:
         lines.append(f"  fix: {finding.hint}")
-    if finding.status != "open":
+    if status_label(finding):
         lines.append(
-            f"  status: {finding.status}" + (f" ({finding.acknowledgement})" if finding.acknowledgement else "")
+            f"  status: {status_label(finding)}" + (f" ({finding.acknowledgement})" if finding.acknowledgement else "")
         )
     for ref in finding.claims:
         lines.append(f"  {ref.location.path}:{ref.location.line} {ref.source}: {ref.value} {ref.time} “{ref.quote}”")
@@ -58,7 +58,7 @@ def render(result: Result) -> str:
         if located is not None:
             case.set("file", located.path)
             case.set("line", str(located.line))
-        failing = [f for f in findings if f.status == "open" and f.rank >= threshold]
+        failing = [f for f in findings if f.counts and f.rank >= threshold]
         if failing:
             failures += 1
             worst = failing[0]

@@ -10,7 +10,7 @@ text from a claim file is made inert: table pipes escaped, markup shown as text.
 from __future__ import annotations
 
 from checker.engine import Result
-from checker.findings import Finding
+from checker.findings import Finding, status_label
 from checker.reporting.document import Report, Section, build
 
 ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
@@ -39,7 +39,7 @@ def code(text: str) -> str:
 
 
 def _finding(finding: Finding) -> list[str]:
-    status = f" *({finding.status})*" if finding.status != "open" else ""
+    status = f" *({status_label(finding)})*" if status_label(finding) else ""
     lines = [f"{ICONS[finding.severity]} **{cell(finding.verdict)}**{status} — {cell(finding.message)}", ""]
     if finding.note:
         lines += [f"> {cell(finding.note)}", ""]
@@ -89,7 +89,7 @@ def _body(report: Report) -> list[str]:
     if report.attention:
         out += ["**Needs attention**", ""]
         for index, finding in enumerate(report.attention, 1):
-            status = f" *({finding.status})*" if finding.status != "open" else ""
+            status = f" *({status_label(finding)})*" if status_label(finding) else ""
             out.append(f"{index}. **{cell(finding.verdict)}**{status} {cell(finding.topic)}: {cell(finding.message)}")
         out.append("")
     else:

@@ -79,7 +79,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "level": LEVELS[finding.severity],
         "message": {"text": text},
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
-        "properties": {"verdict": finding.verdict, "status": finding.status},
+        "properties": {"verdict": finding.verdict, "status": finding.status, "judged": finding.judged},
     }
     if finding.subject:
         result["properties"].update(subject=finding.subject, metric=finding.metric)

@@ -6,7 +6,7 @@ import textwrap
 from itertools import groupby
 
 from checker.engine import Result
-from checker.findings import Finding
+from checker.findings import Finding, status_label
 from checker.reporting.json_report import summary
 from checker.timeline import Timeline
 
@@ -98,7 +98,7 @@ def _input_errors(findings: list[Finding]) -> list[str]:
     for finding in findings:
         where = str(finding.location) if finding.location else "-"
         hint = f" ({finding.hint})" if finding.hint else ""
-        status = f" [{finding.status}]" if finding.status != "open" else ""
+        status = f" [{status_label(finding)}]" if status_label(finding) else ""
         lines.append(f"{where}: {finding.severity}{status}: [{finding.check}] {finding.message}{hint}")
     return lines
 
@@ -126,7 +126,7 @@ def _headline(result: Result) -> str:
         (verdicts.get("invalid", 0), "input problems"),
     ]
     acknowledged = sum(f.status == "acknowledged" for f in result.findings)
-    context = sum(f.status == "context" for f in result.findings)
+    context = sum(not f.judged for f in result.findings)
     words += [(acknowledged, "acknowledged"), (context, "outside the files judged (context)")]
     counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
     first = f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files"
@@ -163,7 +163,7 @@ def render(result: Result) -> str:
             out += [line, ""]
         for finding in group:
             verdict = _VERDICT_WORDS.get(finding.verdict, finding.verdict)
-            status = f" [{finding.status}]" if finding.status != "open" else ""
+            status = f" [{status_label(finding)}]" if status_label(finding) else ""
             out.append(
                 textwrap.fill(
                     f"{finding.severity.upper():7} {verdict}{status}: {finding.message}",
