@@ -26,7 +26,7 @@ from checker.engine import no_cycle_collection
 from checker.files import FileChanged, locked, read_for_update, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
-from checker.loading import display_path, iter_files
+from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
 from checker.models import SourceKind
 from checker.names import suggestion
 from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
@@ -233,7 +233,7 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
         config = load_config()
         today = today_from_environment()
     except (RequestError, ConfigError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CannotRun(str(exc)) from None
     assert outcome.result is not None
     findings = {f.fingerprint: f for f in outcome.result.findings if f.subject}
     chosen = []
@@ -255,11 +255,12 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
         raise click.UsageError(f"--expires {until} is in the past")
     path = acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
     entries = acks.new_entries(chosen, reason, reviewer, today, until)
-    _may_write(path, allow_paths)
+    given = acknowledgements is not None
+    _may_write(path, allow_paths, given)
     with locked(path):
         existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
-        _write_or_fail(path, text, fingerprint, allow_paths)
+        _write_or_fail(path, text, fingerprint, allow_paths, given)
     click.echo(f"{len(entries)} acknowledgements added to {display_path(path)}, until {until}", err=True)
 
 
@@ -288,7 +289,7 @@ def import_command(
     try:
         spec = load_mapping(mapping)
     except MappingProblem as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CannotRun(str(exc)) from None
     stats = Stats()
     lines = []
     try:
@@ -329,7 +330,7 @@ def resolve_command(  # noqa: PLR0913
             )
             outcome = execute(request)
     except RequestError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CannotRun(str(exc)) from None
     assert outcome.result is not None
     resolved = run_resolve(outcome.result)
     text = to_json(resolved) if format_ == "json" else to_text(resolved)
@@ -367,24 +368,35 @@ def _refuse_existing(path: Path) -> None:
         raise click.UsageError(f"{path} exists: claimcheck does not overwrite it (use --merge to add to a claim file)")
 
 
-class Refusal(click.ClickException):
-    """A file claimcheck will not write: exit 2, like any request that cannot run."""
+class CannotRun(click.ClickException):
+    """A request that cannot run (bad settings, paths that name nothing): exit 2."""
 
     exit_code = EXIT_ERROR
 
 
-def _may_write(path: Path, allowed: tuple[Path, ...] = ()) -> None:
-    """Refuse (exit 2) a file outside the repository and the folders given with --allow-path."""
+class Refusal(CannotRun):
+    """A file claimcheck will not write: exit 2, like any request that cannot run."""
+
+
+def _may_write(path: Path, allowed: tuple[Path, ...] = (), given: bool = True) -> None:
+    """Refuse (exit 2) a file claimcheck must not write. A file named on the command line (``given``) is the user's
+    choice: it is refused only when it is not a file to write (a folder, a device). One whose place comes from the
+    repository's content (the settings, a folder walked) must lie in the repository or a --allow-path folder."""
     try:
-        confine.confinement(load_config(), allowed).check_output(path)
+        if given:
+            confine.check_target(path)
+        else:
+            confine.confinement(load_config(), allowed).check_output(path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     except confine.Refused as refused:
         raise Refusal(str(refused)) from None
 
 
-def _write_or_fail(path: Path, text: str, expected: str | None = None, allowed: tuple[Path, ...] = ()) -> None:
-    _may_write(path, allowed)
+def _write_or_fail(
+    path: Path, text: str, expected: str | None = None, allowed: tuple[Path, ...] = (), given: bool = True
+) -> None:
+    _may_write(path, allowed, given)
     try:
         write_atomically(path, text, expected)
     except FileChanged as exc:
@@ -522,31 +534,51 @@ def new_source(
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not in canonical form.")
 @_allow
 def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> None:
-    """Put claim files in canonical form (key order, quoting, dates), keeping every comment."""
-    targets = [path for path, missing in iter_files(list(paths) or [Path("claims")]) if missing is None]
-    changed = []
+    """Put YAML claim files in canonical form (key order, quoting, dates), keeping every comment.
+
+    A file that cannot be formatted is reported and the others are still done; the exit code is then 2.
+    """
+    for path in paths:
+        problem = unusable_path(path, YAML_SUFFIXES)
+        if problem is not None:
+            raise click.UsageError(problem)
+    given = {path.resolve() for path in paths if not path.is_dir()}
+    roots = list(paths) or [_default_claims()]
+    if not paths and unusable_path(roots[0], YAML_SUFFIXES) is not None:
+        raise click.UsageError(f"{unusable_path(roots[0], YAML_SUFFIXES)}; name the claim files or folders to format")
+    targets = [path for path, missing in iter_files(roots, YAML_SUFFIXES) if missing is None]
+    changed, broken = [], []
     for path in targets:
         if not check:
-            _may_write(path, allow_paths)
+            _may_write(path, allow_paths, given=path.resolve() in given)
         with locked(path) if not check else nullcontext():
             try:
                 text, fingerprint = read_for_update(path)
                 tidy = canonical(text)
             except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
-                raise click.ClickException(
-                    f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
-                ) from None
+                broken.append(path)
+                click.echo(f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate", err=True)
+                continue
             if tidy == text:
                 continue
             changed.append(display_path(path))
             if not check:
-                _write_or_fail(path, tidy, fingerprint, allow_paths)
+                _write_or_fail(path, tidy, fingerprint, allow_paths, given=path.resolve() in given)
     for name in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
-    click.echo(
-        f"{len(changed)} of {len(targets)} files {'not in canonical form' if check else 'reformatted'}", err=True
-    )
-    sys.exit(EXIT_FAIL if check and changed else EXIT_SUCCESS)
+    done = "not in canonical form" if check else "reformatted"
+    files = f"{len(targets)} file{'s' if len(targets) != 1 else ''}"
+    click.echo(f"{len(changed)} of {files} {done}" + (f"; {len(broken)} could not be read" if broken else ""), err=True)
+    sys.exit(EXIT_ERROR if broken else EXIT_FAIL if check and changed else EXIT_SUCCESS)
+
+
+def _default_claims() -> Path:
+    """The claim folder of the settings (the first), else claims/."""
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    return config.claims[0] if config.claims else Path("claims")
 
 
 @main.command()

@@ -9,9 +9,13 @@ directory; without that, the working directory.
 - Archived texts are read only inside the repository, the folders the
   settings list under ``archive-roots``, and the folders given on the command
   line with ``--allow-path``.
-- Reports and every other file claimcheck writes go only inside the
-  repository and the ``--allow-path`` folders: the settings file, which a pull
-  request may change, cannot widen where claimcheck writes.
+- Files whose place comes from repository content — report files named in
+  the settings' ``format``, the acknowledgements file the settings name — are
+  written only inside the repository and the ``--allow-path`` folders: the
+  settings file, which a pull request may change, cannot widen where
+  claimcheck writes. A file named on the command line (``-o``,
+  ``--format NAME=FILE``, ``--acknowledgements``) is the user's own choice
+  and is written where they said, as long as it is a regular file or new.
 - A claim or rules file found by walking a folder is read only when it lies
   in that folder or in the readable folders once its symbolic links are
   followed.
@@ -96,6 +100,15 @@ class Confinement:
             )
         if path.exists() and not path.is_file():
             raise Refused(f'refusing to write "{path}": it is not a regular file')
+
+
+def check_target(path: Path) -> None:
+    """Raise :class:`Refused` when ``path``, a file the user named on the command line, cannot be a file to write:
+    where it may be is the user's choice, what it is is not (a folder, a device or a FIFO is never replaced)."""
+    if path.is_dir():
+        raise Refused(f'refusing to write "{path}": it is a folder')
+    if path.exists() and not path.is_file():
+        raise Refused(f'refusing to write "{path}": it is not a regular file')
 
 
 def confinement(config: Config, allowed: Iterable[Path] = (), start: Optional[Path] = None) -> Confinement:

@@ -15,12 +15,14 @@ from pydantic import BaseModel, ValidationError
 
 from checker.confine import Refused, TooLarge, read_regular, resolved, walked_file_problem
 from checker.findings import Finding, Location, input_error
-from checker.names import suggestion
+from checker.names import did_you_mean, fold, suggestion
 from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
 CLAIM_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+#: the claim files a person writes by hand, which `fmt` keeps in canonical form
+YAML_SUFFIXES = (".yaml", ".yml")
 #: files larger than this are refused before parsing
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: schema problems reported per file; a file with more gets one last finding saying so
@@ -351,6 +353,35 @@ def load_models(
             yield None, validation_findings(exc, model, document, shown, check)
             continue
         yield Loaded(shown, validated, document), []
+
+
+def unusable_path(path: Path, suffixes: tuple[str, ...] = CLAIM_SUFFIXES) -> str | None:
+    """Why a path given on the command line names nothing to read (None when it names a file with one of the
+    suffixes, or a folder that holds one), with a "did you mean" when a near name exists beside it.
+
+    A gate given a misspelt path must not pass because it judged nothing."""
+    shown = display_path(path)
+    if path.is_dir():
+        if any(problem is None for _, problem in _walk(path, suffixes)):
+            return None
+        return f'"{shown}" is a folder with no file ending in {", ".join(suffixes)}'
+    if path.exists():
+        if path.name.endswith(suffixes):
+            return None
+        return f'"{shown}" is not a claim file: its name does not end in {", ".join(suffixes)}'
+    message = f'"{shown}": no such file or folder'
+    folder = path.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        near = {fold(entry.name): entry.name for entry in folder.iterdir() if not entry.name.startswith(".")}
+    except OSError:
+        return message
+    missing = path.parts[len(folder.parts) :] if path.parts[: len(folder.parts)] == folder.parts else ()
+    close = did_you_mean(missing[0], near, limit=1) if missing else []
+    if close:  # the first name that is not there, spelt as one that is
+        message += f'; did you mean "{display_path(folder.joinpath(close[0], *missing[1:]))}"?'
+    return message
 
 
 def iter_files(

@@ -23,7 +23,7 @@ from checker.engine import Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, changed_since, exit_code, mark_focus, within
-from checker.loading import CLAIM_SUFFIXES, display_path
+from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
@@ -101,17 +101,63 @@ def today_from_environment() -> date:
 
 
 def _confined(formats: list[tuple[str, Optional[Path]]], rules: Confinement) -> None:
-    """Refuse a report file outside the repository and the allowed folders, before anything runs."""
+    """Refuse a report file the settings name outside the repository and the allowed folders, before anything
+    runs: the settings are repository content, which a pull request may change."""
     for _, target in formats:
         if target is not None:
             try:
                 rules.check_output(target)
             except Refused as refused:
+                raise RequestError(f"{refused} (named in the settings)") from None
+
+
+def _writable(formats: list[tuple[str, Optional[Path]]]) -> None:
+    """Refuse a report file the command line names that is not a file to write (a folder, a device)."""
+    for _, target in formats:
+        if target is not None:
+            try:
+                confine.check_target(target)
+            except Refused as refused:
                 raise RequestError(str(refused)) from None
 
 
+#: the formats a file name's ending may hold, the first the one it means when no format is named
+SUFFIX_FORMATS: dict[str, tuple[str, ...]] = {
+    ".sarif": ("sarif",),
+    ".json": ("json", "gitlab", "sarif"),
+    ".xml": ("junit",),
+    ".md": ("markdown",),
+    ".markdown": ("markdown",),
+    ".html": ("html",),
+    ".htm": ("html",),
+    ".txt": ("text", "github"),
+    ".log": ("text", "github"),
+}
+
+
+def format_for(path: Path) -> Optional[str]:
+    """The format a report file's name asks for (``x.sarif``: sarif), or None for a name that says none."""
+    fits = SUFFIX_FORMATS.get(path.suffix.lower())
+    return fits[0] if fits else None
+
+
+def _fitting(name: str, target: Path) -> None:
+    """Refuse a format written to a file whose name says it holds another (``--format json -o x.sarif``)."""
+    fits = SUFFIX_FORMATS.get(target.suffix.lower())
+    if fits is not None and name not in fits:
+        raise RequestError(
+            f'"{target}" is named as a {fits[0]} file but the format asked for is {name}: '
+            f"give --format {fits[0]}, or name the file for {name}"
+        )
+
+
 def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[Path]]]:
-    chosen = list(request.formats) or config.format or ["text"]
+    """The reports asked for, each with its file (None: the terminal); report files named in the settings are
+    confined to the repository, those named on the command line are the user's own choice."""
+    named = list(request.formats) or config.format
+    if not named and request.output is not None:
+        named = [format_for(request.output) or "text"]  # check -o x.sarif writes SARIF
+    chosen = named or ["text"]
     out: list[tuple[str, Optional[Path]]] = []
     for item in chosen:
         name, _, target = item.partition("=")
@@ -119,12 +165,19 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
             raise RequestError(f'unknown format "{name}"; formats: {", ".join(FORMATS)}')
         out.append((name, Path(target) if target else None))
     unnamed = [index for index, (_, target) in enumerate(out) if target is None]
+    settings_files = [] if request.formats else [item for item in out if item[1] is not None]
     if request.output is not None:
         if len(unnamed) != 1:
             raise RequestError("--output names the file of one format: give formats with files as NAME=FILE")
         out[unnamed[0]] = (out[unnamed[0]][0], request.output)
     elif len(unnamed) > 1:
         raise RequestError("only one format can go to the terminal: give the others a file as NAME=FILE")
+    for name, target in out:
+        if target is not None:
+            _fitting(name, target)
+    if settings_files:
+        _confined(settings_files, confine.confinement(config, request.allow_paths))
+    _writable([item for item in out if item not in settings_files])
     return out
 
 
@@ -139,7 +192,7 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
         if not given:
             return [*config.claims], None, True
     if not given:
-        load = config.claims or [Path("claims")]
+        load = config.claims or [_base(config) / "claims"]
         focus = None
         whole = True
     else:
@@ -150,7 +203,7 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
         whole = bool(inside)
     if request.since is not None:
         try:
-            changed = changed_since(request.since, Path.cwd())
+            changed = changed_since(request.since, _base(config).resolve())
         except GateError as exc:
             raise RequestError(str(exc)) from None
         focus = changed if focus is None else {path for path in changed if within(path, focus)}
@@ -202,16 +255,67 @@ def _imported(
     return texts, findings
 
 
-def execute(request: CheckRequest) -> Outcome:
-    """Run a check request."""
+def settings_start(paths: Iterable[Path]) -> Optional[Path]:
+    """Where to look for the settings from: the folder of the first path given (or the folder itself), as linters
+    do, so that a run from elsewhere finds the settings of the repository it checks; None: the working directory."""
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        while not folder.is_dir() and folder != folder.parent:  # a path that does not exist: its nearest folder
+            folder = folder.parent
+        return folder
+    return None
+
+
+def settings(paths: Iterable[Path] = ()) -> Config:
+    """The settings that apply to a run over ``paths`` (see :func:`settings_start`)."""
     try:
-        config = load_config()
+        return load_config(settings_start(paths))
     except ConfigError as exc:
         raise RequestError(str(exc)) from None
+
+
+def _base(config: Config) -> Path:
+    """The folder the default paths (claims/, rules/) are taken in: the settings file's, else the working one."""
+    return config.path.parent if config.path is not None else Path(".")
+
+
+def _usable_paths(request: CheckRequest) -> None:
+    """Refuse a path given on the command line that names no file to read: a misspelt path must never make a gate
+    pass because it judged nothing."""
+    for path in request.paths:
+        if request.mapping is not None and path.is_file() and path.suffix not in CLAIM_SUFFIXES:
+            continue  # a table, imported with the mapping
+        problem = unusable_path(path)
+        if problem is not None:
+            if path.suffix.lower() in (".csv", ".tsv") and request.mapping is None:
+                problem += "; to read a table, give --mapping MAPPING"
+            raise RequestError(problem)
+
+
+def _rules_folder(request: CheckRequest, config: Config) -> Path:
+    """The rules folder, refused when it does not exist or holds no rules file: every claim would otherwise be
+    reported as unknown, burying the one real problem."""
+    rules = request.rules or config.rules or _base(config) / "rules"
+    origin = "--rules" if request.rules else f"the settings ({display_path(config.path)})" if config.rules and config.path else ""
+    named = f'rules folder "{display_path(rules)}"' + (f" (from {origin})" if origin else "")
+    if not rules.exists():
+        near = unusable_path(rules, ()) or ""
+        hint = near.partition("; ")[2]
+        raise RequestError(f"{named} does not exist" + (f"; {hint}" if hint else "; pass --rules DIR"))
+    if not rules.is_dir():
+        raise RequestError(f"{named} is not a folder; pass the folder that holds the rules files")
+    if unusable_path(rules, (".yaml", ".yml")) is not None:
+        raise RequestError(f"{named} holds no rules file (.yaml, .yml)")
+    return rules
+
+
+def execute(request: CheckRequest) -> Outcome:
+    """Run a check request."""
+    _usable_paths(request)
+    config = settings(request.paths)
     formats = _formats(request, config)
-    confinement = confine.confinement(config, request.allow_paths)
-    _confined(formats, confinement)
-    rules = request.rules or config.rules or Path("rules")
+    confinement = confine.confinement(config, request.allow_paths, settings_start(request.paths))
+    rules = _rules_folder(request, config)
     tables = _tables(request)
     load: list[Path]
     focus: Optional[set[Path]]

@@ -349,12 +349,14 @@ class MappingProblem(ValueError):
 
 def load_mapping(path: Path) -> Mapping:
     """The mapping in a file; raise :class:`MappingProblem`, naming the file, when it cannot be used."""
-    from checker.yamlio import YamlProblem, read_yaml
+    from checker.loading import display_path, load_model
 
-    try:
-        return Mapping.model_validate(read_yaml(path.read_bytes()).data)
-    except (OSError, YamlProblem, ValueError) as exc:
-        raise MappingProblem(f"{path}: not a usable mapping: {exc}") from None
+    loaded, problems = load_model(path, display_path(path), Mapping, check="mapping")
+    if loaded is None:
+        said = "; ".join(f"{p.location}: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in problems[:5])
+        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        raise MappingProblem(f"not a usable mapping: {said}{more}")
+    return loaded.model
 
 
 def import_table(path: Path, mapping: Mapping, exclude: frozenset[str] = frozenset()) -> tuple[list[str], Stats]:

@@ -185,7 +185,7 @@ def test_validate_reports_input_errors_only(mini):
 
 def test_missing_path_is_reported(mini):
     result = invoke("check", "nowhere", cwd=mini)
-    assert result.exit_code == 1 and "nowhere" in result.output and "no such file" in result.output
+    assert result.exit_code == 2 and "nowhere" in result.output and "no such file" in result.output
 
 
 @pytest.mark.parametrize("name", ["claims", "rules"])
