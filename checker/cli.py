@@ -363,9 +363,10 @@ def checks_command(check_id: str | None) -> None:
     click.echo(f"\nVerdicts and default severities: {verdicts}")
 
 
-def _refuse_existing(path: Path) -> None:
+def _refuse_existing(path: Path, instead: str) -> None:
+    """Refuse to write a new file over an existing one, saying what to do ``instead``."""
     if path.exists():
-        raise click.UsageError(f"{path} exists: claimcheck does not overwrite it (use --merge to add to a claim file)")
+        raise click.UsageError(f"{path} exists: claimcheck does not overwrite it ({instead})")
 
 
 class CannotRun(click.ClickException):
@@ -413,7 +414,7 @@ def _vocabulary(rules: Path | None) -> Vocabulary:
     vocabulary, problems = load_vocabulary(rules or configured or Path("rules"))
     errors = [f for f in problems if f.severity == "error"]
     if errors:
-        raise click.ClickException(f"rules cannot be read: {errors[0].location}: {errors[0].message}")
+        raise CannotRun(f"rules cannot be read: {errors[0].location}: {errors[0].message}")
     return vocabulary
 
 
@@ -456,7 +457,7 @@ def extract(
         click.echo(f"{merge}: {added} new candidate claims added", err=True)
         return
     if output is not None:
-        _refuse_existing(output)
+        _refuse_existing(output, f"add the new candidates to it with --merge {output}")
     drafted, count = draft_claim_file(text, source_text, output, vocabulary, chosen)
     if output is None:
         click.echo(drafted, nl=False)
@@ -522,9 +523,9 @@ def new_source(
     try:
         source = source_block(fields)
     except SourceProblem as exc:
-        raise click.UsageError(f"{exc} (give it as a flag, or run in a terminal to be asked)") from None
+        raise click.UsageError(f"{exc} ({exc.hint})") from None
     target = output or Path("claims") / f"{source.id}.yaml"
-    _refuse_existing(target)
+    _refuse_existing(target, "give another --id or --output, or remove the file first")
     _write_or_fail(target, claim_file_text(source, target, Path.cwd()), allowed=allow_paths)
     click.echo(f"wrote {target}", err=True)
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterator, Optional
 
 from rapidfuzz import fuzz
 
-from checker.fmt import writer
+from checker.fmt import canonical, writer
 from checker.models import Kind, Precision, TimeNature
 from checker.names import fold
 from checker.numbers import Mention, read_numbers
@@ -587,7 +587,8 @@ def draft_claim_file(
     document = CommentedMap()
     document["source"] = source
     document["claims"] = CommentedSeq(claim_entries(candidates, chosen, vocabulary, set()))
-    return (modeline(output, Path.cwd()) if output else "") + _dump(document), len(candidates)
+    text = (modeline(output, Path.cwd()) if output else "") + _dump(document)
+    return canonical(text), len(candidates)  # as `fmt --check` wants it
 
 
 def merge_into_claim_file(

@@ -9,23 +9,36 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from checker.fmt import canonical
 from checker.models import Source
+from checker.timespec import TimeError, parse_time
 
 
 class SourceProblem(ValueError):
-    """Source fields that do not make a valid source block."""
+    """Source fields that do not make a valid source block; ``hint`` says how to give them."""
+
+    def __init__(self, message: str, hint: str = "give it as a flag, or run in a terminal to be asked") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def source_block(fields: dict[str, Any]) -> Source:
     """Validate the fields of a source block; raise :class:`SourceProblem` saying what is wrong."""
     try:
-        return Source.model_validate({key: value for key, value in fields.items() if value not in (None, "")})
+        source = Source.model_validate({key: value for key, value in fields.items() if value not in (None, "")})
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc']) or 'source'}: {error['msg'].removeprefix('Value error, ')}"
             for error in exc.errors()
         )
         raise SourceProblem(problems) from None
+    for name, written in (("published", source.published), ("estimate", source.undated and source.undated.estimate)):
+        if written:
+            try:
+                parse_time(written)  # the grammar admits 2026-02-30; the calendar does not
+            except TimeError as problem:
+                raise SourceProblem(f"--{name}: {problem}", "write a real date: 2026-01-12, 2026-01 or 2026") from None
+    return source
 
 
 def modeline(output: Path, project: Path, name: str = "claims") -> str:
@@ -53,4 +66,4 @@ def claim_file_text(source: Source, output: Path, project: Path) -> str:
     document = CommentedMap(source=block, claims=CommentedSeq())
     stream = io.StringIO()
     writer().dump(document, stream)
-    return modeline(output, project) + stream.getvalue()
+    return canonical(modeline(output, project) + stream.getvalue())  # as `fmt --check` wants it

@@ -73,7 +73,7 @@ def test_extract_writes_a_valid_claim_file(tmp_path):
     result = _in(tmp_path, "extract", "article.txt", "-o", "claims/drafted.yaml")
     assert result.exit_code == 0, result.output
     drafted = yaml.safe_load((tmp_path / "claims" / "drafted.yaml").read_text("utf-8"))
-    assert drafted["source"]["published"] == "2026-01-30" and drafted["source"]["archive"] == "../article.txt"
+    assert str(drafted["source"]["published"]) == "2026-01-30" and drafted["source"]["archive"] == "../article.txt"
     assert len(drafted["claims"]) >= 5
     validated = _in(tmp_path, "validate")
     assert validated.exit_code == 0, validated.output

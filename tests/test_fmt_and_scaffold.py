@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import yaml
 
 from checker.fmt import canonical
 from checker.yamlio import read_yaml
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, write_corpus
 
 MESSY = """# yaml-language-server: $schema=../checker/schemas/claims.schema.json
 # about this file
@@ -98,3 +100,50 @@ def test_new_source_refuses_a_bad_date(tmp_path):
     result = _in(tmp_path, "new-source", "--id", "x", "--title", "T", "--publisher", "P", "--kind", "other",
                  "--published", "30/01/2026")  # fmt: skip
     assert result.exit_code == 2 and "published" in result.output
+
+
+def test_new_source_refuses_a_date_the_calendar_does_not_have(tmp_path):
+    for flags in (["--published", "2026-02-30"], ["--undated", "no date line", "--estimate", "2025-11-31/2026-01"]):
+        result = _in(tmp_path, "new-source", "--id", "x", "--title", "T", "--publisher", "P", "--kind", "other", *flags)
+        assert result.exit_code == 2 and "not a real date" in result.output, result.output
+    assert not (tmp_path / "claims").exists()
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--published", "2026-01-30", "--archive", "article.txt", "--url", "https://example.org/a?b=1"],
+        ["--published", "2026-01", "--title", "Title: with a colon, and 'quotes'"],
+        ["--undated", "no date line: only a season", "--estimate", "2025-10/2026-01"],
+        ["--from-text", "article.txt"],
+    ],
+    ids=["archive-url", "colon-title", "undated", "from-text"],
+)
+def test_files_new_source_and_extract_write_are_canonical_as_written(tmp_path, flags):
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_text("Headline\n\nJanuary 30, 2026\nFreedonia now has 14 partners.\n", "utf-8")
+    base = ["new-source", "--id", "src", "--publisher", "Gazette", "--kind", "news-report"]
+    if "--title" not in flags:
+        base += ["--title", "Headline"]
+    assert _in(tmp_path, *base, *flags).exit_code == 0
+    assert _in(tmp_path, "extract", "article.txt", "-o", "claims/drafted.yaml").exit_code == 0
+    assert _in(tmp_path, "extract", "article.txt", "--merge", "claims/src.yaml").exit_code == 0
+    result = _in(tmp_path, "fmt", "--check", "claims")
+    assert result.exit_code == 0, result.output
+
+
+def test_refusals_name_options_the_command_has(tmp_path):
+    import re
+
+    from checker.cli import main
+
+    write_corpus(tmp_path, {})
+    args = ["new-source", "--id", "x", "--title", "T", "--publisher", "P", "--kind", "other", "--published", "2026"]
+    assert _in(tmp_path, *args).exit_code == 0
+    (tmp_path / "article.txt").write_text("Freedonia now has 14 partners.\n", "utf-8")
+    for command, result in (("new-source", _in(tmp_path, *args)),
+                            ("extract", _in(tmp_path, "extract", "article.txt", "-o", "claims/x.yaml"))):  # fmt: skip
+        assert result.exit_code == 2 and "does not overwrite" in result.output
+        named = set(re.findall(r"(--[a-z][a-z-]+)", result.output.split("Error:")[1]))
+        known = {opt for param in main.commands[command].params for opt in param.opts}
+        assert named and named <= known, (command, named - known)
