@@ -96,9 +96,14 @@ def _entries(loaded: Loaded, shown: str) -> tuple[Acks, list[Finding]]:
     return Acks(tuple(entries), shown), problems
 
 
-def apply(findings: list[Finding], acks: Acks, today: date) -> list[Finding]:
+#: an acknowledgement that expires within this many days is announced by a warning (the settings may change it)
+WARN_DAYS = 30
+
+
+def apply(findings: list[Finding], acks: Acks, today: date, warn_days: int = WARN_DAYS) -> list[Finding]:
     """The findings with acknowledged (and expired) ones marked, plus a finding for each expired or stale
-    acknowledgement, at its entry."""
+    acknowledgement, and a warning for each that expires within ``warn_days``, at its entry: a gate that will
+    fail when an acknowledgement runs out says so beforehand."""
     by_fingerprint = {ack.fingerprint: (ack, where) for ack, where in acks.entries}
     matched: set[str] = set()
     out = []
@@ -122,6 +127,19 @@ def apply(findings: list[Finding], acks: Acks, today: date) -> list[Finding]:
             )
             out.append(replace(finding, status=EXPIRED, review=review))
             continue
+        left = (date.fromisoformat(ack.expires) - today).days
+        if left <= warn_days:
+            extra.append(
+                input_error(
+                    "acknowledgement",
+                    where,
+                    f"acknowledgement of {ack.fingerprint} expires on {ack.expires}, "
+                    + ("today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}")
+                    + f": {finding.message}",
+                    f"review the finding again and renew it: claimcheck ack --renew {ack.fingerprint} --reason ...",
+                    severity="warning",
+                )
+            )
         out.append(replace(finding, status=ACKNOWLEDGED, review=review))
     for ack, where in acks.entries:
         if ack.fingerprint not in matched:
@@ -176,6 +194,38 @@ def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> 
     stream = io.StringIO()
     yaml.dump(document, stream)
     return prefix + stream.getvalue()
+
+
+class NotAcknowledged(ValueError):
+    """A fingerprint to renew that the acknowledgements file does not hold."""
+
+
+def renew_entries(existing: str, fingerprints: list[str], reason: str, reviewer: Optional[str], today: date,
+                  expires: date) -> str:  # fmt: skip
+    """The acknowledgements file's text with the entries of ``fingerprints`` reviewed again today, until
+    ``expires``, for ``reason`` (and by ``reviewer``, when given; else by whoever reviewed them before); every
+    other line is kept as it was."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from checker.fmt import writer
+
+    yaml = writer()
+    document = yaml.load(existing)
+    entries = (document or {}).get("acknowledgements") or []
+    by_fingerprint = {entry.get("fingerprint"): entry for entry in entries if hasattr(entry, "get")}
+    missing = [f for f in fingerprints if f not in by_fingerprint]
+    if missing:
+        raise NotAcknowledged(f"no acknowledgement has fingerprint {', '.join(missing)}: acknowledge it first")
+    for fingerprint in fingerprints:
+        entry = by_fingerprint[fingerprint]
+        if reviewer:
+            entry["reviewed_by"] = reviewer
+        entry["reviewed_on"] = today.isoformat()
+        entry["reason"] = DoubleQuotedScalarString(reason)
+        entry["expires"] = expires.isoformat()
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
 
 
 def acknowledged_path_default(config_path: Optional[Path]) -> Path:

@@ -217,14 +217,21 @@ def validate(
 @main.command()
 @click.argument("fingerprints", nargs=-1)
 @click.option("--reason", required=True, help="Why the discrepancy is acceptable (required).")
-@click.option("--by", "reviewer", required=True, help="Who reviewed it.")
+@click.option("--by", "reviewer", help="Who reviewed it (required, but with --renew: by default the earlier reviewer).")
 @click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day it holds (default: in 180 days).")
 @click.option("--all-failing", is_flag=True, help="Acknowledge every finding that fails the run now.")
+@click.option("--renew", is_flag=True, help="Review the acknowledgements of these fingerprints again: a new reason, "
+              "today's date and a new expiry; nothing else in the file changes.")  # fmt: skip
 @_rules
 @click.option("--acknowledgements", type=click.Path(path_type=Path), help="The file to add to.")
 @_allow
-def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledgements, allow_paths) -> None:  # noqa: ANN001
+def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, acknowledgements, allow_paths) -> None:  # noqa: ANN001
     """Acknowledge current findings by fingerprint, touching nothing else in the file."""
+    if renew:
+        _renew(list(fingerprints), reason, reviewer, expires, acknowledgements, allow_paths)
+        return
+    if not reviewer:
+        raise click.UsageError("say who reviewed the findings with --by NAME")
     try:
         request = CheckRequest(
             rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False
@@ -261,7 +268,37 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
         existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint, allow_paths, given)
-    click.echo(f"{len(entries)} acknowledgements added to {display_path(path)}, until {until}", err=True)
+    click.echo(f"{len(entries)} acknowledgement{'s' if len(entries) != 1 else ''} added to {display_path(path)}, "
+               f"until {until}", err=True)  # fmt: skip
+
+
+def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: Any, acknowledgements: Path | None,
+           allow_paths: tuple[Path, ...]) -> None:  # fmt: skip
+    """`ack --renew`: the entries of ``fingerprints`` reviewed again, until a new day."""
+    if not fingerprints:
+        raise click.UsageError("name the fingerprints of the acknowledgements to renew")
+    try:
+        config = load_config()
+        today = today_from_environment()
+    except (RequestError, ConfigError) as exc:
+        raise CannotRun(str(exc)) from None
+    until = expires.date() if expires else today + timedelta(days=180)
+    if until < today:
+        raise click.UsageError(f"--expires {until} is in the past")
+    path = acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
+    if not path.is_file():
+        raise CannotRun(f"{display_path(path)} does not exist: there is no acknowledgement to renew")
+    given = acknowledgements is not None
+    _may_write(path, allow_paths, given)
+    with locked(path):
+        existing, fingerprint = read_for_update(path)
+        try:
+            text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until)
+        except acks.NotAcknowledged as exc:
+            raise click.UsageError(f"{display_path(path)}: {exc}") from None
+        _write_or_fail(path, text, fingerprint, allow_paths, given)
+    click.echo(f"{len(fingerprints)} acknowledgement{'s' if len(fingerprints) != 1 else ''} renewed in "
+               f"{display_path(path)}, until {until}", err=True)  # fmt: skip
 
 
 @main.command(name="import")

@@ -39,6 +39,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     # only off: a pull request may change the settings, and must not choose a cache it could have planted
     "cache": (bool, "false, to keep no cache (its folder is chosen with --cache, else the user's cache folder)"),
     "archive-roots": (list, "a list of folders outside the project that archived texts may be read from"),
+    "expiry-warning-days": (int, "a whole number of days, 0 or more: an acknowledgement that expires within them is a warning"),
 }
 
 
@@ -61,6 +62,7 @@ class Config:
     workers: Optional[int] = None
     cache_off: bool = False
     archive_roots: list[Path] = field(default_factory=list)
+    expiry_warning_days: Optional[int] = None
 
 
 def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -122,4 +124,8 @@ def load(start: Optional[Path] = None) -> Config:
         raise ConfigError(f'{where}: "cache" must be {KEYS["cache"][1]}')
     config.cache_off = table.get("cache") is False
     config.archive_roots = [base / item for item in table.get("archive-roots", [])]
+    days = table.get("expiry-warning-days")
+    if days is not None and (isinstance(days, bool) or days < 0):
+        raise ConfigError(f'{where}: "expiry-warning-days" must be {KEYS["expiry-warning-days"][1]}')
+    config.expiry_warning_days = days
     return config

@@ -375,7 +375,8 @@ def _judged(
             raise RequestError(f"acknowledgements file {ack_path} not found")
         findings = findings + problems
         if entries is not None:
-            findings = acks.apply(findings, entries, request.today or today_from_environment())
+            warn = config.expiry_warning_days if config.expiry_warning_days is not None else acks.WARN_DAYS
+            findings = acks.apply(findings, entries, request.today or today_from_environment(), warn)
     result.findings = sorted(findings, key=sort_key)
     result.fail_on = policy.fail_on
     broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too

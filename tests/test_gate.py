@@ -288,3 +288,63 @@ def test_the_jq_recipe_of_the_ci_guide_selects_open_errors_only(project):
 
     assert picked() == errors() and len(picked()) == 1  # Sylvania's; Freedonia's is acknowledged
     assert picked("claims/a.yaml") == [] == errors("claims/a.yaml")  # Sylvania's lies outside the files judged
+
+
+# ------------------------------------------------------------------ acknowledgements about to expire
+
+
+def _expiring(project: Path, today: str) -> list[dict]:
+    return [f for f in _findings(project, today=today) if f["check"] == "acknowledgement"]
+
+
+def test_an_acknowledgement_about_to_expire_is_a_warning_that_names_it(project):
+    conflict = _fingerprint(project)
+    _acknowledge(project, conflict, expires="2027-01-31")
+    assert _expiring(project, "2026-12-31") == []  # 31 days left
+    (soon,) = _expiring(project, "2027-01-01")  # 30 days left
+    assert soon["severity"] == "warning" and conflict in soon["message"] and "2027-01-31" in soon["message"]
+    assert "in 30 days" in soon["message"] and f"ack --renew {conflict}" in soon["hint"]
+    assert soon["location"]["path"] == "acknowledgements.yaml"
+    assert _run(project, "check", today="2027-01-01").exit_code == 0  # it warns, the gate still holds
+    assert _run(project, "check", "--fail-on", "warning", today="2027-01-01").exit_code == 1
+    (last,) = _expiring(project, "2027-01-31")
+    assert "expires on 2027-01-31, today" in last["message"]
+
+
+def test_the_settings_say_how_early_an_expiry_is_announced(project):
+    _acknowledge(project, _fingerprint(project), expires="2027-01-31")
+    (project / "pyproject.toml").write_text(CONFIG + "expiry-warning-days = 7\n", "utf-8")
+    assert _expiring(project, "2027-01-23") == [] and len(_expiring(project, "2027-01-24")) == 1
+    (project / "pyproject.toml").write_text(CONFIG + "expiry-warning-days = -1\n", "utf-8")
+    refused = _run(project, "check")
+    assert refused.exit_code == 2 and "expiry-warning-days" in refused.output
+
+
+def test_ack_renew_extends_a_reviewed_acknowledgement_touching_nothing_else(project):
+    conflict = _fingerprint(project)
+    _acknowledge(project, conflict, expires="2027-01-31")
+    path = project / "acknowledgements.yaml"
+    path.write_text("# kept comment\n" + path.read_text("utf-8"), "utf-8")
+    before = path.read_text("utf-8").splitlines()
+    renewed = _run(project, "ack", "--renew", conflict, "--reason", "checked again", "--expires", "2027-06-30",
+                   today="2027-01-20")  # fmt: skip
+    assert renewed.exit_code == 0, renewed.output
+    after = path.read_text("utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and {b.split(":")[0].strip() for _, b in changed} == {
+        "reviewed_on", "reason", "expires"}  # fmt: skip
+    assert "# kept comment" in after[0]
+    (acked,) = [f for f in _findings(project, today="2027-02-15") if f["fingerprint"] == conflict]
+    assert acked["status"] == "acknowledged" and acked["acknowledgement"] == {
+        "by": "A. Editor", "on": "2027-01-20", "until": "2027-06-30", "reason": "checked again"}  # fmt: skip
+    assert _expiring(project, "2027-02-15") == []
+    by = _run(project, "ack", "--renew", conflict, "--reason", "again", "--by", "B. Checker", today="2027-01-21")
+    assert by.exit_code == 0 and "reviewed_by: B. Checker" in path.read_text("utf-8")
+
+
+def test_ack_renew_refuses_a_fingerprint_that_is_not_acknowledged(project):
+    _acknowledge(project, _fingerprint(project))
+    before = (project / "acknowledgements.yaml").read_text("utf-8")
+    result = _run(project, "ack", "--renew", "0123456789abcdef", "--reason", "r")
+    assert result.exit_code == 2 and "0123456789abcdef" in result.output
+    assert (project / "acknowledgements.yaml").read_text("utf-8") == before
