@@ -63,6 +63,8 @@ def _run(request: CheckRequest) -> int:
         return EXIT_ERROR
     for text in outcome.stdout:
         click.echo(text, nl=False)
+    for text in outcome.stderr:
+        click.echo(text, nl=False, err=True)
     return outcome.code
 
 
@@ -140,6 +142,29 @@ def _how(workers: int | None, cache: Path | None, no_cache: bool, allow_paths: t
     return {"workers": workers, "cache": cache, "no_cache": no_cache, "allow_paths": tuple(allow_paths)}
 
 
+def _check_ids(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Check ids given as repeated options or comma-separated (--select a,b)."""
+    return tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+
+
+def _selecting(command: Callable) -> Callable:
+    """--select, --ignore, --quiet and --statistics: which findings are reported, and how much is said."""
+    command = click.option(
+        "--statistics", is_flag=True, help="Print the counts of findings per check, verdict and severity after the report."
+    )(command)
+    command = click.option(
+        "--quiet", "-q", is_flag=True, help="The text report lists the findings only, without its summary."
+    )(command)
+    command = click.option(
+        "--ignore", multiple=True, metavar="CHECK[,CHECK]", callback=_check_ids,
+        help="Do not report these checks' findings (besides the settings' ignore). Input problems are always reported.",
+    )(command)  # fmt: skip
+    return click.option(
+        "--select", multiple=True, metavar="CHECK[,CHECK]", callback=_check_ids,
+        help="Report only these checks' findings (instead of the settings' select). See `claimcheck checks`.",
+    )(command)  # fmt: skip
+
+
 _exit_zero = click.option(
     "--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings reach the fail level."
 )
@@ -166,8 +191,10 @@ def main() -> None:
     help="File of reviewed discrepancies. Default: from the settings, else acknowledgements.yaml when present.",
 )
 @_mapping
+@_selecting
 @_run_options
-def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, mapping, **how) -> None:  # noqa: ANN001, ANN003
+def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, acknowledgements, mapping, select, ignore,  # noqa: ANN001
+          quiet, statistics, **how) -> None:  # noqa: ANN001, ANN003
     """Check claim files against each other (default: the configured corpus, else claims/).
 
     Given paths (or --since) narrow what the run is judged on; the whole
@@ -175,7 +202,7 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     """
     request = CheckRequest(
         paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, mapping=mapping,
-        briefs=True, **_how(**how),
+        briefs=True, select=select, ignore=ignore, quiet=quiet, statistics=statistics, **_how(**how),
     )  # fmt: skip
     sys.exit(_run(request))
 

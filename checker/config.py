@@ -39,12 +39,34 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     # only off: a pull request may change the settings, and must not choose a cache it could have planted
     "cache": (bool, "false, to keep no cache (its folder is chosen with --cache, else the user's cache folder)"),
     "archive-roots": (list, "a list of folders outside the project that archived texts may be read from"),
+    "select": (list, "a list of check ids: only their findings are reported (input problems always are)"),
+    "ignore": (list, "a list of check ids whose findings are not reported"),
+    "per-path": (list, "a list of tables, each with paths = [patterns] and any of severity, select, ignore"),
     "expiry-warning-days": (int, "a whole number of days, 0 or more: an acknowledgement that expires within them is a warning"),
 }
 
 
 class ConfigError(Exception):
     """A configuration file that cannot be used."""
+
+
+#: key of a per-path table -> what it takes
+PER_PATH_KEYS = {
+    "paths": "a list of patterns of paths, relative to the settings' folder (a folder stands for all under it)",
+    "severity": f"one of {', '.join(LEVELS)}: the most severe level their findings are reported at",
+    "select": "a list of check ids: only their findings are reported for these paths",
+    "ignore": "a list of check ids whose findings are not reported for these paths",
+}
+
+
+@dataclass(frozen=True)
+class PerPath:
+    """Settings for the findings of some files: a finding all of whose files match ``patterns`` follows them."""
+
+    patterns: tuple[str, ...]
+    severity: Optional[str] = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,6 +85,9 @@ class Config:
     cache_off: bool = False
     archive_roots: list[Path] = field(default_factory=list)
     expiry_warning_days: Optional[int] = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_path: list[PerPath] = field(default_factory=list)
 
 
 def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -88,6 +113,27 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
+def _per_path(value: Any, where: str) -> list[PerPath]:
+    """The per-path tables, each checked as strictly as the settings around them."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f'{where}: "per-path" must be {KEYS["per-path"][1]} (write [[tool.claimcheck.per-path]])')
+    out = []
+    for number, item in enumerate(value, 1):
+        at = f'{where}: per-path entry {number}'
+        for key, setting in item.items():
+            if key not in PER_PATH_KEYS:
+                hint = suggestion(key, {name.replace("-", ""): name for name in PER_PATH_KEYS})
+                raise ConfigError(f'{at}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(PER_PATH_KEYS)}"))
+            wants_list = key != "severity"
+            good = (isinstance(setting, list) and all(isinstance(v, str) for v in setting)) if wants_list else setting in LEVELS
+            if not good or (key == "paths" and not setting):
+                raise ConfigError(f'{at}: "{key}" must be {PER_PATH_KEYS[key]}')
+        if "paths" not in item:
+            raise ConfigError(f'{at}: "paths" is missing: {PER_PATH_KEYS["paths"]}')
+        out.append(PerPath(tuple(item["paths"]), item.get("severity"), tuple(item.get("select", ())), tuple(item.get("ignore", ()))))
+    return out
+
+
 def load(start: Optional[Path] = None) -> Config:
     """The settings that apply in ``start`` (default: the working directory)."""
     path, table = find_file((start or Path.cwd()).resolve())
@@ -103,6 +149,9 @@ def load(start: Optional[Path] = None) -> Config:
                 f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(KEYS)}")
             )
         kind, takes = KEYS[key]
+        if key == "per-path":
+            config.per_path = _per_path(value, where)
+            continue
         if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             raise ConfigError(f'{where}: "{key}" must be {takes}')
     if "workers" in table and (isinstance(table["workers"], bool) or table["workers"] < 1):
@@ -128,4 +177,6 @@ def load(start: Optional[Path] = None) -> Config:
     if days is not None and (isinstance(days, bool) or days < 0):
         raise ConfigError(f'{where}: "expiry-warning-days" must be {KEYS["expiry-warning-days"][1]}')
     config.expiry_warning_days = days
+    config.select = list(table.get("select", []))
+    config.ignore = list(table.get("ignore", []))
     return config

@@ -75,6 +75,7 @@ class Result:
     timelines: list[Timeline] = field(default_factory=list)
     fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
     color: bool = False  # the text report may use colour (a terminal that does not ask for NO_COLOR)
+    quiet: bool = False  # the text report lists the findings only
     #: which files (as findings name them) the run is judged on; None: every file (see gate.Focus)
     focus: Optional[Callable[[str], bool]] = None
 

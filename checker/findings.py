@@ -19,6 +19,9 @@ UNDETERMINED = "undetermined"
 CORROBORATION = "corroboration"
 #: the verdict of an input that could not be read or resolved
 INVALID = "invalid"
+#: the "checks" of input problems (files that cannot be read, validated or resolved), besides the checks proper
+INPUT_CHECKS = ("yaml-syntax", "schema", "vocabulary", "value", "duplicate-id", "archive", "rules", "io",
+                "acknowledgement", "import", "mapping")  # fmt: skip
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -159,6 +162,7 @@ class Brief:
     status: str = OPEN  # as Finding.status, .review and .judged
     review: Optional[Review] = None
     judged: bool = True
+    kept_severity: str = ""  # the severity its kept text was written with, when the settings changed it
 
     @property
     def rank(self) -> int:

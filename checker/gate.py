@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass, replace
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable, Optional
 
+from checker.config import PerPath
 from checker.confine import resolved
 from checker.findings import SEVERITY_RANK, STALE, Brief, Finding, files_of
 
@@ -79,6 +81,63 @@ def mark_focus(findings: list[Finding], focus: Optional[Focus]) -> list[Finding]
     if focus is None:
         return findings
     return [f if any(focus(p) for p in _files(f)) else replace(f, judged=False) for f in findings]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which checks' findings a run reports, for all files and for some (settings ``per-path``), and the most
+    severe level the findings of some files are reported at. Input problems are always reported: a file that
+    cannot be read must not pass by being ignored."""
+
+    select: tuple[str, ...] = ()  # empty: every check
+    ignore: tuple[str, ...] = ()
+    per_path: tuple[PerPath, ...] = ()
+    base: Path = Path(".")  # the folder per-path patterns are relative to
+    checks: frozenset[str] = frozenset()  # the ids select and ignore may name (the checks' registry)
+
+    def _rules_for(self, finding: Finding | Brief) -> list[PerPath]:
+        if not self.per_path:
+            return []
+        files = [_relative(Path(p), self.base) for p in _files(finding)]
+        return [rule for rule in self.per_path if files and all(_matches(f, rule.patterns) for f in files)]
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        """The findings reported, each at the severity its files allow."""
+        if not (self.select or self.ignore or self.per_path):
+            return findings
+        out = []
+        for finding in findings:
+            select, ignore, ceiling = self.select, self.ignore, None
+            for rule in self._rules_for(finding):  # later tables win, as in the settings' order
+                select = rule.select or select
+                ignore = ignore + rule.ignore
+                ceiling = rule.severity or ceiling
+            if finding.check in self.checks and ((select and finding.check not in select) or finding.check in ignore):
+                continue
+            if ceiling is not None and finding.rank > SEVERITY_RANK[ceiling]:
+                finding = with_severity(finding, ceiling)
+            out.append(finding)
+        return out
+
+
+def with_severity(finding: Finding, severity: str) -> Finding:
+    """The finding reported at another severity (a brief remembers the one its kept text was written with)."""
+    if isinstance(finding, Brief):
+        return replace(finding, severity=severity, kept_severity=finding.kept_severity or finding.severity)
+    return replace(finding, severity=severity)
+
+
+def _relative(path: Path, base: Path) -> str:
+    """A finding's file as a path relative to ``base`` (the settings' folder), with / separators."""
+    try:
+        return resolved(path).relative_to(resolved(base)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether ``path`` matches one of ``patterns`` (shell patterns; a folder stands for everything under it)."""
+    return any(fnmatch(path, pattern) or path.startswith(pattern.rstrip("/") + "/") for pattern in patterns)
 
 
 def failing(findings: list[Finding], policy: Policy) -> list[Finding]:

@@ -21,8 +21,9 @@ from checker.config import load as load_config
 from checker.confine import Confinement, Refused
 from checker.engine import Result, default_workers, run
 from checker.files import write_atomically
-from checker.findings import Finding, Location, input_error, sort_key
-from checker.gate import EXIT_ERROR, Focus, GateError, Policy, changed_since, exit_code, mark_focus, within
+from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
+from checker.names import suggestion
+from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import render as markdown
@@ -77,6 +78,10 @@ class CheckRequest:
     briefs: bool = False
     #: make the reports; without, the run only judges the findings (for commands that read them, not print them)
     reports: bool = True
+    select: tuple[str, ...] = ()  # only these checks' findings (besides the settings' select); empty: all
+    ignore: tuple[str, ...] = ()  # not these checks' findings (besides the settings' ignore)
+    quiet: bool = False  # the text report lists the findings only, without its summary
+    statistics: bool = False  # print the counts of findings per check and verdict after the report
 
 
 @dataclass
@@ -84,6 +89,7 @@ class Outcome:
     """What a run produced: texts to print, files to write, the exit code."""
 
     stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)  # what is said beside a report that goes to stdout
     files: dict[Path, str | Iterable[bytes]] = field(default_factory=dict)  # text, or UTF-8 pieces made as written
     code: int = 0
     result: Optional[Result] = None
@@ -292,6 +298,30 @@ def _usable_paths(request: CheckRequest) -> None:
             raise RequestError(problem)
 
 
+def _selection(request: CheckRequest, config: Config) -> Selection:
+    """What the run reports, from --select/--ignore and the settings; an unknown check id is an error."""
+    from checker.checks import REGISTRY
+
+    known = {name.replace("-", ""): name for name in REGISTRY}
+    named = [*request.select, *request.ignore, *config.select, *config.ignore]
+    named += [name for rule in config.per_path for name in (*rule.select, *rule.ignore)]
+    for name in named:
+        if name not in REGISTRY:
+            hint = suggestion(name, known)
+            if name in INPUT_CHECKS:
+                raise RequestError(f'"{name}" (in --select, --ignore or the settings) names input problems, which are '
+                                   "always reported: a file that cannot be read must not pass")  # fmt: skip
+            raise RequestError(f'no such check: "{name}" (in --select, --ignore or the settings)'
+                               + (f"; {hint}" if hint else f"; checks: {', '.join(REGISTRY)}"))  # fmt: skip
+    return Selection(
+        select=tuple(request.select) or tuple(config.select),
+        ignore=(*config.ignore, *request.ignore),
+        per_path=tuple(config.per_path),
+        base=_base(config),
+        checks=frozenset(REGISTRY),
+    )
+
+
 def _rules_folder(request: CheckRequest, config: Config) -> Path:
     """The rules folder, refused when it does not exist or holds no rules file: every claim would otherwise be
     reported as unknown, burying the one real problem."""
@@ -362,7 +392,8 @@ def _judged(
     policy: Policy,
 ) -> Outcome:
     """Focus, acknowledgements and exit code of a run's findings, and the reports they make."""
-    result.findings += import_findings
+    result.findings = _selection(request, config).apply(result.findings + import_findings)
+    result.quiet = request.quiet
     result.focus = Focus(focus) if focus is not None else None
     findings = mark_focus(result.findings, result.focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
@@ -393,6 +424,12 @@ def _judged(
             outcome.stdout.append(text)
         else:
             outcome.files[target] = text
+    if request.statistics:
+        from checker.reporting import statistics
+
+        table = statistics.render(result)
+        # after the text report on the terminal; beside any other (JSON, SARIF...), which must stay whole
+        (outcome.stdout if all(name == "text" for name, target in formats if target is None) else outcome.stderr).append(table)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and request.reports and any(name == "github" for name, _ in formats):
         outcome.files[Path(summary_file)] = _appended(Path(summary_file), markdown(result))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
+import orjson
+
 from checker import __version__
 from checker.engine import Result
 from checker.findings import OPEN, STATUSES, Brief, ClaimRef, Finding, Location
@@ -94,13 +96,17 @@ def _item(finding: Finding | Brief) -> Any:
     not the default one)."""
     if not isinstance(finding, Brief):
         return finding_dict(finding)
-    if finding.status == OPEN and finding.review is None and finding.judged:
+    if finding.status == OPEN and finding.review is None and finding.judged and not finding.kept_severity:
         return finding.kept
     text = finding.kept.read()
     at = text.rfind(_KEPT_FIELDS)
     if at < 0 or text[at + len(_KEPT_FIELDS) :].strip() != b"}":
         raise ValueError(f"the kept text of finding {finding.fingerprint} does not end with its status")
-    return text[:at] + _fields(finding) + text[at + len(_KEPT_FIELDS) :]
+    text = text[:at] + _fields(finding) + text[at + len(_KEPT_FIELDS) :]
+    if finding.kept_severity:  # the first "severity" key of the item is the finding's own (claims have none)
+        written = b'\n      "severity": ' + orjson.dumps(finding.kept_severity) + b","
+        text = text.replace(written, b'\n      "severity": ' + orjson.dumps(finding.severity) + b",", 1)
+    return text
 
 
 def _shown(ref: ClaimRef, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
