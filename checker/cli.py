@@ -29,6 +29,7 @@ from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import display_path, iter_files
 from checker.models import SourceKind
 from checker.names import suggestion
+from checker.plural import counted
 from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
@@ -260,7 +261,7 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, rules, acknowledge
         existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint, allow_paths)
-    click.echo(f"{len(entries)} acknowledgements added to {display_path(path)}, until {until}", err=True)
+    click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
 
 
 @main.command(name="import")
@@ -300,11 +301,11 @@ def import_command(
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""), allowed=allow_paths)
-    click.echo(f"{stats.rows} rows, {stats.values} values, {stats.missing} missing, "
+    click.echo(f"{counted(stats.rows, 'row')}, {counted(stats.values, 'value')}, {stats.missing} missing, "
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
     for metric, count in sorted(stats.unparsed.items()):
         examples = ", ".join(repr(e) for e in stats.examples[metric])
-        click.echo(f"  {metric}: {count} values not parsed, e.g. {examples}", err=True)
+        click.echo(f"  {metric}: {counted(count, 'value')} not parsed, e.g. {examples}", err=True)
 
 
 @main.command(name="resolve")
@@ -441,7 +442,7 @@ def extract(
             merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
             if added:
                 _write_or_fail(merge, merged, fingerprint, allow_paths)
-        click.echo(f"{merge}: {added} new candidate claims added", err=True)
+        click.echo(f"{merge}: {counted(added, 'new candidate claim')} added", err=True)
         return
     if output is not None:
         _refuse_existing(output)
@@ -450,7 +451,7 @@ def extract(
         click.echo(drafted, nl=False)
     else:
         _write_or_fail(output, drafted, allowed=allow_paths)
-    click.echo(f"{count} candidate claims drafted from {source_text}", err=True)
+    click.echo(f"{counted(count, 'candidate claim')} drafted from {source_text}", err=True)
 
 
 @main.command(name="new-source")
@@ -543,9 +544,8 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
                 _write_or_fail(path, tidy, fingerprint, allow_paths)
     for name in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
-    click.echo(
-        f"{len(changed)} of {len(targets)} files {'not in canonical form' if check else 'reformatted'}", err=True
-    )
+    done = "not in canonical form" if check else "reformatted"
+    click.echo(f"{len(changed)} of {counted(len(targets), 'file')} {done}", err=True)
     sys.exit(EXIT_FAIL if check and changed else EXIT_SUCCESS)
 
 

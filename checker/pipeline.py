@@ -24,6 +24,7 @@ from checker.files import write_atomically
 from checker.findings import Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path
+from checker.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
@@ -192,7 +193,7 @@ def _imported(
                     input_error(
                         "import",
                         Location(display_path(table)),
-                        f"{count} value{'s' if count != 1 else ''} of {metric} could not be parsed, e.g. {examples}",
+                        f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
                         "add a format or a clean-up rule for them to the mapping, or list them as missing",
                         severity="warning",
                     )

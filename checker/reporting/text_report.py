@@ -7,6 +7,7 @@ from itertools import groupby
 
 from checker.engine import Result
 from checker.findings import Finding
+from checker.plural import counted
 from checker.reporting.json_report import summary
 from checker.timeline import Timeline
 
@@ -109,28 +110,43 @@ def _topics(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return sorted(topics, key=lambda item: (-max(f.rank for f in item[1]), item[0]))
 
 
+#: how the headline counts each verdict: the words for one, and for many when they differ by more than an "s"
+_HEADLINE = (
+    ("contradiction", "contradiction", None),
+    ("undetermined", "undetermined", "undetermined"),
+    ("timing", "explained by timing", "explained by timing"),
+    ("scope", "explained by scope", "explained by scope"),
+    ("stale", "possibly stale", "possibly stale"),
+    ("shortfall", "list short of its total", "lists short of their totals"),
+    ("corroboration", "corroborated", "corroborated"),
+    ("missing", "quote not found", "quotes not found"),
+    ("unstated", "value its quote does not state", "values their quotes do not state"),
+    ("precision", "precision word that differs from the quote", "precision words that differ from the quote"),
+    ("invalid", "input problem", None),
+)
+
+
 def _headline(result: Result) -> str:
     facts = summary(result)
     verdicts = facts["by_verdict"]
-    words = [
-        (verdicts.get("contradiction", 0), "contradictions"),
-        (verdicts.get("undetermined", 0), "undetermined"),
-        (verdicts.get("timing", 0), "explained by timing"),
-        (verdicts.get("scope", 0), "explained by scope"),
-        (verdicts.get("stale", 0), "possibly stale"),
-        (verdicts.get("shortfall", 0), "lists short of their totals"),
-        (verdicts.get("corroboration", 0), "corroborated"),
-        (verdicts.get("missing", 0), "quotes not found"),
-        (verdicts.get("unstated", 0), "values their quotes do not state"),
-        (verdicts.get("precision", 0), "precision words that differ from the quote"),
-        (verdicts.get("invalid", 0), "input problems"),
-    ]
+    words = [counted(verdicts[v], one, many) for v, one, many in _HEADLINE if verdicts.get(v)]
     acknowledged = sum(f.status == "acknowledged" for f in result.findings)
     context = sum(f.status == "context" for f in result.findings)
-    words += [(acknowledged, "acknowledged"), (context, "outside the files judged (context)")]
-    counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
-    first = f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files"
+    if acknowledged:
+        words.append(f"{acknowledged} acknowledged")
+    if context:
+        words.append(f"{context} outside the files judged (context)")
+    counts = " · ".join(words) or "no findings"
+    first = (
+        f"claimcheck: {counted(facts['claims'], 'claim')} from {counted(facts['sources'], 'source')} "
+        f"in {counted(facts['files'], 'file')}"
+    )
     return first + "\n" + textwrap.fill(counts, WIDTH)
+
+
+def _totals(counts: dict[str, int]) -> str:
+    """The findings by severity in words: "1 error, 3 warnings, 49 info"."""
+    return f"{counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, {counts['info']} info"
 
 
 _COLOURS = {"ERROR": "\033[1;31m", "WARNING": "\033[33m", "INFO": "\033[36m"}
@@ -183,8 +199,7 @@ def render(result: Result) -> str:
     for title, verdicts in COMPACT_SECTIONS:
         out += _compact(title, [f for f in result.findings if f.subject and f.verdict in verdicts])
     out += _sources(result)
-    counts = result.counts()
-    out.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+    out.append(_totals(result.counts()))
     return "\n".join(_paint(line, result.color) for line in out) + "\n"
 
 
