@@ -9,6 +9,7 @@ Exit codes (see README "Exit codes"):
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from contextlib import nullcontext
 from dataclasses import replace
@@ -22,7 +23,7 @@ from checker import __version__, acks, confine
 from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
-from checker.engine import no_cycle_collection
+from checker.engine import TEXT_WIDTH, no_cycle_collection
 from checker.files import FileChanged, locked, read_for_update, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
@@ -38,16 +39,17 @@ from checker.vocabulary import Vocabulary, load_vocabulary
 
 
 def _terminal() -> dict:
-    """Colour for the report on stdout when it is a terminal that does not ask for NO_COLOR; progress on stderr."""
+    """Colour (unless NO_COLOR) and the width of the report on stdout when it is a terminal; progress on stderr."""
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size((TEXT_WIDTH, 24)).columns if sys.stdout.isatty() else TEXT_WIDTH
     if not sys.stderr.isatty():
-        return {"color": color}
+        return {"color": color, "width": width}
 
     def progress(done: int, total: int) -> None:
         if total >= 50 and (done == total or done % 25 == 0):
             click.echo(f"\rchecking subjects: {done}/{total}", err=True, nl=done == total)
 
-    return {"color": color, "progress": progress}
+    return {"color": color, "width": width, "progress": progress}
 
 
 def _run(request: CheckRequest) -> int:

@@ -64,6 +64,10 @@ class ActiveCheck:
         return self.module.ID
 
 
+#: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
+TEXT_WIDTH = 100
+
+
 @dataclass
 class Result:
     """What a run produced. In a run asked for briefs (see :func:`run`) some findings and timelines are briefs."""
@@ -75,6 +79,7 @@ class Result:
     timelines: list[Timeline] = field(default_factory=list)
     fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
     color: bool = False  # the text report may use colour (a terminal that does not ask for NO_COLOR)
+    width: int = TEXT_WIDTH  # columns of the text report: the terminal's when it goes to one
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""

@@ -19,7 +19,7 @@ from checker import acks, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
-from checker.engine import Result, default_workers, run
+from checker.engine import TEXT_WIDTH, Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, GateError, Policy, changed_since, exit_code, mark_focus, within
@@ -66,6 +66,7 @@ class CheckRequest:
     checks_enabled: bool = True
     today: Optional[date] = None
     color: bool = False  # the report that goes to the terminal may use colour
+    width: int = TEXT_WIDTH  # and be this many columns wide (a report written to a file never is)
     progress: Optional[Callable[[int, int], None]] = None
     workers: Optional[int] = None  # processes; None: from the settings, else one per core
     cache: Optional[Path] = None  # the cache folder; None: the user's cache folder (unless the settings turn it off)
@@ -278,6 +279,7 @@ def _judged(
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats if request.reports else ():
         result.color = request.color and target is None
+        result.width = request.width if target is None else TEXT_WIDTH
         if target is not None and name in STREAMERS:  # made while it is written
             outcome.files[target] = STREAMERS[name](result)
             continue
