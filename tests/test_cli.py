@@ -21,13 +21,13 @@ def invoke(*args: str, cwd: Path | None = None):
 
 def problems(output: str, place: str) -> list[str]:
     """The text report's input problems at ``place``, each its located line and the indented lines that
-    continue it, on one line."""
+    continue it (a long word is indented less), on one line."""
     found: list[str] = []
     going = False
     for line in output.splitlines():
         if line.startswith(place):
             found.append(line)
-        elif going and line.startswith("    "):
+        elif going and line.startswith(" "):
             found[-1] += " " + line.strip()
             continue
         going = line.startswith(place)

@@ -217,6 +217,24 @@ def test_a_report_written_to_a_file_or_a_pipe_is_100_columns(tmp_path, monkeypat
     assert cli._terminal()["width"] == 60
 
 
+def test_an_input_problem_keeps_its_place_first_and_wraps_within_the_width(tmp_path, monkeypatch):
+    from checker.pipeline import CheckRequest, execute
+    from checker.reporting.text_report import cells
+
+    _one_of_each(tmp_path)
+    (tmp_path / "claims" / "broken.yaml").write_text("source: !!python/object/apply:os.system [echo]\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    lines = execute(CheckRequest(formats=("text",), width=50, no_cache=True)).stdout[0].splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("claims/broken.yaml:1:9: error: [yaml-syntax]"))
+    rest = []
+    for line in lines[first + 1 :]:
+        if not line.startswith(" "):  # indented, as far as the width lets a long word be
+            break
+        rest.append(line.strip())
+    assert rest and "remove the tag" in " ".join([lines[first], *rest])
+    assert all(cells(line) <= 50 or " " not in line for line in lines)
+
+
 def test_a_narrow_report_is_the_same_whatever_the_file_order(tmp_path, monkeypatch):
     from checker.pipeline import CheckRequest, execute
 
