@@ -117,7 +117,7 @@ def run_of(request, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("reports")
     target = folder / "r.json"
-    paths, rules = ((), None) if request.param == "claims" else ((Path("examples/company/claims"),), Path("examples/company/rules"))  # fmt: skip
+    paths, rules = ((), None) if request.param == "claims" else ((EXAMPLE / "claims",), EXAMPLE / "rules")
     before = os.getcwd()
     os.chdir(ROOT)
     try:
@@ -145,7 +145,8 @@ def _whole(document: dict) -> set[str]:
             if ref["evidence"]:
                 out.add(f"{ref['evidence']['path']}:{ref['evidence']['line']}")
             out |= set(_DATE.findall(ref["time"]))
-    topical = {(f["subject"], f["metric"]) for f in document["findings"] if f["subject"] and f["verdict"] not in COMPACT}
+    findings = document["findings"]
+    topical = {(f["subject"], f["metric"]) for f in findings if f["subject"] and f["verdict"] not in COMPACT}
     for timeline in document["timelines"]:
         if (timeline["subject"], timeline["metric"]) not in topical:  # shown with the findings of its topic
             continue
