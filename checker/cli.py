@@ -9,6 +9,7 @@ Exit codes (see README "Exit codes"):
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from contextlib import nullcontext
 from dataclasses import replace
@@ -22,13 +23,14 @@ from checker import __version__, acks, confine
 from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
-from checker.engine import no_cycle_collection
+from checker.engine import TEXT_WIDTH, no_cycle_collection
 from checker.files import FileChanged, locked, read_for_update, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
 from checker.models import SourceKind
 from checker.names import suggestion
+from checker.plural import counted
 from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
@@ -37,16 +39,17 @@ from checker.vocabulary import Vocabulary, load_vocabulary
 
 
 def _terminal() -> dict:
-    """Colour for the report on stdout when it is a terminal that does not ask for NO_COLOR; progress on stderr."""
+    """Colour (unless NO_COLOR) and the width of the report on stdout when it is a terminal; progress on stderr."""
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size((TEXT_WIDTH, 24)).columns if sys.stdout.isatty() else TEXT_WIDTH
     if not sys.stderr.isatty():
-        return {"color": color}
+        return {"color": color, "width": width}
 
     def progress(done: int, total: int) -> None:
         if total >= 50 and (done == total or done % 25 == 0):
             click.echo(f"\rchecking subjects: {done}/{total}", err=True, nl=done == total)
 
-    return {"color": color, "progress": progress}
+    return {"color": color, "width": width, "progress": progress}
 
 
 def _run(request: CheckRequest) -> int:
@@ -295,8 +298,7 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
         existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint, allow_paths, given)
-    click.echo(f"{len(entries)} acknowledgement{'s' if len(entries) != 1 else ''} added to {display_path(path)}, "
-               f"until {until}", err=True)  # fmt: skip
+    click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
 
 
 def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: Any, acknowledgements: Path | None,
@@ -324,8 +326,7 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
         except acks.NotAcknowledged as exc:
             raise click.UsageError(f"{display_path(path)}: {exc}") from None
         _write_or_fail(path, text, fingerprint, allow_paths, given)
-    click.echo(f"{len(fingerprints)} acknowledgement{'s' if len(fingerprints) != 1 else ''} renewed in "
-               f"{display_path(path)}, until {until}", err=True)  # fmt: skip
+    click.echo(f"{counted(len(fingerprints), 'acknowledgement')} renewed in {display_path(path)}, until {until}", err=True)
 
 
 @main.command(name="import")
@@ -365,11 +366,11 @@ def import_command(
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""), allowed=allow_paths)
-    click.echo(f"{stats.rows} rows, {stats.values} values, {stats.missing} missing, "
+    click.echo(f"{counted(stats.rows, 'row')}, {counted(stats.values, 'value')}, {stats.missing} missing, "
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
     for metric, count in sorted(stats.unparsed.items()):
         examples = ", ".join(repr(e) for e in stats.examples[metric])
-        click.echo(f"  {metric}: {count} values not parsed, e.g. {examples}", err=True)
+        click.echo(f"  {metric}: {counted(count, 'value')} not parsed, e.g. {examples}", err=True)
 
 
 @main.command(name="resolve")
@@ -518,7 +519,7 @@ def extract(
             merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
             if added:
                 _write_or_fail(merge, merged, fingerprint, allow_paths)
-        click.echo(f"{merge}: {added} new candidate claims added", err=True)
+        click.echo(f"{merge}: {counted(added, 'new candidate claim')} added", err=True)
         return
     if output is not None:
         _refuse_existing(output, f"add the new candidates to it with --merge {output}")
@@ -527,7 +528,7 @@ def extract(
         click.echo(drafted, nl=False)
     else:
         _write_or_fail(output, drafted, allowed=allow_paths)
-    click.echo(f"{count} candidate claims drafted from {source_text}", err=True)
+    click.echo(f"{counted(count, 'candidate claim')} drafted from {source_text}", err=True)
 
 
 @main.command(name="new-source")
@@ -632,8 +633,8 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
     for name in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     done = "not in canonical form" if check else "reformatted"
-    files = f"{len(targets)} file{'s' if len(targets) != 1 else ''}"
-    click.echo(f"{len(changed)} of {files} {done}" + (f"; {len(broken)} could not be read" if broken else ""), err=True)
+    click.echo(f"{len(changed)} of {counted(len(targets), 'file')} {done}"
+               + (f"; {len(broken)} could not be read" if broken else ""), err=True)  # fmt: skip
     sys.exit(EXIT_ERROR if broken else EXIT_FAIL if check and changed else EXIT_SUCCESS)
 
 

@@ -64,6 +64,10 @@ class ActiveCheck:
         return self.module.ID
 
 
+#: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
+TEXT_WIDTH = 100
+
+
 @dataclass
 class Result:
     """What a run produced. In a run asked for briefs (see :func:`run`) some findings and timelines are briefs."""
@@ -78,6 +82,7 @@ class Result:
     quiet: bool = False  # the text report lists the findings only
     #: which files (as findings name them) the run is judged on; None: every file (see gate.Focus)
     focus: Optional[Callable[[str], bool]] = None
+    width: int = TEXT_WIDTH  # columns of the text report: the terminal's when it goes to one
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""

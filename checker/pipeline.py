@@ -19,12 +19,13 @@ from checker import acks, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
-from checker.engine import Result, default_workers, run
+from checker.engine import TEXT_WIDTH, Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.names import suggestion
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
+from checker.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
@@ -66,6 +67,7 @@ class CheckRequest:
     checks_enabled: bool = True
     today: Optional[date] = None
     color: bool = False  # the report that goes to the terminal may use colour
+    width: int = TEXT_WIDTH  # and be this many columns wide (a report written to a file never is)
     progress: Optional[Callable[[int, int], None]] = None
     workers: Optional[int] = None  # processes; None: from the settings, else one per core
     cache: Optional[Path] = None  # the cache folder; None: the user's cache folder (unless the settings turn it off)
@@ -251,7 +253,7 @@ def _imported(
                     input_error(
                         "import",
                         Location(display_path(table)),
-                        f"{count} value{'s' if count != 1 else ''} of {metric} could not be parsed, e.g. {examples}",
+                        f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
                         "add a format or a clean-up rule for them to the mapping, or list them as missing",
                         severity="warning",
                     )
@@ -414,6 +416,7 @@ def _judged(
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats if request.reports else ():
         result.color = request.color and target is None
+        result.width = request.width if target is None else TEXT_WIDTH
         if target is not None and name in STREAMERS:  # made while it is written
             outcome.files[target] = STREAMERS[name](result)
             continue

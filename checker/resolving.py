@@ -16,6 +16,7 @@ from typing import Any
 from checker.engine import Result, no_cycle_collection
 from checker.fusion import Observation, Resolution, resolve
 from checker.jsontext import pretty
+from checker.plural import counted
 
 
 @dataclass
@@ -114,7 +115,8 @@ def to_text(resolved: Resolved, limit: int = 50) -> str:
         ]  # fmt: skip
         for i in contested[:limit]
     ]
-    out = [f"{len(resolved.resolution.items)} items, {len(contested)} contested; the least certain first:", ""]
+    items = counted(len(resolved.resolution.items), "item")
+    out = [f"{items}, {len(contested)} contested; the least certain first:", ""]
     out.append(
         tabulate(
             rows, headers=["item", "time", "best supported", "confidence", "for", "against"], disable_numparse=True

@@ -19,6 +19,21 @@ def invoke(*args: str, cwd: Path | None = None):
     return run_cli(cwd, *args)
 
 
+def problems(output: str, place: str) -> list[str]:
+    """The text report's input problems at ``place``, each its located line and the indented lines that
+    continue it (a long word is indented less), on one line."""
+    found: list[str] = []
+    going = False
+    for line in output.splitlines():
+        if line.startswith(place):
+            found.append(line)
+        elif going and line.startswith(" "):
+            found[-1] += " " + line.strip()
+            continue
+        going = line.startswith(place)
+    return found
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
@@ -109,8 +124,7 @@ def test_broken_file_is_located_and_others_still_checked(mini, name):
     result = invoke("check", cwd=mini)
     assert "Traceback" not in result.output
     assert result.exit_code == 1
-    line = next(line for line in result.output.splitlines() if line.startswith(f"claims/{name}:"))
-    assert words in line
+    assert words in problems(result.output, f"claims/{name}:")[0]
     assert "Freedonia — partners" in result.output  # the other files' findings are still there
 
 
@@ -138,7 +152,7 @@ def _one_claim_file(mini: Path, claim_body: dict, source: dict | None = None) ->
 )
 def test_bad_claims_are_located_with_a_hint(mini, body, words):
     output = _one_claim_file(mini, body)
-    lines = [line for line in output.splitlines() if line.startswith("claims/extra.yaml:")]
+    lines = problems(output, "claims/extra.yaml:")
     assert lines, output
     assert words in lines[0]
     assert "Freedonia — partners" in output
@@ -174,7 +188,8 @@ def test_unknown_check_in_rules_exits_2_with_suggestion(mini):
     (mini / "rules" / "checks.yaml").write_text("checks:\n  value-conflicts: {}\n", "utf-8")
     result = invoke("check", cwd=mini)
     assert result.exit_code == 2
-    assert 'no such check: "value-conflicts"' in result.output and 'did you mean "value-conflict"' in result.output
+    (problem,) = problems(result.output, "rules/checks.yaml:")
+    assert 'no such check: "value-conflicts"' in problem and 'did you mean "value-conflict"' in problem
 
 
 def test_validate_reports_input_errors_only(mini):

@@ -138,3 +138,14 @@ def test_statistics_counts_findings_per_check_and_verdict(project):
     beside = run_cli(project, "check", "--format", "json", "--statistics")
     assert json.loads(beside.stdout)["findings"] == findings  # the JSON stays whole: the table goes to stderr
     assert "check" in beside.stderr and "verdict" in beside.stderr
+
+
+def test_quiet_lists_the_findings_only(project):
+    full = run_cli(project, "check").output
+    quiet = run_cli(project, "check", "--quiet")
+    assert quiet.exit_code == 1
+    assert full.startswith("claimcheck:") and not quiet.output.startswith("claimcheck:")
+    assert "== Sources" in full and "== Sources" not in quiet.output
+    assert "CONTRADICTION" in quiet.output and "error" not in quiet.output.splitlines()[-1]
+    assert set(quiet.output.splitlines()) <= set(full.splitlines())  # nothing but lines of the full report
+    assert run_cli(project, "check", "-q", "--select", "corroboration").exit_code == 0

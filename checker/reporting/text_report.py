@@ -1,16 +1,28 @@
-"""The text report: input errors as compiler-style lines, then findings grouped by subject and metric."""
+"""The text report: input errors as compiler-style lines, then findings grouped by subject and metric.
+
+It is laid out for the width the run gives it (the terminal's, else 100 columns). Prose wraps at spaces and
+only there, so an id, a path, a date or a number never breaks; a table whose columns would have to be
+squeezed becomes one block per row instead, its ids and paths on lines of their own.
+"""
 
 from __future__ import annotations
 
-import textwrap
-from itertools import groupby
+import re
+import unicodedata
+from itertools import groupby, zip_longest
+from typing import Optional, Sequence
 
 from checker.engine import Result
-from checker.findings import Finding, status_label
+from checker.findings import ClaimRef, Finding, status_label
+from checker.plural import counted
 from checker.reporting.json_report import summary
 from checker.timeline import Timeline
 
-WIDTH = 100
+#: the narrowest layout: narrower terminals wrap its lines themselves
+MIN_WIDTH = 40
+#: the widest layout: on a wider terminal a line of prose is too long for the eye to find the next one, and
+#: the claims table already fits whole at this width
+MAX_WIDTH = 160
 _VERDICT_WORDS = {
     "contradiction": "CONTRADICTION",
     "undetermined": "undetermined",
@@ -20,42 +32,152 @@ _VERDICT_WORDS = {
     "missing": "quote missing",
     "invalid": "invalid",
 }
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # where a line may break: not at a no-break space
 
 
-def _wrap(text: str, indent: str = "    ") -> str:
-    return textwrap.fill(
-        text,
-        WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + ("  " if not indent else ""),
-        break_on_hyphens=False,
-    )
+def cells(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
 
 
-#: widths of the claims table's columns: source and place, value, time and scope, quote
-_COLUMNS = (32, 12, 16, 30)
+def _start(indent: int, word: str, width: int) -> str:
+    # a word too long for the line after its indent gives up as much of the indent as it must
+    return " " * max(0, min(indent, width - cells(word))) + word
 
 
-def _cell(text: str, width: int) -> str:
-    # wrapped here rather than by tabulate, whose own wrapping reads "1,410" as a number and fails
-    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=True)) or text
+def wrap(text: str, width: int, indent: int = 0, hang: Optional[int] = None, lead: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken at spaces only; ``hang`` indents the lines after
+    the first (default: as the first), ``lead`` starts the first as it is. A word longer than a whole line
+    stands alone on one."""
+    hang = indent if hang is None else hang
+    lines = [" " * indent + lead] if lead else []
+    used = cells(lines[0]) if lines else 0  # columns of the last line
+    for word in _SPACES.split(text.strip()):
+        size = cells(word)
+        space = 0 if lines and lines[-1].endswith(" ") else 1
+        if lines and used + space + size <= width:
+            lines[-1] += " " * space + word
+            used += space + size
+        elif word:
+            lines.append(_start(hang if lines else indent, word, width))
+            used = cells(lines[-1])
+    return [line.rstrip() for line in lines]
 
 
-def _claims_table(finding: Finding) -> str:
-    from tabulate import tabulate  # noqa: PLC0415 - only the text report needs it
+def _pack(items: Sequence[str], width: int, indent: int = 0, sep: str = " · ", end: str = "") -> list[str]:
+    """Items joined by ``sep``, as many to a line as fit, each kept whole unless it is longer than a line;
+    ``end`` closes a line that breaks between two items."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cells(lines[-1]) + cells(sep) + cells(item) + cells(end) <= width:
+            lines[-1] += sep + item
+            continue
+        if lines:
+            lines[-1] += end
+        lines += wrap(item, width - cells(end), indent, indent + 2)  # room left for the end it may get
+    return lines
 
-    rows = []
+
+def _paragraph(text: str, width: int, indent: int = 4) -> str:
+    return "\n".join(wrap(text, width, indent, indent + (2 if not indent else 0)))
+
+
+def _heading(title: str, width: int) -> str:
+    """A section's title ruled out to the width; a title too long for one line wraps, its last line ruled."""
+    lines = wrap(f"== {title}", width, hang=3)
+    room = width - cells(lines[-1]) - 1
+    if room >= 2:
+        lines[-1] += " " + "=" * room
+    return "\n".join(lines)
+
+
+class _Column:
+    """A table column: its header, whether its cells wrap at spaces, and how narrow it may be before it reads
+    as squeezed (a column whose longest text is narrower is as wide as that text)."""
+
+    def __init__(self, header: str, wraps: bool = False, comfortable: int = 0) -> None:
+        self.header, self.wraps, self.comfortable = header, wraps, comfortable
+
+    def lines(self, text: str, width: int) -> list[str]:
+        """A cell's lines: its own lines, or its text wrapped at ``width``."""
+        return wrap(text, width) if self.wraps else text.split("\n")
+
+    def bounds(self, texts: list[str]) -> tuple[int, int]:
+        """The narrowest width that keeps every word whole and the column comfortable, and the widest it needs."""
+        header = cells(self.header)
+        if not self.wraps:
+            widest = max([header] + [cells(line) for text in texts for line in text.split("\n")])
+            return widest, widest
+        words = [_SPACES.split(text.strip()) for text in texts]
+        widest = max([header] + [cells(" ".join(line)) for line in words])
+        longest = max([header] + [cells(word) for line in words for word in line])
+        return max(longest, min(widest, self.comfortable)), widest
+
+
+def _table(columns: Sequence[_Column], rows: list[list[str]], width: int, indent: int) -> Optional[list[str]]:
+    """The rows as a table with a header and a rule, two spaces between columns, or None when it would not fit
+    in ``width`` without breaking a word or squeezing a column."""
+    bounds = [column.bounds([row[i] for row in rows]) for i, column in enumerate(columns)]
+    widths = [low for low, _ in bounds]
+    spare = width - indent - sum(widths) - 2 * (len(columns) - 1)
+    if spare < 0:
+        return None
+    wants = [high - low for low, high in bounds]
+    if sum(wants) <= spare:
+        widths = [high for _, high in bounds]
+    else:  # the spare columns shared in proportion to what each column's text still wants
+        shares = [spare * want // sum(wants) for want in wants]
+        widths = [low + share for low, share in zip(widths, shares)]
+        for i in [i for i, want in enumerate(wants) if want > shares[i]][: spare - sum(shares)]:
+            widths[i] += 1
+    pad = " " * indent
+
+    def line(texts: Sequence[str]) -> str:
+        return (pad + "  ".join(text + " " * (w - cells(text)) for text, w in zip(texts, widths))).rstrip()
+
+    out = [line([column.header for column in columns]), line(["-" * w for w in widths])]
+    for row in rows:
+        parts = [column.lines(text, w) for text, column, w in zip(row, columns, widths)]
+        out += [line(texts) for texts in zip_longest(*parts, fillvalue="")]
+    return out
+
+
+def _when(ref: ClaimRef) -> str:
+    return ref.time + (f" [{ref.scope}]" if ref.scope else "")
+
+
+def _quote(ref: ClaimRef) -> str:
+    return f"“{ref.quote}”" + (f" ({ref.evidence})" if ref.evidence else "")
+
+
+_CLAIM_COLUMNS = (
+    _Column("source / claim at"),
+    _Column("value", wraps=True, comfortable=12),
+    _Column("when / scope", wraps=True, comfortable=16),
+    _Column("quote", wraps=True, comfortable=30),
+)
+
+
+def _claims(finding: Finding, width: int) -> str:
+    """The claims of a finding: a table when it fits, else one block per claim."""
+    rows = [[f"{ref.source}\n{ref.location.path}:{ref.location.line}", ref.value, _when(ref), _quote(ref)]
+            for ref in finding.claims]  # fmt: skip
+    table = _table(_CLAIM_COLUMNS, rows, width, 4)
+    if table is not None:
+        return "\n".join(table)
+    out = []
     for ref in finding.claims:
-        when = ref.time + (f" [{ref.scope}]" if ref.scope else "")
-        quote = f"“{ref.quote}”" + (f" ({ref.evidence})" if ref.evidence else "")
-        cells = (ref.source, ref.value, when, quote)
-        row = [_cell(text, width) for text, width in zip(cells, _COLUMNS, strict=True)]
-        row[0] += "\n" + _cell(f"{ref.location.path}:{ref.location.line}", _COLUMNS[0])
-        rows.append(row)
-    table = tabulate(
-        rows, headers=["source / claim at", "value", "when / scope", "quote"], tablefmt="simple", disable_numparse=True
-    )
-    return textwrap.indent(table, "    ")
+        out += _pack([ref.source, f"{ref.location.path}:{ref.location.line}"], width, 4, sep="  ")
+        out += _pack([ref.value] + ([_when(ref)] if _when(ref) else []), width, 6)
+        out += wrap(_quote(ref), width, 6)
+    return "\n".join(out)
 
 
 #: verdicts that are good news or background, shown compactly after the disagreements
@@ -68,38 +190,40 @@ COMPACT_SECTIONS = (
 COMPACT = {verdict for _, verdicts in COMPACT_SECTIONS for verdict in verdicts}
 
 
-def _compact(title: str, findings: list[Finding]) -> list[str]:
+def _compact(title: str, findings: list[Finding], width: int) -> list[str]:
     """One short entry per finding: topic, message, why, and where each claim stands."""
     if not findings:
         return []
-    out = [f"== {title} ".ljust(WIDTH, "=")]
+    out = [_heading(title, width)]
     for finding in findings:
-        out.append(_wrap(f"{finding.topic}: {finding.message}", indent=""))
-        out.append(_wrap(finding.note))
+        out.append(_paragraph(f"{finding.topic}: {finding.message}", width, indent=0))
+        if finding.note:
+            out.append(_paragraph(finding.note, width))
         if finding.hint:
-            out.append(_wrap("Fix: " + finding.hint))
-        where = "; ".join(f"{ref.source} ({ref.location.path}:{ref.location.line})" for ref in finding.claims)
-        out.append(_wrap(where, indent="      "))
+            out.append(_paragraph("Fix: " + finding.hint, width))
+        where = [f"{ref.source} ({ref.location.path}:{ref.location.line})" for ref in finding.claims]
+        out.append("\n".join(_pack(where, width, 6, sep="; ", end=";")))
     out.append("")
     return out
 
 
-def _timeline(timeline: Timeline | None) -> str:
+def _timeline(timeline: Timeline | None, width: int) -> str:
     """The values over time on one line, and the most recent well-supported one."""
     if timeline is None or len(timeline.entries) < 2:
         return ""
     steps = " → ".join(entry.describe() for entry in timeline.entries)
     latest = f"; latest well-supported: {timeline.latest.value}" if timeline.latest else ""
-    return _wrap(f"Timeline: {steps}{latest}", indent="")
+    return _paragraph(f"Timeline: {steps}{latest}", width, indent=0)
 
 
-def _input_errors(findings: list[Finding]) -> list[str]:
+def _input_errors(findings: list[Finding], width: int) -> list[str]:
     lines = []
     for finding in findings:
         where = str(finding.location) if finding.location else "-"
         hint = f" ({finding.hint})" if finding.hint else ""
         status = f" [{status_label(finding)}]" if status_label(finding) else ""
-        lines.append(f"{where}: {finding.severity}{status}: [{finding.check}] {finding.message}{hint}")
+        text = f"{where}: {finding.severity}{status}: [{finding.check}] {finding.message}{hint}"
+        lines.append("\n".join(wrap(text, width, hang=4)))  # the place stays first, for editors that read it
     return lines
 
 
@@ -109,28 +233,42 @@ def _topics(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return sorted(topics, key=lambda item: (-max(f.rank for f in item[1]), item[0]))
 
 
-def _headline(result: Result) -> str:
+#: how the headline counts each verdict: the words for one, and for many when they differ beyond an "s"
+_HEADLINE = (
+    ("contradiction", "contradiction", None),
+    ("undetermined", "undetermined", "undetermined"),
+    ("timing", "explained by timing", "explained by timing"),
+    ("scope", "explained by scope", "explained by scope"),
+    ("stale", "possibly stale", "possibly stale"),
+    ("shortfall", "list short of its total", "lists short of their totals"),
+    ("corroboration", "corroborated", "corroborated"),
+    ("missing", "quote not found", "quotes not found"),
+    ("unstated", "value its quote does not state", "values their quotes do not state"),
+    ("precision", "precision word that differs from the quote", "precision words that differ from the quote"),
+    ("invalid", "input problem", None),
+)
+
+
+def _headline(result: Result, width: int) -> str:
     facts = summary(result)
     verdicts = facts["by_verdict"]
-    words = [
-        (verdicts.get("contradiction", 0), "contradictions"),
-        (verdicts.get("undetermined", 0), "undetermined"),
-        (verdicts.get("timing", 0), "explained by timing"),
-        (verdicts.get("scope", 0), "explained by scope"),
-        (verdicts.get("stale", 0), "possibly stale"),
-        (verdicts.get("shortfall", 0), "lists short of their totals"),
-        (verdicts.get("corroboration", 0), "corroborated"),
-        (verdicts.get("missing", 0), "quotes not found"),
-        (verdicts.get("unstated", 0), "values their quotes do not state"),
-        (verdicts.get("precision", 0), "precision words that differ from the quote"),
-        (verdicts.get("invalid", 0), "input problems"),
-    ]
+    words = [counted(verdicts[v], one, many) for v, one, many in _HEADLINE if verdicts.get(v)]
     acknowledged = sum(f.status == "acknowledged" for f in result.findings)
     context = sum(not f.judged for f in result.findings)
-    words += [(acknowledged, "acknowledged"), (context, "outside the files judged (context)")]
-    counts = " · ".join(f"{count} {word}" for count, word in words if count) or "no findings"
-    first = f"claimcheck: {facts['claims']} claims from {facts['sources']} sources in {facts['files']} files"
-    return first + "\n" + textwrap.fill(counts, WIDTH)
+    if acknowledged:
+        words.append(f"{acknowledged} acknowledged")
+    if context:
+        words.append(f"{context} outside the files judged (context)")
+    read = (
+        f"claimcheck: {counted(facts['claims'], 'claim')} from {counted(facts['sources'], 'source')} "
+        f"in {counted(facts['files'], 'file')}"
+    )
+    return "\n".join(wrap(read, width, hang=2) + _pack(words or ["no findings"], width))
+
+
+def _totals(counts: dict[str, int]) -> str:
+    """The findings by severity in words: "1 error, 3 warnings, 49 info"."""
+    return f"{counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, {counts['info']} info"
 
 
 _COLOURS = {"ERROR": "\033[1;31m", "WARNING": "\033[33m", "INFO": "\033[36m"}
@@ -149,58 +287,66 @@ def _paint(line: str, color: bool) -> str:
 
 
 def render(result: Result) -> str:
-    """The whole report as text for a terminal or a log."""
+    """The whole report as text for a terminal or a log, as wide as ``result.width`` (within 40 to 160)."""
+    width = max(MIN_WIDTH, min(MAX_WIDTH, result.width))
     inputs = [f for f in result.findings if not f.subject]
     topical = [f for f in result.findings if f.subject and f.verdict not in COMPACT]
-    out: list[str] = [_headline(result), ""]
-    out += _input_errors(inputs)
+    out: list[str] = [] if result.quiet else [_headline(result, width), ""]  # --quiet: the findings only
+    out += _input_errors(inputs, width)
     if inputs:
         out.append("")
     for topic, group in _topics(topical):
-        out.append(f"== {topic} ".ljust(WIDTH, "=") if len(topic) < WIDTH - 4 else textwrap.fill(f"== {topic}", WIDTH))
-        line = _timeline(result.timeline(group[0].subject, group[0].metric))
+        out.append(_heading(topic, width))
+        line = _timeline(result.timeline(group[0].subject, group[0].metric), width)
         if line:
             out += [line, ""]
         for finding in group:
             verdict = _VERDICT_WORDS.get(finding.verdict, finding.verdict)
             status = f" [{status_label(finding)}]" if status_label(finding) else ""
-            out.append(
-                textwrap.fill(
-                    f"{finding.severity.upper():7} {verdict}{status}: {finding.message}",
-                    WIDTH,
-                    subsequent_indent=" " * 8,
-                )
-            )
+            said = f"{verdict}{status}: {finding.message}"
+            out.append("\n".join(wrap(said, width, hang=8, lead=f"{finding.severity.upper():7} ")))
             if finding.note:
-                out.append(_wrap(finding.note))
+                out.append(_paragraph(finding.note, width))
             if finding.acknowledgement:
-                out.append(_wrap("Acknowledged: " + finding.acknowledgement))
+                out.append(_paragraph("Acknowledged: " + finding.acknowledgement, width))
             if finding.hint:
-                out.append(_wrap("Fix: " + finding.hint))
+                out.append(_paragraph("Fix: " + finding.hint, width))
             if finding.claims:
-                out.append(_claims_table(finding))
+                out.append(_claims(finding, width))
             out.append("")
     for title, verdicts in COMPACT_SECTIONS:
-        out += _compact(title, [f for f in result.findings if f.subject and f.verdict in verdicts])
-    out += _sources(result)
-    counts = result.counts()
-    out.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+        out += _compact(title, [f for f in result.findings if f.subject and f.verdict in verdicts], width)
+    if not result.quiet:
+        out += _sources(result, width)
+        out.append("\n".join(wrap(_totals(result.counts()), width)))
     return "\n".join(_paint(line, result.color) for line in out) + "\n"
 
 
-def _sources(result: Result) -> list[str]:
-    """The sources index: how each source's claims fare."""
-    from tabulate import tabulate  # noqa: PLC0415 - only the text report needs it
+_SOURCE_COLUMNS = (
+    _Column("source"),
+    _Column("date", wraps=True, comfortable=10),
+    *(_Column(header) for header in ("claims", "agree", "explained", "conflict", "unique")),
+)
 
+
+#: how a block says what the columns after "claims" count
+_FATES = ("agreeing", "explained", "in conflict", "unique")
+
+
+def _sources(result: Result, width: int) -> list[str]:
+    """The sources index: how each source's claims fare; a table when it fits, else a block per source."""
     from checker.reporting.document import source_rows
 
     rows = source_rows(result, result.findings)
     if not rows:
         return []
-    table = tabulate(
-        [[_cell(r.id, 27), _cell(r.date, 17), r.claims, r.agree, r.explained, r.conflict, r.unique] for r in rows],
-        headers=["source", "date", "claims", "agree", "explained", "conflict", "unique"],
-        tablefmt="simple",
-        disable_numparse=True,
-    )
-    return ["== Sources ".ljust(WIDTH, "="), table, ""]
+    texts = [[r.id, r.date, *(str(n) for n in (r.claims, r.agree, r.explained, r.conflict, r.unique))] for r in rows]
+    lines = _table(_SOURCE_COLUMNS, texts, width, 0)
+    if lines is None:
+        lines = []
+        for r in rows:
+            lines += _pack([r.id, r.date], width, sep="  ")
+            fates = zip((r.agree, r.explained, r.conflict, r.unique), _FATES)
+            fared = ", ".join(f"{count} {word}" for count, word in fates if count)
+            lines += wrap(counted(r.claims, "claim") + (f": {fared}" if fared else ""), width, 4, 6)
+    return [_heading("Sources", width), "\n".join(lines), ""]
