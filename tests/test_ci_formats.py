@@ -1,4 +1,4 @@
-"""The CI formats, each tested against what its consumer documents and reads."""
+"""The CI formats, each tested against what its consumer documents and reads, and against the published schemas."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
+from checker.reporting import sarif
 from checker.reporting.github import escape_data, escape_property
 
-from conftest import claim, one_source, run_cli, write_corpus
+from ci_schemas import assert_valid_sarif
+from conftest import ROOT, VOCABULARY, claim, one_source, run_cli, source_block, write_corpus
 
 FILES = {
     "a.yaml": one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30"),
@@ -19,6 +22,16 @@ FILES = {
     "b.yaml": one_source("src-b", "2026-01-12", claim("p", "partners", 13, as_of="2025-12-31"),
                          claim("t", "treaties", 6, scope={"stage": "any-stage"})),
 }  # fmt: skip
+#: two contradictions between the same two files, a corroboration, and a file that conflicts with nothing
+TWO = {
+    "a.yaml": one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30"),
+                         claim("l", "level", 5, as_of="2025-06-30"), claim("v", "visits", 3, period="2025")),
+    "b.yaml": one_source("src-b", "2026-01-12", claim("p", "partners", 13, as_of="2025-12-31"),
+                         claim("l", "level", 7, as_of="2025-06-30"), claim("v", "visits", 3, period="2025")),
+    "c.yaml": one_source("src-c", "2026-01-12", claim("t", "treaties", 4, as_of="2025-12-31")),
+}  # fmt: skip
+CONFIG = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\nacknowledgements = "acknowledgements.yaml"\n'
+TODAY = {"CLAIMCHECK_TODAY": "2026-11-24"}
 
 
 def _run(folder: Path, *args: str, env: dict | None = None):
@@ -31,24 +44,54 @@ def project(tmp_path):
     return tmp_path
 
 
-def _formats(project: Path, *extra: str) -> dict:
-    result = _run(project, "check", "--format", "text", "--format", "sarif=out/r.sarif", "--format", "junit=out/r.xml",
-                  "--format", "gitlab=out/cq.json", "--format", "json=out/r.json", *extra)  # fmt: skip
-    assert result.exit_code == 1, result.output
-    out = project / "out"
+@pytest.fixture
+def gated(tmp_path):
+    """A project whose settings name its corpus: every run loads all of it, whatever it is judged on."""
+    write_corpus(tmp_path, TWO)
+    (tmp_path / "pyproject.toml").write_text(CONFIG, "utf-8")
+    return tmp_path
+
+
+def _reports(folder: Path, *args: str, env: dict | None = None, terminal: str = "github") -> dict:
+    """One check writing every CI format (``terminal`` to stdout), SARIF validated against its schema."""
+    result = _run(folder, "check", "--format", terminal, "--format", "sarif=out/r.sarif", "--format", "junit=out/r.xml",
+                  "--format", "gitlab=out/cq.json", "--format", "json=out/r.json", *args, env=env)  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    out = folder / "out"
     return {
-        "text": result.output,
-        "sarif": json.loads((out / "r.sarif").read_text("utf-8")),
+        "code": result.exit_code,
+        terminal: result.output,
+        "sarif": assert_valid_sarif(json.loads((out / "r.sarif").read_text("utf-8"))),
         "junit": (out / "r.xml").read_text("utf-8"),
         "gitlab": json.loads((out / "cq.json").read_text("utf-8")),
         "json": json.loads((out / "r.json").read_text("utf-8")),
     }
 
 
+def _formats(project: Path, *extra: str) -> dict:
+    outputs = _reports(project, *extra, terminal="text")
+    assert outputs["code"] == 1, outputs["text"]
+    return outputs
+
+
+def _ack(folder: Path, fingerprint: str, until: str = "2027-01-31") -> None:
+    done = _run(folder, "ack", fingerprint, "--by", "Ana Reviewer", "--reason", "two counts, reviewed",
+                "--expires", until, env=TODAY)  # fmt: skip
+    assert done.exit_code == 0, done.output
+
+
+def _fingerprints(outputs: dict, check: str = "value-conflict") -> dict[str, str]:
+    """{metric: fingerprint} of one check's findings in the JSON report."""
+    return {f["metric"]: f["fingerprint"] for f in outputs["json"]["findings"] if f["check"] == check}
+
+
 def test_several_formats_in_one_run(project):
     outputs = _formats(project)
     assert "CONTRADICTION" in outputs["text"]
     assert outputs["json"]["summary"]["by_verdict"]["contradiction"] == 1
+
+
+# ------------------------------------------------------------------ SARIF
 
 
 def test_sarif_reads_as_sarif_2_1_0(project):
@@ -70,7 +113,113 @@ def test_sarif_reads_as_sarif_2_1_0(project):
         assert not location["artifactLocation"]["uri"].startswith("/")
         assert location["region"]["startLine"] >= 1
         assert re.fullmatch(r"[0-9a-f]{16}", result["partialFingerprints"]["claimcheckFinding/v1"])
-    assert len(rules) <= 25_000 and all(len(rule["properties"]["tags"]) <= 20 for rule in rules)
+    for rule in rules:
+        tags = rule["properties"]["tags"]
+        assert len(tags) <= 20 and len(set(tags)) == len(tags)
+
+
+def _check_to(folder: Path, *args: str, env: dict | None = None) -> Path:
+    """Run a check in a project, writing SARIF to out/r.sarif."""
+    target = folder / "out" / "r.sarif"
+    done = _run(folder, "check", "--format", "sarif=out/r.sarif", *args, env=env)
+    assert done.exit_code in (0, 1), done.output
+    return target
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "company"])
+def test_sarif_of_the_shipped_corpora_is_valid(corpus, tmp_path):
+    """The project's own claims (with their acknowledgements) and the example company, as they ship."""
+    target = tmp_path / "r.sarif"
+    args = [] if corpus == "seeds" else ["examples/company/claims", "--rules", "examples/company/rules"]
+    done = _run(ROOT, "check", "--format", f"sarif={target}", "--allow-path", str(tmp_path), *args, env=TODAY)
+    assert done.exit_code in (0, 1), done.output
+    log = assert_valid_sarif(json.loads(target.read_text("utf-8")))
+    results = log["runs"][0]["results"]
+    assert results
+    if corpus == "seeds":  # every real discrepancy of the seeds is acknowledged: each is a suppressed result
+        entries = yaml.safe_load((ROOT / "acknowledgements.yaml").read_text("utf-8"))["acknowledgements"]
+        suppressed = {r["partialFingerprints"]["claimcheckFinding/v1"] for r in results if "suppressions" in r}
+        assert suppressed == {entry["fingerprint"] for entry in entries}
+
+
+def test_sarif_of_input_errors_is_valid(tmp_path):
+    write_corpus(tmp_path, FILES)
+    (tmp_path / "claims" / "broken.yaml").write_text("source: {id: x\nclaims: [", "utf-8")
+    (tmp_path / "claims" / "odd name: 100%.yaml").write_text(
+        yaml.safe_dump(one_source("src-o", "2026-01-01", claim("q", "no_such_metric", 3))), "utf-8"
+    )
+    log = assert_valid_sarif(json.loads(_check_to(tmp_path).read_text("utf-8")))
+    results = log["runs"][0]["results"]
+    invalid = [r for r in results if r["properties"]["verdict"] == "invalid"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in invalid}
+    assert "claims/broken.yaml" in uris and "claims/odd%20name%3A%20100%25.yaml" in uris
+
+
+def test_acknowledged_findings_are_suppressed_and_expired_ones_open_again(gated):
+    fingerprint = _fingerprints(_reports(gated, env=TODAY))["partners"]
+    _ack(gated, fingerprint)
+
+    def conflict(env: dict) -> dict:
+        results = _reports(gated, env=env)["sarif"]["runs"][0]["results"]
+        return next(r for r in results if r["partialFingerprints"]["claimcheckFinding/v1"] == fingerprint)
+
+    accepted = conflict(TODAY)
+    (suppression,) = accepted["suppressions"]
+    assert suppression["kind"] == "external" and suppression["status"] == "accepted"
+    for part in ("two counts, reviewed", "Ana Reviewer", "2027-01-31"):
+        assert part in suppression["justification"]
+    assert accepted["level"] == "error" and accepted["properties"]["status"] == "acknowledged"
+    expired = conflict({"CLAIMCHECK_TODAY": "2027-02-01"})
+    assert "suppressions" not in expired and expired["properties"]["status"] == "expired"
+
+
+def test_context_findings_are_kept_marked_and_not_suppressed(gated):
+    """Judged on c.yaml alone: the conflicts of a.yaml and b.yaml are context, kept at their level."""
+    outputs = _reports(gated, "claims/c.yaml", env=TODAY)
+    assert outputs["code"] == 0
+    results = outputs["sarif"]["runs"][0]["results"]
+    conflicts = [r for r in results if r["ruleId"] == "value-conflict/contradiction"]
+    assert len(conflicts) == 2
+    for result in conflicts:
+        assert result["properties"]["judged"] is False and result["level"] == "error"
+        assert "suppressions" not in result and "baselineState" not in result
+
+
+def test_the_cut_at_the_results_limit_keeps_what_to_act_on_first(gated, monkeypatch):
+    fingerprints = _fingerprints(_reports(gated, env=TODAY))
+    _ack(gated, fingerprints["partners"])
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 1)
+    outputs = _reports(gated, env=TODAY)
+    total = len(outputs["json"]["findings"])
+    # the open contradiction is kept; the acknowledged one, then the corroboration, are cut
+    (kept,) = outputs["sarif"]["runs"][0]["results"]
+    assert kept["partialFingerprints"]["claimcheckFinding/v1"] == fingerprints["level"]
+    (note,) = outputs["sarif"]["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith(f"{total} findings: {total - 1} are left out")
+
+
+def _many(folder: Path, subjects: int, sources: int = 2) -> int:
+    """A corpus of JSON Lines sources that each give another figure for each of ``subjects`` subjects: one
+    contradiction for each two sources and subject; how many that is."""
+    vocabulary = json.loads(json.dumps(VOCABULARY))
+    vocabulary["entities"].update({f"e{i}": {"name": f"Place {i}", "kind": "country"} for i in range(subjects)})
+    write_corpus(folder, {}, vocabulary)
+    for number in range(sources):
+        value = 10 + number
+        claims = [{"id": f"c{i}", "subject": f"e{i}", "metric": "partners", "value": value,
+                   "quote": f"it says {value}", "as_of": "2025-06-30"} for i in range(subjects)]  # fmt: skip
+        body = {"source": source_block(f"src-{number}", "2026-01-10"), "claims": claims}
+        (folder / "claims" / f"src-{number}.jsonl").write_text(json.dumps(body) + "\n", "utf-8")
+    return subjects * sources * (sources - 1) // 2
+
+
+def test_sarif_over_25000_results_is_valid_and_cut(tmp_path):
+    total = _many(tmp_path, 4170, sources=4)  # six contradictions a subject
+    assert total > sarif.MAX_RESULTS
+    log = assert_valid_sarif(json.loads(_check_to(tmp_path, "--no-cache").read_text("utf-8")))
+    assert len(log["runs"][0]["results"]) == sarif.MAX_RESULTS
+    (note,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith(f"{total} findings: {total - sarif.MAX_RESULTS} are left out")
 
 
 def _line_of(path: Path, text: str) -> int:
@@ -97,6 +246,9 @@ def test_sarif_locations_point_at_the_claims_and_fingerprints_survive_edits(proj
     assert moved_lines["claims/a.yaml"] == lines["claims/a.yaml"] + 4
 
 
+# ------------------------------------------------------------------ JUnit
+
+
 def test_junit_as_gitlab_and_jenkins_read_it(project):
     from junitparser import Failure, JUnitXml
 
@@ -113,6 +265,9 @@ def test_junit_as_gitlab_and_jenkins_read_it(project):
     assert all(case.get("file", "").startswith("claims/") for case in root.iter("testcase"))
 
 
+# ------------------------------------------------------------------ GitLab
+
+
 def test_gitlab_code_quality(project):
     issues = _formats(project)["gitlab"]
     assert issues, "the contradiction must be reported"
@@ -122,6 +277,9 @@ def test_gitlab_code_quality(project):
         assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
         assert issue["location"]["path"].startswith("claims/") and issue["location"]["lines"]["begin"] >= 1
     assert any(i["check_name"] == "value-conflict/contradiction" and i["severity"] == "major" for i in issues)
+
+
+# ------------------------------------------------------------------ GitHub
 
 
 def test_github_annotations_and_job_summary(project, tmp_path):
