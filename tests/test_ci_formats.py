@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
-from checker.reporting import sarif
+from checker.engine import run
+from checker.reporting import REPORTERS, sarif
 from checker.reporting.github import escape_data, escape_property
 
-from ci_schemas import assert_valid_sarif
+from ci_schemas import assert_valid_junit, assert_valid_sarif
 from conftest import ROOT, VOCABULARY, claim, one_source, run_cli, source_block, write_corpus
 
 FILES = {
@@ -53,7 +55,7 @@ def gated(tmp_path):
 
 
 def _reports(folder: Path, *args: str, env: dict | None = None, terminal: str = "github") -> dict:
-    """One check writing every CI format (``terminal`` to stdout), SARIF validated against its schema."""
+    """One check writing every CI format (``terminal`` to stdout), SARIF and JUnit validated against the schemas."""
     result = _run(folder, "check", "--format", terminal, "--format", "sarif=out/r.sarif", "--format", "junit=out/r.xml",
                   "--format", "gitlab=out/cq.json", "--format", "json=out/r.json", *args, env=env)  # fmt: skip
     assert result.exit_code in (0, 1), result.output
@@ -62,7 +64,7 @@ def _reports(folder: Path, *args: str, env: dict | None = None, terminal: str = 
         "code": result.exit_code,
         terminal: result.output,
         "sarif": assert_valid_sarif(json.loads((out / "r.sarif").read_text("utf-8"))),
-        "junit": (out / "r.xml").read_text("utf-8"),
+        "junit": assert_valid_junit((out / "r.xml").read_bytes()).decode("utf-8"),
         "gitlab": json.loads((out / "cq.json").read_text("utf-8")),
         "json": json.loads((out / "r.json").read_text("utf-8")),
     }
@@ -249,20 +251,91 @@ def test_sarif_locations_point_at_the_claims_and_fingerprints_survive_edits(proj
 # ------------------------------------------------------------------ JUnit
 
 
-def test_junit_as_gitlab_and_jenkins_read_it(project):
-    from junitparser import Failure, JUnitXml
+def _cases(text: str) -> list:
+    from junitparser import JUnitXml
 
-    text = _formats(project)["junit"]
     xml = JUnitXml.fromstring(text.encode("utf-8"))  # bytes: lxml refuses text with an encoding declaration
-    cases = [case for suite in xml for case in suite]
-    names = {case.name for case in cases}
-    assert "Freedonia — partners" in names and "Freedonia — treaties" in names
+    return [case for suite in xml for case in suite]
+
+
+def test_junit_as_gitlab_and_jenkins_read_it(project):
+    from junitparser import Failure
+
+    cases = _cases(_formats(project)["junit"])
     failed = [case for case in cases if any(isinstance(r, Failure) for r in case.result)]
-    assert [case.name for case in failed] == ["Freedonia — partners"]
+    assert [case.name.split(":")[0] for case in failed] == ["Freedonia — partners"]
+    assert "Freedonia — treaties" in {case.name for case in cases}  # a group with no failure still shows
+    assert all(case.classname == "claimcheck.freedonia" for case in cases)
+
+
+def _counted(text: str) -> dict:
+    """The counts of the report's root and suites, each checked against the cases it holds."""
     root = ET.fromstring(text)
-    suite = root.find("testsuite")
-    assert suite is not None and suite.get("failures") == "1" and suite.get("tests") == str(len(cases))
-    assert all(case.get("file", "").startswith("claims/") for case in root.iter("testcase"))
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for suite in root.findall("testsuite"):
+        cases = suite.findall("testcase")
+        counts = {"tests": len(cases), "failures": sum(c.find("failure") is not None for c in cases),
+                  "skipped": sum(c.find("skipped") is not None for c in cases)}  # fmt: skip
+        assert {key: int(suite.get(key, "-1")) for key in counts} == counts, suite.get("name")
+        assert suite.get("errors") == "0"
+        totals = {key: totals[key] + counts[key] for key in totals}
+    assert (int(root.get("tests", "-1")), int(root.get("failures", "-1"))) == (totals["tests"], totals["failures"])
+    return totals
+
+
+def test_junit_has_one_case_per_failing_finding_and_acknowledged_ones_skipped(gated):
+    from junitparser import Failure, Skipped
+
+    outputs = _reports(gated, env=TODAY)
+    assert _counted(outputs["junit"])["failures"] == 2  # two contradictions are two failures
+    fingerprints = _fingerprints(outputs)
+    _ack(gated, fingerprints["partners"])
+    outputs = _reports(gated, env=TODAY)
+    assert _counted(outputs["junit"]) | {"tests": 0} == {"tests": 0, "failures": 1, "skipped": 1}
+    cases = _cases(outputs["junit"])
+    (skipped,) = [case for case in cases if any(isinstance(r, Skipped) for r in case.result)]
+    assert fingerprints["partners"] in skipped.name
+    message = skipped.result[0].message
+    assert "two counts, reviewed" in message and "Ana Reviewer" in message and "2027-01-31" in message
+    (failed,) = [case for case in cases if any(isinstance(r, Failure) for r in case.result)]
+    assert fingerprints["level"] in failed.name
+    # the corroboration (info) is no case of its own: its group's case passes and carries it in its output
+    (visits,) = [case for case in cases if case.name.startswith("Freedonia — visits")]
+    assert not visits.result and "corroboration" in visits.system_out
+    # expired: a failure again
+    expired = _reports(gated, env={"CLAIMCHECK_TODAY": "2027-02-01"})
+    assert _counted(expired["junit"])["failures"] >= 2
+
+
+def test_junit_cases_follow_the_fail_level(gated):
+    strict = _reports(gated, "--fail-on", "info", env=TODAY)
+    findings = strict["json"]["findings"]
+    assert any(f["severity"] == "info" for f in findings)
+    assert _counted(strict["junit"])["failures"] == sum(f["judged"] and f["status"] != "acknowledged" for f in findings)
+
+
+def test_junit_of_the_shipped_corpus_is_valid(tmp_path):
+    target = tmp_path / "r.xml"
+    done = _run(ROOT, "check", "--format", f"junit={target}", "--allow-path", str(tmp_path), env=TODAY)
+    assert done.exit_code in (0, 1), done.output
+    text = assert_valid_junit(target.read_bytes()).decode("utf-8")
+    totals = _counted(text)
+    entries = yaml.safe_load((ROOT / "acknowledgements.yaml").read_text("utf-8"))["acknowledgements"]
+    document = json.loads(_run(ROOT, "check", "--format", "json", env=TODAY).output)
+    errors = [f for f in document["findings"] if f["severity"] == "error" and f["judged"]]
+    assert totals["skipped"] == sum(f["status"] == "acknowledged" for f in errors) <= len(entries)
+    assert totals["failures"] == sum(f["status"] != "acknowledged" for f in errors)
+
+
+def test_junit_stays_valid_with_characters_xml_cannot_hold(gated, monkeypatch):
+    """The loader keeps control characters out of claims and shows them escaped in paths; should one reach a
+    message all the same (an undecodable file name reads as lone surrogates), the report stays valid XML."""
+    monkeypatch.chdir(gated)
+    result = run([Path("claims")], Path("rules"))
+    (conflict,) = [f for f in result.findings if f.metric == "level"]
+    result.findings = [replace(conflict, message="5 vs 7\x01\x1b", note="a file \udcff")]
+    text = assert_valid_junit(REPORTERS["junit"](result).encode("utf-8")).decode("utf-8")
+    assert "5 vs 7\ufffd\ufffd" in text and "a file \ufffd" in text
 
 
 # ------------------------------------------------------------------ GitLab
