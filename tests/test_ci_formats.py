@@ -352,6 +352,30 @@ def test_gitlab_code_quality(project):
     assert any(i["check_name"] == "value-conflict/contradiction" and i["severity"] == "major" for i in issues)
 
 
+def test_gitlab_holds_what_to_act_on_and_info_only_when_the_run_fails_on_it(gated):
+    outputs = _reports(gated, env=TODAY)
+    findings = outputs["json"]["findings"]
+    wanted = {f["fingerprint"] for f in findings if f["status"] in ("open", "expired") and f["severity"] != "info"}
+    assert any(f["severity"] == "info" for f in findings)  # the corroboration is left out by default
+    issues = outputs["gitlab"]
+    assert len(issues) == len(wanted) == 2 and all(i["severity"] != "info" for i in issues)
+    everything = _reports(gated, "--fail-on", "info", env=TODAY)["gitlab"]
+    assert len(everything) == sum(f["status"] == "open" for f in findings) > len(issues)
+    assert {i["check_name"] for i in everything} >= {"corroboration/corroboration"}
+    # fingerprints: unique, and the same on the next run after an unrelated edit
+    path = gated / "claims" / "a.yaml"
+    path.write_text("# moved\n\n" + path.read_text("utf-8"), "utf-8")
+    again = _reports(gated, env=TODAY)["gitlab"]
+    assert sorted(i["fingerprint"] for i in again) == sorted(i["fingerprint"] for i in issues)
+    assert len({i["fingerprint"] for i in everything}) == len(everything)
+    # acknowledged: left out; expired: back
+    fingerprint = _fingerprints(outputs)["partners"]
+    _ack(gated, fingerprint)
+    assert len(_reports(gated, env=TODAY)["gitlab"]) == 1
+    expired = _reports(gated, env={"CLAIMCHECK_TODAY": "2027-02-01"})["gitlab"]
+    assert sum(i["check_name"] == "value-conflict/contradiction" for i in expired) == 2
+
+
 # ------------------------------------------------------------------ GitHub
 
 
