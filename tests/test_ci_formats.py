@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -12,8 +14,9 @@ import pytest
 import yaml
 
 from checker.engine import run
-from checker.reporting import REPORTERS, sarif
+from checker.reporting import REPORTERS, github, sarif
 from checker.reporting.github import escape_data, escape_property
+from checker.reporting.triage import priority
 
 from ci_schemas import assert_valid_junit, assert_valid_sarif
 from conftest import ROOT, VOCABULARY, claim, one_source, run_cli, source_block, write_corpus
@@ -248,6 +251,55 @@ def test_sarif_locations_point_at_the_claims_and_fingerprints_survive_edits(proj
     assert moved_lines["claims/a.yaml"] == lines["claims/a.yaml"] + 4
 
 
+# ------------------------------------------------------------------ findings land on the diff
+
+
+def _git(folder: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")  # fmt: skip
+    return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True, env=env).stdout
+
+
+@pytest.mark.parametrize("how", ["paths", "since"])
+def test_a_conflict_a_change_brings_in_is_shown_on_the_changed_file(gated, how):
+    """b.yaml is the change; a.yaml, the other side of both conflicts, sorts first and is untouched."""
+    if how == "since":
+        (gated / "claims" / "b.yaml").rename(gated / "b.yaml")
+        _git(gated, "init", "-q")
+        _git(gated, "add", "-A")
+        _git(gated, "commit", "-qm", "base")
+        (gated / "b.yaml").rename(gated / "claims" / "b.yaml")
+        judged = ["--since", "HEAD"]
+    else:
+        judged = ["claims/b.yaml"]
+    outputs = _reports(gated, *judged, env=TODAY)
+    assert outputs["code"] == 1
+    a_line = {metric: _line_of(gated / "claims" / "a.yaml", f"id: {metric[0]}") for metric in ("partners", "level")}
+    results = [r for r in outputs["sarif"]["runs"][0]["results"] if r["ruleId"] == "value-conflict/contradiction"]
+    assert len(results) == 2
+    for result in results:
+        (primary,) = result["locations"]
+        assert primary["physicalLocation"]["artifactLocation"]["uri"] == "claims/b.yaml"
+        (other,) = result["relatedLocations"]
+        assert other["physicalLocation"]["artifactLocation"]["uri"] == "claims/a.yaml"
+        assert other["physicalLocation"]["region"]["startLine"] == a_line[result["properties"]["metric"]]
+    errors = [line for line in outputs["github"].splitlines() if line.startswith("::error ")]
+    assert len(errors) == 2
+    for line in errors:
+        assert line.startswith("::error file=claims/b.yaml,") and re.search(r"also at claims/a\.yaml:\d+ \(src-a", line)
+    issues = [i for i in outputs["gitlab"] if i["check_name"] == "value-conflict/contradiction"]
+    assert len(issues) == 2
+    for issue in issues:
+        assert issue["location"]["path"] == "claims/b.yaml" and "claims/a.yaml:" in issue["description"]
+    suites = ET.fromstring(outputs["junit"]).findall("testsuite")
+    failed = {suite.get("file"): suite.findall("testcase/failure") for suite in suites}
+    assert [path for path, failures in failed.items() if failures] == ["claims/b.yaml"]
+    assert len(failed["claims/b.yaml"]) == 2
+    for failure in failed["claims/b.yaml"]:
+        message = failure.get("message", "")
+        assert message.startswith("claims/b.yaml:") and "also at claims/a.yaml:" in message
+
+
 # ------------------------------------------------------------------ JUnit
 
 
@@ -389,6 +441,44 @@ def test_github_annotations_and_job_summary(project, tmp_path):
     assert "\n" not in error and "%0A" in error  # the note follows on an escaped line break
     text = summary.read_text("utf-8")
     assert text.startswith("earlier step\n") and "### claimcheck: discrepancy report" in text and "| verdict | findings |" in text
+
+
+def _levels(output: str) -> dict[str, list[str]]:
+    lines = output.splitlines()
+    levels = ("error", "warning", "notice")
+    return {level: [line for line in lines if line.startswith(f"::{level} ")] for level in levels}
+
+
+def test_github_annotations_stay_within_what_github_shows_and_say_what_is_left(tmp_path):
+    total = _many(tmp_path, 40)
+    result = _run(tmp_path, "check", "--format", "github", "--no-cache")
+    assert result.exit_code == 1
+    levels = _levels(result.output)
+    assert len(levels["error"]) == github.PER_LEVEL and len(result.output.splitlines()) <= github.PER_STEP
+    (notice,) = levels["notice"]
+    assert result.output.splitlines()[-1] == notice
+    assert f"::{total - github.PER_LEVEL} more findings are not annotated" in notice
+
+
+def test_github_annotations_on_the_files_judged_come_first_and_keep_a_place_for_the_notice(gated, monkeypatch):
+    """Synthetic findings on a real run: twelve notices on the file judged and a more urgent one off it."""
+    monkeypatch.chdir(gated)
+    result = run([Path("claims")], Path("rules"))
+    (corroboration,) = [f for f in result.findings if f.verdict == "corroboration"]
+    (conflict,) = [f for f in result.findings if f.metric == "level"]
+    own = [replace(corroboration, fingerprint=f"{i:016x}", message=f"notice {i}") for i in range(12)]
+    away = replace(conflict, severity="info", claims=conflict.claims[:1], location=conflict.claims[0].location,
+                   fingerprint="f" * 16)  # fmt: skip
+    assert priority(away) < min(priority(f) for f in own)  # more urgent, yet not on a file judged
+    result.findings = own + [away]
+    result.fail_on = "info"
+    result.focus = lambda path: path == "claims/b.yaml"
+    assert away.claims[0].location.path == "claims/a.yaml"
+    levels = _levels(github.render(result))
+    shown, closing = levels["notice"][:-1], levels["notice"][-1]
+    assert len(levels["notice"]) == github.PER_LEVEL and len(shown) == github.PER_LEVEL - 1
+    assert all(line.startswith("::notice file=claims/b.yaml,") for line in shown)
+    assert closing.startswith("::notice title=claimcheck::4 more findings are not annotated")
 
 
 @pytest.mark.parametrize(
