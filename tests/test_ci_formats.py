@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from checker.engine import run
-from checker.reporting import REPORTERS, github, sarif
+from checker.reporting import REPORTERS, github, markdown, sarif
 from checker.reporting.github import escape_data, escape_property
 from checker.reporting.triage import priority
 
@@ -479,6 +479,53 @@ def test_github_annotations_on_the_files_judged_come_first_and_keep_a_place_for_
     assert len(levels["notice"]) == github.PER_LEVEL and len(shown) == github.PER_LEVEL - 1
     assert all(line.startswith("::notice file=claims/b.yaml,") for line in shown)
     assert closing.startswith("::notice title=claimcheck::4 more findings are not annotated")
+
+
+def test_the_job_summary_stays_under_github_s_limit(tmp_path):
+    total = _many(tmp_path, 3000)
+    summary = tmp_path / "summary.md"
+    earlier = "## an earlier step\n\n" + "é" * 60_000 + "\n"
+    summary.write_text(earlier, "utf-8")
+    whole = _run(tmp_path, "check", "--format", "markdown", "--no-cache")
+    assert len(whole.output.encode("utf-8")) > markdown.SUMMARY_LIMIT  # what the summary would have been
+    result = _run(tmp_path, "check", "--format", "github", "--no-cache", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    data = summary.read_bytes()
+    assert len(data) < markdown.SUMMARY_LIMIT and data.startswith(earlier.encode("utf-8"))
+    text = data.decode("utf-8")
+    shown = len(re.findall(r"^#### Place \d+ — partners$", text, re.M))
+    assert 100 < shown < total
+    (closing,) = [line for line in text.splitlines() if "left out of this summary" in line]
+    assert closing.startswith(f"**{total - shown} of {total} findings are left out of this summary**")
+    assert "claimcheck report" in closing and text.endswith(closing + "\n")
+
+
+def test_a_cut_summary_lists_the_most_serious_first_open_before_acknowledged(gated, monkeypatch):
+    from checker.pipeline import CheckRequest, execute
+
+    _ack(gated, _fingerprints(_reports(gated, env=TODAY))["partners"])
+    monkeypatch.chdir(gated)
+    monkeypatch.setenv("CLAIMCHECK_TODAY", TODAY["CLAIMCHECK_TODAY"])
+    result = execute(CheckRequest(formats=("markdown",), no_cache=True)).result
+    assert result is not None
+    order = [f.topic for f in sorted(result.findings, key=priority)]
+    # the open contradiction, the acknowledged one, the corroboration
+    assert order == ["Freedonia — water level", "Freedonia — partners", "Freedonia — visits"]
+    assert [f.status for f in sorted(result.findings, key=priority)][:2] == ["open", "acknowledged"]
+    whole = len(markdown.render(result).encode("utf-8"))
+    seen = set()
+    for limit in range(600, whole, 40):
+        text = markdown.render(result, limit=limit)
+        assert len(text.encode("utf-8")) <= limit
+        if not text:
+            continue
+        listed = text.split("#### Findings, the most serious first", 1)[-1]
+        present = [topic for topic in order if f"{topic}" in listed]
+        assert present == order[: len(present)], limit  # a prefix of the findings, most serious first
+        assert f"**{3 - len(present)} of 3 findings are left out of this summary**" in listed
+        seen.add(len(present))
+    assert seen == {0, 1, 2, 3}
+    assert markdown.render(result, limit=10) == ""
 
 
 @pytest.mark.parametrize(
