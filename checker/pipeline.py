@@ -27,6 +27,7 @@ from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, change
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
 from checker.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
+from checker.reporting.markdown import SUMMARY_LIMIT
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
 
@@ -435,19 +436,22 @@ def _judged(
         (outcome.stdout if all(name == "text" for name, target in formats if target is None) else outcome.stderr).append(table)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and request.reports and any(name == "github" for name, _ in formats):
-        outcome.files[Path(summary_file)] = _appended(Path(summary_file), markdown(result))
+        outcome.files[Path(summary_file)] = _appended(Path(summary_file), result)
     if broken:
         outcome.code = EXIT_ERROR
     return outcome
 
 
-def _appended(path: Path, text: str) -> str:
-    """The job summary file with this run's summary added (GitHub collects every step's)."""
+def _appended(path: Path, result: Result) -> list[bytes]:
+    """The job summary file with this run's summary added (GitHub collects every step's), all of it under GitHub's
+    limit: what earlier steps wrote stays as it is, and the summary gets the room that is left."""
     try:
-        before = path.read_text("utf-8")
+        before = path.read_bytes()
     except OSError:
-        before = ""
-    return before + ("\n" if before and not before.endswith("\n") else "") + text
+        before = b""
+    glue = b"\n" if before and not before.endswith(b"\n") else b""
+    room = SUMMARY_LIMIT - 1 - len(before) - len(glue)
+    return [before, glue, markdown(result, limit=max(room, 0)).encode("utf-8")]
 
 
 def write_outputs(outcome: Outcome) -> None:

@@ -1,8 +1,20 @@
-"""GitLab Code Quality: a JSON array of issues, each with a unique fingerprint and a severity.
+"""GitLab Code Quality: the findings a reviewer should act on, as a JSON array of issues.
 
-Severities follow GitLab's scale: an input that could not be read is
-critical, an error major, a warning minor, information info. Acknowledged
-and context findings are left out: the widget shows what needs attention.
+What is in it: the open findings of the files judged (expired ones too: they
+fail again) at the fail level, and warnings whatever the fail level;
+information (corroborations, relations that hold) only when the run fails
+on it (``--fail-on info``), as the merge request widget is for what needs
+doing. Acknowledged findings, and findings that involve none of the files
+judged, are left out.
+
+Each issue has the fields GitLab requires: a description, the check name
+(check and verdict), a fingerprint unique in the report and stable across
+runs (made from the finding's own fingerprint, which holds no line number, so
+that GitLab can tell new issues from ones already on the target branch), a
+severity on GitLab's scale (an input that could not be read is critical, an
+error major, a warning minor, information info) and a location, path and
+first line. The location is the finding's claim in a judged file, where the
+merge request's diff shows it; the description names the other claims.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from typing import Any
 from checker.engine import Result
 from checker.findings import Finding
 from checker.jsontext import pretty
+from checker.reporting.triage import Judged, actionable, elsewhere, named, shown_at
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -23,10 +36,11 @@ def _severity(finding: Finding) -> str:
     return SEVERITIES[finding.severity]
 
 
-def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
-    """One finding as a Code Quality issue."""
-    location = finding.location or (finding.claims[0].location if finding.claims else None)
-    description = finding.message + (f" ({finding.note})" if finding.note else "")
+def issue(finding: Finding, fingerprint: str, judged: Judged = None) -> dict[str, Any]:
+    """One finding as a Code Quality issue, shown on its claim in a judged file (None: every file is judged)."""
+    location = shown_at(finding, judged)
+    others = named(elsewhere(finding, location))
+    description = finding.message + (f" ({finding.note})" if finding.note else "") + (f"; {others}" if others else "")
     return {
         "type": "issue",
         "description": description,
@@ -45,15 +59,15 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    """The open findings as a Code Quality report."""
+    """The findings to act on as a Code Quality report."""
     issues = []
     seen: dict[str, int] = {}
     for finding in result.findings:
-        if not finding.counts:
+        if not actionable(finding, result.fail_on):
             continue
         # fingerprints are unique per finding; the counter only guards a repeat, deterministically
         count = seen.get(finding.fingerprint, 0)
         seen[finding.fingerprint] = count + 1
         unique = hashlib.md5(f"{finding.fingerprint}:{count}".encode(), usedforsecurity=False).hexdigest()
-        issues.append(issue(finding, unique))
+        issues.append(issue(finding, unique, result.focus))
     return pretty(issues)

@@ -5,15 +5,28 @@ that most need attention, one section per subject and metric (the verdict in
 plain words, the values over time, each finding with its claims side by
 side), the background in a collapsed section, and the sources index. Every
 text from a claim file is made inert: table pipes escaped, markup shown as text.
+
+A report given a size (``render(result, limit=...)``: the job summary, which
+GitHub rejects whole over 1 MiB) that the whole report would exceed keeps the
+summary and lists the findings one by one, the most serious first and open
+before acknowledged (see :mod:`checker.reporting.triage`), as many as fit; a
+last line says how many were left out and where the whole report is.
 """
 
 from __future__ import annotations
 
+from typing import Optional
+
 from checker.engine import Result
 from checker.findings import Finding, status_label
-from checker.reporting.document import Report, Section, build
+from checker.reporting.document import GOOD_NEWS, Report, Section, build
+from checker.reporting.triage import priority
 
 ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+#: GitHub's limit on the job summary of a step, in bytes
+SUMMARY_LIMIT = 1024 * 1024
+#: bytes kept free for the line that closes a cut report
+CLOSING = 600
 
 
 def cell(text: str) -> str:
@@ -71,7 +84,7 @@ def _section(section: Section) -> list[str]:
     return lines
 
 
-def _body(report: Report) -> list[str]:
+def _head(report: Report) -> list[str]:
     facts = report.facts
     severity = facts["by_severity"]
     out = [
@@ -94,23 +107,30 @@ def _body(report: Report) -> list[str]:
         out.append("")
     else:
         out += ["No open discrepancy.", ""]
+    return out
+
+
+def _input(finding: Finding) -> str:
+    where = f"`{code(str(finding.location))}` " if finding.location else ""
+    hint = f" — {cell(finding.hint)}" if finding.hint else ""
+    return f"- {ICONS[finding.severity]} {where}{cell(finding.message)}{hint}"
+
+
+def _background(finding: Finding) -> str:
+    return f"- **{cell(finding.verdict)}** {cell(finding.topic)}: {cell(finding.message)} — {cell(finding.note)}"
+
+
+def _body(report: Report) -> list[str]:
+    out = _head(report)
     if report.inputs:
         out += ["#### Input problems", ""]
-        for finding in report.inputs:
-            where = f"`{code(str(finding.location))}` " if finding.location else ""
-            out.append(
-                f"- {ICONS[finding.severity]} {where}{cell(finding.message)}"
-                + (f" — {cell(finding.hint)}" if finding.hint else "")
-            )
+        out += [_input(finding) for finding in report.inputs]
         out.append("")
     for section in report.sections:
         out += _section(section)
     if report.background:
         out += ["<details>", f"<summary>Agreement and background ({len(report.background)})</summary>", ""]
-        for finding in report.background:
-            out.append(
-                f"- **{cell(finding.verdict)}** {cell(finding.topic)}: {cell(finding.message)} — {cell(finding.note)}"
-            )
+        out += [_background(finding) for finding in report.background]
         out += ["", "</details>", ""]
     out += ["#### Sources", "", "| source | date | origin | claims | agree | explained | conflict | unique |",
             "|---|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
@@ -122,6 +142,46 @@ def _body(report: Report) -> list[str]:
     return out
 
 
-def render(result: Result) -> str:
-    """The report as Markdown."""
-    return "\n".join(_body(build(result))).rstrip() + "\n"
+def render(result: Result, limit: Optional[int] = None) -> str:
+    """The report as Markdown; with ``limit``, in at most that many bytes of UTF-8 ("" when not even the line
+    that says what is left out fits)."""
+    report = build(result)
+    text = "\n".join(_body(report)).rstrip() + "\n"
+    if limit is None or len(text.encode("utf-8")) <= limit:
+        return text
+    return _within(report, result.findings, limit)
+
+
+def _brief(finding: Finding) -> list[str]:
+    """A finding on its own, as a cut report lists it."""
+    if not finding.subject:
+        return [_input(finding), ""]
+    if finding.verdict in GOOD_NEWS:
+        return [_background(finding), ""]
+    return [f"#### {cell(finding.topic)}", ""] + _finding(finding)
+
+
+def _within(report: Report, findings: list[Finding], limit: int) -> str:
+    """The summary and as many findings as fit in ``limit`` bytes, the most serious first, and what is left out."""
+    out = _head(report) + ["#### Findings, the most serious first", ""]
+    size = sum(len(line.encode("utf-8")) + 1 for line in out)
+    shown = 0
+    if size + CLOSING <= limit:
+        for finding in sorted(findings, key=priority):
+            block = _brief(finding)
+            grown = size + sum(len(line.encode("utf-8")) + 1 for line in block)
+            if grown + CLOSING > limit:
+                break
+            out += block
+            size = grown
+            shown += 1
+    else:
+        out = []
+    left = len(findings) - shown
+    closing = (
+        f"**{left} of {len(findings)} findings are left out of this summary**, and so are the timelines and the "
+        f"sources index, to keep it within {limit // 1024:,} KiB: `claimcheck report` writes the whole report, and "
+        "the SARIF or JSON report has every finding."
+    )
+    text = "\n".join(out + [closing]) + "\n"
+    return text if len(text.encode("utf-8")) <= limit else ""

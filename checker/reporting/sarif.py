@@ -1,23 +1,46 @@
-"""SARIF 2.1.0, as GitHub code scanning accepts it.
+"""SARIF 2.1.0, valid against the published schema and as GitHub code scanning accepts it.
 
 One rule per check and verdict (``value-conflict/contradiction``), described
-from the check's own documentation; one result per finding, located at its
-claim (start and end line and column), with the other claims of a conflict as
-related locations and a partial fingerprint that holds no line number, so the
-alert survives unrelated edits. Acknowledged findings carry an external
-suppression with the reviewer's justification. GitHub's documented limits are
-kept: at most 25,000 results a run (the most severe kept, the cut reported),
-1,000 locations a result and 20 tags a rule.
+from the check's own documentation; one result per finding, with a partial
+fingerprint that holds no line number, so that an alert survives unrelated
+edits.
+
+Where a result stands: its location is the finding's claim in a file the run
+is judged on (a conflict a change brings in lands on the changed file, on the
+pull request's diff); the other claims are its related locations.
+
+Acknowledged findings are kept, with an external suppression of status
+``accepted`` whose justification says who reviewed them, on which day, until
+when, and why: code scanning shows them as dismissed rather than dropping
+them. An expired acknowledgement suppresses nothing: the finding is open
+again.
+
+Findings that involve none of the files judged (context, in a run with
+``--since`` or paths) are kept too, at their own level, marked by the
+property ``judged: false`` (the property bag also says each result's status
+and verdict). The other ways SARIF has say something else: ``baselineState``
+compares with an earlier run, which claimcheck does not make; a ``kind``
+other than ``fail`` forces the level to ``none`` and would hide how severe
+the finding is; and a suppression would show it as dismissed, which nobody
+did. Context findings stand on files outside the diff, so code scanning does
+not raise them on the pull request.
+
+GitHub's documented limits are kept: at most 25,000 results a run (the cut
+keeps the findings a reviewer must act on first, see
+:mod:`checker.reporting.triage`, and a notification says how many were left
+out), 1,000 locations a result and 20 tags a rule, each tag once.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from checker import __version__, checks
 from checker.engine import Result
-from checker.findings import Finding, Location
+from checker.findings import ACKNOWLEDGED, Finding, Location
 from checker.jsontext import pretty
+from checker.reporting.triage import Judged, elsewhere, priority, shown_at
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -58,7 +81,7 @@ def _rule(check: str, verdict: str, level: str) -> dict[str, Any]:
         "fullDescription": {"text": doc.split("\n\n")[0] if module else doc},
         "help": {"text": doc, "markdown": f"```\n{doc}\n```"},
         "defaultConfiguration": {"level": LEVELS[level]},
-        "properties": {"tags": ["claimcheck", check, verdict][:20]},
+        "properties": {"tags": list(dict.fromkeys(["claimcheck", check, verdict]))[:20]},
     }
 
 
@@ -68,10 +91,15 @@ def _physical(location: Location) -> dict[str, Any]:
         region["endLine"] = max(location.end_line, location.line)
         if location.end_col:
             region["endColumn"] = location.end_col
-    return {"artifactLocation": {"uri": location.path, "uriBaseId": "%SRCROOT%"}, "region": region}
+    return {"artifactLocation": {"uri": uri(location.path), "uriBaseId": "%SRCROOT%"}, "region": region}
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def uri(path: str) -> str:
+    """A path as a relative URI reference: spaces, colons, percent signs and non-ASCII letters escaped."""
+    return quote(path, safe="/!$&'()*+,;=@-._~")
+
+
+def _result(finding: Finding, rule_index: int, judged: Judged) -> dict[str, Any]:
     text = finding.message + (f" — {finding.note}" if finding.note else "")
     result: dict[str, Any] = {
         "ruleId": rule_id(finding),
@@ -83,48 +111,47 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
     if finding.subject:
         result["properties"].update(subject=finding.subject, metric=finding.metric)
-    primary = finding.location or (finding.claims[0].location if finding.claims else None)
+    primary = shown_at(finding, judged)
     if primary is not None:
         result["locations"] = [{"physicalLocation": _physical(primary)}]
     related = []
-    for index, ref in enumerate(finding.claims[:MAX_LOCATIONS]):
-        if ref.location == primary:
-            continue
-        related.append(
-            {
-                "id": index,
-                "physicalLocation": _physical(ref.location),
-                "message": {"text": f"{ref.source}: {ref.value} {ref.time} — “{ref.quote}”".strip()},
-            }
-        )
+    for index, (where, said) in enumerate(elsewhere(finding, primary)[: MAX_LOCATIONS - 1]):
+        place: dict[str, Any] = {"id": index, "physicalLocation": _physical(where)}
+        if said:
+            quoted = next((ref.quote for ref in finding.claims if ref.location == where), "")
+            place["message"] = {"text": f"{said} — “{quoted}”" if quoted else said}
+        related.append(place)
     if related:
         result["relatedLocations"] = related
-    if finding.status == "acknowledged":
+    if finding.status == ACKNOWLEDGED and finding.review is not None:
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.acknowledgement}]
     return result
 
 
 def render(result: Result) -> str:
     """The findings as one SARIF log with one run."""
-    findings = sorted(result.findings, key=lambda f: (-f.rank, f.check, f.fingerprint))
-    kept = findings[:MAX_RESULTS]
+    findings = result.findings
+    if len(findings) > MAX_RESULTS:
+        chosen = {id(f) for f in sorted(findings, key=priority)[:MAX_RESULTS]}
+        findings = [f for f in findings if id(f) in chosen]  # in the report's order
     rules: dict[str, int] = {}
     rule_list: list[dict[str, Any]] = []
     results = []
-    for finding in sorted(kept, key=lambda f: (f.subject, f.metric, f.check, f.fingerprint)):
+    for finding in findings:
         key = rule_id(finding)
         if key not in rules:
             rules[key] = len(rule_list)
             rule_list.append(_rule(finding.check, finding.verdict, finding.severity))
-        results.append(_result(finding, rules[key]))
+        results.append(_result(finding, rules[key], result.focus))
     invocation: dict[str, Any] = {"executionSuccessful": True}
-    if len(findings) > MAX_RESULTS:
+    if len(result.findings) > MAX_RESULTS:
         invocation["toolExecutionNotifications"] = [
             {
                 "level": "warning",
                 "message": {
-                    "text": f"{len(findings)} findings: only the {MAX_RESULTS} most severe are in this file, "
-                    "GitHub's limit for one run"
+                    "text": f"{len(result.findings)} findings: {len(result.findings) - MAX_RESULTS} are left out "
+                    f"of this file, which keeps {MAX_RESULTS} (GitHub's limit for one run): the open findings of "
+                    "the files judged first, the most severe first; the JSON report has them all"
                 },
             }
         ]
