@@ -30,8 +30,8 @@ from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
 from checker.models import SourceKind
 from checker.names import suggestion
-from checker.plural import counted
 from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
+from checker.plural import counted
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
 from checker.trace import phase

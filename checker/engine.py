@@ -78,6 +78,7 @@ class Result:
     rules_findings: list[Finding] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
     fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
+    strict: bool = False  # stale acknowledgements fail the run too
     color: bool = False  # the text report may use colour (a terminal that does not ask for NO_COLOR)
     quiet: bool = False  # the text report lists the findings only
     #: which files (as findings name them) the run is judged on; None: every file (see gate.Focus)

@@ -180,6 +180,12 @@ class Brief:
         return self.judged and self.status != ACKNOWLEDGED
 
 
+def at_fail_level(finding: Finding | Brief, fail_on: str, strict: bool = False) -> bool:
+    """Whether a finding reaches the level a run fails at (a stale acknowledgement does under --strict); it fails
+    the run when it also counts (see :attr:`Finding.counts`)."""
+    return finding.rank >= SEVERITY_RANK[fail_on] or (strict and finding.status == STALE)
+
+
 def status_label(finding: Finding | Brief) -> str:
     """A finding's status in words, "" for an open finding of the files judged ("acknowledged", "expired",
     "stale", and "context" when it lies outside the files judged)."""

@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 
 from checker.config import PerPath
 from checker.confine import resolved
-from checker.findings import SEVERITY_RANK, STALE, Brief, Finding, files_of
+from checker.findings import SEVERITY_RANK, Brief, Finding, at_fail_level, files_of
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -143,12 +143,7 @@ def _matches(path: str, patterns: tuple[str, ...]) -> bool:
 def failing(findings: list[Finding], policy: Policy) -> list[Finding]:
     """The findings that fail the run: judged, not accepted by an acknowledgement, at the fail level (a stale
     acknowledgement also under --strict)."""
-    threshold = SEVERITY_RANK[policy.fail_on]
-    return [
-        finding
-        for finding in findings
-        if finding.counts and (finding.rank >= threshold or (finding.status == STALE and policy.strict))
-    ]
+    return [finding for finding in findings if finding.counts and at_fail_level(finding, policy.fail_on, policy.strict)]
 
 
 def exit_code(findings: list[Finding], policy: Policy, broken_rules: bool) -> int:

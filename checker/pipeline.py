@@ -22,9 +22,9 @@ from checker.confine import Confinement, Refused
 from checker.engine import TEXT_WIDTH, Result, default_workers, run
 from checker.files import write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
-from checker.names import suggestion
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
+from checker.names import suggestion
 from checker.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import SUMMARY_LIMIT
@@ -400,8 +400,8 @@ def _judged(
     result.focus = Focus(focus) if focus is not None else None
     findings = mark_focus(result.findings, result.focus)
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
-    if ack_path is None and whole and config.path is None:
-        default = acks.acknowledged_path_default(None)
+    if ack_path is None and whole:  # the settings name none: acknowledgements.yaml beside them, when present
+        default = acks.acknowledged_path_default(config.path)
         ack_path = default if default.exists() else None
     if ack_path is not None and request.checks_enabled:
         entries, problems = acks.read(ack_path)
@@ -413,6 +413,7 @@ def _judged(
             findings = acks.apply(findings, entries, request.today or today_from_environment(), warn)
     result.findings = sorted(findings, key=sort_key)
     result.fail_on = policy.fail_on
+    result.strict = policy.strict
     broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats if request.reports else ():

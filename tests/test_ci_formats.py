@@ -541,3 +541,25 @@ def test_formats_with_files_and_one_to_the_terminal(project):
     assert result.exit_code == 2 and "only one format can go to the terminal" in result.output
     result = _run(project, "check", "--format", "sarif", "-o", "x.sarif", "--format", "json=x.json")
     assert (project / "x.sarif").exists() and (project / "x.json").exists()
+
+
+def test_a_stale_acknowledgement_fails_in_the_ci_formats_under_strict(tmp_path):
+    """--strict makes a stale acknowledgement fail the run: JUnit, GitLab and GitHub show it as failing too."""
+    import json as _json
+
+    from conftest import claim, one_source, run_cli, write_corpus
+
+    write_corpus(tmp_path, {"a.yaml": one_source("a", "2026-01-12", claim("p", "partners", 3, as_of="2025-12-31"))})
+    (tmp_path / "pyproject.toml").write_text('[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\n', "utf-8")
+    (tmp_path / "acknowledgements.yaml").write_text(
+        "acknowledgements:\n  - {fingerprint: 0123456789abcdef, reviewed_by: me, reviewed_on: '2026-01-01',"
+        " reason: gone, expires: '2027-12-31'}\n", "utf-8")  # fmt: skip
+    for strict in (False, True):
+        flags = ["--strict"] if strict else []
+        junit = run_cli(tmp_path, "check", "--format", "junit", *flags)
+        gitlab = run_cli(tmp_path, "check", "--format", "gitlab", "--fail-on", "error", *flags)
+        github = run_cli(tmp_path, "check", "--format", "github", *flags)
+        assert junit.exit_code == gitlab.exit_code == github.exit_code == (1 if strict else 0)
+        assert ("<failure" in junit.output) is strict
+        assert any("stale" in issue["description"] for issue in _json.loads(gitlab.output))  # a warning: always shown
+        assert "stale acknowledgement" in github.output

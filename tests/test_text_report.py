@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker.plural import counted, plural
+
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
 EXAMPLE = ROOT / "examples" / "company"
@@ -246,10 +247,10 @@ def test_a_narrow_report_is_the_same_whatever_the_file_order(tmp_path, monkeypat
     }
     texts = []
     for folder, names in ((tmp_path / "one", list(files)), (tmp_path / "two", ["z.yaml", "y.yaml", "x.yaml"])):
-        write_corpus(folder, dict(zip(names, files.values())))
+        write_corpus(folder, dict(zip(names, files.values(), strict=False)))
         monkeypatch.chdir(folder)
         text = execute(CheckRequest(formats=("text",), width=44, no_cache=True)).stdout[0]
-        for old, new in zip(names, files):
+        for old, new in zip(names, files, strict=False):
             text = text.replace(f"claims/{old}", f"claims/{new}")
         texts.append(text)
     assert texts[0] == texts[1] and max(map(len, texts[0].splitlines())) <= 44

@@ -58,7 +58,7 @@ def annotation(finding: Finding, judged: Judged = None) -> str:
 def render(result: Result) -> str:
     """The annotations of the findings to act on, as many as GitHub shows, the most important first."""
     judged = result.focus
-    chosen = [f for f in result.findings if actionable(f, result.fail_on)]
+    chosen = [f for f in result.findings if actionable(f, result.fail_on, result.strict)]
     chosen.sort(key=lambda f: (not on_judged_file(f, judged), priority(f)))
     lines: list[tuple[str, str]] = []  # (level, command)
     per_level = dict.fromkeys(COMMANDS, 0)

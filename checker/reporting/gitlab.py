@@ -63,7 +63,7 @@ def render(result: Result) -> str:
     issues = []
     seen: dict[str, int] = {}
     for finding in result.findings:
-        if not actionable(finding, result.fail_on):
+        if not actionable(finding, result.fail_on, result.strict):
             continue
         # fingerprints are unique per finding; the counter only guards a repeat, deterministically
         count = seen.get(finding.fingerprint, 0)

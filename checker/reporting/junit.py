@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from checker.engine import Result
-from checker.findings import ACKNOWLEDGED, SEVERITY_RANK, Finding, status_label
+from checker.findings import ACKNOWLEDGED, Finding, at_fail_level, status_label
 from checker.reporting.triage import Judged, elsewhere, named, priority, shown_at
 
 #: the name of the suite of cases that name no file
@@ -100,14 +100,13 @@ def _group_files(result: Result) -> dict[tuple[str, str], str]:
 
 def render(result: Result) -> str:
     """The run as JUnit test suites, one per file."""
-    threshold = SEVERITY_RANK[result.fail_on]
     judged = result.focus
     suites: dict[str, list[_Case]] = defaultdict(list)
     first: dict[tuple[str, str], _Case] = {}  # each group's first case, which takes its other findings
     aside: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in sorted(result.findings, key=lambda f: (_group(f), priority(f))):
         group = _group(finding)
-        if not (finding.judged and finding.rank >= threshold):
+        if not (finding.judged and at_fail_level(finding, result.fail_on, result.strict)):
             aside[group].append(finding)
             continue
         name, classname = _names(result, group)

@@ -134,17 +134,17 @@ def _table(columns: Sequence[_Column], rows: list[list[str]], width: int, indent
         widths = [high for _, high in bounds]
     else:  # the spare columns shared in proportion to what each column's text still wants
         shares = [spare * want // sum(wants) for want in wants]
-        widths = [low + share for low, share in zip(widths, shares)]
+        widths = [low + share for low, share in zip(widths, shares, strict=False)]
         for i in [i for i, want in enumerate(wants) if want > shares[i]][: spare - sum(shares)]:
             widths[i] += 1
     pad = " " * indent
 
     def line(texts: Sequence[str]) -> str:
-        return (pad + "  ".join(text + " " * (w - cells(text)) for text, w in zip(texts, widths))).rstrip()
+        return (pad + "  ".join(text + " " * (w - cells(text)) for text, w in zip(texts, widths, strict=False))).rstrip()
 
     out = [line([column.header for column in columns]), line(["-" * w for w in widths])]
     for row in rows:
-        parts = [column.lines(text, w) for text, column, w in zip(row, columns, widths)]
+        parts = [column.lines(text, w) for text, column, w in zip(row, columns, widths, strict=False)]
         out += [line(texts) for texts in zip_longest(*parts, fillvalue="")]
     return out
 
@@ -346,7 +346,7 @@ def _sources(result: Result, width: int) -> list[str]:
         lines = []
         for r in rows:
             lines += _pack([r.id, r.date], width, sep="  ")
-            fates = zip((r.agree, r.explained, r.conflict, r.unique), _FATES)
+            fates = zip((r.agree, r.explained, r.conflict, r.unique), _FATES, strict=False)
             fared = ", ".join(f"{count} {word}" for count, word in fates if count)
             lines += wrap(counted(r.claims, "claim") + (f": {fared}" if fared else ""), width, 4, 6)
     return [_heading("Sources", width), "\n".join(lines), ""]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from checker.findings import SEVERITY_RANK, Finding, Location, primary_location
+from checker.findings import SEVERITY_RANK, Finding, Location, at_fail_level, primary_location
 from checker.reporting.document import ATTENTION
 
 #: how many other claims a one-line message names before it says how many more there are
@@ -27,10 +27,12 @@ NAMED = 5
 Judged = Optional[Callable[[str], bool]]
 
 
-def actionable(finding: Finding, fail_on: str) -> bool:
-    """Whether a reviewer should act on a finding of a run that fails at ``fail_on``: it may fail the run (open or
-    expired, in the files judged) and is at the fail level or a warning; information only when the run fails on it."""
-    return finding.counts and finding.rank >= min(SEVERITY_RANK[fail_on], SEVERITY_RANK["warning"])
+def actionable(finding: Finding, fail_on: str, strict: bool = False) -> bool:
+    """Whether a reviewer should act on a finding of a run that fails at ``fail_on`` (and ``strict``): it may fail
+    the run (open or expired, in the files judged) and is at the fail level or a warning; information only when the
+    run fails on it."""
+    level = min(SEVERITY_RANK[fail_on], SEVERITY_RANK["warning"])
+    return finding.counts and (finding.rank >= level or at_fail_level(finding, fail_on, strict))
 
 
 def priority(finding: Finding) -> tuple:
