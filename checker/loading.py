@@ -7,9 +7,9 @@ file:line:col and a hint, and the files that could be read go on to the checks.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -42,15 +42,31 @@ def location(path: str, span: Span) -> Location:
 
 @dataclass
 class Loaded:
-    """A file read and validated: its model, its document (for positions) and its display path."""
+    """A file read and validated: its model, its document (for positions) and its display path.
+
+    ``dropped`` names, for each key whose entries are validated one by one (see
+    :func:`validate`), the entries left out of the model as invalid: list
+    indices, or mapping keys.
+    """
 
     path: str
     model: Any
     document: Document
+    dropped: dict[str, frozenset] = field(default_factory=dict)
 
     def location(self, *keys: Any) -> Location:
         """Where the value at ``keys`` stands."""
         return location(self.path, self.document.span(keys))
+
+    def entries(self, key: str) -> list[tuple[int, Any]]:
+        """The validated entries of the list at ``key``, each with its index as written (invalid ones left out)."""
+        kept = getattr(self.model, key)
+        left_out = self.dropped.get(key)
+        if not left_out:
+            return list(enumerate(kept))
+        written = self.document.data.get(key)
+        indices = [index for index in range(len(written)) if index not in left_out]
+        return list(zip(indices, kept, strict=True))
 
 
 def read_bytes(path: Path, shown: str, check: str = "yaml-syntax") -> bytes | Finding:
@@ -165,17 +181,37 @@ def _real_keys(document: Document, loc: tuple) -> tuple:
     return tuple(keys)
 
 
+def _data_keys(data: Any, loc: tuple) -> tuple:
+    """The part of a pydantic error location that exists in the data: for a JSON document, whose spans do not
+    reach its values, the key path its messages name."""
+    keys: list = []
+    for key in loc:
+        if (isinstance(data, dict) and isinstance(key, str) and key in data) or (
+            isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data)
+        ):
+            keys.append(key)
+            data = data[key]
+    return tuple(keys)
+
+
 def validation_findings(
-    error: ValidationError, model: type[BaseModel], document: Document, path: str, check: str = "schema"
+    error: ValidationError | list[Any],
+    model: type[BaseModel],
+    document: Document,
+    path: str,
+    check: str = "schema",
 ) -> list[Finding]:
-    """One finding per distinct place a validation error points at."""
+    """One finding per distinct place a validation error (or its list of errors) points at."""
     seen: dict[tuple, Finding] = {}
-    errors = error.errors()
+    errors = error.errors() if isinstance(error, ValidationError) else error
+    # a JSON document has the span of the whole document alone: its messages name the keys its data holds
+    keys_of = _data_keys if len(document.spans) == 1 and () in document.spans else _real_keys
+    place = document.data if keys_of is _data_keys else document
     by_place: dict[tuple, list[Any]] = {}
     for item in errors:
-        by_place.setdefault(_real_keys(document, item["loc"]), []).append(item)
+        by_place.setdefault(keys_of(place, item["loc"]), []).append(item)
     for item in errors:
-        keys = _real_keys(document, item["loc"])
+        keys = keys_of(place, item["loc"])
         if item["type"] == "extra_forbidden":
             keys = tuple(item["loc"][: len(keys) + 1]) if len(keys) < len(item["loc"]) else keys
         if keys in seen:
@@ -197,6 +233,10 @@ def validation_findings(
             hint = "see docs/formats.md for what this key takes"
         else:
             message, hint = _message(chosen, model, keys)
+            missing = [e["loc"][-1] for e in branches if e["type"] == "missing" and e["loc"][:-1] == chosen["loc"][:-1]]
+            if chosen["type"] == "missing" and len(missing) > 1:  # a mapping may lack several keys: name them all
+                names = ", ".join(f'"{name}"' for name in missing)
+                message, hint = f"missing keys {names} in {'.'.join(str(k) for k in keys) or 'file'}", "add them"
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
         seen[keys] = input_error(check, location(path, span), message, hint)
     # a JSON document knows only its own line: two places may then say the same thing at the same place
@@ -205,6 +245,65 @@ def validation_findings(
 
 #: what reads a file's document: :func:`read_document`, or one that keeps what it read (cache.document_reader)
 Reader = Callable[..., "Document | Finding"]
+#: what says why a document is refused whole, given it and the top-level keys its errors outside the entries
+#: stand under ("" for the document itself): a finding, or None when the located errors say all there is to say
+Refusal = Callable[[Document, frozenset[str]], Optional[Finding]]
+
+
+def validate(
+    document: Document,
+    model: type[M],
+    shown: str,
+    check: str = "schema",
+    entries: tuple[str, ...] = (),
+    refusal: Optional[Refusal] = None,
+) -> tuple[Loaded | None, list[Finding]]:
+    """Validate a document that holds a mapping; return it (or None) with its findings.
+
+    ``entries`` are top-level keys of lists or mappings whose entries stand
+    alone: an entry with errors is left out of the model (each of its errors
+    a finding) and the others are kept. An error anywhere else refuses the
+    whole document; ``refusal`` then says why, when more needs saying.
+    """
+    try:
+        return Loaded(shown, model.model_validate(document.data), document), []
+    except ValidationError as exc:
+        errors = exc.errors()
+    findings = validation_findings(errors, model, document, shown, check)
+    data = document.data
+    bad: dict[str, set] = {}
+    outside: set[str] = set()
+    for error in errors:
+        loc = error["loc"]
+        section = data.get(loc[0]) if loc and loc[0] in entries else None
+        if len(loc) > 1 and _entry_of(section, loc[1]):
+            bad.setdefault(loc[0], set()).add(loc[1])
+        else:
+            outside.add(str(loc[0]) if loc else "")
+    if not outside:
+        kept = dict(data)
+        for key, left_out in bad.items():
+            section = data[key]
+            kept[key] = (
+                [item for index, item in enumerate(section) if index not in left_out]
+                if isinstance(section, list)
+                else {name: item for name, item in section.items() if name not in left_out}
+            )
+        try:
+            validated = model.model_validate(kept)
+        except ValidationError:  # an error that only shows once entries are left out: the entries are not alone
+            outside.add("")
+        else:
+            return Loaded(shown, validated, document, {key: frozenset(names) for key, names in bad.items()}), findings
+    refused = refusal(document, frozenset(outside)) if refusal is not None else None
+    return None, findings + ([refused] if refused is not None else [])
+
+
+def _entry_of(section: Any, key: Any) -> bool:
+    """Whether ``key`` names one entry of ``section`` (a list index, or a mapping's key)."""
+    if isinstance(section, list):
+        return isinstance(key, int) and 0 <= key < len(section)
+    return isinstance(section, dict) and isinstance(key, str) and key in section
 
 
 def load_model(
@@ -214,20 +313,23 @@ def load_model(
     check: str = "schema",
     raw: bytes | None = None,
     read: Reader = read_document,
+    entries: tuple[str, ...] = (),
+    refusal: Optional[Refusal] = None,
 ) -> tuple[Loaded | None, list[Finding]]:
-    """Read and validate one file (``raw``: its bytes, when already read); return it (or None) with its findings."""
+    """Read and validate one file (``raw``: its bytes, when already read); return it (or None) with its findings.
+
+    ``entries`` and ``refusal``: as for :func:`validate` (``refusal`` also says why a file that holds no mapping
+    is refused).
+    """
     document = read(path, shown, raw=raw)
     if isinstance(document, Finding):
         return None, [document]
     if not isinstance(document.data, dict):
+        refused = refusal(document, frozenset([""])) if refusal is not None else None
         return None, [
             input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
-        ]
-    try:
-        validated = model.model_validate(document.data)
-    except ValidationError as exc:
-        return None, validation_findings(exc, model, document, shown, check)
-    return Loaded(shown, validated, document), []
+        ] + ([refused] if refused is not None else [])
+    return validate(document, model, shown, check, entries, refusal)
 
 
 def _json_document(text: str, line: int, shown: str, check: str) -> Document | Finding:
@@ -301,14 +403,21 @@ def _refuse_constant(name: str) -> float:
 
 
 def load_models(
-    path: Path, shown: str, model: type[M], check: str = "schema", raw: bytes | None = None
+    path: Path,
+    shown: str,
+    model: type[M],
+    check: str = "schema",
+    raw: bytes | None = None,
+    entries: tuple[str, ...] = (),
+    refusal: Optional[Refusal] = None,
 ) -> Iterator[tuple[Loaded | None, list[Finding]]]:
     """Every document of a file, validated: one for YAML and JSON, one per line for JSON Lines.
 
     ``raw``, when given, is the file's content, already read (or made in memory: an imported table).
+    ``entries`` and ``refusal``: as for :func:`validate`, for each document.
     """
     if path.suffix not in (".json", ".jsonl"):
-        yield load_model(path, shown, model, check, raw)
+        yield load_model(path, shown, model, check, raw, entries=entries, refusal=refusal)
         return
     content = raw if raw is not None else read_bytes(path, shown)
     if isinstance(content, Finding):
@@ -345,12 +454,7 @@ def load_models(
                 ],
             )
             continue
-        try:
-            validated = model.model_validate(document.data)
-        except ValidationError as exc:
-            yield None, validation_findings(exc, model, document, shown, check)
-            continue
-        yield Loaded(shown, validated, document), []
+        yield validate(document, model, shown, check, entries, refusal)
 
 
 def iter_files(
