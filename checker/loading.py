@@ -124,6 +124,10 @@ def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]
                 f'{keys[-1]} "{value}" is not a time',
                 "write 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B",
             )
+        if keys and keys[-1] == "fingerprint":
+            return f'{where} "{value}" is not a fingerprint', "a fingerprint is 16 lowercase hexadecimal digits"
+        if keys and keys[-1] in ("expires", "reviewed_on"):
+            return f'{where} "{value}" is not a day', "write the day as YYYY-MM-DD"
         return f'{where} "{value}" has the wrong form', "ids are lowercase letters, digits, '.', '_' and '-'"
     if kind == "enum":
         return f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}", ""

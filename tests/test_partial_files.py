@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from checker.engine import run
+from checker.pipeline import CheckRequest, execute
 
 from conftest import claim, one_source, run_cli, source_block, write_corpus
 
@@ -123,7 +124,7 @@ def test_a_claim_of_a_wrong_type_loses_only_itself_through_the_engine(tmp_path):
     claims_dir, rules_dir = _project(tmp_path, {"typed.yaml": body})
     quote_line = (claims_dir / "typed.yaml").read_text("utf-8").splitlines().index("  - not") + 1
     result = run([claims_dir], rules_dir)
-    bad = [f for f in result.findings if f.location and f.location.path.endswith("typed.yaml") and f.verdict == "invalid"]
+    bad = [f for f in result.findings if f.verdict == "invalid" and f.location and "typed" in f.location.path]
     assert [(f.check, f.location.line) for f in bad] == [("schema", quote_line)], [f.message for f in bad]
     assert "claims.1.quote" in bad[0].message
     assert sorted(r.claim for r in result.corpus.rows if r.source == "typed") == ["a", "c"]
@@ -217,3 +218,78 @@ def test_the_claims_kept_do_not_depend_on_the_workers(tmp_path, workers):
     many = run([claims_dir], rules_dir, workers=workers, cache_dir=tmp_path / f"cache-{workers}")
     assert [f.fingerprint for f in many.findings] == [f.fingerprint for f in one.findings]
     assert many.corpus.rows == one.corpus.rows and ("mixed", "good") in [row.key for row in one.corpus.rows]
+
+
+# ------------------------------------------------------------------ acknowledgements
+
+
+def _acknowledged_project(tmp_path: Path) -> str:
+    """A corpus with one contradiction; return its fingerprint."""
+    opposite = one_source("b", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30"))
+    write_corpus(tmp_path, {"a.yaml": OTHER, "b.yaml": opposite})
+    _, report = _check(tmp_path, "--no-cache")
+    (conflict,) = [f["fingerprint"] for f in report["findings"] if f["check"] == "value-conflict"]
+    return conflict
+
+
+def _statuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[tuple[str, str]]]:
+    """The exit code of a check with acks.yaml, and (check, status) of each finding it judged."""
+    monkeypatch.chdir(tmp_path)
+    request = CheckRequest(
+        paths=(Path("claims"),), rules=Path("rules"), acknowledgements=Path("acks.yaml"), no_cache=True, reports=False
+    )
+    outcome = execute(request)
+    assert outcome.result is not None
+    return outcome.code, [(f.check, f.status) for f in outcome.result.findings]
+
+
+def _entry(fingerprint: str, **changed: Any) -> dict[str, Any]:
+    entry = {"fingerprint": fingerprint, "reviewed_by": "Ana", "reviewed_on": "2026-01-05", "reason": "reviewed",
+             "expires": "2099-01-01"}  # fmt: skip
+    entry.update(changed)
+    return {key: value for key, value in entry.items() if value is not None}
+
+
+def test_a_bad_acknowledgement_is_reported_and_the_other_entries_still_apply(tmp_path, monkeypatch):
+    fingerprint = _acknowledged_project(tmp_path)
+    entries = [
+        _entry("0123456789ABCDEF"),
+        _entry("fedcba9876543210", reason=None),
+        _entry(fingerprint),
+        _entry("0123456789abcdef", expires="next spring"),
+    ]
+    (tmp_path / "acks.yaml").write_text(yaml.safe_dump({"acknowledgements": entries}, sort_keys=False), "utf-8")
+    code, report = _check(tmp_path, "--no-cache", "--acknowledgements", "acks.yaml")
+    assert ("value-conflict", "acknowledged") in _statuses(tmp_path, monkeypatch)[1]
+    found = _at(report, "acks.yaml")
+    assert [(check, message.split(":")[0]) for _, _, check, message in found] == [
+        ("acknowledgement", 'acknowledgements.0.fingerprint "0123456789ABCDEF" is not a fingerprint'),
+        ("acknowledgement", 'missing key "reason" in acknowledgements.1'),
+        ("acknowledgement", 'acknowledgements.3.expires "next spring" is not a day'),
+    ]
+    lines = (tmp_path / "acks.yaml").read_text("utf-8").splitlines()
+    assert [line for line, _, _, _ in found] == [
+        lines.index("- fingerprint: 0123456789ABCDEF") + 1,
+        lines.index("- fingerprint: fedcba9876543210") + 1,
+        lines.index("  expires: next spring") + 1,
+    ]
+    assert code == 1  # the file's errors fail the run: the entries left out accept nothing
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("- fingerprint: 0123456789abcdef\n- fingerprint: fedcba9876543210\n", "it holds no mapping, so none of its 2"),
+        ("acknowledgements:\n  fingerprint: 0123456789abcdef\n", "`acknowledgements:` is not a list"),
+        ("acknowledgements: []\nacknowledgment: []\n", "it may hold nothing but an `acknowledgements:` list"),
+    ],
+)
+def test_an_acknowledgements_file_of_the_wrong_shape_is_refused_whole_and_says_why(tmp_path, monkeypatch, text, why):
+    fingerprint = _acknowledged_project(tmp_path)
+    (tmp_path / "acks.yaml").write_text(text.replace("0123456789abcdef", fingerprint), "utf-8")
+    code, report = _check(tmp_path, "--no-cache", "--acknowledgements", "acks.yaml")
+    messages = [message for _, _, _, message in _at(report, "acks.yaml")]
+    assert any(m.startswith("the acknowledgements file is refused: " + why) for m in messages), messages
+    judged = _statuses(tmp_path, monkeypatch)
+    assert [status for check, status in judged[1] if check == "value-conflict"] == ["open"]
+    assert code == 1 and judged[0] == 1
