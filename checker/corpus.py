@@ -209,29 +209,30 @@ def _resolve(
     vocabulary = resolver.vocabulary
     metric_id = vocabulary.metric_id(claim.metric)
     if metric_id is None:
-        return error(("metric",), f'unknown metric "{claim.metric}"', vocabulary.metric_hint(claim.metric))
+        return error(("metric",), *vocabulary.metric_problem(claim.metric))
     metric = vocabulary.metrics[metric_id]
     subject = vocabulary.entity_id(claim.subject) or (claim.subject if metric.open_subjects else None)
     if subject is None:
-        return error(("subject",), f'unknown entity "{claim.subject}"', vocabulary.entity_hint(claim.subject))
+        return error(("subject",), *vocabulary.entity_problem(claim.subject))
     origin_name = claim.origin or source.model.origin
     origin = source.id
     if origin_name is not None:
         found = vocabulary.entity_id(origin_name)
         if found is None:
             keys = ("origin",) if claim.origin else ()
-            return error(keys, f'unknown origin entity "{origin_name}"', vocabulary.entity_hint(origin_name))
+            return error(keys, *vocabulary.entity_problem(origin_name, "origin entity"))
         origin = found
     quote_match = locate(claim.quote, archive) if archive is not None else None
     check = "value"
     try:
         value = resolver.value(claim, metric_id, metric)
     except ValueProblem as problem:
-        hint = problem.hint
-        if problem.message.startswith("unknown entity"):
-            name = problem.message.split('"')[1]
-            hint = vocabulary.entity_hint(name)
-        return error(("value",), problem.message, hint)
+        message, hint = problem.message, problem.hint
+        if message.startswith("unknown entity"):
+            name = message.split('"')[1]
+            known, hint = vocabulary.entity_problem(name)
+            message = message if known.startswith("unknown") else known
+        return error(("value",), message, hint)
     try:
         time, basis = _time(claim, metric, source)
         scope = _scope(claim, metric)

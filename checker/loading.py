@@ -330,10 +330,13 @@ def load_model(
         return None, [document]
     if not isinstance(document.data, dict):
         refused = refusal(document, frozenset([""])) if refusal is not None else None
-        return None, [
-            input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
-        ] + ([refused] if refused is not None else [])
+        return None, [not_a_mapping(shown, check)] + ([refused] if refused is not None else [])
     return validate(document, model, shown, check, entries, refusal)
+
+
+def not_a_mapping(shown: str, check: str) -> Finding:
+    """The finding for a file that holds something other than a mapping."""
+    return input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
 
 
 def _json_document(text: str, line: int, shown: str, check: str) -> Document | Finding:

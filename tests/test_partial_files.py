@@ -293,3 +293,106 @@ def test_an_acknowledgements_file_of_the_wrong_shape_is_refused_whole_and_says_w
     judged = _statuses(tmp_path, monkeypatch)
     assert [status for check, status in judged[1] if check == "value-conflict"] == ["open"]
     assert code == 1 and judged[0] == 1
+
+
+# ------------------------------------------------------------------ rules files
+
+#: claims about what the extra rules file defines: a contradiction about its good entity, claims naming the rest
+EXTRA_CLAIMS = {
+    "x.yaml": one_source(
+        "x",
+        "2025-07-01",
+        claim("good", "partners", 3, subject="ruritania", as_of="2025-06-30"),
+        claim("bad-entity", "partners", 3, subject="Atlantis", as_of="2025-06-30"),
+        claim("bad-metric", "oddity", 3, as_of="2025-06-30"),
+        claim("allies", "allies", 3, as_of="2025-06-30"),
+    ),
+    "y.yaml": one_source("y", "2025-07-02", claim("good", "partners", 4, subject="ruritania", as_of="2025-06-30")),
+}
+EXTRA_RULES = """\
+metrics:
+  odd: {label: odd, kind: complex, time: stock, aliases: [oddity]}
+  allies: {label: allies, kind: count, time: stock}
+entities:
+  ruritania: {name: Ruritania}
+  atlantis: {name: Atlantis, kind: [island], aliases: [the lost island]}
+checks:
+  value-conflict: {severity: {contradiction: warning}}
+  period-parts: {enabled: perhaps}
+"""
+
+
+def _rules_project(tmp_path: Path, rules: str) -> None:
+    _project(tmp_path, {"mixed.yaml": MIXED, **EXTRA_CLAIMS})
+    (tmp_path / "rules" / "extra.yaml").write_text(rules, "utf-8")
+
+
+def _by_claim(report: dict[str, Any]) -> dict[str, str]:
+    """The message of each input error about a claim of x.yaml, by claim id."""
+    out = {}
+    for f in report["findings"]:
+        where = f.get("location") or {}
+        if where.get("path") == "claims/x.yaml" and f["verdict"] == "invalid":
+            out[f["message"].split('"')[1]] = f["message"]
+    return out
+
+
+def test_a_bad_entity_metric_or_check_setting_loses_only_itself(tmp_path):
+    _rules_project(tmp_path, EXTRA_RULES)
+    code, report = _check(tmp_path, "--no-cache")
+    assert code == 2  # a gate never passes on rules read in part
+    rules = [(line, message.split(":")[0]) for line, _, _, message in _at(report, "rules/extra.yaml")]
+    assert rules == [(2, "metrics.odd.kind"), (6, "entities.atlantis.kind"), (9, "checks.period-parts.enabled")]
+    about = _by_claim(report)
+    assert about["bad-entity"] == (
+        'claim "bad-entity": entity "Atlantis" cannot be used: its definition at rules/extra.yaml:6:3 is invalid'
+    )
+    assert about["bad-metric"] == (
+        'claim "bad-metric": metric "oddity" cannot be used: its definition at rules/extra.yaml:2:3 is invalid'
+    )
+    assert set(about) == {"bad-entity", "bad-metric"}  # the file's good metric and entity are used
+    conflicts = {
+        frozenset((ref["source"], ref["claim"]) for ref in f["claims"]): f["severity"]
+        for f in report["findings"]
+        if f["check"] == "value-conflict" and f["verdict"] == "contradiction"
+    }
+    # the good setting of the file still applies: its contradictions are warnings
+    assert conflicts[frozenset({("x", "good"), ("y", "good")})] == "warning"
+    assert conflicts[frozenset({("mixed", "good"), ("other", "p")})] == "warning"
+
+
+def test_a_bad_entry_gives_one_rules_finding_through_the_engine(tmp_path):
+    _rules_project(tmp_path, "entities:\n  ruritania: {name: Ruritania}\n  atlantis: {name: Atlantis, ruler: nobody}\n")
+    result = run([tmp_path / "claims"], tmp_path / "rules")
+    assert [(f.location.line, f.message) for f in result.rules_findings] == [(3, 'unknown key "ruler"')]
+    assert "ruritania" in result.vocabulary.entities and "atlantis" not in result.vocabulary.entities
+    assert [row.key for row in result.corpus.rows if row.subject == "ruritania"] == [("x", "good"), ("y", "good")]
+
+
+@pytest.mark.parametrize(
+    "rules, at, why",
+    [
+        (
+            EXTRA_RULES.replace("checks:", "relations:\n  - {kind: bound, id: le, lower: allies}\nchecks:"),
+            (8, 5),
+            "relation relations.0 cannot be read, and the metrics it ties together would be checked without it",
+        ),
+        (
+            EXTRA_RULES.replace("checks:", "relations:\n  - {kind: bound, id: le, lower: odd, upper: allies}\nchecks:"),
+            (2, 3),
+            'metric "odd" cannot be read, and relation "le" names it',
+        ),
+        ("metrics:\n  - allies\nentities:\n  ruritania: {name: Ruritania}\n", (1, 1), "`metrics:` cannot be read"),
+        ("entities:\n  ruritania: {name: Ruritania}\nrelation: []\n", (3, 1), "`relation:` cannot be read"),
+    ],
+)
+def test_a_rules_file_that_cannot_be_used_in_part_is_refused_and_says_why(tmp_path, rules, at, why):
+    _rules_project(tmp_path, rules)
+    code, report = _check(tmp_path, "--no-cache")
+    assert code == 2
+    refusals = [(line, column, message) for line, column, _, message in _at(report, "rules/extra.yaml")
+                if message.startswith("the rules file is refused: ")]  # fmt: skip
+    assert [(line, column) for line, column, _ in refusals] == [at] and why in refusals[0][2], refusals
+    good = _by_claim(report)["good"]
+    assert 'entity "ruritania" cannot be used' in good and "stands in a rules file that is refused" in good
+    assert {("mixed", "good"), ("other", "p")} in _contradictions(report)  # the other rules still serve
