@@ -209,8 +209,9 @@ def validation_findings(
     seen: dict[tuple, Finding] = {}
     errors = error.errors() if isinstance(error, ValidationError) else error
     # a JSON document has the span of the whole document alone: its messages name the keys its data holds
-    keys_of = _data_keys if len(document.spans) == 1 and () in document.spans else _real_keys
-    place = document.data if keys_of is _data_keys else document
+    json_like = len(document.spans) == 1 and () in document.spans
+    keys_of: Callable[[Any, tuple], tuple] = _data_keys if json_like else _real_keys
+    place: Any = document.data if json_like else document
     by_place: dict[tuple, list[Any]] = {}
     for item in errors:
         by_place.setdefault(keys_of(place, item["loc"]), []).append(item)
