@@ -388,6 +388,8 @@ def _refused(shown: str, unit: str, document: Document, places: frozenset[str]) 
         f"the {unit} is not a valid claim file, so {lost} be checked",
         "a claim file holds a `source:` block and a `claims:` list, and nothing else",
     )
+
+
 def dump(data: object) -> bytes:
     """Plain data as compact JSON (orjson; the standard library for integers beyond 64 bits)."""
     try:

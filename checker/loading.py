@@ -238,10 +238,12 @@ def validation_findings(
             hint = "see docs/formats.md for what this key takes"
         else:
             message, hint = _message(chosen, model, keys)
-            missing = [e["loc"][-1] for e in branches if e["type"] == "missing" and e["loc"][:-1] == chosen["loc"][:-1]]
-            if chosen["type"] == "missing" and len(missing) > 1:  # a mapping may lack several keys: name them all
-                names = ", ".join(f'"{name}"' for name in missing)
-                message, hint = f"missing keys {names} in {'.'.join(str(k) for k in keys) or 'file'}", "add them"
+            if chosen["type"] == "missing":  # a mapping may lack several keys: name them all
+                parent = chosen["loc"][:-1]
+                missing = [f'"{e["loc"][-1]}"' for e in branches if e["type"] == "missing" and e["loc"][:-1] == parent]
+                if len(missing) > 1:
+                    message = f"missing keys {', '.join(missing)} in {'.'.join(str(k) for k in keys) or 'file'}"
+                    hint = "add them"
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
         seen[keys] = input_error(check, location(path, span), message, hint)
     # a JSON document knows only its own line: two places may then say the same thing at the same place
