@@ -306,6 +306,7 @@ EXTRA_CLAIMS = {
         claim("bad-entity", "partners", 3, subject="Atlantis", as_of="2025-06-30"),
         claim("bad-metric", "oddity", 3, as_of="2025-06-30"),
         claim("allies", "allies", 3, as_of="2025-06-30"),
+        claim("minister", "minister", "the lost island", as_of="2025-06-30"),
     ),
     "y.yaml": one_source("y", "2025-07-02", claim("good", "partners", 4, subject="ruritania", as_of="2025-06-30")),
 }
@@ -350,7 +351,8 @@ def test_a_bad_entity_metric_or_check_setting_loses_only_itself(tmp_path):
     assert about["bad-metric"] == (
         'claim "bad-metric": metric "oddity" cannot be used: its definition at rules/extra.yaml:2:3 is invalid'
     )
-    assert set(about) == {"bad-entity", "bad-metric"}  # the file's good metric and entity are used
+    assert about["minister"].startswith('claim "minister": entity "the lost island" cannot be used: its definition')
+    assert set(about) == {"bad-entity", "bad-metric", "minister"}  # the file's good metric and entity are used
     conflicts = {
         frozenset((ref["source"], ref["claim"]) for ref in f["claims"]): f["severity"]
         for f in report["findings"]
