@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,6 +22,7 @@ from pydantic import AfterValidator, Field
 from checker.findings import ACKNOWLEDGED, EXPIRED, STALE, Finding, Location, Review, input_error
 from checker.loading import Loaded, display_path, load_model
 from checker.models import NonEmpty, Opt, Strict
+from checker.yamlio import Document
 
 
 def _real_day(text: str) -> str:
@@ -65,21 +67,55 @@ class Acks:
 
 
 def read(path: Path) -> tuple[Optional[Acks], list[Finding]]:
-    """The acknowledgements in ``path`` (None when the file does not exist), and problems with it."""
+    """The acknowledgements in ``path`` (None when the file does not exist), and problems with it.
+
+    An entry with errors is reported at its place and left out (the finding
+    it would accept then fails the run); the other entries apply. A file that
+    is not a mapping holding an ``acknowledgements:`` list is refused whole.
+    """
     if not path.exists():
         return None, []
     shown = display_path(path)
-    loaded, problems = load_model(path, shown, AcknowledgementsFile, check="acknowledgement")
+    loaded, problems = load_model(
+        path,
+        shown,
+        AcknowledgementsFile,
+        check="acknowledgement",
+        entries=("acknowledgements",),
+        refusal=partial(_refused, shown),
+    )
     if loaded is None:
         return Acks((), shown), problems
-    return _entries(loaded, shown)
+    acks, duplicates = _entries(loaded, shown)
+    return acks, problems + duplicates
+
+
+def _refused(shown: str, document: Document, places: frozenset[str]) -> Finding:
+    """Why no entry of an acknowledgements file applies: the file does not hold what it must."""
+    data = document.data
+    written = data.get("acknowledgements") if isinstance(data, dict) else data
+    if not isinstance(data, dict):
+        why = "it holds no mapping"
+    elif "acknowledgements" in data and not isinstance(written, list):
+        why = "`acknowledgements:` is not a list"
+    else:
+        why = "it may hold nothing but an `acknowledgements:` list"
+    count = len(written) if isinstance(written, list) else 0
+    lost = "no entry applies" if not count else "its entry does not apply" if count == 1 else ""
+    lost = lost or f"none of its {count} entries apply"
+    return input_error(
+        "acknowledgement",
+        Location(shown, 1, 1),
+        f"the acknowledgements file is refused: {why}, so {lost}",
+        "write `acknowledgements:` and a list of entries under it; until then the findings they accept fail the run",
+    )
 
 
 def _entries(loaded: Loaded, shown: str) -> tuple[Acks, list[Finding]]:
     entries = []
     problems = []
     seen: dict[str, int] = {}
-    for index, ack in enumerate(loaded.model.acknowledgements):
+    for index, ack in loaded.entries("acknowledgements"):
         where = loaded.location("acknowledgements", index)
         if ack.fingerprint in seen:
             problems.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional, Sequence
 
@@ -13,12 +13,13 @@ from pydantic import ValidationError
 
 from checker.confine import archive_problem, resolved
 from checker.findings import ClaimRef, Finding, Location, input_error, plain, unplain
-from checker.loading import Loaded, display_path, iter_files, load_models
+from checker.loading import Loaded, display_path, iter_files, load_models, location
 from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
 from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
 from checker.timespec import TimeError, TimeSpan, parse_time
 from checker.values import Interpreted, Number, ValueProblem, interpret
 from checker.vocabulary import Vocabulary
+from checker.yamlio import Document
 
 DEFAULT_TOLERANCE = 0.1
 
@@ -208,29 +209,30 @@ def _resolve(
     vocabulary = resolver.vocabulary
     metric_id = vocabulary.metric_id(claim.metric)
     if metric_id is None:
-        return error(("metric",), f'unknown metric "{claim.metric}"', vocabulary.metric_hint(claim.metric))
+        return error(("metric",), *vocabulary.metric_problem(claim.metric))
     metric = vocabulary.metrics[metric_id]
     subject = vocabulary.entity_id(claim.subject) or (claim.subject if metric.open_subjects else None)
     if subject is None:
-        return error(("subject",), f'unknown entity "{claim.subject}"', vocabulary.entity_hint(claim.subject))
+        return error(("subject",), *vocabulary.entity_problem(claim.subject))
     origin_name = claim.origin or source.model.origin
     origin = source.id
     if origin_name is not None:
         found = vocabulary.entity_id(origin_name)
         if found is None:
             keys = ("origin",) if claim.origin else ()
-            return error(keys, f'unknown origin entity "{origin_name}"', vocabulary.entity_hint(origin_name))
+            return error(keys, *vocabulary.entity_problem(origin_name, "origin entity"))
         origin = found
     quote_match = locate(claim.quote, archive) if archive is not None else None
     check = "value"
     try:
         value = resolver.value(claim, metric_id, metric)
     except ValueProblem as problem:
-        hint = problem.hint
-        if problem.message.startswith("unknown entity"):
-            name = problem.message.split('"')[1]
-            hint = vocabulary.entity_hint(name)
-        return error(("value",), problem.message, hint)
+        message, hint = problem.message, problem.hint
+        if message.startswith("unknown entity"):
+            name = message.split('"')[1]
+            known, hint = vocabulary.entity_problem(name)
+            message = message if known.startswith("unknown") else known
+        return error(("value",), message, hint)
     try:
         time, basis = _time(claim, metric, source)
         scope = _scope(claim, metric)
@@ -300,26 +302,35 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
     """Read, validate and vet one claim file: the first phase of a run, independent of the rules.
 
     ``raw``: the file's content when it was already read (or made in memory, as an imported table's).
+    A claim with errors is left out and the others are kept, as if it had not
+    been written; a document whose source block (or shape) is wrong is left out
+    whole, with a finding that says so.
     """
     findings: list[Finding] = []
     documents = []
     read = 0
-    for loaded, problems in load_models(path, shown, ClaimFile, raw=raw):
+    refusal = partial(_refused, shown, "line" if path.suffix == ".jsonl" else "file")
+    for loaded, problems in load_models(path, shown, ClaimFile, raw=raw, entries=("claims",), refusal=refusal):
         findings.extend(problems)
         if loaded is None:
             continue
-        claim_file: ClaimFile = loaded.model
-        read += len(claim_file.claims)
         wrong_date = _date_problem(loaded)
         if wrong_date is not None:
             findings.append(wrong_date)
+            refused = refusal(loaded.document, frozenset(["source"]))
+            if refused is not None:
+                findings.append(refused)
             continue
         written = loaded.document.data.get("claims") or []
-        spans, source_spans = _claim_spans(loaded.document.spans, len(claim_file.claims))
+        read += len(written)
+        entries = loaded.entries("claims")
+        spans, source_spans = _claim_spans(loaded.document.spans, len(written))
         kept = []
         ids: dict[str, int] = {}
-        every_id = {c.id for c in claim_file.claims}
-        for index, claim in enumerate(claim_file.claims):
+        # a claim left out as invalid still names itself: deriving from it is no unknown id (its own finding says
+        # what is wrong), but it takes no id from the claims kept
+        every_id = {c.get("id") for c in written if isinstance(c, dict) and isinstance(c.get("id"), str)}
+        for index, claim in entries:
             if claim.id in ids:
                 first = loaded.location("claims", ids[claim.id], "id")
                 findings.append(
@@ -352,6 +363,31 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
             DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
         )
     return FileRecord(tuple(plain(f) for f in findings), tuple(documents), read)
+
+
+def _refused(shown: str, unit: str, document: Document, places: frozenset[str]) -> Finding | None:
+    """Why the claims of a document (a file, or a line of JSON Lines) are all left out: its source block, or its
+    shape, is wrong. None when it has no claims to lose."""
+    data = document.data
+    written = data.get("claims") if isinstance(data, dict) else None
+    count = len(written) if isinstance(written, list) else 0
+    if not count:
+        return None
+    lost = f"none of the {count} claims of this {unit} can" if count > 1 else f"the claim of this {unit} cannot"
+    if "source" in places:
+        problem = "has no source block" if "source" not in data else "has an invalid source block"
+        return input_error(
+            "schema",
+            location(shown, document.key_span(("source",))),
+            f"the {unit} {problem}, so {lost} be checked",
+            "fix the source block first: every claim of the " + unit + " is attributed to it",
+        )
+    return input_error(
+        "schema",
+        location(shown, document.span(())),
+        f"the {unit} is not a valid claim file, so {lost} be checked",
+        "a claim file holds a `source:` block and a `claims:` list, and nothing else",
+    )
 
 
 def dump(data: object) -> bytes:

@@ -7,9 +7,9 @@ file:line:col and a hint, and the files that could be read go on to the checks.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -44,15 +44,31 @@ def location(path: str, span: Span) -> Location:
 
 @dataclass
 class Loaded:
-    """A file read and validated: its model, its document (for positions) and its display path."""
+    """A file read and validated: its model, its document (for positions) and its display path.
+
+    ``dropped`` names, for each key whose entries are validated one by one (see
+    :func:`validate`), the entries left out of the model as invalid: list
+    indices, or mapping keys.
+    """
 
     path: str
     model: Any
     document: Document
+    dropped: dict[str, frozenset] = field(default_factory=dict)
 
     def location(self, *keys: Any) -> Location:
         """Where the value at ``keys`` stands."""
         return location(self.path, self.document.span(keys))
+
+    def entries(self, key: str) -> list[tuple[int, Any]]:
+        """The validated entries of the list at ``key``, each with its index as written (invalid ones left out)."""
+        kept = getattr(self.model, key)
+        left_out = self.dropped.get(key)
+        if not left_out:
+            return list(enumerate(kept))
+        written = self.document.data.get(key)
+        indices = [index for index in range(len(written)) if index not in left_out]
+        return list(zip(indices, kept, strict=True))
 
 
 def read_bytes(path: Path, shown: str, check: str = "yaml-syntax") -> bytes | Finding:
@@ -110,6 +126,10 @@ def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]
                 f'{keys[-1]} "{value}" is not a time',
                 "write 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B",
             )
+        if keys and keys[-1] == "fingerprint":
+            return f'{where} "{value}" is not a fingerprint', "a fingerprint is 16 lowercase hexadecimal digits"
+        if keys and keys[-1] in ("expires", "reviewed_on"):
+            return f'{where} "{value}" is not a day', "write the day as YYYY-MM-DD"
         return f'{where} "{value}" has the wrong form', "ids are lowercase letters, digits, '.', '_' and '-'"
     if kind == "enum":
         return f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}", ""
@@ -167,17 +187,38 @@ def _real_keys(document: Document, loc: tuple) -> tuple:
     return tuple(keys)
 
 
+def _data_keys(data: Any, loc: tuple) -> tuple:
+    """The part of a pydantic error location that exists in the data: for a JSON document, whose spans do not
+    reach its values, the key path its messages name."""
+    keys: list = []
+    for key in loc:
+        if (isinstance(data, dict) and isinstance(key, str) and key in data) or (
+            isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data)
+        ):
+            keys.append(key)
+            data = data[key]
+    return tuple(keys)
+
+
 def validation_findings(
-    error: ValidationError, model: type[BaseModel], document: Document, path: str, check: str = "schema"
+    error: ValidationError | list[Any],
+    model: type[BaseModel],
+    document: Document,
+    path: str,
+    check: str = "schema",
 ) -> list[Finding]:
-    """One finding per distinct place a validation error points at."""
+    """One finding per distinct place a validation error (or its list of errors) points at."""
     seen: dict[tuple, Finding] = {}
-    errors = error.errors()
+    errors = error.errors() if isinstance(error, ValidationError) else error
+    # a JSON document has the span of the whole document alone: its messages name the keys its data holds
+    json_like = len(document.spans) == 1 and () in document.spans
+    keys_of: Callable[[Any, tuple], tuple] = _data_keys if json_like else _real_keys
+    place: Any = document.data if json_like else document
     by_place: dict[tuple, list[Any]] = {}
     for item in errors:
-        by_place.setdefault(_real_keys(document, item["loc"]), []).append(item)
+        by_place.setdefault(keys_of(place, item["loc"]), []).append(item)
     for item in errors:
-        keys = _real_keys(document, item["loc"])
+        keys = keys_of(place, item["loc"])
         if item["type"] == "extra_forbidden":
             keys = tuple(item["loc"][: len(keys) + 1]) if len(keys) < len(item["loc"]) else keys
         if keys in seen:
@@ -199,6 +240,12 @@ def validation_findings(
             hint = "see docs/formats.md for what this key takes"
         else:
             message, hint = _message(chosen, model, keys)
+            if chosen["type"] == "missing":  # a mapping may lack several keys: name them all
+                parent = chosen["loc"][:-1]
+                missing = [f'"{e["loc"][-1]}"' for e in branches if e["type"] == "missing" and e["loc"][:-1] == parent]
+                if len(missing) > 1:
+                    message = f"missing keys {', '.join(missing)} in {'.'.join(str(k) for k in keys) or 'file'}"
+                    hint = "add them"
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
         seen[keys] = input_error(check, location(path, span), message, hint)
     # a JSON document knows only its own line: two places may then say the same thing at the same place
@@ -207,6 +254,65 @@ def validation_findings(
 
 #: what reads a file's document: :func:`read_document`, or one that keeps what it read (cache.document_reader)
 Reader = Callable[..., "Document | Finding"]
+#: what says why a document is refused whole, given it and the top-level keys its errors outside the entries
+#: stand under ("" for the document itself): a finding, or None when the located errors say all there is to say
+Refusal = Callable[[Document, frozenset[str]], Optional[Finding]]
+
+
+def validate(
+    document: Document,
+    model: type[M],
+    shown: str,
+    check: str = "schema",
+    entries: tuple[str, ...] = (),
+    refusal: Optional[Refusal] = None,
+) -> tuple[Loaded | None, list[Finding]]:
+    """Validate a document that holds a mapping; return it (or None) with its findings.
+
+    ``entries`` are top-level keys of lists or mappings whose entries stand
+    alone: an entry with errors is left out of the model (each of its errors
+    a finding) and the others are kept. An error anywhere else refuses the
+    whole document; ``refusal`` then says why, when more needs saying.
+    """
+    try:
+        return Loaded(shown, model.model_validate(document.data), document), []
+    except ValidationError as exc:
+        errors = exc.errors()
+    findings = validation_findings(errors, model, document, shown, check)
+    data = document.data
+    bad: dict[str, set] = {}
+    outside: set[str] = set()
+    for error in errors:
+        loc = error["loc"]
+        section = data.get(loc[0]) if loc and loc[0] in entries else None
+        if len(loc) > 1 and _entry_of(section, loc[1]):
+            bad.setdefault(loc[0], set()).add(loc[1])
+        else:
+            outside.add(str(loc[0]) if loc else "")
+    if not outside:
+        kept = dict(data)
+        for key, left_out in bad.items():
+            section = data[key]
+            kept[key] = (
+                [item for index, item in enumerate(section) if index not in left_out]
+                if isinstance(section, list)
+                else {name: item for name, item in section.items() if name not in left_out}
+            )
+        try:
+            validated = model.model_validate(kept)
+        except ValidationError:  # an error that only shows once entries are left out: the entries are not alone
+            outside.add("")
+        else:
+            return Loaded(shown, validated, document, {key: frozenset(names) for key, names in bad.items()}), findings
+    refused = refusal(document, frozenset(outside)) if refusal is not None else None
+    return None, findings + ([refused] if refused is not None else [])
+
+
+def _entry_of(section: Any, key: Any) -> bool:
+    """Whether ``key`` names one entry of ``section`` (a list index, or a mapping's key)."""
+    if isinstance(section, list):
+        return isinstance(key, int) and 0 <= key < len(section)
+    return isinstance(section, dict) and isinstance(key, str) and key in section
 
 
 def load_model(
@@ -216,20 +322,26 @@ def load_model(
     check: str = "schema",
     raw: bytes | None = None,
     read: Reader = read_document,
+    entries: tuple[str, ...] = (),
+    refusal: Optional[Refusal] = None,
 ) -> tuple[Loaded | None, list[Finding]]:
-    """Read and validate one file (``raw``: its bytes, when already read); return it (or None) with its findings."""
+    """Read and validate one file (``raw``: its bytes, when already read); return it (or None) with its findings.
+
+    ``entries`` and ``refusal``: as for :func:`validate` (``refusal`` also says why a file that holds no mapping
+    is refused).
+    """
     document = read(path, shown, raw=raw)
     if isinstance(document, Finding):
         return None, [document]
     if not isinstance(document.data, dict):
-        return None, [
-            input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
-        ]
-    try:
-        validated = model.model_validate(document.data)
-    except ValidationError as exc:
-        return None, validation_findings(exc, model, document, shown, check)
-    return Loaded(shown, validated, document), []
+        refused = refusal(document, frozenset([""])) if refusal is not None else None
+        return None, [not_a_mapping(shown, check)] + ([refused] if refused is not None else [])
+    return validate(document, model, shown, check, entries, refusal)
+
+
+def not_a_mapping(shown: str, check: str) -> Finding:
+    """The finding for a file that holds something other than a mapping."""
+    return input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
 
 
 def _json_document(text: str, line: int, shown: str, check: str) -> Document | Finding:
@@ -303,14 +415,21 @@ def _refuse_constant(name: str) -> float:
 
 
 def load_models(
-    path: Path, shown: str, model: type[M], check: str = "schema", raw: bytes | None = None
+    path: Path,
+    shown: str,
+    model: type[M],
+    check: str = "schema",
+    raw: bytes | None = None,
+    entries: tuple[str, ...] = (),
+    refusal: Optional[Refusal] = None,
 ) -> Iterator[tuple[Loaded | None, list[Finding]]]:
     """Every document of a file, validated: one for YAML and JSON, one per line for JSON Lines.
 
     ``raw``, when given, is the file's content, already read (or made in memory: an imported table).
+    ``entries`` and ``refusal``: as for :func:`validate`, for each document.
     """
     if path.suffix not in (".json", ".jsonl"):
-        yield load_model(path, shown, model, check, raw)
+        yield load_model(path, shown, model, check, raw, entries=entries, refusal=refusal)
         return
     content = raw if raw is not None else read_bytes(path, shown)
     if isinstance(content, Finding):
@@ -347,12 +466,7 @@ def load_models(
                 ],
             )
             continue
-        try:
-            validated = model.model_validate(document.data)
-        except ValidationError as exc:
-            yield None, validation_findings(exc, model, document, shown, check)
-            continue
-        yield Loaded(shown, validated, document), []
+        yield validate(document, model, shown, check, entries, refusal)
 
 
 def unusable_path(path: Path, suffixes: tuple[str, ...] = CLAIM_SUFFIXES) -> str | None:

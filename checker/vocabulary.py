@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from checker.findings import Finding, Location, input_error
-from checker.loading import Loaded, Reader, display_path, iter_files, load_model, read_document
+from checker.loading import (
+    Loaded,
+    Reader,
+    display_path,
+    iter_files,
+    location,
+    not_a_mapping,
+    read_document,
+    validate,
+)
 from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
 from checker.names import fold, suggestion
 from checker.units import check_definitions
+from checker.yamlio import Document
 
 
 @dataclass
@@ -28,6 +39,9 @@ class Vocabulary:
     #: where each metric, entity and check setting ((section, id)) and each unit definition is defined
     definitions: dict[tuple[str, str], Location] = field(default_factory=dict)
     unit_locations: dict[str, Location] = field(default_factory=dict)
+    #: the names of metrics and entities left out (("metrics" or "entities", folded name)): where their definition
+    #: stands and why it is not used, so that what names them says so rather than "unknown"
+    broken: dict[tuple[str, str], tuple[Location, str]] = field(default_factory=dict)
 
     def metric_id(self, name: str) -> str | None:
         """The id of the metric ``name`` (an id or alias), or None."""
@@ -45,10 +59,31 @@ class Vocabulary:
         """A "did you mean" for an unknown entity."""
         return suggestion(name, self.entity_names) or "declare it under `entities:` in a rules file"
 
+    def metric_problem(self, name: str) -> tuple[str, str]:
+        """What to say of a metric name that names no metric: the message and its hint."""
+        broken = self.broken.get(("metrics", fold(name)))
+        if broken is not None:
+            return f'metric "{name}" cannot be used: its definition at {broken[0]} {broken[1]}', _FIX
+        return f'unknown metric "{name}"', self.metric_hint(name)
+
+    def entity_problem(self, name: str, what: str = "entity") -> tuple[str, str]:
+        """What to say of a name that names no entity: the message and its hint."""
+        broken = self.broken.get(("entities", fold(name)))
+        if broken is not None:
+            return f'{what} "{name}" cannot be used: its definition at {broken[0]} {broken[1]}', _FIX
+        return f'unknown {what} "{name}"', self.entity_hint(name)
+
     def entity_name(self, entity_id: str) -> str:
         """The display name of an entity id."""
         entity = self.entities.get(entity_id)
         return entity.name if entity else entity_id
+
+
+_FIX = "fix the definition: the errors reported there say what is wrong"
+#: the sections of a rules file whose entries are read one by one: a bad entry is left out, not the file
+SECTIONS = ("metrics", "entities", "checks", "units", "relations")
+INVALID_DEFINITION = "is invalid"
+IN_REFUSED_FILE = "stands in a rules file that is refused"
 
 
 def _register(names: dict[str, str], name: str, target: str, what: str) -> str | None:
@@ -104,32 +139,129 @@ def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
 
 
 def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabulary, list[Finding]]:
-    """Read every rules file under ``folder`` (each with ``read``); the findings say what could not be used."""
+    """Read every rules file under ``folder`` (each with ``read``); the findings say what could not be used.
+
+    An entry with errors is left out when nothing else depends on it: a
+    metric no relation names, an entity, a check's settings (the check then
+    runs with its defaults), a unit definition. A relation with errors, or a
+    metric with errors that a relation names, refuses its whole file: the
+    metrics the relation ties together would otherwise be checked without it,
+    and pass what it forbids. So does an error outside the sections.
+    """
     vocabulary = Vocabulary()
     findings: list[Finding] = []
     if not folder.is_dir():
         return vocabulary, [
             input_error("rules", input_location(folder), "rules folder not found", "pass --rules DIR or create rules/")
         ]
+    files: list[tuple[str, Document, Loaded | None]] = []
     for path, missing in iter_files([folder]):
         if missing is not None:
             findings.append(missing)
             continue
         shown = display_path(path)
-        loaded, problems = load_model(path, shown, RulesFile, check="rules", read=read)
-        findings.extend(problems)
-        if loaded is None:
+        document = read(path, shown)
+        if isinstance(document, Finding):
+            findings.append(document)
             continue
+        if not isinstance(document.data, dict):
+            findings.append(not_a_mapping(shown, "rules"))
+            continue
+        loaded, problems = validate(document, RulesFile, shown, "rules", SECTIONS, partial(_unreadable, shown))
+        findings.extend(problems)
+        files.append((shown, document, loaded))
+    # the relations of the files that can be used, by the metrics they name
+    named: dict[str, str] = {}
+    for _, _, loaded in files:
+        if loaded is not None and not loaded.dropped.get("relations"):
+            for relation in loaded.model.relations:
+                for term in _terms(relation):
+                    named.setdefault(term.metric, relation.id)
+    for shown, document, loaded in files:
+        refused = _refusal(loaded, named) if loaded is not None else None
+        if loaded is None or refused is not None:
+            if refused is not None:
+                findings.append(refused)
+            _note_broken(vocabulary, shown, document, None)
+            continue
+        _note_broken(vocabulary, shown, document, loaded)
         findings.extend(_merge(vocabulary, loaded))
         findings.extend(_merge_relations(vocabulary, loaded))
     findings.extend(_check_relations(vocabulary))
-    refused = check_definitions(vocabulary.units)
-    for definition, problem in refused:
+    refused_units = check_definitions(vocabulary.units)
+    for definition, problem in refused_units:
         where = vocabulary.unit_locations.get(definition, Location(display_path(folder)))
         findings.append(input_error("rules", where, problem, "see pint's definition syntax"))
     # a refused definition is never given to pint again: it could hang it or redefine a unit
-    vocabulary.units = tuple(unit for unit in vocabulary.units if unit not in {d for d, _ in refused})
+    vocabulary.units = tuple(unit for unit in vocabulary.units if unit not in {d for d, _ in refused_units})
     return vocabulary, findings
+
+
+_REFUSED_HINT = "fix it: until then no definition of this file is used"
+
+
+def _definitions(data: dict) -> int:
+    """How many entries the sections of a rules file's data hold."""
+    return sum(len(data[key]) for key in SECTIONS if isinstance(data.get(key), (dict, list)))
+
+
+def _unreadable(shown: str, document: Document, places: frozenset[str]) -> Finding | None:
+    """Why a rules file is refused for an error outside its entries (None when it defines nothing to lose)."""
+    count = _definitions(document.data)
+    if not count:
+        return None
+    sections = sorted(place for place in places if place)
+    what = f"`{sections[0]}:` cannot be read" if sections else "it cannot be read as a whole"
+    lost = f"none of its {count} definitions are used" if count > 1 else "its one definition is not used"
+    where = document.key_span((sections[0],)) if sections else document.span(())
+    return input_error("rules", location(shown, where), f"the rules file is refused: {what}, so {lost}", _REFUSED_HINT)
+
+
+def _refusal(loaded: Loaded, named: dict[str, str]) -> Finding | None:
+    """The finding that refuses a rules file whose bad entries cannot be left out alone, or None."""
+    relations = sorted(loaded.dropped.get("relations", ()))
+    if relations:
+        return input_error(
+            "rules",
+            loaded.location("relations", relations[0]),
+            f"the rules file is refused: relation relations.{relations[0]} cannot be read, and the metrics it ties "
+            "together would be checked without it, which could pass what it forbids",
+            _REFUSED_HINT,
+        )
+    for metric in sorted(loaded.dropped.get("metrics", ())):
+        if metric in named:
+            return input_error(
+                "rules",
+                location(loaded.path, loaded.document.key_span(("metrics", metric))),
+                f'the rules file is refused: metric "{metric}" cannot be read, and relation "{named[metric]}" '
+                "names it: the other metrics of the relation would be checked without it, which could pass what "
+                "it forbids",
+                _REFUSED_HINT,
+            )
+    return None
+
+
+def _note_broken(vocabulary: Vocabulary, shown: str, document: Document, loaded: Loaded | None) -> None:
+    """Remember the names of the metrics and entities of a file that are not used (all of them when the file
+    is refused, ``loaded`` None; else those left out), with where they stand, so that claims naming them say so."""
+    data = document.data
+    why = IN_REFUSED_FILE if loaded is None else INVALID_DEFINITION
+    for section in ("metrics", "entities"):
+        entries = data.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for key in entries if loaded is None else loaded.dropped.get(section, ()):
+            body = entries[key]
+            names = [key] if isinstance(key, str) else []
+            if isinstance(body, dict):
+                aliases = body.get("aliases")
+                names += [alias for alias in aliases if isinstance(alias, str)] if isinstance(aliases, list) else []
+                if section == "entities" and isinstance(body.get("name"), str):
+                    names.append(body["name"])
+            where = location(shown, document.key_span((section, key)))
+            for name in names:
+                if fold(name):
+                    vocabulary.broken.setdefault((section, fold(name)), (where, why))
 
 
 def _merge_relations(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
@@ -188,14 +320,8 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
                 term = as_term(ref)
                 metric = vocabulary.metrics.get(term.metric)
                 if metric is None:
-                    findings.append(
-                        input_error(
-                            "rules",
-                            where,
-                            f'relation "{relation.id}": unknown metric "{term.metric}"',
-                            vocabulary.metric_hint(term.metric),
-                        )
-                    )
+                    message, hint = vocabulary.metric_problem(term.metric)
+                    findings.append(input_error("rules", where, f'relation "{relation.id}": {message}', hint))
                     continue
                 if metric.kind not in kinds:
                     allowed = ", ".join(sorted(k.value for k in kinds))
@@ -221,18 +347,23 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
     return findings
 
 
-def _term_used_twice(relation: Relation) -> str:
-    """The first term a relation names twice (in one role or two), in words, or ""."""
-    seen: set[tuple] = set()
+def _terms(relation: Relation) -> Iterator[Term]:
+    """Every term a relation names, role by role."""
     for role in _ROLE_KINDS:
         value = getattr(relation, role, None)
         for ref in value if isinstance(value, list) else [value] if value is not None else []:
-            term = as_term(ref)
-            key = (term.metric, tuple(sorted(term.scope.items())))
-            if key in seen:
-                scope = ", ".join(f"{dim} {chosen}" for dim, chosen in key[1])
-                return f'"{term.metric}"' + (f" ({scope})" if scope else "")
-            seen.add(key)
+            yield as_term(ref)
+
+
+def _term_used_twice(relation: Relation) -> str:
+    """The first term a relation names twice (in one role or two), in words, or ""."""
+    seen: set[tuple] = set()
+    for term in _terms(relation):
+        key = (term.metric, tuple(sorted(term.scope.items())))
+        if key in seen:
+            scope = ", ".join(f"{dim} {chosen}" for dim, chosen in key[1])
+            return f'"{term.metric}"' + (f" ({scope})" if scope else "")
+        seen.add(key)
     return ""
 
 
