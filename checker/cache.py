@@ -198,7 +198,7 @@ def _used(path: str | Path) -> Optional[bytes]:
 
 def file_key(raw: bytes, shown: str) -> str:
     """The cache key of a claim file: its bytes and the path findings name it by."""
-    return digest(_STAMP.encode(), shown.encode("utf-8"), raw)
+    return digest(_STAMP.encode(), shown.encode("utf-8", "surrogateescape"), raw)
 
 
 def load_file(folder: Path, key: str) -> Optional[FileRecord]:

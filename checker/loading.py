@@ -558,7 +558,14 @@ def _walk(root: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[Path, Finding
 
 
 def _walked(path: Path, root: Path) -> tuple[Path, Finding | None]:
-    """A file found in ``root``, or why it is not read: a name with control characters, a link leading out."""
+    """A file found in ``root``, or why it is not read: a name with control characters or not in UTF-8 (no report
+    could show it), a link leading out."""
+    try:
+        path.as_posix().encode("utf-8")
+    except UnicodeEncodeError:
+        shown = Path(path.as_posix().encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace"))
+        message = "the file name is not UTF-8 text: it was not read"
+        return shown, input_error("io", Location(display_path(shown)), message, "rename the file with a UTF-8 name")
     if control_character(path.as_posix()):
         shown = Path(path.as_posix().encode("unicode_escape").decode("ascii"))
         message = f"the path holds control character {control_character(path.as_posix())}: it was not read"

@@ -5,6 +5,7 @@ finding that says why."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -398,3 +399,20 @@ def test_a_rules_file_that_cannot_be_used_in_part_is_refused_and_says_why(tmp_pa
     good = _by_claim(report)["good"]
     assert 'entity "ruritania" cannot be used' in good and "stands in a rules file that is refused" in good
     assert {("mixed", "good"), ("other", "p")} in _contradictions(report)  # the other rules still serve
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_others_checked(tmp_path, fmt):
+    """Reports are UTF-8 text: a name no report could write is a finding (shown escaped), never a crash."""
+    import os
+
+    from conftest import MINI
+
+    shutil.copytree(MINI, tmp_path / "repo")
+    folder = os.fsencode(tmp_path / "repo" / "claims")
+    with open(os.path.join(folder, b"bad\xff.yaml"), "wb") as stream:
+        stream.write((MINI / "claims" / "a.yaml").read_bytes())
+    result = run_cli(tmp_path / "repo", "check", "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert "xff.yaml" in result.output and "not UTF-8" in result.output
+    assert "internal error" not in result.output
