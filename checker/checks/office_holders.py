@@ -74,8 +74,12 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                     # the new holder's whole span: two changes to one holder can start on one date (a month and
                     # the year), while positions of one holder, span and scope sort side by side: one change leads
                     # to them
-                    key=(previous.side, position.side, f"{position.time.start}" if position.time else "",
-                         f"{position.time.end}" if position.time else ""),
+                    key=(
+                        previous.side,
+                        position.side,
+                        f"{position.time.start}" if position.time else "",
+                        f"{position.time.end}" if position.time else "",
+                    ),
                     note=note,
                     claims=tuple(c.ref for c in sorted(previous.claims + position.claims, key=lambda c: c.key)),
                 )
