@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -151,8 +152,17 @@ def sort_key(finding: Finding | Brief) -> tuple:
     return (finding.subject, finding.metric, -finding.rank, finding.check, finding.verdict, finding.fingerprint)
 
 
-def input_error(check: str, location: Location, message: str, hint: str = "", severity: str = "error") -> Finding:
-    """A finding about input that could not be read, validated or resolved."""
+def input_error(
+    check: str, location: Location, message: str, hint: str = "", severity: str = "error", key: tuple[str, ...] = ()
+) -> Finding:
+    """A finding about input that could not be read, validated or resolved.
+
+    Its fingerprint comes from the check, the file and ``key``: what the
+    problem is about, by names that do not move with lines (a source id, a
+    claim id). By default the key is the message; one is given where the
+    message could be that of another problem of the file (the same error in
+    two claims), or names a line.
+    """
     return Finding(
         subject="",
         metric="",
@@ -160,10 +170,16 @@ def input_error(check: str, location: Location, message: str, hint: str = "", se
         severity=severity,
         verdict=INVALID,
         message=message,
-        fingerprint=fingerprint(check, location.path, "", (message,)),
+        fingerprint=fingerprint(check, location.path, "", key or (message,)),
         hint=hint,
         location=location,
     )
+
+
+def digest_of(data: object) -> str:
+    """A short digest of plain data: names, in a key, a thing that has no id (a claim written twice)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def plain(finding: Finding) -> tuple:
@@ -174,6 +190,7 @@ def plain(finding: Finding) -> tuple:
 
 
 def unplain(data: tuple) -> Finding:
-    """The input-error finding that :func:`plain` made plain (its fingerprint follows from the rest)."""
-    check, severity, message, hint, location, _ = data
-    return input_error(check, Location(*location) if location else Location(""), message, hint, severity)
+    """The input-error finding that :func:`plain` made plain."""
+    check, severity, message, hint, location, kept = data
+    where = Location(*location) if location else Location("")
+    return Finding("", "", check, severity, INVALID, message, kept, hint=hint, location=where)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from checker.confine import Refused, TooLarge, read_regular, resolved, walked_file_problem
-from checker.findings import Finding, Location, input_error
+from checker.findings import Finding, Location, digest_of, input_error
 from checker.names import suggestion
 from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
 
@@ -90,9 +90,10 @@ _TYPE_WORDS = {
 }
 
 
-def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]:
+def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "") -> tuple[str, str]:
+    """The message and hint of a validation error at ``keys`` (named ``where`` in the message, when given)."""
     kind = error["type"]
-    where = ".".join(str(k) for k in keys) or "file"
+    where = where or ".".join(str(k) for k in keys) or "file"
     if kind == "missing":
         return f'missing key "{error["loc"][-1]}" in {where}', "add it"
     if kind == "extra_forbidden":
@@ -171,6 +172,10 @@ def validation_findings(
     """One finding per distinct place a validation error points at."""
     seen: dict[tuple, Finding] = {}
     errors = error.errors()
+    # a file may hold several documents (JSON Lines): a claim document is named by its source's id
+    source = document.data.get("source") if isinstance(document.data, dict) else None
+    named = isinstance(source, dict) and isinstance(source.get("id"), str)
+    document_id = (f'source "{source["id"]}"',) if named else ()  # type: ignore[index]
     by_place: dict[tuple, list[Any]] = {}
     for item in errors:
         by_place.setdefault(_real_keys(document, item["loc"]), []).append(item)
@@ -181,26 +186,45 @@ def validation_findings(
         if keys in seen:
             continue
         if len(seen) == MAX_FINDINGS_PER_FILE:
-            seen[("<more>",)] = input_error(
-                check,
-                Location(path),
+            more = (
                 f"about {len(by_place) - len(seen)} more places in this file have problems; "
-                f"only the first {MAX_FINDINGS_PER_FILE} are reported",
-                "fix these first",
+                f"only the first {MAX_FINDINGS_PER_FILE} are reported"
             )
+            seen[("<more>",)] = input_error(check, Location(path), more, "fix these first", key=(more, *document_id))
             break
         # a union fails once per branch: keep the branch that matches the value's own type
         branches = by_place.get(keys, [item])
         chosen = _matching_branch(branches) if len(branches) > 1 else item
+        # the message names items of lists by their positions (when it names the place); the key always names
+        # the place, by ids (see _place)
+        place = _place(document.data, keys) or "file"
         if chosen is None:
             message = f"{'.'.join(str(k) for k in keys)}: value has the wrong type or form"
             hint = "see docs/formats.md for what this key takes"
+            said = f"{place}: value has the wrong type or form"
         else:
             message, hint = _message(chosen, model, keys)
+            said = _message(chosen, model, keys, place)[0]
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
-        seen[keys] = input_error(check, location(path, span), message, hint)
+        seen[keys] = input_error(check, location(path, span), message, hint, key=(said, place, *document_id))
     # a JSON document knows only its own line: two places may then say the same thing at the same place
     return list({(f.location, f.message): f for f in seen.values()}.values())
+
+
+def _place(data: Any, keys: tuple) -> str:
+    """A place in a document by names rather than positions: an item of a list by its id (by a digest of what
+    it holds when it has none), so that the place is the same when the items are reordered."""
+    parts = []
+    current = data
+    for key in keys:
+        if isinstance(key, int) and isinstance(current, list) and 0 <= key < len(current):
+            current = current[key]
+            name = current.get("id") if isinstance(current, dict) else None
+            parts.append(f"[id {name}]" if isinstance(name, str) else f"[{digest_of(current)}]")
+        else:
+            parts.append(str(key))
+            current = current.get(key) if isinstance(current, dict) else None
+    return ".".join(parts)
 
 
 #: what reads a file's document: :func:`read_document`, or one that keeps what it read (cache.document_reader)
@@ -333,17 +357,13 @@ def load_models(
     for line, chunk in chunks:
         document = _json_document(chunk, line, shown, check)
         if isinstance(document, Finding):
-            yield None, [document]
+            yield None, [_of_line(document, chunk) if path.suffix == ".jsonl" else document]
             continue
         if not isinstance(document.data, dict):
-            yield (
-                None,
-                [
-                    input_error(
-                        check, Location(shown, line, 1), "each document must be an object", "see docs/formats.md"
-                    )
-                ],
+            wrong = input_error(
+                check, Location(shown, line, 1), "each document must be an object", "see docs/formats.md"
             )
+            yield None, [_of_line(wrong, chunk) if path.suffix == ".jsonl" else wrong]
             continue
         try:
             validated = model.model_validate(document.data)
@@ -351,6 +371,14 @@ def load_models(
             yield None, validation_findings(exc, model, document, shown, check)
             continue
         yield Loaded(shown, validated, document), []
+
+
+def _of_line(problem: Finding, text: str) -> Finding:
+    """A problem of one line of a JSON Lines file that could not be read, told apart from the same problem on
+    other lines by the line's text (its place moves with the lines)."""
+    assert problem.location is not None
+    key = (problem.message, digest_of(text))
+    return input_error(problem.check, problem.location, problem.message, problem.hint, problem.severity, key=key)
 
 
 def iter_files(

@@ -1,0 +1,129 @@
+"""Fingerprints: one per finding, the same as long as what the finding is about is the same.
+
+A fingerprint names a finding by what it is about (the check, subject and
+metric, and its check's key: source and claim ids, values, times, scopes),
+never by lines or the order of files: acknowledging one finding never
+acknowledges another, and an acknowledgement holds while lines move and
+unrelated claims are added. Property tests over generated claim sets are in
+test_properties.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.engine import Result, run
+
+from conftest import ROOT, claim, one_source, source_block, write_corpus
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+COMPANY = ROOT / "examples" / "company"
+#: name -> (claims folder, rules folder, its archived texts, where the claims of a copy in corpus/claims expect them)
+CORPORA = {
+    "seeds": (ROOT / "claims", ROOT / "rules", SEEDS, "shared/seeds"),
+    "company": (COMPANY / "claims", COMPANY / "rules", COMPANY / "sources", "corpus/sources"),
+}
+
+
+def _shared(findings: list) -> list[str]:
+    """The fingerprints more than one finding has."""
+    return sorted(fingerprint for fingerprint, n in Counter(f.fingerprint for f in findings).items() if n > 1)
+
+
+def _identity(result: Result) -> list[tuple]:
+    """Each finding about claims, without where it stands: (fingerprint, check, verdict, message, claims)."""
+    return sorted(
+        (f.fingerprint, f.check, f.verdict, f.message, tuple(sorted((c.source, c.claim) for c in f.claims)))
+        for f in result.findings
+        if f.subject
+    )
+
+
+# ------------------------------------------------------------------ one finding, one fingerprint
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_no_two_findings_of_the_project_corpora_share_a_fingerprint(name):
+    claims_dir, rules_dir, _, _ = CORPORA[name]
+    result = run([claims_dir], rules_dir)
+    assert len(result.findings) > 20
+    assert _shared(result.findings) == []
+
+
+def _jsonl(*documents: dict[str, Any]) -> str:
+    return "".join(json.dumps(document) + "\n" for document in documents)
+
+
+def _source_lines(folder: Path, claims: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> None:
+    """A JSON Lines file of two sources, each with the same claims (claim ids are unique per source only)."""
+    documents = [{"source": source_block(name, **(extra or {})), "claims": claims} for name in ("one", "two")]
+    (folder / "many.jsonl").write_text(_jsonl(*documents), "utf-8")
+
+
+def _unknown_metric(folder: Path) -> None:
+    _source_lines(folder, [claim("c", "no_such_metric", 3)])
+
+
+def _unknown_key(folder: Path) -> None:
+    bad = [{**claim("a", "partners", 3), "colour": "red"}, {**claim("b", "partners", 4), "colour": "red"}]
+    (folder / "one.yaml").write_text(yaml.safe_dump(one_source("s", "2026-01-10", *bad)), "utf-8")
+
+
+def _id_three_times(folder: Path) -> None:
+    again = [claim("c", "partners", 3), claim("c", "partners", 4), claim("c", "partners", 5)]
+    (folder / "one.json").write_text(json.dumps(one_source("s", "2026-01-10", *again)), "utf-8")
+
+
+def _malformed_lines(folder: Path) -> None:
+    (folder / "broken.jsonl").write_text('{"source": [1,\n{"claims": [}\n', "utf-8")
+
+
+def _one_archive_for_two_sources(folder: Path) -> None:
+    _source_lines(folder, [claim("c", "partners", 3)], {"archive": "missing.txt"})
+
+
+def _unknown_derivation(folder: Path) -> None:
+    _source_lines(folder, [claim("c", "partners", 3, derived={"from": ["gone"], "how": "sum"})])
+
+
+PROBLEMS = [_unknown_metric, _unknown_key, _id_three_times, _malformed_lines, _one_archive_for_two_sources,
+            _unknown_derivation]  # fmt: skip
+
+
+@pytest.mark.parametrize("write", PROBLEMS, ids=[w.__name__.strip("_") for w in PROBLEMS])
+def test_the_same_error_in_two_places_of_a_file_gives_two_fingerprints(tmp_path, write):
+    claims_dir, rules_dir = write_corpus(tmp_path, {})
+    write(claims_dir)
+    errors = [f for f in run([claims_dir], rules_dir).findings if not f.subject]
+    assert len(errors) == 2 and len({(e.check, e.location.path) for e in errors}) == 1
+    assert _shared(errors) == []
+
+
+def test_an_input_error_keeps_its_fingerprint_when_lines_move(tmp_path):
+    """Its message may name a line (the first use of an id) or a claim's position; its fingerprint names neither."""
+    claims_dir, rules_dir = write_corpus(tmp_path, {})
+    twice = [claim("c", "partners", 3), claim("d", "partners", 4), claim("c", "partners", 5)]
+    unknown = [claim("a", "partners", 3), {**claim("e", "partners", 6), "colour": "red"}, claim("b", "partners", 4)]
+
+    def errors(first: list[dict[str, Any]], second: list[dict[str, Any]], head: str = "") -> dict[str, str]:
+        for name, claims in (("one.yaml", first), ("two.yaml", second)):
+            text = yaml.safe_dump(one_source(name[:3], "2026-01-10", *claims), sort_keys=False)
+            (claims_dir / name).write_text(head + text, "utf-8")
+        found = [f for f in run([claims_dir], rules_dir).findings if not f.subject]
+        return {f.check: f.fingerprint for f in found}
+
+    before = errors(twice, unknown)
+    assert sorted(before) == ["duplicate-id", "schema"]
+    assert errors(twice, unknown, "# a comment\n" * 5) == before
+    assert errors([twice[1], twice[0], twice[2]], [unknown[2], unknown[0], unknown[1]]) == before
+    # what the duplicate says tells it from another one: when that changes, it is another problem
+    assert errors([*twice[:2], claim("c", "partners", 9)], unknown)["duplicate-id"] != before["duplicate-id"]
+
+
+# ------------------------------------------------------------------ the engine tells findings apart
