@@ -143,7 +143,12 @@ def files_of(finding: Finding) -> tuple[str, ...]:
 
 def fingerprint(check: str, subject: str, metric: str, key: tuple[str, ...]) -> str:
     """A stable id of a finding from what it is about, never from where it stands in a file."""
-    text = "\x1f".join((check, subject, metric) + tuple(key))
+    parts = (check, subject, metric) + tuple(key)
+    if any("\x1e" in part or "\x1f" in part for part in parts):
+        # a part holding the separator (or the escape) is escaped, so that no two lists of parts give one text;
+        # parts without either, all in practice, are joined as they are
+        parts = tuple(part.replace("\x1e", "\x1e\x1e").replace("\x1f", "\x1e\x1f") for part in parts)
+    text = "\x1f".join(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -10,6 +10,7 @@ test_properties.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 import yaml
 
 from checker.engine import Result, run
+from checker.findings import fingerprint
 
 from conftest import ROOT, claim, one_source, source_block, write_corpus
 
@@ -127,3 +129,11 @@ def test_an_input_error_keeps_its_fingerprint_when_lines_move(tmp_path):
 
 
 # ------------------------------------------------------------------ the engine tells findings apart
+
+
+def test_no_two_lists_of_parts_give_one_fingerprint():
+    split = [("a", "b\x1fc", "", ()), ("a\x1fb", "c", "", ()), ("a", "b", "", ("c",)), ("a", "b", "", ("c", "")),
+             ("a", "b\x1e", "", ("c",)), ("a", "b", "", ("\x1ec",)), ("a", "b\x1e\x1f", "", ("c",))]  # fmt: skip
+    assert len({fingerprint(*parts) for parts in split}) == len(split)
+    # parts without the separator are joined as they always were: fingerprints acknowledged before stay valid
+    assert fingerprint("c", "s", "m", ("k",)) == hashlib.sha256("c\x1fs\x1fm\x1fk".encode()).hexdigest()[:16]
