@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from checker.jsontext import Region
@@ -150,6 +150,51 @@ def fingerprint(check: str, subject: str, metric: str, key: tuple[str, ...]) -> 
         parts = tuple(part.replace("\x1e", "\x1e\x1e").replace("\x1f", "\x1e\x1f") for part in parts)
     text = "\x1f".join(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def distinct(findings: list[Finding]) -> list[Finding]:
+    """The findings, none sharing a fingerprint with another, the same whatever order they come in.
+
+    Keys name all that tells findings apart, so findings share a fingerprint
+    only where a key falls short (or two digests meet). Of findings that share
+    one, the first by what they say keeps it, and each other one gets a
+    fingerprint made from it and from what that finding says: what they say,
+    not where they stand or in which order they come, tells them apart.
+    Findings that say the same are told apart in the order of their places.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        groups.setdefault(finding.fingerprint, []).append(index)
+    if len(groups) == len(findings):
+        return findings
+    taken = set(groups)
+    out = list(findings)
+    for shared in sorted(groups):
+        if len(groups[shared]) == 1:
+            continue
+        ordered = sorted(groups[shared], key=lambda i: (_said(findings[i]), _place(findings[i])))
+        for index in ordered[1:]:
+            said, number = _said(findings[index]), 0
+            made = fingerprint("", shared, "", said)
+            while made in taken:
+                number += 1
+                made = fingerprint("", shared, "", (*said, str(number)))
+            taken.add(made)
+            out[index] = replace(findings[index], fingerprint=made)
+    return out
+
+
+def _said(finding: Finding) -> tuple[str, ...]:
+    """What a finding says, without where it or its claims stand."""
+    claims = (part for ref in finding.claims for part in (ref.source, ref.claim, ref.value, ref.time, ref.scope,
+                                                          ref.quote, ref.derivation))  # fmt: skip
+    about = (finding.check, finding.subject, finding.metric, finding.verdict)
+    return (*about, finding.message, finding.note, finding.hint, *claims)
+
+
+def _place(finding: Finding) -> tuple:
+    """Where a finding and its claims stand, to order findings that say the same."""
+    return (finding.location or Location(""), tuple(ref.location for ref in finding.claims))
 
 
 def sort_key(finding: Finding | Brief) -> tuple:

@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 import yaml
 
-from checker.engine import Result, run
-from checker.findings import fingerprint
+from checker import engine
+from checker.engine import Result, can_fork, run
+from checker.findings import ClaimRef, Finding, Location, distinct, fingerprint
 
-from conftest import ROOT, claim, one_source, source_block, write_corpus
+from conftest import RELATIONS, ROOT, claim, findings_of, one_source, source_block, write_corpus
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 COMPANY = ROOT / "examples" / "company"
@@ -129,6 +130,69 @@ def test_an_input_error_keeps_its_fingerprint_when_lines_move(tmp_path):
 
 
 # ------------------------------------------------------------------ the engine tells findings apart
+
+
+# ------------------------------------------------------------------ the engine tells findings apart
+
+
+def _said(number: int, message: str, line: int) -> Finding:
+    ref = ClaimRef("s", f"c{number}", Location("f.yaml", line), "3", "", "", "q", "s", "")
+    return Finding("x", "m", "check", "info", "v", message, "0123456789abcdef", claims=(ref,),
+                   location=Location("f.yaml", line))  # fmt: skip
+
+
+def test_findings_that_share_a_fingerprint_are_told_apart_whatever_their_order():
+    findings = [_said(1, "b", 10), _said(2, "a", 20), _said(3, "a", 30), _said(3, "a", 40)]
+    made = distinct(findings)
+    assert _shared(made) == []
+    # the first by what it says keeps the fingerprint; the others' follow from what they say, not their order
+    assert made[1].fingerprint == "0123456789abcdef"
+    for order in ([3, 2, 1, 0], [2, 0, 3, 1]):
+        again = distinct([findings[i] for i in order])
+        assert sorted((f.location, f.fingerprint) for f in again) == sorted((f.location, f.fingerprint) for f in made)
+    unchanged = [_said(1, "a", 1), Finding("x", "m", "check", "info", "v", "a", "fedcba9876543210")]
+    assert distinct(unchanged) is unchanged
+
+
+#: two change relations of the same terms, one exact and one not: each implies a claim of the same id
+TWICE = dict(RELATIONS, relations=[
+    {"kind": "change", "id": "titles-change", "stock": "titles", "change": "titles_added"},
+    {"kind": "change", "id": "titles-at-least", "stock": "titles", "change": "titles_added", "exact": False},
+])  # fmt: skip
+
+
+def _implied_twice(folder: Path) -> tuple[Path, Path]:
+    inputs = [claim("total", "titles", 77, as_of="2025-12-31"), claim("added", "titles_added", 7, period="2025")]
+    files = {f"{name}.yaml": one_source(name, "2026-01-30", *inputs) for name in ("a", "b")}
+    return write_corpus(folder, files, TWICE)
+
+
+def _implied(result: Result) -> dict[tuple, str]:
+    return {(f.claims[0].source, f.claims[0].value): f.fingerprint for f in findings_of(result, "implied-values")}
+
+
+def test_findings_whose_keys_meet_are_told_apart_the_same_way_in_every_run(tmp_path, monkeypatch):
+    claims_dir, rules_dir = _implied_twice(tmp_path / "one")
+    alone = run([claims_dir], rules_dir)
+    found = _implied(alone)
+    assert len(found) == len(set(found.values())) == 4 and _shared(alone.findings) == []
+    files = sorted(claims_dir.iterdir())
+    assert _implied(run(list(reversed(files)), rules_dir)) == found
+    cache = tmp_path / "cache"
+    assert _implied(run([claims_dir], rules_dir, cache_dir=cache)) == found
+    assert _implied(run([claims_dir], rules_dir, cache_dir=cache)) == found
+    if can_fork():
+        monkeypatch.setattr(engine, "MANY_CLAIMS", 0)
+        assert _implied(run([claims_dir], rules_dir, workers=2)) == found
+
+
+def test_input_errors_that_say_the_same_are_told_apart_by_their_places(tmp_path):
+    relation = {"kind": "change", "id": "again", "stock": "titles", "change": "titles_added"}
+    claims_dir, rules_dir = write_corpus(tmp_path, {}, dict(RELATIONS, relations=[relation] * 3))
+    errors = [f for f in run([claims_dir], rules_dir).findings if not f.subject]
+    assert [f.message for f in errors] == ['relation "again" is defined twice'] * 2
+    assert _shared(errors) == []
+    assert {f.fingerprint for f in errors} == {f.fingerprint for f in run([claims_dir], rules_dir).rules_findings}
 
 
 def test_no_two_lists_of_parts_give_one_fingerprint():
