@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import yaml
 from checker import engine
 from checker.engine import Result, can_fork, run
 from checker.findings import ClaimRef, Finding, Location, distinct, fingerprint
+from checker.values import Number
 
 from conftest import RELATIONS, ROOT, claim, findings_of, one_source, source_block, write_corpus
 
@@ -129,7 +132,128 @@ def test_an_input_error_keeps_its_fingerprint_when_lines_move(tmp_path):
     assert errors([*twice[:2], claim("c", "partners", 9)], unknown)["duplicate-id"] != before["duplicate-id"]
 
 
-# ------------------------------------------------------------------ the engine tells findings apart
+# ------------------------------------------------------------------ the same finding, the same fingerprint
+
+
+def _reordered(text: str) -> str:
+    """A claim file with comment lines at the top and its claims in reverse order."""
+    head, claims = re.split(r"(?m)^claims:\n", text, maxsplit=1)
+    items = re.split(r"(?m)^(?=  - )", claims)
+    lead, items = items[0], items[1:]
+    assert items, "a claims list in block style"
+    return "# a comment moves every line down\n" * 3 + head + "claims:\n" + lead + "".join(reversed(items))
+
+
+def _moved_copy(name: str, root: Path, moved: bool) -> tuple[list[Path], Path]:
+    """A copy of a project corpus under ``root`` (its archived texts where it expects them); with ``moved``,
+    every claim file has comment lines at the top and its claims in reverse order, and the files sort the other
+    way round."""
+    claims_dir, rules_dir, archives, expected = CORPORA[name]
+    target = root / "corpus" / "claims"
+    target.mkdir(parents=True)
+    if archives.is_dir():
+        shutil.copytree(archives, root / expected)
+    files = sorted(claims_dir.glob("*.yaml"))
+    for number, path in enumerate(reversed(files) if moved else files):
+        text = path.read_text("utf-8")
+        (target / (f"{number:02d}-{path.name}" if moved else path.name)).write_text(
+            _reordered(text) if moved else text, "utf-8"
+        )
+    return [target], rules_dir
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_moving_lines_claims_and_files_keeps_every_fingerprint(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the copies' archived texts lie in the repository: the working directory here
+    before = run(*_moved_copy(name, tmp_path / "before", moved=False))
+    after = run(*_moved_copy(name, tmp_path / "after", moved=True))
+    assert len(_identity(before)) > 20
+    assert _identity(after) == _identity(before)
+    assert len([f for f in after.findings if not f.subject]) == len([f for f in before.findings if not f.subject])
+
+
+def _unrelated_claims(result: Result) -> list[dict[str, Any]]:
+    """Claims that concern no finding of a corpus: one about a subject it has no claims about, and one of a
+    metric its subject has no claims of; each restates a number of the corpus."""
+    claims = [c for c in result.corpus.claims if c.claim.derived is None and isinstance(c.value, Number)]
+    subjects = {c.subject for c in result.corpus.claims}
+    metrics = {(c.subject, c.metric_id) for c in result.corpus.claims}
+    new_subject = next(e for e in sorted(result.vocabulary.entities) if e not in subjects)
+    new_metric = next((s, c) for c in claims for s in sorted(subjects) if (s, c.metric_id) not in metrics)
+    out = []
+    for number, (subject, model) in enumerate([(new_subject, claims[0]), new_metric]):
+        written = model.claim.model_dump(mode="json", by_alias=True, exclude_none=True)
+        out.append({**written, "id": f"unrelated-{number}", "subject": subject})
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_unrelated_claims_keep_every_fingerprint(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    claims_dir, rules_dir = _moved_copy(name, tmp_path, moved=False)
+    before = run(claims_dir, rules_dir)
+    added = _unrelated_claims(before)
+    (claims_dir[0] / "unrelated.yaml").write_text(
+        yaml.safe_dump(one_source("unrelated", "2026-02-01", *added), allow_unicode=True, sort_keys=False), "utf-8"
+    )
+    after = run(claims_dir, rules_dir)
+    assert {c.key for c in after.corpus.claims} > {c.key for c in before.corpus.claims}
+    assert {f.fingerprint for f in before.findings} <= {f.fingerprint for f in after.findings}
+
+
+def _conflict() -> dict[str, dict[str, Any]]:
+    return {"a.yaml": one_source("a", "2026-01-10", claim("p", "partners", 13, as_of="2025-12-31")),
+            "b.yaml": one_source("b", "2026-01-12", claim("q", "partners", 14, as_of="2025-12-31"))}  # fmt: skip
+
+
+def _titles() -> dict[str, dict[str, Any]]:
+    inputs = [claim("total", "titles", 77, as_of="2025-12-31"), claim("added", "titles_added", 7, period="2025")]
+    return {"a.yaml": one_source("a", "2026-01-30", *inputs)}
+
+
+def _renamed(files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {f"z-{name}": body for name, body in files.items()}
+
+
+def _claim_in(files: dict[str, dict[str, Any]], number: int = 0, **changes: Any) -> dict[str, dict[str, Any]]:
+    """The corpus with claim ``number`` of its last file changed."""
+    name = sorted(files)[-1]
+    claims = [dict(c) for c in files[name]["claims"]]
+    claims[number].update(changes)
+    return {**files, name: {**files[name], "claims": claims}}
+
+
+def _source_in(files: dict[str, dict[str, Any]], **changes: Any) -> dict[str, dict[str, Any]]:
+    name = sorted(files)[-1]
+    return {**files, name: {**files[name], "source": {**files[name]["source"], **changes}}}
+
+
+EDITS = [
+    # (case, check, corpus, edit, whether the finding is still about the same thing)
+    ("conflict-quote-reworded", "value-conflict", _conflict, lambda f: _claim_in(f, quote="now 14 of them"), True),
+    ("conflict-claim-renamed", "value-conflict", _conflict, lambda f: _claim_in(f, id="renamed"), True),
+    ("conflict-file-renamed", "value-conflict", _conflict, _renamed, True),
+    ("conflict-title-and-publisher", "value-conflict", _conflict,
+     lambda f: _source_in(f, title="Another title", publisher="Another publisher"), True),
+    ("conflict-published-later", "value-conflict", _conflict, lambda f: _source_in(f, published="2026-02-01"), True),
+    ("conflict-another-value", "value-conflict", _conflict, lambda f: _claim_in(f, value=15, quote="it says 15"), False),
+    ("implied-quote-reworded", "implied-values", _titles, lambda f: _claim_in(f, quote="it says 77 in all"), True),
+    ("implied-file-renamed", "implied-values", _titles, _renamed, True),
+    ("implied-another-source", "implied-values", _titles, lambda f: _source_in(f, id="another"), False),
+    ("implied-input-renamed", "implied-values", _titles, lambda f: _claim_in(f, 1, id="renamed"), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case, check, corpus, edit, same", EDITS, ids=[e[0] for e in EDITS])
+def test_a_fingerprint_changes_only_when_what_its_finding_is_about_changes(tmp_path, case, check, corpus, edit, same):
+    def the_finding(folder: Path, files: dict[str, dict[str, Any]]) -> Finding:
+        claims_dir, rules_dir = write_corpus(folder, files, RELATIONS)
+        (found,) = findings_of(run([claims_dir], rules_dir), check)
+        return found
+
+    files = corpus()
+    before, after = the_finding(tmp_path / "before", files), the_finding(tmp_path / "after", edit(files))
+    assert (after.fingerprint == before.fingerprint) is same
 
 
 # ------------------------------------------------------------------ the engine tells findings apart
