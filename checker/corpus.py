@@ -12,7 +12,7 @@ import orjson
 from pydantic import ValidationError
 
 from checker.confine import archive_problem, resolved
-from checker.findings import ClaimRef, Finding, Location, input_error, plain, unplain
+from checker.findings import ClaimRef, Finding, Location, digest_of, input_error, plain, unplain
 from checker.loading import Loaded, display_path, iter_files, load_models, location
 from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
 from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
@@ -203,7 +203,9 @@ def _resolve(
     archive_shown: str,
 ) -> Resolved | Finding:
     def error(keys: tuple, message: str, hint: str) -> Finding:
-        return input_error(check, loaded.location("claims", index, *keys), f'claim "{claim.id}": {message}', hint)
+        said = f'claim "{claim.id}": {message}'
+        # claim ids are unique within a source, not within a file (a JSON Lines file holds many sources)
+        return input_error(check, loaded.location("claims", index, *keys), said, hint, key=(said, source.id))
 
     check = "vocabulary"
     vocabulary = resolver.vocabulary
@@ -330,6 +332,7 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
         # a claim left out as invalid still names itself: deriving from it is no unknown id (its own finding says
         # what is wrong), but it takes no id from the claims kept
         every_id = {c.get("id") for c in written if isinstance(c, dict) and isinstance(c.get("id"), str)}
+        source_id = loaded.model.source.id
         for index, claim in entries:
             if claim.id in ids:
                 first = loaded.location("claims", ids[claim.id], "id")
@@ -339,18 +342,22 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
                         loaded.location("claims", index, "id"),
                         f'claim id "{claim.id}" is used twice in this file (first at line {first.line})',
                         "give each claim its own id",
+                        # the message names a line: the key names the source, the id and what the claim says
+                        key=(f'claim id "{claim.id}" is used twice', source_id, digest_of(written[index])),
                     )
                 )
                 continue
             ids[claim.id] = index
             unknown = [name for name in claim.derived.from_ if name not in every_id] if claim.derived else []
             if unknown:
+                said = f'claim "{claim.id}" is derived from unknown claim id "{unknown[0]}"'
                 findings.append(
                     input_error(
                         "vocabulary",
                         loaded.location("claims", index, "derived"),
-                        f'claim "{claim.id}" is derived from unknown claim id "{unknown[0]}"',
+                        said,
                         "name claims of this file in `derived.from`",
+                        key=(said, source_id),
                     )
                 )
             subject = written[index].get("subject")
@@ -458,22 +465,21 @@ def _archive_problem(loaded: Loaded, path: Path) -> Finding | None:
         return None
     target = path.parent / archive
     refused = archive_problem(target)
+    source_id = loaded.model.source.id  # the sources of a JSON Lines file may name one archive
     if refused is not None:
         message, hint = refused
-        return input_error(
-            "archive",
-            loaded.location("source", "archive"),
-            f'archived text "{display_path(target)}" {message}; quotes of this source are not verified',
-            hint,
-        )
+        said = f'archived text "{display_path(target)}" {message}; quotes of this source are not verified'
+        return input_error("archive", loaded.location("source", "archive"), said, hint, key=(said, source_id))
     if read_archive(resolved(target)) is not None:
         return None
+    said = f'archived text "{display_path(target)}" cannot be read: quotes of this source are not verified'
     return input_error(
         "archive",
         loaded.location("source", "archive"),
-        f'archived text "{display_path(target)}" cannot be read: quotes of this source are not verified',
+        said,
         "fix the `archive:` path (it is relative to the claim file) or remove it",
         severity="warning",
+        key=(said, source_id),
     )
 
 
@@ -607,7 +613,8 @@ def resolve_documents(
             try:
                 claim = Claim.model_validate_json(written)
             except ValidationError:  # it was valid when read: a record can only be damaged on the way
-                problem = input_error("schema", where.location("claims", index), "claim could not be read again")
+                said = "claim could not be read again"
+                problem = input_error("schema", where.location("claims", index), said, key=(said, source.id))
                 findings.append((subject_key(subject, resolver.vocabulary), problem))
                 continue
             result = _resolve(where, source, index, claim, resolver, archive, archive_shown)

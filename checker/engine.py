@@ -40,7 +40,18 @@ from checker.corpus import (
     resolve_documents,
     subject_key,
 )
-from checker.findings import INVALID, ClaimRef, Finding, Location, Problem, fingerprint, input_error, plain, sort_key
+from checker.findings import (
+    INVALID,
+    ClaimRef,
+    Finding,
+    Location,
+    Problem,
+    distinct,
+    fingerprint,
+    input_error,
+    plain,
+    sort_key,
+)
 from checker.jsontext import Region
 from checker.loading import display_path, iter_files, read_bytes, read_document
 from checker.models import TimeNature
@@ -312,6 +323,11 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             output = outputs[subject]
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
+    # every finding of a subject is made here, its claims' input errors and its checks' findings: they are told
+    # apart here, before the cache keeps them. Those of two subjects never meet: a check's fingerprints name the
+    # subject, an input error's the source and claim
+    for output in outputs.values():
+        output.findings = distinct(output.findings)
     cached = None
     briefed: frozenset[str] = frozenset()
     if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
@@ -656,7 +672,10 @@ def _run(
             ours = (kept[subject] for subject in sorted(kept))
             pieces = (piece for record in ours for piece in (record() if callable(record) else [record]))
             cache.save_subjects(cache_dir, rules, sorted(lines), pieces)
-    findings = list(rules_findings) + list(corpus.findings)
+    # the input errors of the rules and of reading files, made in this process, told apart in one go
+    early = distinct(list(rules_findings) + list(corpus.findings))
+    rules_findings, corpus.findings = early[: len(rules_findings)], early[len(rules_findings) :]
+    findings = list(early)
     timelines: list[Timeline] = []
     for subject in sorted(outputs):
         output = outputs[subject]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from checker.jsontext import Region
@@ -216,8 +217,58 @@ def primary_location(finding: Finding, judged: Optional[Callable[[str], bool]] =
 
 def fingerprint(check: str, subject: str, metric: str, key: tuple[str, ...]) -> str:
     """A stable id of a finding from what it is about, never from where it stands in a file."""
-    text = "\x1f".join((check, subject, metric) + tuple(key))
+    parts = (check, subject, metric) + tuple(key)
+    if any("\x1e" in part or "\x1f" in part for part in parts):
+        # a part holding the separator (or the escape) is escaped, so that no two lists of parts give one text;
+        # parts without either, all in practice, are joined as they are
+        parts = tuple(part.replace("\x1e", "\x1e\x1e").replace("\x1f", "\x1e\x1f") for part in parts)
+    text = "\x1f".join(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def distinct(findings: list[Finding]) -> list[Finding]:
+    """The findings, none sharing a fingerprint with another, the same whatever order they come in.
+
+    Keys name all that tells findings apart, so findings share a fingerprint
+    only where a key falls short (or two digests meet). Of findings that share
+    one, the first by what they say keeps it, and each other one gets a
+    fingerprint made from it and from what that finding says: what they say,
+    not where they stand or in which order they come, tells them apart.
+    Findings that say the same are told apart in the order of their places.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        groups.setdefault(finding.fingerprint, []).append(index)
+    if len(groups) == len(findings):
+        return findings
+    taken = set(groups)
+    out = list(findings)
+    for shared in sorted(groups):
+        if len(groups[shared]) == 1:
+            continue
+        ordered = sorted(groups[shared], key=lambda i: (_said(findings[i]), _place(findings[i])))
+        for index in ordered[1:]:
+            said, number = _said(findings[index]), 0
+            made = fingerprint("", shared, "", said)
+            while made in taken:
+                number += 1
+                made = fingerprint("", shared, "", (*said, str(number)))
+            taken.add(made)
+            out[index] = replace(findings[index], fingerprint=made)
+    return out
+
+
+def _said(finding: Finding) -> tuple[str, ...]:
+    """What a finding says, without where it or its claims stand."""
+    claims = (part for ref in finding.claims for part in (ref.source, ref.claim, ref.value, ref.time, ref.scope,
+                                                          ref.quote, ref.derivation))  # fmt: skip
+    about = (finding.check, finding.subject, finding.metric, finding.verdict)
+    return (*about, finding.message, finding.note, finding.hint, *claims)
+
+
+def _place(finding: Finding) -> tuple:
+    """Where a finding and its claims stand, to order findings that say the same."""
+    return (finding.location or Location(""), tuple(ref.location for ref in finding.claims))
 
 
 def sort_key(finding: Finding | Brief) -> tuple:
@@ -225,8 +276,17 @@ def sort_key(finding: Finding | Brief) -> tuple:
     return (finding.subject, finding.metric, -finding.rank, finding.check, finding.verdict, finding.fingerprint)
 
 
-def input_error(check: str, location: Location, message: str, hint: str = "", severity: str = "error") -> Finding:
-    """A finding about input that could not be read, validated or resolved."""
+def input_error(
+    check: str, location: Location, message: str, hint: str = "", severity: str = "error", key: tuple[str, ...] = ()
+) -> Finding:
+    """A finding about input that could not be read, validated or resolved.
+
+    Its fingerprint comes from the check, the file and ``key``: what the
+    problem is about, by names that do not move with lines (a source id, a
+    claim id). By default the key is the message; one is given where the
+    message could be that of another problem of the file (the same error in
+    two claims), or names a line.
+    """
     return Finding(
         subject="",
         metric="",
@@ -234,10 +294,16 @@ def input_error(check: str, location: Location, message: str, hint: str = "", se
         severity=severity,
         verdict=INVALID,
         message=message,
-        fingerprint=fingerprint(check, location.path, "", (message,)),
+        fingerprint=fingerprint(check, location.path, "", key or (message,)),
         hint=hint,
         location=location,
     )
+
+
+def digest_of(data: object) -> str:
+    """A short digest of plain data: names, in a key, a thing that has no id (a claim written twice)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def plain(finding: Finding) -> tuple:
@@ -248,6 +314,7 @@ def plain(finding: Finding) -> tuple:
 
 
 def unplain(data: tuple) -> Finding:
-    """The input-error finding that :func:`plain` made plain (its fingerprint follows from the rest)."""
-    check, severity, message, hint, location, _ = data
-    return input_error(check, Location(*location) if location else Location(""), message, hint, severity)
+    """The input-error finding that :func:`plain` made plain."""
+    check, severity, message, hint, location, kept = data
+    where = Location(*location) if location else Location("")
+    return Finding("", "", check, severity, INVALID, message, kept, hint=hint, location=where)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from checker.confine import Refused, TooLarge, read_regular, resolved, walked_file_problem
-from checker.findings import Finding, Location, input_error
+from checker.findings import Finding, Location, digest_of, input_error
 from checker.names import did_you_mean, fold, suggestion
 from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
 
@@ -108,9 +108,10 @@ _TYPE_WORDS = {
 }
 
 
-def _message(error: Any, model: type[BaseModel], keys: tuple) -> tuple[str, str]:
+def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "") -> tuple[str, str]:
+    """The message and hint of a validation error at ``keys`` (named ``where`` in the message, when given)."""
     kind = error["type"]
-    where = ".".join(str(k) for k in keys) or "file"
+    where = where or ".".join(str(k) for k in keys) or "file"
     if kind == "missing":
         return f'missing key "{error["loc"][-1]}" in {where}', "add it"
     if kind == "extra_forbidden":
@@ -214,6 +215,10 @@ def validation_findings(
     json_like = len(document.spans) == 1 and () in document.spans
     keys_of: Callable[[Any, tuple], tuple] = _data_keys if json_like else _real_keys
     place: Any = document.data if json_like else document
+    # a file may hold several documents (JSON Lines): a claim document is named by its source's id
+    source = document.data.get("source") if isinstance(document.data, dict) else None
+    named = isinstance(source, dict) and isinstance(source.get("id"), str)
+    document_id = (f'source "{source["id"]}"',) if named else ()  # type: ignore[index]
     by_place: dict[tuple, list[Any]] = {}
     for item in errors:
         by_place.setdefault(keys_of(place, item["loc"]), []).append(item)
@@ -224,32 +229,52 @@ def validation_findings(
         if keys in seen:
             continue
         if len(seen) == MAX_FINDINGS_PER_FILE:
-            seen[("<more>",)] = input_error(
-                check,
-                Location(path),
+            more = (
                 f"about {len(by_place) - len(seen)} more places in this file have problems; "
-                f"only the first {MAX_FINDINGS_PER_FILE} are reported",
-                "fix these first",
+                f"only the first {MAX_FINDINGS_PER_FILE} are reported"
             )
+            seen[("<more>",)] = input_error(check, Location(path), more, "fix these first", key=(more, *document_id))
             break
         # a union fails once per branch: keep the branch that matches the value's own type
         branches = by_place.get(keys, [item])
         chosen = _matching_branch(branches) if len(branches) > 1 else item
+        # the message names items of lists by their positions (when it names the place); the key always names
+        # the place, by ids (see _place)
+        where = _place(document.data, keys) or "file"
         if chosen is None:
             message = f"{'.'.join(str(k) for k in keys)}: value has the wrong type or form"
             hint = "see docs/formats.md for what this key takes"
+            said = f"{where}: value has the wrong type or form"
         else:
             message, hint = _message(chosen, model, keys)
+            said = _message(chosen, model, keys, where)[0]
             if chosen["type"] == "missing":  # a mapping may lack several keys: name them all
                 parent = chosen["loc"][:-1]
                 missing = [f'"{e["loc"][-1]}"' for e in branches if e["type"] == "missing" and e["loc"][:-1] == parent]
                 if len(missing) > 1:
                     message = f"missing keys {', '.join(missing)} in {'.'.join(str(k) for k in keys) or 'file'}"
                     hint = "add them"
+                    said = f"missing keys {', '.join(missing)} in {where}"
         span = document.key_span(keys) if item["type"] == "extra_forbidden" else document.span(keys)
-        seen[keys] = input_error(check, location(path, span), message, hint)
+        seen[keys] = input_error(check, location(path, span), message, hint, key=(said, where, *document_id))
     # a JSON document knows only its own line: two places may then say the same thing at the same place
     return list({(f.location, f.message): f for f in seen.values()}.values())
+
+
+def _place(data: Any, keys: tuple) -> str:
+    """A place in a document by names rather than positions: an item of a list by its id (by a digest of what
+    it holds when it has none), so that the place is the same when the items are reordered."""
+    parts = []
+    current = data
+    for key in keys:
+        if isinstance(key, int) and isinstance(current, list) and 0 <= key < len(current):
+            current = current[key]
+            name = current.get("id") if isinstance(current, dict) else None
+            parts.append(f"[id {name}]" if isinstance(name, str) else f"[{digest_of(current)}]")
+        else:
+            parts.append(str(key))
+            current = current.get(key) if isinstance(current, dict) else None
+    return ".".join(parts)
 
 
 #: what reads a file's document: :func:`read_document`, or one that keeps what it read (cache.document_reader)
@@ -454,17 +479,13 @@ def load_models(
     for line, chunk in chunks:
         document = _json_document(chunk, line, shown, check)
         if isinstance(document, Finding):
-            yield None, [document]
+            yield None, [_of_line(document, chunk) if path.suffix == ".jsonl" else document]
             continue
         if not isinstance(document.data, dict):
-            yield (
-                None,
-                [
-                    input_error(
-                        check, Location(shown, line, 1), "each document must be an object", "see docs/formats.md"
-                    )
-                ],
+            wrong = input_error(
+                check, Location(shown, line, 1), "each document must be an object", "see docs/formats.md"
             )
+            yield None, [_of_line(wrong, chunk) if path.suffix == ".jsonl" else wrong]
             continue
         yield validate(document, model, shown, check, entries, refusal)
 
@@ -496,6 +517,14 @@ def unusable_path(path: Path, suffixes: tuple[str, ...] = CLAIM_SUFFIXES) -> str
     if close:  # the first name that is not there, spelt as one that is
         message += f'; did you mean "{display_path(folder.joinpath(close[0], *missing[1:]))}"?'
     return message
+
+
+def _of_line(problem: Finding, text: str) -> Finding:
+    """A problem of one line of a JSON Lines file that could not be read, told apart from the same problem on
+    other lines by the line's text (its place moves with the lines)."""
+    assert problem.location is not None
+    key = (problem.message, digest_of(text))
+    return input_error(problem.check, problem.location, problem.message, problem.hint, problem.severity, key=key)
 
 
 def iter_files(

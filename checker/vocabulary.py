@@ -118,6 +118,7 @@ def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
                         loaded.location(section, key),
                         f'{what} "{key}" is defined twice (first at {first})',
                         "keep one definition",
+                        key=(f'{what} "{key}" is defined twice',),  # the message names a line
                     )
                 )
                 continue
@@ -133,8 +134,12 @@ def _merge(vocabulary: Vocabulary, loaded: Loaded) -> list[Finding]:
                 clash = _register(names, name, key, what)
                 if clash:
                     other = vocabulary.definitions.get((section, names.get(fold(name), "")))
-                    clash += f" (defined at {other})" if other is not None and names.get(fold(name)) != key else ""
-                    findings.append(input_error("rules", loaded.location(*where), clash, "make the names distinct"))
+                    elsewhere = f" (defined at {other})" if other is not None and names.get(fold(name)) != key else ""
+                    # the key leaves out where the other name is defined, a line
+                    at = loaded.location(*where)
+                    findings.append(
+                        input_error("rules", at, clash + elsewhere, "make the names distinct", key=(clash,))
+                    )
     return findings
 
 

@@ -59,3 +59,12 @@ def test_inputs_from_different_sources_imply_nothing(corpus):
 def test_misaligned_times_imply_nothing(corpus):
     claims = [claim("total", "titles", 77, as_of="2025-06-30"), claim("added", "titles_added", 7, period="2025")]
     assert findings_of(corpus({"a.yaml": one_source("a", "2026-01-30", *claims)}, RELATIONS), "implied-values") == []
+
+
+def test_one_value_implied_by_two_sources_gives_two_fingerprints(corpus):
+    # both sources use the same claim ids, so their implied claims have the same id
+    files = {"a.yaml": one_source("a", "2026-01-30", *TITLES), "b.yaml": one_source("b", "2026-01-31", *TITLES)}
+    found = findings_of(corpus(files, RELATIONS), "implied-values")
+    assert sorted(f.claims[0].source for f in found) == ["a", "b"]
+    assert found[0].claims[0].claim == found[1].claims[0].claim
+    assert found[0].fingerprint != found[1].fingerprint

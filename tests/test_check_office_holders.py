@@ -40,3 +40,13 @@ def test_change_names_both_dates(corpus):
              "b.yaml": one_source("b", "2026-01-30", claim("m", "minister", "chicolini"))}
     (finding,) = findings_of(corpus(files), "office-holders")
     assert "changed hands between 1 July 2025" in finding.note and "30 January 2026" in finding.note
+
+
+def test_two_changes_to_one_holder_from_one_date_have_their_own_fingerprints(corpus):
+    # rufus, chicolini from January 2025, rufus again in the first half, chicolini over 2025 (also from January)
+    sides = [("a", "rufus", "2024"), ("b", "chicolini", "2025-01"), ("c", "rufus", "2025-H1"), ("d", "chicolini", "2025")]
+    files = {f"{s}.yaml": one_source(s, "2026-01-30", claim("m", "minister", holder, as_of=when)) for s, holder, when in sides}
+    found = findings_of(corpus(files), "office-holders")
+    to_chicolini = [f for f in found if f.message.startswith("Rufus")]
+    assert len(to_chicolini) == 2 and len({f.message for f in to_chicolini}) == 2
+    assert len({f.fingerprint for f in found}) == len(found) == 3

@@ -98,3 +98,11 @@ def test_derived_from_an_unknown_claim_is_an_input_error(corpus):
     result = corpus({"a.yaml": one_source("a", "2026-01-12", derived)})
     (error,) = [f for f in result.findings if not f.subject]
     assert 'derived from unknown claim id "nope"' in error.message
+
+
+def test_both_ends_of_a_range_unstated_are_two_findings_with_their_own_fingerprints(corpus):
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "level", {"min": 10, "max": 13}, quote="a busy year"))}
+    found = findings_of(corpus(files), "quote-value")
+    assert sorted(f.message for f in found) == ['claim "c": value 10 is not in its quote, which states no number',
+                                                'claim "c": value 13 is not in its quote, which states no number']
+    assert found[0].fingerprint != found[1].fingerprint

@@ -49,3 +49,12 @@ def test_close_wording_is_suggested_as_alias(corpus):
 def test_unrelated_quote_suggests_nothing(corpus):
     files = {"a.yaml": one_source("a", "2026-01-12", _claim("s", "sixty-four countries put their names to it"))}
     assert findings_of(corpus(files, VOCAB), "wording-variants") == []
+
+
+def test_one_close_wording_in_two_claims_gives_two_fingerprints(corpus):
+    quote = "the UN Convention on Cybercrime drew 64"
+    files = {"a.yaml": one_source("a", "2026-01-12", _claim("s", quote)),
+             "b.yaml": one_source("b", "2026-01-30", _claim("s", quote))}
+    found = findings_of(corpus(files, VOCAB), "wording-variants")
+    assert [f.verdict for f in found] == ["possible-alias"] * 2 and found[0].message == found[1].message
+    assert found[0].fingerprint != found[1].fingerprint

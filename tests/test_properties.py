@@ -317,6 +317,107 @@ def test_a_damaged_claim_set_gives_located_errors_and_keeps_the_rest(files, data
     assert others <= set(result.corpus.sources)  # every other file was read
 
 
+# ------------------------------------------------------------------ fingerprints
+
+_RELATED = {  # metrics the shared relations tie together: (kind of value, time key)
+    "titles": ("count", "as_of"), "titles_added": ("count", "period"), "tier_a": ("count", "as_of"),
+    "tier_b": ("count", "as_of"), "frameworks": ("count", "as_of"), "upgraded": ("count", "period"),
+    "raised_to_a": ("list", "period"), "raised_to_b": ("list", "period"), "agreements": ("count", "period"),
+    "agreements_ratio": ("ratio", "period"),
+}  # fmt: skip
+
+
+@st.composite
+def _related_claim(draw: st.DrawFn, claim_id: str) -> dict[str, Any]:
+    """A claim of a metric a relation ties to others (sums, bounds, lists against totals, changes, ratios)."""
+    metric = draw(st.sampled_from(sorted(_RELATED)))
+    kind, time_key = _RELATED[metric]
+    extra: dict[str, Any] = {}
+    if kind == "list":
+        value: Any = draw(st.lists(st.sampled_from(["ruritania", "latveria", "genovia"]), min_size=1, max_size=3,
+                                   unique=True))  # fmt: skip
+        extra["complete"] = draw(st.booleans())
+    elif kind == "ratio":
+        value = draw(st.sampled_from([1.5, 2, 2.5]))
+    else:
+        value = draw(st.integers(0, 80))
+    times = ["2025", "2025-H1", "2024"] if time_key == "period" else ["2025-12-31", "2024-12-31", "2025-06-30"]
+    extra[time_key] = draw(st.sampled_from(times))
+    subject = draw(st.sampled_from(["freedonia", "sylvania"]))
+    return {"id": claim_id, "subject": subject, "metric": metric, "value": value, "quote": stating(value), **extra}
+
+
+@st.composite
+def _tangled_corpora(draw: st.DrawFn, twice: bool = False) -> dict[str, dict[str, Any]]:
+    """Two to four sources whose claims, of all kinds, take their ids from one small pool: one id names claims of
+    several sources (and, ``twice``, sometimes two claims of one source)."""
+    files = {}
+    for index in range(draw(st.integers(2, 4))):
+        published = draw(st.sampled_from(_PUBLISHED))
+        ids = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), min_size=1, max_size=6, unique=not twice))
+        claims = [draw(st.one_of(_claim(claim_id), _related_claim(claim_id))) for claim_id in ids]
+        files[f"f{index}.yaml"] = {"source": source_block(f"s{index}", published), "claims": claims}
+    return files
+
+
+@FEW
+@given(_tangled_corpora(twice=True))
+def test_no_two_findings_of_any_claim_set_share_a_fingerprint(files):
+    result = _check(files, RELATIONS)
+    fingerprints = [f.fingerprint for f in result.findings]
+    assert len(fingerprints) == len(set(fingerprints))
+
+
+def _written(files: dict[str, dict[str, Any]], head: str = "") -> dict[str, str]:
+    return {name: head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False) for name, body in files.items()}
+
+
+def _check_in_turn(*versions: dict[str, str]) -> list[Result]:
+    """Each version of a corpus ({file name: text}) checked in turn in one folder (input errors name their file)."""
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        claims, rules = write_corpus(Path(folder), {}, RELATIONS)
+        for texts in versions:
+            for path in claims.iterdir():
+                path.unlink()
+            for name, text in texts.items():
+                (claims / name).write_text(text, "utf-8")
+            results.append(run([claims], rules))
+    return results
+
+
+@FEW
+@given(_tangled_corpora(), st.randoms(use_true_random=False))
+def test_moving_lines_claims_and_files_keeps_every_fingerprint(files, random):
+    """Comment lines at the top of every file, its claims in another order, the files in another order."""
+    moved = {}
+    names = sorted(files)
+    random.shuffle(names)
+    for number, name in enumerate(names):
+        claims = list(files[name]["claims"])
+        random.shuffle(claims)
+        moved[f"{number}-{name}"] = {"source": files[name]["source"], "claims": claims}
+    before, after = _check_in_turn(_written(files), _written(moved, "# a comment\n" * random.randrange(1, 9)))
+    assert _identity(after) == _identity(before)
+
+
+@FEW
+@given(_tangled_corpora(), st.data())
+def test_claims_about_another_subject_or_metric_keep_every_fingerprint(files, data):
+    """The claims of one subject, or of one metric, left out and then added: every finding there was before
+    keeps its fingerprint (a subject's or a metric's findings may gain claims, never another name)."""
+    claims = [claim for body in files.values() for claim in body["claims"]]
+    field = data.draw(st.sampled_from(["subject", "metric"]))
+    other = data.draw(st.sampled_from(sorted({claim[field] for claim in claims})))
+    without = {
+        name: {"source": body["source"], "claims": [c for c in body["claims"] if c[field] != other]}
+        for name, body in files.items()
+    }
+    without = {name: body for name, body in without.items() if body["claims"]}
+    before, after = _check_in_turn(_written(without), _written(files))
+    assert {f.fingerprint for f in before.findings} <= {f.fingerprint for f in after.findings}
+
+
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),

@@ -124,7 +124,8 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         yield Problem(
             verdict="implied",
             message=f"{claim.ref.value} {label} {claim.time_text()}, implied by {claim.source.id}",
-            key=(claim.claim.id,),
+            # the id of an implied claim names its inputs' claim ids, which another source may use too
+            key=(claim.source.id, claim.claim.id),
             note=claim.ref.derivation,
             claims=(claim.ref,),
             metric=claim.metric_id,

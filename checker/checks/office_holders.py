@@ -71,7 +71,15 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 yield Problem(
                     verdict=kind,
                     message=f"{previous.said()} → {position.said()}",
-                    key=(previous.side, position.side, f"{position.time.start}" if position.time else ""),
+                    # the new holder's whole span: two changes to one holder can start on one date (a month and
+                    # the year), while positions of one holder, span and scope sort side by side: one change leads
+                    # to them
+                    key=(
+                        previous.side,
+                        position.side,
+                        f"{position.time.start}" if position.time else "",
+                        f"{position.time.end}" if position.time else "",
+                    ),
                     note=note,
                     claims=tuple(c.ref for c in sorted(previous.claims + position.claims, key=lambda c: c.key)),
                 )

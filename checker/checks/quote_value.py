@@ -84,13 +84,16 @@ def _loose(precision: Precision) -> bool:
     return precision != Precision.exact and precision != Precision.range
 
 
-def _numbers(claim: Resolved) -> Iterator[tuple[str, str, str]]:
+def _numbers(claim: Resolved) -> Iterator[tuple[str, str, str, str]]:
+    """Verdict, message and hint of each number of the value its quote does not state as the claim does, and
+    which number it is: "" for a single one, "min" or "max" for an end of a range."""
     mentions = read_numbers(claim.claim.quote)
     magnitude = _magnitude(claim.claim.unit)
-    for number in _stated_numbers(claim):
+    numbers = _stated_numbers(claim)
+    for number, end in zip(numbers, ("min", "max") if len(numbers) == 2 else ("",) * len(numbers), strict=True):
         found = _find(number, magnitude, mentions)
         if found is None:
-            yield "unstated", f"value {format_number(number)} is not in its quote, {_said(mentions)}", ""
+            yield "unstated", f"value {format_number(number)} is not in its quote, {_said(mentions)}", "", end
             continue
         stated = claim.claim.precision
         if _loose(stated) != _loose(found.precision):
@@ -99,10 +102,11 @@ def _numbers(claim: Resolved) -> Iterator[tuple[str, str, str]]:
                 "precision",
                 f"the quote says {words} but the claim's precision is {stated.value}",
                 "set `precision:` to the quote's own word (nearly, about, more-than, ...)",
+                end,
             )
 
 
-def _date(claim: Resolved, value: DateValue) -> Iterator[tuple[str, str, str]]:
+def _date(claim: Resolved, value: DateValue) -> Iterator[tuple[str, str, str, str]]:
     quote = claim.claim.quote
     words = fold(quote)
     span = value.span
@@ -121,7 +125,7 @@ def _date(claim: Resolved, value: DateValue) -> Iterator[tuple[str, str, str]]:
         if float(span.start.day) not in numbers:
             wanted.append(f"day {span.start.day}")
     if wanted:
-        yield "unstated", f"date {span.text} is not in its quote: it does not say {', '.join(wanted)}", ""
+        yield "unstated", f"date {span.text} is not in its quote: it does not say {', '.join(wanted)}", "", ""
 
 
 def _names(group: Group, entity_id: str) -> list[str]:
@@ -140,28 +144,28 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         if claim.claim.derived is not None or claim.source.model.kind.value == "dataset":
             continue  # derived values state no sentence; a dataset's quote is its raw cell, parsed by the import
         value = claim.value
-        results: list[tuple[str, str, str]] = []
+        results: list[tuple[str, str, str, str]] = []  # verdict, message, hint, the part of the value
         if isinstance(value, Number):
             results = list(_numbers(claim))
         elif isinstance(value, DateValue):
             results = list(_date(claim, value))
         elif isinstance(value, Entity):
             if not _named(group, value.id, claim.claim.quote):
-                results = [("unstated", f"{value.text} is not named in its quote", "")]
+                results = [("unstated", f"{value.text} is not named in its quote", "", "")]
         elif isinstance(value, EntitySet):
             missing = [
                 group.vocabulary.entity_name(m) for m in sorted(value.ids) if not _named(group, m, claim.claim.quote)
             ]
             if missing:
-                results = [("unstated", f"{', '.join(missing)} not named in its quote", "")]
+                results = [("unstated", f"{', '.join(missing)} not named in its quote", "", "")]
         elif isinstance(value, Text) and not value.key.startswith("flag:"):
             if value.folded and value.folded not in fold(claim.claim.quote):
-                results = [("unstated", f'"{value.text}" is not in its quote', "")]
-        for verdict, message, hint in results:
+                results = [("unstated", f'"{value.text}" is not in its quote', "", "")]
+        for verdict, message, hint, part in results:
             yield Problem(
                 verdict=verdict,
                 message=f'claim "{claim.claim.id}": {message}',
-                key=(claim.source.id, claim.claim.id, verdict),
+                key=(claim.source.id, claim.claim.id, verdict, *((part,) if part else ())),
                 note=f"quote: “{claim.claim.quote}”",
                 claims=(claim.ref,),
                 location=claim.location,

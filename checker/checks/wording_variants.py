@@ -114,7 +114,8 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
                 yield Problem(
                     verdict="possible-alias",
                     message=f'"{wording}" may be another name of {entity_name}',
-                    key=(entity_id, fold(wording)),
+                    # one finding per claim: several claims can hold the same close wording
+                    key=(entity_id, fold(wording), claim.source.id, claim.claim.id),
                     note=f"no known name of {entity_name} is in the quote; the closest wording scores {score:.0f}/100",
                     claims=(claim.ref,),
                     metric=claim.metric_id,
