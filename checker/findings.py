@@ -103,8 +103,33 @@ class Problem:
     metric: str = ""  # for checks over a whole subject: the metric the finding is filed under
 
 
+class _Standing:
+    """What a finding and a brief both say of their standing, from their severity, status and review."""
+
+    __slots__ = ()
+    severity: str
+    status: str
+    review: Optional[Review]
+    judged: bool
+
+    @property
+    def rank(self) -> int:
+        """Higher for more severe findings."""
+        return SEVERITY_RANK[self.severity]
+
+    @property
+    def acknowledgement(self) -> str:
+        """Who reviewed it, when and why, in words ("" when no acknowledgement matched it)."""
+        return str(self.review) if self.review else ""
+
+    @property
+    def counts(self) -> bool:
+        """Whether it may fail the run: it is judged and no valid acknowledgement accepts it."""
+        return self.judged and self.status != ACKNOWLEDGED
+
+
 @dataclass(frozen=True, order=True, slots=True)
-class Finding:
+class Finding(_Standing):
     """A finding: immutable, ordered for deterministic output, fingerprinted without line numbers."""
 
     subject: str
@@ -124,21 +149,6 @@ class Finding:
     #: whether it involves the files the run is judged on; a finding that does not is context: shown, never failing
     judged: bool = True
 
-    @property
-    def rank(self) -> int:
-        """Higher for more severe findings."""
-        return SEVERITY_RANK[self.severity]
-
-    @property
-    def acknowledgement(self) -> str:
-        """Who reviewed it, when and why, in words ("" when no acknowledgement matched it)."""
-        return str(self.review) if self.review else ""
-
-    @property
-    def counts(self) -> bool:
-        """Whether it may fail the run: it is judged and no valid acknowledgement accepts it."""
-        return self.judged and self.status != ACKNOWLEDGED
-
     def __reduce__(self) -> tuple:  # see Location.__reduce__
         return Finding, (self.subject, self.metric, self.check, self.severity, self.verdict, self.message,
                          self.fingerprint, self.note, self.hint, self.location, self.claims, self.topic, self.status,
@@ -146,7 +156,7 @@ class Finding:
 
 
 @dataclass(slots=True)  # not frozen (a run makes tens of thousands; frozen ones take 5 times as long); never changed
-class Brief:
+class Brief(_Standing):
     """A finding left in the cache as the JSON report writes it, with what the gate needs besides: what it is
     about, how severe, which files it concerns. A run that writes no other report takes the findings of
     unchanged subjects so, rather than rebuilding every claim they show."""
@@ -164,21 +174,6 @@ class Brief:
     review: Optional[Review] = None
     judged: bool = True
     kept_severity: str = ""  # the severity its kept text was written with, when the settings changed it
-
-    @property
-    def rank(self) -> int:
-        """Higher for more severe findings."""
-        return SEVERITY_RANK[self.severity]
-
-    @property
-    def acknowledgement(self) -> str:
-        """As Finding.acknowledgement."""
-        return str(self.review) if self.review else ""
-
-    @property
-    def counts(self) -> bool:
-        """As Finding.counts."""
-        return self.judged and self.status != ACKNOWLEDGED
 
 
 def at_fail_level(finding: Finding | Brief, fail_on: str, strict: bool = False) -> bool:
