@@ -10,12 +10,19 @@ still checked, a finding only they give. Every case runs under a time limit; the
 marked ``limits`` (bombs, enormous and special files) run in a child process
 that also has a memory limit. The manifest says what each input is and what
 must be said about it.
+
+Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF and
+GitLab reports, and each of them must stay safe to read whatever the input
+holds: the XML and SARIF valid against their published schemas, no line a CI
+runner would execute as a workflow command formed by claim content, no
+bidirectional control left raw where a person reads it (:func:`unsafe`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -29,6 +36,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
+from ci_schemas import junit_problems, sarif_problems
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
 from hostile.build import BUILDERS
 
@@ -83,16 +91,37 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_check(project: Path, limits: bool) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of `claimcheck check --format json` in ``project``."""
+#: the reports every run of check writes besides its JSON, by format: the file each is written to
+REPORTS = {
+    "text": "report.txt",
+    "markdown": "report.md",
+    "github": "github.txt",
+    "junit": "junit.xml",
+    "sarif": "report.sarif",
+    "gitlab": "gitlab.json",
+}
+
+
+def command_of(case: dict[str, Any], project: Path) -> list[str]:
+    """The command line a case runs: its own ``command``, or check with its JSON and every other report."""
+    if "command" in case:
+        return [*case["command"], *case.get("args", [])]
+    reports = project.parent / "reports"
+    reports.mkdir(exist_ok=True)
+    written = [f"--format={name}={reports / file}" for name, file in REPORTS.items()]
+    return ["check", "--format", "json", *written, *case.get("args", [])]
+
+
+def run_check(project: Path, limits: bool, args: list[str]) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of the case's command (``check --format json`` and the reports) in ``project``."""
     env = {**os.environ, "CLAIMCHECK_TODAY": "2026-06-01", "NO_COLOR": "1"}
     if not limits:
         with time_limit(TIME_LIMIT):
-            result = run_cli(project, "check", "--format", "json", env=env)
+            result = run_cli(project, *args, env=env)
         return result.exit_code, result.stdout, result.stderr
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-c", "from checker.cli import run_cli; run_cli()", "check", "--format", "json"],
+        [sys.executable, "-c", "from checker.cli import run_cli; run_cli()", *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -101,6 +130,62 @@ def run_check(project: Path, limits: bool) -> tuple[int, str, str]:
         preexec_fn=_limit_memory,
     )
     return done.returncode, done.stdout, done.stderr
+
+
+#: bidirectional controls, which reorder what a reader sees (Trojan Source): shown visibly, never raw
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: a line a GitHub runner executes as a workflow command: "::" after optional whitespace
+COMMAND_LINE = re.compile(r"^\s*::", re.MULTILINE)
+#: the commands the github format writes itself, with properties escaped so that they hold no colon
+ANNOTATION = re.compile(r"::(error|warning|notice)( [^:\n]*)?::")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def unsafe(name: str, text: str) -> list[str]:
+    """What makes a report of the format ``name`` unsafe to hand to a CI system or a reader."""
+    problems = []
+    if name in ("text", "markdown", "github"):
+        for match in COMMAND_LINE.finditer(text):
+            line = text[match.start() : text.find("\n", match.start()) % (len(text) + 1)]
+            if name != "github" or not ANNOTATION.match(line.lstrip()):
+                problems.append(f"a line runs as a workflow command: {line[:120]!r}")
+        if "##[" in text:
+            problems.append('it holds "##[", which a GitHub runner reads as a command anywhere in a line')
+    if name == "junit":
+        problems += junit_problems(text.encode("utf-8", "surrogatepass"))
+    readable = [text]
+    if name in ("sarif", "gitlab"):
+        try:
+            parsed = json.loads(text)
+        except ValueError as error:
+            return [f"not JSON: {error}"]
+        if name == "sarif":
+            problems += sarif_problems(parsed)
+        readable = list(_strings(parsed))
+    if any(BIDI.search(part) for part in readable):
+        problems.append("a bidirectional control is left raw where a person reads it")
+    return problems
+
+
+def _reports(project: Path) -> dict[str, str]:
+    """The reports a run wrote beside the project, by format."""
+    reports = project.parent / "reports"
+    return {
+        name: (reports / file).read_text("utf-8", "surrogateescape")
+        for name, file in REPORTS.items()
+        if (reports / file).is_file()
+    }
 
 
 def _located(finding: dict[str, Any]) -> str:
@@ -115,7 +200,11 @@ def child_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
         case["name"]: project_with(case, tmp_path_factory.mktemp("hostile")) for case in CASES if case.get("limits")
     }
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        runs = {name: pool.submit(run_check, project, True) for name, (project, _) in projects.items()}
+        cases = {case["name"]: case for case in CASES}
+        runs = {
+            name: pool.submit(run_check, project, True, command_of(cases[name], project))
+            for name, (project, _) in projects.items()
+        }
         return {name: (*projects[name], run.result()) for name, run in runs.items()}
 
 
@@ -127,9 +216,21 @@ def test_hostile_input_is_a_located_error_and_the_rest_is_still_checked(
         project, shown, (code, stdout, stderr) = child_runs[case["name"]]
     else:
         project, shown = project_with(case, tmp_path)
-        code, stdout, stderr = run_check(project, False)
+        code, stdout, stderr = run_check(project, False, command_of(case, project))
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert not list(project.rglob("pwned")), "a claim file ran a command"
+    reports = _reports(project)
+    for absent in case.get("absent", []):
+        held = [name for name, text in [("stdout", stdout), ("stderr", stderr), *reports.items()] if absent in text]
+        assert not held, f"{absent!r} must not be shown, but {', '.join(held)} holds it"
+    for name, text in reports.items():
+        problems = unsafe(name, text)
+        assert not problems, f"the {name} report is unsafe:\n" + "\n".join(problems[:10])
+    if "usage" in case or "command" in case:
+        said = stderr if "usage" in case else stdout + stderr
+        assert code == case.get("exit", 2 if "usage" in case else None), (code, stderr[-2000:])
+        assert case.get("usage", case.get("says", "")) in said, said[-2000:]
+        return
     findings = json.loads(stdout)["findings"]
     line, column = case.get("at", [1, 1])
     about = [f for f in findings if (f.get("location") or {}).get("path") == shown]
@@ -175,3 +276,29 @@ def test_every_stored_input_is_in_the_manifest():
     named = {case["name"] for case in CASES} | {name for case in CASES for name in case.get("beside", [])}
     assert sorted(path.name for path in (HOSTILE / "files").iterdir() if path.name not in named) == []
     assert sorted(set(BUILDERS) - named) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("text", "a quote\n    ::add-mask::secret\n", "workflow command"),
+        ("markdown", "| x | ##[add-mask]secret |\n", "##["),
+        ("github", "::error file=a.yaml,line=1::fine\n  ::stop-commands::token\n", "workflow command"),
+        ("text", "a quote \u202eevil\n", "bidirectional"),
+        ("junit", "<testsuites><testsuite name='x' tests='1'>\uffff</testsuite></testsuites>", "XML"),
+        ("sarif", '{"version": "2.1.0"}', "runs"),
+    ],
+)
+def test_an_unsafe_report_is_told_apart(name: str, text: str, words: str):
+    assert any(words in problem for problem in unsafe(name, text)), unsafe(name, text)
+
+
+def test_an_annotation_the_github_format_writes_is_not_taken_for_an_injected_command():
+    assert unsafe("github", "::error file=claims/a.yaml,line=3,col=5,title=value-conflict::14 vs 10\n") == []
+
+
+def test_every_check_run_writes_every_report(tmp_path: Path):
+    case = {"name": "ack-malformed.yaml", "in": "acknowledgements"}
+    project, _ = project_with(case, tmp_path)
+    run_check(project, False, command_of(case, project))
+    assert sorted(_reports(project)) == sorted(REPORTS)
