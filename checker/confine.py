@@ -8,7 +8,9 @@ directory; without that, the working directory.
 
 - Archived texts are read only inside the repository, the folders the
   settings list under ``archive-roots``, and the folders given on the command
-  line with ``--allow-path``.
+  line with ``--allow-path`` — and never inside a version-control folder
+  (``.git`` and the like), which holds the checkout's credentials and history
+  rather than anything a claim may cite.
 - Files whose place comes from repository content — report files named in
   the settings' ``format``, the acknowledgements file the settings name — are
   written only inside the repository and the ``--allow-path`` folders: the
@@ -38,6 +40,8 @@ from typing import Iterable, Iterator, Optional
 from checker.config import Config, ConfigError
 from checker.config import load as load_config
 
+#: folders of version-control metadata: nothing in them is ever read as an archived text
+METADATA_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", "CVS"})
 #: archived texts larger than this are not read
 MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 _MIB = 1024 * 1024
@@ -147,6 +151,12 @@ def applied(rules: Confinement) -> Iterator[Confinement]:
 def archive_problem(path: Path) -> Optional[tuple[str, str]]:
     """Why the archived text at ``path`` may not be read (message, hint), or None when it may."""
     rules = current()
+    metadata = in_metadata(path)
+    if metadata:
+        return (
+            f'is inside "{metadata}", the repository\'s version-control metadata, which is never read',
+            "point `archive:` at the archived text of the source, kept in the repository's own files",
+        )
     if not rules.may_read(path):
         return (
             "is outside the repository and the folders allowed for archived texts: it was not read",
@@ -165,6 +175,15 @@ def archive_problem(path: Path) -> Optional[tuple[str, str]]:
             "archive the article's text alone",
         )
     return None
+
+
+def in_metadata(path: Path) -> str:
+    """The version-control folder ``path`` lies in, as written or once its links are followed ("" when none)."""
+    for parts in (Path(os.path.abspath(path)).parts, resolved(path).parts):
+        for part in parts:
+            if part in METADATA_FOLDERS:
+                return part
+    return ""
 
 
 def walked_file_problem(path: Path, folder: Path) -> Optional[str]:

@@ -302,6 +302,34 @@ def archive_symlink_escape(project: Path) -> Path:
     return _with_archive(project, "archive-symlink-escape.yaml", "../article.txt")
 
 
+def _git_config(project: Path) -> None:
+    """A checkout's .git/config holding a credential, as a CI checkout writes it."""
+    git = project / ".git"
+    git.mkdir(exist_ok=True)
+    (git / "config").write_text(
+        '[http "https://example.org/"]\n\textraheader = AUTHORIZATION: basic c2VjcmV0LXRva2Vu\n', "utf-8"
+    )
+
+
+def _quoting(project: Path, name: str, archive: str, quote: str) -> Path:
+    text = HEAD.replace("claims:\n", f"  archive: {archive}\nclaims:\n") + CLAIM.replace("it says 12", quote)
+    return _claim_file(project, name, text.encode("utf-8"))
+
+
+@builder
+def archive_git_config(project: Path) -> Path:
+    # the quote shares a prefix with the file, so a hint that showed the closest part would echo the credential
+    _git_config(project)
+    return _quoting(project, "archive-git-config.yaml", "../.git/config", '"extraheader = AUTHORIZATION: basic 12"')
+
+
+@builder
+def archive_link_into_git(project: Path) -> Path:
+    _git_config(project)
+    (project / "article.txt").symlink_to(".git/config")
+    return _quoting(project, "archive-link-into-git.yaml", "../article.txt", '"extraheader = AUTHORIZATION: 12"')
+
+
 @builder
 def archive_symlink_loop(project: Path) -> Path:
     (project / "loop-a.txt").symlink_to("loop-b.txt")
