@@ -101,11 +101,19 @@ def registry(extra: tuple[str, ...] = ()):  # noqa: ANN201 - pint's registry typ
     return units
 
 
-def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str]]:
-    """(definition, message) for each definition pint refuses, or that redefines a unit already known.
+_SYNTAX_HINT = "see pint's definition syntax"
+_CYCLE_HINT = "define one of these units in terms of a unit outside the cycle (or a number)"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(definition, message, hint) for each definition pint refuses, that redefines a unit already known, that
+    takes part in a cycle of definitions, or that names a unit nothing defines.
 
     pint accepts a redefinition with a mere log line: ``USD = 2 * EUR`` would
-    silently make two currencies convertible, so it is refused here.
+    silently make two currencies convertible, so it is refused here. It also
+    accepts definitions lazily, so ``a = 2 * b`` and ``b = 3 * a`` would only
+    fail on each value that uses them: the rules are refused instead.
     """
     definitions = list(definitions)
     if not definitions:
@@ -115,7 +123,8 @@ def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str]]:
     units: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
     for definition in BASE_DEFINITIONS:
         units.define(definition)
-    problems = []
+    problems: list[tuple[str, str, str]] = []
+    accepted = []
     for definition in definitions:
         problem = refuse_unsafe(definition)
         if problem is None:
@@ -127,8 +136,80 @@ def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str]]:
             except Exception as exc:  # noqa: BLE001 - pint raises many kinds
                 problem = f"is not valid: {exc}"
         if problem is not None:
-            problems.append((definition, f'unit definition "{definition[:60]}" {problem}'))
+            problems.append((definition, f'unit definition "{definition[:60]}" {problem}', _SYNTAX_HINT))
+        else:
+            accepted.append(definition)
+    cycles = _cycles(accepted)
+    for definition in accepted:
+        if definition in cycles:
+            loop, member = cycles[definition]
+            how = "is part of" if member else "is defined through"
+            message = f'unit definition "{definition[:60]}" {how} a cycle of definitions ({loop})'
+            problems.append((definition, message, _CYCLE_HINT))
+            continue
+        name = _defined(definition)
+        if name is None:
+            continue
+        try:
+            units.get_root_units(name)
+        except Exception as exc:  # noqa: BLE001 - an undefined unit it refers to, an expression pint cannot use
+            message = f'unit definition "{definition[:60]}" cannot be used: {str(exc)[:120]}'
+            problems.append((definition, message, _SYNTAX_HINT))
     return problems
+
+
+def _defined(definition: str) -> str | None:
+    """The unit a definition introduces, or None for a prefix, a dimension or a directive."""
+    name = definition.split("=", 1)[0].strip()
+    if not name or name.startswith(("[", "@")) or name.endswith("-"):
+        return None
+    return name
+
+
+def _cycles(definitions: list[str]) -> dict[str, tuple[str, bool]]:
+    """For each definition that takes part in a cycle of units defined through each other, or is defined through
+    one, the cycle in words and whether it is a member of it."""
+    by_name = {}
+    for definition in definitions:
+        name = _defined(definition)
+        if name is not None:
+            by_name[name] = definition
+    uses = {
+        name: sorted({used for used in _NAME.findall(definition.split("=", 2)[1]) if used in by_name})
+        for name, definition in by_name.items()
+        if "=" in definition
+    }
+    found: dict[str, tuple[str, bool]] = {}
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    for start in sorted(uses):
+        if state.get(start):
+            continue
+        path: list[str] = [start]
+        pending = [iter(uses[start])]
+        state[start] = 1
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(following) == 1:
+                loop = path[path.index(following) :]
+                words = " -> ".join([*loop, following])
+                for name in loop:
+                    found.setdefault(by_name[name], (words, True))
+            elif not state.get(following):
+                state[following] = 1
+                path.append(following)
+                pending.append(iter(uses.get(following, ())))
+    changed = bool(found)
+    while changed:  # a unit defined through a unit of a cycle cannot be resolved either
+        changed = False
+        for name, used in sorted(uses.items()):
+            through = [found[by_name[other]][0] for other in used if by_name[other] in found]
+            if through and by_name[name] not in found:
+                found[by_name[name]] = (through[0], False)
+                changed = True
+    return found
 
 
 def _names(definition: str) -> list[str]:

@@ -194,11 +194,11 @@ def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabul
         findings.extend(_merge_relations(vocabulary, loaded))
     findings.extend(_check_relations(vocabulary))
     refused_units = check_definitions(vocabulary.units)
-    for definition, problem in refused_units:
+    for definition, problem, hint in refused_units:
         where = vocabulary.unit_locations.get(definition, Location(display_path(folder)))
-        findings.append(input_error("rules", where, problem, "see pint's definition syntax"))
+        findings.append(input_error("rules", where, problem, hint))
     # a refused definition is never given to pint again: it could hang it or redefine a unit
-    vocabulary.units = tuple(unit for unit in vocabulary.units if unit not in {d for d, _ in refused_units})
+    vocabulary.units = tuple(unit for unit in vocabulary.units if unit not in {d for d, _, _ in refused_units})
     return vocabulary, findings
 
 

@@ -56,3 +56,25 @@ def test_percentage_points_are_not_a_percentage(corpus):
     files = {"a.yaml": one_source("a", "2026-01-12", claim("s", "share", 3, unit="percentage points"))}
     (finding,) = corpus(files).findings
     assert finding.verdict == "invalid" and "percentage points" in finding.message
+
+
+def test_units_defined_through_each_other_are_a_cycle_named_in_the_message():
+    from checker.units import check_definitions
+
+    refused = {
+        definition: message
+        for definition, message, _ in check_definitions(
+            ["alpha = 2 * beta", "beta = 3 * gamma", "gamma = 4 * alpha", "delta = 5 * alpha", "crate = 12 * USD"]
+        )
+    }
+    cycle = "(alpha -> beta -> gamma -> alpha)"
+    assert all(cycle in refused[d] and "is part of" in refused[d] for d in ("alpha = 2 * beta", "gamma = 4 * alpha"))
+    assert "is defined through a cycle" in refused["delta = 5 * alpha"]
+    assert "crate = 12 * USD" not in refused  # a unit defined through known ones is kept
+
+
+def test_a_unit_defined_through_nothing_known_is_refused_in_the_rules():
+    from checker.units import check_definitions
+
+    [(definition, message, _)] = check_definitions(["bushel_x = 3 * nothing_defines_this"])
+    assert definition == "bushel_x = 3 * nothing_defines_this" and "cannot be used" in message
