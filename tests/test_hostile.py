@@ -302,3 +302,19 @@ def test_every_check_run_writes_every_report(tmp_path: Path):
     project, _ = project_with(case, tmp_path)
     run_check(project, False, command_of(case, project))
     assert sorted(_reports(project)) == sorted(REPORTS)
+
+
+def test_the_hostile_benchmark_measures_each_case_it_is_asked_for():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "hostile.py"), "-k", "archive-git"],
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT * 2,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.splitlines()[-1])
+    assert sorted(row["case"] for row in summary["rows"]) == ["archive-git-config"]
+    [row] = summary["rows"]
+    assert row["ok"] and row["exit"] == 1 and 0 < row["seconds"] < TIME_LIMIT and row["peak_mb"] > 0
+    assert "archive-git-config" in done.stdout.splitlines()[2]  # the table's first row
