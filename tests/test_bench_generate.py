@@ -252,3 +252,38 @@ def test_stale_positions_are_judged_by_their_earliest_and_latest_claims(corpora)
                     stale += brute
                     compared += 1
     assert stale >= 3 and compared > 1000
+
+
+def test_contradictions_of_a_time_and_scope_are_those_of_their_pairs(corpora):
+    """A slot has one contradiction exactly when two of its positions, neither overtaken, disagree; and a
+    position is overtaken exactly when another of its slot overtakes it, as the pairwise definition says."""
+    from checker.checks import value_conflict as vc
+    from checker.engine import partition
+    from checker.values import agree
+
+    compared = contradictions = 0
+    for result in (corpora["yaml"][1], corpora["jsonl"][1]):
+        for metrics in partition(result.corpus.claims).values():
+            for group in metrics.values():
+                metric = group[0].metric
+                if vc.office_holders_apply(metric):
+                    continue
+                found = vc.positions(group)
+                unfiltered = vc.slots_of(found, metric, vc.Options(defer_stale=False))
+                slots = vc.slots_of(found, metric)
+                for number, indices in unfiltered.members.items():
+                    members = [found[i] for i in indices]
+                    outdated = vc._outdated(members, metric)
+                    assert outdated == [any(vc._overtakes(o, p) for o in members if o is not p) for p in members]
+                    kept = [p for p, old in zip(members, outdated) if not old]
+                    disagree = any(not agree(a.value, b.value) for a in kept for b in kept)
+                    compared += 1
+                    contradictions += disagree
+                reported = list(vc.contradictions(found, slots, metric))
+                expected = sum(
+                    1
+                    for indices in slots.members.values()
+                    if any(not agree(found[i].value, found[j].value) for i in indices for j in indices)
+                )
+                assert len(reported) == expected
+    assert compared > 100 and contradictions > 5

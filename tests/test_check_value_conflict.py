@@ -270,3 +270,77 @@ def test_the_cheap_verdict_is_the_verdict_judge_explains():
                         assert verdict_of(a, b, group[0].metric) == (full[0] if full else None)
                         compared += 1
     assert compared > 50
+
+
+def _sources(*claims: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    """One file per (published, claim), each its own source."""
+    return {
+        f"s{n}.yaml": {"source": source_block(f"src-{n}", published), "claims": [body]}
+        for n, (published, body) in enumerate(claims)
+    }
+
+
+def test_values_of_one_time_and_scope_are_one_contradiction(corpus):
+    """Four values as of one day, two of them alike: one finding with three groups, not one per pair."""
+    result = corpus(
+        _sources(
+            ("2026-01-10", claim("a", "partners", 13, as_of="2025-12-31")),
+            ("2026-01-11", claim("b", "partners", 14, as_of="2025-12-31")),
+            ("2026-01-12", claim("c", "partners", 14, as_of="2025-12-31")),
+            ("2026-01-13", claim("d", "partners", 20, as_of="2025-12-31")),
+        )
+    )
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    assert finding.verdict == "contradiction"
+    assert sorted(ref.source for ref in finding.claims) == ["src-0", "src-1", "src-2", "src-3"]
+    groups = finding.message.split(" vs ")
+    assert [g.split(" ")[0] for g in groups] == ["13", "14", "20"]
+    assert "src-1" in groups[1] and "src-2" in groups[1]
+
+
+def test_a_bound_joins_the_group_of_the_values_it_admits(corpus):
+    """"more than 10" agrees with 14 and not with 5: two groups, the bound with 14."""
+    result = corpus(
+        _sources(
+            ("2026-01-10", claim("a", "partners", 10, precision="more-than", as_of="2025-12-31")),
+            ("2026-01-11", claim("b", "partners", 14, as_of="2025-12-31")),
+            ("2026-01-12", claim("c", "partners", 5, as_of="2025-12-31")),
+        )
+    )
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    low, high = finding.message.split(" vs ")
+    assert low.startswith("5 ") and "src-2" in low
+    assert "more than 10" in high and "14" in high
+
+
+def test_values_at_other_times_are_still_judged_as_pairs(corpus):
+    """A contradiction at one time does not hide the timing difference with a figure of another time."""
+    result = corpus(
+        _sources(
+            ("2025-07-01", claim("a", "partners", 12, as_of="2025-06-30")),
+            ("2026-01-11", claim("b", "partners", 14, as_of="2025-12-31")),
+            ("2026-01-12", claim("c", "partners", 15, as_of="2025-12-31")),
+        )
+    )
+    verdicts = sorted(f.verdict for f in result.findings if f.check == "value-conflict")
+    assert verdicts == ["contradiction", "timing", "timing"]
+    (contradiction,) = [f for f in result.findings if f.verdict == "contradiction"]
+    assert sorted(ref.source for ref in contradiction.claims) == ["src-1", "src-2"]
+
+
+def test_values_that_all_agree_are_no_contradiction(corpus):
+    result = corpus(
+        _sources(
+            ("2026-01-10", claim("a", "partners", 10, precision="more-than", as_of="2025-12-31")),
+            ("2026-01-11", claim("b", "partners", 14, as_of="2025-12-31")),
+            ("2026-01-12", claim("c", "partners", 15, precision="at-most", as_of="2025-12-31")),
+        )
+    )
+    assert [f for f in result.findings if f.check == "value-conflict"] == []
+
+
+def test_a_long_contradiction_names_a_few_values_and_counts_the_rest(corpus):
+    result = corpus(_sources(*((f"2026-01-{n + 10}", claim(f"c{n}", "partners", n + 1, as_of="2025-12-31")) for n in range(12))))
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    assert finding.message.count(" vs ") == 7 and finding.message.endswith("and 4 more")
+    assert len(finding.claims) == 12

@@ -204,15 +204,16 @@ def test_the_cut_at_the_results_limit_keeps_what_to_act_on_first(gated, monkeypa
 
 
 def _many(folder: Path, subjects: int, sources: int = 2) -> int:
-    """A corpus of JSON Lines sources that each give another figure for each of ``subjects`` subjects: one
-    contradiction for each two sources and subject; how many that is."""
+    """A corpus of JSON Lines sources that each give a lower figure than the last, at a later time, for each of
+    ``subjects`` subjects of a count that may only grow: one contradiction for each two sources and subject;
+    how many that is."""
     vocabulary = json.loads(json.dumps(VOCABULARY))
     vocabulary["entities"].update({f"e{i}": {"name": f"Place {i}", "kind": "country"} for i in range(subjects)})
     write_corpus(folder, {}, vocabulary)
     for number in range(sources):
-        value = 10 + number
+        value = 20 - number
         claims = [{"id": f"c{i}", "subject": f"e{i}", "metric": "partners", "value": value,
-                   "quote": f"it says {value}", "as_of": "2025-06-30"} for i in range(subjects)]  # fmt: skip
+                   "quote": f"it says {value}", "as_of": f"2025-0{number + 1}-28"} for i in range(subjects)]  # fmt: skip
         body = {"source": source_block(f"src-{number}", "2026-01-10"), "claims": claims}
         (folder / "claims" / f"src-{number}.jsonl").write_text(json.dumps(body) + "\n", "utf-8")
     return subjects * sources * (sources - 1) // 2
@@ -496,7 +497,7 @@ def test_the_job_summary_stays_under_github_s_limit(tmp_path):
     shown = len(re.findall(r"^#### Place \d+ — partners$", text, re.M))
     assert 100 < shown < total
     (closing,) = [line for line in text.splitlines() if "left out of this summary" in line]
-    assert closing.startswith(f"**{total - shown} of {total} findings are left out of this summary**")
+    assert closing.startswith(f"**{total - shown:,} of {total:,} findings are left out of this summary**")
     assert "claimcheck report" in closing and text.endswith(closing + "\n")
 
 
@@ -522,7 +523,11 @@ def test_a_cut_summary_lists_the_most_serious_first_open_before_acknowledged(gat
         listed = text.split("#### Findings, the most serious first", 1)[-1]
         present = [topic for topic in order if f"{topic}" in listed]
         assert present == order[: len(present)], limit  # a prefix of the findings, most serious first
-        assert f"**{3 - len(present)} of 3 findings are left out of this summary**" in listed
+        left = 3 - len(present)
+        if left:
+            assert f"**{left} of 3 findings {'is' if left == 1 else 'are'} left out of this summary**" in listed
+        else:
+            assert "**The timelines and the sources index are left out of this summary**" in listed
         seen.add(len(present))
     assert seen == {0, 1, 2, 3}
     assert markdown.render(result, limit=10) == ""
@@ -563,3 +568,17 @@ def test_a_stale_acknowledgement_fails_in_the_ci_formats_under_strict(tmp_path):
         assert ("<failure" in junit.output) is strict
         assert any("stale" in issue["description"] for issue in _json.loads(gitlab.output))  # a warning: always shown
         assert "stale acknowledgement" in github.output
+
+
+def test_a_cut_summary_shows_a_long_contradiction_with_its_first_claims(tmp_path):
+    """A contradiction of many values is listed in a cut summary with its first claims and a count of the rest."""
+    files = {
+        f"s{n:03d}.yaml": one_source(f"src-{n:03d}", "2026-01-10", claim("c", "partners", n + 1, as_of="2025-12-31"))
+        for n in range(120)
+    }
+    write_corpus(tmp_path, files)
+    whole = markdown.render(run([tmp_path / "claims"], tmp_path / "rules"))
+    cut = markdown.render(run([tmp_path / "claims"], tmp_path / "rules"), limit=len(whole.encode("utf-8")) - 1)
+    assert cut.count("\n| src-") == markdown.BRIEF_ROWS
+    assert f"… and {120 - markdown.BRIEF_ROWS} more claims: the whole report lists them." in cut
+    assert "**The timelines and the sources index are left out of this summary**" in cut

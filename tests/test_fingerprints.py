@@ -228,6 +228,16 @@ def _source_in(files: dict[str, dict[str, Any]], **changes: Any) -> dict[str, di
     return {**files, name: {**files[name], "source": {**files[name]["source"], **changes}}}
 
 
+def _value_added(files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The corpus with a third source giving a third value for the same time."""
+    return {**files, "c.yaml": one_source("c", "2026-01-14", claim("r", "partners", 20, as_of="2025-12-31"))}
+
+
+def _both(files: dict[str, dict[str, Any]], change: Any) -> dict[str, dict[str, Any]]:
+    """The corpus with every claim of every file changed alike."""
+    return {name: {**body, "claims": [change(dict(c)) for c in body["claims"]]} for name, body in files.items()}
+
+
 EDITS = [
     # (case, check, corpus, edit, whether the finding is still about the same thing)
     ("conflict-quote-reworded", "value-conflict", _conflict, lambda f: _claim_in(f, quote="now 14 of them"), True),
@@ -236,7 +246,13 @@ EDITS = [
     ("conflict-title-and-publisher", "value-conflict", _conflict,
      lambda f: _source_in(f, title="Another title", publisher="Another publisher"), True),
     ("conflict-published-later", "value-conflict", _conflict, lambda f: _source_in(f, published="2026-02-01"), True),
-    ("conflict-another-value", "value-conflict", _conflict, lambda f: _claim_in(f, value=15, quote="it says 15"), False),
+    # a contradiction is about a time and a scope of a metric: its values may change and be added to
+    ("conflict-another-value", "value-conflict", _conflict, lambda f: _claim_in(f, value=15, quote="it says 15"), True),
+    ("conflict-value-added", "value-conflict", _conflict, _value_added, True),
+    ("conflict-another-time", "value-conflict", _conflict,
+     lambda f: _both(f, lambda c: {**c, "as_of": "2025-06-30"}), False),
+    ("conflict-another-scope", "value-conflict", lambda: _both(_conflict(), lambda c: {**c, "metric": "treaties"}),
+     lambda f: _both(f, lambda c: {**c, "scope": {"stage": "any-stage"}}), False),
     ("implied-quote-reworded", "implied-values", _titles, lambda f: _claim_in(f, quote="it says 77 in all"), True),
     ("implied-file-renamed", "implied-values", _titles, _renamed, True),
     ("implied-another-source", "implied-values", _titles, lambda f: _source_in(f, id="another"), False),

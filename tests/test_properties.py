@@ -500,3 +500,59 @@ def test_a_claim_located_in_its_spans_text_is_located_as_in_its_spans(spans, key
     assert Located("claims/a.yaml", text).location(*keys) == whole.location(*keys)
     for key in spans:  # every key path present is found at its own span
         assert Located("claims/a.yaml", text).location(*key) == whole.location(*key)
+
+
+# ------------------------------------------------ groups of agreeing values, found by sorting
+
+
+def _intervals():
+    from checker.values import Interval
+
+    def build(lo: int, width: int, lo_open: bool, hi_open: bool) -> Interval:
+        return Interval(float(lo), float(lo + width), lo_open and width > 0, hi_open and width > 0)
+
+    return st.builds(build, st.integers(0, 30), st.integers(0, 6), st.booleans(), st.booleans())
+
+
+class _Stated:
+    """Just what the sweeps read of a position: its value."""
+
+    def __init__(self, interval) -> None:  # noqa: ANN001
+        from checker.values import Number
+
+        self.value = Number(interval.lo, interval, "", "")
+
+
+@given(st.lists(_intervals(), min_size=1, max_size=25))
+def test_value_groups_agree_within_and_are_one_group_only_when_all_agree(intervals):
+    """The contradiction's groups: every two values of a group agree; one group exactly when no two disagree."""
+    from checker.checks.value_conflict import _clusters
+
+    members = [_Stated(i) for i in intervals]
+    groups = _clusters(members)  # type: ignore[arg-type]
+    assert sorted(id(p) for g in groups for p in g) == sorted(id(p) for p in members)
+    for group in groups:
+        assert all(a.value.interval.meets(b.value.interval) for a in group for b in group)
+    every_pair_agrees = all(a.meets(b) for a in intervals for b in intervals)
+    assert (len(groups) == 1) == every_pair_agrees
+
+
+@given(st.lists(_intervals(), min_size=1, max_size=25))
+def test_overlapping_runs_are_the_connected_groups_of_agreeing_values(intervals):
+    """corroboration's sweep joins exactly the values that a chain of agreeing pairs joins."""
+    from checker.checks.corroboration import _overlapping_runs
+
+    members = [_Stated(i) for i in intervals]
+    parent = list(range(len(intervals)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(intervals):
+        for j in range(i + 1, len(intervals)):
+            if a.meets(intervals[j]):
+                parent[root(j)] = root(i)
+    brute = sorted(sorted(k for k in range(len(intervals)) if root(k) == r) for r in set(map(root, range(len(intervals)))))
+    assert sorted(sorted(run) for run in _overlapping_runs(members)) == brute  # type: ignore[arg-type]

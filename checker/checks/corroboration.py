@@ -26,7 +26,7 @@ from typing import Iterator, Optional
 from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, positions
 from checker.findings import CORROBORATION, Problem
-from checker.values import agree
+from checker.values import DateValue, Interpreted, Number, agree
 
 ID = "corroboration"
 PARTITION = "group"
@@ -63,6 +63,11 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         if reference is not None:
             alike.setdefault(reference, []).append(i)
     for members in alike.values():
+        if all(isinstance(found[i].value, (Number, DateValue)) for i in members):
+            for run in _overlapping_runs([found[i] for i in members]):
+                for k in run[1:]:
+                    parent[root(members[k])] = root(members[run[0]])
+            continue
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
                 if agree(found[i].value, found[j].value):
@@ -71,6 +76,38 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
     for i, position in enumerate(found):
         groups.setdefault(root(i), []).append(position)
     return list(groups.values())
+
+
+def _ends(value: Interpreted) -> tuple[float, bool, float, bool]:
+    """A number's or a date's interval as (low, low open, high, high open)."""
+    if isinstance(value, Number):
+        interval = value.interval
+        return interval.lo, interval.lo_open, interval.hi, interval.hi_open
+    assert isinstance(value, DateValue)
+    return value.span.start.toordinal(), False, value.span.end.toordinal(), False
+
+
+def _overlapping_runs(members: list[Position]) -> list[list[int]]:
+    """The connected groups of intervals that meet, as indices into ``members``: a sort and one sweep.
+
+    Taken from the lowest lower end up, an interval meets some interval of the
+    group so far exactly when it meets the one reaching highest, so two
+    intervals that agree always end up in one group, as pairwise comparing would.
+    """
+    ends = [_ends(p.value) for p in members]
+    runs: list[list[int]] = []
+    reach: tuple[float, bool] = (0.0, False)  # the group's highest upper end, and whether it is open
+    for k in sorted(range(len(members)), key=lambda k: (ends[k][0], ends[k][1])):
+        low, low_open, high, high_open = ends[k]
+        meets = bool(runs) and (low < reach[0] or (low == reach[0] and not low_open and not reach[1]))
+        if meets:
+            runs[-1].append(k)
+            if (high, not high_open) > (reach[0], not reach[1]):
+                reach = (high, high_open)
+        else:
+            runs.append([k])
+            reach = (high, high_open)
+    return runs
 
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:

@@ -1,9 +1,17 @@
 """value-conflict: two values of one metric of one subject that disagree, and why.
 
 What it flags
-    Every pair of claims about the same subject and metric whose values
-    cannot both be true as stated ("nearly 350" and "350" agree; "more than
-    70" and "68" do not). Claims that agree are not compared further.
+    Claims about the same subject and metric whose values cannot all be
+    true as stated ("nearly 350" and "350" agree; "more than 70" and "68" do
+    not). Claims that agree are not compared further.
+
+    Values that hold at the same time in the same scope (at any time, for a
+    metric that does not change) and disagree are one contradiction, however
+    many they are: the finding lists the groups of values that agree with
+    each other and their sources, and its fingerprint names the subject,
+    metric, scope and time, so that it stays when a value is added. Any other
+    two values that disagree are judged as a pair, one finding per pair of
+    values however many sources repeat either side.
 
 Verdicts
     contradiction
@@ -45,7 +53,7 @@ from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
-from checker.values import EntitySet, Interpreted, agree, below
+from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below
 
 ID = "value-conflict"
 PARTITION = "group"
@@ -131,10 +139,11 @@ class Position:
         """The sources, as a short list."""
         return ", ".join(sorted({c.source.id for c in self.claims}))
 
-    def said(self) -> str:
-        """Value, time and sources in short: '14 as of 2025-12-31 (vns-2026-01-12)'."""
+    def said(self, sources: int = 0) -> str:
+        """Value, time and sources in short: '14 as of 2025-12-31 (vns-2026-01-12)'; at most ``sources`` named if given."""
         when = self.first.time_text()
-        return f"{self.value.text} ({self.who()}{', ' + when if when else ''})"
+        who = self.who() if not sources else _listed(sorted({c.source.id for c in self.claims}), ", ", sources)
+        return f"{self.value.text} ({who}{', ' + when if when else ''})"
 
     def at(self) -> str:
         """Value with sources and time in words: '14 (vns, 31 December 2025)'."""
@@ -285,33 +294,266 @@ Verdicts = dict[tuple[str, ...], tuple[tuple, dict[int, Position]]]
 ARRAYS_FROM = 40
 
 
-def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options) -> Verdicts:
-    """Judge every two positions in turn: the definition of the verdicts check() reports."""
-    # the words of a verdict are written only for the pair that speaks for its two values
+@dataclass
+class Slots:
+    """The positions that contradict each other whenever their values disagree, by slot: same scope and time.
+
+    A slot is a scope and a span of time stated with certainty (a scope alone
+    for a metric that does not change over time). Every other position, and
+    one that stale-figure reports as an outdated figure repeated as current,
+    is a slot of its own, judged pair by pair.
+    """
+
+    ids: list[int]  # the slot of each position, by index
+    members: dict[int, list[int]]  # the positions of each shared slot, in order
+    names: dict[int, tuple]  # what each shared slot is: (scope, start, end) or (scope,)
+    of_side: dict[str, set[int]]  # the shared slots each side of a disagreement has positions in
+
+    def meet(self, side_a: str, side_b: str) -> bool:
+        """True when two sides have positions in one shared slot, whose contradiction speaks for them."""
+        a, b = self.of_side.get(side_a), self.of_side.get(side_b)
+        return bool(a and b and not a.isdisjoint(b))
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        """Every two positions (by index, the lower first) of different slots."""
+        buckets: dict[int, list[int]] = {}
+        for index, slot in enumerate(self.ids):
+            buckets.setdefault(slot, []).append(index)
+        ordered = list(buckets.values())
+        for x, first in enumerate(ordered):
+            for second in ordered[x + 1 :]:
+                for i in first:
+                    for j in second:
+                        yield (i, j) if i < j else (j, i)
+
+    def side_pairs(self, sides: dict[str, list[int]]) -> Iterator[tuple[str, str]]:
+        """Every two sides (in order) that do not meet in a shared slot, without visiting those that do."""
+        homes: dict[object, list[str]] = {}
+        for side in sorted(sides):
+            where = {self.ids[i] for i in sides[side]}
+            home = next(iter(where)) if len(where) == 1 and self.ids[sides[side][0]] in self.members else side
+            homes.setdefault(home, []).append(side)
+        ordered = list(homes.values())
+        for x, first in enumerate(ordered):
+            for second in ordered[x + 1 :]:
+                for a in first:
+                    for b in second:
+                        if not self.meet(a, b):
+                            yield (a, b) if a < b else (b, a)
+
+
+def _certain(position: Position) -> bool:
+    return position.first.source.dated or position.first.time_basis == "stated"
+
+
+def slots_of(found: list[Position], metric: Metric, options: Options | None = None) -> Slots:
+    """The slots of the positions of one subject and metric (see :class:`Slots`)."""
+    shared: dict[tuple, list[int]] = {}
+    for index, position in enumerate(found):
+        scope = position.first.scope
+        if metric.time == TimeNature.fixed:
+            name: Optional[tuple] = (scope,)
+        elif position.time is None or (metric.time == TimeNature.stock and not _certain(position)):
+            name = None
+        else:
+            name = (scope, position.time.start, position.time.end)
+        if name is not None:
+            shared.setdefault(name, []).append(index)
+    defer = options.defer_stale if options else True
+    ids = [-1 - index for index in range(len(found))]  # a slot of its own, until a shared one is found
+    members: dict[int, list[int]] = {}
+    names: dict[int, tuple] = {}
+    of_side: dict[str, set[int]] = {}
+    for number, (name, indices) in enumerate(shared.items()):
+        if defer:
+            outdated = _outdated([found[i] for i in indices], metric)
+            indices = [i for k, i in enumerate(indices) if not outdated[k]]
+        if len(indices) < 2:
+            continue
+        members[number], names[number] = indices, name
+        for i in indices:
+            ids[i] = number
+            of_side.setdefault(found[i].side, set()).add(number)
+    return Slots(ids, members, names, of_side)
+
+
+def _outdated(members: list[Position], metric: Metric) -> list[bool]:
+    """Whether each position of one slot was overtaken by another of the slot: stale-figure reports those.
+
+    A position is overtaken when it gives its figure as current and a source
+    published strictly before it already gave a figure beyond it
+    (:func:`checker.timeline.is_stale`, whose scope and time conditions every
+    two positions of a slot meet). Sorted by the date their earliest source
+    was published, the positions that could overtake one form a prefix, and
+    the figure furthest beyond of that prefix decides: a slot of thousands of
+    positions costs a sort, not every pair.
+    """
+    outdated = [False] * len(members)
+    if metric.time != TimeNature.stock or metric.trend == Trend.any:
+        return outdated
+    rising = metric.trend == Trend.non_decreasing
+    earlier = sorted(
+        (p.earliest.source.date.end, k)  # type: ignore[union-attr]
+        for k, p in enumerate(members)
+        if p.earliest is not None and isinstance(p.value, Number)
+    )
+    current = sorted(
+        (p.latest.source.date.start, k)  # type: ignore[union-attr]
+        for k, p in enumerate(members)
+        if p.latest is not None and p.latest.time_basis == "published" and isinstance(p.value, Number)
+    )
+    reach = 0
+    best: Optional[Interval] = None  # of the prefix: the highest lower end (rising), else the lowest upper end
+    for published, k in current:
+        while reach < len(earlier) and earlier[reach][0] < published:
+            candidate = members[earlier[reach][1]].value.interval  # type: ignore[union-attr]
+            if best is None or _further(candidate, best, rising):
+                best = candidate
+            reach += 1
+        if best is not None:
+            mine = members[k].value.interval  # type: ignore[union-attr]
+            outdated[k] = mine.below(best) if rising else best.below(mine)
+    return outdated
+
+
+def _further(a: Interval, b: Interval, rising: bool) -> bool:
+    """True when ``a`` is beyond ``b`` in the direction of the trend, for telling a figure below (or above) it."""
+    if rising:
+        return (a.lo, a.lo_open) > (b.lo, b.lo_open)
+    return (a.hi, not a.hi_open) < (b.hi, not b.hi_open)
+
+
+def _clusters(members: list[Position]) -> list[list[Position]]:
+    """Groups of positions whose values agree with each other: numbers and dates from the lowest up, others in order.
+
+    Numbers and dates are intervals, and intervals that meet two by two share
+    a point: sweeping them by their upper ends gives groups that each share
+    one, and a single group exactly when no two disagree. Other values are
+    grouped one by one, each with the first group all of whose values it
+    agrees with.
+    """
+    order = {id(p): k for k, p in enumerate(members)}
+    if all(isinstance(p.value, (Number, DateValue)) for p in members):
+        groups = _by_sweep(members)  # from the lowest values up
+        for group in groups:
+            group.sort(key=lambda p: order[id(p)])
+        return groups
+    groups = []
+    for position in members:
+        home = next((g for g in groups if all(agree(position.value, o.value) for o in g)), None)
+        if home is None:
+            groups.append([position])
+        else:
+            home.append(position)
+    for group in groups:
+        group.sort(key=lambda p: order[id(p)])
+    return sorted(groups, key=lambda g: order[id(g[0])])
+
+
+def _bounds(value: Interpreted) -> tuple[tuple[float, bool], tuple[float, bool]]:
+    """The lower and upper end of a number or date as (value, open)."""
+    if isinstance(value, Number):
+        interval = value.interval
+        return (interval.lo, interval.lo_open), (interval.hi, interval.hi_open)
+    assert isinstance(value, DateValue)
+    return (value.span.start.toordinal(), False), (value.span.end.toordinal(), False)
+
+
+def _by_sweep(members: list[Position]) -> list[list[Position]]:
+    ends = [_bounds(p.value) for p in members]
+    # by upper end, an open end first: a group takes every interval that reaches its first one's upper end
+    by_high = sorted(range(len(members)), key=lambda k: (ends[k][1][0], not ends[k][1][1], k))
+    by_low = sorted(range(len(members)), key=lambda k: (ends[k][0][0], ends[k][0][1], k))
+    taken = [False] * len(members)
+    groups: list[list[Position]] = []
+    reach = 0
+    for k in by_high:
+        if taken[k]:
+            continue
+        (high, high_open) = ends[k][1]
+        group: list[Position] = []
+        while reach < len(by_low):
+            low, low_open = ends[by_low[reach]][0]
+            if low > high or (low == high and (low_open or high_open)):
+                break
+            if not taken[by_low[reach]]:
+                taken[by_low[reach]] = True
+                group.append(members[by_low[reach]])
+            reach += 1
+        if not taken[k]:  # an empty interval reaches nothing, not even itself
+            taken[k] = True
+            group.append(members[k])
+        groups.append(group)
+    return groups
+
+
+#: how many groups of values, and values of a group, a contradiction's message names before it counts the rest
+LISTED = 8
+
+
+def _listed(items: list[str], joiner: str, limit: int) -> str:
+    shown = joiner.join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit:,} more"
+
+
+def contradictions(found: list[Position], slots: Slots, metric: Metric) -> Iterator[Problem]:
+    """One contradiction per shared slot whose values do not all agree, listing the groups that do."""
+    for number, indices in slots.members.items():
+        groups = _clusters([found[i] for i in indices])
+        if len(groups) < 2:
+            continue
+        name = slots.names[number]
+        scope = ",".join(f"{d}={v}" for d, v in name[0])
+        message = _listed([_listed([p.said(LISTED) for p in g], ", ", 3) for g in groups], " vs ", LISTED)
+        values = sum(len(g) for g in groups)
+        they = "both" if len(groups) == 2 else f"all {values:,} values, in {len(groups):,} groups that disagree,"
+        if metric.time == TimeNature.fixed:
+            key: tuple[str, ...] = ("at any time", scope)
+            note = f"the {metric.label} does not change over time and {they} have the same scope"
+        else:
+            when = found[indices[0]].time
+            assert when is not None
+            key = (f"at {when.start}/{when.end}", scope)
+            counts = "count over" if metric.time == TimeNature.flow else "hold as of"
+            note = f"{they} {counts} {when.describe()} in the same scope"
+        claims = sorted((c for i in indices for c in found[i].claims), key=lambda c: c.key)
+        yield Problem(verdict=CONTRADICTION, message=message, key=key, note=note, claims=tuple(c.ref for c in claims))
+
+
+def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options, slots: Slots | None = None) -> Verdicts:
+    """Judge every two positions of different slots: the definition of the pairs check() reports."""
+    slots = slots or slots_of(found, metric, options)
+    # the words of a verdict are written only for the pair that speaks for its two values: the most serious
+    # verdict, and of those the first pair in the order of the positions
     verdicts: Verdicts = {}
-    for i, a in enumerate(found):
-        for b in found[i + 1 :]:
-            kind = verdict_of(a, b, metric)
-            if kind is None or (kind in (TIMING, SCOPE) and (_single_source(a, b) or _implied(a, b))):
-                continue
-            if options.defer_stale and kind == CONTRADICTION and _stale(a, b):
-                continue  # stale-figure explains it
-            side_a, side_b = a.side, b.side
-            pair: tuple[str, ...] = (side_a, side_b) if side_a <= side_b else (side_b, side_a)
-            known = verdicts.get(pair)
-            if known is None or _WEIGHT[kind] > _WEIGHT[known[0][0]]:
-                words = judge(a, b, metric)
-                assert words is not None
-                known = verdicts[pair] = (words, known[1] if known else {})
-            known[1][id(a)] = a
-            known[1][id(b)] = b
+    chosen: dict[tuple[str, ...], tuple[int, int, int]] = {}
+    for i, j in slots.pairs():
+        a, b = found[i], found[j]
+        kind = verdict_of(a, b, metric)
+        if kind is None or (kind in (TIMING, SCOPE) and (_single_source(a, b) or _implied(a, b))):
+            continue
+        if options.defer_stale and kind == CONTRADICTION and _stale(a, b):
+            continue  # stale-figure explains it
+        side_a, side_b = a.side, b.side
+        if slots.meet(side_a, side_b):
+            continue  # the contradiction of their slot speaks for them
+        pair: tuple[str, ...] = (side_a, side_b) if side_a <= side_b else (side_b, side_a)
+        rank = (-_WEIGHT[kind], i, j)
+        known = verdicts.get(pair)
+        if known is None or rank < chosen[pair]:
+            words = judge(a, b, metric)
+            assert words is not None
+            chosen[pair] = rank
+            known = verdicts[pair] = (words, known[1] if known else {})
+        known[1][id(a)] = a
+        known[1][id(b)] = b
     return verdicts
 
 
 _KINDS = (None, SCOPE, TIMING, UNDETERMINED, CONTRADICTION)  # by weight: the index is the weight
 
 
-def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options) -> Verdicts:
+def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, slots: Slots | None = None) -> Verdicts:
     """The verdicts of :func:`verdicts_by_pairs`, reached side by side: a group of thousands of positions
     holds only tens of values, and the positions of two values are judged together as arrays."""
     import numpy as np  # noqa: PLC0415 - a run whose subjects all come from the cache never needs it
@@ -326,41 +568,42 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options) 
     names = {name: k for k, name in enumerate(sorted({next(iter(s)) for s in sources if len(s) == 1}))}
     sole = np.array([names[next(iter(s))] if len(s) == 1 else -1 for s in sources])
     implied = np.array([all(c.claim.derived is not None for c in p.claims) for p in found])
+    slots = slots or slots_of(found, metric, options)
+    slot = np.array(slots.ids)
     sides: dict[str, list[int]] = {}
     for index, position in enumerate(found):
         sides.setdefault(position.side, []).append(index)
-    keys = sorted(sides)
     verdicts: Verdicts = {}
-    for x, side_a in enumerate(keys):
-        for side_b in keys[x + 1 :]:
-            rows, cols = np.array(sides[side_a]), np.array(sides[side_b])
-            a, b = found[rows[0]], found[cols[0]]
-            if agree(a.value, b.value):
-                continue
-            weight = _weights(a, b, metric, rows, cols, start, end, timed, unsure)
-            passing = np.isin(weight, (1, 2)) & (
-                ((sole[rows][:, None] >= 0) & (sole[rows][:, None] == sole[cols][None, :]))
-                | implied[rows][:, None]
-                | implied[cols][None, :]
-            )
-            weight[passing] = 0
-            if options.defer_stale:
-                for i, j in zip(*np.nonzero(weight == 4), strict=True):
-                    if _stale(found[rows[i]], found[cols[j]]):
-                        weight[i, j] = 0
-            best = int(weight.max())
-            if best == 0:
-                continue
-            low = np.minimum(rows[:, None], cols[None, :])
-            high = np.maximum(rows[:, None], cols[None, :])
-            order = np.where(weight == best, low * n + high, n * n)
-            i, j = np.unravel_index(int(np.argmin(order)), order.shape)
-            first, second = sorted((int(rows[i]), int(cols[j])))
-            words = judge(found[first], found[second], metric)
-            assert words is not None and words[0] == _KINDS[best]
-            members = {id(found[k]): found[k] for k in rows[weight.max(axis=1) > 0]}
-            members.update({id(found[k]): found[k] for k in cols[weight.max(axis=0) > 0]})
-            verdicts[(side_a, side_b)] = (words, members)
+    for side_a, side_b in slots.side_pairs(sides):
+        rows, cols = np.array(sides[side_a]), np.array(sides[side_b])
+        a, b = found[rows[0]], found[cols[0]]
+        if agree(a.value, b.value):
+            continue
+        weight = _weights(a, b, metric, rows, cols, start, end, timed, unsure)
+        weight[slot[rows][:, None] == slot[cols][None, :]] = 0  # judged together with their slot
+        passing = np.isin(weight, (1, 2)) & (
+            ((sole[rows][:, None] >= 0) & (sole[rows][:, None] == sole[cols][None, :]))
+            | implied[rows][:, None]
+            | implied[cols][None, :]
+        )
+        weight[passing] = 0
+        if options.defer_stale:
+            for i, j in zip(*np.nonzero(weight == 4), strict=True):
+                if _stale(found[rows[i]], found[cols[j]]):
+                    weight[i, j] = 0
+        best = int(weight.max())
+        if best == 0:
+            continue
+        low = np.minimum(rows[:, None], cols[None, :])
+        high = np.maximum(rows[:, None], cols[None, :])
+        order = np.where(weight == best, low * n + high, n * n)
+        i, j = np.unravel_index(int(np.argmin(order)), order.shape)
+        first, second = sorted((int(rows[i]), int(cols[j])))
+        words = judge(found[first], found[second], metric)
+        assert words is not None and words[0] == _KINDS[best]
+        members = {id(found[k]): found[k] for k in rows[weight.max(axis=1) > 0]}
+        members.update({id(found[k]): found[k] for k in cols[weight.max(axis=0) > 0]})
+        verdicts[(side_a, side_b)] = (words, members)
     return verdicts
 
 
@@ -392,7 +635,7 @@ def _weights(a, b, metric, rows, cols, start, end, timed, unsure):  # noqa: ANN0
 
 
 def check(group: Group, options: Options) -> Iterator[Problem]:
-    """Compare every two positions of the group; one finding per pair of disagreeing values.
+    """One contradiction per time and scope whose values disagree, then one finding per other pair of values.
 
     Positions that state one value in one scope at several times are judged
     pair by pair, and the most serious verdict speaks for the pair of values,
@@ -405,10 +648,12 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
         return  # office-holders judges entity-valued states over time
     metric = group.metric
     found = positions(group.claims)
+    slots = slots_of(found, metric, options)
+    yield from contradictions(found, slots, metric)
     if len(found) > ARRAYS_FROM:
-        verdicts = verdicts_by_arrays(found, metric, options)
+        verdicts = verdicts_by_arrays(found, metric, options, slots)
     else:
-        verdicts = verdicts_by_pairs(found, metric, options)
+        verdicts = verdicts_by_pairs(found, metric, options, slots)
     for pair, ((kind, message, note), by_id) in sorted(verdicts.items(), key=lambda item: item[0]):
         members = list(by_id.values())
         claims = sorted({c.key: c for p in members for c in p.claims}.values(), key=lambda c: c.key)

@@ -51,7 +51,11 @@ def code(text: str) -> str:
     return text.replace("`", "'").replace("\r", " ").replace("\n", " ").replace("|", "\\|")
 
 
-def _finding(finding: Finding) -> list[str]:
+#: claims a finding of a cut report shows before it counts the rest (a contradiction may hold thousands)
+BRIEF_ROWS = 50
+
+
+def _finding(finding: Finding, rows: Optional[int] = None) -> list[str]:
     status = f" *({status_label(finding)})*" if status_label(finding) else ""
     lines = [f"{ICONS[finding.severity]} **{cell(finding.verdict)}**{status} — {cell(finding.message)}", ""]
     if finding.note:
@@ -62,12 +66,14 @@ def _finding(finding: Finding) -> list[str]:
         lines += [f"✔ {cell(finding.acknowledgement)}", ""]
     if finding.claims:
         lines += ["| source | published | value | holds | scope | quote | claim |", "|---|---|---|---|---|---|---|"]
-        for ref in finding.claims:
+        for ref in finding.claims[:rows]:
             quote = f"“{cell(ref.quote)}”" + (f" ({cell(ref.derivation)})" if ref.derivation else "")
             lines.append(
                 f"| {cell(ref.source)} | {cell(ref.published)} | {cell(ref.value)} | {cell(ref.time)} | {cell(ref.scope)} "
                 f"| {quote} | `{code(ref.location.path)}:{ref.location.line}` |"
             )
+        if rows is not None and len(finding.claims) > rows:
+            lines += ["", f"… and {len(finding.claims) - rows:,} more claims: the whole report lists them."]
         lines.append("")
     return lines
 
@@ -158,7 +164,7 @@ def _brief(finding: Finding) -> list[str]:
         return [_input(finding), ""]
     if finding.verdict in GOOD_NEWS:
         return [_background(finding), ""]
-    return [f"#### {cell(finding.topic)}", ""] + _finding(finding)
+    return [f"#### {cell(finding.topic)}", ""] + _finding(finding, BRIEF_ROWS)
 
 
 def _within(report: Report, findings: list[Finding], limit: int) -> str:
@@ -178,9 +184,14 @@ def _within(report: Report, findings: list[Finding], limit: int) -> str:
     else:
         out = []
     left = len(findings) - shown
+    left_out = (
+        f"**{left:,} of {len(findings):,} findings {'is' if left == 1 else 'are'} left out of this summary**, and so "
+        "are the timelines and the sources index,"
+        if left
+        else "**The timelines and the sources index are left out of this summary**, and long lists of claims cut,"
+    )
     closing = (
-        f"**{left} of {len(findings)} findings are left out of this summary**, and so are the timelines and the "
-        f"sources index, to keep it within {limit // 1024:,} KiB: `claimcheck report` writes the whole report, and "
+        f"{left_out} to keep it within {limit // 1024:,} KiB: `claimcheck report` writes the whole report, and "
         "the SARIF or JSON report has every finding."
     )
     text = "\n".join(out + [closing]) + "\n"

@@ -385,3 +385,27 @@ def control_in_file_name(project: Path) -> Path:
     """A file name that would recolour the terminal when a report prints it."""
     _claim_file(project, "\x1b[31mred.yaml", VALID)
     return Path("claims") / "\\x1b[31mred.yaml"
+
+
+
+# ------------------------------------------------------- work that could grow
+
+
+def _contradicting_values(project: Path, count: int, per_file: int = 1000) -> Path:
+    """``count`` claims giving Sylvania a different number of partners each, all as of one day, ``per_file`` a source."""
+    paths = []
+    for number, start in enumerate(range(0, count, per_file)):
+        head = HEAD.replace("id: hostile", f"id: many-{number:03d}")
+        claims = "".join(
+            f"  - id: c{n}\n    subject: sylvania\n    metric: partners\n    value: {n + 1}\n"
+            f"    as_of: 2025-03-31\n    quote: it says {n + 1}\n"
+            for n in range(start, min(start + per_file, count))
+        )
+        paths.append(_claim_file(project, f"many-values-{number:03d}.yaml", (head + claims).encode("utf-8")))
+    return paths[0]
+
+
+@builder
+def contradicting_values(project: Path) -> Path:
+    """20,000 values of one count as of one day, no two alike: one contradiction, not one per pair."""
+    return _contradicting_values(project, 20_000)
