@@ -151,6 +151,20 @@ def apply(findings: list[Finding], acks: Acks, today: date, warn_days: int = WAR
             continue
         ack, where = entry
         matched.add(ack.fingerprint)
+        if ack.finding and _reviewed_as_written(finding) and not ack.finding.endswith(f": {finding.message}"):
+            extra.append(
+                input_error(
+                    "acknowledgement",
+                    where,
+                    f"acknowledgement of {ack.fingerprint} no longer holds: it was for \"{ack.finding}\"; "
+                    f"the finding now says \"{finding.message}\"",
+                    f"review the finding again: claimcheck ack --renew {ack.fingerprint} --reason ... records what it "
+                    "says now; or fix the claims",
+                    severity="warning",
+                )
+            )
+            out.append(finding)  # open: values it holds now were never reviewed
+            continue
         review = Review(ack.reviewed_by, ack.reviewed_on, ack.expires, ack.reason)
         if date.fromisoformat(ack.expires) < today:
             extra.append(
@@ -191,12 +205,26 @@ def apply(findings: list[Finding], acks: Acks, today: date, warn_days: int = WAR
     return out + extra
 
 
+def _reviewed_as_written(finding: Finding) -> bool:
+    """Whether an acknowledgement holds for ``finding`` only while it says what was reviewed (its check says so
+    of verdicts whose fingerprint does not name what they are between)."""
+    from checker.checks import REGISTRY
+
+    module = REGISTRY.get(finding.check)
+    return finding.verdict in getattr(module, "REVIEWED_AS_WRITTEN", ())
+
+
+def said(finding: Finding) -> str:
+    """What an acknowledgement records a finding said, for the reader and for :func:`apply`."""
+    return f"{finding.check}: {finding.topic}: {finding.message}"
+
+
 def new_entries(findings: list[Finding], reason: str, reviewer: str, today: date, expires: date) -> list[dict]:
     """Entries acknowledging ``findings``."""
     return [
         {
             "fingerprint": f.fingerprint,
-            "finding": f"{f.check}: {f.topic}: {f.message}",
+            "finding": said(f),
             "reviewed_by": reviewer,
             "reviewed_on": today.isoformat(),
             "reason": reason,
@@ -237,10 +265,10 @@ class NotAcknowledged(ValueError):
 
 
 def renew_entries(existing: str, fingerprints: list[str], reason: str, reviewer: Optional[str], today: date,
-                  expires: date) -> str:  # fmt: skip
+                  expires: date, now_said: Optional[dict[str, str]] = None) -> str:  # fmt: skip
     """The acknowledgements file's text with the entries of ``fingerprints`` reviewed again today, until
-    ``expires``, for ``reason`` (and by ``reviewer``, when given; else by whoever reviewed them before); every
-    other line is kept as it was."""
+    ``expires``, for ``reason`` (and by ``reviewer``, when given; else by whoever reviewed them before), each
+    recording what its finding says now when ``now_said`` has it; every other line is kept as it was."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     from checker.fmt import writer
@@ -259,6 +287,8 @@ def renew_entries(existing: str, fingerprints: list[str], reason: str, reviewer:
         entry["reviewed_on"] = today.isoformat()
         entry["reason"] = DoubleQuotedScalarString(reason)
         entry["expires"] = expires.isoformat()
+        if now_said and fingerprint in now_said:
+            entry["finding"] = DoubleQuotedScalarString(now_said[fingerprint])
     stream = io.StringIO()
     yaml.dump(document, stream)
     return stream.getvalue()

@@ -258,7 +258,7 @@ def validate(
 def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, acknowledgements, allow_paths) -> None:  # noqa: ANN001
     """Acknowledge current findings by fingerprint, touching nothing else in the file."""
     if renew:
-        _renew(list(fingerprints), reason, reviewer, expires, acknowledgements, allow_paths)
+        _renew(list(fingerprints), reason, reviewer, expires, rules, acknowledgements, allow_paths)
         return
     if not reviewer:
         raise click.UsageError("say who reviewed the findings with --by NAME")
@@ -301,8 +301,8 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
 
 
-def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: Any, acknowledgements: Path | None,
-           allow_paths: tuple[Path, ...]) -> None:  # fmt: skip
+def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: Any, rules: Path | None,
+           acknowledgements: Path | None, allow_paths: tuple[Path, ...]) -> None:  # fmt: skip
     """`ack --renew`: the entries of ``fingerprints`` reviewed again, until a new day."""
     if not fingerprints:
         raise click.UsageError("name the fingerprints of the acknowledgements to renew")
@@ -317,12 +317,20 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
     path = acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
     if not path.is_file():
         raise CannotRun(f"{display_path(path)} does not exist: there is no acknowledgement to renew")
+    try:  # what the findings say now, so that the entries record what was reviewed again
+        outcome = execute(
+            CheckRequest(rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False)
+        )
+    except RequestError as exc:
+        raise CannotRun(str(exc)) from None
+    assert outcome.result is not None
+    now_said = {f.fingerprint: acks.said(f) for f in outcome.result.findings if f.subject and f.fingerprint in fingerprints}
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
     with locked(path):
         existing, fingerprint = read_for_update(path)
         try:
-            text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until)
+            text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until, now_said)
         except acks.NotAcknowledged as exc:
             raise click.UsageError(f"{display_path(path)}: {exc}") from None
         _write_or_fail(path, text, fingerprint, allow_paths, given)

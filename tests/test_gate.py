@@ -348,3 +348,35 @@ def test_ack_renew_refuses_a_fingerprint_that_is_not_acknowledged(project):
     result = _run(project, "ack", "--renew", "0123456789abcdef", "--reason", "r")
     assert result.exit_code == 2 and "0123456789abcdef" in result.output
     assert (project / "acknowledgements.yaml").read_text("utf-8") == before
+
+
+# ------------------------------------------------------------------ a contradiction that gains a value
+
+
+SAME_DAY = {
+    "a.yaml": one_source("src-a", "2026-01-10", claim("p", "partners", 13, as_of="2025-12-31")),
+    "b.yaml": one_source("src-b", "2026-01-12", claim("p", "partners", 14, as_of="2025-12-31")),
+}
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "cached"])
+def test_an_acknowledged_contradiction_that_gains_a_value_fails_until_reviewed_again(tmp_path, cached):
+    """Its fingerprint names its time and scope, not its values: the acknowledgement holds only for what was
+    reviewed, so a third figure added later opens it again, and `ack --renew` records what it says now."""
+    write_corpus(tmp_path, SAME_DAY)
+    (tmp_path / "pyproject.toml").write_text(CONFIG, "utf-8")
+    cache = () if cached else ("--no-cache",)
+    conflict = _fingerprint(tmp_path)
+    _acknowledge(tmp_path, conflict)
+    assert _run(tmp_path, "check", *cache).exit_code == 0
+    write_corpus(tmp_path, {**SAME_DAY, "c.yaml": one_source("src-c", "2026-01-14", claim("p", "partners", 20, as_of="2025-12-31"))})
+    findings = _findings(tmp_path, *cache)
+    (reopened,) = [f for f in findings if f["check"] == "value-conflict"]
+    assert reopened["fingerprint"] == conflict and reopened["status"] == "open" and "20 (src-c" in reopened["message"]
+    (warning,) = [f for f in findings if f["check"] == "acknowledgement"]
+    assert "no longer holds" in warning["message"] and f"ack --renew {conflict}" in warning["hint"]
+    assert _run(tmp_path, "check", *cache).exit_code == 1
+    renewed = _run(tmp_path, "ack", "--renew", conflict, "--reason", "all three reviewed")
+    assert renewed.exit_code == 0, renewed.output
+    assert "20 (src-c" in (tmp_path / "acknowledgements.yaml").read_text("utf-8")
+    assert _run(tmp_path, "check", *cache).exit_code == 0

@@ -57,6 +57,9 @@ from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, 
 
 ID = "value-conflict"
 PARTITION = "group"
+#: verdicts whose fingerprint names a time and scope, not the values: an acknowledgement of such a finding holds
+#: only while the finding says what was reviewed, so that a value added later is not accepted unseen
+REVIEWED_AS_WRITTEN = frozenset({CONTRADICTION})
 SEVERITY = {CONTRADICTION: "error", UNDETERMINED: "warning", TIMING: "info", SCOPE: "info"}
 
 
