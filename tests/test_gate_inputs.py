@@ -149,6 +149,20 @@ def test_written_files_follow_the_umask(mini, mask, mode):
         assert stat.S_IMODE(path.stat().st_mode) == mode, path
 
 
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_the_cache_files_follow_the_umask(mini, tmp_path, mask, mode):
+    cache = tmp_path / "cache"
+    before = os.umask(mask)
+    try:
+        assert run_cli(mini, "check", "--cache", str(cache)).exit_code == 1
+        assert run_cli(mini, "check", "--cache", str(cache)).exit_code == 1  # the second run reads and marks them
+    finally:
+        os.umask(before)
+    made = [path for path in cache.rglob("*") if path.is_file()]
+    assert made and {path.relative_to(cache).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in made} == {
+        path.relative_to(cache).as_posix(): mode for path in made}  # fmt: skip
+
+
 def test_a_rewritten_file_keeps_its_own_mode(mini):
     target = mini / "claims" / "a.yaml"
     target.write_text(target.read_text("utf-8").replace("\n", "\n\n", 1), "utf-8")  # not canonical any more
