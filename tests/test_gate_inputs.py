@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -135,6 +136,33 @@ def test_a_format_that_does_not_fit_the_file_name_is_refused(mini, args):
                                   ["--format", "sarif=results.sarif.json"], ["--format", "github", "-o", "a.txt"]])  # fmt: skip
 def test_formats_a_file_name_may_hold_are_written(mini, args):
     assert run_cli(mini, "check", *args).exit_code == 1
+
+
+def test_resolve_writes_json_to_a_file_named_json(mini):
+    assert run_cli(mini, "resolve", "-o", "r.json").exit_code == 0
+    assert json.loads((mini / "r.json").read_text("utf-8"))["items"]
+    assert run_cli(mini, "resolve", "-o", "r.txt").exit_code == 0
+    assert (mini / "r.txt").read_text("utf-8").split()[1] == "items,"
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["report", "-o", "r.json"], "which claimcheck report does not write (it writes html, markdown, text)"),
+        (["report", "--format", "markdown", "-o", "r.sarif"], "which claimcheck report does not write"),
+        (["report", "--format", "html", "-o", "r.txt"], "give --format text"),
+        (["resolve", "-o", "r.sarif"], "which claimcheck resolve does not write (it writes text, json)"),
+        (["resolve", "--format", "text", "-o", "r.json"], "give --format json"),
+    ],
+)
+def test_report_and_resolve_refuse_a_file_named_for_another_format_naming_formats_they_have(mini, args, said):
+    from checker.cli import main
+
+    result = run_cli(mini, *args)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert not list(mini.glob("r.*"))
+    (option,) = [param for param in main.commands[args[0]].params if "--format" in param.opts]
+    assert set(re.findall(r"--format (\w+)", result.output)) <= set(option.type.choices)
 
 
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
