@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterable, Optional
 
 from pydantic import AfterValidator, Field
 
@@ -136,10 +136,15 @@ def _entries(loaded: Loaded, shown: str) -> tuple[Acks, list[Finding]]:
 WARN_DAYS = 30
 
 
-def apply(findings: list[Finding], acks: Acks, today: date, warn_days: int = WARN_DAYS) -> list[Finding]:
+def apply(
+    findings: list[Finding], acks: Acks, today: date, warn_days: int = WARN_DAYS, left_out: Iterable[str] = ()
+) -> list[Finding]:
     """The findings with acknowledged (and expired) ones marked, plus a finding for each expired or stale
     acknowledgement, and a warning for each that expires within ``warn_days``, at its entry: a gate that will
-    fail when an acknowledgement runs out says so beforehand."""
+    fail when an acknowledgement runs out says so beforehand.
+
+    ``left_out`` are the fingerprints of findings the run made but does not report (--select, --ignore, per-path
+    settings): an acknowledgement of one of them is not stale, and is not reported on either."""
     by_fingerprint = {ack.fingerprint: (ack, where) for ack, where in acks.entries}
     matched: set[str] = set()
     out = []
@@ -191,6 +196,7 @@ def apply(findings: list[Finding], acks: Acks, today: date, warn_days: int = WAR
                 )
             )
         out.append(replace(finding, status=ACKNOWLEDGED, review=review))
+    matched.update(left_out)
     for ack, where in acks.entries:
         if ack.fingerprint not in matched:
             stale = input_error(

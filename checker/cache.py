@@ -44,6 +44,7 @@ import xxhash
 
 from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
+from checker.files import umask
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
 from checker.jsontext import SEPARATOR, Region, item_text, items_text
 from checker.loading import Reader, read_bytes, read_document
@@ -125,6 +126,7 @@ def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
             else:
                 for piece in data:
                     stream.write(piece)
+        os.chmod(temporary, 0o666 & ~umask())  # mkstemp makes it 0600: as any new file, the umask decides
         os.replace(temporary, path)
     except OSError:
         try:

@@ -30,7 +30,14 @@ from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
 from checker.models import SourceKind
 from checker.names import suggestion
-from checker.pipeline import CheckRequest, RequestError, execute, today_from_environment, write_outputs
+from checker.pipeline import (
+    SUFFIX_FORMATS,
+    CheckRequest,
+    RequestError,
+    execute,
+    today_from_environment,
+    write_outputs,
+)
 from checker.plural import counted
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
@@ -210,6 +217,22 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     sys.exit(_run(request))
 
 
+def _format_of_file(command: str, formats: tuple[str, ...], chosen: str | None, output: Path | None) -> str:
+    """The format a command writes: the one asked for, else the one the output file's name says, else text (the
+    first of ``formats`` for a command without it). A file named for a format other than the one written is refused, naming only formats the command
+    has: a report must never land in a file that says it holds another."""
+    fits = SUFFIX_FORMATS.get(output.suffix.lower(), ()) if output is not None else ()
+    usable = [name for name in fits if name in formats]
+    chosen = chosen or (usable[0] if usable else "text" if "text" in formats else formats[0])
+    if fits and chosen not in fits:
+        if usable:
+            raise click.UsageError(f'"{output}" is named as a {usable[0]} file but the format asked for is {chosen}: '
+                                   f"give --format {usable[0]}, or name the file for {chosen}")  # fmt: skip
+        raise click.UsageError(f'"{output}" is named as a {fits[0]} file, which claimcheck {command} does not write '
+                               f"(it writes {', '.join(formats)}): name the file for {chosen}")  # fmt: skip
+    return chosen
+
+
 @main.command()
 @_paths
 @_rules
@@ -223,8 +246,7 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
 @_run_options
 def report(paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, **how: Any) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
-    suffix = output.suffix.lower() if output else ""
-    chosen = format_ or ("html" if suffix in (".html", ".htm") else "markdown" if suffix == ".md" else "text")
+    chosen = _format_of_file("report", ("html", "markdown", "text"), format_, output)
     code = _run(CheckRequest(paths, rules, (chosen,), output, **_how(**how)))
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
@@ -384,16 +406,19 @@ def import_command(
 @main.command(name="resolve")
 @_paths
 @_rules
-@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "format_", type=click.Choice(["text", "json"]),
+              help="Result format. Default: json when -o ends in .json, text otherwise.")  # fmt: skip
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the result here (atomically).")
 @_mapping
 @_run_options
 def resolve_command(  # noqa: PLR0913
-    paths: tuple[Path, ...], rules: Path | None, format_: str, output: Path | None, mapping: Path | None, **how: Any
+    paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, mapping: Path | None,
+    **how: Any,
 ) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
     from checker.resolving import run_resolve, to_json, to_text
 
+    format_ = _format_of_file("resolve", ("text", "json"), format_, output)
     if output is not None:
         _may_write(output, how["allow_paths"])
     try:

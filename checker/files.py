@@ -56,14 +56,14 @@ def write_atomically(path: Path, text: str | Iterable[bytes], expected: Optional
             current = digest(path.read_bytes()) if path.exists() else None
             if current != expected:
                 raise FileChanged(f"{path} changed since it was read; nothing was written")
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
+def umask() -> int:
     """The process's umask (it can only be read by setting it: set back at once)."""
     mask = os.umask(0o022)
     os.umask(mask)

@@ -395,7 +395,10 @@ def _judged(
     policy: Policy,
 ) -> Outcome:
     """Focus, acknowledgements and exit code of a run's findings, and the reports they make."""
-    result.findings = _selection(request, config).apply(result.findings + import_findings)
+    made = result.findings + import_findings
+    result.findings = _selection(request, config).apply(made)
+    # an acknowledged finding the selection leaves out is still there: its acknowledgement is not stale
+    left_out = {f.fingerprint for f in made} - {f.fingerprint for f in result.findings}
     result.quiet = request.quiet
     result.focus = Focus(focus) if focus is not None else None
     findings = mark_focus(result.findings, result.focus)
@@ -410,7 +413,7 @@ def _judged(
         findings = findings + problems
         if entries is not None:
             warn = config.expiry_warning_days if config.expiry_warning_days is not None else acks.WARN_DAYS
-            findings = acks.apply(findings, entries, request.today or today_from_environment(), warn)
+            findings = acks.apply(findings, entries, request.today or today_from_environment(), warn, left_out)
     result.findings = sorted(findings, key=sort_key)
     result.fail_on = policy.fail_on
     result.strict = policy.strict

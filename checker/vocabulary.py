@@ -42,6 +42,8 @@ class Vocabulary:
     #: the names of metrics and entities left out (("metrics" or "entities", folded name)): where their definition
     #: stands and why it is not used, so that what names them says so rather than "unknown"
     broken: dict[tuple[str, str], tuple[Location, str]] = field(default_factory=dict)
+    #: the rules files that could not be read at all (not YAML, not a mapping): the names they define are unknown
+    unreadable: list[str] = field(default_factory=list)
 
     def metric_id(self, name: str) -> str | None:
         """The id of the metric ``name`` (an id or alias), or None."""
@@ -53,11 +55,19 @@ class Vocabulary:
 
     def metric_hint(self, name: str) -> str:
         """A "did you mean" for an unknown metric."""
-        return suggestion(name, self.metric_names) or "declare it under `metrics:` in a rules file"
+        return suggestion(name, self.metric_names) or self._unread() or "declare it under `metrics:` in a rules file"
 
     def entity_hint(self, name: str) -> str:
         """A "did you mean" for an unknown entity."""
-        return suggestion(name, self.entity_names) or "declare it under `entities:` in a rules file"
+        return suggestion(name, self.entity_names) or self._unread() or "declare it under `entities:` in a rules file"
+
+    def _unread(self) -> str:
+        """The hint for a name no rules file that was read defines, when some could not be read: the name may well
+        be defined there, and "declare it" would send the user the wrong way."""
+        if not self.unreadable:
+            return ""
+        files = ", ".join(self.unreadable)
+        return f"fix {files} first: it cannot be read, so none of its definitions are used"
 
     def metric_problem(self, name: str) -> tuple[str, str]:
         """What to say of a metric name that names no metric: the message and its hint."""
@@ -168,9 +178,11 @@ def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabul
         document = read(path, shown)
         if isinstance(document, Finding):
             findings.append(document)
+            vocabulary.unreadable.append(shown)
             continue
         if not isinstance(document.data, dict):
             findings.append(not_a_mapping(shown, "rules"))
+            vocabulary.unreadable.append(shown)
             continue
         loaded, problems = validate(document, RulesFile, shown, "rules", SECTIONS, partial(_unreadable, shown))
         findings.extend(problems)

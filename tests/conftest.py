@@ -26,6 +26,34 @@ def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
+def reports_valid_against_the_published_schemas() -> Iterator[None]:
+    """Every SARIF and JUnit report made in the tests' process is validated against the published schemas
+    (../shared/schemas/) as it is made, whatever the test looks at: a report no test inspects is checked too."""
+    import json
+
+    from checker.reporting import REPORTERS
+    from ci_schemas import junit_problems, sarif_problems
+
+    made = dict(REPORTERS)
+
+    def validated(name: str, problems_of: Any) -> Any:
+        def render(result: Any) -> str:
+            text = made[name](result)
+            problems = problems_of(text)
+            assert not problems, f"invalid {name} report:\n" + "\n".join(problems[:20])
+            return text
+
+        return render
+
+    REPORTERS["sarif"] = validated("sarif", lambda text: sarif_problems(json.loads(text)))
+    REPORTERS["junit"] = validated("junit", lambda text: junit_problems(text.encode("utf-8", "surrogatepass")))
+    yield
+    REPORTERS.update(made)
+
+
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 
 #: a small vocabulary most engine tests share

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -137,6 +138,33 @@ def test_formats_a_file_name_may_hold_are_written(mini, args):
     assert run_cli(mini, "check", *args).exit_code == 1
 
 
+def test_resolve_writes_json_to_a_file_named_json(mini):
+    assert run_cli(mini, "resolve", "-o", "r.json").exit_code == 0
+    assert json.loads((mini / "r.json").read_text("utf-8"))["items"]
+    assert run_cli(mini, "resolve", "-o", "r.txt").exit_code == 0
+    assert (mini / "r.txt").read_text("utf-8").split()[1] == "items,"
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["report", "-o", "r.json"], "which claimcheck report does not write (it writes html, markdown, text)"),
+        (["report", "--format", "markdown", "-o", "r.sarif"], "which claimcheck report does not write"),
+        (["report", "--format", "html", "-o", "r.txt"], "give --format text"),
+        (["resolve", "-o", "r.sarif"], "which claimcheck resolve does not write (it writes text, json)"),
+        (["resolve", "--format", "text", "-o", "r.json"], "give --format json"),
+    ],
+)
+def test_report_and_resolve_refuse_a_file_named_for_another_format_naming_formats_they_have(mini, args, said):
+    from checker.cli import main
+
+    result = run_cli(mini, *args)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert not list(mini.glob("r.*"))
+    (option,) = [param for param in main.commands[args[0]].params if "--format" in param.opts]
+    assert set(re.findall(r"--format (\w+)", result.output)) <= set(option.type.choices)
+
+
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_written_files_follow_the_umask(mini, mask, mode):
     before = os.umask(mask)
@@ -147,6 +175,20 @@ def test_written_files_follow_the_umask(mini, mask, mode):
         os.umask(before)
     for path in (mini / "report.json", mini / "out" / "report.html"):
         assert stat.S_IMODE(path.stat().st_mode) == mode, path
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_the_cache_files_follow_the_umask(mini, tmp_path, mask, mode):
+    cache = tmp_path / "cache"
+    before = os.umask(mask)
+    try:
+        assert run_cli(mini, "check", "--cache", str(cache)).exit_code == 1
+        assert run_cli(mini, "check", "--cache", str(cache)).exit_code == 1  # the second run reads and marks them
+    finally:
+        os.umask(before)
+    made = [path for path in cache.rglob("*") if path.is_file()]
+    assert made and {path.relative_to(cache).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in made} == {
+        path.relative_to(cache).as_posix(): mode for path in made}  # fmt: skip
 
 
 def test_a_rewritten_file_keeps_its_own_mode(mini):

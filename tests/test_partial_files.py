@@ -401,6 +401,22 @@ def test_a_rules_file_that_cannot_be_used_in_part_is_refused_and_says_why(tmp_pa
     assert {("mixed", "good"), ("other", "p")} in _contradictions(report)  # the other rules still serve
 
 
+@pytest.mark.parametrize("rules", [EXTRA_RULES + "metrics: {}\n", "- " + EXTRA_RULES.replace("\n", "\n  ")])
+def test_a_rules_file_that_cannot_be_read_is_named_by_what_it_would_define(tmp_path, rules):
+    """A duplicate key or a list instead of a mapping: the file is refused whole; the claims naming what it defines
+    send the user to it, not to declare again what it declares."""
+    _rules_project(tmp_path, rules)
+    code, report = _check(tmp_path, "--no-cache")
+    assert code == 2
+    assert len(_at(report, "rules/extra.yaml")) == 1  # why it cannot be read
+    hints = {f["message"].split('"')[1]: f["hint"] for f in report["findings"]
+             if (f.get("location") or {}).get("path") == "claims/x.yaml" and f["verdict"] == "invalid"}  # fmt: skip
+    assert {"bad-metric", "allies"} <= set(hints)
+    for claim_id in ("bad-metric", "allies"):
+        assert hints[claim_id] == "fix rules/extra.yaml first: it cannot be read, so none of its definitions are used"
+    assert {("mixed", "good"), ("other", "p")} in _contradictions(report)  # the other rules still serve
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
 def test_a_file_name_that_is_not_utf8_is_reported_and_the_others_checked(tmp_path, fmt):
     """Reports are UTF-8 text: a name no report could write is a finding (shown escaped), never a crash."""

@@ -111,6 +111,25 @@ def test_the_same_settings_give_the_same_report_from_the_cache(project, tmp_path
     assert run_cli(project, "check", "--format", "json", "--cache", cache).output == fresh  # findings kept as text
 
 
+def test_an_acknowledgement_of_a_finding_left_out_is_not_stale(project):
+    """--select, --ignore and per-path settings leave findings out of the report, not out of the corpus: the
+    acknowledgement of one is not stale (which would tell the user to delete it, and fail the run under --strict)."""
+    _, findings = _report(project)
+    errors = [f["fingerprint"] for f in findings if f["check"] == "value-conflict" and f["severity"] == "error"]
+    assert len(errors) == 2  # Freedonia's partners (a, b) and Sylvania's visits (drafts/e, drafts/f)
+    acked = run_cli(project, "ack", *errors, "--by", "A. Editor", "--reason", "reviewed")
+    assert acked.exit_code == 0, acked.output
+    assert run_cli(project, "check", "--strict").exit_code == 0
+    (project / "pyproject.toml").write_text(
+        SETTINGS + '[[tool.claimcheck.per-path]]\npaths = ["claims/drafts"]\nignore = ["value-conflict"]\n', "utf-8"
+    )
+    for args in (["--ignore", "value-conflict"], ["--select", "corroboration"], []):
+        code, shown = _report(project, "--strict", *args)
+        assert code == 0 and [f for f in shown if f["check"] == "acknowledgement"] == [], (args, shown)
+    shown = run_cli(project, "check", "--strict", "--ignore", "value-conflict").output
+    assert "stale" not in shown
+
+
 @pytest.mark.parametrize(
     "table, said",
     [
