@@ -2,7 +2,7 @@
 
 These pydantic models are the single definition of both formats: the JSON
 Schemas published in ``checker/schemas/`` are generated from them
-(``claimcheck schema --write``), and a test proves the two agree.
+(``claimcheck schema NAME``), and a test proves the two agree.
 """
 
 from __future__ import annotations

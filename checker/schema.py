@@ -1,8 +1,8 @@
 """The published JSON Schemas (draft-07) of claim files and rules files.
 
 They are generated from the pydantic models so that there is one definition
-of each format; ``claimcheck schema --write`` refreshes the copies shipped in
-``checker/schemas/`` and a test fails when they are out of date.
+of each format; ``claimcheck schema NAME > checker/schemas/NAME.schema.json`` refreshes the
+copies shipped in ``checker/schemas/``, and a test fails when they are out of date.
 """
 
 from __future__ import annotations
