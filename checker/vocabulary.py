@@ -19,7 +19,7 @@ from checker.loading import (
     validate,
 )
 from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
-from checker.names import fold, suggestion
+from checker.names import NameIndex, fold, suggestion
 from checker.units import check_definitions
 from checker.yamlio import Document
 
@@ -42,6 +42,8 @@ class Vocabulary:
     #: the names of metrics and entities left out (("metrics" or "entities", folded name)): where their definition
     #: stands and why it is not used, so that what names them says so rather than "unknown"
     broken: dict[tuple[str, str], tuple[Location, str]] = field(default_factory=dict)
+    #: the "did you mean" index of metric_names and of entity_names, made when first needed
+    _indexes: dict[str, NameIndex] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def metric_id(self, name: str) -> str | None:
         """The id of the metric ``name`` (an id or alias), or None."""
@@ -53,11 +55,20 @@ class Vocabulary:
 
     def metric_hint(self, name: str) -> str:
         """A "did you mean" for an unknown metric."""
-        return suggestion(name, self.metric_names) or "declare it under `metrics:` in a rules file"
+        hint = suggestion(name, self._index("metrics", self.metric_names))
+        return hint or "declare it under `metrics:` in a rules file"
 
     def entity_hint(self, name: str) -> str:
         """A "did you mean" for an unknown entity."""
-        return suggestion(name, self.entity_names) or "declare it under `entities:` in a rules file"
+        hint = suggestion(name, self._index("entities", self.entity_names))
+        return hint or "declare it under `entities:` in a rules file"
+
+    def _index(self, section: str, names: dict[str, str]) -> NameIndex:
+        """The index of ``names``, made again when names were added since (while the rules are read)."""
+        index = self._indexes.get(section)
+        if index is None or index.size != len(names):
+            index = self._indexes[section] = NameIndex(names)
+        return index
 
     def metric_problem(self, name: str) -> tuple[str, str]:
         """What to say of a metric name that names no metric: the message and its hint."""

@@ -385,3 +385,20 @@ def control_in_file_name(project: Path) -> Path:
     """A file name that would recolour the terminal when a report prints it."""
     _claim_file(project, "\x1b[31mred.yaml", VALID)
     return Path("claims") / "\\x1b[31mred.yaml"
+
+
+# ------------------------------------------ work that grows faster than the input
+
+
+@builder
+def many_misspelt_subjects(project: Path) -> Path:
+    """Twenty thousand claims, each naming another misspelling of one of 2,000 entities."""
+    words = "northland eastmark sunvale riverton highcastle lowmoor greenport ironbay westholm stonebridge".split()
+    names = [f"{word}{number}" for number in range(200) for word in words]
+    entities = "".join(f"  e{number}: {{name: {name.title()}, kind: country}}\n" for number, name in enumerate(names))
+    (project / "rules" / "1-entities.yaml").write_text("entities:\n" + entities, "utf-8")
+    claim = "  - {{id: c{0}, subject: {1}, metric: partners, value: 1, as_of: 2025-06-30, quote: it says 1}}\n"
+    # each entity misspelt ten ways: one of its first five letters replaced by x or by q
+    subjects = [name[:at] + letter + name[at + 1 :] for letter in "xq" for at in range(5) for name in names]
+    body = HEAD + "".join(claim.format(number, subject) for number, subject in enumerate(subjects))
+    return _claim_file(project, "many-misspelt-subjects.yaml", body.encode("utf-8"))
