@@ -607,7 +607,7 @@ def merge_into_claim_file(
     archive = ArchivedText(text, folded, tuple(offsets))
     known: list[tuple[tuple[int, int], object]] = []
     for claim in claims:
-        match = locate(str(claim.get("quote", "")), archive)
+        match = locate(str(claim.get("quote", "")), archive, hint=False)
         if match.found:
             known.append(((match.start, match.end), claim.get("value")))
     published = document.get("source", {}).get("published")

@@ -5,16 +5,28 @@ without changing its words: Unicode compatibility forms, typographic quotes
 and apostrophes, dashes, non-breaking spaces and runs of white space. An
 ellipsis ("..." or "…") in a quote stands for omitted words: the parts around
 it must appear in order.
+
+A quote that is not there gets a hint: the beginning of the archive's passage
+closest to it, found in a time that does not grow with the product of the
+quote's length and the archive's. The archive's words are indexed once; the
+quote's rarest words vote, within a budget, for where in the archive it would
+stand; the few places with most votes are aligned with the quote word by word
+(rapidfuzz), and the best passage is close when the words it shares with the
+quote, in order, are at least half of the words of both.
 """
 
 from __future__ import annotations
 
-import difflib
+import heapq
+import math
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from checker.confine import MAX_ARCHIVE_BYTES, Refused, read_regular
 
@@ -40,10 +52,34 @@ _FOLD = str.maketrans(
     }
 )
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
+_WORD = re.compile(r"\w+")
+
+#: the most characters of the archived text a hint shows
+EXCERPT = 80
+#: the most places in the archive the search for a passage close to one quote looks at: a quote whose words are
+#: all common there stops the search at this budget rather than at the end of the archive
+BUDGET = 100_000
+#: the least similarity of a close passage to the quote: twice the words they share, in order, over the words of both
+CLOSE = 0.5
+#: the most words of a quote the search uses (a quote of the longest allowed length has fewer)
+_QUOTE_WORDS = 5_000
+#: the width, in words, of the bands of alignments that the quote's words vote for
+_BAND = 16
+#: how many of the bands with most votes are aligned with the quote
+_TRIED = 3
 
 
 def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words of a folded text: where the n-th starts and ends, and the places (n) of each word, casefolded."""
+
+    starts: array
+    ends: array
+    places: dict[str, list[int]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +93,17 @@ class ArchivedText:
     def line_of(self, folded_index: int) -> int:
         """The 1-based line in the original text of a folded offset."""
         return self.original.count("\n", 0, self.offsets[folded_index]) + 1
+
+    @cached_property
+    def words(self) -> Words:
+        """The index of the text's words, made when a first quote is not found in it."""
+        starts, ends = array("l"), array("l")
+        places: dict[str, list[int]] = {}
+        for number, match in enumerate(_WORD.finditer(self.folded)):
+            starts.append(match.start())
+            ends.append(match.end())
+            places.setdefault(match.group().casefold(), []).append(number)
+        return Words(starts, ends, places)
 
 
 def fold_text(text: str) -> tuple[str, list[int]]:
@@ -96,17 +143,24 @@ def read_archive(path: Path) -> ArchivedText | None:
 
 @dataclass(frozen=True)
 class QuoteMatch:
-    """Where a quote stands in the original text (character offsets, 1-based line), or why it is not found."""
+    """Where a quote stands in the original text (character offsets, 1-based line), or why it is not found.
+
+    A quote not found has the beginning of the closest passage (at most EXCERPT characters of the original text,
+    white space folded) and its line, or no passage when none is close; ``cut_short`` says that the search for one
+    stopped at its budget.
+    """
 
     found: bool
     start: int = 0
     end: int = 0
     line: int = 0
     closest: str = ""
+    closest_line: int = 0
+    cut_short: bool = False
 
 
-def locate(quote: str, archive: ArchivedText) -> QuoteMatch:
-    """Find ``quote`` in ``archive``; when absent, report the longest part of it that is there."""
+def locate(quote: str, archive: ArchivedText, hint: bool = True) -> QuoteMatch:
+    """Find ``quote`` in ``archive``; when absent and ``hint`` is true, say which passage is closest to it."""
     parts = [fold_text(part)[0] for part in _ELLIPSIS.split(quote.strip()) if part.strip()]
     if not parts:
         return QuoteMatch(False)
@@ -115,7 +169,7 @@ def locate(quote: str, archive: ArchivedText) -> QuoteMatch:
     for part in parts:
         index = archive.folded.find(part, position)
         if index < 0:
-            return QuoteMatch(False, closest=_closest(" ".join(parts), archive.folded))
+            return closest_passage(parts, archive) if hint else QuoteMatch(False)
         if first < 0:
             first = index
         last = index + len(part) - 1
@@ -125,7 +179,91 @@ def locate(quote: str, archive: ArchivedText) -> QuoteMatch:
     return QuoteMatch(True, start, end, archive.line_of(first))
 
 
-def _closest(quote: str, text: str) -> str:
-    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
-    match = matcher.find_longest_match(0, len(text), 0, len(quote))
-    return text[match.a : match.a + match.size].strip()
+def closest_passage(parts: list[str], archive: ArchivedText) -> QuoteMatch:
+    """The passage of ``archive`` closest to the quote of folded ``parts`` that it does not contain."""
+    quote = [word.casefold() for part in parts for word in _WORD.findall(part)][:_QUOTE_WORDS]
+    words = archive.words
+    bands, cut_short = _bands(quote, words)
+    best = (0.0, 0, 0)
+    slack = _BAND + len(quote) // 8
+    for band in bands:
+        low = max(0, band * _BAND - slack)
+        high = min(len(words.starts), (band + 2) * _BAND + len(quote) + slack)
+        passage = [archive.folded[words.starts[n] : words.ends[n]].casefold() for n in range(low, high)]
+        similarity, first, end = _aligned(quote, passage)
+        if similarity > best[0]:
+            best = (similarity, low + first, low + end)
+    similarity, first, end = best  # the passage's first word and the word after its last
+    if similarity < CLOSE:
+        return QuoteMatch(False, cut_short=cut_short)
+    start, stop = words.starts[first], words.ends[end - 1]
+    text = " ".join(archive.original[archive.offsets[start] : archive.offsets[stop - 1] + 1].split())
+    if len(text) > EXCERPT:
+        cut = text[: EXCERPT - 1]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    return QuoteMatch(False, closest=text, closest_line=archive.line_of(start), cut_short=cut_short)
+
+
+def _bands(quote: list[str], words: Words) -> tuple[list[int], bool]:
+    """The bands of alignments of the quote's words with the archive's that most of its words agree with, and
+    whether the budget stopped the count.
+
+    Each word of the quote votes for the bands that put it on the same word of
+    the archive; a word found in n of the archive's N words gives each of them
+    log(1 + N/n), so that the words common in the archive, which agree with
+    any place, weigh little. The rarest words vote first, until the budget is
+    spent.
+    """
+    rarity = {word: len(words.places.get(word, ())) for word in set(quote)}
+    total = len(words.starts)
+    votes: dict[int, float] = {}
+    cut_short = False
+    spent = 0
+    for number in sorted(range(len(quote)), key=lambda n: rarity[quote[n]]):
+        places = words.places.get(quote[number], ())
+        if spent + len(places) > BUDGET:
+            cut_short = True  # and every word left is as common or more
+            break
+        spent += len(places)
+        weight = math.log1p(total / len(places)) if places else 0.0
+        for place in places:
+            band = (place - number) // _BAND
+            votes[band] = votes.get(band, 0.0) + weight
+    # an alignment near the edge of a band is counted with the next one
+    pairs = {band: votes[band] + votes.get(band + 1, 0.0) for band in votes}
+    return heapq.nlargest(_TRIED, pairs, key=pairs.__getitem__), cut_short
+
+
+def _aligned(quote: list[str], passage: list[str]) -> tuple[float, int, int]:
+    """How similar the quote's words are to the part of ``passage`` they align with best (0-1: twice the words held
+    in order over the words of both), and that part's first word and the word after its last.
+
+    The words held come from one alignment (rapidfuzz's, in a time of the
+    product of the lengths over 64); blocks of them are dropped from either end
+    while that makes the part more similar, so that a few words matched by
+    chance at the edges of the passage do not stretch it.
+    """
+    blocks = [block for block in Indel.opcodes(quote, passage) if block.tag == "equal"]
+    if not blocks:
+        return 0.0, 0, 0
+
+    def part(first: int, last: int, held: int) -> tuple[float, int, int]:
+        # the quote's words before the first block held and after the last stand against as many of the passage's
+        start = max(0, blocks[first].dest_start - blocks[first].src_start)
+        end = min(len(passage), blocks[last].dest_end + len(quote) - blocks[last].src_end)
+        return 2 * held / (len(quote) + end - start), start, end
+
+    first, last = 0, len(blocks) - 1
+    held = sum(block.src_end - block.src_start for block in blocks)
+    best = part(first, last, held)
+    while first < last:
+        head = blocks[first].src_end - blocks[first].src_start
+        tail = blocks[last].src_end - blocks[last].src_start
+        without_head, without_tail = part(first + 1, last, held - head), part(first, last - 1, held - tail)
+        if max(without_head[0], without_tail[0]) <= best[0]:
+            break
+        if without_head[0] >= without_tail[0]:
+            first, held, best = first + 1, held - head, without_head
+        else:
+            last, held, best = last - 1, held - tail, without_tail
+    return best

@@ -19,7 +19,7 @@ from checker.loading import (
     validate,
 )
 from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
-from checker.names import fold, suggestion
+from checker.names import NameIndex, fold, suggestion
 from checker.units import check_definitions
 from checker.yamlio import Document
 
@@ -44,6 +44,8 @@ class Vocabulary:
     broken: dict[tuple[str, str], tuple[Location, str]] = field(default_factory=dict)
     #: the rules files that could not be read at all (not YAML, not a mapping): the names they define are unknown
     unreadable: list[str] = field(default_factory=list)
+    #: the "did you mean" index of metric_names and of entity_names, made when first needed
+    _indexes: dict[str, NameIndex] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def metric_id(self, name: str) -> str | None:
         """The id of the metric ``name`` (an id or alias), or None."""
@@ -55,11 +57,13 @@ class Vocabulary:
 
     def metric_hint(self, name: str) -> str:
         """A "did you mean" for an unknown metric."""
-        return suggestion(name, self.metric_names) or self._unread() or "declare it under `metrics:` in a rules file"
+        hint = suggestion(name, self._index("metrics", self.metric_names))
+        return hint or self._unread() or "declare it under `metrics:` in a rules file"
 
     def entity_hint(self, name: str) -> str:
         """A "did you mean" for an unknown entity."""
-        return suggestion(name, self.entity_names) or self._unread() or "declare it under `entities:` in a rules file"
+        hint = suggestion(name, self._index("entities", self.entity_names))
+        return hint or self._unread() or "declare it under `entities:` in a rules file"
 
     def _unread(self) -> str:
         """The hint for a name no rules file that was read defines, when some could not be read: the name may well
@@ -68,6 +72,13 @@ class Vocabulary:
             return ""
         files = ", ".join(self.unreadable)
         return f"fix {files} first: it cannot be read, so none of its definitions are used"
+
+    def _index(self, section: str, names: dict[str, str]) -> NameIndex:
+        """The index of ``names``, made again when names were added since (while the rules are read)."""
+        index = self._indexes.get(section)
+        if index is None or index.size != len(names):
+            index = self._indexes[section] = NameIndex(names)
+        return index
 
     def metric_problem(self, name: str) -> tuple[str, str]:
         """What to say of a metric name that names no metric: the message and its hint."""

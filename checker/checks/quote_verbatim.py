@@ -17,7 +17,8 @@ Passing example
 
 Failing example
     quote: "bringing the number of strategic partners to 14" -> missing,
-    with the longest part of the quote that the archive does contain.
+    with the beginning of the archive's closest passage and its line, or
+    "no close match" when no passage shares half of its words with the quote.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         match = claim.quote_match
         if match is None or match.found:
             continue
-        closest = f'; the longest part found is "{match.closest}"' if match.closest else ""
+        if match.closest:
+            closest = f'; the closest passage, at line {match.closest_line}, is "{match.closest}"'
+        elif match.cut_short:
+            closest = "; no close match found before the search reached its work limit"
+        else:
+            closest = "; no close match"
         yield Problem(
             verdict="missing",
             message=f'quote of claim "{claim.claim.id}" is not in the archived text of {claim.source.id}',

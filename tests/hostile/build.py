@@ -387,8 +387,7 @@ def control_in_file_name(project: Path) -> Path:
     return Path("claims") / "\\x1b[31mred.yaml"
 
 
-
-# ------------------------------------------------------- work that could grow
+# ------------------------------------------ work that grows faster than the input
 
 
 def _contradicting_values(project: Path, count: int, per_file: int = 1000) -> Path:
@@ -409,3 +408,51 @@ def _contradicting_values(project: Path, count: int, per_file: int = 1000) -> Pa
 def contradicting_values(project: Path) -> Path:
     """20,000 values of one count as of one day, no two alike: one contradiction, not one per pair."""
     return _contradicting_values(project, 20_000)
+
+
+def _figures(seed: int, size: int) -> str:
+    """``size`` characters of two-digit figures: text of few distinct characters, each one in it very often."""
+    state = seed
+    figures = []
+    for _ in range(size // 3 + 1):
+        state = (state * 1103515245 + 12345) % 2**31  # the same text on every run, without `random`
+        figures.append(f"{(state >> 16) % 100:02d}")
+    return " ".join(figures)[:size]
+
+
+def _quoting_many(project: Path, name: str, archive: str, quotes: list[str]) -> Path:
+    claims = "".join(
+        CLAIM.replace("id: c1", f"id: c{number}").replace("it says 12", f'"{quote}"')
+        for number, quote in enumerate(quotes, 1)
+    )
+    text = HEAD.replace("claims:\n", f"  archive: {archive}\nclaims:\n") + claims
+    return _claim_file(project, name, text.encode("utf-8"))
+
+
+@builder
+def long_quote_large_archive(project: Path) -> Path:
+    """A 10,000-character quote of figures that a 1 MB archive of figures does not hold."""
+    (project / "figures.txt").write_text(_figures(1, MIB), "utf-8")
+    return _quoting_many(project, "long-quote-large-archive.yaml", "../figures.txt", [_figures(2, 10_000)])
+
+
+@builder
+def many_long_quotes(project: Path) -> Path:
+    """Twenty quotes of 5,000 characters that a 45 KB archive does not hold."""
+    (project / "figures.txt").write_text(_figures(1, 45_000), "utf-8")
+    quotes = [_figures(seed, 5_000) for seed in range(2, 22)]
+    return _quoting_many(project, "many-long-quotes.yaml", "../figures.txt", quotes)
+
+
+@builder
+def many_misspelt_subjects(project: Path) -> Path:
+    """Twenty thousand claims, each naming another misspelling of one of 2,000 entities."""
+    words = "northland eastmark sunvale riverton highcastle lowmoor greenport ironbay westholm stonebridge".split()
+    names = [f"{word}{number}" for number in range(200) for word in words]
+    entities = "".join(f"  e{number}: {{name: {name.title()}, kind: country}}\n" for number, name in enumerate(names))
+    (project / "rules" / "1-entities.yaml").write_text("entities:\n" + entities, "utf-8")
+    claim = "  - {{id: c{0}, subject: {1}, metric: partners, value: 1, as_of: 2025-06-30, quote: it says 1}}\n"
+    # each entity misspelt ten ways: one of its first five letters replaced by x or by q
+    subjects = [name[:at] + letter + name[at + 1 :] for letter in "xq" for at in range(5) for name in names]
+    body = HEAD + "".join(claim.format(number, subject) for number, subject in enumerate(subjects))
+    return _claim_file(project, "many-misspelt-subjects.yaml", body.encode("utf-8"))
