@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from checker import cache, checks, timeline
 from checker.checks.base import Group
-from checker.confine import MAX_ARCHIVE_BYTES, Refused, archive_problem, read_regular, resolved
+from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
 from checker.corpus import (
     DEFAULT_TOLERANCE,
     ClaimRow,
@@ -40,6 +40,7 @@ from checker.corpus import (
     resolve_documents,
     subject_key,
 )
+from checker.files import Refused, read_regular
 from checker.findings import (
     INVALID,
     ClaimRef,

@@ -1,4 +1,11 @@
-"""Writing users' files safely: whole or not at all, and never over a change made meanwhile.
+"""Reading and writing users' files safely: only regular files, bounded; written whole or not at all, and never
+over a change made meanwhile.
+
+Every file claimcheck reads goes through :func:`read_regular` (or
+:func:`open_regular`, for one read piece by piece): it is opened without
+blocking and checked on the open descriptor, so a FIFO, a socket, a device
+(``/dev/zero``) or a folder put in its place is refused, never waited on or
+read without end, and a file over its limit is refused before it is read.
 
 Every command that writes (reports, `fmt`, `extract --merge`, `new-source`)
 goes through :func:`write_atomically`: the text goes to a temporary file in
@@ -13,8 +20,10 @@ temporary folder, never beside the user's file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +32,78 @@ from typing import Iterable, Iterator, Optional
 
 class FileChanged(Exception):
     """The file changed on disk after it was read: writing would lose that change."""
+
+
+class Refused(Exception):
+    """A path claimcheck will not read or write, with the reason in words."""
+
+
+class TooLarge(Refused):
+    """A file over the size claimcheck reads."""
+
+
+_MIB = 1024 * 1024
+#: claim, rules, settings and acknowledgements files, and a file a command rewrites, are at most this big
+MAX_FILE_BYTES = 64 * _MIB
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_regular(path: str | os.PathLike, limit: int, follow: bool = True) -> int:
+    """A descriptor of the regular file at ``path`` of at most ``limit`` bytes; raise :class:`Refused` for anything
+    else (with ``follow`` false, for a symbolic link too) and OSError when it cannot be opened.
+
+    The file is opened without blocking and checked on the open descriptor, so
+    a FIFO or a device put in its place is refused, never waited on.
+    """
+    try:
+        handle = os.open(path, _READ | (0 if follow else _NOFOLLOW))
+    except OSError as exc:
+        if not follow and exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise Refused("is a symbolic link, which is not followed") from None
+        raise
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise Refused("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("is not a regular file (a device, FIFO or socket)")
+        if info.st_size > limit:
+            raise TooLarge(f"file is {_size(info.st_size)}, over the {_size(limit)} limit")
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def _size(count: int) -> str:
+    return f"{count // _MIB} MiB" if count >= _MIB else f"{count} bytes"
+
+
+def read_open(handle: int, limit: int) -> bytes:
+    """The bytes left in an open file, at most ``limit``: raise :class:`TooLarge` when it holds more (it grew)."""
+    chunks = []
+    remaining = limit + 1
+    while remaining > 0:
+        chunk = os.read(handle, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise TooLarge(f"file grew over the {_size(limit)} limit while it was read")
+    return data
+
+
+def read_regular(path: str | os.PathLike, limit: int, follow: bool = True) -> bytes:
+    """The bytes of the regular file at ``path``; raise :class:`Refused` for anything else or over ``limit`` bytes
+    (see :func:`open_regular`)."""
+    handle = open_regular(path, limit, follow)
+    try:
+        return read_open(handle, limit)
+    finally:
+        os.close(handle)
 
 
 def digest(data: bytes) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from checker.confine import MAX_ARCHIVE_BYTES, Refused, read_regular
+from checker.confine import MAX_ARCHIVE_BYTES
+from checker.files import Refused, read_regular
 
 _FOLD = str.maketrans(
     {
