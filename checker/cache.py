@@ -3,7 +3,10 @@
 Two kinds of entries live in the cache folder:
 
 * ``files/``: each claim file read and validated (a :class:`FileRecord`), under
-  the digest of its bytes and of the path it is shown under;
+  the digest of its bytes and of the path it is shown under. Nothing kept
+  depends on where the checkout stands (the path the file was read from is
+  that of the run that reads the record) or on anything but those bytes
+  (whether its archived texts can be read is found on every run);
 * ``documents/``: each rules file parsed, under the digest of its bytes;
 * ``subjects.cache``: for each subject, the findings, timelines and claim
   rows it gave, under a digest of what they depend on: its claims as written,
@@ -51,7 +54,7 @@ from checker.timeline import Entry, Point, Timeline, TimelineBrief
 from checker.yamlio import Document, Span
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 7
+FORMAT = 8
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
 
@@ -201,8 +204,9 @@ def file_key(raw: bytes, shown: str) -> str:
     return digest(_STAMP.encode(), shown.encode("utf-8", "surrogateescape"), raw)
 
 
-def load_file(folder: Path, key: str) -> Optional[FileRecord]:
-    """The cached record of a file, or None when there is no intact one."""
+def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
+    """The cached record of a file, or None when there is no intact one; ``file`` is the path it is read from in
+    this run (see DocumentRecord.file: the record does not keep it, a checkout elsewhere may share the cache)."""
     raw = _used(os.path.join(folder, "files", key[:2], key + ".json"))  # a thousand files: no Path objects
     if raw is None:
         return None
@@ -210,7 +214,7 @@ def load_file(folder: Path, key: str) -> Optional[FileRecord]:
         (findings, documents, read), blob = _open(raw)
         at = 0
         kept = []
-        for path, file, source, spans, sizes, parts, header, placed in documents:
+        for path, source, spans, sizes, parts, header, placed in documents:
             names, digests = parts
             if len(digests) != 64 * len(names) or len(sizes) % 4 or min(sizes, default=0) < 0:
                 raise ValueError("a document whose digests or sizes are not whole")
@@ -275,8 +279,8 @@ def save_file(folder: Path, key: str, record: FileRecord) -> None:
             blob += [written, spans]
         spans_ = [[list(key), list(span)] for key, span in document.spans.items()]
         parts = [document.parts.names, document.parts.digests.hex()]
-        documents.append([document.path, document.file, document.source, spans_, sizes, parts,
-                          document.header.hex(), document.placed.hex()])  # fmt: skip
+        documents.append([document.path, document.source, spans_, sizes, parts, document.header.hex(),
+                          document.placed.hex()])  # fmt: skip
     findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
     _write(folder / "files" / key[:2] / f"{key}.json", _seal([findings, documents, record.claims_read], b"".join(blob)))
 
@@ -361,11 +365,13 @@ def _short(data: bytes) -> bytes:
 
 
 def subject_inputs(
-    documents: Iterable[DocumentRecord], key_of: Any, archives: dict[str, str]
+    documents: Iterable[DocumentRecord], key_of: Any, archives: dict[tuple[str, str], list[str]]
 ) -> dict[str, tuple[str, str]]:
     """For each subject, two digests: of its claims as written and their sources (its *content*), and of that
     and where every value of them stands in its file (*all* its inputs). Neither depends on the order of the
-    documents, which the results do not depend on either."""
+    documents, which the results do not depend on either, nor on where the checkout stands. ``archives``: for
+    each document's file and archived text as written, that text's path as shown and the digest of its bytes
+    (or why it cannot be read)."""
     content: dict[str, Any] = {}
     where: dict[str, Any] = {}
     keys: dict[Optional[str], str] = {}  # a subject as written -> its key
@@ -374,7 +380,8 @@ def subject_inputs(
         if document.parts is None:
             document = _digested(document)
         # each document's part of a subject: the digest of its source, and that of the subject's claims in it
-        source = hashlib.sha256(dump([document.path, document.file, document.source, archives.get(document.file, "")]))
+        archive = archives.get((document.file, document.source.get("archive")), "")
+        source = hashlib.sha256(dump([document.path, document.source, archive]))
         about, header = source.digest(), document.header
         names, digests = document.parts or Parts([], b"")
         for at, name in enumerate(names):

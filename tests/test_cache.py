@@ -16,7 +16,7 @@ from checker.engine import run
 from checker.findings import Finding, Location
 from checker.reporting import REPORTERS
 
-from conftest import ROOT, claim, one_source, write_corpus
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
 
 def _report(result) -> str:  # noqa: ANN001
@@ -94,6 +94,86 @@ def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_p
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
     assert checked  # nothing was taken from the forged entry
+
+
+def _quoting(project: Path, jsonl: bool = False) -> Path:
+    """A project whose two sources disagree, each quoting its archived text (in one JSON Lines file, or two YAML
+    files)."""
+    documents = []
+    for day, (name, value) in enumerate((("a", 14), ("b", 15)), 1):
+        document = one_source(name, f"2026-01-0{day}", claim("p", "partners", value, as_of="2025-12-31"))
+        document["source"]["archive"] = f"../archives/{name}.txt"
+        documents.append(document)
+    write_corpus(project, {} if jsonl else {f"{d['source']['id']}.yaml": d for d in documents})
+    if jsonl:
+        (project / "claims" / "ab.jsonl").write_text("".join(json.dumps(d) + "\n" for d in documents), "utf-8")
+    (project / "archives").mkdir()
+    for document in documents:
+        quote = document["claims"][0]["quote"]
+        (project / "archives" / f"{document['source']['id']}.txt").write_text(f"The ministry: {quote}.\n", "utf-8")
+    (project / "pyproject.toml").write_text('[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\n', "utf-8")
+    return project
+
+
+def _checked(project: Path, *args: str) -> dict:
+    done = run_cli(project, "check", "--format", "json", *args)
+    assert done.exit_code in (0, 1), done.output
+    return json.loads(done.stdout)
+
+
+def _quote_errors(report: dict) -> list[str]:
+    return [ref["claim"] for f in report["findings"] if f["check"] == "quote-verbatim" for ref in f["claims"]]
+
+
+def test_a_checkout_elsewhere_sharing_the_cache_checks_its_own_archived_texts(tmp_path):
+    """File records keep nothing of where the checkout stands: a second checkout whose archived text no longer
+    holds a quote says so, and shows where the other quotes stand, though the first one filled the cache."""
+    one = _quoting(tmp_path / "one")
+    two = tmp_path / "two"
+    shutil.copytree(one, two)
+    (two / "archives" / "a.txt").write_text("The ministry said something else.\n", "utf-8")
+    folder = str(tmp_path / "cache")
+    first = _checked(one, "--cache", folder)
+    assert _quote_errors(first) == []
+    shared = _checked(two, "--cache", folder)
+    assert shared == _checked(two, "--no-cache")
+    assert _quote_errors(shared) == ["p"]
+    evidence = {ref["source"]: ref["evidence"] for f in shared["findings"] for ref in f["claims"]}
+    assert evidence["b"]["path"] == "archives/b.txt" and evidence["b"]["line"] == 1
+
+
+def test_a_checkout_elsewhere_with_the_same_files_takes_every_subject_from_the_cache(tmp_path, monkeypatch):
+    one = _quoting(tmp_path / "one")
+    two = tmp_path / "elsewhere" / "two"
+    shutil.copytree(one, two)
+    folder = str(tmp_path / "cache")
+    first = _checked(one, "--cache", folder)
+    checked = _spy(monkeypatch)
+    assert _checked(two, "--cache", folder) == first
+    assert checked == []
+
+
+def test_an_archived_text_gone_since_its_claim_file_was_cached_is_reported(tmp_path):
+    project = _quoting(tmp_path / "project")
+    folder = str(tmp_path / "cache")
+    _checked(project, "--cache", folder)
+    (project / "archives" / "a.txt").unlink()
+    again = _checked(project, "--cache", folder)
+    assert again == _checked(project, "--no-cache")
+    [gone] = [f["message"] for f in again["findings"] if f["check"] == "archive"]
+    assert "a.txt" in gone and "cannot be read: quotes of this source are not verified" in gone
+
+
+def test_each_source_of_a_json_lines_file_is_checked_again_when_its_own_archived_text_changes(tmp_path):
+    """Two sources of one file, each with its archived text: an edit of the first one's text is seen (a
+    subject's digest once took the last archived text of the file for every source in it)."""
+    project = _quoting(tmp_path / "project", jsonl=True)
+    folder = str(tmp_path / "cache")
+    assert _quote_errors(_checked(project, "--cache", folder)) == []
+    (project / "archives" / "a.txt").write_text("The ministry said something else.\n", "utf-8")
+    again = _checked(project, "--cache", folder)
+    assert again == _checked(project, "--no-cache")
+    assert _quote_errors(again) == ["p"]
 
 
 def test_only_the_subjects_an_edit_touches_are_checked_again(tmp_path, monkeypatch):
@@ -468,7 +548,7 @@ def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
     for number, path in enumerate(sorted((ROOT / "claims").glob("*.yaml"))):
         record = read_file(path, path.name)
         cache.save_file(tmp_path, f"{number:02d}", record)
-        loaded = cache.load_file(tmp_path, f"{number:02d}")
+        loaded = cache.load_file(tmp_path, f"{number:02d}", path.as_posix())
         assert loaded is not None and all(document.parts is not None for document in loaded.documents)
         assert [tuple(d.claims) for d in loaded.documents] == [tuple(d.claims) for d in record.documents]
         fresh += record.documents
@@ -493,13 +573,13 @@ def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
     cache.save_file(tmp_path, "k", read_file(path, "a.yaml"))
     entry = tmp_path / "files" / "k"[:2] / "k.json"
     (findings, documents, read), blob = cache._open(entry.read_bytes())
-    assert cache.load_file(tmp_path, "k") is not None
+    assert cache.load_file(tmp_path, "k", path.as_posix()) is not None
     for forged in ([0, 5, 10, 10], [0, 0, 0.5, 0]):
         documents[0][4] = forged
         body = json.dumps([findings, documents, read]).encode() + b"\n" + blob
         stamp = json.dumps({"stamp": cache._STAMP, "checksum": xxhash.xxh3_128(body).hexdigest()}).encode()
         entry.write_bytes(stamp + b"\n" + body)
-        assert cache.load_file(tmp_path, "k") is None
+        assert cache.load_file(tmp_path, "k", path.as_posix()) is None
 
 
 def test_entries_no_run_used_for_a_month_are_deleted_and_used_ones_kept(tmp_path):
