@@ -21,7 +21,9 @@ Two kinds of entries live in the cache folder:
 
 Entries are JSON and text (never pickled objects: a cache folder may come
 from elsewhere, and reading it must not run code), each with a checksum of
-its payload. An entry that is missing, damaged, of another version or not
+its payload. Each is read as a regular file of bounded size, never through a
+symbolic link: an entry that is a FIFO, a device or a link (to ``/dev/zero``,
+to a file elsewhere) is a miss, neither waited on nor read without end. An entry that is missing, damaged, of another version or not
 matching its checksum is ignored and rebuilt, never used; the folder is safe
 to delete at any time. Writes are atomic (a temporary file, then a rename);
 the temporary files a killed run leaves (``.claimcheck-tmp-*``) are deleted
@@ -47,6 +49,7 @@ import xxhash
 
 from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
+from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
 from checker.jsontext import SEPARATOR, Region, item_text, items_text
 from checker.loading import Reader, read_bytes, read_document
@@ -57,6 +60,11 @@ from checker.yamlio import Document, Span
 FORMAT = 8
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
+#: a file's record or a parsed rules file larger than this is not read (one of a claim file of the largest size
+#: claimcheck reads is about twice as large)
+MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES
+#: the subjects' entry is read piece by piece, never whole: its size is bounded only by the disk
+_UNBOUNDED = 1 << 62
 
 
 def _code_digest() -> str:
@@ -159,7 +167,7 @@ def sweep(folder: Path) -> None:
         _delete_if_older(path, old)
     marker = folder / PRUNED
     try:
-        if time.time() - marker.stat().st_mtime < MARK_AFTER_S:
+        if time.time() - marker.lstat().st_mtime < MARK_AFTER_S:
             return
     except OSError:
         pass
@@ -167,10 +175,23 @@ def sweep(folder: Path) -> None:
     for path in chain((folder / "files").glob("*/*.json"), (folder / "documents").glob("*.json")):
         if _ENTRY.fullmatch(path.name) and (path.parent.name == "documents" or path.parent.name == path.name[:2]):
             _delete_if_older(path, unused)  # named as claimcheck names its entries: nothing else is deleted
+    _touch(marker)
+
+
+def _touch(path: Path) -> None:
+    """Set the time of a file of the cache to now, making it if need be, never through a symbolic link (one could
+    make claimcheck create or touch a file anywhere)."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        marker.touch()
+        handle = os.open(path, flags, 0o600)
+    except OSError:
+        return
+    try:
+        os.utime(handle if os.utime in os.supports_fd else path)
     except OSError:
         pass
+    finally:
+        os.close(handle)
 
 
 def _delete_if_older(path: Path, than: float) -> None:
@@ -182,21 +203,37 @@ def _delete_if_older(path: Path, than: float) -> None:
 
 
 def _used(path: str | Path) -> Optional[bytes]:
-    """The bytes of an entry a run uses, marked as used (its time set to now) when it was marked a day ago or
-    more: entries no run uses for a month are deleted (see sweep)."""
+    """The bytes of an entry a run uses (a regular file, not a link, of at most MAX_ENTRY_BYTES), marked as used
+    (its time set to now) when it was marked a day ago or more: entries no run uses for a month are deleted (see
+    sweep)."""
     try:
-        with open(path, "rb") as stream:  # a folder, a missing file: OSError
-            if time.time() - os.fstat(stream.fileno()).st_mtime > MARK_AFTER_S:
-                try:
-                    os.utime(path)
-                except OSError:  # a cache that cannot be written is still read
-                    pass
-            return stream.read()
-    except OSError:
+        handle = open_regular(path, MAX_ENTRY_BYTES, follow=False)  # a folder, a FIFO, a link: Refused
+    except (OSError, Refused):
         return None
+    try:
+        if time.time() - os.fstat(handle).st_mtime > MARK_AFTER_S:
+            try:
+                os.utime(handle if os.utime in os.supports_fd else path)
+            except OSError:  # a cache that cannot be written is still read
+                pass
+        return read_open(handle, MAX_ENTRY_BYTES)
+    except (OSError, Refused):
+        return None
+    finally:
+        os.close(handle)
 
 
 # ------------------------------------------------------------------ file records
+
+
+def file_entry(folder: Path, key: str) -> str:
+    """Where the record of a claim file with this key (see :func:`file_key`) is kept."""
+    return os.path.join(folder, "files", key[:2], key + ".json")  # a thousand files: no Path objects
+
+
+def document_entry(folder: Path, content: bytes) -> Path:
+    """Where a rules file with these bytes is kept parsed."""
+    return folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
 
 
 def file_key(raw: bytes, shown: str) -> str:
@@ -207,7 +244,7 @@ def file_key(raw: bytes, shown: str) -> str:
 def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
     """The cached record of a file, or None when there is no intact one; ``file`` is the path it is read from in
     this run (see DocumentRecord.file: the record does not keep it, a checkout elsewhere may share the cache)."""
-    raw = _used(os.path.join(folder, "files", key[:2], key + ".json"))  # a thousand files: no Path objects
+    raw = _used(file_entry(folder, key))
     if raw is None:
         return None
     try:
@@ -282,7 +319,7 @@ def save_file(folder: Path, key: str, record: FileRecord) -> None:
         documents.append([document.path, document.source, spans_, sizes, parts, document.header.hex(),
                           document.placed.hex()])  # fmt: skip
     findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
-    _write(folder / "files" / key[:2] / f"{key}.json", _seal([findings, documents, record.claims_read], b"".join(blob)))
+    _write(Path(file_entry(folder, key)), _seal([findings, documents, record.claims_read], b"".join(blob)))
 
 
 def _finding_tuple(data: list) -> tuple:
@@ -302,7 +339,7 @@ def document_reader(folder: Path) -> Reader:
         content = raw if raw is not None else read_bytes(path, shown, check)
         if isinstance(content, Finding):
             return content
-        where = folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
+        where = document_entry(folder, content)
         kept = _used(where)
         if kept is not None:
             try:
@@ -420,13 +457,13 @@ class Stored(NamedTuple):
 def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
     """Cached subject results made with these rules: only the head of each subject's record is read now."""
     try:
-        stream = open(folder / SUBJECTS, "rb")  # noqa: SIM115 - the records read from it later keep it open
-    except OSError:
+        stream = _open_entry(folder / SUBJECTS)
+    except (OSError, Refused):
         return {}
     try:
         size = os.fstat(stream.fileno()).st_size
         stream.seek(max(0, size - 256))  # the checksum's line is short, and the last
-        tail = stream.read()
+        tail = stream.read(min(size, 256))
         last = size - len(tail) + tail.rfind(b"\n", 0, len(tail) - 1) + 1
         sealed = checksum()
         stream.seek(0)
@@ -447,8 +484,14 @@ def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
 
 def read_records(path: Path) -> dict[str, Stored]:
     """The subjects' records in a file of lines this run's shards wrote (see :func:`write_lines`)."""
-    stream = open(path, "rb")  # noqa: SIM115 - the records read from it later keep it open
+    stream = _open_entry(path)
     return _records(stream, 0, os.fstat(stream.fileno()).st_size)
+
+
+def _open_entry(path: Path) -> BinaryIO:
+    """An entry read piece by piece, open (the records read from it later keep it open): a regular file, never a
+    link; raises Refused or OSError."""
+    return os.fdopen(open_regular(path, _UNBOUNDED, follow=False), "rb")
 
 
 def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
@@ -595,7 +638,7 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
 
 def _copied(files: list[Path]) -> Iterator[bytes]:
     for path in files:
-        with open(path, "rb") as stream:
+        with _open_entry(path) as stream:
             yield from Region(stream, 0, os.fstat(stream.fileno()).st_size).chunks()
 
 
@@ -969,5 +1012,9 @@ def rules_key(rules_dir: Path, tolerance: float) -> str:
     files = sorted(rules_dir.rglob("*")) if rules_dir.is_dir() else [rules_dir]
     for path in files:
         if path.is_file():
-            parts += [path.relative_to(rules_dir).as_posix().encode() if rules_dir.is_dir() else b"", path.read_bytes()]
+            try:  # read as the rules are (a link to a file that grows without end is no regular file)
+                content = b"read " + read_regular(path, MAX_FILE_BYTES)
+            except (OSError, Refused):
+                content = b"unreadable"
+            parts += [path.relative_to(rules_dir).as_posix().encode() if rules_dir.is_dir() else b"", content]
     return digest(*parts)

@@ -385,3 +385,40 @@ def control_in_file_name(project: Path) -> Path:
     """A file name that would recolour the terminal when a report prints it."""
     _claim_file(project, "\x1b[31mred.yaml", VALID)
     return Path("claims") / "\\x1b[31mred.yaml"
+
+
+# ------------------------------------------- planted caches, locks, other commands
+
+
+def _planted_cache(project: Path, plant: Callable[[Path], None]) -> Path:
+    """A cache folder beside the project (outside the repository, given with --cache ../cache) where every
+    entry a run reads is planted: the subjects' entry, the good claim files' records and the parsed rules."""
+    from checker import cache
+
+    folder = project.parent / "cache"
+    entries = [folder / cache.SUBJECTS]
+    for path in sorted((project / "claims").glob("*.yaml")):
+        key = cache.file_key(path.read_bytes(), path.relative_to(project).as_posix())
+        entries.append(Path(cache.file_entry(folder, key)))
+    entries += [cache.document_entry(folder, path.read_bytes()) for path in sorted((project / "rules").glob("*.yaml"))]
+    for entry in entries:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        plant(entry)
+    return Path("claims") / "0-good-a.yaml"
+
+
+@builder
+def cache_entry_dev_zero(project: Path) -> Path:
+    """Cache entries that are links to an endless stream, and a sweep marker that links outside (touching it
+    would create the file it names)."""
+    shown = _planted_cache(project, lambda entry: entry.symlink_to("/dev/zero"))
+    marker = project.parent / "cache" / ".pruned"
+    marker.symlink_to(_outside(project) / "pwned")
+    os.utime(marker, (0, 0), follow_symlinks=False)  # a sweep is due
+    return shown
+
+
+@builder
+def cache_entry_fifo(project: Path) -> Path:
+    """Cache entries that are named pipes: reading one would wait for a writer forever."""
+    return _planted_cache(project, os.mkfifo)
