@@ -24,7 +24,7 @@ from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
 from checker.engine import TEXT_WIDTH, no_cycle_collection
-from checker.files import FileChanged, locked, read_for_update, write_atomically
+from checker.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
@@ -295,7 +295,7 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
     with locked(path):
-        existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
+        existing, fingerprint = _read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint, allow_paths, given)
     click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
@@ -320,7 +320,7 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
     with locked(path):
-        existing, fingerprint = read_for_update(path)
+        existing, fingerprint = _read_for_update(path)
         try:
             text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until)
         except acks.NotAcknowledged as exc:
@@ -471,6 +471,31 @@ def _write_or_fail(
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _read_for_update(path: Path) -> tuple[str, str]:
+    """The text of a file a command rewrites and its fingerprint (see files.read_for_update); exit 2 when it cannot
+    be read."""
+    try:
+        return read_for_update(path)
+    except Refused as refused:
+        raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
+    except OSError as exc:
+        raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+
+
+def _read_text(path: Path) -> str:
+    """An article's text named on the command line (as an archived text is read); exit 2 when it cannot be read."""
+    try:
+        return read_regular(path, confine.MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+    except Refused as refused:
+        raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
+    except OSError as exc:
+        raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+
+
 def _vocabulary(rules: Path | None) -> Vocabulary:
     try:
         configured = load_config().rules
@@ -506,16 +531,13 @@ def extract(
         if target is not None:
             _may_write(target, allow_paths)
     vocabulary = _vocabulary(rules)
-    try:
-        text = source_text.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{source_text} is not UTF-8 text") from None
+    text = _read_text(source_text)
     if subject is not None and vocabulary.entity_id(subject) is None:
         raise click.UsageError(f'unknown entity "{subject}"; {vocabulary.entity_hint(subject)}')
     chosen = vocabulary.entity_id(subject) if subject else None
     if merge is not None:
         with locked(merge):
-            existing, fingerprint = read_for_update(merge)
+            existing, fingerprint = _read_for_update(merge)
             merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
             if added:
                 _write_or_fail(merge, merged, fingerprint, allow_paths)
@@ -569,7 +591,7 @@ def new_source(
     if from_text is not None:
         from checker.extract import guess_source  # noqa: PLC0415 - see extract
 
-        guess = guess_source(from_text.read_text("utf-8"))
+        guess = guess_source(_read_text(from_text))
         fields["title"] = fields["title"] or guess.title
         fields["archive"] = fields["archive"] or from_text.as_posix()
         if guess.published and not (published or undated_argument):
@@ -621,6 +643,11 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
             try:
                 text, fingerprint = read_for_update(path)
                 tidy = canonical(text)
+            except (Refused, OSError) as exc:  # a FIFO, a device (a link to /dev/zero), a file over the limit
+                broken.append(path)
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                click.echo(f"{display_path(path)}: cannot be read: {reason}", err=True)
+                continue
             except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
                 broken.append(path)
                 click.echo(f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate", err=True)

@@ -112,8 +112,10 @@ def digest(data: bytes) -> str:
 
 
 def read_for_update(path: Path) -> tuple[str, str]:
-    """The text of a file the caller means to rewrite, and the fingerprint to pass back on writing."""
-    raw = path.read_bytes()
+    """The text of a file the caller means to rewrite, and the fingerprint to pass back on writing; raise
+    :class:`Refused` when it is not a regular file or is over MAX_FILE_BYTES, UnicodeDecodeError when it is not
+    UTF-8."""
+    raw = read_regular(path, MAX_FILE_BYTES)
     return raw.decode("utf-8-sig"), digest(raw)
 
 
@@ -134,7 +136,12 @@ def write_atomically(path: Path, text: str | Iterable[bytes], expected: Optional
             stream.flush()
             os.fsync(stream.fileno())
         if expected is not None:
-            current = digest(path.read_bytes()) if path.exists() else None
+            try:
+                current: Optional[str] = digest(read_regular(path, MAX_FILE_BYTES))
+            except FileNotFoundError:
+                current = None
+            except Refused:  # no longer a file claimcheck reads: not what was read
+                current = "refused"
             if current != expected:
                 raise FileChanged(f"{path} changed since it was read; nothing was written")
         os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())

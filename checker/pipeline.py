@@ -20,7 +20,7 @@ from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
 from checker.engine import TEXT_WIDTH, Result, default_workers, run
-from checker.files import write_atomically
+from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
@@ -447,8 +447,8 @@ def _appended(path: Path, result: Result) -> list[bytes]:
     """The job summary file with this run's summary added (GitHub collects every step's), all of it under GitHub's
     limit: what earlier steps wrote stays as it is, and the summary gets the room that is left."""
     try:
-        before = path.read_bytes()
-    except OSError:
+        before = read_regular(path, MAX_FILE_BYTES)
+    except (OSError, Refused):  # none yet; or not a file to add to, which is then replaced
         before = b""
     glue = b"\n" if before and not before.endswith(b"\n") else b""
     room = SUMMARY_LIMIT - 1 - len(before) - len(glue)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ from checker.config import Config
 from checker.confine import Confinement, confinement, repository_root
 from checker.reporting.html import href
 
-from conftest import claim, one_source, run_cli, write_corpus
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
 SETTINGS = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\n'
 
@@ -197,3 +200,42 @@ def test_a_link_loop_among_the_files_judged_is_a_finding(project):
     result = run_cli(project, "check", "--format", "json", "claims")  # given paths: the run is judged on them
     loops = [f for f in _findings(result.stdout) if f["location"] and "loop-" in f["location"]["path"]]
     assert result.exit_code == 1 and len(loops) == 2 and all("symbolic links" in f["message"] for f in loops)
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["validate", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["report", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["resolve", "claims/fifo.yaml", "claims/zero.yaml"],  # says nothing of input errors: it must end, at once
+        ["fmt", "--check", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["fmt", "claims/fifo.yaml"],
+        ["import", "mapping.yaml", "20250101.csv", "20250102.csv", "-o", "out.jsonl"],
+        ["extract", "claims/fifo.yaml"],
+        ["new-source", "--id", "x", "--title", "t", "--publisher", "p", "--kind", "other", "--published", "2025",
+         "--from-text", "claims/zero.yaml", "-o", "x.yaml"],
+    ],  # fmt: skip
+    ids=["check", "validate", "report", "resolve", "fmt-check", "fmt", "import", "extract", "new-source"],
+)
+def test_every_command_refuses_a_special_file_named_on_its_command_line(project, args):
+    """A FIFO (reading it would wait forever) and a link to /dev/zero (it never ends), as a pre-commit hook or a
+    person names them: each command says that it is no regular file, at once, within a small memory."""
+    os.mkfifo(project / "claims" / "fifo.yaml")
+    (project / "claims" / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(project / "20250101.csv")
+    (project / "20250102.csv").symlink_to("/dev/zero")
+    (project / "mapping.yaml").write_text("source: {column: source}\nsubject: {column: flight}\n"
+                                          "day: {file_name: '(\\d{8})', format: '%Y%m%d'}\nmetrics: {}\n", "utf-8")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(
+        [sys.executable, "-c", "from checker.cli import run_cli; run_cli()", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=60, preexec_fn=_limited,
+    )  # fmt: skip
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said and "internal error" not in said, said[-2000:]
+    assert done.returncode in (0, 1, 2) and ("not a regular file" in said or args[0] == "resolve"), said[-2000:]

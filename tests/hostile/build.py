@@ -422,3 +422,11 @@ def cache_entry_dev_zero(project: Path) -> Path:
 def cache_entry_fifo(project: Path) -> Path:
     """Cache entries that are named pipes: reading one would wait for a writer forever."""
     return _planted_cache(project, os.mkfifo)
+
+
+@builder
+def fmt_check_dev_zero(project: Path) -> Path:
+    """A claim file that is a link to /dev/zero, named to `fmt --check` as a pre-commit hook names staged files."""
+    path = project / "claims" / "zero.yaml"
+    path.symlink_to("/dev/zero")
+    return path.relative_to(project)
