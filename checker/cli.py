@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import click
 
@@ -294,7 +294,7 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     entries = acks.new_entries(chosen, reason, reviewer, today, until)
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
-    with locked(path):
+    with _locking(path):
         existing, fingerprint = _read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint, allow_paths, given)
@@ -319,7 +319,7 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
         raise CannotRun(f"{display_path(path)} does not exist: there is no acknowledgement to renew")
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
-    with locked(path):
+    with _locking(path):
         existing, fingerprint = _read_for_update(path)
         try:
             text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until)
@@ -471,6 +471,19 @@ def _write_or_fail(
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+@contextmanager
+def _locking(path: Path) -> Iterator[None]:
+    """Hold the lock of a read-modify-write of ``path`` (see files.locked); exit 2 when it cannot be had safely."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(locked(path))
+        except Refused as refused:
+            raise CannotRun(f"cannot lock {display_path(path)}: {refused}") from None
+        except OSError as exc:
+            raise CannotRun(f"cannot lock {display_path(path)}: {exc.strerror or exc}") from None
+        yield
+
+
 def _read_for_update(path: Path) -> tuple[str, str]:
     """The text of a file a command rewrites and its fingerprint (see files.read_for_update); exit 2 when it cannot
     be read."""
@@ -536,7 +549,7 @@ def extract(
         raise click.UsageError(f'unknown entity "{subject}"; {vocabulary.entity_hint(subject)}')
     chosen = vocabulary.entity_id(subject) if subject else None
     if merge is not None:
-        with locked(merge):
+        with _locking(merge):
             existing, fingerprint = _read_for_update(merge)
             merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
             if added:
@@ -639,7 +652,7 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
     for path in targets:
         if not check:
             _may_write(path, allow_paths, given=path.resolve() in given)
-        with locked(path) if not check else nullcontext():
+        with _locking(path) if not check else nullcontext():
             try:
                 text, fingerprint = read_for_update(path)
                 tidy = canonical(text)

@@ -168,10 +168,60 @@ def lock_path(path: Path) -> Path:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for a read-modify-write of ``path`` (filelock: advisory locks on every system)."""
-    from filelock import FileLock
+    """Hold an exclusive lock for a read-modify-write of ``path``; raise :class:`Refused` (or OSError) when the lock
+    cannot be had safely.
 
+    The lock file is never followed through a symbolic link: its folder must
+    be a folder of the user's own that no one else may write in, and a link
+    found in its place (planted before the folder was made private) is
+    removed, not followed, so that no lock can make claimcheck create or
+    truncate a file anywhere else. On systems without ``fcntl`` (Windows),
+    filelock locks the file.
+    """
     lock = lock_path(path)
-    lock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with FileLock(lock):
+    _private_folder(lock.parent)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        from filelock import FileLock
+
+        with FileLock(lock):
+            yield
+        return
+    handle = _open_lock(lock)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the descriptor is closed, even by a killed process
         yield
+    finally:
+        os.close(handle)
+
+
+def _private_folder(folder: Path) -> None:
+    """Make ``folder`` if need be, and make sure it is a folder (not a link) of this user's that only they may
+    write in; raise :class:`Refused` when it is not."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise Refused(f'the lock folder "{folder}" is not a folder (a link?): remove it')
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise Refused(f'the lock folder "{folder}" belongs to another user: remove it, or set TMPDIR elsewhere')
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def _open_lock(lock: Path) -> int:
+    """A descriptor of the lock file, made if need be, never through a link (one found there is removed)."""
+    flags = os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(2):
+        try:
+            handle = os.open(lock, flags, 0o600)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(lock):
+                raise
+            os.unlink(lock)  # a link in the user's private folder: never claimcheck's, and never followed
+            continue
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)
+            raise Refused(f'the lock file "{lock}" is not a regular file: remove it')
+        return handle
+    raise Refused(f'the lock file "{lock}" keeps being replaced by a link')

@@ -430,3 +430,17 @@ def fmt_check_dev_zero(project: Path) -> Path:
     path = project / "claims" / "zero.yaml"
     path.symlink_to("/dev/zero")
     return path.relative_to(project)
+
+
+@builder
+def lock_file_symlink(project: Path) -> Path:
+    """A claim file to format whose lock file is a link to a file outside, planted where claimcheck keeps its
+    locks: following it would create (or empty) the file it names."""
+    from checker.files import lock_path
+
+    path = _claim_file(project, "locked.yaml", VALID)
+    lock = lock_path(project / path)
+    lock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(_outside(project) / "pwned")
+    return path
