@@ -65,11 +65,16 @@ def repository_root(start: Path, settings: Optional[Path]) -> Path:
     """The project root: the settings file's folder, else the git work tree around ``start``, else ``start``."""
     if settings is not None:
         return resolved(settings.parent)
+    return work_tree(start) or resolved(start)
+
+
+def work_tree(start: Path) -> Optional[Path]:
+    """The git work tree ``start`` lies in (resolved), or None."""
     start = resolved(start)
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return start
+    return None
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,31 @@ def applied(rules: Confinement) -> Iterator[Confinement]:
         yield rules
     finally:
         _CURRENT.reset(token)
+
+
+def cache_problem(folder: Path, rules: Confinement, config: Config, given: bool) -> str:
+    """Why ``folder`` may not hold the cache ("" when it may): it lies where the repository's content says what
+    there is, so a pull request could commit entries in it.
+
+    Those places are the repository (see :func:`repository_root`), the git
+    work tree around it and the folders the settings name for archived texts.
+    A repository that is only the working directory (no settings, no git)
+    counts for a folder given with --cache (``given``), not for the default
+    one in the user's cache folder: a run from the home folder is no run in a
+    repository.
+    """
+    target = resolved(folder)
+    tree = work_tree(rules.root)
+    places: list[tuple[Path, str]] = []
+    if given or config.path is not None or tree is not None:
+        places.append((rules.root, "the repository"))
+    if tree is not None and tree != rules.root:
+        places.append((tree, "the git work tree"))
+    places += [(resolved(root), "a folder the settings name under archive-roots") for root in config.archive_roots]
+    for place, what in places:
+        if within(target, (place,)):
+            return f"it is inside {what} ({place}), whose content a pull request can change"
+    return ""
 
 
 def archive_problem(path: Path) -> Optional[tuple[str, str]]:

@@ -365,6 +365,11 @@ def execute(request: CheckRequest) -> Outcome:
     cache = None
     if not request.no_cache and (request.cache is not None or not config.cache_off):
         cache = request.cache or default_cache(config)
+        given = request.cache is not None
+        refused = confine.cache_problem(cache, confinement, config, given)
+        if refused:  # its entries could be planted there (and committed: the run would be judged on them)
+            named = f'the cache folder "{cache}"' + ("" if given else " (the default, in the user's cache folder)")
+            raise RequestError(f"refusing {named}: {refused}; give a folder outside it with --cache DIR, or --no-cache")
     texts, import_findings = _imported(tables, request.mapping, workers) if tables else ([], [])
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}

@@ -239,3 +239,40 @@ def test_every_command_refuses_a_special_file_named_on_its_command_line(project,
     said = done.stdout + done.stderr
     assert "Traceback" not in said and "internal error" not in said, said[-2000:]
     assert done.returncode in (0, 1, 2) and ("not a regular file" in said or args[0] == "resolve"), said[-2000:]
+
+
+def test_a_cache_folder_where_the_repository_decides_what_there_is_is_refused(tmp_path, monkeypatch):
+    """The repository (here the settings' folder), the git work tree around it, the archive roots: a pull request
+    could commit a cache there. A link that leads in counts as being in."""
+    from checker.confine import cache_problem
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    (tmp_path / "archives").mkdir()
+    (tmp_path / "into").symlink_to(repo)
+    config = Config(path=repo / "docs" / "claimcheck.toml", archive_roots=[tmp_path / "archives"])
+    rules = confinement(config, start=repo / "docs")
+    assert "inside the repository" in cache_problem(repo / "docs" / ".ccache", rules, config, True)
+    assert "inside the git work tree" in cache_problem(repo / ".ccache", rules, config, False)
+    assert "archive-roots" in cache_problem(tmp_path / "archives" / "cache", rules, config, True)
+    assert "inside the git work tree" in cache_problem(tmp_path / "into" / "cache", rules, config, True)
+    assert cache_problem(tmp_path / "cache", rules, config, True) == ""
+
+
+def test_without_a_repository_only_a_cache_folder_given_in_the_working_directory_is_refused(tmp_path, monkeypatch):
+    from checker.confine import cache_problem
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    rules = confinement(Config())
+    assert "inside the repository" in cache_problem(home / ".ccache", rules, Config(), True)
+    assert cache_problem(home / ".cache" / "claimcheck" / "0123", rules, Config(), False) == ""
+
+
+def test_a_default_cache_folder_inside_the_checkout_stops_the_run(project, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
+    done = run_cli(project, "check")
+    assert done.exit_code == 2 and "(the default, in the user's cache folder): it is inside the repository" in done.stderr
+    assert not (project / ".cache").exists()

@@ -444,3 +444,11 @@ def lock_file_symlink(project: Path) -> Path:
     lock.unlink(missing_ok=True)
     lock.symlink_to(_outside(project) / "pwned")
     return path
+
+
+@builder
+def cache_inside_repository(project: Path) -> Path:
+    """A cache folder committed to the repository (a pull request can write its entries), named with --cache."""
+    folder = project / ".ccache" / "files"
+    folder.mkdir(parents=True)
+    return Path(".ccache")
