@@ -20,20 +20,24 @@ Two kinds of entries live in the cache folder:
   whose only report is that one copies them (see :func:`briefs_of`).
 
 Entries are JSON and text (never pickled objects: a cache folder may come
-from elsewhere, and reading it must not run code), each with a checksum of
-its payload. Each is read as a regular file of bounded size, never through a
-symbolic link: an entry that is a FIFO, a device or a link (to ``/dev/zero``,
-to a file elsewhere) is a miss, neither waited on nor read without end. An entry that is missing, damaged, of another version or not
-matching its checksum is ignored and rebuilt, never used; the folder is safe
-to delete at any time. Writes are atomic (a temporary file, then a rename);
-the temporary files a killed run leaves (``.claimcheck-tmp-*``) are deleted
-by a later run once they are an hour old, and the entries no run has used for
-a month once a day (see :func:`sweep`).
+from elsewhere, and reading it must not run code), each authenticated by an
+HMAC made with the user's own key, kept outside the cache folder (see
+:mod:`checker.cachekey`): an entry that is missing, damaged, of another
+version, written by anyone else or with another key, or moved from another
+entry's place is ignored and rebuilt, never used. Each is read as a regular
+file of bounded size, never through a symbolic link: an entry that is a FIFO,
+a device or a link (to ``/dev/zero``, to a file elsewhere) is a miss, neither
+waited on nor read without end. The folder is safe to delete at any time.
+Writes are atomic (a temporary file, then a rename); the temporary files a
+killed run leaves (``.claimcheck-tmp-*``) are deleted by a later run once
+they are an hour old, and the entries no run has used for a month once a day
+(see :func:`sweep`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import re
 import tempfile
@@ -45,9 +49,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 import orjson
-import xxhash
 
-from checker import __version__
+from checker import __version__, cachekey
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
 from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
@@ -90,34 +93,34 @@ def digest(*parts: bytes) -> str:
     return hashed.hexdigest()
 
 
-def checksum() -> Any:
-    """A new checksum of an entry's bytes: it tells damage (a cut, a flipped bit), not forgery, which no checksum
-    kept beside the data could (a cache from elsewhere is only ever read as data). XXH3 runs at memory speed,
-    ten times SHA-256: a large corpus's subjects' entry is hundreds of megabytes, checked on every run."""
-    return xxhash.xxh3_128()
+def sealer(name: str) -> "hmac.HMAC":
+    """A new HMAC of the entry named ``name`` (its place in the cache folder), made with the user's key: it tells
+    damage and forgery apart from what this user's claimcheck wrote there, which no checksum kept beside the data
+    could. Raises cachekey.KeyProblem when there is no key to be had (the run then uses no cache)."""
+    return cachekey.mac(cachekey.key(), name, _STAMP)
 
 
-def _sum(data: bytes) -> str:
-    hashed = checksum()
-    hashed.update(data)
-    return hashed.hexdigest()
+def _mac(name: str, data: bytes) -> str:
+    sealed = sealer(name)
+    sealed.update(data)
+    return sealed.hexdigest()
 
 
-def _seal(payload: Any, blob: bytes = b"") -> bytes:
-    """An entry: a line with the stamp and the checksum of the rest, a line of JSON, and bytes the JSON sizes."""
+def _seal(name: str, payload: Any, blob: bytes = b"") -> bytes:
+    """An entry: a line with the stamp and the HMAC of the rest, a line of JSON, and bytes the JSON sizes."""
     body = orjson.dumps(payload) + b"\n" + blob
-    return orjson.dumps({"stamp": _STAMP, "checksum": _sum(body)}) + b"\n" + body
+    return orjson.dumps({"stamp": _STAMP, "mac": _mac(name, body)}) + b"\n" + body
 
 
-def _open(raw: bytes) -> tuple[Any, bytes]:
-    """The payload and the bytes after it of a sealed entry; raises ValueError when it is not one this version
-    wrote intact."""
+def _open(name: str, raw: bytes) -> tuple[Any, bytes]:
+    """The payload and the bytes after it of the entry named ``name``; raises ValueError when it is not one this
+    version wrote there intact with the user's key."""
     try:
         start = raw.index(b"\n") + 1
         sealed = orjson.loads(raw[:start])
         body = raw[start:]
-        if sealed["stamp"] != _STAMP or sealed["checksum"] != _sum(body):
-            raise ValueError("stale or damaged cache entry")
+        if sealed["stamp"] != _STAMP or not hmac.compare_digest(sealed["mac"], _mac(name, body)):
+            raise ValueError("stale, damaged or forged cache entry")
         end = body.index(b"\n")
         return orjson.loads(body[:end]), body[end + 1 :]
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
@@ -236,6 +239,16 @@ def document_entry(folder: Path, content: bytes) -> Path:
     return folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
 
 
+def _file_name(key: str) -> str:
+    """The name a file's record is authenticated under (see :func:`sealer`)."""
+    return f"files/{key}"
+
+
+def _document_name(where: Path) -> str:
+    """The name a parsed rules file kept at ``where`` is authenticated under."""
+    return f"documents/{where.stem}"
+
+
 def file_key(raw: bytes, shown: str) -> str:
     """The cache key of a claim file: its bytes and the path findings name it by."""
     return digest(_STAMP.encode(), shown.encode("utf-8", "surrogateescape"), raw)
@@ -248,7 +261,7 @@ def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
     if raw is None:
         return None
     try:
-        (findings, documents, read), blob = _open(raw)
+        (findings, documents, read), blob = _open(_file_name(key), raw)
         at = 0
         kept = []
         for path, source, spans, sizes, parts, header, placed in documents:
@@ -319,7 +332,8 @@ def save_file(folder: Path, key: str, record: FileRecord) -> None:
         documents.append([document.path, document.source, spans_, sizes, parts, document.header.hex(),
                           document.placed.hex()])  # fmt: skip
     findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
-    _write(Path(file_entry(folder, key)), _seal([findings, documents, record.claims_read], b"".join(blob)))
+    entry = _seal(_file_name(key), [findings, documents, record.claims_read], b"".join(blob))
+    _write(Path(file_entry(folder, key)), entry)
 
 
 def _finding_tuple(data: list) -> tuple:
@@ -343,13 +357,14 @@ def document_reader(folder: Path) -> Reader:
         kept = _used(where)
         if kept is not None:
             try:
-                (data, spans), _ = _open(kept)
+                (data, spans), _ = _open(_document_name(where), kept)
                 return Document(data, {tuple(key): Span(*span) for key, span in spans})
             except (ValueError, TypeError):
                 pass  # damaged: parsed again, and kept anew
         document = read_document(path, shown, check, content)
         if isinstance(document, Document) and _json_exact(document.data):
-            _write(where, _seal([document.data, [[list(key), list(span)] for key, span in document.spans.items()]]))
+            spans = [[list(key), list(span)] for key, span in document.spans.items()]
+            _write(where, _seal(_document_name(where), [document.data, spans]))
         return document
 
     return read
@@ -417,7 +432,8 @@ def subject_inputs(
         if document.parts is None:
             document = _digested(document)
         # each document's part of a subject: the digest of its source, and that of the subject's claims in it
-        archive = archives.get((document.file, document.source.get("archive")), "")
+        written = document.source.get("archive")
+        archive = archives.get((document.file, written), "") if isinstance(written, str) else ""
         source = hashlib.sha256(dump([document.path, document.source, archive]))
         about, header = source.digest(), document.header
         names, digests = document.parts or Parts([], b"")
@@ -462,16 +478,16 @@ def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
         return {}
     try:
         size = os.fstat(stream.fileno()).st_size
-        stream.seek(max(0, size - 256))  # the checksum's line is short, and the last
+        stream.seek(max(0, size - 256))  # the HMAC's line is short, and the last
         tail = stream.read(min(size, 256))
         last = size - len(tail) + tail.rfind(b"\n", 0, len(tail) - 1) + 1
-        sealed = checksum()
+        sealed = sealer(SUBJECTS)
         stream.seek(0)
         left = last
         while left and (chunk := stream.read(min(left, 1 << 22))):  # read, not mapped: memory stays small
             sealed.update(chunk)
             left -= len(chunk)
-        if left or orjson.loads(tail[last - size + len(tail) :])["checksum"] != sealed.hexdigest():
+        if left or not hmac.compare_digest(orjson.loads(tail[last - size + len(tail) :])["mac"], sealed.hexdigest()):
             return {}
         stream.seek(0)
         head = orjson.loads(stream.readline())
@@ -547,10 +563,10 @@ def _byte(stream: BinaryIO, at: int) -> bytes:
     return stream.read(1)
 
 
-#: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the checksum
-#: of everything before it (written and read subject by subject). A subject's record has three parts, apart by
-#: tabs: its head (JSON, which gives the sizes of the others), its results (JSON), and the report's text of its
-#: findings and timelines (which has newlines); then a newline
+#: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the HMAC (see
+#: :func:`sealer`) of everything before it (written and read subject by subject). A subject's record has three
+#: parts, apart by tabs: its head (JSON, which gives the sizes of the others), its results (JSON), and the report's
+#: text of its findings and timelines (which has newlines); then a newline
 SUBJECTS = "subjects.cache"
 
 
@@ -616,15 +632,15 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
     """Replace the subjects' entry with the records in ``files`` (the workers' files of records, see
     :func:`write_lines`; each is deleted after) and then ``lines`` (records, or pieces of them), copied piece
     by piece, never held whole."""
-    hashed = checksum()
+    sealed = sealer(SUBJECTS)
 
     def pieces() -> Iterator[bytes]:
         head = [orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"]
         copied = (chunk for line in lines for chunk in (line.chunks() if isinstance(line, Region) else [line]))
         for piece in chain(head, _copied(files), copied):
-            hashed.update(piece)
+            sealed.update(piece)
             yield piece
-        yield orjson.dumps({"checksum": hashed.hexdigest()}) + b"\n"
+        yield orjson.dumps({"mac": sealed.hexdigest()}) + b"\n"
 
     try:
         _write(folder / SUBJECTS, pieces())

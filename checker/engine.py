@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequen
 import orjson
 from pydantic import ValidationError
 
-from checker import cache, checks, timeline
+from checker import cache, cachekey, checks, timeline
 from checker.checks.base import Group
 from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
 from checker.corpus import (
@@ -608,6 +608,8 @@ def _run(
     keep_rows: bool,
     briefs: bool,
 ) -> Result:
+    if cache_dir is not None and cachekey.problem():
+        cache_dir = None  # entries could not be authenticated: none is read or written
     if cache_dir is not None:
         cache.sweep(cache_dir)
     read = cache.document_reader(cache_dir) if cache_dir is not None else read_document
@@ -744,7 +746,8 @@ def _subject_digests(job: Job) -> dict[str, tuple[str, str]]:
             target = Path(document.file).parent / archive
             try:
                 refused = archive_problem(target)
-                state = cache.digest(read_regular(resolved(target), MAX_ARCHIVE_BYTES)) if refused is None else "refused"
+                content = read_regular(resolved(target), MAX_ARCHIVE_BYTES) if refused is None else None
+                state = cache.digest(content) if content is not None else "refused"
             except (OSError, Refused):
                 state = "unreadable"
             # the archive as findings show it (evidence names it so), not where the checkout stands

@@ -229,8 +229,9 @@ def test_every_command_refuses_a_special_file_named_on_its_command_line(project,
     (project / "claims" / "zero.yaml").symlink_to("/dev/zero")
     os.mkfifo(project / "20250101.csv")
     (project / "20250102.csv").symlink_to("/dev/zero")
-    (project / "mapping.yaml").write_text("source: {column: source}\nsubject: {column: flight}\n"
-                                          "day: {file_name: '(\\d{8})', format: '%Y%m%d'}\nmetrics: {}\n", "utf-8")  # fmt: skip
+    day = "day: {file_name: '(\\d{8})', format: '%Y%m%d'}\n"  # the day from the table's name: no column read first
+    mapping = f"source: {{column: source}}\nsubject: {{column: flight}}\n{day}metrics: {{}}\n"
+    (project / "mapping.yaml").write_text(mapping, "utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(
         [sys.executable, "-c", "from checker.cli import run_cli; run_cli()", *args],
@@ -274,5 +275,68 @@ def test_without_a_repository_only_a_cache_folder_given_in_the_working_directory
 def test_a_default_cache_folder_inside_the_checkout_stops_the_run(project, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
     done = run_cli(project, "check")
-    assert done.exit_code == 2 and "(the default, in the user's cache folder): it is inside the repository" in done.stderr
+    assert done.exit_code == 2
+    assert "(the default, in the user's cache folder): it is inside the repository" in done.stderr
     assert not (project / ".cache").exists()
+
+
+# ------------------------------------------------------------------ the cache's trust
+
+
+@pytest.mark.parametrize("seal", ["xxh3", "stale-mac", "other-key"])
+def test_a_forged_cache_entry_cannot_turn_an_error_into_info(tmp_path, seal):
+    """An entry changed by anyone without the user's key is not used, whatever it carries: a checksum anyone can
+    compute (XXH3, as entries once had), the HMAC it had before, or one made with another key."""
+    import hashlib
+    import hmac
+
+    import xxhash
+
+    from checker import cache
+
+    project = tmp_path / "project"
+    write_corpus(project, {  # a contradiction, the one error of the run
+        "a.yaml": one_source("a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30")),
+        "b.yaml": one_source("b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30")),
+    })  # fmt: skip
+    (project / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    folder = tmp_path / "cache"
+    first = run_cli(project, "check", "--format", "json", "--cache", str(folder))
+    assert first.exit_code == 1 and [f["severity"] for f in _findings(first.stdout)].count("error") == 1
+    subjects = folder / cache.SUBJECTS
+    before = subjects.read_bytes()
+    body = before.rstrip(b"\n").rpartition(b"\n")[0] + b"\n"
+    forged = body.replace(b'"error"', b'"info" ')  # every error made info, each the same size as before
+    if seal == "xxh3":
+        trailer = json.dumps({"checksum": xxhash.xxh3_128(forged).hexdigest()}).encode()
+    elif seal == "stale-mac":
+        trailer = before.rstrip(b"\n").rpartition(b"\n")[2]
+    else:
+        named = hashlib.sha256(f"{cache._STAMP}\0{cache.SUBJECTS}".encode()).digest()
+        other = hmac.new(os.urandom(32), named, "sha256")  # as claimcheck makes it, with another key
+        other.update(forged)
+        trailer = json.dumps({"mac": other.hexdigest()}).encode()
+    subjects.write_bytes(forged + trailer + b"\n")  # what a pull request could plant: no size changes, valid JSON
+    again = run_cli(project, "check", "--format", "json", "--cache", str(folder))
+    assert again.exit_code == 1 and again.stdout == first.stdout  # the error is back: the entry was not used
+    assert subjects.read_bytes() == before  # and it was rewritten
+
+
+def test_the_key_folder_inside_the_repository_stops_the_run(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".xdg"))
+    done = run_cli(project, "check", "--cache", str(tmp_path / "cache"))
+    assert done.exit_code == 2 and "refusing the folder of the cache's key" in done.stderr
+    assert not (project / ".xdg").exists()
+
+
+def test_a_key_that_is_not_safe_turns_the_cache_off_and_says_so(project, tmp_path, monkeypatch):
+    from checker import cachekey
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(cachekey, "_KEYS", {})
+    (tmp_path / "xdg" / "claimcheck").mkdir(parents=True)
+    (tmp_path / "elsewhere").write_bytes(b"k" * cachekey.KEY_BYTES)
+    (tmp_path / "xdg" / "claimcheck" / cachekey.KEY_FILE).symlink_to(tmp_path / "elsewhere")
+    done = run_cli(project, "check", "--cache", str(tmp_path / "cache"))
+    assert done.exit_code == 1 and "the cache is not used" in done.stderr and "symbolic link" in done.stderr
+    assert not (tmp_path / "cache").exists()
