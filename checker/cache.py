@@ -3,7 +3,10 @@
 Two kinds of entries live in the cache folder:
 
 * ``files/``: each claim file read and validated (a :class:`FileRecord`), under
-  the digest of its bytes and of the path it is shown under;
+  the digest of its bytes and of the path it is shown under. Nothing kept
+  depends on where the checkout stands (the path the file was read from is
+  that of the run that reads the record) or on anything but those bytes
+  (whether its archived texts can be read is found on every run);
 * ``documents/``: each rules file parsed, under the digest of its bytes;
 * ``subjects.cache``: for each subject, the findings, timelines and claim
   rows it gave, under a digest of what they depend on: its claims as written,
@@ -17,18 +20,24 @@ Two kinds of entries live in the cache folder:
   whose only report is that one copies them (see :func:`briefs_of`).
 
 Entries are JSON and text (never pickled objects: a cache folder may come
-from elsewhere, and reading it must not run code), each with a checksum of
-its payload. An entry that is missing, damaged, of another version or not
-matching its checksum is ignored and rebuilt, never used; the folder is safe
-to delete at any time. Writes are atomic (a temporary file, then a rename);
-the temporary files a killed run leaves (``.claimcheck-tmp-*``) are deleted
-by a later run once they are an hour old, and the entries no run has used for
-a month once a day (see :func:`sweep`).
+from elsewhere, and reading it must not run code), each authenticated by an
+HMAC made with the user's own key, kept outside the cache folder (see
+:mod:`checker.cachekey`): an entry that is missing, damaged, of another
+version, written by anyone else or with another key, or moved from another
+entry's place is ignored and rebuilt, never used. Each is read as a regular
+file of bounded size, never through a symbolic link: an entry that is a FIFO,
+a device or a link (to ``/dev/zero``, to a file elsewhere) is a miss, neither
+waited on nor read without end. The folder is safe to delete at any time.
+Writes are atomic (a temporary file, then a rename); the temporary files a
+killed run leaves (``.claimcheck-tmp-*``) are deleted by a later run once
+they are an hour old, and the entries no run has used for a month once a day
+(see :func:`sweep`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import re
 import tempfile
@@ -40,11 +49,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 import orjson
-import xxhash
 
-from checker import __version__
+from checker import __version__, cachekey
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
-from checker.files import umask
+from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
 from checker.jsontext import SEPARATOR, Region, item_text, items_text
 from checker.loading import Reader, read_bytes, read_document
@@ -52,9 +60,14 @@ from checker.timeline import Entry, Point, Timeline, TimelineBrief
 from checker.yamlio import Document, Span
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 7
+FORMAT = 8
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
+#: a file's record or a parsed rules file larger than this is not read (one of a claim file of the largest size
+#: claimcheck reads is about twice as large)
+MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES
+#: the subjects' entry is read piece by piece, never whole: its size is bounded only by the disk
+_UNBOUNDED = 1 << 62
 
 
 def _code_digest() -> str:
@@ -80,34 +93,34 @@ def digest(*parts: bytes) -> str:
     return hashed.hexdigest()
 
 
-def checksum() -> Any:
-    """A new checksum of an entry's bytes: it tells damage (a cut, a flipped bit), not forgery, which no checksum
-    kept beside the data could (a cache from elsewhere is only ever read as data). XXH3 runs at memory speed,
-    ten times SHA-256: a large corpus's subjects' entry is hundreds of megabytes, checked on every run."""
-    return xxhash.xxh3_128()
+def sealer(name: str) -> "hmac.HMAC":
+    """A new HMAC of the entry named ``name`` (its place in the cache folder), made with the user's key: it tells
+    damage and forgery apart from what this user's claimcheck wrote there, which no checksum kept beside the data
+    could. Raises cachekey.KeyProblem when there is no key to be had (the run then uses no cache)."""
+    return cachekey.mac(cachekey.key(), name, _STAMP)
 
 
-def _sum(data: bytes) -> str:
-    hashed = checksum()
-    hashed.update(data)
-    return hashed.hexdigest()
+def _mac(name: str, data: bytes) -> str:
+    sealed = sealer(name)
+    sealed.update(data)
+    return sealed.hexdigest()
 
 
-def _seal(payload: Any, blob: bytes = b"") -> bytes:
-    """An entry: a line with the stamp and the checksum of the rest, a line of JSON, and bytes the JSON sizes."""
+def _seal(name: str, payload: Any, blob: bytes = b"") -> bytes:
+    """An entry: a line with the stamp and the HMAC of the rest, a line of JSON, and bytes the JSON sizes."""
     body = orjson.dumps(payload) + b"\n" + blob
-    return orjson.dumps({"stamp": _STAMP, "checksum": _sum(body)}) + b"\n" + body
+    return orjson.dumps({"stamp": _STAMP, "mac": _mac(name, body)}) + b"\n" + body
 
 
-def _open(raw: bytes) -> tuple[Any, bytes]:
-    """The payload and the bytes after it of a sealed entry; raises ValueError when it is not one this version
-    wrote intact."""
+def _open(name: str, raw: bytes) -> tuple[Any, bytes]:
+    """The payload and the bytes after it of the entry named ``name``; raises ValueError when it is not one this
+    version wrote there intact with the user's key."""
     try:
         start = raw.index(b"\n") + 1
         sealed = orjson.loads(raw[:start])
         body = raw[start:]
-        if sealed["stamp"] != _STAMP or sealed["checksum"] != _sum(body):
-            raise ValueError("stale or damaged cache entry")
+        if sealed["stamp"] != _STAMP or not hmac.compare_digest(sealed["mac"], _mac(name, body)):
+            raise ValueError("stale, damaged or forged cache entry")
         end = body.index(b"\n")
         return orjson.loads(body[:end]), body[end + 1 :]
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
@@ -158,7 +171,7 @@ def sweep(folder: Path) -> None:
         _delete_if_older(path, old)
     marker = folder / PRUNED
     try:
-        if time.time() - marker.stat().st_mtime < MARK_AFTER_S:
+        if time.time() - marker.lstat().st_mtime < MARK_AFTER_S:
             return
     except OSError:
         pass
@@ -166,10 +179,23 @@ def sweep(folder: Path) -> None:
     for path in chain((folder / "files").glob("*/*.json"), (folder / "documents").glob("*.json")):
         if _ENTRY.fullmatch(path.name) and (path.parent.name == "documents" or path.parent.name == path.name[:2]):
             _delete_if_older(path, unused)  # named as claimcheck names its entries: nothing else is deleted
+    _touch(marker)
+
+
+def _touch(path: Path) -> None:
+    """Set the time of a file of the cache to now, making it if need be, never through a symbolic link (one could
+    make claimcheck create or touch a file anywhere)."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        marker.touch()
+        handle = os.open(path, flags, 0o600)
+    except OSError:
+        return
+    try:
+        os.utime(handle if os.utime in os.supports_fd else path)
     except OSError:
         pass
+    finally:
+        os.close(handle)
 
 
 def _delete_if_older(path: Path, than: float) -> None:
@@ -181,21 +207,47 @@ def _delete_if_older(path: Path, than: float) -> None:
 
 
 def _used(path: str | Path) -> Optional[bytes]:
-    """The bytes of an entry a run uses, marked as used (its time set to now) when it was marked a day ago or
-    more: entries no run uses for a month are deleted (see sweep)."""
+    """The bytes of an entry a run uses (a regular file, not a link, of at most MAX_ENTRY_BYTES), marked as used
+    (its time set to now) when it was marked a day ago or more: entries no run uses for a month are deleted (see
+    sweep)."""
     try:
-        with open(path, "rb") as stream:  # a folder, a missing file: OSError
-            if time.time() - os.fstat(stream.fileno()).st_mtime > MARK_AFTER_S:
-                try:
-                    os.utime(path)
-                except OSError:  # a cache that cannot be written is still read
-                    pass
-            return stream.read()
-    except OSError:
+        handle = open_regular(path, MAX_ENTRY_BYTES, follow=False)  # a folder, a FIFO, a link: Refused
+    except (OSError, Refused):
         return None
+    try:
+        if time.time() - os.fstat(handle).st_mtime > MARK_AFTER_S:
+            try:
+                os.utime(handle if os.utime in os.supports_fd else path)
+            except OSError:  # a cache that cannot be written is still read
+                pass
+        return read_open(handle, MAX_ENTRY_BYTES)
+    except (OSError, Refused):
+        return None
+    finally:
+        os.close(handle)
 
 
 # ------------------------------------------------------------------ file records
+
+
+def file_entry(folder: Path, key: str) -> str:
+    """Where the record of a claim file with this key (see :func:`file_key`) is kept."""
+    return os.path.join(folder, "files", key[:2], key + ".json")  # a thousand files: no Path objects
+
+
+def document_entry(folder: Path, content: bytes) -> Path:
+    """Where a rules file with these bytes is kept parsed."""
+    return folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
+
+
+def _file_name(key: str) -> str:
+    """The name a file's record is authenticated under (see :func:`sealer`)."""
+    return f"files/{key}"
+
+
+def _document_name(where: Path) -> str:
+    """The name a parsed rules file kept at ``where`` is authenticated under."""
+    return f"documents/{where.stem}"
 
 
 def file_key(raw: bytes, shown: str) -> str:
@@ -203,16 +255,17 @@ def file_key(raw: bytes, shown: str) -> str:
     return digest(_STAMP.encode(), shown.encode("utf-8", "surrogateescape"), raw)
 
 
-def load_file(folder: Path, key: str) -> Optional[FileRecord]:
-    """The cached record of a file, or None when there is no intact one."""
-    raw = _used(os.path.join(folder, "files", key[:2], key + ".json"))  # a thousand files: no Path objects
+def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
+    """The cached record of a file, or None when there is no intact one; ``file`` is the path it is read from in
+    this run (see DocumentRecord.file: the record does not keep it, a checkout elsewhere may share the cache)."""
+    raw = _used(file_entry(folder, key))
     if raw is None:
         return None
     try:
-        (findings, documents, read), blob = _open(raw)
+        (findings, documents, read), blob = _open(_file_name(key), raw)
         at = 0
         kept = []
-        for path, file, source, spans, sizes, parts, header, placed in documents:
+        for path, source, spans, sizes, parts, header, placed in documents:
             names, digests = parts
             if len(digests) != 64 * len(names) or len(sizes) % 4 or min(sizes, default=0) < 0:
                 raise ValueError("a document whose digests or sizes are not whole")
@@ -277,10 +330,11 @@ def save_file(folder: Path, key: str, record: FileRecord) -> None:
             blob += [written, spans]
         spans_ = [[list(key), list(span)] for key, span in document.spans.items()]
         parts = [document.parts.names, document.parts.digests.hex()]
-        documents.append([document.path, document.file, document.source, spans_, sizes, parts,
-                          document.header.hex(), document.placed.hex()])  # fmt: skip
+        documents.append([document.path, document.source, spans_, sizes, parts, document.header.hex(),
+                          document.placed.hex()])  # fmt: skip
     findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
-    _write(folder / "files" / key[:2] / f"{key}.json", _seal([findings, documents, record.claims_read], b"".join(blob)))
+    entry = _seal(_file_name(key), [findings, documents, record.claims_read], b"".join(blob))
+    _write(Path(file_entry(folder, key)), entry)
 
 
 def _finding_tuple(data: list) -> tuple:
@@ -300,17 +354,18 @@ def document_reader(folder: Path) -> Reader:
         content = raw if raw is not None else read_bytes(path, shown, check)
         if isinstance(content, Finding):
             return content
-        where = folder / "documents" / f"{digest(_STAMP.encode(), content)}.json"
+        where = document_entry(folder, content)
         kept = _used(where)
         if kept is not None:
             try:
-                (data, spans), _ = _open(kept)
+                (data, spans), _ = _open(_document_name(where), kept)
                 return Document(data, {tuple(key): Span(*span) for key, span in spans})
             except (ValueError, TypeError):
                 pass  # damaged: parsed again, and kept anew
         document = read_document(path, shown, check, content)
         if isinstance(document, Document) and _json_exact(document.data):
-            _write(where, _seal([document.data, [[list(key), list(span)] for key, span in document.spans.items()]]))
+            spans = [[list(key), list(span)] for key, span in document.spans.items()]
+            _write(where, _seal(_document_name(where), [document.data, spans]))
         return document
 
     return read
@@ -363,11 +418,13 @@ def _short(data: bytes) -> bytes:
 
 
 def subject_inputs(
-    documents: Iterable[DocumentRecord], key_of: Any, archives: dict[str, str]
+    documents: Iterable[DocumentRecord], key_of: Any, archives: dict[tuple[str, str], list[str]]
 ) -> dict[str, tuple[str, str]]:
     """For each subject, two digests: of its claims as written and their sources (its *content*), and of that
     and where every value of them stands in its file (*all* its inputs). Neither depends on the order of the
-    documents, which the results do not depend on either."""
+    documents, which the results do not depend on either, nor on where the checkout stands. ``archives``: for
+    each document's file and archived text as written, that text's path as shown and the digest of its bytes
+    (or why it cannot be read)."""
     content: dict[str, Any] = {}
     where: dict[str, Any] = {}
     keys: dict[Optional[str], str] = {}  # a subject as written -> its key
@@ -376,7 +433,9 @@ def subject_inputs(
         if document.parts is None:
             document = _digested(document)
         # each document's part of a subject: the digest of its source, and that of the subject's claims in it
-        source = hashlib.sha256(dump([document.path, document.file, document.source, archives.get(document.file, "")]))
+        written = document.source.get("archive")
+        archive = archives.get((document.file, written), "") if isinstance(written, str) else ""
+        source = hashlib.sha256(dump([document.path, document.source, archive]))
         about, header = source.digest(), document.header
         names, digests = document.parts or Parts([], b"")
         for at, name in enumerate(names):
@@ -415,21 +474,21 @@ class Stored(NamedTuple):
 def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
     """Cached subject results made with these rules: only the head of each subject's record is read now."""
     try:
-        stream = open(folder / SUBJECTS, "rb")  # noqa: SIM115 - the records read from it later keep it open
-    except OSError:
+        stream = _open_entry(folder / SUBJECTS)
+    except (OSError, Refused):
         return {}
     try:
         size = os.fstat(stream.fileno()).st_size
-        stream.seek(max(0, size - 256))  # the checksum's line is short, and the last
-        tail = stream.read()
+        stream.seek(max(0, size - 256))  # the HMAC's line is short, and the last
+        tail = stream.read(min(size, 256))
         last = size - len(tail) + tail.rfind(b"\n", 0, len(tail) - 1) + 1
-        sealed = checksum()
+        sealed = sealer(SUBJECTS)
         stream.seek(0)
         left = last
         while left and (chunk := stream.read(min(left, 1 << 22))):  # read, not mapped: memory stays small
             sealed.update(chunk)
             left -= len(chunk)
-        if left or orjson.loads(tail[last - size + len(tail) :])["checksum"] != sealed.hexdigest():
+        if left or not hmac.compare_digest(orjson.loads(tail[last - size + len(tail) :])["mac"], sealed.hexdigest()):
             return {}
         stream.seek(0)
         head = orjson.loads(stream.readline())
@@ -442,8 +501,14 @@ def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
 
 def read_records(path: Path) -> dict[str, Stored]:
     """The subjects' records in a file of lines this run's shards wrote (see :func:`write_lines`)."""
-    stream = open(path, "rb")  # noqa: SIM115 - the records read from it later keep it open
+    stream = _open_entry(path)
     return _records(stream, 0, os.fstat(stream.fileno()).st_size)
+
+
+def _open_entry(path: Path) -> BinaryIO:
+    """An entry read piece by piece, open (the records read from it later keep it open): a regular file, never a
+    link; raises Refused or OSError."""
+    return os.fdopen(open_regular(path, _UNBOUNDED, follow=False), "rb")
 
 
 def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
@@ -499,10 +564,10 @@ def _byte(stream: BinaryIO, at: int) -> bytes:
     return stream.read(1)
 
 
-#: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the checksum
-#: of everything before it (written and read subject by subject). A subject's record has three parts, apart by
-#: tabs: its head (JSON, which gives the sizes of the others), its results (JSON), and the report's text of its
-#: findings and timelines (which has newlines); then a newline
+#: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the HMAC (see
+#: :func:`sealer`) of everything before it (written and read subject by subject). A subject's record has three
+#: parts, apart by tabs: its head (JSON, which gives the sizes of the others), its results (JSON), and the report's
+#: text of its findings and timelines (which has newlines); then a newline
 SUBJECTS = "subjects.cache"
 
 
@@ -568,15 +633,15 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
     """Replace the subjects' entry with the records in ``files`` (the workers' files of records, see
     :func:`write_lines`; each is deleted after) and then ``lines`` (records, or pieces of them), copied piece
     by piece, never held whole."""
-    hashed = checksum()
+    sealed = sealer(SUBJECTS)
 
     def pieces() -> Iterator[bytes]:
         head = [orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"]
         copied = (chunk for line in lines for chunk in (line.chunks() if isinstance(line, Region) else [line]))
         for piece in chain(head, _copied(files), copied):
-            hashed.update(piece)
+            sealed.update(piece)
             yield piece
-        yield orjson.dumps({"checksum": hashed.hexdigest()}) + b"\n"
+        yield orjson.dumps({"mac": sealed.hexdigest()}) + b"\n"
 
     try:
         _write(folder / SUBJECTS, pieces())
@@ -590,7 +655,7 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
 
 def _copied(files: list[Path]) -> Iterator[bytes]:
     for path in files:
-        with open(path, "rb") as stream:
+        with _open_entry(path) as stream:
             yield from Region(stream, 0, os.fstat(stream.fileno()).st_size).chunks()
 
 
@@ -964,5 +1029,9 @@ def rules_key(rules_dir: Path, tolerance: float) -> str:
     files = sorted(rules_dir.rglob("*")) if rules_dir.is_dir() else [rules_dir]
     for path in files:
         if path.is_file():
-            parts += [path.relative_to(rules_dir).as_posix().encode() if rules_dir.is_dir() else b"", path.read_bytes()]
+            try:  # read as the rules are (a link to a file that grows without end is no regular file)
+                content = b"read " + read_regular(path, MAX_FILE_BYTES)
+            except (OSError, Refused):
+                content = b"unreadable"
+            parts += [path.relative_to(rules_dir).as_posix().encode() if rules_dir.is_dir() else b"", content]
     return digest(*parts)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import click
 
@@ -24,7 +24,7 @@ from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
 from checker.engine import TEXT_WIDTH, no_cycle_collection
-from checker.files import FileChanged, locked, read_for_update, write_atomically
+from checker.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
 from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
@@ -316,8 +316,8 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     entries = acks.new_entries(chosen, reason, reviewer, today, until)
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
-    with locked(path):
-        existing, fingerprint = read_for_update(path) if path.exists() else (None, None)
+    with _locking(path):
+        existing, fingerprint = _read_for_update(path) if path.exists() else (None, None)
         text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
         _write_or_fail(path, text, fingerprint, allow_paths, given)
     click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
@@ -349,8 +349,8 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
     now_said = {f.fingerprint: acks.said(f) for f in outcome.result.findings if f.subject and f.fingerprint in fingerprints}
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
-    with locked(path):
-        existing, fingerprint = read_for_update(path)
+    with _locking(path):
+        existing, fingerprint = _read_for_update(path)
         try:
             text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until, now_said)
         except acks.NotAcknowledged as exc:
@@ -504,6 +504,44 @@ def _write_or_fail(
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+@contextmanager
+def _locking(path: Path) -> Iterator[None]:
+    """Hold the lock of a read-modify-write of ``path`` (see files.locked); exit 2 when it cannot be had safely."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(locked(path))
+        except Refused as refused:
+            raise CannotRun(f"cannot lock {display_path(path)}: {refused}") from None
+        except OSError as exc:
+            raise CannotRun(f"cannot lock {display_path(path)}: {exc.strerror or exc}") from None
+        yield
+
+
+def _read_for_update(path: Path) -> tuple[str, str]:
+    """The text of a file a command rewrites and its fingerprint (see files.read_for_update); exit 2 when it cannot
+    be read."""
+    try:
+        return read_for_update(path)
+    except Refused as refused:
+        raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
+    except OSError as exc:
+        raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+
+
+def _read_text(path: Path) -> str:
+    """An article's text named on the command line (as an archived text is read); exit 2 when it cannot be read."""
+    try:
+        return read_regular(path, confine.MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+    except Refused as refused:
+        raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
+    except OSError as exc:
+        raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+
+
 def _vocabulary(rules: Path | None) -> Vocabulary:
     try:
         configured = load_config().rules
@@ -539,16 +577,13 @@ def extract(
         if target is not None:
             _may_write(target, allow_paths)
     vocabulary = _vocabulary(rules)
-    try:
-        text = source_text.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{source_text} is not UTF-8 text") from None
+    text = _read_text(source_text)
     if subject is not None and vocabulary.entity_id(subject) is None:
         raise click.UsageError(f'unknown entity "{subject}"; {vocabulary.entity_hint(subject)}')
     chosen = vocabulary.entity_id(subject) if subject else None
     if merge is not None:
-        with locked(merge):
-            existing, fingerprint = read_for_update(merge)
+        with _locking(merge):
+            existing, fingerprint = _read_for_update(merge)
             merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
             if added:
                 _write_or_fail(merge, merged, fingerprint, allow_paths)
@@ -602,7 +637,7 @@ def new_source(
     if from_text is not None:
         from checker.extract import guess_source  # noqa: PLC0415 - see extract
 
-        guess = guess_source(from_text.read_text("utf-8"))
+        guess = guess_source(_read_text(from_text))
         fields["title"] = fields["title"] or guess.title
         fields["archive"] = fields["archive"] or from_text.as_posix()
         if guess.published and not (published or undated_argument):
@@ -650,10 +685,15 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
     for path in targets:
         if not check:
             _may_write(path, allow_paths, given=path.resolve() in given)
-        with locked(path) if not check else nullcontext():
+        with _locking(path) if not check else nullcontext():
             try:
                 text, fingerprint = read_for_update(path)
                 tidy = canonical(text)
+            except (Refused, OSError) as exc:  # a FIFO, a device (a link to /dev/zero), a file over the limit
+                broken.append(path)
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                click.echo(f"{display_path(path)}: cannot be read: {reason}", err=True)
+                continue
             except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
                 broken.append(path)
                 click.echo(f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate", err=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from checker.files import MAX_FILE_BYTES, Refused, read_regular
 from checker.names import suggestion
 
 if sys.version_info >= (3, 11):
@@ -106,8 +107,8 @@ def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        return tomllib.loads(read_regular(path, MAX_FILE_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, Refused) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None

@@ -22,9 +22,9 @@ directory; without that, the working directory.
   in that folder or in the readable folders once its symbolic links are
   followed.
 
-Reading is careful as well: only regular files are read — never a FIFO, a
-device or a folder, which could block or never end — and never more than a
-fixed number of bytes.
+Reading is careful as well (see :func:`checker.files.read_regular`): only
+regular files are read — never a FIFO, a device or a folder, which could block
+or never end — and never more than a fixed number of bytes.
 """
 
 from __future__ import annotations
@@ -39,20 +39,13 @@ from typing import Iterable, Iterator, Optional
 
 from checker.config import Config, ConfigError
 from checker.config import load as load_config
+from checker.files import Refused
 
 #: folders of version-control metadata: nothing in them is ever read as an archived text
 METADATA_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", "CVS"})
 #: archived texts larger than this are not read
 MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 _MIB = 1024 * 1024
-
-
-class Refused(Exception):
-    """A path claimcheck will not read or write, with the reason in words."""
-
-
-class TooLarge(Refused):
-    """A file over the size claimcheck reads."""
 
 
 def resolved(path: Path) -> Path:
@@ -72,11 +65,16 @@ def repository_root(start: Path, settings: Optional[Path]) -> Path:
     """The project root: the settings file's folder, else the git work tree around ``start``, else ``start``."""
     if settings is not None:
         return resolved(settings.parent)
+    return work_tree(start) or resolved(start)
+
+
+def work_tree(start: Path) -> Optional[Path]:
+    """The git work tree ``start`` lies in (resolved), or None."""
     start = resolved(start)
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return start
+    return None
 
 
 @dataclass(frozen=True)
@@ -148,6 +146,31 @@ def applied(rules: Confinement) -> Iterator[Confinement]:
         _CURRENT.reset(token)
 
 
+def cache_problem(folder: Path, rules: Confinement, config: Config, given: bool) -> str:
+    """Why ``folder`` may not hold the cache ("" when it may): it lies where the repository's content says what
+    there is, so a pull request could commit entries in it.
+
+    Those places are the repository (see :func:`repository_root`), the git
+    work tree around it and the folders the settings name for archived texts.
+    A repository that is only the working directory (no settings, no git)
+    counts for a folder given with --cache (``given``), not for the default
+    one in the user's cache folder: a run from the home folder is no run in a
+    repository.
+    """
+    target = resolved(folder)
+    tree = work_tree(rules.root)
+    places: list[tuple[Path, str]] = []
+    if given or config.path is not None or tree is not None:
+        places.append((rules.root, "the repository"))
+    if tree is not None and tree != rules.root:
+        places.append((tree, "the git work tree"))
+    places += [(resolved(root), "a folder the settings name under archive-roots") for root in config.archive_roots]
+    for place, what in places:
+        if within(target, (place,)):
+            return f"it is inside {what} ({place}), whose content a pull request can change"
+    return ""
+
+
 def archive_problem(path: Path) -> Optional[tuple[str, str]]:
     """Why the archived text at ``path`` may not be read (message, hint), or None when it may."""
     rules = current()
@@ -194,35 +217,3 @@ def walked_file_problem(path: Path, folder: Path) -> Optional[str]:
     if within(target, (resolved(folder),)) or within(target, current().readable):
         return None
     return "is a symbolic link to a file outside the folder and the repository: it was not read"
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file at ``path``; raise :class:`Refused` for anything else or over ``limit`` bytes.
-
-    The file is opened without blocking and checked on the open descriptor, so
-    a FIFO or a device put in its place is refused, never waited on.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    handle = os.open(path, flags)
-    try:
-        info = os.fstat(handle)
-        if stat.S_ISDIR(info.st_mode):
-            raise Refused("is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused("is not a regular file (a device, FIFO or socket)")
-        if info.st_size > limit:
-            raise TooLarge(f"file is {info.st_size // _MIB} MiB, over the {limit // _MIB} MiB limit")
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(handle, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
-        if len(data) > limit:
-            raise TooLarge(f"file grew over the {limit // _MIB} MiB limit while it was read")
-        return data
-    finally:
-        os.close(handle)

@@ -301,12 +301,15 @@ class FileRecord(NamedTuple):
 
 
 def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
-    """Read, validate and vet one claim file: the first phase of a run, independent of the rules.
+    """Read and validate one claim file: the first phase of a run, independent of the rules.
 
     ``raw``: the file's content when it was already read (or made in memory, as an imported table's).
     A claim with errors is left out and the others are kept, as if it had not
     been written; a document whose source block (or shape) is wrong is left out
-    whole, with a finding that says so.
+    whole, with a finding that says so. Nothing in the record but ``file`` (the
+    path it was read from, where its archived texts are looked for) depends on
+    more than the bytes and ``shown``: whether the archived texts can be read is
+    for :func:`with_archive_problems` to say, on every run.
     """
     findings: list[Finding] = []
     documents = []
@@ -363,9 +366,6 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
             subject = written[index].get("subject")
             name = subject if isinstance(subject, str) else None
             kept.append((index, name, dump(written[index]), spans.get(index, b"[]")))
-        unverifiable = _archive_problem(loaded, path)
-        if unverifiable is not None:
-            findings.append(unverifiable)
         documents.append(
             DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
         )
@@ -458,24 +458,40 @@ def _date_problem(loaded: Loaded) -> Finding | None:
     return None
 
 
-def _archive_problem(loaded: Loaded, path: Path) -> Finding | None:
-    """A finding when the source names an archived text that may not or cannot be read."""
-    archive = loaded.model.source.archive
-    if archive is None:
+def with_archive_problems(record: FileRecord) -> FileRecord:
+    """A file's record with a finding for each source whose archived text may not or cannot be read.
+
+    Worked out on every run, never kept in the cache with the record: it
+    depends on the archived text and on where the checkout stands, not on the
+    claim file's bytes (a cached "readable" would turn quote checking off,
+    unsaid, once the text is gone or in a checkout elsewhere that shares the
+    cache).
+    """
+    found = [problem for document in record.documents if (problem := _archive_problem(document)) is not None]
+    if not found:
+        return record
+    return record._replace(findings=(*record.findings, *(plain(f) for f in found)))
+
+
+def _archive_problem(document: DocumentRecord) -> Finding | None:
+    """A finding when the document's source names an archived text that may not or cannot be read."""
+    archive = document.source.get("archive")
+    if not isinstance(archive, str):
         return None
-    target = path.parent / archive
+    target = Path(document.file).parent / archive
     refused = archive_problem(target)
-    source_id = loaded.model.source.id  # the sources of a JSON Lines file may name one archive
+    source_id = str(document.source.get("id"))  # the sources of a JSON Lines file may name one archive
+    where = Located(document.path, document.spans).location("source", "archive")
     if refused is not None:
         message, hint = refused
         said = f'archived text "{display_path(target)}" {message}; quotes of this source are not verified'
-        return input_error("archive", loaded.location("source", "archive"), said, hint, key=(said, source_id))
+        return input_error("archive", where, said, hint, key=(said, source_id))
     if read_archive(resolved(target)) is not None:
         return None
     said = f'archived text "{display_path(target)}" cannot be read: quotes of this source are not verified'
     return input_error(
         "archive",
-        loaded.location("source", "archive"),
+        where,
         said,
         "fix the `archive:` path (it is relative to the claim file) or remove it",
         severity="warning",
@@ -657,7 +673,7 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
         if missing is not None:
             corpus.findings.append(missing)
             continue
-        records.append(read_file(path, display_path(path)))
+        records.append(with_archive_problems(read_file(path, display_path(path))))
     documents = add_records(corpus, records)
     claims, findings = resolve_documents(((d, d.claims) for d in documents), Resolver(vocabulary, tolerance))
     corpus.findings.extend(finding for _, finding in findings)

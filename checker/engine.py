@@ -23,9 +23,9 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequen
 import orjson
 from pydantic import ValidationError
 
-from checker import cache, checks, timeline
+from checker import cache, cachekey, checks, timeline
 from checker.checks.base import Group
-from checker.confine import MAX_ARCHIVE_BYTES, Refused, archive_problem, read_regular, resolved
+from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
 from checker.corpus import (
     DEFAULT_TOLERANCE,
     ClaimRow,
@@ -39,7 +39,9 @@ from checker.corpus import (
     read_file,
     resolve_documents,
     subject_key,
+    with_archive_problems,
 )
+from checker.files import Refused, read_regular
 from checker.findings import (
     INVALID,
     ClaimRef,
@@ -507,26 +509,30 @@ def _content(item: Source) -> bytes | Finding:
 
 def _read(item: Source) -> FileRecord:
     """Read a file once: its record from the cache when its bytes are unchanged, else read and validated, and
-    kept in the cache (under the digest of the very bytes read) when there is one."""
+    kept in the cache (under the digest of the very bytes read) when there is one; then its archived texts are
+    vetted (never cached: see corpus.with_archive_problems)."""
     path, shown, folder, _ = item
     raw = _content(item)
     if isinstance(raw, Finding):  # what cannot be read (a special file) is a finding, and is not cached
         return FileRecord((plain(raw),), (), 0)
     if folder is None:
-        return read_file(path, shown, raw)
+        return with_archive_problems(read_file(path, shown, raw))
     key = cache.file_key(raw, shown)
-    record = cache.load_file(folder, key)
+    record = cache.load_file(folder, key, path.as_posix())
     if record is None:
         record = cache.with_digests(read_file(path, shown, raw))  # made here, in a reader process, once
         cache.save_file(folder, key, record)
-    return record
+    return with_archive_problems(record)
 
 
 def _cached(item: Source) -> Optional[FileRecord]:
-    """A file's record from the cache, when its bytes are unchanged."""
-    folder = item[2]
+    """A file's record from the cache, when its bytes are unchanged (its archived texts vetted)."""
+    path, shown, folder, _ = item
     raw = _content(item)
-    return None if folder is None or isinstance(raw, Finding) else cache.load_file(folder, cache.file_key(raw, item[1]))
+    if folder is None or isinstance(raw, Finding):
+        return None
+    record = cache.load_file(folder, cache.file_key(raw, shown), path.as_posix())
+    return with_archive_problems(record) if record is not None else None
 
 
 def _read_all(files: list[Source], readers: int, cache_dir: Optional[Path]) -> list[FileRecord]:
@@ -602,6 +608,8 @@ def _run(
     keep_rows: bool,
     briefs: bool,
 ) -> Result:
+    if cache_dir is not None and cachekey.problem():
+        cache_dir = None  # entries could not be authenticated: none is read or written
     if cache_dir is not None:
         cache.sweep(cache_dir)
     read = cache.document_reader(cache_dir) if cache_dir is not None else read_document
@@ -731,16 +739,17 @@ def _run_shards(
 
 def _subject_digests(job: Job) -> dict[str, tuple[str, str]]:
     """For each subject, the digests of its content and of everything its results depend on besides the rules."""
-    archives = {}
+    archives: dict[tuple[str, str], list[str]] = {}
     for document in job.documents:
         archive = document.source.get("archive")
-        if isinstance(archive, str):
+        if isinstance(archive, str) and (document.file, archive) not in archives:
             target = Path(document.file).parent / archive
             try:
                 refused = archive_problem(target)
-                archives[document.file] = (
-                    cache.digest(read_regular(resolved(target), MAX_ARCHIVE_BYTES)) if refused is None else "refused"
-                )
+                content = read_regular(resolved(target), MAX_ARCHIVE_BYTES) if refused is None else None
+                state = cache.digest(content) if content is not None else "refused"
             except (OSError, Refused):
-                archives[document.file] = "unreadable"
+                state = "unreadable"
+            # the archive as findings show it (evidence names it so), not where the checkout stands
+            archives[document.file, archive] = [display_path(target), state]
     return cache.subject_inputs(job.documents, lambda name: subject_key(name, job.vocabulary), archives)

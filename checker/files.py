@@ -1,4 +1,11 @@
-"""Writing users' files safely: whole or not at all, and never over a change made meanwhile.
+"""Reading and writing users' files safely: only regular files, bounded; written whole or not at all, and never
+over a change made meanwhile.
+
+Every file claimcheck reads goes through :func:`read_regular` (or
+:func:`open_regular`, for one read piece by piece): it is opened without
+blocking and checked on the open descriptor, so a FIFO, a socket, a device
+(``/dev/zero``) or a folder put in its place is refused, never waited on or
+read without end, and a file over its limit is refused before it is read.
 
 Every command that writes (reports, `fmt`, `extract --merge`, `new-source`)
 goes through :func:`write_atomically`: the text goes to a temporary file in
@@ -13,8 +20,10 @@ temporary folder, never beside the user's file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,14 +34,88 @@ class FileChanged(Exception):
     """The file changed on disk after it was read: writing would lose that change."""
 
 
+class Refused(Exception):
+    """A path claimcheck will not read or write, with the reason in words."""
+
+
+class TooLarge(Refused):
+    """A file over the size claimcheck reads."""
+
+
+_MIB = 1024 * 1024
+#: claim, rules, settings and acknowledgements files, and a file a command rewrites, are at most this big
+MAX_FILE_BYTES = 64 * _MIB
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_regular(path: str | os.PathLike, limit: int, follow: bool = True) -> int:
+    """A descriptor of the regular file at ``path`` of at most ``limit`` bytes; raise :class:`Refused` for anything
+    else (with ``follow`` false, for a symbolic link too) and OSError when it cannot be opened.
+
+    The file is opened without blocking and checked on the open descriptor, so
+    a FIFO or a device put in its place is refused, never waited on.
+    """
+    try:
+        handle = os.open(path, _READ | (0 if follow else _NOFOLLOW))
+    except OSError as exc:
+        if not follow and exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise Refused("is a symbolic link, which is not followed") from None
+        raise
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise Refused("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("is not a regular file (a device, FIFO or socket)")
+        if info.st_size > limit:
+            raise TooLarge(f"file is {_size(info.st_size)}, over the {_size(limit)} limit")
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def _size(count: int) -> str:
+    return f"{count // _MIB} MiB" if count >= _MIB else f"{count} bytes"
+
+
+def read_open(handle: int, limit: int) -> bytes:
+    """The bytes left in an open file, at most ``limit``: raise :class:`TooLarge` when it holds more (it grew)."""
+    chunks = []
+    remaining = limit + 1
+    while remaining > 0:
+        chunk = os.read(handle, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise TooLarge(f"file grew over the {_size(limit)} limit while it was read")
+    return data
+
+
+def read_regular(path: str | os.PathLike, limit: int, follow: bool = True) -> bytes:
+    """The bytes of the regular file at ``path``; raise :class:`Refused` for anything else or over ``limit`` bytes
+    (see :func:`open_regular`)."""
+    handle = open_regular(path, limit, follow)
+    try:
+        return read_open(handle, limit)
+    finally:
+        os.close(handle)
+
+
 def digest(data: bytes) -> str:
     """A fingerprint of file contents."""
     return hashlib.sha256(data).hexdigest()
 
 
 def read_for_update(path: Path) -> tuple[str, str]:
-    """The text of a file the caller means to rewrite, and the fingerprint to pass back on writing."""
-    raw = path.read_bytes()
+    """The text of a file the caller means to rewrite, and the fingerprint to pass back on writing; raise
+    :class:`Refused` when it is not a regular file or is over MAX_FILE_BYTES, UnicodeDecodeError when it is not
+    UTF-8."""
+    raw = read_regular(path, MAX_FILE_BYTES)
     return raw.decode("utf-8-sig"), digest(raw)
 
 
@@ -53,7 +136,12 @@ def write_atomically(path: Path, text: str | Iterable[bytes], expected: Optional
             stream.flush()
             os.fsync(stream.fileno())
         if expected is not None:
-            current = digest(path.read_bytes()) if path.exists() else None
+            try:
+                current: Optional[str] = digest(read_regular(path, MAX_FILE_BYTES))
+            except FileNotFoundError:
+                current = None
+            except Refused:  # no longer a file claimcheck reads: not what was read
+                current = "refused"
             if current != expected:
                 raise FileChanged(f"{path} changed since it was read; nothing was written")
         os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask())
@@ -80,10 +168,60 @@ def lock_path(path: Path) -> Path:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for a read-modify-write of ``path`` (filelock: advisory locks on every system)."""
-    from filelock import FileLock
+    """Hold an exclusive lock for a read-modify-write of ``path``; raise :class:`Refused` (or OSError) when the lock
+    cannot be had safely.
 
+    The lock file is never followed through a symbolic link: its folder must
+    be a folder of the user's own that no one else may write in, and a link
+    found in its place (planted before the folder was made private) is
+    removed, not followed, so that no lock can make claimcheck create or
+    truncate a file anywhere else. On systems without ``fcntl`` (Windows),
+    filelock locks the file.
+    """
     lock = lock_path(path)
-    lock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with FileLock(lock):
+    _private_folder(lock.parent)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        from filelock import FileLock
+
+        with FileLock(lock):
+            yield
+        return
+    handle = _open_lock(lock)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the descriptor is closed, even by a killed process
         yield
+    finally:
+        os.close(handle)
+
+
+def _private_folder(folder: Path) -> None:
+    """Make ``folder`` if need be, and make sure it is a folder (not a link) of this user's that only they may
+    write in; raise :class:`Refused` when it is not."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise Refused(f'the lock folder "{folder}" is not a folder (a link?): remove it')
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise Refused(f'the lock folder "{folder}" belongs to another user: remove it, or set TMPDIR elsewhere')
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def _open_lock(lock: Path) -> int:
+    """A descriptor of the lock file, made if need be, never through a link (one found there is removed)."""
+    flags = os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(2):
+        try:
+            handle = os.open(lock, flags, 0o600)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(lock):
+                raise
+            os.unlink(lock)  # a link in the user's private folder: never claimcheck's, and never followed
+            continue
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)
+            raise Refused(f'the lock file "{lock}" is not a regular file: remove it')
+        return handle
+    raise Refused(f'the lock file "{lock}" keeps being replaced by a link')

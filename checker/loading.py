@@ -13,7 +13,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from checker.confine import Refused, TooLarge, read_regular, resolved, walked_file_problem
+from checker.confine import resolved, walked_file_problem
+from checker.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
 from checker.findings import Finding, Location, digest_of, input_error
 from checker.names import did_you_mean, fold, suggestion
 from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
@@ -23,8 +24,6 @@ M = TypeVar("M", bound=BaseModel)
 CLAIM_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 #: the claim files a person writes by hand, which `fmt` keeps in canonical form
 YAML_SUFFIXES = (".yaml", ".yml")
-#: files larger than this are refused before parsing
-MAX_FILE_BYTES = 64 * 1024 * 1024
 #: schema problems reported per file; a file with more gets one last finding saying so
 MAX_FINDINGS_PER_FILE = 100
 

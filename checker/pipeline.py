@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from checker import acks, confine
+from checker import acks, cachekey, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
 from checker.engine import TEXT_WIDTH, Result, default_workers, run
-from checker.files import write_atomically
+from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
@@ -39,13 +38,29 @@ def default_cache(config: Config) -> Path:
     show as a change to commit, and could be planted by a pull request.
     """
     root = (config.path.parent if config.path else Path.cwd()).resolve()
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError):  # no home folder (a bare CI container): the system's temporary folder
-            base = tempfile.gettempdir()
-    return Path(base) / "claimcheck" / hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+    return cachekey.user_folder() / hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+
+
+def _cache_folder(request: CheckRequest, config: Config, confinement: Confinement) -> tuple[Optional[Path], str]:
+    """The cache folder of a run (None: no cache), and why it has none when one was wanted. Raise RequestError for a
+    folder, or a key, the repository's content could decide (see confine.cache_problem)."""
+    if request.no_cache or (request.cache is None and config.cache_off):
+        return None, ""
+    given = request.cache is not None
+    folder = request.cache or default_cache(config)
+    refused = confine.cache_problem(folder, confinement, config, given)
+    if refused:  # its entries could be planted there (and committed: the run would be judged on them)
+        named = f'the cache folder "{folder}"' + ("" if given else " (the default, in the user's cache folder)")
+        raise RequestError(f"refusing {named}: {refused}; give a folder outside it with --cache DIR, or --no-cache")
+    keys = cachekey.user_folder()
+    refused = confine.cache_problem(keys, confinement, config, False)
+    if refused:  # with the key in the repository, a pull request could sign entries of its own
+        raise RequestError(f'refusing the folder of the cache\'s key "{keys}" (the user\'s cache folder): {refused}; '
+                           "set XDG_CACHE_HOME outside it, or pass --no-cache")  # fmt: skip
+    problem = cachekey.problem()
+    if problem:
+        return None, f"claimcheck: the cache is not used: {problem}\n"
+    return folder, ""
 
 
 class RequestError(Exception):
@@ -362,9 +377,7 @@ def execute(request: CheckRequest) -> Outcome:
         exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
     )
     workers = request.workers or config.workers or default_workers()
-    cache = None
-    if not request.no_cache and (request.cache is not None or not config.cache_off):
-        cache = request.cache or default_cache(config)
+    cache, note = _cache_folder(request, config, confinement)
     texts, import_findings = _imported(tables, request.mapping, workers) if tables else ([], [])
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}
@@ -381,7 +394,10 @@ def execute(request: CheckRequest) -> Outcome:
             briefs=request.briefs and all(name in WRITES_BRIEFS for name, _ in formats),
         )
     with phase("judge the findings"):
-        return _judged(request, config, result, import_findings, focus, whole, formats, policy)
+        outcome = _judged(request, config, result, import_findings, focus, whole, formats, policy)
+    if note:
+        outcome.stderr.insert(0, note)
+    return outcome
 
 
 def _judged(
@@ -450,8 +466,8 @@ def _appended(path: Path, result: Result) -> list[bytes]:
     """The job summary file with this run's summary added (GitHub collects every step's), all of it under GitHub's
     limit: what earlier steps wrote stays as it is, and the summary gets the room that is left."""
     try:
-        before = path.read_bytes()
-    except OSError:
+        before = read_regular(path, MAX_FILE_BYTES)
+    except (OSError, Refused):  # none yet; or not a file to add to, which is then replaced
         before = b""
     glue = b"\n" if before and not before.endswith(b"\n") else b""
     room = SUMMARY_LIMIT - 1 - len(before) - len(glue)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 import re
 import unicodedata
 from array import array
@@ -28,7 +29,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from checker.confine import MAX_ARCHIVE_BYTES, Refused, read_regular
+from checker.confine import MAX_ARCHIVE_BYTES
+from checker.files import Refused, read_regular
 
 _FOLD = str.maketrans(
     {
@@ -130,9 +132,21 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-@lru_cache(maxsize=256)
 def read_archive(path: Path) -> ArchivedText | None:
-    """The archived text at ``path``, or None when it cannot be read as UTF-8 text (or is not a regular file)."""
+    """The archived text at ``path``, or None when it cannot be read as UTF-8 text (or is not a regular file).
+
+    Texts read are kept for the process under the file's identity and time of
+    change: one changed or gone since is read again (a long-lived process, or
+    two runs in one, must not quote a text as it was)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _read_archive(path, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+
+
+@lru_cache(maxsize=256)
+def _read_archive(path: Path, version: tuple[int, ...]) -> ArchivedText | None:
     try:
         original = read_regular(path, MAX_ARCHIVE_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, Refused):

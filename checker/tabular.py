@@ -31,7 +31,11 @@ from typing import Annotated, Iterator, Literal, Optional, Union
 
 from pydantic import Field
 
+from checker.files import Refused, open_regular
 from checker.models import Identifier, NonEmpty, Opt, Strict
+
+#: a table larger than this is not read (its claims are held in memory as JSON Lines)
+MAX_TABLE_BYTES = 256 * 1024 * 1024
 
 
 class Rewrite(Strict):
@@ -261,7 +265,11 @@ def read_table(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, Va
         day_match = datetime.strptime(found.group(1), mapping.day.format).date()
     missing = set(mapping.missing)
     missing_patterns = [re.compile(p) for p in mapping.missing_patterns]
-    with open(path, newline="", encoding=mapping.encoding, errors="strict") as stream:
+    try:  # read as it comes, but only a regular file (a FIFO would hang, /dev/zero never end) of bounded size
+        handle = open_regular(path, MAX_TABLE_BYTES)
+    except Refused as refused:
+        raise ValueError(f"{path}: cannot be read: {refused}") from None
+    with open(handle, newline="", encoding=mapping.encoding, errors="strict") as stream:
         reader = csv.reader(stream, delimiter=_DELIMITERS[mapping.delimiter], quoting=csv.QUOTE_NONE)
         header = next(reader) if mapping.header else None
         source_at = _index(mapping.source.column, header)

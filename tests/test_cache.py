@@ -8,15 +8,15 @@ import shutil
 import time
 from pathlib import Path
 
-import xxhash
+import pytest
 
-from checker import cache, engine
+from checker import cache, cachekey, engine
 from checker.corpus import DocumentRecord
 from checker.engine import run
 from checker.findings import Finding, Location
 from checker.reporting import REPORTERS
 
-from conftest import ROOT, claim, one_source, write_corpus
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
 
 def _report(result) -> str:  # noqa: ANN001
@@ -40,9 +40,19 @@ def _corpus(folder: Path) -> tuple[Path, Path]:
 
 
 def _subjects_intact(path: Path) -> bool:
-    """The subjects' entry ends with the checksum of the lines before it."""
+    """The subjects' entry ends with the HMAC, by the user's key, of the lines before it."""
     body, _, trailer = path.read_bytes().rstrip(b"\n").rpartition(b"\n")
-    return json.loads(trailer)["checksum"] == xxhash.xxh3_128(body + b"\n").hexdigest()
+    return json.loads(trailer)["mac"] == cache._mac(cache.SUBJECTS, body + b"\n")
+
+
+def _signed_subjects(path: Path, body: bytes) -> None:
+    """Write the subjects' entry ``body`` with a valid HMAC (one only the user's own claimcheck could make)."""
+    path.write_bytes(body + json.dumps({"mac": cache._mac(cache.SUBJECTS, body)}).encode() + b"\n")
+
+
+def _entry_name(entry: Path) -> str:
+    """The name an entry of the files or documents is authenticated under."""
+    return cache._file_name(entry.stem) if entry.parent.parent.name == "files" else cache._document_name(entry)
 
 
 def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
@@ -58,27 +68,27 @@ def test_damaged_entries_are_rebuilt_not_used(tmp_path):
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
     subjects = folder / cache.SUBJECTS
-    for damage in ("checksum", "garbage"):
+    for damage in ("mac", "garbage"):
         entries = sorted((folder / "files").rglob("*.json"))
         for number, entry in enumerate(entries):
-            if number % 2:  # the checksum no longer matches
+            if number % 2:  # the HMAC no longer matches
                 data = entry.read_bytes()
                 assert b'"partners"' in data
                 entry.write_bytes(data.replace(b'"partners"', b'"frameworks"'))
             else:
                 entry.write_bytes(b"\x00not json")
-        if damage == "checksum":
+        if damage == "mac":
             subjects.write_bytes(subjects.read_bytes().replace(b'"partners"', b'"frameworks"'))
         else:
             subjects.write_bytes(b"\x00not json")
-        assert not _subjects_intact(subjects) if damage == "checksum" else True
+        assert not _subjects_intact(subjects) if damage == "mac" else True
         assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
         for entry in entries:  # rebuilt: intact again
-            assert cache._open(entry.read_bytes()) is not None
+            assert cache._open(_entry_name(entry), entry.read_bytes()) is not None
         assert _subjects_intact(subjects)
 
 
-def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_path, monkeypatch):
+def test_an_entry_with_a_valid_mac_but_another_stamp_is_ignored(tmp_path, monkeypatch):
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
@@ -88,12 +98,91 @@ def test_a_forged_entry_with_a_valid_checksum_but_another_stamp_is_ignored(tmp_p
     head["stamp"] = "claimcheck 0.0.0 cache 1 code forged"
     lines[0] = json.dumps(head).encode() + b"\n"
     lines = [line.replace(b'"partners"', b'"frameworks"') for line in lines]  # what a forger would plant
-    body = b"".join(lines)
-    subjects.write_bytes(body + json.dumps({"checksum": xxhash.xxh3_128(body).hexdigest()}).encode() + b"\n")
+    _signed_subjects(subjects, b"".join(lines))
     assert _subjects_intact(subjects)
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
     assert checked  # nothing was taken from the forged entry
+
+
+def _quoting(project: Path, jsonl: bool = False) -> Path:
+    """A project whose two sources disagree, each quoting its archived text (in one JSON Lines file, or two YAML
+    files)."""
+    documents = []
+    for day, (name, value) in enumerate((("a", 14), ("b", 15)), 1):
+        document = one_source(name, f"2026-01-0{day}", claim("p", "partners", value, as_of="2025-12-31"))
+        document["source"]["archive"] = f"../archives/{name}.txt"
+        documents.append(document)
+    write_corpus(project, {} if jsonl else {f"{d['source']['id']}.yaml": d for d in documents})
+    if jsonl:
+        (project / "claims" / "ab.jsonl").write_text("".join(json.dumps(d) + "\n" for d in documents), "utf-8")
+    (project / "archives").mkdir()
+    for document in documents:
+        quote = document["claims"][0]["quote"]
+        (project / "archives" / f"{document['source']['id']}.txt").write_text(f"The ministry: {quote}.\n", "utf-8")
+    (project / "pyproject.toml").write_text('[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\n', "utf-8")
+    return project
+
+
+def _checked(project: Path, *args: str) -> dict:
+    done = run_cli(project, "check", "--format", "json", *args)
+    assert done.exit_code in (0, 1), done.output
+    return json.loads(done.stdout)
+
+
+def _quote_errors(report: dict) -> list[str]:
+    return [ref["claim"] for f in report["findings"] if f["check"] == "quote-verbatim" for ref in f["claims"]]
+
+
+def test_a_checkout_elsewhere_sharing_the_cache_checks_its_own_archived_texts(tmp_path):
+    """File records keep nothing of where the checkout stands: a second checkout whose archived text no longer
+    holds a quote says so, and shows where the other quotes stand, though the first one filled the cache."""
+    one = _quoting(tmp_path / "one")
+    two = tmp_path / "two"
+    shutil.copytree(one, two)
+    (two / "archives" / "a.txt").write_text("The ministry said something else.\n", "utf-8")
+    folder = str(tmp_path / "cache")
+    first = _checked(one, "--cache", folder)
+    assert _quote_errors(first) == []
+    shared = _checked(two, "--cache", folder)
+    assert shared == _checked(two, "--no-cache")
+    assert _quote_errors(shared) == ["p"]
+    evidence = {ref["source"]: ref["evidence"] for f in shared["findings"] for ref in f["claims"]}
+    assert evidence["b"]["path"] == "archives/b.txt" and evidence["b"]["line"] == 1
+
+
+def test_a_checkout_elsewhere_with_the_same_files_takes_every_subject_from_the_cache(tmp_path, monkeypatch):
+    one = _quoting(tmp_path / "one")
+    two = tmp_path / "elsewhere" / "two"
+    shutil.copytree(one, two)
+    folder = str(tmp_path / "cache")
+    first = _checked(one, "--cache", folder)
+    checked = _spy(monkeypatch)
+    assert _checked(two, "--cache", folder) == first
+    assert checked == []
+
+
+def test_an_archived_text_gone_since_its_claim_file_was_cached_is_reported(tmp_path):
+    project = _quoting(tmp_path / "project")
+    folder = str(tmp_path / "cache")
+    _checked(project, "--cache", folder)
+    (project / "archives" / "a.txt").unlink()
+    again = _checked(project, "--cache", folder)
+    assert again == _checked(project, "--no-cache")
+    [gone] = [f["message"] for f in again["findings"] if f["check"] == "archive"]
+    assert "a.txt" in gone and "cannot be read: quotes of this source are not verified" in gone
+
+
+def test_each_source_of_a_json_lines_file_is_checked_again_when_its_own_archived_text_changes(tmp_path):
+    """Two sources of one file, each with its archived text: an edit of the first one's text is seen (a
+    subject's digest once took the last archived text of the file for every source in it)."""
+    project = _quoting(tmp_path / "project", jsonl=True)
+    folder = str(tmp_path / "cache")
+    assert _quote_errors(_checked(project, "--cache", folder)) == []
+    (project / "archives" / "a.txt").write_text("The ministry said something else.\n", "utf-8")
+    again = _checked(project, "--cache", folder)
+    assert again == _checked(project, "--no-cache")
+    assert _quote_errors(again) == ["p"]
 
 
 def test_only_the_subjects_an_edit_touches_are_checked_again(tmp_path, monkeypatch):
@@ -157,7 +246,7 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatc
         raise RuntimeError("Could not determine home directory.")
 
     monkeypatch.setattr(pipeline.Path, "home", staticmethod(no_home))
-    monkeypatch.setattr(pipeline.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(cachekey.tempfile, "gettempdir", lambda: str(tmp_path))
     assert pipeline.default_cache(Config()).parent == tmp_path / "claimcheck"
 
 
@@ -368,7 +457,7 @@ def test_briefs_read_back_from_the_workers_lines_make_the_same_report(tmp_path, 
 
 
 def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monkeypatch):
-    """A record whose head gives a negative size, under a valid checksum, is not read (nor read forever)."""
+    """A record whose head gives a negative size, under a valid HMAC, is not read (nor read forever)."""
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
@@ -379,8 +468,7 @@ def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monk
     fields = json.loads(head)
     fields[-1] = -len(lines[first])  # the size of the report text: the next record would start before this one
     lines[first] = json.dumps(fields, separators=(",", ":")).encode() + tab + rest
-    body = b"\n".join(lines[:-2]) + b"\n"
-    subjects.write_bytes(body + json.dumps({"checksum": xxhash.xxh3_128(body).hexdigest()}).encode() + b"\n")
+    _signed_subjects(subjects, b"\n".join(lines[:-2]) + b"\n")
     assert _subjects_intact(subjects)
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
@@ -430,7 +518,7 @@ def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with
 
 def test_rules_files_are_kept_parsed_and_a_damaged_one_is_parsed_again(tmp_path):
     """The rules are parsed once and kept by the digest of their bytes; an entry damaged (or forged without its
-    checksum) is parsed again, never used; an edited rules file is a new entry."""
+    HMAC) is parsed again, never used; an edited rules file is a new entry."""
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir))
@@ -440,11 +528,11 @@ def test_rules_files_are_kept_parsed_and_a_damaged_one_is_parsed_again(tmp_path)
     for number, entry in enumerate(kept):
         sealed, payload = entry.read_bytes().split(b"\n", 1)
         data, spans = json.loads(payload)
-        spans[0][1][0] += 1  # a value said to stand a line lower: valid JSON, but not what the checksum is of
+        spans[0][1][0] += 1  # a value said to stand a line lower: valid JSON, but not what the HMAC is of
         forged = sealed + b"\n" + json.dumps([data, spans]).encode() + b"\n"
         entry.write_bytes(b"\x00not json" if number % 2 else forged)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
-    assert all(cache._open(entry.read_bytes()) for entry in kept)  # parsed again, and kept intact
+    assert all(cache._open(_entry_name(entry), entry.read_bytes()) for entry in kept)  # parsed again, kept intact
     metrics = next(path for path in rules_dir.glob("*.yaml") if "partners" in path.read_text("utf-8"))
     metrics.write_text(metrics.read_text("utf-8") + "\n# edited\n", "utf-8")
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == _report(run([claims_dir], rules_dir))
@@ -468,7 +556,7 @@ def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
     for number, path in enumerate(sorted((ROOT / "claims").glob("*.yaml"))):
         record = read_file(path, path.name)
         cache.save_file(tmp_path, f"{number:02d}", record)
-        loaded = cache.load_file(tmp_path, f"{number:02d}")
+        loaded = cache.load_file(tmp_path, f"{number:02d}", path.as_posix())
         assert loaded is not None and all(document.parts is not None for document in loaded.documents)
         assert [tuple(d.claims) for d in loaded.documents] == [tuple(d.claims) for d in record.documents]
         fresh += record.documents
@@ -484,7 +572,7 @@ def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
 
 
 def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
-    """Forged sizes under a valid checksum (a claim about a subject the document does not list, a fraction) are
+    """Forged sizes under a valid HMAC (a claim about a subject the document does not list, a fraction) are
     refused when the record is read, not when its claims are first used."""
     claims_dir, _ = _corpus(tmp_path)
     path = claims_dir / "a.yaml"
@@ -492,14 +580,14 @@ def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
 
     cache.save_file(tmp_path, "k", read_file(path, "a.yaml"))
     entry = tmp_path / "files" / "k"[:2] / "k.json"
-    (findings, documents, read), blob = cache._open(entry.read_bytes())
-    assert cache.load_file(tmp_path, "k") is not None
+    (findings, documents, read), blob = cache._open(cache._file_name("k"), entry.read_bytes())
+    assert cache.load_file(tmp_path, "k", path.as_posix()) is not None
     for forged in ([0, 5, 10, 10], [0, 0, 0.5, 0]):
         documents[0][4] = forged
         body = json.dumps([findings, documents, read]).encode() + b"\n" + blob
-        stamp = json.dumps({"stamp": cache._STAMP, "checksum": xxhash.xxh3_128(body).hexdigest()}).encode()
+        stamp = json.dumps({"stamp": cache._STAMP, "mac": cache._mac(cache._file_name("k"), body)}).encode()
         entry.write_bytes(stamp + b"\n" + body)
-        assert cache.load_file(tmp_path, "k") is None
+        assert cache.load_file(tmp_path, "k", path.as_posix()) is None
 
 
 def test_entries_no_run_used_for_a_month_are_deleted_and_used_ones_kept(tmp_path):
@@ -544,3 +632,42 @@ def test_the_tests_cache_in_a_temporary_folder_never_the_users(private_user_cach
         capture_output=True, text=True, check=True, cwd=tmp_path,
     ).stdout.strip()  # fmt: skip
     assert Path(shown).is_relative_to(private_user_cache)
+
+
+def test_an_entry_written_with_another_key_is_a_miss_and_is_rewritten(tmp_path, monkeypatch):
+    """Two users (two keys) sharing a cache folder: neither uses the other's entries, each rewrites them."""
+    claims_dir, rules_dir = _corpus(tmp_path)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "one"))
+    expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "two"))
+    assert not _subjects_intact(folder / cache.SUBJECTS)
+    checked = _spy(monkeypatch)
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    assert checked and _subjects_intact(folder / cache.SUBJECTS)
+    checked.clear()
+    assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
+    assert checked == []
+
+
+def test_the_key_is_made_once_readable_by_its_owner_alone(tmp_path, monkeypatch):
+    import stat
+
+    monkeypatch.setattr(cachekey, "_KEYS", {})
+    folder = tmp_path / "claimcheck"
+    made = cachekey.key(folder)
+    path = folder / cachekey.KEY_FILE
+    assert len(made) == cachekey.KEY_BYTES and path.read_bytes() == made
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [p.name for p in folder.iterdir()] == [cachekey.KEY_FILE]  # no temporary file left
+    monkeypatch.setattr(cachekey, "_KEYS", {})
+    assert cachekey.key(folder) == made  # read again, not made anew
+    spoilt = ((lambda: path.chmod(0o644), "read by others"), (lambda: path.write_bytes(b"short"), "not a key"))
+    for spoil, words in spoilt:
+        path.unlink()
+        path.write_bytes(made)
+        path.chmod(0o600)
+        spoil()
+        monkeypatch.setattr(cachekey, "_KEYS", {})
+        with pytest.raises(cachekey.KeyProblem, match=words):
+            cachekey.key(folder)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -222,3 +223,61 @@ def test_two_ack_processes_at_once_lose_no_entry(tmp_path):
     assert text.startswith("# reviewed\n")
     entries = yaml.safe_load(text)["acknowledgements"]
     assert sorted(entry["fingerprint"] for entry in entries) == fingerprints
+
+
+# ------------------------------------------------------------------ locks
+
+
+@pytest.fixture
+def lock_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, where locks live, made a folder of the test's own."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    return tmp_path / "tmp"
+
+
+def test_a_lock_is_taken_in_a_private_folder_and_never_through_a_link(lock_home: Path, tmp_path: Path):
+    from checker.files import lock_path, locked
+
+    target = tmp_path / "claims.yaml"
+    lock = lock_path(target)
+    lock.parent.mkdir(mode=0o755)
+    outside = tmp_path / "outside" / "victim.txt"
+    outside.parent.mkdir()
+    lock.symlink_to(outside)
+    with locked(target):
+        assert lock.is_file() and not lock.is_symlink()
+    assert not outside.exists()  # the link was removed, never followed
+    assert stat.S_IMODE(lock.parent.stat().st_mode) == 0o700  # a folder of the user's that only they write in
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="no owners of files")
+def test_a_lock_folder_that_is_a_link_or_someone_elses_is_refused(lock_home: Path, tmp_path: Path, monkeypatch):
+    from checker.files import Refused, lock_path, locked
+
+    target = tmp_path / "claims.yaml"
+    folder = lock_path(target).parent
+    (tmp_path / "elsewhere").mkdir()
+    folder.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(Refused, match="not a folder"), locked(target):
+        pass
+    folder.unlink()
+    folder.mkdir()
+    real = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: real + 1)
+    with pytest.raises(Refused, match="another user"), locked(target):
+        pass
+    assert list(folder.iterdir()) == []
+
+
+def test_a_lock_that_cannot_be_had_safely_stops_the_command_with_exit_2(lock_home: Path, tmp_path: Path):
+    from checker.files import lock_path
+
+    claims = tmp_path / "project" / "claims"
+    claims.mkdir(parents=True)
+    (claims / "a.yaml").write_text("source:\n  id: a\n", "utf-8")
+    lock_path(claims / "a.yaml").parent.symlink_to(tmp_path)
+    done = run_cli(tmp_path / "project", "fmt", "claims/a.yaml")
+    assert done.exit_code == 2 and "cannot lock claims/a.yaml" in done.output and "not a folder" in done.output

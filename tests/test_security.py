@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ from checker.config import Config
 from checker.confine import Confinement, confinement, repository_root
 from checker.reporting.html import href
 
-from conftest import claim, one_source, run_cli, write_corpus
+from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
 SETTINGS = '[tool.claimcheck]\nclaims = ["claims"]\nrules = "rules"\n'
 
@@ -197,3 +200,143 @@ def test_a_link_loop_among_the_files_judged_is_a_finding(project):
     result = run_cli(project, "check", "--format", "json", "claims")  # given paths: the run is judged on them
     loops = [f for f in _findings(result.stdout) if f["location"] and "loop-" in f["location"]["path"]]
     assert result.exit_code == 1 and len(loops) == 2 and all("symbolic links" in f["message"] for f in loops)
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["validate", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["report", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["resolve", "claims/fifo.yaml", "claims/zero.yaml"],  # says nothing of input errors: it must end, at once
+        ["fmt", "--check", "claims/fifo.yaml", "claims/zero.yaml"],
+        ["fmt", "claims/fifo.yaml"],
+        ["import", "mapping.yaml", "20250101.csv", "20250102.csv", "-o", "out.jsonl"],
+        ["extract", "claims/fifo.yaml"],
+        ["new-source", "--id", "x", "--title", "t", "--publisher", "p", "--kind", "other", "--published", "2025",
+         "--from-text", "claims/zero.yaml", "-o", "x.yaml"],
+    ],  # fmt: skip
+    ids=["check", "validate", "report", "resolve", "fmt-check", "fmt", "import", "extract", "new-source"],
+)
+def test_every_command_refuses_a_special_file_named_on_its_command_line(project, args):
+    """A FIFO (reading it would wait forever) and a link to /dev/zero (it never ends), as a pre-commit hook or a
+    person names them: each command says that it is no regular file, at once, within a small memory."""
+    os.mkfifo(project / "claims" / "fifo.yaml")
+    (project / "claims" / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(project / "20250101.csv")
+    (project / "20250102.csv").symlink_to("/dev/zero")
+    day = "day: {file_name: '(\\d{8})', format: '%Y%m%d'}\n"  # the day from the table's name: no column read first
+    mapping = f"source: {{column: source}}\nsubject: {{column: flight}}\n{day}metrics: {{}}\n"
+    (project / "mapping.yaml").write_text(mapping, "utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(
+        [sys.executable, "-c", "from checker.cli import run_cli; run_cli()", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=60, preexec_fn=_limited,
+    )  # fmt: skip
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said and "internal error" not in said, said[-2000:]
+    assert done.returncode in (0, 1, 2) and ("not a regular file" in said or args[0] == "resolve"), said[-2000:]
+
+
+def test_a_cache_folder_where_the_repository_decides_what_there_is_is_refused(tmp_path, monkeypatch):
+    """The repository (here the settings' folder), the git work tree around it, the archive roots: a pull request
+    could commit a cache there. A link that leads in counts as being in."""
+    from checker.confine import cache_problem
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    (tmp_path / "archives").mkdir()
+    (tmp_path / "into").symlink_to(repo)
+    config = Config(path=repo / "docs" / "claimcheck.toml", archive_roots=[tmp_path / "archives"])
+    rules = confinement(config, start=repo / "docs")
+    assert "inside the repository" in cache_problem(repo / "docs" / ".ccache", rules, config, True)
+    assert "inside the git work tree" in cache_problem(repo / ".ccache", rules, config, False)
+    assert "archive-roots" in cache_problem(tmp_path / "archives" / "cache", rules, config, True)
+    assert "inside the git work tree" in cache_problem(tmp_path / "into" / "cache", rules, config, True)
+    assert cache_problem(tmp_path / "cache", rules, config, True) == ""
+
+
+def test_without_a_repository_only_a_cache_folder_given_in_the_working_directory_is_refused(tmp_path, monkeypatch):
+    from checker.confine import cache_problem
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    rules = confinement(Config())
+    assert "inside the repository" in cache_problem(home / ".ccache", rules, Config(), True)
+    assert cache_problem(home / ".cache" / "claimcheck" / "0123", rules, Config(), False) == ""
+
+
+def test_a_default_cache_folder_inside_the_checkout_stops_the_run(project, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
+    done = run_cli(project, "check")
+    assert done.exit_code == 2
+    assert "(the default, in the user's cache folder): it is inside the repository" in done.stderr
+    assert not (project / ".cache").exists()
+
+
+# ------------------------------------------------------------------ the cache's trust
+
+
+@pytest.mark.parametrize("seal", ["xxh3", "stale-mac", "other-key"])
+def test_a_forged_cache_entry_cannot_turn_an_error_into_info(tmp_path, seal):
+    """An entry changed by anyone without the user's key is not used, whatever it carries: a checksum anyone can
+    compute (XXH3, as entries once had), the HMAC it had before, or one made with another key."""
+    import hashlib
+    import hmac
+
+    import xxhash
+
+    from checker import cache
+
+    project = tmp_path / "project"
+    write_corpus(project, {  # a contradiction, the one error of the run
+        "a.yaml": one_source("a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30")),
+        "b.yaml": one_source("b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30")),
+    })  # fmt: skip
+    (project / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    folder = tmp_path / "cache"
+    first = run_cli(project, "check", "--format", "json", "--cache", str(folder))
+    assert first.exit_code == 1 and [f["severity"] for f in _findings(first.stdout)].count("error") == 1
+    subjects = folder / cache.SUBJECTS
+    before = subjects.read_bytes()
+    body = before.rstrip(b"\n").rpartition(b"\n")[0] + b"\n"
+    forged = body.replace(b'"error"', b'"info" ')  # every error made info, each the same size as before
+    if seal == "xxh3":
+        trailer = json.dumps({"checksum": xxhash.xxh3_128(forged).hexdigest()}).encode()
+    elif seal == "stale-mac":
+        trailer = before.rstrip(b"\n").rpartition(b"\n")[2]
+    else:
+        named = hashlib.sha256(f"{cache._STAMP}\0{cache.SUBJECTS}".encode()).digest()
+        other = hmac.new(os.urandom(32), named, "sha256")  # as claimcheck makes it, with another key
+        other.update(forged)
+        trailer = json.dumps({"mac": other.hexdigest()}).encode()
+    subjects.write_bytes(forged + trailer + b"\n")  # what a pull request could plant: no size changes, valid JSON
+    again = run_cli(project, "check", "--format", "json", "--cache", str(folder))
+    assert again.exit_code == 1 and again.stdout == first.stdout  # the error is back: the entry was not used
+    assert subjects.read_bytes() == before  # and it was rewritten
+
+
+def test_the_key_folder_inside_the_repository_stops_the_run(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".xdg"))
+    done = run_cli(project, "check", "--cache", str(tmp_path / "cache"))
+    assert done.exit_code == 2 and "refusing the folder of the cache's key" in done.stderr
+    assert not (project / ".xdg").exists()
+
+
+def test_a_key_that_is_not_safe_turns_the_cache_off_and_says_so(project, tmp_path, monkeypatch):
+    from checker import cachekey
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(cachekey, "_KEYS", {})
+    (tmp_path / "xdg" / "claimcheck").mkdir(parents=True)
+    (tmp_path / "elsewhere").write_bytes(b"k" * cachekey.KEY_BYTES)
+    (tmp_path / "xdg" / "claimcheck" / cachekey.KEY_FILE).symlink_to(tmp_path / "elsewhere")
+    done = run_cli(project, "check", "--cache", str(tmp_path / "cache"))
+    assert done.exit_code == 1 and "the cache is not used" in done.stderr and "symbolic link" in done.stderr
+    assert not (tmp_path / "cache").exists()

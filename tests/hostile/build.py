@@ -456,3 +456,70 @@ def many_misspelt_subjects(project: Path) -> Path:
     subjects = [name[:at] + letter + name[at + 1 :] for letter in "xq" for at in range(5) for name in names]
     body = HEAD + "".join(claim.format(number, subject) for number, subject in enumerate(subjects))
     return _claim_file(project, "many-misspelt-subjects.yaml", body.encode("utf-8"))
+
+
+# ------------------------------------------- planted caches, locks, other commands
+
+
+def _planted_cache(project: Path, plant: Callable[[Path], None]) -> Path:
+    """A cache folder beside the project (outside the repository, given with --cache ../cache) where every
+    entry a run reads is planted: the subjects' entry, the good claim files' records and the parsed rules."""
+    from checker import cache
+
+    folder = project.parent / "cache"
+    entries = [folder / cache.SUBJECTS]
+    for path in sorted((project / "claims").glob("*.yaml")):
+        key = cache.file_key(path.read_bytes(), path.relative_to(project).as_posix())
+        entries.append(Path(cache.file_entry(folder, key)))
+    entries += [cache.document_entry(folder, path.read_bytes()) for path in sorted((project / "rules").glob("*.yaml"))]
+    for entry in entries:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        plant(entry)
+    return Path("claims") / "0-good-a.yaml"
+
+
+@builder
+def cache_entry_dev_zero(project: Path) -> Path:
+    """Cache entries that are links to an endless stream, and a sweep marker that links outside (touching it
+    would create the file it names)."""
+    shown = _planted_cache(project, lambda entry: entry.symlink_to("/dev/zero"))
+    marker = project.parent / "cache" / ".pruned"
+    marker.symlink_to(_outside(project) / "pwned")
+    os.utime(marker, (0, 0), follow_symlinks=False)  # a sweep is due
+    return shown
+
+
+@builder
+def cache_entry_fifo(project: Path) -> Path:
+    """Cache entries that are named pipes: reading one would wait for a writer forever."""
+    return _planted_cache(project, os.mkfifo)
+
+
+@builder
+def fmt_check_dev_zero(project: Path) -> Path:
+    """A claim file that is a link to /dev/zero, named to `fmt --check` as a pre-commit hook names staged files."""
+    path = project / "claims" / "zero.yaml"
+    path.symlink_to("/dev/zero")
+    return path.relative_to(project)
+
+
+@builder
+def lock_file_symlink(project: Path) -> Path:
+    """A claim file to format whose lock file is a link to a file outside, planted where claimcheck keeps its
+    locks: following it would create (or empty) the file it names."""
+    from checker.files import lock_path
+
+    path = _claim_file(project, "locked.yaml", VALID)
+    lock = lock_path(project / path)
+    lock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(_outside(project) / "pwned")
+    return path
+
+
+@builder
+def cache_inside_repository(project: Path) -> Path:
+    """A cache folder committed to the repository (a pull request can write its entries), named with --cache."""
+    folder = project / ".ccache" / "files"
+    folder.mkdir(parents=True)
+    return Path(".ccache")
