@@ -49,14 +49,17 @@ def _cache_folder(request: CheckRequest, config: Config, confinement: Confinemen
     given = request.cache is not None
     folder = request.cache or default_cache(config)
     refused = confine.cache_problem(folder, confinement, config, given)
-    if refused:  # its entries could be planted there (and committed: the run would be judged on them)
-        named = f'the cache folder "{folder}"' + ("" if given else " (the default, in the user's cache folder)")
-        raise RequestError(f"refusing {named}: {refused}; give a folder outside it with --cache DIR, or --no-cache")
+    if refused and given:  # its entries could be planted there (and committed: the run would be judged on them)
+        raise RequestError(f'refusing the cache folder "{folder}": {refused}; give a folder outside it with --cache '
+                           "DIR, or --no-cache")  # fmt: skip
+    if refused:  # nobody asked for this place: the run goes on without a cache, which is always safe, and says why
+        return None, (f'claimcheck: the cache is not used: its default folder "{folder}" {refused}; give one outside '
+                      "with --cache DIR\n")  # fmt: skip
     keys = cachekey.user_folder()
     refused = confine.cache_problem(keys, confinement, config, False)
     if refused:  # with the key in the repository, a pull request could sign entries of its own
-        raise RequestError(f'refusing the folder of the cache\'s key "{keys}" (the user\'s cache folder): {refused}; '
-                           "set XDG_CACHE_HOME outside it, or pass --no-cache")  # fmt: skip
+        return None, (f'claimcheck: the cache is not used: the folder of its key "{keys}" {refused}; set '
+                      "XDG_CACHE_HOME outside it\n")  # fmt: skip
     problem = cachekey.problem()
     if problem:
         return None, f"claimcheck: the cache is not used: {problem}\n"

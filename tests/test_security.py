@@ -272,11 +272,13 @@ def test_without_a_repository_only_a_cache_folder_given_in_the_working_directory
     assert cache_problem(home / ".cache" / "claimcheck" / "0123", rules, Config(), False) == ""
 
 
-def test_a_default_cache_folder_inside_the_checkout_stops_the_run(project, monkeypatch):
+def test_a_default_cache_folder_inside_the_checkout_is_not_used(project, monkeypatch):
+    """Nobody asked for that place: the run checks everything afresh, says why, and writes nothing there."""
+    fresh = run_cli(project, "check", "--format", "json", "--no-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
-    done = run_cli(project, "check")
-    assert done.exit_code == 2
-    assert "(the default, in the user's cache folder): it is inside the repository" in done.stderr
+    done = run_cli(project, "check", "--format", "json")
+    assert (done.exit_code, done.stdout) == (fresh.exit_code, fresh.stdout)
+    assert "the cache is not used: its default folder" in done.stderr and "inside the repository" in done.stderr
     assert not (project / ".cache").exists()
 
 
@@ -322,11 +324,14 @@ def test_a_forged_cache_entry_cannot_turn_an_error_into_info(tmp_path, seal):
     assert subjects.read_bytes() == before  # and it was rewritten
 
 
-def test_the_key_folder_inside_the_repository_stops_the_run(project, tmp_path, monkeypatch):
+def test_the_key_folder_inside_the_repository_turns_the_cache_off(project, tmp_path, monkeypatch):
+    """With its key where a pull request could write, no entry can be trusted: the run goes on without the cache."""
+    fresh = run_cli(project, "check", "--format", "json", "--no-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".xdg"))
-    done = run_cli(project, "check", "--cache", str(tmp_path / "cache"))
-    assert done.exit_code == 2 and "refusing the folder of the cache's key" in done.stderr
-    assert not (project / ".xdg").exists()
+    done = run_cli(project, "check", "--format", "json", "--cache", str(tmp_path / "cache"))
+    assert (done.exit_code, done.stdout) == (fresh.exit_code, fresh.stdout)
+    assert "the cache is not used: the folder of its key" in done.stderr
+    assert not (project / ".xdg").exists() and not (tmp_path / "cache").exists()
 
 
 def test_a_key_that_is_not_safe_turns_the_cache_off_and_says_so(project, tmp_path, monkeypatch):
