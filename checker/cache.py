@@ -187,7 +187,7 @@ def _touch(path: Path) -> None:
     make claimcheck create or touch a file anywhere)."""
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        handle = os.open(path, flags, 0o600)
+        handle = os.open(path, flags, 0o666)  # as any new file, the umask decides its mode
     except OSError:
         return
     try:
