@@ -115,10 +115,13 @@ def _result(finding: Finding, rule_index: int, judged: Judged) -> dict[str, Any]
     if primary is not None:
         result["locations"] = [{"physicalLocation": _physical(primary)}]
     related = []
+    quotes: dict[Location, str] = {}
+    for ref in finding.claims:
+        quotes.setdefault(ref.location, ref.quote)  # once, not a scan of the claims for each related location
     for index, (where, said) in enumerate(elsewhere(finding, primary)[: MAX_LOCATIONS - 1]):
         place: dict[str, Any] = {"id": index, "physicalLocation": _physical(where)}
         if said:
-            quoted = next((ref.quote for ref in finding.claims if ref.location == where), "")
+            quoted = quotes.get(where, "")
             place["message"] = {"text": f"{said} — “{quoted}”" if quoted else said}
         related.append(place)
     if related:

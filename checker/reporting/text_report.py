@@ -295,9 +295,10 @@ def render(result: Result) -> str:
     out += _input_errors(inputs, width)
     if inputs:
         out.append("")
+    timelines = result.timelines_by_topic()
     for topic, group in _topics(topical):
         out.append(_heading(topic, width))
-        line = _timeline(result.timeline(group[0].subject, group[0].metric), width)
+        line = _timeline(timelines.get((group[0].subject, group[0].metric)), width)
         if line:
             out += [line, ""]
         for finding in group:
