@@ -381,6 +381,13 @@ def escaped_control_in_json(project: Path) -> Path:
 
 
 @builder
+def escaped_surrogate_in_json(project: Path) -> Path:
+    """A JSON \\ud800 escape: half of a character, which no text holds and no report can write."""
+    text = '{"source": {"id": "hostile", "title": "\\ud800", "publisher": "p", "kind": "other", "published": "2025"}}'
+    return _claim_file(project, "escaped-surrogate.json", text.encode("ascii"))
+
+
+@builder
 def control_in_file_name(project: Path) -> Path:
     """A file name that would recolour the terminal when a report prints it."""
     _claim_file(project, "\x1b[31mred.yaml", VALID)
