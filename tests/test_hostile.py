@@ -11,11 +11,12 @@ marked ``limits`` (bombs, enormous and special files) run in a child process
 that also has a memory limit. The manifest says what each input is and what
 must be said about it.
 
-Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF and
-GitLab reports, and each of them must stay safe to read whatever the input
-holds: the XML and SARIF valid against their published schemas, no line a CI
-runner would execute as a workflow command formed by claim content, no
-bidirectional control left raw where a person reads it (:func:`unsafe`).
+Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF,
+GitLab and HTML reports, and each of them must stay safe to read whatever the
+input holds: the XML and SARIF valid against their published schemas, no line a
+CI runner would execute as a workflow command formed by claim content, no
+bidirectional control left raw where a person reads it, nor a character XML
+cannot hold in the HTML page (:func:`unsafe`).
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ REPORTS = {
     "junit": "junit.xml",
     "sarif": "report.sarif",
     "gitlab": "gitlab.json",
+    "html": "report.html",
 }
 
 
@@ -151,6 +153,8 @@ BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 COMMAND_LINE = re.compile(r"^\s*::", re.MULTILINE)
 #: the commands the github format writes itself, with properties escaped so that they hold no colon
 ANNOTATION = re.compile(r"::(error|warning|notice)( [^:\n]*)?::")
+#: characters XML 1.0 cannot hold, which no report may carry raw where a reader or an XML parser meets them
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -175,6 +179,8 @@ def unsafe(name: str, text: str) -> list[str]:
                 problems.append(f"a line runs as a workflow command: {line[:120]!r}")
         if "##[" in text:
             problems.append('it holds "##[", which a GitHub runner reads as a command anywhere in a line')
+    if name == "html" and NOT_XML.search(text):
+        problems.append("it holds a character XML cannot hold (a control character or a noncharacter), raw")
     if name == "junit":
         problems += junit_problems(text.encode("utf-8", "surrogatepass"))
     readable = [text]
@@ -300,6 +306,7 @@ def test_every_stored_input_is_in_the_manifest():
         ("text", "a quote \u202eevil\n", "bidirectional"),
         ("junit", "<testsuites><testsuite name='x' tests='1'>\uffff</testsuite></testsuites>", "XML"),
         ("sarif", '{"version": "2.1.0"}', "runs"),
+        ("html", "<p>it says 12 \uffff</p>", "XML"),
     ],
 )
 def test_an_unsafe_report_is_told_apart(name: str, text: str, words: str):

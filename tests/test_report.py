@@ -181,3 +181,9 @@ def test_the_text_report_shows_hidden_characters_at_the_width_they_take_and_runs
     assert [line for line in text.splitlines() if cells(line) > width] == []
     assert text.count("add-mask") >= 6 and "##[" not in text and not re.search(r"^\s*::", text, re.MULTILINE)
 
+
+def test_html_shows_hidden_characters_by_their_code_point(tricky):
+    assert _run(tricky, "report", "-o", "r.html").exit_code == 0
+    page = (tricky / "r.html").read_text("utf-8")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", page)
+    assert "⟨U+202E⟩21" in page and "⟨U+2067⟩title⟨U+2069⟩" in page

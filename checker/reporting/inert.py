@@ -16,6 +16,10 @@ every report. Two things in them must never act on the reader:
   report, Markdown, the GitHub format's messages, messages on stderr) goes
   through :func:`inert`, which breaks each such place with a zero-width
   space: a person reads the same words, the runner no command.
+
+JSON, SARIF and GitLab reports keep claim content as it is, except in the
+messages a person reads in them (:func:`visible`); XML reports show too the
+characters XML cannot hold.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ GitHub's documented limits are kept: at most 25,000 results a run (the cut
 keeps the findings a reviewer must act on first, see
 :mod:`checker.reporting.triage`, and a notification says how many were left
 out), 1,000 locations a result and 20 tags a rule, each tag once.
+
+The messages a person reads (of a result, of its related locations, a
+suppression's justification) show a hidden character by its code point,
+``⟨U+202E⟩`` (see :mod:`checker.reporting.inert`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from checker import __version__, checks
 from checker.engine import Result
 from checker.findings import ACKNOWLEDGED, Finding, Location
 from checker.jsontext import pretty
+from checker.reporting.inert import visible
 from checker.reporting.triage import Judged, elsewhere, priority, shown_at
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,7 +110,7 @@ def _result(finding: Finding, rule_index: int, judged: Judged) -> dict[str, Any]
         "ruleId": rule_id(finding),
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": text},
+        "message": {"text": visible(text)},
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"verdict": finding.verdict, "status": finding.status, "judged": finding.judged},
     }
@@ -122,12 +127,13 @@ def _result(finding: Finding, rule_index: int, judged: Judged) -> dict[str, Any]
         place: dict[str, Any] = {"id": index, "physicalLocation": _physical(where)}
         if said:
             quoted = quotes.get(where, "")
-            place["message"] = {"text": f"{said} — “{quoted}”" if quoted else said}
+            place["message"] = {"text": visible(f"{said} — “{quoted}”" if quoted else said)}
         related.append(place)
     if related:
         result["relatedLocations"] = related
     if finding.status == ACKNOWLEDGED and finding.review is not None:
-        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.acknowledgement}]
+        justification = visible(finding.acknowledgement)
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return result
 
 
