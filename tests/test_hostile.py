@@ -14,9 +14,10 @@ must be said about it.
 Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF,
 GitLab and HTML reports, and each of them must stay safe to read whatever the
 input holds: the XML and SARIF valid against their published schemas, no line a
-CI runner would execute as a workflow command formed by claim content, no
-bidirectional control left raw where a person reads it, nor a character XML
-cannot hold in the HTML page (:func:`unsafe`).
+CI runner would execute as a workflow command formed by claim content, no bare
+address Markdown would make a link of, no bidirectional control left raw where
+a person reads it, nor a character XML cannot hold in the HTML page
+(:func:`unsafe`).
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 COMMAND_LINE = re.compile(r"^\s*::", re.MULTILINE)
 #: the commands the github format writes itself, with properties escaped so that they hold no colon
 ANNOTATION = re.compile(r"::(error|warning|notice)( [^:\n]*)?::")
+#: what GitHub's Markdown makes a link of without markup: a web address, a mail address
+ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://\S|\bwww\.\w|\b(mailto|xmpp):\S|[\w.+-]+@\w[\w-]*\.\w", re.IGNORECASE)
+#: a Markdown code span, where nothing is made a link
+CODE_SPAN = re.compile(r"`[^`\n]*`")
 #: characters XML 1.0 cannot hold, which no report may carry raw where a reader or an XML parser meets them
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -179,6 +184,10 @@ def unsafe(name: str, text: str) -> list[str]:
                 problems.append(f"a line runs as a workflow command: {line[:120]!r}")
         if "##[" in text:
             problems.append('it holds "##[", which a GitHub runner reads as a command anywhere in a line')
+    if name == "markdown":
+        bare = ADDRESS.search(CODE_SPAN.sub("", text))
+        if bare:
+            problems.append(f"a bare address becomes a link: {bare.group()!r}")
     if name == "html" and NOT_XML.search(text):
         problems.append("it holds a character XML cannot hold (a control character or a noncharacter), raw")
     if name == "junit":
@@ -306,6 +315,8 @@ def test_every_stored_input_is_in_the_manifest():
         ("text", "a quote \u202eevil\n", "bidirectional"),
         ("junit", "<testsuites><testsuite name='x' tests='1'>\uffff</testsuite></testsuites>", "XML"),
         ("sarif", '{"version": "2.1.0"}', "runs"),
+        ("markdown", "| it says 11, see https://example.org/x |\n", "link"),
+        ("markdown", "mail someone@example.org |\n", "link"),
         ("html", "<p>it says 12 \uffff</p>", "XML"),
     ],
 )
@@ -315,6 +326,10 @@ def test_an_unsafe_report_is_told_apart(name: str, text: str, words: str):
 
 def test_an_annotation_the_github_format_writes_is_not_taken_for_an_injected_command():
     assert unsafe("github", "::error file=claims/a.yaml,line=3,col=5,title=value-conflict::14 vs 10\n") == []
+
+
+def test_an_address_in_a_code_span_is_not_taken_for_a_link():
+    assert unsafe("markdown", "| see `https://example.org/x` and `claims/a.yaml`:3 |\n") == []
 
 
 def test_every_check_run_writes_every_report(tmp_path: Path):

@@ -168,6 +168,13 @@ def test_markdown_shows_hidden_characters_by_their_code_point_and_runs_no_comman
     assert "##[" not in text and not re.search(r"^\s*::", text, re.MULTILINE)
 
 
+def test_markdown_shows_addresses_as_code(tricky):
+    assert _run(tricky, "report", "-o", "r.md").exit_code == 0
+    text = (tricky / "r.md").read_text("utf-8")
+    prose = re.sub(r"`[^`\n]*`", "", text)  # GitHub makes no link inside a code span
+    assert "example.org" not in prose and "`https://example.org/x?y=1`" in text and "`desk@example.org`" in text
+
+
 @pytest.mark.parametrize("width", [40, 100])
 def test_the_text_report_shows_hidden_characters_at_the_width_they_take_and_runs_no_command(tricky, width, monkeypatch):
     from checker.engine import run

@@ -5,8 +5,9 @@ that most need attention, one section per subject and metric (the verdict in
 plain words, the values over time, each finding with its claims side by
 side), the background in a collapsed section, and the sources index. Every
 text from a claim file is made inert: table pipes escaped, markup shown as text,
-hidden characters shown by their code point, and no line a CI runner would run
-as a workflow command (see :mod:`checker.reporting.inert`).
+a web or mail address shown as code (GitHub makes a bare one a link), hidden
+characters shown by their code point, and no line a CI runner would run as a
+workflow command (see :mod:`checker.reporting.inert`).
 
 A report given a size (``render(result, limit=...)``: the job summary, which
 GitHub rejects whole over 1 MiB) that the whole report would exceed keeps the
@@ -17,6 +18,7 @@ last line says how many were left out and where the whole report is.
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from checker.engine import Result
@@ -32,8 +34,30 @@ SUMMARY_LIMIT = 1024 * 1024
 CLOSING = 600
 
 
+#: what GitHub's Markdown makes a link of with no markup: a web address (with a scheme, or from "www."), a mail
+#: address, a "mailto:" or "xmpp:" address; up to a space or a quotation mark, and without the punctuation that
+#: ends a sentence
+ADDRESS = re.compile(
+    r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|xmpp):)[^\s\"'<>`“”‘’]*[^\s\"'<>`“”‘’.,:;!?)\]]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.IGNORECASE,
+)
+
+
 def cell(text: str) -> str:
-    """Text safe in Markdown (a table cell or a line): no pipes, no line breaks, no raw HTML, no link syntax."""
+    """Text safe in Markdown (a table cell or a line): no pipes, no line breaks, no raw HTML, no link syntax, and
+    each address shown as code, never made a link."""
+    if not ADDRESS.search(text):
+        return _escaped(text)
+    out: list[str] = []
+    at = 0
+    for match in ADDRESS.finditer(text):
+        out += [_escaped(text[at : match.start()]), f"`{code(match.group())}`"]
+        at = match.end()
+    return "".join(out) + _escaped(text[at:])
+
+
+def _escaped(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
