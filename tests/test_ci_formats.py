@@ -580,6 +580,23 @@ def _hostile_reports(tmp_path: Path) -> dict:
     return _reports(tmp_path, "--format", "markdown=out/r.md")
 
 
+def test_file_uris_are_percent_encoded_and_other_formats_name_the_path(tmp_path):
+    from urllib.parse import unquote, urlsplit
+
+    outputs = _hostile_reports(tmp_path)
+    path = "claims/good b#frag?q=1.yaml"
+    assert sarif.uri(path) == "claims/good%20b%23frag%3Fq=1.yaml"
+    uris = {place["physicalLocation"]["artifactLocation"]["uri"] for result in outputs["sarif"]["runs"][0]["results"]
+            for place in [*result.get("locations", []), *result.get("relatedLocations", [])]}  # fmt: skip
+    assert "claims/good%20b%23frag%3Fq=1.yaml" in uris
+    for uri in uris:  # RFC 3986: a relative reference whose whole is the path, decoded back to the file's
+        parts = urlsplit(uri)
+        assert not (parts.scheme or parts.netloc or parts.query or parts.fragment) and unquote(parts.path) in (path, "claims/b.yaml")
+    assert {issue["location"]["path"] for issue in outputs["gitlab"]} <= {path, "claims/b.yaml"}  # GitLab: a path
+    assert f'file="{path}"' in outputs["junit"]
+    assert f"file={path}," in outputs["github"] or f"{path}:8" in outputs["github"]
+
+
 def test_hidden_characters_are_shown_by_their_code_point_in_every_message(tmp_path):
     outputs = _hostile_reports(tmp_path)
     hidden = re.compile("[\u202a-\u202e\u2066-\u2069]")

@@ -13,11 +13,11 @@ must be said about it.
 
 Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF,
 GitLab and HTML reports, and each of them must stay safe to read whatever the
-input holds: the XML and SARIF valid against their published schemas, no line a
-CI runner would execute as a workflow command formed by claim content, no bare
-address Markdown would make a link of, no bidirectional control left raw where
-a person reads it, nor a character XML cannot hold in the HTML page
-(:func:`unsafe`).
+input holds: the XML and SARIF valid against their published schemas, SARIF's
+file URIs free of a query or fragment, no line a CI runner would execute as a
+workflow command formed by claim content, no bare address Markdown would make
+a link of, no bidirectional control left raw where a person reads it, nor a
+character XML cannot hold in the HTML page (:func:`unsafe`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -200,9 +201,24 @@ def unsafe(name: str, text: str) -> list[str]:
             return [f"not JSON: {error}"]
         if name == "sarif":
             problems += sarif_problems(parsed)
+            problems += _uri_problems(parsed)
         readable = list(_strings(parsed))
     if any(BIDI.search(part) for part in readable):
         problems.append("a bidirectional control is left raw where a person reads it")
+    return problems
+
+
+def _uri_problems(log: Any) -> list[str]:
+    """Artifact URIs of a SARIF log that are not plain relative paths: a scheme, a query or a fragment."""
+    problems = []
+    for run in log.get("runs", []):
+        for result in run.get("results", []):
+            places = [*result.get("locations", []), *result.get("relatedLocations", [])]
+            for place in places:
+                uri = place.get("physicalLocation", {}).get("artifactLocation", {}).get("uri", "")
+                parts = urlsplit(uri)
+                if parts.scheme or parts.netloc or parts.query or parts.fragment:
+                    problems.append(f"the URI {uri!r} is not the path of a file (RFC 3986)")
     return problems
 
 
@@ -330,6 +346,12 @@ def test_an_annotation_the_github_format_writes_is_not_taken_for_an_injected_com
 
 def test_an_address_in_a_code_span_is_not_taken_for_a_link():
     assert unsafe("markdown", "| see `https://example.org/x` and `claims/a.yaml`:3 |\n") == []
+
+
+def test_a_sarif_uri_with_a_fragment_is_told_apart():
+    location = {"physicalLocation": {"artifactLocation": {"uri": "claims/good b#frag?q=1.yaml"}}}
+    log = {"runs": [{"results": [{"locations": [location]}]}]}
+    assert _uri_problems(log) and not _uri_problems(json.loads(json.dumps(log).replace("b#frag?q", "b%23frag%3Fq")))
 
 
 def test_every_check_run_writes_every_report(tmp_path: Path):

@@ -32,7 +32,9 @@ out), 1,000 locations a result and 20 tags a rule, each tag once.
 
 The messages a person reads (of a result, of its related locations, a
 suppression's justification) show a hidden character by its code point,
-``⟨U+202E⟩`` (see :mod:`checker.reporting.inert`).
+``⟨U+202E⟩`` (see :mod:`checker.reporting.inert`); artifact locations are
+relative URI references, percent-encoded (RFC 3986), so that a file named
+``a b#c?d.yaml`` is that file, not ``a b`` with a fragment.
 """
 
 from __future__ import annotations

@@ -392,3 +392,12 @@ def control_in_file_name(project: Path) -> Path:
     """A file name that would recolour the terminal when a report prints it."""
     _claim_file(project, "\x1b[31mred.yaml", VALID)
     return Path("claims") / "\\x1b[31mred.yaml"
+
+
+# ----------------------------------------------------- what the reports must carry
+
+
+@builder
+def file_name_with_fragment(project: Path) -> Path:
+    """A claim file whose name holds a space, "#" and "?": as a URI, unescaped, it would be "claims/good b"."""
+    return _claim_file(project, "good b#frag?q=1.yaml", VALID.replace(b"it says 12", b"it says 11"))
