@@ -401,3 +401,11 @@ def control_in_file_name(project: Path) -> Path:
 def file_name_with_fragment(project: Path) -> Path:
     """A claim file whose name holds a space, "#" and "?": as a URI, unescaped, it would be "claims/good b"."""
     return _claim_file(project, "good b#frag?q=1.yaml", VALID.replace(b"it says 12", b"it says 11"))
+
+
+@builder
+def contradicting_values_200(project: Path) -> Path:
+    """Two hundred values of one subject, metric and day, each different: every pair contradicts."""
+    claim = "  - {{id: c{0:03}, subject: sylvania, metric: partners, value: {1}, as_of: 2025-06-30, quote: it says {1}}}\n"
+    body = HEAD + "".join(claim.format(i, 100 + i) for i in range(200))
+    return _claim_file(project, "contradicting-values-200.yaml", body.encode("utf-8"))
