@@ -1,5 +1,9 @@
 """The command line: parse options into a plain request, run it, print, exit.
 
+Whatever it says on stderr that may hold a claim file's words (or a table's,
+or the settings') is made inert first (see :mod:`checker.reporting.inert`): a
+CI log shows it without running it.
+
 Exit codes (see README "Exit codes"):
     0  no finding at or above the fail level
     1  findings at or above the fail level
@@ -39,6 +43,7 @@ from checker.pipeline import (
     write_outputs,
 )
 from checker.plural import counted
+from checker.reporting.inert import inert
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
 from checker.trace import phase
@@ -66,15 +71,15 @@ def _run(request: CheckRequest) -> int:
             outcome = execute(request)
             write_outputs(outcome)
     except RequestError as exc:
-        click.echo(f"claimcheck: {exc}", err=True)
+        click.echo(inert(f"claimcheck: {exc}"), err=True)
         return EXIT_ERROR
     except OSError as exc:
-        click.echo(f"claimcheck: cannot write a report: {exc}", err=True)
+        click.echo(inert(f"claimcheck: cannot write a report: {exc}"), err=True)
         return EXIT_ERROR
     for text in outcome.stdout:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # each report as its format makes it (the plain ones inert, JSON exact)
     for text in outcome.stderr:
-        click.echo(text, nl=False, err=True)
+        click.echo(inert(text), nl=False, err=True)
     return outcome.code
 
 
@@ -180,7 +185,19 @@ _exit_zero = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands, whose errors are made inert before click prints them: a usage or a file error may quote a
+    claim file, a table or the settings."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = inert(exc.message)  # type: ignore[misc]  # Final in the stubs; click reads it to print
+            raise
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="claimcheck")
 def main() -> None:
     """claimcheck: find where sources disagree, and whether timing or scope explains it."""
@@ -400,7 +417,7 @@ def import_command(
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
     for metric, count in sorted(stats.unparsed.items()):
         examples = ", ".join(repr(e) for e in stats.examples[metric])
-        click.echo(f"  {metric}: {counted(count, 'value')} not parsed, e.g. {examples}", err=True)
+        click.echo(inert(f"  {metric}: {counted(count, 'value')} not parsed, e.g. {examples}"), err=True)
 
 
 @main.command(name="resolve")
@@ -431,7 +448,7 @@ def resolve_command(  # noqa: PLR0913
         raise CannotRun(str(exc)) from None
     assert outcome.result is not None
     resolved = run_resolve(outcome.result)
-    text = to_json(resolved) if format_ == "json" else to_text(resolved)
+    text = to_json(resolved) if format_ == "json" else inert(to_text(resolved))
     if output is not None:
         _write_or_fail(output, text, allowed=how["allow_paths"])
     else:
@@ -696,7 +713,8 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
                 continue
             except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
                 broken.append(path)
-                click.echo(f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate", err=True)
+                said = f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
+                click.echo(inert(said), err=True)
                 continue
             if tidy == text:
                 continue
@@ -742,9 +760,8 @@ def run_cli() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CLAIMCHECK_DEBUG"):
             raise
-        click.echo(
-            f"claimcheck: internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)", err=True
-        )
+        said = f"claimcheck: internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)"
+        click.echo(inert(said), err=True)
         sys.exit(EXIT_ERROR)
 
 

@@ -102,6 +102,14 @@ class Result:
         """The timeline of one subject's metric, when it is a stock with claims."""
         return next((t for t in self.timelines if t.subject == subject and t.metric == metric), None)
 
+    def timelines_by_topic(self) -> dict[tuple[str, str], Timeline]:
+        """Every timeline by (subject, metric), made in one pass: a reporter that looks up each topic's timeline
+        with :meth:`timeline` would scan them all for each, as many times as there are topics."""
+        index: dict[tuple[str, str], Timeline] = {}
+        for line in self.timelines:
+            index.setdefault((line.subject, line.metric), line)  # the first, as timeline() finds
+        return index
+
     def counts(self) -> dict[str, int]:
         """How many findings of each severity."""
         out = {"error": 0, "warning": 0, "info": 0}

@@ -17,7 +17,7 @@ from checker.confine import resolved, walked_file_problem
 from checker.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
 from checker.findings import Finding, Location, digest_of, input_error
 from checker.names import did_you_mean, fold, suggestion
-from checker.yamlio import Document, Span, YamlProblem, control_character, decode, read_yaml
+from checker.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -396,15 +396,15 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
         return input_error(
             check,
             Location(shown, line, 1),
-            f"control character {found} is not allowed",
-            "remove the escape sequence: control characters could rewrite a terminal or a CI log",
+            f"{found} is not allowed",
+            ESCAPE_HINT,
         )
     width = max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
     return Document(data, {(): Span(line, 1, line + text.count("\n"), width)})
 
 
 def _control_in(data: Any) -> str:
-    """The first control character in any string of a JSON value (keys included), or ""."""
+    """The first character no file may hold in any string of a JSON value (keys included), named, or ""."""
     stack = [data]
     while stack:
         item = stack.pop()
@@ -596,7 +596,7 @@ def _walked(path: Path, root: Path) -> tuple[Path, Finding | None]:
         return shown, input_error("io", Location(display_path(shown)), message, "rename the file with a UTF-8 name")
     if control_character(path.as_posix()):
         shown = Path(path.as_posix().encode("unicode_escape").decode("ascii"))
-        message = f"the path holds control character {control_character(path.as_posix())}: it was not read"
+        message = f"the path holds {control_character(path.as_posix())}: it was not read"
         return shown, input_error("io", Location(display_path(shown)), message, "rename the file")
     problem = walked_file_problem(path, root)
     if problem is None:

@@ -18,7 +18,7 @@ from checker import acks, cachekey, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
-from checker.engine import TEXT_WIDTH, Result, default_workers, run
+from checker.engine import TEXT_WIDTH, Result, default_workers, no_cycle_collection, run
 from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
@@ -445,7 +445,7 @@ def _judged(
             outcome.files[target] = STREAMERS[name](result)
             continue
         with phase(f"render {name}"):
-            text = REPORTERS[name](result)
+            text = render(name, result)
         result.color = False
         if target is None:
             outcome.stdout.append(text)
@@ -465,6 +465,14 @@ def _judged(
     return outcome
 
 
+def render(name: str, result: Result) -> str:
+    """The text of the report ``name``, made with the cycle collector paused: a report makes objects in proportion
+    to the findings, and each full collection they set off would walk the whole result again, which made the time
+    of a large report grow faster than its findings."""
+    with no_cycle_collection():
+        return REPORTERS[name](result)
+
+
 def _appended(path: Path, result: Result) -> list[bytes]:
     """The job summary file with this run's summary added (GitHub collects every step's), all of it under GitHub's
     limit: what earlier steps wrote stays as it is, and the summary gets the room that is left."""
@@ -474,7 +482,9 @@ def _appended(path: Path, result: Result) -> list[bytes]:
         before = b""
     glue = b"\n" if before and not before.endswith(b"\n") else b""
     room = SUMMARY_LIMIT - 1 - len(before) - len(glue)
-    return [before, glue, markdown(result, limit=max(room, 0)).encode("utf-8")]
+    with no_cycle_collection():
+        summary = markdown(result, limit=max(room, 0))
+    return [before, glue, summary.encode("utf-8")]
 
 
 def write_outputs(outcome: Outcome) -> None:

@@ -131,13 +131,30 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: characters no claim or rules file may hold, raw or escaped: control characters but tab and line breaks (they could
+#: rewrite a terminal or a CI log), unpaired surrogates and the noncharacters U+FFFE and U+FFFF (no text holds them
+#: but by mistake, and no XML report could: JUnit would not parse)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _named(char: str) -> str:
+    code = ord(char)
+    kind = "noncharacter" if code >= 0xFFFE else "unpaired surrogate" if code >= 0xD800 else "control character"
+    return f"{kind} U+{code:04X}"
 
 
 def control_character(text: str) -> str:
-    """The first control character in ``text`` as U+XXXX, or "" (tabs and line breaks are not control here)."""
+    """The first character of ``text`` no file may hold, named ("control character U+001B", "noncharacter
+    U+FFFF", "unpaired surrogate U+D800"), or "" (tabs and line breaks are not control here)."""
     found = _CONTROL.search(text)
-    return f"U+{ord(found.group()):04X}" if found else ""
+    return _named(found.group()) if found else ""
+
+
+#: what to do about an escape that decodes to a character no file may hold
+ESCAPE_HINT = (
+    "remove the escape sequence: control characters could rewrite a terminal or a CI log, and no report in XML "
+    "can hold a noncharacter or a lone surrogate"
+)
 
 
 def _check_text(text: str) -> None:
@@ -146,11 +163,13 @@ def _check_text(text: str) -> None:
         before = text[: found.start()]
         line = before.count("\n") + 1
         col = found.start() - (before.rfind("\n") + 1) + 1
+        named = _named(found.group())
         raise YamlProblem(
-            f"control character U+{ord(found.group()):04X} is not allowed",
+            f"{named} is not allowed",
             line,
             col,
-            "delete the character or write it as an escape inside a double-quoted string",
+            "delete the character"
+            + (" or write it as an escape inside a double-quoted string" if named.startswith("control") else ""),
         )
 
 
@@ -224,9 +243,9 @@ class _Builder:
             found = _CONTROL.search(text)  # an escape in a double-quoted string ("\\e", "\\x1b") decodes to one
             if found:
                 raise YamlProblem(
-                    f"control character U+{ord(found.group()):04X} is not allowed",
+                    f"{_named(found.group())} is not allowed",
                     *self._pos(node),
-                    hint="remove the escape sequence: control characters could rewrite a terminal or a CI log",
+                    hint=ESCAPE_HINT,
                 )
             # dates stay text: the time grammar reads them, as JSON-based editors do
             return text

@@ -382,13 +382,14 @@ def test_junit_of_the_shipped_corpus_is_valid(tmp_path):
 
 def test_junit_stays_valid_with_characters_xml_cannot_hold(gated, monkeypatch):
     """The loader keeps control characters out of claims and shows them escaped in paths; should one reach a
-    message all the same (an undecodable file name reads as lone surrogates), the report stays valid XML."""
+    message all the same (an undecodable file name reads as lone surrogates), the report stays valid XML and shows
+    each by its code point."""
     monkeypatch.chdir(gated)
     result = run([Path("claims")], Path("rules"))
     (conflict,) = [f for f in result.findings if f.metric == "level"]
     result.findings = [replace(conflict, message="5 vs 7\x01\x1b", note="a file \udcff")]
     text = assert_valid_junit(REPORTERS["junit"](result).encode("utf-8")).decode("utf-8")
-    assert "5 vs 7\ufffd\ufffd" in text and "a file \ufffd" in text
+    assert "5 vs 7⟨U+0001⟩⟨U+001B⟩" in text and "a file ⟨U+DCFF⟩" in text
 
 
 # ------------------------------------------------------------------ GitLab
@@ -582,3 +583,47 @@ def test_a_cut_summary_shows_a_long_contradiction_with_its_first_claims(tmp_path
     assert cut.count("\n| src-") == markdown.BRIEF_ROWS
     assert f"… and {120 - markdown.BRIEF_ROWS} more claims: the whole report lists them." in cut
     assert "**The timelines and the sources index are left out of this summary**" in cut
+
+
+# ------------------------------------------------------------------ claim content that would act on the reader
+
+
+def _hostile_reports(tmp_path: Path) -> dict:
+    """Every CI format of a conflict between two files: one named like a URI with a query and a fragment, whose
+    quote holds a right-to-left override and "##[", the other whose title holds isolates."""
+    a = one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30",
+                                                quote="it says \u202e41 ##[add-mask]token"))  # fmt: skip
+    b = one_source("src-b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30"))
+    b["source"]["title"] = "A \u2067title\u2069"
+    write_corpus(tmp_path, {"good b#frag?q=1.yaml": a, "b.yaml": b})
+    return _reports(tmp_path, "--format", "markdown=out/r.md")
+
+
+def test_file_uris_are_percent_encoded_and_other_formats_name_the_path(tmp_path):
+    from urllib.parse import unquote, urlsplit
+
+    outputs = _hostile_reports(tmp_path)
+    path = "claims/good b#frag?q=1.yaml"
+    assert sarif.uri(path) == "claims/good%20b%23frag%3Fq=1.yaml"
+    uris = {place["physicalLocation"]["artifactLocation"]["uri"] for result in outputs["sarif"]["runs"][0]["results"]
+            for place in [*result.get("locations", []), *result.get("relatedLocations", [])]}  # fmt: skip
+    assert "claims/good%20b%23frag%3Fq=1.yaml" in uris
+    for uri in uris:  # RFC 3986: a relative reference whose whole is the path, decoded back to the file's
+        parts = urlsplit(uri)
+        assert not (parts.scheme or parts.netloc or parts.query or parts.fragment) and unquote(parts.path) in (path, "claims/b.yaml")
+    assert {issue["location"]["path"] for issue in outputs["gitlab"]} <= {path, "claims/b.yaml"}  # GitLab: a path
+    assert f'file="{path}"' in outputs["junit"]
+    assert f"file={path}," in outputs["github"] or f"{path}:8" in outputs["github"]
+
+
+def test_hidden_characters_are_shown_by_their_code_point_in_every_message(tmp_path):
+    outputs = _hostile_reports(tmp_path)
+    hidden = re.compile("[\u202a-\u202e\u2066-\u2069]")
+    sarif_text = json.dumps(outputs["sarif"], ensure_ascii=False)
+    for name, text in [("sarif", sarif_text), ("gitlab", json.dumps(outputs["gitlab"], ensure_ascii=False)),
+                       ("junit", outputs["junit"]), ("github", outputs["github"])]:  # fmt: skip
+        assert not hidden.search(text), name
+        assert "⟨U+202E⟩41" in text, name
+    assert "##[" not in outputs["github"]
+    assert "⟨U+202E⟩41" in (tmp_path / "out" / "r.md").read_text("utf-8")
+    assert "\u202e41" in json.dumps(outputs["json"], ensure_ascii=False)  # the JSON report keeps the data as it is

@@ -11,11 +11,13 @@ marked ``limits`` (bombs, enormous and special files) run in a child process
 that also has a memory limit. The manifest says what each input is and what
 must be said about it.
 
-Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF and
-GitLab reports, and each of them must stay safe to read whatever the input
-holds: the XML and SARIF valid against their published schemas, no line a CI
-runner would execute as a workflow command formed by claim content, no
-bidirectional control left raw where a person reads it (:func:`unsafe`).
+Every run of ``check`` also writes the text, Markdown, GitHub, JUnit, SARIF,
+GitLab and HTML reports, and each of them must stay safe to read whatever the
+input holds: the XML and SARIF valid against their published schemas, SARIF's
+file URIs free of a query or fragment, no line a CI runner would execute as a
+workflow command formed by claim content, no bare address Markdown would make
+a link of, no bidirectional control left raw where a person reads it, nor a
+character XML cannot hold in the HTML page (:func:`unsafe`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -112,6 +115,7 @@ REPORTS = {
     "junit": "junit.xml",
     "sarif": "report.sarif",
     "gitlab": "gitlab.json",
+    "html": "report.html",
 }
 
 
@@ -151,6 +155,12 @@ BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 COMMAND_LINE = re.compile(r"^\s*::", re.MULTILINE)
 #: the commands the github format writes itself, with properties escaped so that they hold no colon
 ANNOTATION = re.compile(r"::(error|warning|notice)( [^:\n]*)?::")
+#: what GitHub's Markdown makes a link of without markup: a web address, a mail address
+ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://\S|\bwww\.\w|\b(mailto|xmpp):\S|[\w.+-]+@\w[\w-]*\.\w", re.IGNORECASE)
+#: a Markdown code span, where nothing is made a link
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+#: characters XML 1.0 cannot hold, which no report may carry raw where a reader or an XML parser meets them
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -175,6 +185,12 @@ def unsafe(name: str, text: str) -> list[str]:
                 problems.append(f"a line runs as a workflow command: {line[:120]!r}")
         if "##[" in text:
             problems.append('it holds "##[", which a GitHub runner reads as a command anywhere in a line')
+    if name == "markdown":
+        bare = ADDRESS.search(CODE_SPAN.sub("", text))
+        if bare:
+            problems.append(f"a bare address becomes a link: {bare.group()!r}")
+    if name == "html" and NOT_XML.search(text):
+        problems.append("it holds a character XML cannot hold (a control character or a noncharacter), raw")
     if name == "junit":
         problems += junit_problems(text.encode("utf-8", "surrogatepass"))
     readable = [text]
@@ -185,9 +201,24 @@ def unsafe(name: str, text: str) -> list[str]:
             return [f"not JSON: {error}"]
         if name == "sarif":
             problems += sarif_problems(parsed)
+            problems += _uri_problems(parsed)
         readable = list(_strings(parsed))
     if any(BIDI.search(part) for part in readable):
         problems.append("a bidirectional control is left raw where a person reads it")
+    return problems
+
+
+def _uri_problems(log: Any) -> list[str]:
+    """Artifact URIs of a SARIF log that are not plain relative paths: a scheme, a query or a fragment."""
+    problems = []
+    for run in log.get("runs", []):
+        for result in run.get("results", []):
+            places = [*result.get("locations", []), *result.get("relatedLocations", [])]
+            for place in places:
+                uri = place.get("physicalLocation", {}).get("artifactLocation", {}).get("uri", "")
+                parts = urlsplit(uri)
+                if parts.scheme or parts.netloc or parts.query or parts.fragment:
+                    problems.append(f"the URI {uri!r} is not the path of a file (RFC 3986)")
     return problems
 
 
@@ -301,6 +332,9 @@ def test_every_stored_input_is_in_the_manifest():
         ("text", "a quote \u202eevil\n", "bidirectional"),
         ("junit", "<testsuites><testsuite name='x' tests='1'>\uffff</testsuite></testsuites>", "XML"),
         ("sarif", '{"version": "2.1.0"}', "runs"),
+        ("markdown", "| it says 11, see https://example.org/x |\n", "link"),
+        ("markdown", "mail someone@example.org |\n", "link"),
+        ("html", "<p>it says 12 \uffff</p>", "XML"),
     ],
 )
 def test_an_unsafe_report_is_told_apart(name: str, text: str, words: str):
@@ -309,6 +343,16 @@ def test_an_unsafe_report_is_told_apart(name: str, text: str, words: str):
 
 def test_an_annotation_the_github_format_writes_is_not_taken_for_an_injected_command():
     assert unsafe("github", "::error file=claims/a.yaml,line=3,col=5,title=value-conflict::14 vs 10\n") == []
+
+
+def test_an_address_in_a_code_span_is_not_taken_for_a_link():
+    assert unsafe("markdown", "| see `https://example.org/x` and `claims/a.yaml`:3 |\n") == []
+
+
+def test_a_sarif_uri_with_a_fragment_is_told_apart():
+    location = {"physicalLocation": {"artifactLocation": {"uri": "claims/good b#frag?q=1.yaml"}}}
+    log = {"runs": [{"results": [{"locations": [location]}]}]}
+    assert _uri_problems(log) and not _uri_problems(json.loads(json.dumps(log).replace("b#frag?q", "b%23frag%3Fq")))
 
 
 def test_every_check_run_writes_every_report(tmp_path: Path):

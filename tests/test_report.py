@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -141,3 +142,55 @@ def test_seed_report_has_every_part_an_editor_needs():
     for part in ("Needs attention", "The sources contradict each other", "Over time:", "Latest well-supported",
                  "#### Sources", "| source | published | value | holds | scope | quote | claim |"):  # fmt: skip
         assert part in text, part
+
+
+# --- claim content that would act on the reader: hidden characters, links, workflow commands -------------------
+
+#: a quote with a right-to-left override ("21" reads "12"), a web and a mail address, and workflow commands
+TRICKY = ("it says 14 \u202e21, see https://example.org/x?y=1 or www.example.org, write to desk@example.org; "
+          + " ".join(f"::add-mask::secret-{word}" for word in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot"))
+          + " and ##[add-mask]token")  # fmt: skip
+
+
+@pytest.fixture
+def tricky(tmp_path):
+    a = one_source("src-a", "2025-07-01", claim("p", "partners", 14, as_of="2025-06-30", quote=TRICKY))
+    a["source"]["title"] = "A \u2067title\u2069 with isolates"
+    b = one_source("src-b", "2025-07-02", claim("p", "partners", 10, as_of="2025-06-30"))
+    write_corpus(tmp_path, {"a.yaml": a, "b.yaml": b})
+    return tmp_path
+
+
+def test_markdown_shows_hidden_characters_by_their_code_point_and_runs_no_command(tricky):
+    assert _run(tricky, "report", "-o", "r.md").exit_code == 0
+    text = (tricky / "r.md").read_text("utf-8")
+    assert "\u202e" not in text and "⟨U+202E⟩21" in text and "⟨U+2067⟩title⟨U+2069⟩" in text
+    assert "##[" not in text and not re.search(r"^\s*::", text, re.MULTILINE)
+
+
+def test_markdown_shows_addresses_as_code(tricky):
+    assert _run(tricky, "report", "-o", "r.md").exit_code == 0
+    text = (tricky / "r.md").read_text("utf-8")
+    prose = re.sub(r"`[^`\n]*`", "", text)  # GitHub makes no link inside a code span
+    assert "example.org" not in prose and "`https://example.org/x?y=1`" in text and "`desk@example.org`" in text
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_the_text_report_shows_hidden_characters_at_the_width_they_take_and_runs_no_command(tricky, width, monkeypatch):
+    from checker.engine import run
+    from checker.reporting.text_report import cells, render
+
+    monkeypatch.chdir(tricky)
+    result = run([Path("claims")], Path("rules"))
+    result.width = width
+    text = render(result)
+    assert "\u202e" not in text and "⟨U+202E⟩21" in text
+    assert [line for line in text.splitlines() if cells(line) > width] == []
+    assert text.count("add-mask") >= 6 and "##[" not in text and not re.search(r"^\s*::", text, re.MULTILINE)
+
+
+def test_html_shows_hidden_characters_by_their_code_point(tricky):
+    assert _run(tricky, "report", "-o", "r.html").exit_code == 0
+    page = (tricky / "r.html").read_text("utf-8")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", page)
+    assert "⟨U+202E⟩21" in page and "⟨U+2067⟩title⟨U+2069⟩" in page

@@ -42,6 +42,11 @@ BAD = [
     ("latin-1", b"name: caf\xe9\n", 1, 10, "not valid UTF-8"),
     ("utf-16", "a: 1\n".encode("utf-16"), 1, 1, "UTF-16"),
     ("control-char", b"a: x\x1by\n", 1, 5, "control character"),
+    ("escaped-control-char", b'a: "x\\ey"\n', 1, 4, "control character U+001B"),
+    # no XML report could hold these, and no text does but by mistake
+    ("noncharacter", "a: x\uffffy\n".encode("utf-8"), 1, 5, "noncharacter U+FFFF"),
+    ("escaped-noncharacter", b'a: "it says 12 \\uFFFF"\n', 1, 4, "noncharacter U+FFFF"),
+    ("escaped-noncharacter-fffe", b'a: ["\\uFFFE"]\n', 1, 5, "noncharacter U+FFFE"),
 ]
 
 

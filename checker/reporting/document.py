@@ -9,6 +9,7 @@ timeline), and an index of the sources with how their claims fare.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 from typing import Optional
 
@@ -51,7 +52,6 @@ class Section:
     metric: str
     findings: list[Finding]
     timeline: Optional[Timeline]
-    chart: Optional[charts.Chart]
     headline: str  # the most important verdict, in plain words
     worst: str  # that verdict
 
@@ -59,6 +59,13 @@ class Section:
     def anchor(self) -> str:
         """An id for links to the section."""
         return f"t-{self.subject}-{self.metric}".replace("_", "-")
+
+    @cached_property
+    def chart(self) -> Optional[charts.Chart]:
+        """The timeline's chart, drawn when a rendering asks for it (the HTML page; Markdown and text draw none)."""
+        if self.timeline is None:
+            return None
+        return charts.build(self.timeline, charts.tones_of(self.findings), self.findings[0].topic)
 
 
 @dataclass
@@ -170,15 +177,12 @@ def build(result: Result, attention_size: int = 5) -> Report:
     sections = []
     discussed = [f for f in topical if f.verdict not in GOOD_NEWS]
     keyed = sorted(discussed, key=lambda f: (f.subject, f.metric))
+    timelines = result.timelines_by_topic()
     for (subject, metric), group in groupby(keyed, key=lambda f: (f.subject, f.metric)):
         members = sorted(group, key=_rank)
-        timeline = result.timeline(subject, metric)
         worst = members[0].verdict
-        tones = charts.tones_of(members)
-        drawn = charts.build(timeline, tones, members[0].topic) if timeline else None
-        sections.append(
-            Section(members[0].topic, subject, metric, members, timeline, drawn, PLAIN.get(worst, worst), worst)
-        )
+        timeline = timelines.get((subject, metric))
+        sections.append(Section(members[0].topic, subject, metric, members, timeline, PLAIN.get(worst, worst), worst))
     sections.sort(key=lambda s: (_verdict_order(s.worst), -s.findings[0].rank, s.topic))
     return Report(
         facts=facts,

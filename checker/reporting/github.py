@@ -12,13 +12,16 @@ shown on the files judged come first, the most serious first (see
 :mod:`checker.reporting.triage`), at most ten of a level, and, when some are
 left out, the output ends with one notice that says how many (a notice that
 takes one of the ten places of its level). Values are escaped as the
-workflow-command syntax requires.
+workflow-command syntax requires, and made inert before (see
+:mod:`checker.reporting.inert`): a message shows a hidden character by its code
+point and holds no "##[" a runner would read as a command of its own.
 """
 
 from __future__ import annotations
 
 from checker.engine import Result
 from checker.findings import Finding
+from checker.reporting.inert import inert
 from checker.reporting.triage import Judged, actionable, elsewhere, named, on_judged_file, priority, shown_at
 
 #: what GitHub shows of one step: annotations of each level, and in all (of a job: no step can show more)
@@ -42,7 +45,7 @@ def annotation(finding: Finding, judged: Judged = None) -> str:
     properties = []
     location = shown_at(finding, judged)
     if location is not None:
-        properties.append(f"file={escape_property(location.path)}")
+        properties.append(f"file={escape_property(inert(location.path))}")
         properties.append(f"line={location.line}")
         if location.end_line and location.end_line > location.line:
             properties.append(f"endLine={location.end_line}")
@@ -52,7 +55,7 @@ def annotation(finding: Finding, judged: Judged = None) -> str:
     properties.append(f"title={escape_property(title)}")
     others = named(elsewhere(finding, location))
     text = "\n".join(part for part in (finding.message, finding.note, others, finding.hint) if part)
-    return f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(text)}"
+    return f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(inert(text))}"
 
 
 def render(result: Result) -> str:

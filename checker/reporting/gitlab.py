@@ -14,7 +14,9 @@ that GitLab can tell new issues from ones already on the target branch), a
 severity on GitLab's scale (an input that could not be read is critical, an
 error major, a warning minor, information info) and a location, path and
 first line. The location is the finding's claim in a judged file, where the
-merge request's diff shows it; the description names the other claims.
+merge request's diff shows it; the description names the other claims, and
+shows a hidden character by its code point, ``⟨U+202E⟩`` (see
+:mod:`checker.reporting.inert`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from checker.engine import Result
 from checker.findings import Finding
 from checker.jsontext import pretty
+from checker.reporting.inert import visible
 from checker.reporting.triage import Judged, actionable, elsewhere, named, shown_at
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
@@ -43,7 +46,7 @@ def issue(finding: Finding, fingerprint: str, judged: Judged = None) -> dict[str
     description = finding.message + (f" ({finding.note})" if finding.note else "") + (f"; {others}" if others else "")
     return {
         "type": "issue",
-        "description": description,
+        "description": visible(description),
         "check_name": f"{finding.check}/{finding.verdict}",
         "categories": ["Bug Risk"] if finding.severity == "error" else ["Clarity"],
         "fingerprint": fingerprint,

@@ -1,8 +1,10 @@
 """The self-contained HTML report: one file, no network, filters and search, charts as inline SVG.
 
 Rendered by Jinja2 with autoescaping on for every value: a quote holding
-markup or a script shows as text, and links to archived texts are
-percent-encoded paths that cannot name a URL scheme. The page's only script is inline and is
+markup or a script shows as text, a hidden character (a bidirectional
+control, a control character, a noncharacter) by its code point,
+``⟨U+202E⟩`` (see :mod:`checker.reporting.inert`), and links to archived texts
+are percent-encoded paths that cannot name a URL scheme. The page's only script is inline and is
 allowed by its hash in the page's Content-Security-Policy, which forbids any
 other script, any network fetch, and any resource from elsewhere.
 """
@@ -18,6 +20,7 @@ from urllib.parse import quote
 from checker import __version__
 from checker.engine import Result
 from checker.reporting import document
+from checker.reporting.inert import visible
 
 
 @lru_cache(maxsize=1)
@@ -30,9 +33,17 @@ def _environment():  # noqa: ANN202
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_shown,
     )
     environment.filters["href"] = href
     return environment
+
+
+def _shown(value: object) -> object:
+    """Every value the page shows, made visible (the page's own markup, marked safe, is left as it is)."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return visible(value)
+    return value
 
 
 def href(path: str) -> str:

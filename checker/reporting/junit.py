@@ -24,11 +24,17 @@ claim in a judged file, see :mod:`checker.reporting.triage`), and its
 failure message starts with that file and line and names the other claims.
 Every suite's ``tests``, ``failures`` and ``skipped`` count its cases, and the
 root's add them up.
+
+Whatever a claim file holds, the report stays well-formed XML 1.0 that a person
+can read: a character XML cannot hold (a control character, a lone surrogate,
+U+FFFE, U+FFFF) or one that hides what a reader sees (a bidirectional
+control) is shown by its code point, ``⟨U+FFFF⟩`` (see
+:mod:`checker.reporting.inert`; the loader refuses such characters in claim
+files, so this guards names and messages made from elsewhere).
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,12 +42,11 @@ from typing import Optional
 
 from checker.engine import Result
 from checker.findings import ACKNOWLEDGED, Finding, at_fail_level, status_label
+from checker.reporting.inert import visible
 from checker.reporting.triage import Judged, elsewhere, named, priority, shown_at
 
 #: the name of the suite of cases that name no file
 NO_FILE = "claimcheck"
-#: characters XML 1.0 cannot hold, even escaped (a claim file's text may have them): shown as U+FFFD
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -153,7 +158,9 @@ def render(result: Result) -> str:
     root.set("errors", "0")
     root.set("time", "0")
     ET.indent(root)
-    text = NOT_XML.sub("\ufffd", ET.tostring(root, encoding="unicode"))  # never part of the markup itself
+    # the markup itself holds no hidden character; a carriage return in an attribute is written "&#13;" (a "&" of
+    # the content is written "&amp;"), and is shown like one in a text
+    text = visible(ET.tostring(root, encoding="unicode")).replace("&#13;", visible("\r"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 

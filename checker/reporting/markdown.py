@@ -4,7 +4,10 @@ The same report as the HTML page, in the same order: a summary, the findings
 that most need attention, one section per subject and metric (the verdict in
 plain words, the values over time, each finding with its claims side by
 side), the background in a collapsed section, and the sources index. Every
-text from a claim file is made inert: table pipes escaped, markup shown as text.
+text from a claim file is made inert: table pipes escaped, markup shown as text,
+a web or mail address shown as code (GitHub makes a bare one a link), hidden
+characters shown by their code point, and no line a CI runner would run as a
+workflow command (see :mod:`checker.reporting.inert`).
 
 A report given a size (``render(result, limit=...)``: the job summary, which
 GitHub rejects whole over 1 MiB) that the whole report would exceed keeps the
@@ -15,11 +18,13 @@ last line says how many were left out and where the whole report is.
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from checker.engine import Result
 from checker.findings import Finding, status_label
 from checker.reporting.document import GOOD_NEWS, Report, Section, build
+from checker.reporting.inert import inert
 from checker.reporting.triage import priority
 
 ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
@@ -29,8 +34,30 @@ SUMMARY_LIMIT = 1024 * 1024
 CLOSING = 600
 
 
+#: what GitHub's Markdown makes a link of with no markup: a web address (with a scheme, or from "www."), a mail
+#: address, a "mailto:" or "xmpp:" address; up to a space or a quotation mark, and without the punctuation that
+#: ends a sentence
+ADDRESS = re.compile(
+    r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|xmpp):)[^\s\"'<>`“”‘’]*[^\s\"'<>`“”‘’.,:;!?)\]]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.IGNORECASE,
+)
+
+
 def cell(text: str) -> str:
-    """Text safe in Markdown (a table cell or a line): no pipes, no line breaks, no raw HTML, no link syntax."""
+    """Text safe in Markdown (a table cell or a line): no pipes, no line breaks, no raw HTML, no link syntax, and
+    each address shown as code, never made a link."""
+    if not ADDRESS.search(text):
+        return _escaped(text)
+    out: list[str] = []
+    at = 0
+    for match in ADDRESS.finditer(text):
+        out += [_escaped(text[at : match.start()]), f"`{code(match.group())}`"]
+        at = match.end()
+    return "".join(out) + _escaped(text[at:])
+
+
+def _escaped(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
@@ -152,7 +179,7 @@ def render(result: Result, limit: Optional[int] = None) -> str:
     """The report as Markdown; with ``limit``, in at most that many bytes of UTF-8 ("" when not even the line
     that says what is left out fits)."""
     report = build(result)
-    text = "\n".join(_body(report)).rstrip() + "\n"
+    text = inert("\n".join(_body(report)).rstrip() + "\n")
     if limit is None or len(text.encode("utf-8")) <= limit:
         return text
     return _within(report, result.findings, limit)
@@ -169,12 +196,12 @@ def _brief(finding: Finding) -> list[str]:
 
 def _within(report: Report, findings: list[Finding], limit: int) -> str:
     """The summary and as many findings as fit in ``limit`` bytes, the most serious first, and what is left out."""
-    out = _head(report) + ["#### Findings, the most serious first", ""]
+    out = [inert(line) for line in _head(report)] + ["#### Findings, the most serious first", ""]
     size = sum(len(line.encode("utf-8")) + 1 for line in out)
     shown = 0
     if size + CLOSING <= limit:
         for finding in sorted(findings, key=priority):
-            block = _brief(finding)
+            block = [inert(line) for line in _brief(finding)]
             grown = size + sum(len(line.encode("utf-8")) + 1 for line in block)
             if grown + CLOSING > limit:
                 break

@@ -29,6 +29,12 @@ GitHub's documented limits are kept: at most 25,000 results a run (the cut
 keeps the findings a reviewer must act on first, see
 :mod:`checker.reporting.triage`, and a notification says how many were left
 out), 1,000 locations a result and 20 tags a rule, each tag once.
+
+The messages a person reads (of a result, of its related locations, a
+suppression's justification) show a hidden character by its code point,
+``⟨U+202E⟩`` (see :mod:`checker.reporting.inert`); artifact locations are
+relative URI references, percent-encoded (RFC 3986), so that a file named
+``a b#c?d.yaml`` is that file, not ``a b`` with a fragment.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from checker import __version__, checks
 from checker.engine import Result
 from checker.findings import ACKNOWLEDGED, Finding, Location
 from checker.jsontext import pretty
+from checker.reporting.inert import visible
 from checker.reporting.triage import Judged, elsewhere, priority, shown_at
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,7 +112,7 @@ def _result(finding: Finding, rule_index: int, judged: Judged) -> dict[str, Any]
         "ruleId": rule_id(finding),
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": text},
+        "message": {"text": visible(text)},
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"verdict": finding.verdict, "status": finding.status, "judged": finding.judged},
     }
@@ -115,16 +122,20 @@ def _result(finding: Finding, rule_index: int, judged: Judged) -> dict[str, Any]
     if primary is not None:
         result["locations"] = [{"physicalLocation": _physical(primary)}]
     related = []
+    quotes: dict[Location, str] = {}
+    for ref in finding.claims:
+        quotes.setdefault(ref.location, ref.quote)  # once, not a scan of the claims for each related location
     for index, (where, said) in enumerate(elsewhere(finding, primary)[: MAX_LOCATIONS - 1]):
         place: dict[str, Any] = {"id": index, "physicalLocation": _physical(where)}
         if said:
-            quoted = next((ref.quote for ref in finding.claims if ref.location == where), "")
-            place["message"] = {"text": f"{said} — “{quoted}”" if quoted else said}
+            quoted = quotes.get(where, "")
+            place["message"] = {"text": visible(f"{said} — “{quoted}”" if quoted else said)}
         related.append(place)
     if related:
         result["relatedLocations"] = related
     if finding.status == ACKNOWLEDGED and finding.review is not None:
-        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.acknowledgement}]
+        justification = visible(finding.acknowledgement)
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return result
 
 

@@ -8,6 +8,7 @@ from tabulate import tabulate
 
 from checker.engine import Result
 from checker.findings import ACKNOWLEDGED, EXPIRED, OPEN, SEVERITY_RANK
+from checker.reporting.inert import inert
 
 
 def render(result: Result) -> str:
@@ -32,4 +33,4 @@ def render(result: Result) -> str:
         return "no findings\n"
     headers = ("check", "verdict", "severity", "findings", "open", "acknowledged", "context")
     text = tabulate(table, headers=headers, tablefmt="simple", colalign=("left", "left", "left", "right", "right", "right", "right"))
-    return text + f"\n{total} finding{'s' if total != 1 else ''}\n"
+    return inert(text + f"\n{total} finding{'s' if total != 1 else ''}\n")  # printed to a terminal or a CI log

@@ -3,6 +3,11 @@
 It is laid out for the width the run gives it (the terminal's, else 100 columns). Prose wraps at spaces and
 only there, so an id, a path, a date or a number never breaks; a table whose columns would have to be
 squeezed becomes one block per row instead, its ids and paths on lines of their own.
+
+It is what a terminal, a pre-commit hook and a CI log show, so it is made inert
+(:mod:`checker.reporting.inert`): a hidden character in a claim file is shown by
+its code point, laid out at the width it is shown at, and no line runs as a
+workflow command.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Optional, Sequence
 from checker.engine import Result
 from checker.findings import ClaimRef, Finding, status_label
 from checker.plural import counted
+from checker.reporting.inert import inert, visible
 from checker.reporting.json_report import summary
 from checker.timeline import Timeline
 
@@ -36,9 +42,11 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # where a line may break: not at a no-b
 
 
 def cells(text: str) -> int:
-    """How many terminal columns ``text`` takes: wide characters take two, combining marks none."""
-    if text.isascii():
+    """How many terminal columns ``text`` takes as the report shows it (a hidden character by its code point): wide
+    characters take two, combining marks none."""
+    if text.isascii() and text.isprintable():
         return len(text)
+    text = visible(text)
     width = 0
     for char in text:
         if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -295,9 +303,10 @@ def render(result: Result) -> str:
     out += _input_errors(inputs, width)
     if inputs:
         out.append("")
+    timelines = result.timelines_by_topic()
     for topic, group in _topics(topical):
         out.append(_heading(topic, width))
-        line = _timeline(result.timeline(group[0].subject, group[0].metric), width)
+        line = _timeline(timelines.get((group[0].subject, group[0].metric)), width)
         if line:
             out += [line, ""]
         for finding in group:
@@ -319,7 +328,7 @@ def render(result: Result) -> str:
     if not result.quiet:
         out += _sources(result, width)
         out.append("\n".join(wrap(_totals(result.counts()), width)))
-    return "\n".join(_paint(line, result.color) for line in out) + "\n"
+    return "\n".join(_paint(inert(line), result.color) for line in out) + "\n"
 
 
 _SOURCE_COLUMNS = (

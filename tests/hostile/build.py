@@ -381,6 +381,13 @@ def escaped_control_in_json(project: Path) -> Path:
 
 
 @builder
+def escaped_surrogate_in_json(project: Path) -> Path:
+    """A JSON \\ud800 escape: half of a character, which no text holds and no report can write."""
+    text = '{"source": {"id": "hostile", "title": "\\ud800", "publisher": "p", "kind": "other", "published": "2025"}}'
+    return _claim_file(project, "escaped-surrogate.json", text.encode("ascii"))
+
+
+@builder
 def control_in_file_name(project: Path) -> Path:
     """A file name that would recolour the terminal when a report prints it."""
     _claim_file(project, "\x1b[31mred.yaml", VALID)
@@ -523,3 +530,20 @@ def cache_inside_repository(project: Path) -> Path:
     folder = project / ".ccache" / "files"
     folder.mkdir(parents=True)
     return Path(".ccache")
+
+
+# ----------------------------------------------------- what the reports must carry
+
+
+@builder
+def file_name_with_fragment(project: Path) -> Path:
+    """A claim file whose name holds a space, "#" and "?": as a URI, unescaped, it would be "claims/good b"."""
+    return _claim_file(project, "good b#frag?q=1.yaml", VALID.replace(b"it says 12", b"it says 11"))
+
+
+@builder
+def contradicting_values_200(project: Path) -> Path:
+    """Two hundred values of one subject, metric and day, each different: every pair contradicts."""
+    claim = "  - {{id: c{0:03}, subject: sylvania, metric: partners, value: {1}, as_of: 2025-06-30, quote: it says {1}}}\n"
+    body = HEAD + "".join(claim.format(i, 100 + i) for i in range(200))
+    return _claim_file(project, "contradicting-values-200.yaml", body.encode("utf-8"))
