@@ -23,12 +23,11 @@ import errno
 import hashlib
 import hmac
 import os
-import stat
 import tempfile
 from pathlib import Path
 from typing import Optional
 
-from checker.files import Refused, open_regular, read_open
+from checker.files import Refused, open_regular, private_folder, read_open
 
 #: the key's file in claimcheck's folder of the user's cache folder
 KEY_FILE = "key"
@@ -82,8 +81,10 @@ def mac(secret: bytes, name: str, stamp: str) -> "hmac.HMAC":
 
 def _key(folder: Path) -> bytes:
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _private(folder)
+        try:  # a folder of someone else's would let them change the key; a link to one is the user's choice
+            private_folder(folder, "the cache's key folder", "", follow=True)
+        except Refused as refused:
+            raise KeyProblem(str(refused)) from None
         path = folder / KEY_FILE
         try:
             return _read(path)
@@ -93,17 +94,6 @@ def _key(folder: Path) -> bytes:
         return _read(path)
     except OSError as exc:
         raise KeyProblem(f'the cache\'s key in "{folder}" cannot be made or read: {exc.strerror or exc}') from None
-
-
-def _private(folder: Path) -> None:
-    """Refuse a key folder of someone else's (they could change the key); make one of the user's their own."""
-    info = os.stat(folder)  # a link to it is the user's choice: ~/.cache may be one
-    if not stat.S_ISDIR(info.st_mode):
-        raise KeyProblem(f'the cache\'s key folder "{folder}" is not a folder')
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise KeyProblem(f'the cache\'s key folder "{folder}" belongs to another user')
-    if info.st_mode & 0o022:
-        os.chmod(folder, 0o700)
 
 
 def _read(path: Path) -> bytes:

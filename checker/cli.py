@@ -534,29 +534,30 @@ def _locking(path: Path) -> Iterator[None]:
         yield
 
 
-def _read_for_update(path: Path) -> tuple[str, str]:
-    """The text of a file a command rewrites and its fingerprint (see files.read_for_update); exit 2 when it cannot
-    be read."""
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """Turn the reasons a file named by the user cannot be read into one clear line and exit 2."""
     try:
-        return read_for_update(path)
+        yield
     except Refused as refused:
         raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
     except OSError as exc:
         raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+
+
+def _read_for_update(path: Path) -> tuple[str, str]:
+    """The text of a file a command rewrites and its fingerprint (see files.read_for_update); exit 2 when it cannot
+    be read."""
+    with _readable(path):
+        return read_for_update(path)
 
 
 def _read_text(path: Path) -> str:
     """An article's text named on the command line (as an archived text is read); exit 2 when it cannot be read."""
-    try:
+    with _readable(path):
         return read_regular(path, confine.MAX_ARCHIVE_BYTES).decode("utf-8-sig")
-    except Refused as refused:
-        raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
-    except OSError as exc:
-        raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
 
 
 def _vocabulary(rules: Path | None) -> Vocabulary:

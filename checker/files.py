@@ -179,7 +179,7 @@ def locked(path: Path) -> Iterator[None]:
     filelock locks the file.
     """
     lock = lock_path(path)
-    _private_folder(lock.parent)
+    private_folder(lock.parent, "the lock folder", ", or set TMPDIR elsewhere")
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
@@ -196,15 +196,16 @@ def locked(path: Path) -> Iterator[None]:
         os.close(handle)
 
 
-def _private_folder(folder: Path) -> None:
-    """Make ``folder`` if need be, and make sure it is a folder (not a link) of this user's that only they may
-    write in; raise :class:`Refused` when it is not."""
+def private_folder(folder: Path, what: str, hint: str, follow: bool = False) -> None:
+    """Make ``folder`` if need be, and make sure it is a folder of this user's that only they may write in (made so
+    when others may); raise :class:`Refused`, naming it as ``what`` with ``hint``, when it is not. With ``follow``,
+    a link to a folder is the user's own choice (``~/.cache`` may be one); without, a link is refused."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = os.lstat(folder)
+    info = os.stat(folder) if follow else os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode):
-        raise Refused(f'the lock folder "{folder}" is not a folder (a link?): remove it')
+        raise Refused(f'{what} "{folder}" is not a folder{"" if follow else " (a link?)"}: remove it')
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise Refused(f'the lock folder "{folder}" belongs to another user: remove it, or set TMPDIR elsewhere')
+        raise Refused(f'{what} "{folder}" belongs to another user: remove it{hint}')
     if info.st_mode & 0o077:
         os.chmod(folder, 0o700)
 
