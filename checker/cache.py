@@ -54,7 +54,7 @@ from checker import __version__, cachekey
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
 from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
-from checker.jsontext import SEPARATOR, Region, item_text, items_text
+from checker.jsontext import SEPARATOR, Region, inert, item_text, items_text
 from checker.loading import Reader, read_bytes, read_document
 from checker.timeline import Entry, Point, Timeline, TimelineBrief
 from checker.yamlio import Document, Span
@@ -895,14 +895,14 @@ def relocated(data: list, found: Moves) -> bytes:
 def _written(location: Location) -> tuple:
     """A location as the report text gives it: its path as JSON, and four numbers (an end as its start when none)."""
     line, col = location.line, location.col
-    return (orjson.dumps(location.path), line, col, location.end_line or line, location.end_col or col)
+    return (inert(orjson.dumps(location.path)), line, col, location.end_line or line, location.end_col or col)
 
 
 def _locations_in(paths: Iterable[str]) -> re.Pattern:
     """The location objects the JSON report writes (see reporting.json_report) of a file of ``paths``. JSON text
     has raw newlines only between its parts, never inside a string: no quote, message or path can hold text
     that looks like one."""
-    files = b"|".join(re.escape(orjson.dumps(path)) for path in sorted(paths))
+    files = b"|".join(re.escape(inert(orjson.dumps(path))) for path in sorted(paths))
     return re.compile(
         rb'\{\n( +)"path": (' + files + rb'),\n +"line": (\d+|null),\n +"column": (\d+|null),'
         rb'\n +"end_line": (\d+|null),\n +"end_column": (\d+|null)\n( *)\}'
@@ -920,7 +920,7 @@ def patched(text: bytes, paths: tuple[str, ...], found: Moves) -> tuple[bytes, t
         if location is None:
             kept.add(match[2])
             return match[0]
-        path = orjson.dumps(location.path)
+        path = inert(orjson.dumps(location.path))
         kept.add(path)
         inner, outer = match[1], match[7]
         line, col = location.line, location.col

@@ -7,9 +7,21 @@ from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequ
 import orjson
 
 
+def inert(text: bytes) -> bytes:
+    """JSON text that a CI runner printing it cannot read as a command: GitHub's runner acts on "##[" anywhere in a
+    line of a log, and a claim's quote may hold it. "[" inside a string is written as its escape, the same data to
+    every JSON reader; outside strings JSON never has "#"."""
+    return text.replace(b"##[", b"##\\u005b")
+
+
+def dumps(value: Any) -> bytes:
+    """A value as indented JSON text, made inert (see :func:`inert`)."""
+    return inert(orjson.dumps(value, option=orjson.OPT_INDENT_2))
+
+
 def pretty(document: Any) -> str:
     """A document as indented JSON text (orjson: reports with thousands of findings are written fast)."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    return dumps(document).decode("utf-8") + "\n"
 
 
 def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iterator[bytes]:
@@ -26,7 +38,7 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
     if not lists:
         yield pretty(head).encode("utf-8")
         return
-    text = orjson.dumps(head, option=orjson.OPT_INDENT_2)
+    text = dumps(head)
     yield text[:-2] if head else b"{"  # without the closing "\n}" (or the "}" of "{}")
     for number, (key, items) in enumerate(lists.items()):
         yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
@@ -59,7 +71,7 @@ SEPARATOR = b",\n    "
 
 def item_text(item: Any) -> bytes:
     """An item of a list of :func:`pretty_chunks` as it stands in the document: indented by four more spaces."""
-    return orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+    return dumps(item).replace(b"\n", b"\n    ")
 
 
 T = TypeVar("T")

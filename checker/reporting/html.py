@@ -40,9 +40,12 @@ def _environment():  # noqa: ANN202
 
 
 def _shown(value: object) -> object:
-    """Every value the page shows, made visible (the page's own markup, marked safe, is left as it is)."""
+    """Every value the page shows, made visible and escaped, with the "[" of a "##[" as ``&#91;`` (the same text in
+    the page, no command to a CI runner printing it); the page's own markup, marked safe, is left as it is."""
     if isinstance(value, str) and not hasattr(value, "__html__"):
-        return visible(value)
+        from markupsafe import Markup, escape
+
+        return Markup(str(escape(visible(value))).replace("##[", "##&#91;"))
     return value
 
 

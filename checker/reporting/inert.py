@@ -18,8 +18,10 @@ every report. Two things in them must never act on the reader:
   space: a person reads the same words, the runner no command.
 
 JSON, SARIF and GitLab reports keep claim content as it is, except in the
-messages a person reads in them (:func:`visible`); XML reports show too the
-characters XML cannot hold.
+messages a person reads in them (:func:`visible`), and write the "[" of a
+"##[" as its escape (``\\u005b``, the same data: see
+:func:`checker.jsontext.inert`); XML reports show too the characters XML
+cannot hold, and write that "[" as ``&#91;``.
 """
 
 from __future__ import annotations

@@ -161,6 +161,7 @@ def render(result: Result) -> str:
     # the markup itself holds no hidden character; a carriage return in an attribute is written "&#13;" (a "&" of
     # the content is written "&amp;"), and is shown like one in a text
     text = visible(ET.tostring(root, encoding="unicode")).replace("&#13;", visible("\r"))
+    text = text.replace("##[", "##&#91;")  # the same text to an XML reader; no command to a runner printing it
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 
