@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from checker.confine import resolved, walked_file_problem
 from checker.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
 from checker.findings import Finding, Location, digest_of, input_error
+from checker.models import NULL_KEY
 from checker.names import did_you_mean, fold, suggestion
 from checker.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
 
@@ -210,6 +211,8 @@ def validation_findings(
     """One finding per distinct place a validation error (or its list of errors) points at."""
     seen: dict[tuple, Finding] = {}
     errors = error.errors() if isinstance(error, ValidationError) else error
+    # a key written as null is reported where the key stands, not where the mapping holding it starts
+    errors = [{**e, "loc": (*e["loc"], e["ctx"]["key"])} if e.get("type") == NULL_KEY else e for e in errors]
     # a JSON document has the span of the whole document alone: its messages name the keys its data holds
     json_like = len(document.spans) == 1 and () in document.spans
     keys_of: Callable[[Any, tuple], tuple] = _data_keys if json_like else _real_keys

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from checker.timespec import PATTERN as TIME_PATTERN
 
@@ -53,6 +54,10 @@ T = TypeVar("T")
 Opt = Union[T, SkipJsonSchema[None]]
 
 
+#: the error type of a key written as null, whose context names the key
+NULL_KEY = "null_key"
+
+
 class Strict(BaseModel):
     """Base of every file model: unknown keys and NaN are errors."""
 
@@ -63,8 +68,8 @@ class Strict(BaseModel):
     def _no_nulls(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for key, value in data.items():
-                if value is None:
-                    raise ValueError(f'"{key}" is empty: give it a value or leave the key out')
+                if value is None:  # the loader places the problem at the key (NULL_KEY)
+                    raise PydanticCustomError(NULL_KEY, "no value: give it one or leave the key out", {"key": key})
         return data
 
 

@@ -88,7 +88,8 @@ def test_a_bad_claim_is_reported_and_the_other_claims_of_its_file_are_checked(tm
     code, report = _check(tmp_path, "--no-cache")
     assert code == 1
     found = _at(report, "claims/mixed.yaml")
-    assert (8, 5, "schema", 'claims.0: "as_of" is empty: give it a value or leave the key out') in found
+    # a key written as null is shown where it stands (its value), not where its claim starts
+    assert (12, 12, "schema", "claims.0.as_of: no value: give it one or leave the key out") in found
     assert any(where[:3] == (24, 16, "schema") and "claims.2.precision" in where[3] for where in found), found
     assert len(found) == 2, found  # each bad claim once, and no finding for the file as a whole
     assert {("mixed", "good"), ("other", "p")} in _contradictions(report)
@@ -171,7 +172,7 @@ def test_a_json_lines_file_loses_only_its_bad_line_and_its_bad_claims(tmp_path):
     assert [line for line, _, _, _ in found] == [1, 2, 2, 3], found
     assert {check for _, _, check, _ in found} == {"schema"}
     messages = " | ".join(where[3] for where in found)
-    assert 'claims.1: "as_of" is empty' in messages  # a JSON line's messages name the claim
+    assert "claims.1.as_of: no value" in messages  # a JSON line's messages name the claim and the key
     assert "source.kind" in messages and "the line has an invalid source block" in messages
     assert 'missing keys "metric", "value", "quote" in claims.1' in messages
     assert any({("one", "a"), ("other", "p")} <= pair for pair in _contradictions(report))
