@@ -60,7 +60,7 @@ from checker.models import TimeNature
 from checker.names import suggestion
 from checker.timeline import Timeline
 from checker.trace import phase
-from checker.vocabulary import Vocabulary, load_vocabulary
+from checker.vocabulary import UNREAD, Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -705,8 +705,32 @@ def _run(
     if cache_dir is not None:
         corpus.claims = []  # some came from the cache as rows only: keep none rather than some
     timelines.sort(key=lambda t: (t.subject, t.metric))
+    if vocabulary.unreadable:
+        findings, rules_findings = _without_follow_ons(findings, rules_findings, vocabulary.unreadable)
     findings.sort(key=sort_key)
     return Result(findings, corpus, vocabulary, rules_findings, timelines)
+
+
+def _without_follow_ons(findings: list, rules_findings: list[Finding], unread: list[str]) -> tuple[list, list]:
+    """The findings without the unknown names that only follow from a rules file that cannot be read (every claim
+    naming something it defines), counted in one finding at the file: its own problems come first, alone."""
+    def follows(finding: Any) -> bool:
+        return getattr(finding, "hint", "").endswith(UNREAD)
+
+    dropped = sum(1 for f in findings if follows(f))
+    if not dropped:
+        return findings, rules_findings
+    files = ", ".join(unread)
+    summary = input_error(
+        "rules",
+        Location(unread[0]),
+        f"{dropped:,} more problems, names that claims and rules use but that no rules file read defines, follow "
+        f"from {files} and are not listed",
+        f"fix {'the rules file' if len(unread) == 1 else 'these rules files'} first: their own problems are listed; "
+        "run again to see what is left",
+    )
+    kept = [f for f in findings if not follows(f)]
+    return kept + [summary], [f for f in rules_findings if not follows(f)] + [summary]
 
 
 def _run_shards(

@@ -57,13 +57,16 @@ class Vocabulary:
 
     def metric_hint(self, name: str) -> str:
         """A "did you mean" for an unknown metric."""
-        hint = suggestion(name, self._index("metrics", self.metric_names))
-        return hint or self._unread() or "declare it under `metrics:` in a rules file"
+        # with a rules file unread, the name may well be defined there: a near name would send the user astray
+        return self._unread() or suggestion(name, self._index("metrics", self.metric_names)) or (
+            "declare it under `metrics:` in a rules file"
+        )
 
     def entity_hint(self, name: str) -> str:
         """A "did you mean" for an unknown entity."""
-        hint = suggestion(name, self._index("entities", self.entity_names))
-        return hint or self._unread() or "declare it under `entities:` in a rules file"
+        return self._unread() or suggestion(name, self._index("entities", self.entity_names)) or (
+            "declare it under `entities:` in a rules file"
+        )
 
     def _unread(self) -> str:
         """The hint for a name no rules file that was read defines, when some could not be read: the name may well
@@ -71,7 +74,8 @@ class Vocabulary:
         if not self.unreadable:
             return ""
         files = ", ".join(self.unreadable)
-        return f"fix {files} first: it cannot be read, so none of its definitions are used"
+        it = "it cannot" if len(self.unreadable) == 1 else "they cannot"
+        return f"fix {files} first: {it} be read, so {UNREAD}"
 
     def _index(self, section: str, names: dict[str, str]) -> NameIndex:
         """The index of ``names``, made again when names were added since (while the rules are read)."""
@@ -226,6 +230,8 @@ def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabul
 
 
 _REFUSED_HINT = "fix it: until then no definition of this file is used"
+#: how the hint of a problem that follows from an unread rules file ends (see Vocabulary._unread)
+UNREAD = "none of its definitions are used"
 
 
 def _definitions(data: dict) -> int:

@@ -403,19 +403,35 @@ def test_a_rules_file_that_cannot_be_used_in_part_is_refused_and_says_why(tmp_pa
 
 
 @pytest.mark.parametrize("rules", [EXTRA_RULES + "metrics: {}\n", "- " + EXTRA_RULES.replace("\n", "\n  ")])
-def test_a_rules_file_that_cannot_be_read_is_named_by_what_it_would_define(tmp_path, rules):
-    """A duplicate key or a list instead of a mapping: the file is refused whole; the claims naming what it defines
-    send the user to it, not to declare again what it declares."""
+def test_a_rules_file_that_cannot_be_read_is_listed_alone_with_a_count_of_what_follows(tmp_path, rules):
+    """A duplicate key or a list instead of a mapping: the file is refused whole, and its own problem is what the
+    run lists; the names claims use that it would define are counted at the file, not listed one by one (nor
+    answered with a near name, or "declare it", which would send the user the wrong way)."""
     _rules_project(tmp_path, rules)
     code, report = _check(tmp_path, "--no-cache")
     assert code == 2
-    assert len(_at(report, "rules/extra.yaml")) == 1  # why it cannot be read
-    hints = {f["message"].split('"')[1]: f["hint"] for f in report["findings"]
-             if (f.get("location") or {}).get("path") == "claims/x.yaml" and f["verdict"] == "invalid"}  # fmt: skip
-    assert {"bad-metric", "allies"} <= set(hints)
-    for claim_id in ("bad-metric", "allies"):
-        assert hints[claim_id] == "fix rules/extra.yaml first: it cannot be read, so none of its definitions are used"
+    at_file = [message for _, _, _, message in _at(report, "rules/extra.yaml")]
+    assert len(at_file) == 2, at_file  # why it cannot be read, and what follows from it
+    (count,) = [m for m in at_file if "follow from rules/extra.yaml and are not listed" in m]
+    follow_ons = int(count.split(" ")[0])
+    assert follow_ons >= 2  # at least the two claims of x.yaml that name what it defines
+    unknown = [f for f in report["findings"] if (f.get("location") or {}).get("path") == "claims/x.yaml"
+               and f["verdict"] == "invalid"]  # fmt: skip
+    assert not any(f["message"].split('"')[1] in ("bad-metric", "allies") for f in unknown), unknown
     assert {("mixed", "good"), ("other", "p")} in _contradictions(report)  # the other rules still serve
+
+
+def test_the_hint_of_a_name_a_rules_file_that_cannot_be_read_may_define_sends_the_user_there():
+    from checker.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary()
+    vocabulary.metric_names["partners"] = "partners"
+    assert "did you mean" in vocabulary.metric_hint("partner")
+    vocabulary.unreadable.append("rules/extra.yaml")
+    hint = vocabulary.metric_hint("partner")  # a near name is no answer when the definition may be unread
+    assert hint == "fix rules/extra.yaml first: it cannot be read, so none of its definitions are used"
+    vocabulary.unreadable.append("rules/more.yaml")
+    assert "rules/extra.yaml, rules/more.yaml first: they cannot be read" in vocabulary.entity_hint("x")
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
