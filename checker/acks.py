@@ -137,14 +137,21 @@ WARN_DAYS = 30
 
 
 def apply(
-    findings: list[Finding], acks: Acks, today: date, warn_days: int = WARN_DAYS, left_out: Iterable[str] = ()
+    findings: list[Finding],
+    acks: Acks,
+    today: date,
+    warn_days: int = WARN_DAYS,
+    left_out: Iterable[str] = (),
+    complete: bool = True,
 ) -> list[Finding]:
     """The findings with acknowledged (and expired) ones marked, plus a finding for each expired or stale
     acknowledgement, and a warning for each that expires within ``warn_days``, at its entry: a gate that will
     fail when an acknowledgement runs out says so beforehand.
 
     ``left_out`` are the fingerprints of findings the run made but does not report (--select, --ignore, per-path
-    settings): an acknowledgement of one of them is not stale, and is not reported on either."""
+    settings): an acknowledgement of one of them is not stale, and is not reported on either. Without
+    ``complete`` (the rules could not all be read, so findings may be missing) no acknowledgement is called
+    stale: "remove the entry" would be the wrong advice."""
     by_fingerprint = {ack.fingerprint: (ack, where) for ack, where in acks.entries}
     matched: set[str] = set()
     out = []
@@ -197,7 +204,7 @@ def apply(
             )
         out.append(replace(finding, status=ACKNOWLEDGED, review=review))
     matched.update(left_out)
-    for ack, where in acks.entries:
+    for ack, where in acks.entries if complete else ():
         if ack.fingerprint not in matched:
             stale = input_error(
                 "acknowledgement",

@@ -421,6 +421,7 @@ def _judged(
     result.quiet = request.quiet
     result.focus = Focus(focus) if focus is not None else None
     findings = mark_focus(result.findings, result.focus)
+    broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too
     ack_path = request.acknowledgements or (config.acknowledgements if whole else None)
     if ack_path is None and whole:  # the settings name none: acknowledgements.yaml beside them, when present
         default = acks.acknowledged_path_default(config.path)
@@ -432,11 +433,11 @@ def _judged(
         findings = findings + problems
         if entries is not None:
             warn = config.expiry_warning_days if config.expiry_warning_days is not None else acks.WARN_DAYS
-            findings = acks.apply(findings, entries, request.today or today_from_environment(), warn, left_out)
+            findings = acks.apply(findings, entries, request.today or today_from_environment(), warn, left_out,
+                                  complete=not broken)  # fmt: skip
     result.findings = sorted(findings, key=sort_key)
     result.fail_on = policy.fail_on
     result.strict = policy.strict
-    broken = any(f.severity == "error" for f in result.rules_findings)  # unreadable rules are broken rules too
     outcome = Outcome(code=exit_code(result.findings, policy, broken), result=result)
     for name, target in formats if request.reports else ():
         result.color = request.color and target is None

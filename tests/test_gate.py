@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -380,3 +381,17 @@ def test_an_acknowledged_contradiction_that_gains_a_value_fails_until_reviewed_a
     assert renewed.exit_code == 0, renewed.output
     assert "20 (src-c" in (tmp_path / "acknowledgements.yaml").read_text("utf-8")
     assert _run(tmp_path, "check", *cache).exit_code == 0
+
+
+def test_no_acknowledgement_is_called_stale_while_the_rules_cannot_all_be_read(project):
+    """Findings may be missing because of the rules, not because the discrepancy is gone: "remove the entry"
+    would be the wrong advice."""
+    _acknowledge(project, _fingerprint(project))
+    vocabulary = project / "rules" / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text("utf-8") + "metrics: {}\n", "utf-8")  # a key twice: unreadable
+    done = _run(project, "check", "--format", "json", "--no-cache")
+    assert done.exit_code == 2
+    findings = json.loads(done.stdout)["findings"]
+    assert any(f["check"] == "yaml-syntax" and f["location"]["path"] == "rules/vocabulary.yaml" for f in findings)
+    assert not [f for f in findings if f["check"] == "value-conflict"]  # the acknowledged finding is not made
+    assert not [f for f in findings if "stale acknowledgement" in f["message"]]
