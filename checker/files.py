@@ -171,7 +171,9 @@ def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock for a read-modify-write of ``path``; raise :class:`Refused` (or OSError) when the lock
     cannot be had safely.
 
-    The lock file is never followed through a symbolic link: its folder must
+    The lock file is deleted as the lock is let go, so none accumulates; a
+    process that was waiting on it then finds it gone from its path and
+    takes a new one. It is never followed through a symbolic link: its folder must
     be a folder of the user's own that no one else may write in, and a link
     found in its place (planted before the folder was made private) is
     removed, not followed, so that no lock can make claimcheck create or
@@ -188,11 +190,25 @@ def locked(path: Path) -> Iterator[None]:
         with FileLock(lock):
             yield
         return
-    handle = _open_lock(lock)
-    try:
+    while True:
+        handle = _open_lock(lock)
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the descriptor is closed, even by a killed process
+        # the holder before us deletes the file as it lets go: a lock on a file no longer at its path is no lock
+        try:
+            current = os.lstat(lock)
+        except FileNotFoundError:
+            current = None
+        held = os.fstat(handle)
+        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            break
+        os.close(handle)
+    try:
         yield
     finally:
+        try:  # deleted while still held, so that no lock file is left behind, and whoever waits tries again
+            os.unlink(lock)
+        except OSError:
+            pass
         os.close(handle)
 
 

@@ -253,6 +253,39 @@ def test_a_lock_is_taken_in_a_private_folder_and_never_through_a_link(lock_home:
     assert stat.S_IMODE(lock.parent.stat().st_mode) == 0o700  # a folder of the user's that only they write in
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="no fcntl locks")
+def test_a_lock_leaves_no_file_and_still_keeps_three_holders_apart(lock_home: Path, tmp_path: Path):
+    """The lock file is deleted as the lock is let go; those waiting on the deleted file take the new one, so that
+    one holder at a time is in, whatever the order."""
+    import threading
+
+    from checker.files import lock_path, locked
+
+    target = tmp_path / "claims.yaml"
+    inside: list[int] = []
+    overlaps: list[int] = []
+    started = threading.Barrier(3)
+
+    def hold(number: int) -> None:
+        started.wait()
+        for _ in range(20):
+            with locked(target):
+                inside.append(number)
+                if len(inside) > 1:
+                    overlaps.append(number)
+                threading.Event().wait(0.001)
+                inside.remove(number)
+
+    threads = [threading.Thread(target=hold, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert overlaps == []
+    assert not lock_path(target).exists() and list(lock_path(target).parent.iterdir()) == []
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="no owners of files")
 def test_a_lock_folder_that_is_a_link_or_someone_elses_is_refused(lock_home: Path, tmp_path: Path, monkeypatch):
     from checker.files import Refused, lock_path, locked
