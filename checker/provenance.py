@@ -17,6 +17,7 @@ quote, in order, are at least half of the words of both.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import os
@@ -75,6 +76,12 @@ def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).translate(_FOLD)
 
 
+#: a run of white space, or of anything else
+_RUN = re.compile(r"\s+|\S+")
+#: the printable ASCII characters folding changes (all others stay as they are)
+_ASCII_FOLDED = re.compile("[" + re.escape("".join(c for c in map(chr, _FOLD) if c.isascii())) + "]")
+
+
 @dataclass(frozen=True)
 class Words:
     """The words of a folded text: where the n-th starts and ends, and the places (n) of each word, casefolded."""
@@ -94,7 +101,12 @@ class ArchivedText:
 
     def line_of(self, folded_index: int) -> int:
         """The 1-based line in the original text of a folded offset."""
-        return self.original.count("\n", 0, self.offsets[folded_index]) + 1
+        return bisect.bisect_right(self.newlines, self.offsets[folded_index] - 1) + 1
+
+    @cached_property
+    def newlines(self) -> array:
+        """Where each line break of the original text stands: a claim's line is found without counting them."""
+        return array("l", (match.start() for match in re.finditer("\n", self.original)))
 
     @cached_property
     def words(self) -> Words:
@@ -109,23 +121,35 @@ class ArchivedText:
 
 
 def fold_text(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` for matching; also return the original offset of each folded character."""
+    """Fold ``text`` for matching; also return the original offset of each folded character.
+
+    Every run of white space becomes one space (none at either end), and every
+    other character its NFKC form with typographic quotes and dashes made
+    plain, pieces that are spaces dropped. A run of ASCII that folding does not
+    change is copied whole, and each other character is folded once per text:
+    a text of megabytes is folded in a pass of runs, not of calls per character.
+    """
     out: list[str] = []
     offsets: list[int] = []
-    in_space = False
-    for index, char in enumerate(text):
-        if char.isspace():
-            if not in_space and out:
+    folded: dict[str, str] = {}
+    for match in _RUN.finditer(text):
+        run, start = match.group(), match.start()
+        if run[0].isspace():
+            if out:
                 out.append(" ")
-                offsets.append(index)
-            in_space = True
+                offsets.append(start)
             continue
-        in_space = False
-        for piece in _fold_char(char):
-            if piece.isspace():
-                continue
-            out.append(piece)
-            offsets.append(index)
+        if run.isascii() and not _ASCII_FOLDED.search(run):
+            out.append(run)
+            offsets.extend(range(start, start + len(run)))
+            continue
+        for index, char in enumerate(run, start):
+            pieces = folded.get(char)
+            if pieces is None:
+                pieces = folded[char] = "".join(piece for piece in _fold_char(char) if not piece.isspace())
+            if pieces:
+                out.append(pieces)
+                offsets.extend([index] * len(pieces))
     while out and out[-1] == " ":
         out.pop()
         offsets.pop()

@@ -556,3 +556,51 @@ def test_overlapping_runs_are_the_connected_groups_of_agreeing_values(intervals)
                 parent[root(j)] = root(i)
     brute = sorted(sorted(k for k in range(len(intervals)) if root(k) == r) for r in set(map(root, range(len(intervals)))))
     assert sorted(sorted(run) for run in _overlapping_runs(members)) == brute  # type: ignore[arg-type]
+
+
+# ------------------------------------------------ folding archived texts, by runs
+
+
+def _folded_char_by_char(text: str) -> tuple[str, list[int]]:
+    """The definition of folding, one character at a time (provenance.fold_text folds by runs)."""
+    from checker.provenance import _fold_char
+
+    out: list[str] = []
+    offsets: list[int] = []
+    in_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if not in_space and out:
+                out.append(" ")
+                offsets.append(index)
+            in_space = True
+            continue
+        in_space = False
+        for piece in _fold_char(char):
+            if not piece.isspace():
+                out.append(piece)
+                offsets.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets
+
+
+_FOLDING = " \t\n\r\u00a0\u2009\u3000\u2028\x1cab1`'\"“”‘’—–-ﬁ½éê\u0301Việt\u200b\ufeff"
+
+
+@given(st.text(alphabet=st.sampled_from(list(_FOLDING)) | st.characters(), max_size=60))
+def test_folding_by_runs_is_folding_character_by_character(text):
+    from checker.provenance import fold_text
+
+    assert fold_text(text) == _folded_char_by_char(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\u00a0é")), min_size=1, max_size=80))
+def test_the_line_of_a_folded_place_is_the_line_it_stands_on(text):
+    from checker.provenance import ArchivedText, fold_text
+
+    folded, offsets = fold_text(text)
+    archive = ArchivedText(text, folded, tuple(offsets))
+    for index in range(len(folded)):
+        assert archive.line_of(index) == text.count("\n", 0, offsets[index]) + 1
