@@ -604,7 +604,7 @@ def merge_into_claim_file(
     if claims is None:
         claims = document["claims"] = CommentedSeq()
     folded, offsets = fold_text(text)
-    archive = ArchivedText(text, folded, tuple(offsets))
+    archive = ArchivedText(text, folded, offsets)
     known: list[tuple[tuple[int, int], object]] = []
     for claim in claims:
         match = locate(str(claim.get("quote", "")), archive, hint=False)

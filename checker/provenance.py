@@ -27,6 +27,7 @@ from array import array
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from rapidfuzz.distance import Indel
 
@@ -76,10 +77,11 @@ def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).translate(_FOLD)
 
 
-#: a run of white space, or of anything else
-_RUN = re.compile(r"\s+|\S+")
-#: the printable ASCII characters folding changes (all others stay as they are)
-_ASCII_FOLDED = re.compile("[" + re.escape("".join(c for c in map(chr, _FOLD) if c.isascii())) + "]")
+#: printable ASCII that folding leaves as it is (all but the backquote)
+_PLAIN = "!-_a-~"
+#: a stretch of such characters with single spaces between (copied as it stands), a run of white space, or a run
+#: of other characters
+_RUN = re.compile(rf"(?P<plain>[{_PLAIN}]+(?: [{_PLAIN}]+)*)|(?P<space>\s+)|[^\s{_PLAIN}]+")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class ArchivedText:
 
     original: str
     folded: str
-    offsets: tuple[int, ...]  # offsets[i] = index in ``original`` of folded[i]
+    offsets: Sequence[int]  # offsets[i] = index in ``original`` of folded[i]
 
     def line_of(self, folded_index: int) -> int:
         """The 1-based line in the original text of a folded offset."""
@@ -120,30 +122,31 @@ class ArchivedText:
         return Words(starts, ends, places)
 
 
-def fold_text(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` for matching; also return the original offset of each folded character.
+def fold_text(text: str) -> tuple[str, array]:
+    """Fold ``text`` for matching; also return the original offset of each folded character (an array).
 
     Every run of white space becomes one space (none at either end), and every
     other character its NFKC form with typographic quotes and dashes made
-    plain, pieces that are spaces dropped. A run of ASCII that folding does not
-    change is copied whole, and each other character is folded once per text:
-    a text of megabytes is folded in a pass of runs, not of calls per character.
+    plain, pieces that are spaces dropped. Stretches of ASCII that folding does
+    not change are copied whole, and each other character is folded once per
+    text: a text of megabytes is folded in a pass of runs, not of calls per
+    character.
     """
     out: list[str] = []
-    offsets: list[int] = []
+    offsets = array("q")  # 8 bytes an entry, where a list of ints takes 36: an archive may have millions
     folded: dict[str, str] = {}
     for match in _RUN.finditer(text):
-        run, start = match.group(), match.start()
-        if run[0].isspace():
+        start, end = match.span()
+        if match.lastgroup == "plain":
+            out.append(match.group())
+            offsets.extend(range(start, end))
+            continue
+        if match.lastgroup == "space":
             if out:
                 out.append(" ")
                 offsets.append(start)
             continue
-        if run.isascii() and not _ASCII_FOLDED.search(run):
-            out.append(run)
-            offsets.extend(range(start, start + len(run)))
-            continue
-        for index, char in enumerate(run, start):
+        for index, char in enumerate(match.group(), start):
             pieces = folded.get(char)
             if pieces is None:
                 pieces = folded[char] = "".join(piece for piece in _fold_char(char) if not piece.isspace())
@@ -176,7 +179,7 @@ def _read_archive(path: Path, version: tuple[int, ...]) -> ArchivedText | None:
     except (OSError, UnicodeDecodeError, Refused):
         return None
     folded, offsets = fold_text(original)
-    return ArchivedText(original, folded, tuple(offsets))
+    return ArchivedText(original, folded, offsets)
 
 
 @dataclass(frozen=True)

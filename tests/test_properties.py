@@ -593,7 +593,8 @@ _FOLDING = " \t\n\r\u00a0\u2009\u3000\u2028\x1cab1`'\"“”‘’—–-ﬁ½é
 def test_folding_by_runs_is_folding_character_by_character(text):
     from checker.provenance import fold_text
 
-    assert fold_text(text) == _folded_char_by_char(text)
+    folded, offsets = fold_text(text)
+    assert (folded, list(offsets)) == _folded_char_by_char(text)
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab \n\u00a0é")), min_size=1, max_size=80))
