@@ -302,6 +302,15 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
     return Number(stated, interval, text, interval.key())
 
 
+def ends(value: Number | DateValue) -> tuple[float, bool, float, bool]:
+    """A number's or a date's interval as (low, low open, high, high open), dates as day numbers: what agreement
+    between them is decided on (see :func:`agree`)."""
+    if isinstance(value, Number):
+        interval = value.interval
+        return interval.lo, interval.lo_open, interval.hi, interval.hi_open
+    return value.span.start.toordinal(), False, value.span.end.toordinal(), False
+
+
 def agree(a: Interpreted, b: Interpreted) -> bool:
     """True when both values can be true together."""
     if isinstance(a, Number) and isinstance(b, Number):

@@ -26,7 +26,7 @@ from typing import Iterator, Optional
 from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, positions
 from checker.findings import CORROBORATION, Problem
-from checker.values import DateValue, Interpreted, Number, agree
+from checker.values import DateValue, Number, agree, ends
 
 ID = "corroboration"
 PARTITION = "group"
@@ -78,15 +78,6 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
     return list(groups.values())
 
 
-def _ends(value: Interpreted) -> tuple[float, bool, float, bool]:
-    """A number's or a date's interval as (low, low open, high, high open)."""
-    if isinstance(value, Number):
-        interval = value.interval
-        return interval.lo, interval.lo_open, interval.hi, interval.hi_open
-    assert isinstance(value, DateValue)
-    return value.span.start.toordinal(), False, value.span.end.toordinal(), False
-
-
 def _overlapping_runs(members: list[Position]) -> list[list[int]]:
     """The connected groups of intervals that meet, as indices into ``members``: a sort and one sweep.
 
@@ -94,11 +85,11 @@ def _overlapping_runs(members: list[Position]) -> list[list[int]]:
     group so far exactly when it meets the one reaching highest, so two
     intervals that agree always end up in one group, as pairwise comparing would.
     """
-    ends = [_ends(p.value) for p in members]
+    bounds = [ends(p.value) for p in members]  # type: ignore[arg-type]  # numbers and dates only
     runs: list[list[int]] = []
     reach: tuple[float, bool] = (0.0, False)  # the group's highest upper end, and whether it is open
-    for k in sorted(range(len(members)), key=lambda k: (ends[k][0], ends[k][1])):
-        low, low_open, high, high_open = ends[k]
+    for k in sorted(range(len(members)), key=lambda k: (bounds[k][0], bounds[k][1])):
+        low, low_open, high, high_open = bounds[k]
         meets = bool(runs) and (low < reach[0] or (low == reach[0] and not low_open and not reach[1]))
         if meets:
             runs[-1].append(k)

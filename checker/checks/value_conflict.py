@@ -53,7 +53,7 @@ from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
-from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below
+from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below, ends
 
 ID = "value-conflict"
 PARTITION = "group"
@@ -438,45 +438,34 @@ def _clusters(members: list[Position]) -> list[list[Position]]:
     order = {id(p): k for k, p in enumerate(members)}
     if all(isinstance(p.value, (Number, DateValue)) for p in members):
         groups = _by_sweep(members)  # from the lowest values up
-        for group in groups:
-            group.sort(key=lambda p: order[id(p)])
-        return groups
-    groups = []
-    for position in members:
-        home = next((g for g in groups if all(agree(position.value, o.value) for o in g)), None)
-        if home is None:
-            groups.append([position])
-        else:
-            home.append(position)
+    else:
+        groups = []
+        for position in members:  # in order: each group's first member is its earliest
+            home = next((g for g in groups if all(agree(position.value, o.value) for o in g)), None)
+            if home is None:
+                groups.append([position])
+            else:
+                home.append(position)
     for group in groups:
         group.sort(key=lambda p: order[id(p)])
-    return sorted(groups, key=lambda g: order[id(g[0])])
-
-
-def _bounds(value: Interpreted) -> tuple[tuple[float, bool], tuple[float, bool]]:
-    """The lower and upper end of a number or date as (value, open)."""
-    if isinstance(value, Number):
-        interval = value.interval
-        return (interval.lo, interval.lo_open), (interval.hi, interval.hi_open)
-    assert isinstance(value, DateValue)
-    return (value.span.start.toordinal(), False), (value.span.end.toordinal(), False)
+    return groups
 
 
 def _by_sweep(members: list[Position]) -> list[list[Position]]:
-    ends = [_bounds(p.value) for p in members]
+    bounds = [ends(p.value) for p in members]  # type: ignore[arg-type]  # numbers and dates only
     # by upper end, an open end first: a group takes every interval that reaches its first one's upper end
-    by_high = sorted(range(len(members)), key=lambda k: (ends[k][1][0], not ends[k][1][1], k))
-    by_low = sorted(range(len(members)), key=lambda k: (ends[k][0][0], ends[k][0][1], k))
+    by_high = sorted(range(len(members)), key=lambda k: (bounds[k][2], not bounds[k][3], k))
+    by_low = sorted(range(len(members)), key=lambda k: (bounds[k][0], bounds[k][1], k))
     taken = [False] * len(members)
     groups: list[list[Position]] = []
     reach = 0
     for k in by_high:
         if taken[k]:
             continue
-        (high, high_open) = ends[k][1]
+        high, high_open = bounds[k][2:]
         group: list[Position] = []
         while reach < len(by_low):
-            low, low_open = ends[by_low[reach]][0]
+            low, low_open = bounds[by_low[reach]][:2]
             if low > high or (low == high and (low_open or high_open)):
                 break
             if not taken[by_low[reach]]:
