@@ -138,15 +138,15 @@ class Position:
         dated = [c for c in self.claims if c.source.date is not None]
         return max(dated, key=lambda c: c.source.date.start) if dated else None  # type: ignore[union-attr]
 
-    def who(self) -> str:
-        """The sources, as a short list."""
-        return ", ".join(sorted({c.source.id for c in self.claims}))
+    def who(self, limit: int = 0) -> str:
+        """The sources, as a short list (the first ``limit`` and how many more, when given)."""
+        sources = sorted({c.source.id for c in self.claims})
+        return _listed(sources, ", ", limit) if limit else ", ".join(sources)
 
     def said(self, sources: int = 0) -> str:
         """Value, time and sources in short: '14 as of 2025-12-31 (vns-2026-01-12)'; at most ``sources`` named if given."""
         when = self.first.time_text()
-        who = self.who() if not sources else _listed(sorted({c.source.id for c in self.claims}), ", ", sources)
-        return f"{self.value.text} ({who}{', ' + when if when else ''})"
+        return f"{self.value.text} ({self.who(sources)}{', ' + when if when else ''})"
 
     def at(self) -> str:
         """Value with sources and time in words: '14 (vns, 31 December 2025)'."""
