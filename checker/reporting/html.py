@@ -20,7 +20,7 @@ from urllib.parse import quote
 from checker import __version__
 from checker.engine import Result
 from checker.reporting import document
-from checker.reporting.inert import visible
+from checker.reporting.inert import markup_inert, visible
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +45,7 @@ def _shown(value: object) -> object:
     if isinstance(value, str) and not hasattr(value, "__html__"):
         from markupsafe import Markup, escape
 
-        return Markup(str(escape(visible(value))).replace("##[", "##&#91;"))
+        return Markup(markup_inert(str(escape(visible(value)))))
     return value
 
 

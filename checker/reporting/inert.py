@@ -56,3 +56,9 @@ def inert(text: str) -> str:
     if "::" in text:
         text = _COMMAND.sub(r"\1:" + BREAK, text)
     return text.replace("##[", "##" + BREAK + "[")
+
+
+def markup_inert(text: str) -> str:
+    """XML or HTML text with the "[" of every "##[" written as ``&#91;``: the same text to any reader of the markup,
+    no command to a CI runner printing it (no line of markup can start with "::" from a claim's words)."""
+    return text.replace("##[", "##&#91;")

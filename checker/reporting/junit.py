@@ -42,7 +42,7 @@ from typing import Optional
 
 from checker.engine import Result
 from checker.findings import ACKNOWLEDGED, Finding, at_fail_level, status_label
-from checker.reporting.inert import visible
+from checker.reporting.inert import markup_inert, visible
 from checker.reporting.triage import Judged, elsewhere, named, priority, shown_at
 
 #: the name of the suite of cases that name no file
@@ -161,7 +161,7 @@ def render(result: Result) -> str:
     # the markup itself holds no hidden character; a carriage return in an attribute is written "&#13;" (a "&" of
     # the content is written "&amp;"), and is shown like one in a text
     text = visible(ET.tostring(root, encoding="unicode")).replace("&#13;", visible("\r"))
-    text = text.replace("##[", "##&#91;")  # the same text to an XML reader; no command to a runner printing it
+    text = markup_inert(text)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 
