@@ -27,7 +27,7 @@ from checker import __version__, acks, confine
 from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
-from checker.engine import TEXT_WIDTH, no_cycle_collection
+from checker.engine import TEXT_WIDTH, Result, no_cycle_collection
 from checker.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
@@ -301,20 +301,16 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
         return
     if not reviewer:
         raise click.UsageError("say who reviewed the findings with --by NAME")
+    result = _findings_now(rules, allow_paths)
     try:
-        request = CheckRequest(
-            rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False
-        )
-        outcome = execute(request)
         config = load_config()
         today = today_from_environment()
     except (RequestError, ConfigError) as exc:
         raise CannotRun(str(exc)) from None
-    assert outcome.result is not None
-    findings = {f.fingerprint: f for f in outcome.result.findings if f.subject}
+    findings = {f.fingerprint: f for f in result.findings if f.subject}
     chosen = []
     if all_failing:
-        chosen = failing(outcome.result.findings, Policy(fail_on=outcome.result.fail_on))
+        chosen = failing(result.findings, Policy(fail_on=result.fail_on))
         chosen = [f for f in chosen if f.subject]
     for fingerprint in fingerprints:
         if fingerprint not in findings:
@@ -340,6 +336,19 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
 
 
+def _findings_now(rules: Path | None, allow_paths: tuple[Path, ...]) -> Result:
+    """The run of a check of the project as it is now, for `ack` (no report made); exit 2 when it cannot run."""
+    try:
+        request = CheckRequest(
+            rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False
+        )
+        outcome = execute(request)
+    except (RequestError, ConfigError) as exc:
+        raise CannotRun(str(exc)) from None
+    assert outcome.result is not None
+    return outcome.result
+
+
 def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: Any, rules: Path | None,
            acknowledgements: Path | None, allow_paths: tuple[Path, ...]) -> None:  # fmt: skip
     """`ack --renew`: the entries of ``fingerprints`` reviewed again, until a new day."""
@@ -356,14 +365,9 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
     path = acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
     if not path.is_file():
         raise CannotRun(f"{display_path(path)} does not exist: there is no acknowledgement to renew")
-    try:  # what the findings say now, so that the entries record what was reviewed again
-        outcome = execute(
-            CheckRequest(rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False)
-        )
-    except RequestError as exc:
-        raise CannotRun(str(exc)) from None
-    assert outcome.result is not None
-    now_said = {f.fingerprint: acks.said(f) for f in outcome.result.findings if f.subject and f.fingerprint in fingerprints}
+    # what the findings say now, so that the entries record what was reviewed again
+    now = _findings_now(rules, allow_paths).findings
+    now_said = {f.fingerprint: acks.said(f) for f in now if f.subject and f.fingerprint in fingerprints}
     given = acknowledgements is not None
     _may_write(path, allow_paths, given)
     with _locking(path):
