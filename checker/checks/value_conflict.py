@@ -43,7 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Iterator, Optional
+from typing import Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,6 +54,8 @@ from checker.models import Kind, Metric, TimeNature, Trend
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
 from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below, ends
+
+T = TypeVar("T")
 
 ID = "value-conflict"
 PARTITION = "group"
@@ -322,12 +324,8 @@ class Slots:
         buckets: dict[int, list[int]] = {}
         for index, slot in enumerate(self.ids):
             buckets.setdefault(slot, []).append(index)
-        ordered = list(buckets.values())
-        for x, first in enumerate(ordered):
-            for second in ordered[x + 1 :]:
-                for i in first:
-                    for j in second:
-                        yield (i, j) if i < j else (j, i)
+        for i, j in _across(list(buckets.values())):
+            yield (i, j) if i < j else (j, i)
 
     def side_pairs(self, sides: dict[str, list[int]]) -> Iterator[tuple[str, str]]:
         """Every two sides (in order) that do not meet in a shared slot, without visiting those that do."""
@@ -336,13 +334,18 @@ class Slots:
             where = {self.ids[i] for i in sides[side]}
             home = next(iter(where)) if len(where) == 1 and self.ids[sides[side][0]] in self.members else side
             homes.setdefault(home, []).append(side)
-        ordered = list(homes.values())
-        for x, first in enumerate(ordered):
-            for second in ordered[x + 1 :]:
-                for a in first:
-                    for b in second:
-                        if not self.meet(a, b):
-                            yield (a, b) if a < b else (b, a)
+        for a, b in _across(list(homes.values())):
+            if not self.meet(a, b):
+                yield (a, b) if a < b else (b, a)
+
+
+def _across(groups: list[list[T]]) -> Iterator[tuple[T, T]]:
+    """Every two members of different groups, the member of the earlier group first."""
+    for x, first in enumerate(groups):
+        for second in groups[x + 1 :]:
+            for a in first:
+                for b in second:
+                    yield a, b
 
 
 def _certain(position: Position) -> bool:
