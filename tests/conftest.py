@@ -35,6 +35,7 @@ def reports_valid_against_the_published_schemas() -> Iterator[None]:
     import json
 
     from checker.reporting import REPORTERS
+
     from ci_schemas import junit_problems, sarif_problems
 
     made = dict(REPORTERS)

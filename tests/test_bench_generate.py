@@ -271,11 +271,11 @@ def test_contradictions_of_a_time_and_scope_are_those_of_their_pairs(corpora):
                 found = vc.positions(group)
                 unfiltered = vc.slots_of(found, metric, vc.Options(defer_stale=False))
                 slots = vc.slots_of(found, metric)
-                for number, indices in unfiltered.members.items():
+                for indices in unfiltered.members.values():
                     members = [found[i] for i in indices]
                     outdated = vc._outdated(members, metric)
                     assert outdated == [any(vc._overtakes(o, p) for o in members if o is not p) for p in members]
-                    kept = [p for p, old in zip(members, outdated) if not old]
+                    kept = [p for p, old in zip(members, outdated, strict=True) if not old]
                     disagree = any(not agree(a.value, b.value) for a in kept for b in kept)
                     compared += 1
                     contradictions += disagree
