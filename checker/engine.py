@@ -58,6 +58,7 @@ from checker.jsontext import Region
 from checker.loading import display_path, iter_files, read_bytes, read_document
 from checker.models import TimeNature
 from checker.names import suggestion
+from checker.table import ClaimsTable
 from checker.timeline import Timeline
 from checker.trace import phase
 from checker.vocabulary import UNREAD, Vocabulary, load_vocabulary
@@ -201,19 +202,21 @@ def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
 
 @dataclass
 class SubjectResult:
-    """What the checks found about one subject, and its timelines."""
+    """What the checks found about one subject, its timelines, and its claims with the implied ones."""
 
     findings: list[Finding]
     timelines: list[Timeline]
+    claims: tuple[Resolved, ...] = ()
 
 
 def check_subject(
     subject: str, metrics: dict[str, tuple[Resolved, ...]], vocabulary: Vocabulary, active: list[ActiveCheck]
 ) -> SubjectResult:
-    """Every finding and timeline of one subject: the unit of work that can run anywhere.
+    """Every finding and timeline of one subject from the checks that look at one subject or one group at a time.
 
     Checks that derive implied claims run first; the implied claims then
-    join the stated ones for every check and in the timelines.
+    join the stated ones for every check and in the timelines. Checks that
+    work on a whole table of claims are left to :func:`check_table`.
     """
     stated = tuple(claim for group in metrics.values() for claim in group)
     implied = [
@@ -240,7 +243,15 @@ def check_subject(
         for metric_id, claims in metrics.items()
         if vocabulary.metrics[metric_id].time == TimeNature.stock
     ]
-    return SubjectResult(findings, timelines)
+    return SubjectResult(findings, timelines, everything)
+
+
+def check_table(claims: Sequence[Resolved], vocabulary: Vocabulary, active: list[ActiveCheck]) -> Iterator[Finding]:
+    """The findings of the checks that work on a whole table of claims (of many subjects) at once."""
+    table = ClaimsTable.of(claims, vocabulary)
+    for check in active:
+        for subject, metric_id, problem in check.module.check_table(table, check.options):
+            yield _stamp(check, Group(subject, metric_id, vocabulary.metrics.get(metric_id), (), vocabulary), problem)
 
 
 @contextmanager
@@ -326,13 +337,20 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         output.checked += 1
     if job.run_checks:
         by_subject = partition(claims)
+        on_tables = [check for check in job.active if hasattr(check.module, "check_table")]
+        on_groups = [check for check in job.active if not hasattr(check.module, "check_table")]
+        everything: list[Resolved] = []
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:
                 progress(index, len(by_subject))
-            done = check_subject(subject, metrics, vocabulary, job.active)
+            done = check_subject(subject, metrics, vocabulary, on_groups)
             output = outputs[subject]
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
+            everything.extend(done.claims)
+        if on_tables and everything:
+            for finding in check_table(everything, vocabulary, on_tables):
+                outputs[finding.subject].findings.append(finding)
     # every finding of a subject is made here, its claims' input errors and its checks' findings: they are told
     # apart here, before the cache keeps them. Those of two subjects never meet: a check's fingerprints name the
     # subject, an input error's the source and claim

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from checker import confine
 from checker.config import Config
 from checker.corpus import load_corpus
-from checker.engine import check_subject, configure, partition
+from checker.engine import check_subject, check_table, configure, partition
 from checker.loading import validate, validation_findings
 from checker.models import ClaimFile
 from checker.vocabulary import load_vocabulary
@@ -51,8 +51,12 @@ class Harness:
         try:
             with confine.applied(self.confinement):
                 corpus = load_corpus([self.folder / "claims"], self.vocabulary)
+            on_groups = [check for check in self.active if not hasattr(check.module, "check_table")]
+            everything = []
             for subject, metrics in partition(corpus.claims).items():
-                check_subject(subject, metrics, self.vocabulary, self.active)
+                everything.extend(check_subject(subject, metrics, self.vocabulary, on_groups).claims)
+            on_tables = [check for check in self.active if hasattr(check.module, "check_table")]
+            list(check_table(everything, self.vocabulary, on_tables))
         finally:
             target.unlink()
 

@@ -21,11 +21,16 @@ Example that yields a finding
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterator, Optional
+
+import polars as pl
 
 from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, positions
+from checker.corpus import Resolved
 from checker.findings import CORROBORATION, Problem
+from checker.table import ClaimsTable
 from checker.values import DateValue, Number, agree, ends
 
 ID = "corroboration"
@@ -101,31 +106,120 @@ def _overlapping_runs(members: list[Position]) -> list[list[int]]:
     return runs
 
 
+def _finding(
+    claims: list[Resolved], sources: list[str], origins: list[str], values: list[str], when: str, keys: list[str]
+) -> Problem:
+    """The finding of one set of agreeing positions: their claims (in order), sources, origins and values (each
+    distinct and sorted), when they hold, and the keys of the positions."""
+    message = f"{' / '.join(values)}{' ' + when if when else ''} stated by {len(sources)} sources from {len(origins)} origin{'s' * (len(origins) > 1)}"
+    if len(origins) == 1:
+        note = (
+            f"{'both' if len(sources) == 2 else 'all'} sources ({', '.join(sources)}) relay one origin, {origins[0]}: "
+            "one confirmation, not independent"
+        )
+    elif len(origins) < len(sources):
+        note = f"{len(origins)} independent origins ({', '.join(origins)}) across {len(sources)} sources"
+    else:
+        note = f"confirmed independently by {len(origins)} origins ({', '.join(origins)})"
+    return Problem(
+        verdict=CORROBORATION,
+        message=message.replace("  ", " "),
+        key=tuple(keys),
+        note=note,
+        claims=tuple(c.ref for c in claims),
+    )
+
+
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     """Report each value stated by two or more sources."""
     stated = tuple(c for c in group.claims if c.claim.derived is None)  # an implied value is no statement
     for members in agreeing_sets(positions(stated)):
-        claims = tuple(sorted((c for p in members for c in p.claims), key=lambda c: c.key))
+        claims = sorted((c for p in members for c in p.claims), key=lambda c: c.key)
         sources = sorted({c.source.id for c in claims})
         if len(sources) < 2:
             continue
         origins = sorted({c.origin for c in claims})
-        values = " / ".join(sorted({c.value.text for c in claims}))
-        when = members[0].first.time_text()
-        message = f"{values}{' ' + when if when else ''} stated by {len(sources)} sources from {len(origins)} origin{'s' * (len(origins) > 1)}"
-        if len(origins) == 1:
-            note = (
-                f"{'both' if len(sources) == 2 else 'all'} sources ({', '.join(sources)}) relay one origin, {origins[0]}: "
-                "one confirmation, not independent"
-            )
-        elif len(origins) < len(sources):
-            note = f"{len(origins)} independent origins ({', '.join(origins)}) across {len(sources)} sources"
-        else:
-            note = f"confirmed independently by {len(origins)} origins ({', '.join(origins)})"
-        yield Problem(
-            verdict=CORROBORATION,
-            message=message.replace("  ", " "),
-            key=tuple(sorted(p.key() for p in members)),
-            note=note,
-            claims=tuple(c.ref for c in claims),
+        values = sorted({c.value.text for c in claims})
+        yield _finding(claims, sources, origins, values, members[0].first.time_text(), sorted(p.key() for p in members))
+
+
+def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
+    """The positions of the stated claims (one row each, in the order :func:`positions` gives them) with the set
+    of agreeing positions each belongs to, for every (subject, metric) at once; ``settled`` is false for the
+    positions of a reference whose values are not all numbers or dates, which are compared pair by pair."""
+    time_text = pl.when(pl.col("time_start").is_null()).then(pl.lit("-"))
+    time_text = time_text.otherwise(pl.col("time_start").cast(pl.String) + "/" + pl.col("time_end").cast(pl.String))
+    found = (
+        frame.filter(~pl.col("derived"))
+        .sort("source", "claim")
+        .group_by(
+            "subject", "metric", "value_key", "time_start", "time_end", "time_basis", "scope", maintain_order=True
         )
+        .agg(
+            pl.col("row"),
+            pl.col("time_nature").first(),
+            pl.col("kind").first(),
+            pl.col("lo", "lo_open", "hi", "hi_open").first(),
+            pl.col("source", "claim").first().name.prefix("first_"),
+        )
+        .with_columns(key=pl.col("value_key") + "@" + time_text + "[" + pl.col("scope") + "]")
+        .sort("subject", "metric", pl.col("time_start").fill_null(date.min), "key", "first_source", "first_claim")
+        .with_columns(order=pl.int_range(pl.len()))
+    )
+    referenced = pl.col("time_start").is_not_null() | fixed
+    reference = ["subject", "metric", "scope", "time_start", "time_end"]
+    numeric = pl.col("kind").is_in(["number", "date"]).all().over(reference)
+    found = found.with_columns(referenced=referenced, settled=~referenced | numeric)
+    swept = found.filter(pl.col("referenced") & pl.col("settled")).sort(*reference, "lo", "lo_open", "order")
+    closed_hi = pl.when(~pl.col("hi_open")).then(pl.col("hi")).otherwise(float("-inf"))
+    # how high the positions before reach (lowest lower end first), and whether that highest end is closed
+    swept = swept.with_columns(
+        reach=pl.col("hi").cum_max().shift(1).over(reference),
+        reach_closed=closed_hi.cum_max().shift(1).over(reference),
+    )
+    reach = pl.col("reach")
+    meets = (pl.col("lo") < reach) | ((pl.col("lo") == reach) & ~pl.col("lo_open") & (pl.col("reach_closed") == reach))
+    swept = swept.with_columns(run=(~meets.fill_null(False)).cast(pl.UInt32).cum_sum().over(reference))
+    swept = swept.with_columns(set=pl.col("order").min().over(*reference, "run")).select("order", "set")
+    found = found.join(swept, on="order", how="left")
+    return found.with_columns(pl.col("set").fill_null(pl.col("order")))
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """Report each value stated by two or more sources, for every subject and metric of a table at once."""
+    frame = table.frame
+    fixed = pl.col("time_nature") == "fixed"
+    found = _sets(frame, fixed)
+    settled = found.filter(pl.col("settled"))
+    by_set = (
+        settled.explode("row")
+        .join(frame.select("row", "source", "claim", "origin", "value_text"), on="row")
+        .group_by("set")
+        .agg(
+            pl.col("subject", "metric").first(),
+            pl.col("row").unique(),
+            pl.col("source").unique().sort(),
+            pl.col("origin").unique().sort(),
+            pl.col("value_text").unique().sort(),
+            pl.col("key").unique().sort(),
+            pl.col("row").sort_by("order", "source", "claim").first().alias("first"),
+        )
+        .filter(pl.col("source").list.len() >= 2)
+        .sort("set")
+    )
+    columns = by_set.to_dict(as_series=False)
+    for subject, metric, rows, sources, origins, values, keys, first in zip(
+        *(columns[name] for name in ("subject", "metric", "row", "source", "origin", "value_text", "key", "first")),
+        strict=True,
+    ):
+        claims = sorted(table.at(rows), key=lambda c: c.key)
+        yield subject, metric, _finding(claims, sources, origins, values, table.claims[first].time_text(), keys)
+    # a reference whose values are not all numbers or dates: pair by pair, as check() does
+    unsettled: dict[tuple[str, str], list[int]] = {}
+    for subject, metric, rows in found.filter(~pl.col("settled")).select("subject", "metric", "row").iter_rows():
+        unsettled.setdefault((subject, metric), []).extend(rows)
+    for (subject, metric), rows in unsettled.items():
+        stated = tuple(sorted(table.at(rows), key=lambda c: c.key))
+        group = Group(subject, metric, table.vocabulary.metrics[metric], stated, table.vocabulary)
+        for problem in check(group, options):
+            yield subject, metric, problem

@@ -1,0 +1,122 @@
+"""The claims of a shard as one table: typed columns that checks group, sort and join in bulk.
+
+A check that works on the table (a module with ``check_table``) sees every
+subject and metric of its shard at once and decides with vectorised
+operations which claims a finding is about; words are then written for those
+findings alone, from the claims the table points back to (column ``row``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import polars as pl
+
+from checker.corpus import Resolved
+from checker.values import DateValue, Entity, EntitySet, Number, Text
+from checker.vocabulary import Vocabulary
+
+#: the kind of each interpreted value, as the column ``kind`` names it
+KINDS = {Number: "number", DateValue: "date", Entity: "entity", EntitySet: "set", Text: "text"}
+
+SCHEMA = {
+    "row": pl.UInt32,  # the claim's index in ClaimsTable.claims
+    "subject": pl.String,
+    "metric": pl.String,
+    "time_nature": pl.String,  # the metric's: stock, flow or fixed
+    "source": pl.String,
+    "claim": pl.String,
+    "origin": pl.String,
+    "derived": pl.Boolean,  # a derived or implied value: no sentence states it outright
+    "published_start": pl.Date,  # the source's date, or the estimate of an undated source (null: unknown)
+    "published_end": pl.Date,
+    "dated": pl.Boolean,  # the source gives its date (not an estimate)
+    "time_start": pl.Date,  # when the claim holds (null: not known)
+    "time_end": pl.Date,
+    "time_precision": pl.String,
+    "time_basis": pl.String,  # stated, published, estimated or unknown
+    "scope": pl.String,  # "dim=value,..." in the metric's order, "" without scope
+    "kind": pl.String,  # number, date, entity, set or text
+    "lo": pl.Float64,  # a number's interval in the metric's base unit, a date's as day numbers; else null
+    "lo_open": pl.Boolean,
+    "hi": pl.Float64,
+    "hi_open": pl.Boolean,
+    "value_key": pl.String,  # equal keys: equal values
+    "value_text": pl.String,  # the value as reports show it
+}
+
+
+def scope_text(scope: tuple[tuple[str, str], ...]) -> str:
+    """A claim's scope as the column holds it."""
+    return ",".join(f"{dim}={value}" for dim, value in scope)
+
+
+def _ends(value: object) -> tuple[float | None, bool, float | None, bool]:
+    if isinstance(value, Number):
+        interval = value.interval
+        return interval.lo, interval.lo_open, interval.hi, interval.hi_open
+    if isinstance(value, DateValue):
+        return float(value.span.start.toordinal()), False, float(value.span.end.toordinal()), False
+    return None, False, None, False
+
+
+def _columns(claims: Sequence[Resolved]) -> dict[str, list]:
+    """The columns of the claims, one list each."""
+    columns: dict[str, list] = {name: [] for name in SCHEMA}
+    add = [columns[name].append for name in SCHEMA]
+    for row, claim in enumerate(claims):
+        source, time, value = claim.source, claim.time, claim.value
+        published, basis = source.date, claim.time_basis
+        lo, lo_open, hi, hi_open = _ends(value)
+        for put, item in zip(
+            add,
+            (
+                row,
+                claim.subject,
+                claim.metric_id,
+                claim.metric.time.value,
+                source.id,
+                claim.claim.id,
+                claim.origin,
+                claim.claim.derived is not None,
+                published.start if published is not None else None,
+                published.end if published is not None else None,
+                source.dated,
+                time.start if time is not None else None,
+                time.end if time is not None else None,
+                time.precision if time is not None else None,
+                basis,
+                scope_text(claim.scope),
+                KINDS[type(value)],
+                lo,
+                lo_open,
+                hi,
+                hi_open,
+                value.key,
+                value.text,
+            ),
+            strict=True,
+        ):
+            put(item)
+    return columns
+
+
+@dataclass(frozen=True)
+class ClaimsTable:
+    """The claims of a shard (stated and implied), and the table of their columns (see :data:`SCHEMA`)."""
+
+    claims: tuple[Resolved, ...]
+    frame: pl.DataFrame
+    vocabulary: Vocabulary
+
+    @classmethod
+    def of(cls, claims: Sequence[Resolved], vocabulary: Vocabulary) -> ClaimsTable:
+        """The table of ``claims``, in their order."""
+        frame = pl.DataFrame(_columns(claims), schema=SCHEMA)
+        return cls(tuple(claims), frame, vocabulary)
+
+    def at(self, rows: Sequence[int]) -> list[Resolved]:
+        """The claims of some rows."""
+        claims = self.claims
+        return [claims[row] for row in rows]

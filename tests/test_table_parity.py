@@ -1,0 +1,96 @@
+"""The checks that work on a table of claims find what their definition, group by group, finds.
+
+A check with ``check_table`` judges every subject and metric of a shard at
+once with vectorised operations; its ``check`` over one (subject, metric)
+group states what it must find. Both run here on the project's claims, the
+example corpus, a generated benchmark corpus and hypothesis-made claim sets,
+and must give the same findings, word for word.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from test_properties import FEW, _corpora, _tangled_corpora
+
+from checker import checks, engine
+from checker.checks.base import Group
+from checker.corpus import Resolved
+from checker.table import ClaimsTable
+from checker.vocabulary import Vocabulary
+
+from conftest import RELATIONS, write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+ON_TABLES = sorted(check_id for check_id, module in checks.REGISTRY.items() if hasattr(module, "check_table"))
+
+
+def _claims(claims_dir: Path, rules: Path) -> tuple[list[Resolved], Vocabulary, list[engine.ActiveCheck]]:
+    """The resolved claims of a corpus with the implied ones, its vocabulary and its checks."""
+    result = engine.run([claims_dir], rules)
+    active, _ = engine.configure(result.vocabulary, rules)
+    deriving = [check for check in active if hasattr(check.module, "derive")]
+    everything: list[Resolved] = []
+    for subject, metrics in engine.partition(result.corpus.claims).items():
+        everything.extend(engine.check_subject(subject, metrics, result.vocabulary, deriving).claims)
+    return everything, result.vocabulary, active
+
+
+def _both_ways(claims_dir: Path, rules: Path) -> None:
+    claims, vocabulary, active = _claims(claims_dir, rules)
+    table = ClaimsTable.of(claims, vocabulary)
+    for check in active:
+        if check.id not in ON_TABLES:
+            continue
+        on_table = sorted(map(repr, check.module.check_table(table, check.options)))
+        by_group = sorted(
+            repr((subject, metric_id, problem))
+            for subject, metrics in engine.partition(claims).items()
+            for metric_id, group in metrics.items()
+            for problem in check.module.check(
+                Group(subject, metric_id, vocabulary.metrics[metric_id], group, vocabulary), check.options
+            )
+        )
+        assert on_table == by_group, check.id
+
+
+def test_some_checks_work_on_tables():
+    assert "corroboration" in ON_TABLES
+
+
+@pytest.mark.parametrize("corpus", ["project", "company"])
+def test_the_shipped_corpora(corpus):
+    folder = ROOT if corpus == "project" else ROOT / "examples" / corpus
+    _both_ways(folder / "claims", folder / "rules")
+
+
+def test_a_generated_benchmark_corpus(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--claims", "3000", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    _both_ways(tmp_path / "claims", tmp_path / "rules")
+
+
+def _made(files: dict) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        claims, rules = write_corpus(Path(folder), files, RELATIONS)
+        _both_ways(claims, rules)
+
+
+@FEW
+@given(_corpora())
+def test_any_claim_set(files):
+    _made(files)
+
+
+@FEW
+@given(_tangled_corpora(twice=True))
+def test_any_tangled_claim_set(files):
+    _made(files)
