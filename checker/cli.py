@@ -144,17 +144,40 @@ _mapping = click.option(
 )
 
 
+def _engines(command: Callable) -> Callable:
+    """The --engine and --scheduler options."""
+    command = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: the address of the cluster's scheduler (tcp://host:8786). Default: a cluster of "
+        "--workers processes on this machine, made for the run.",
+    )(command)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        help="Where files are read and subjects checked: processes on this machine (local, the default), or the "
+        "workers of a Dask cluster (dask, without a cache; needs pip install 'claimcheck[dask]'). Findings do not "
+        "depend on it.",
+    )(command)
+
+
 def _run_options(command: Callable) -> Callable:
-    """--workers, --cache, --no-cache and --allow-path: how a run reads and checks, not what it judges.
+    """--workers, --engine, --scheduler, --cache, --no-cache and --allow-path: how a run reads and checks, not what
+    it judges.
 
     The command receives them as keyword arguments and passes them on with :func:`_how`.
     """
-    return _workers(_caching(_allow(command)))
+    return _workers(_engines(_caching(_allow(command))))
 
 
-def _how(workers: int | None, cache: Path | None, no_cache: bool, allow_paths: tuple[Path, ...]) -> dict:
+def _how(
+    workers: int | None, engine: str, scheduler: str | None, cache: Path | None, no_cache: bool,
+    allow_paths: tuple[Path, ...],
+) -> dict:  # fmt: skip
     """The run options as CheckRequest fields."""
-    return {"workers": workers, "cache": cache, "no_cache": no_cache, "allow_paths": tuple(allow_paths)}
+    return {"workers": workers, "engine": engine, "scheduler": scheduler, "cache": cache, "no_cache": no_cache,
+            "allow_paths": tuple(allow_paths)}  # fmt: skip
 
 
 def _check_ids(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:

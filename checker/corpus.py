@@ -398,9 +398,15 @@ def _refused(shown: str, unit: str, document: Document, places: frozenset[str]) 
 
 
 def dump(data: object) -> bytes:
-    """Plain data as compact JSON (orjson; the standard library for integers beyond 64 bits)."""
+    """Plain data as compact JSON (orjson; the standard library for integers beyond 64 bits).
+
+    The bytes are copied once: orjson hands back its whole buffer, 4 KiB
+    however short the text, and a record keeps two such texts a claim for
+    the whole run wherever it was read (in a run of one process, or on the
+    worker of a cluster): about 0.4 KiB a claim instead of 8 KiB.
+    """
     try:
-        return orjson.dumps(data)
+        return memoryview(orjson.dumps(data)).tobytes()
     except TypeError:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

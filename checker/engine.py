@@ -8,6 +8,7 @@ findings do not depend on how the work is split or in which order files come.
 from __future__ import annotations
 
 import gc
+import importlib
 import multiprocessing
 import os
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequence, cast
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, Sequence, cast
 
 import orjson
 from pydantic import ValidationError
@@ -76,6 +77,15 @@ class ActiveCheck:
     def id(self) -> str:
         """The check id."""
         return self.module.ID
+
+    def __reduce__(self) -> tuple:
+        # a module does not pickle: it goes by name, for workers that are not forked (see checker.dask_engine)
+        return _active_check, (self.module.__name__, self.options, self.severity)
+
+
+def _active_check(module: str, options: Any, severity: dict[str, str]) -> ActiveCheck:
+    """An active check sent by the name of its module (see :meth:`ActiveCheck.__reduce__`)."""
+    return ActiveCheck(importlib.import_module(module), options, severity)
 
 
 #: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
@@ -505,6 +515,12 @@ def _split(job: Job, shards: int, only_shard: Optional[int] = None) -> list[list
 PIECE_CLAIMS = 20_000
 
 
+def shard_count(claims: int, workers: int) -> int:
+    """How many shards ``claims`` are split into for ``workers``: many more than workers, so that none runs out of
+    work while another starts a busy subject, and small enough that a worker holds few claims at a time."""
+    return max(workers * 4, claims // PIECE_CLAIMS)
+
+
 def default_workers() -> int:
     """As many workers as the machine has cores for this process."""
     try:
@@ -581,6 +597,22 @@ def _read_all(files: list[Source], readers: int, cache_dir: Optional[Path]) -> l
     return cast(list[FileRecord], records)
 
 
+class Executor(Protocol):
+    """Machines other than this one that read the files and check the shards of a run (see
+    :mod:`checker.dask_engine`): the run itself (the rules, the list of files, the findings merged) stays here."""
+
+    def read(self, files: list[Source]) -> list[FileRecord]:
+        """The record of every file, in order, without its claims: these stay where they were read."""
+        ...
+
+    def run_shards(
+        self, job: Job, progress: Optional[Callable[[int, int], None]], receive: Callable[[ShardResult], None]
+    ) -> None:
+        """Every shard of ``job`` (its documents: those of the records :meth:`read` gave that the run keeps), each
+        result to ``receive`` as soon as it is done."""
+        ...
+
+
 def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
     assert _JOB is not None
     with phase(f"shard {arguments[0] + 1} of {arguments[1]}"):
@@ -599,6 +631,7 @@ def run(
     texts: Sequence[tuple[Path, str]] = (),
     keep_rows: bool = True,
     briefs: bool = False,
+    executor: Optional[Executor] = None,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
@@ -618,9 +651,18 @@ def run(
     :class:`checker.findings.Brief` and :class:`checker.timeline.TimelineBrief`:
     their JSON report text and what the gate needs, not rebuilt; only the
     JSON report can write them.
+
+    With an ``executor`` the files are read and the shards checked where it
+    sends them (``workers`` is then not used), with no cache: a cache folder
+    belongs to one machine.
     """
+    if executor is not None:
+        cache_dir = None
     with no_cycle_collection():
-        return _run(claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows, briefs)
+        return _run(
+            claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows, briefs,
+            executor,
+        )  # fmt: skip
 
 
 def _run(
@@ -633,6 +675,7 @@ def _run(
     texts: Sequence[tuple[Path, str]],
     keep_rows: bool,
     briefs: bool,
+    executor: Optional[Executor],
 ) -> Result:
     if cache_dir is not None and cachekey.problem():
         cache_dir = None  # entries could not be authenticated: none is read or written
@@ -655,7 +698,7 @@ def _run(
     files += [(path, display_path(path), cache_dir, text) for path, text in texts]
     readers = min(workers_wanted, len(files)) if can_fork() else 1
     with phase(f"read {len(files)} files (or their records from the cache)"):
-        records = _read_all(files, readers, cache_dir)
+        records = executor.read(files) if executor is not None else _read_all(files, readers, cache_dir)
     job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows)
     del records
     # a handful of claims is checked faster than worker processes start
@@ -693,7 +736,10 @@ def _run(
         briefed.update(done.briefed)
 
     with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
-        _run_shards(job, workers, context, progress, receive)
+        if executor is not None:
+            executor.run_shards(job, progress, receive)
+        else:
+            _run_shards(job, workers, context, progress, receive)
     if briefed:
         with phase("briefs of the subjects checked"):
             cache.close_lines()
@@ -765,8 +811,7 @@ def _run_shards(
     if context is None or (job.only is not None and len(job.only) < 2):
         receive(run_shard(job, 0, 1, progress))
         return
-    claims = sum(len(document.claims) for document in job.documents)
-    pieces = max(workers * 4, claims // PIECE_CLAIMS)
+    pieces = shard_count(sum(len(document.claims) for document in job.documents), workers)
     split(job, pieces)
     assert job.parts is not None
     sizes = [sum(len(entries) for _, entries in parts) for parts in job.parts[1]]

@@ -7,6 +7,8 @@ file:line:col and a hint, and the files that could be read go on to the checks.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
@@ -29,10 +31,25 @@ YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FINDINGS_PER_FILE = 100
 
 
+#: the folder paths are shown relative to, when it is not the working directory (see :func:`shown_from`)
+_SHOWN_FROM: ContextVar[Optional[str]] = ContextVar("claimcheck_shown_from", default=None)
+
+
+@contextmanager
+def shown_from(folder: str) -> Iterator[None]:
+    """Show paths relative to ``folder`` in the block: a process that reads files for a run started elsewhere shows
+    them as that run does, relative to its working directory (paths it is given are then absolute)."""
+    token = _SHOWN_FROM.set(folder)
+    try:
+        yield
+    finally:
+        _SHOWN_FROM.reset(token)
+
+
 def display_path(path: Path) -> str:
     """The path as reports show it: relative to the working directory, with / separators."""
     try:
-        return Path(os.path.relpath(path)).as_posix()
+        return Path(os.path.relpath(path, _SHOWN_FROM.get())).as_posix()
     except ValueError:  # another drive on Windows
         return path.as_posix()
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from checker import acks, cachekey, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
-from checker.engine import TEXT_WIDTH, Result, default_workers, no_cycle_collection, run
+from checker.engine import TEXT_WIDTH, Executor, Result, default_workers, no_cycle_collection, run
 from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
@@ -89,6 +90,8 @@ class CheckRequest:
     width: int = TEXT_WIDTH  # and be this many columns wide (a report written to a file never is)
     progress: Optional[Callable[[int, int], None]] = None
     workers: Optional[int] = None  # processes; None: from the settings, else one per core
+    engine: str = "local"  # where files are read and subjects checked: "local" (this machine) or "dask"
+    scheduler: Optional[str] = None  # with the dask engine, its scheduler's address; None: a cluster made for the run
     cache: Optional[Path] = None  # the cache folder; None: the user's cache folder (unless the settings turn it off)
     no_cache: bool = False
     allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
@@ -362,6 +365,8 @@ def _rules_folder(request: CheckRequest, config: Config) -> Path:
 
 def execute(request: CheckRequest) -> Outcome:
     """Run a check request."""
+    if request.scheduler is not None and request.engine != "dask":
+        raise RequestError("--scheduler names the scheduler of a Dask cluster: give it with --engine dask")
     _usable_paths(request)
     config = settings(request.paths)
     formats = _formats(request, config)
@@ -380,11 +385,15 @@ def execute(request: CheckRequest) -> Outcome:
         exit_zero=bool(request.exit_zero if request.exit_zero is not None else config.exit_zero),
     )
     workers = request.workers or config.workers or default_workers()
-    cache, note = _cache_folder(request, config, confinement)
+    if request.engine == "dask":  # a cache folder belongs to one machine: the workers of a cluster share none
+        cache = None
+        note = "claimcheck: --cache is not used with --engine dask: it runs without a cache\n" if request.cache else ""
+    else:
+        cache, note = _cache_folder(request, config, confinement)
     texts, import_findings = _imported(tables, request.mapping, workers) if tables else ([], [])
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}
-    with confine.applied(confinement):
+    with confine.applied(confinement), _executor(request, workers, confinement) as executor:
         result = run(
             load,
             rules,
@@ -395,12 +404,33 @@ def execute(request: CheckRequest) -> Outcome:
             texts=texts,
             keep_rows=request.keep_rows or any(name in NEEDS_ROWS for name, _ in formats),
             briefs=request.briefs and all(name in WRITES_BRIEFS for name, _ in formats),
+            executor=executor,
         )
     with phase("judge the findings"):
         outcome = _judged(request, config, result, import_findings, focus, whole, formats, policy)
     if note:
         outcome.stderr.insert(0, note)
     return outcome
+
+
+@contextmanager
+def _executor(request: CheckRequest, workers: int, confinement: Confinement) -> Iterator[Optional[Executor]]:
+    """Where the run reads and checks besides this machine's processes: None for the local engine; for the dask
+    engine, the cluster at the scheduler asked for, else one of ``workers`` processes made for the run."""
+    if request.engine != "dask":
+        yield None
+        return
+    try:
+        from checker import dask_engine
+    except ImportError as exc:
+        raise RequestError(
+            f"--engine dask needs Dask distributed, which is not installed ({exc}): pip install 'claimcheck[dask]'"
+        ) from None
+    try:
+        with dask_engine.connected(request.scheduler, workers, confinement) as executor:
+            yield executor
+    except dask_engine.Unavailable as exc:
+        raise RequestError(str(exc)) from None
 
 
 def _judged(
