@@ -9,7 +9,7 @@ findings alone, from the claims the table points back to (column ``row``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import polars as pl
 
@@ -120,3 +120,12 @@ class ClaimsTable:
         """The claims of some rows."""
         claims = self.claims
         return [claims[row] for row in rows]
+
+    def groups(self, frame: pl.DataFrame) -> Iterator[tuple[str, str, tuple[Resolved, ...]]]:
+        """The claims of each (subject, metric) of ``frame`` (rows of this table, with those three columns), each
+        group in (source, claim) order as a check over one group expects them."""
+        rows: dict[tuple[str, str], list[int]] = {}
+        for subject, metric, row in frame.select("subject", "metric", "row").iter_rows():
+            rows.setdefault((subject, metric), []).append(row)
+        for (subject, metric), members in sorted(rows.items()):
+            yield subject, metric, tuple(sorted(self.at(members), key=lambda c: c.key))

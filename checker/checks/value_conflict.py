@@ -45,12 +45,14 @@ from datetime import date
 from functools import cached_property
 from typing import Iterator, Optional, TypeVar
 
+import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group
 from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
+from checker.table import ClaimsTable
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
 from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below, ends
@@ -653,3 +655,34 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
         members = list(by_id.values())
         claims = sorted({c.key: c for p in members for c in p.claims}.values(), key=lambda c: c.key)
         yield Problem(verdict=kind, message=message, key=pair, note=note, claims=tuple(c.ref for c in claims))
+
+
+def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
+    """The (subject, metric) pairs whose values all agree with each other, and so give no finding.
+
+    Values of one kind that are numbers or dates agree two by two exactly
+    when all their intervals share a point (intervals on a line that meet
+    pairwise all meet): when the highest lower end lies below the lowest
+    upper end, or at it with both ends closed. Entities, lists and texts are
+    passed over here only when they are all the same value.
+    """
+    high_lower = pl.col("lo").max()
+    low_upper = pl.col("hi").min()
+    ends_meet = (high_lower < low_upper) | (
+        (high_lower == low_upper)
+        & ~pl.col("lo_open").filter(pl.col("lo") == high_lower).any()
+        & ~pl.col("hi_open").filter(pl.col("hi") == low_upper).any()
+    )
+    numbers = pl.col("kind").is_in(["number", "date"]).all() & (pl.col("kind").n_unique() == 1)
+    alike = ~pl.col("kind").is_in(["number", "date"]).any() & (pl.col("value_key").n_unique() == 1)
+    return frame.group_by("subject", "metric").agg(agree=(numbers & ends_meet) | alike).filter("agree")
+
+
+def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on every (subject, metric) of a table whose values do not all agree; the others, often most
+    of a large corpus, are passed over in one vectorised step."""
+    frame = table.frame.join(_agreeing(table.frame), on=["subject", "metric"], how="anti")
+    for subject, metric_id, claims in table.groups(frame):
+        metric = table.vocabulary.metrics[metric_id]
+        for problem in check(Group(subject, metric_id, metric, claims, table.vocabulary), options):
+            yield subject, metric_id, problem
