@@ -7,12 +7,14 @@ file:line:col and a hint, and the files that could be read go on to the checks.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from checker.confine import resolved, walked_file_problem
@@ -388,10 +390,41 @@ def not_a_mapping(shown: str, check: str) -> Finding:
     return input_error(check, Location(shown, 1, 1), "the file must hold a mapping at the top", "see docs/formats.md")
 
 
+#: the end of an object's key, in JSON text whose strings hold no quote (no backslash: no escaped one)
+_KEY_END = re.compile(rb'"\s*:')
+#: an integer orjson would read as a float rather than as Python's exact integer
+_LONG_DIGITS = re.compile(r"\d{19,}")
+
+
+def _plainly(text: str) -> Any:
+    """The JSON value of ``text`` read in one call of orjson, when it is certain to be what the careful reading of
+    :func:`_json_document` would give: no escape that could hide a character no file may hold, no integer beyond
+    64 bits, no key given twice. Otherwise (and for malformed text, which the careful reading explains)
+    ``_CAREFUL``.
+
+    Without a backslash no string holds a quote, so every quote followed by a colon ends a key, in the text as
+    in orjson's writing of what it read: the counts differ exactly when a key was given twice and dropped.
+    """
+    if "\\" in text or _LONG_DIGITS.search(text) or control_character(text):
+        return _CAREFUL
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _CAREFUL
+    written = text.encode("utf-8")
+    return data if orjson.dumps(data).count(b'":') == len(_KEY_END.findall(written)) else _CAREFUL
+
+
+_CAREFUL = object()
+
+
 def _json_document(text: str, line: int, shown: str, check: str) -> Document | Finding:
     """One JSON value as a document; its spans are the line it stands on (JSON carries no finer positions here)."""
     import json
 
+    data = _plainly(text)
+    if data is not _CAREFUL:
+        return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))})
     try:
         data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
@@ -419,8 +452,11 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
             f"{found} is not allowed",
             ESCAPE_HINT,
         )
-    width = max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
-    return Document(data, {(): Span(line, 1, line + text.count("\n"), width)})
+    return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))})
+
+
+def _width(text: str) -> int:
+    return max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
 
 
 def _control_in(data: Any) -> str:
