@@ -27,7 +27,7 @@ from checker import __version__, acks, confine
 from checker.checks import REGISTRY
 from checker.config import FORMATS, LEVELS, ConfigError
 from checker.config import load as load_config
-from checker.engine import TEXT_WIDTH, Result, no_cycle_collection
+from checker.engine import no_cycle_collection
 from checker.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
 from checker.fmt import canonical
 from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
@@ -44,6 +44,7 @@ from checker.pipeline import (
 )
 from checker.plural import counted
 from checker.reporting.inert import inert
+from checker.result import TEXT_WIDTH, Result
 from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.schema import SCHEMAS, render_schema
 from checker.trace import phase

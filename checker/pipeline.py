@@ -19,7 +19,7 @@ from checker import acks, cachekey, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
-from checker.engine import TEXT_WIDTH, Executor, Result, default_workers, no_cycle_collection, run
+from checker.engine import Executor, default_workers, no_cycle_collection, run
 from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
@@ -29,6 +29,7 @@ from checker.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import SUMMARY_LIMIT
 from checker.reporting.markdown import render as markdown
+from checker.result import TEXT_WIDTH, Result
 from checker.trace import phase
 
 

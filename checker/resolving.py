@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checker.engine import Result, no_cycle_collection
+from checker.engine import no_cycle_collection
 from checker.fusion import Observation, Resolution, resolve
 from checker.jsontext import pretty
 from checker.plural import counted
+from checker.result import Result
 
 
 @dataclass

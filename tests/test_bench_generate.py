@@ -17,9 +17,10 @@ from types import ModuleType
 
 import pytest
 
-from checker.engine import Result, run
+from checker.engine import run
 from checker.fmt import canonical
 from checker.reporting import REPORTERS
+from checker.result import Result
 
 from conftest import ROOT
 

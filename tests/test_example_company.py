@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from checker import checks
-from checker.engine import Result, run
+from checker.engine import run
+from checker.result import Result
 
 from conftest import ROOT
 

@@ -22,8 +22,9 @@ import pytest
 import yaml
 
 from checker import engine
-from checker.engine import Result, can_fork, run
+from checker.engine import can_fork, run
 from checker.findings import ClaimRef, Finding, Location, distinct, fingerprint
+from checker.result import Result
 from checker.values import Number
 
 from conftest import RELATIONS, ROOT, claim, findings_of, one_source, source_block, write_corpus

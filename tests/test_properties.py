@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from checker.engine import Result, run
+from checker.engine import run
 from checker.loading import validation_findings
 from checker.models import Claim, ClaimFile, Kind, Metric, Precision, TimeNature
+from checker.result import Result
 from checker.timespec import TimeError, parse_time
 from checker.values import Interval, ValueProblem, agree, below, interpret
 from checker.yamlio import YamlProblem, read_yaml

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.engine import Result, run
+from checker.engine import run
 from checker.reporting import REPORTERS
+from checker.result import Result
 
 from conftest import ROOT
 

@@ -13,10 +13,10 @@ from functools import cached_property
 from itertools import groupby
 from typing import Optional
 
-from checker.engine import Result
 from checker.findings import Finding
 from checker.reporting import chart as charts
 from checker.reporting.json_report import summary
+from checker.result import Result
 from checker.timeline import Timeline
 
 #: each verdict in plain words, as a heading an editor understands

@@ -18,9 +18,9 @@ from importlib import resources
 from urllib.parse import quote
 
 from checker import __version__
-from checker.engine import Result
 from checker.reporting import document
 from checker.reporting.inert import markup_inert, visible
+from checker.result import Result
 
 
 @lru_cache(maxsize=1)

@@ -7,9 +7,9 @@ from typing import Any, Iterator, Optional
 import orjson
 
 from checker import __version__
-from checker.engine import Result
 from checker.findings import OPEN, STATUSES, Brief, ClaimRef, Finding, Location
 from checker.jsontext import item_text, pretty_chunks
+from checker.result import Result
 from checker.timeline import Entry, Timeline, TimelineBrief
 
 FORMAT_VERSION = 1

@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from checker.engine import Result
 from checker.findings import Finding, status_label
 from checker.reporting.document import GOOD_NEWS, Report, Section, build
 from checker.reporting.inert import inert
 from checker.reporting.triage import priority
+from checker.result import Result
 
 ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 #: GitHub's limit on the job summary of a step, in bytes

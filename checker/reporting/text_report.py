@@ -17,11 +17,11 @@ import unicodedata
 from itertools import groupby, zip_longest
 from typing import Optional, Sequence
 
-from checker.engine import Result
 from checker.findings import ClaimRef, Finding, status_label
 from checker.plural import counted
 from checker.reporting.inert import inert, visible
 from checker.reporting.json_report import summary
+from checker.result import Result
 from checker.timeline import Timeline
 
 #: the narrowest layout: narrower terminals wrap its lines themselves

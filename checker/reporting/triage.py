@@ -23,7 +23,7 @@ from checker.reporting.document import ATTENTION
 
 #: how many other claims a one-line message names before it says how many more there are
 NAMED = 5
-#: which files a run is judged on, as :attr:`checker.engine.Result.focus` tells it (None: every file)
+#: which files a run is judged on, as :attr:`checker.result.Result.focus` tells it (None: every file)
 Judged = Optional[Callable[[str], bool]]
 
 

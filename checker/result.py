@@ -1,0 +1,54 @@
+"""The result of a run: its findings, the claims it read, the vocabulary and how reports are to show them.
+
+Reporters read a result and nothing else of the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from checker.corpus import Corpus
+from checker.findings import Finding
+from checker.timeline import Timeline
+from checker.vocabulary import Vocabulary
+
+#: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
+TEXT_WIDTH = 100
+
+
+@dataclass
+class Result:
+    """What a run produced. In a run asked for briefs (see :func:`checker.engine.run`) some findings and timelines are briefs."""
+
+    findings: list[Finding]
+    corpus: Corpus
+    vocabulary: Vocabulary
+    rules_findings: list[Finding] = field(default_factory=list)
+    timelines: list[Timeline] = field(default_factory=list)
+    fail_on: str = "error"  # the level the run is judged at, for reporters that show pass and fail
+    strict: bool = False  # stale acknowledgements fail the run too
+    color: bool = False  # the text report may use colour (a terminal that does not ask for NO_COLOR)
+    quiet: bool = False  # the text report lists the findings only
+    #: which files (as findings name them) the run is judged on; None: every file (see gate.Focus)
+    focus: Optional[Callable[[str], bool]] = None
+    width: int = TEXT_WIDTH  # columns of the text report: the terminal's when it goes to one
+
+    def timeline(self, subject: str, metric: str) -> Timeline | None:
+        """The timeline of one subject's metric, when it is a stock with claims."""
+        return next((t for t in self.timelines if t.subject == subject and t.metric == metric), None)
+
+    def timelines_by_topic(self) -> dict[tuple[str, str], Timeline]:
+        """Every timeline by (subject, metric), made in one pass: a reporter that looks up each topic's timeline
+        with :meth:`timeline` would scan them all for each, as many times as there are topics."""
+        index: dict[tuple[str, str], Timeline] = {}
+        for line in self.timelines:
+            index.setdefault((line.subject, line.metric), line)  # the first, as timeline() finds
+        return index
+
+    def counts(self) -> dict[str, int]:
+        """How many findings of each severity."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
