@@ -69,9 +69,10 @@ def test_the_shipped_corpora(corpus):
     _both_ways(folder / "claims", folder / "rules")
 
 
-def test_a_generated_benchmark_corpus(tmp_path):
+@pytest.mark.parametrize("claims", [2000, 20000])
+def test_the_benchmark_corpora(tmp_path, claims):
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "--claims", "3000", "--out", str(tmp_path)],
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--claims", str(claims), "--out", str(tmp_path)],
         check=True,
         capture_output=True,
     )
