@@ -61,45 +61,37 @@ def _ends(value: object) -> tuple[float | None, bool, float | None, bool]:
     return None, False, None, False
 
 
-def _columns(claims: Sequence[Resolved]) -> dict[str, list]:
-    """The columns of the claims, one list each."""
-    columns: dict[str, list] = {name: [] for name in SCHEMA}
-    add = [columns[name].append for name in SCHEMA]
-    for row, claim in enumerate(claims):
-        source, time, value = claim.source, claim.time, claim.value
-        published, basis = source.date, claim.time_basis
-        lo, lo_open, hi, hi_open = _ends(value)
-        for put, item in zip(
-            add,
-            (
-                row,
-                claim.subject,
-                claim.metric_id,
-                claim.metric.time.value,
-                source.id,
-                claim.claim.id,
-                claim.origin,
-                claim.claim.derived is not None,
-                published.start if published is not None else None,
-                published.end if published is not None else None,
-                source.dated,
-                time.start if time is not None else None,
-                time.end if time is not None else None,
-                time.precision if time is not None else None,
-                basis,
-                scope_text(claim.scope),
-                KINDS[type(value)],
-                lo,
-                lo_open,
-                hi,
-                hi_open,
-                value.key,
-                value.text,
-            ),
-            strict=True,
-        ):
-            put(item)
-    return columns
+def _row(row: int, claim: Resolved) -> tuple:
+    source, time, value, published = claim.source, claim.time, claim.value, claim.source.date
+    return (
+        row,
+        claim.subject,
+        claim.metric_id,
+        claim.metric.time.value,
+        source.id,
+        claim.claim.id,
+        claim.origin,
+        claim.claim.derived is not None,
+        published.start if published is not None else None,
+        published.end if published is not None else None,
+        source.dated,
+        time.start if time is not None else None,
+        time.end if time is not None else None,
+        time.precision if time is not None else None,
+        claim.time_basis,
+        scope_text(claim.scope),
+        KINDS[type(value)],
+        *_ends(value),
+        value.key,
+        value.text,
+    )
+
+
+def _columns(claims: Sequence[Resolved]) -> dict[str, Sequence]:
+    """The columns of the claims: their rows made one by one, then turned into columns in one step."""
+    if not claims:
+        return {name: [] for name in SCHEMA}
+    return dict(zip(SCHEMA, zip(*map(_row, range(len(claims)), claims), strict=True), strict=True))
 
 
 @dataclass(frozen=True)
