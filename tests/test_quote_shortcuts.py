@@ -3,7 +3,9 @@
 quote-value reads the numbers of every quote (checker.numbers): a text with no
 number word now skips text2num and the rewrites around it, a mention is looked
 for only where one can start, and the words before a number are matched with
-the precision words once per wording.
+the precision words once per wording. wording-variants folds an entity's names
+once for all the quotes of a subject, and scores a name against all the runs of
+words of one length of a quote in one call.
 
 The plain code each shortcut replaces is kept here as its oracle. Both run on
 every text the project holds — every string of the claim and rules files of
@@ -18,6 +20,7 @@ import ast
 import importlib.util
 import itertools
 import json
+import random
 import re
 import string
 import sys
@@ -28,10 +31,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 from text_to_num import alpha2digit
 
 from checker import numbers
+from checker.checks.wording_variants import _closest, _used, _wordings
 from checker.models import Precision
+from checker.names import fold
 from checker.numbers import Mention, digits, read_numbers
 
 from conftest import ROOT
@@ -228,3 +234,99 @@ def test_text2num_leaves_a_text_the_shortcut_passes_as_it_is(text):
     if not numbers._may_hold_number_words(text):
         assert alpha2digit(text, "en", threshold=0) == text
         assert alpha2digit(text, "en", threshold=3) == text
+
+
+# ------------------------------------------------ wording-variants: names in quotes
+
+
+@pytest.fixture(scope="module")
+def entities(generated: Path) -> list[list[str]]:
+    """The names of every entity the rules of the project and of the generated corpus declare, as wording-variants
+    lists them."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    for document in _data(generated):
+        if isinstance(document, dict) and isinstance(document.get("entities"), dict):
+            for entity_id, entity in document["entities"].items():
+                names = [entity["name"], *entity.get("aliases", [])] if isinstance(entity, dict) else [entity_id]
+                found[tuple(names)] = names
+    assert len(found) > 200
+    return list(found.values())
+
+
+def _plain_used(quote: str, names: list[str]) -> list[str]:
+    folded_quote = fold(quote)
+    used: dict[str, str] = {}
+    for name in sorted(names, key=len, reverse=True):
+        key = fold(name)
+        if key and key in folded_quote and not any(key in longer for longer in used):
+            used[key] = name
+    return list(used.values())
+
+
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+
+
+def _plain_closest(quote: str, names: list[str]) -> tuple[float, str]:
+    words = _WORD.findall(quote)
+    folded = [fold(word) for word in words]
+    best = (0.0, "")
+    for name in names:
+        size = len(_WORD.findall(name))
+        if len(name) < 6 or size == 0:
+            continue
+        target = " ".join(fold(word) for word in _WORD.findall(name))
+        for length in {max(2, size - 1), size, size + 1}:
+            for start in range(0, max(0, len(words) - length) + 1):
+                score = fuzz.ratio(target, " ".join(folded[start : start + length]))
+                if score > best[0]:
+                    best = (score, " ".join(words[start : start + length]))
+    return best
+
+
+def _picked(texts: list[str], entities: list[list[str]]) -> Iterator[tuple[str, list[str]]]:
+    """Each text with the entities it names (the quotes' own subjects among them) and two drawn at random."""
+    draw = random.Random(18)
+    folded_names = [(names, [fold(name) for name in names]) for names in entities]
+    for text in texts:
+        folded = fold(text)
+        named = [names for names, keys in folded_names if any(key and key in folded for key in keys)]
+        yield from ((text, names) for names in [*named[:6], *draw.sample(entities, 2)])
+
+
+def test_names_found_in_every_text_of_the_project_as_before(texts, entities):
+    for text, names in _picked(texts, entities):
+        assert list(_used(fold(text), _wordings(names)).values()) == _plain_used(text, names), (text, names)
+
+
+def test_closest_wordings_in_the_project_as_before(texts, entities):
+    short = [text for text in texts if len(text) <= 240]  # the plain scoring takes long on long texts
+    for text, names in _picked(short, entities):
+        assert _closest(text, _wordings(names)) == _plain_closest(text, names), (text, names)
+
+
+_NAME_WORDS = ["Hanoi", "Convention", "UN", "against", "Cybercrime", "Việt", "Nam", "Viet", "Goås", "Goas", "City",
+               "of", "Hörkdal", "Horkdal", "Lê", "Hoài", "Trung", "Le-Hoai-Trung", "core", "regular", "task", "duty"]  # fmt: skip
+_name = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=5).map(" ".join)
+
+
+@st.composite
+def _quote_and_names(draw: Any) -> tuple[str, list[str]]:
+    names = draw(st.lists(_name, min_size=1, max_size=4))
+    parts = []
+    for _ in range(draw(st.integers(0, 6))):
+        part = draw(st.sampled_from(names) | _name | st.text(max_size=6))
+        if draw(st.booleans()):
+            part = _cased(part, draw(st.integers(0, 3)))
+        if draw(st.integers(0, 3)) == 0 and len(part) > 3:  # misspelt: one letter dropped
+            cut = draw(st.integers(1, len(part) - 2))
+            part = part[:cut] + part[cut + 1 :]
+        parts.append(part + draw(_GLUE))
+    return "".join(parts), names
+
+
+@settings(max_examples=500, deadline=None)
+@given(_quote_and_names())
+def test_names_and_close_wordings_in_made_up_quotes_as_before(case):
+    quote, names = case
+    assert list(_used(fold(quote), _wordings(names)).values()) == _plain_used(quote, names)
+    assert _closest(quote, _wordings(names)) == _plain_closest(quote, names)
