@@ -5,13 +5,15 @@ number word now skips text2num and the rewrites around it, a mention is looked
 for only where one can start, and the words before a number are matched with
 the precision words once per wording. wording-variants folds an entity's names
 once for all the quotes of a subject, and scores a name against all the runs of
-words of one length of a quote in one call.
+words of one length of a quote in one call. quote-verbatim folds a quote
+without the offsets that only an archived text needs.
 
-The plain code each shortcut replaces is kept here as its oracle. Both run on
-every text the project holds — every string of the claim and rules files of
-claims/, examples/ and tests/data/, the lines of the examples' other files and
-of the hostile files, the string literals of the test modules, the quotes of a
-generated corpus — and on made-up strings; the results must be equal.
+The plain code each shortcut replaces is kept here as its oracle (for folding,
+it is the folding of archived texts). Both run on every text the project holds
+— every string of the claim and rules files of claims/, examples/ and
+tests/data/, the lines of the examples' other files and of the hostile files,
+the string literals of the test modules, the quotes of a generated corpus — and
+on made-up strings; the results must be equal.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from checker.checks.wording_variants import _closest, _used, _wordings
 from checker.models import Precision
 from checker.names import fold
 from checker.numbers import Mention, digits, read_numbers
+from checker.provenance import fold_quote, fold_text
 
 from conftest import ROOT
 
@@ -330,3 +333,20 @@ def test_names_and_close_wordings_in_made_up_quotes_as_before(case):
     quote, names = case
     assert list(_used(fold(quote), _wordings(names)).values()) == _plain_used(quote, names)
     assert _closest(quote, _wordings(names)) == _plain_closest(quote, names)
+
+
+# ------------------------------------------------ quote-verbatim: quotes folded
+
+
+def test_quotes_folded_in_every_text_of_the_project_as_archived_texts_are(texts):
+    for text in texts:
+        assert fold_quote(text) == fold_text(text)[0], text
+
+
+_FOLDING = " \t\n\r\u00a0\u2009\u3000\u2028\x1c\x01ab1`'\"“”‘’—–-ﬁ½éê\u0301Việt\u200b\ufeff…"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_FOLDING)) | st.characters(), max_size=60))
+def test_quotes_folded_as_archived_texts_are(text):
+    assert fold_quote(text) == fold_text(text)[0]
