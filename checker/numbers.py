@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from text_to_num import alpha2digit
 
@@ -54,7 +55,9 @@ MAGNITUDE_WORDS = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "
 _CURRENCY = r"(?:US\s?\$|\$|€|£|VN[ĐD]\s?|USD\s|EUR\s|GBP\s)"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MENTION = re.compile(
-    rf"(?P<currency>{_CURRENCY})?(?P<number>{_NUMBER})(?P<ordinal>st|nd|rd|th)?\b"
+    # the lookahead names what a mention can start with (a currency or a digit): it only saves trying every
+    # currency at each place of the text
+    rf"(?=[\dUVEG$€£])(?P<currency>{_CURRENCY})?(?P<number>{_NUMBER})(?P<ordinal>st|nd|rd|th)?\b"
     rf"(?:[\s-]?(?P<magnitude>thousand|million|billion|trillion|bn|mn|tn)\b)?"
     rf"(?:\s?(?P<unit>per\s?cent|percent|%|percentage points?|USD|US dollars|dollars?|VND|EUR|euros?|-fold|times))?",
     re.IGNORECASE,
@@ -71,6 +74,21 @@ _VAGUE = (
     (re.compile(r"\bdouble[- ]digit\b", re.IGNORECASE), "at least 10"),
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z ]{0,20})\s*$")
+#: the words text2num's English reader turns into digits (its vocabulary: cardinals, ordinals, "o" and "nought"
+#: for zero, both spellings of forty and one misspelt sixtieth; it drops any plural s before looking a word up),
+#: with words digits() rewrites itself and a few more number words, to be safe should a new text2num know them
+_NUMBER_WORDS = frozenset(
+    """
+    zero o nought one oneth first two second three third four fourth five fifth six sixth seven seventh
+    eight eighth nine ninth ten tenth eleven eleventh twelve twelfth thirteen thirteenth fourteen fourteenth
+    fifteen fifteenth sixteen sixteenth seventeen seventeenth eighteen eighteenth nineteen nineteenth
+    twenty twentieth thirty thirtieth forty fourty fortieth fourtieth fifty fiftieth sixty sixtieth sixteeth
+    seventy seventieth eighty eightieth ninety ninetieth hundred hundredth thousand thousandth million millionth
+    billion billionth trillion trillionth dozen half quarter
+    """.split()
+)
+_LETTERS = re.compile(r"[a-z]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,21 @@ class Mention:
         )
 
 
+def _may_hold_number_words(text: str) -> bool:
+    """False when :func:`digits` would give the text back as it is: no word of ``_NUMBER_WORDS`` (alone or with
+    plural s's) stands between characters that are not ASCII letters, and nothing else :func:`digits` rewrites
+    is there. A word text2num turns into digits is a run of letters that, lowercased, is one of them, and a letter
+    next to it would have been part of its word. A text with a lone surrogate, which text2num refuses, is left to
+    it too, so that it says so as before."""
+    if not text.isascii() and _SURROGATE.search(text):
+        return True
+    lowered = text.lower()
+    if "double" in lowered or "zqxmag" in lowered:
+        return True
+    words = _LETTERS.findall(lowered)
+    return not (_NUMBER_WORDS.isdisjoint(words) and _NUMBER_WORDS.isdisjoint(map(str.rstrip, words, repeat("s"))))
+
+
 @lru_cache(maxsize=16384)
 def digits(text: str, small: bool = True) -> str:
     """The text with number words written as digits ("sixty-four" -> "64", "a dozen" -> "12").
@@ -109,6 +142,8 @@ def digits(text: str, small: bool = True) -> str:
     With ``small`` false, "one" and "two" stay words: in running text they are
     more often articles of speech ("one of the few") than counts.
     """
+    if not _may_hold_number_words(text):
+        return text  # most quotes write their numbers in digits: text2num and the rewrites below would keep them
     # a magnitude word after digits stays a word: "900 billion" is 900 with a magnitude
     for pattern, replacement in _VAGUE:
         text = pattern.sub(replacement, text)
@@ -122,7 +157,13 @@ def _precision_before(text: str, start: int) -> tuple[Precision, str]:
     match = _WORD_BEFORE.search(before)
     if not match:
         return Precision.exact, ""
-    tail = match.group(1).strip()
+    return _precision_of(match.group(1).strip())
+
+
+@lru_cache(maxsize=4096)
+def _precision_of(tail: str) -> tuple[Precision, str]:
+    """The precision word the words before a number end with (the first of ``PRECISION_WORDS`` that they end
+    with), and its precision: the last few words before numbers repeat across a corpus, and each is read once."""
     for word, precision in PRECISION_WORDS:
         if tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " "):
             return precision, word
