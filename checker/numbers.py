@@ -18,7 +18,7 @@ from text_to_num import alpha2digit
 
 from checker.models import Precision
 
-#: precision words, longest first so that "more than" wins over "more"
+#: precision words and what they say; the longest a text ends with is the one read (see _precision_of)
 PRECISION_WORDS: tuple[tuple[str, Precision], ...] = (
     ("more than", Precision.more_than),
     ("greater than", Precision.more_than),
@@ -160,11 +160,15 @@ def _precision_before(text: str, start: int) -> tuple[Precision, str]:
     return _precision_of(match.group(1).strip())
 
 
+#: a precision word that ends another ("more than", "no more than") is tried after it
+_LONGEST_FIRST = sorted(PRECISION_WORDS, key=lambda item: -len(item[0]))
+
+
 @lru_cache(maxsize=4096)
 def _precision_of(tail: str) -> tuple[Precision, str]:
-    """The precision word the words before a number end with (the first of ``PRECISION_WORDS`` that they end
+    """The precision word the words before a number end with (the longest of ``PRECISION_WORDS`` that they end
     with), and its precision: the last few words before numbers repeat across a corpus, and each is read once."""
-    for word, precision in PRECISION_WORDS:
+    for word, precision in _LONGEST_FIRST:
         if tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " "):
             return precision, word
     return Precision.exact, ""

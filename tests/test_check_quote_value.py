@@ -106,3 +106,20 @@ def test_both_ends_of_a_range_unstated_are_two_findings_with_their_own_fingerpri
     assert sorted(f.message for f in found) == ['claim "c": value 10 is not in its quote, which states no number',
                                                 'claim "c": value 13 is not in its quote, which states no number']
     assert found[0].fingerprint != found[1].fingerprint
+
+
+@pytest.mark.parametrize(
+    "quote, precision",
+    [
+        ("no more than 5 visits", "at-most"),
+        ("more than 5 visits", "more-than"),
+        ("no fewer than 3 visits", "at-least"),
+        ("fewer than 3 visits", "less-than"),
+        ("upwards of 40 visits", "more-than"),
+    ],
+)
+def test_the_longest_precision_word_before_a_number_is_the_one_read(quote, precision):
+    from checker.numbers import read_numbers
+
+    (mention,) = read_numbers(quote)
+    assert mention.precision.value == precision

@@ -142,7 +142,8 @@ def _plain_precision_before(text: str, start: int) -> tuple[Precision, str]:
     if not match:
         return Precision.exact, ""
     tail = match.group(1).strip()
-    for word, precision in numbers.PRECISION_WORDS:
+    ending = [(word, precision) for word, precision in numbers.PRECISION_WORDS if tail.endswith(word)]
+    for word, precision in sorted(ending, key=lambda item: -len(item[0])):  # "no more than" over "more than"
         if tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " "):
             return precision, word
     return Precision.exact, ""
