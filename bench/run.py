@@ -1,6 +1,7 @@
 """The performance benchmark: `claimcheck check` on N synthetic claims, against the time to merely parse them.
 
     python bench/run.py --claims N --format yaml|jsonl [--workers K] [--incremental] [--fresh] [--extra-args "..."]
+                         [--keep-report FILE]
 
 The corpus comes from bench/generate.py and is kept in bench/.corpus/FORMAT-N/
 (reused while its manifest matches; --fresh writes it again). The check runs as
@@ -222,6 +223,9 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
         "--incremental", action="store_true", help="then edit one file and time a second check, with the cache"
     )
     parser.add_argument("--cache", type=Path, default=CACHE, help="where corpora are kept (default bench/.corpus)")
+    parser.add_argument(
+        "--keep-report", type=Path, help="copy the cold run's JSON report there (to compare two engines' reports)"
+    )
     return parser.parse_args(argv)
 
 
@@ -247,6 +251,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"the check failed (exit {measured.code}):\n{measured.stderr[-2000:]}", file=sys.stderr)
             return 2
         report = orjson.loads(report_path.read_bytes())
+        if args.keep_report is not None:
+            shutil.copyfile(report_path, args.keep_report)
         print(f"check: {measured.seconds:.2f} s, peak RSS {measured.peak_rss_mb:.0f} MB", flush=True)
         if args.incremental:
             incremental = recheck_after_edit(files[len(files) // 2], command, folder, report_path, report)
