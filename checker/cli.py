@@ -407,16 +407,14 @@ def import_command(
     except MappingProblem as exc:
         raise CannotRun(str(exc)) from None
     stats = Stats()
-    lines = []
+    texts = []
     try:
-        for _, table_lines, table_stats in import_tables(
-            sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)
-        ):
-            lines += table_lines
-            stats.add(table_stats)
+        for table in import_tables(sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)):
+            texts += [table.text] if table.sources else []
+            stats.add(table.stats)
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
-    _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""), allowed=allow_paths)
+    _write_or_fail(output, "".join(texts), allowed=allow_paths)
     click.echo(f"{counted(stats.rows, 'row')}, {counted(stats.values, 'value')}, {stats.missing} missing, "
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
     for metric, count in sorted(stats.unparsed.items()):

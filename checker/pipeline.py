@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from checker import acks, cachekey, confine
 from checker.config import FORMATS, Config, ConfigError
@@ -29,6 +29,9 @@ from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
 from checker.reporting.markdown import SUMMARY_LIMIT
 from checker.reporting.markdown import render as markdown
 from checker.trace import phase
+
+if TYPE_CHECKING:
+    from checker.tabular import Imported
 
 
 def default_cache(config: Config) -> Path:
@@ -249,11 +252,8 @@ def _tables(request: CheckRequest) -> list[Path]:
     return tables
 
 
-def _imported(
-    tables: list[Path], mapping: Optional[Path], workers: int
-) -> tuple[list[tuple[Path, str]], list[Finding]]:
-    """Each table as a JSON Lines claim file made in memory (named TABLE.jsonl), and a warning for each metric
-    with values that could not be parsed, with examples: none is dropped quietly."""
+def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> list[Imported]:
+    """Each table imported in memory."""
     from checker.tabular import MappingProblem, import_tables, load_mapping
 
     assert mapping is not None
@@ -261,25 +261,34 @@ def _imported(
         spec = load_mapping(mapping)
     except MappingProblem as exc:
         raise RequestError(str(exc)) from None
-    texts: list[tuple[Path, str]] = []
-    findings: list[Finding] = []
     try:
-        for table, lines, stats in import_tables(tables, spec, workers):
-            texts.append((table.parent / f"{table.name}.jsonl", "\n".join(lines) + "\n"))
-            for metric, count in sorted(stats.unparsed.items()):
-                examples = ", ".join(repr(e) for e in stats.examples[metric])
-                findings.append(
-                    input_error(
-                        "import",
-                        Location(display_path(table)),
-                        f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
-                        "add a format or a clean-up rule for them to the mapping, or list them as missing",
-                        severity="warning",
-                    )
-                )
+        return list(import_tables(tables, spec, workers))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise RequestError(str(exc)) from None
-    return texts, findings
+
+
+def _import_warnings(imported: list[Imported]) -> list[Finding]:
+    """A warning for each metric of a table with values that could not be parsed, with examples: none is dropped
+    quietly."""
+    findings = []
+    for table in imported:
+        for metric, count in sorted(table.stats.unparsed.items()):
+            examples = ", ".join(repr(e) for e in table.stats.examples[metric])
+            findings.append(
+                input_error(
+                    "import",
+                    Location(display_path(table.path)),
+                    f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
+                    "add a format or a clean-up rule for them to the mapping, or list them as missing",
+                    severity="warning",
+                )
+            )
+    return findings
+
+
+def _texts(imported: list[Imported]) -> list[tuple[Path, str]]:
+    """Each imported table as a JSON Lines claim file made in memory, named TABLE.jsonl."""
+    return [(table.path.parent / f"{table.path.name}.jsonl", table.text) for table in imported]
 
 
 def settings_start(paths: Iterable[Path]) -> Optional[Path]:
@@ -381,7 +390,9 @@ def execute(request: CheckRequest) -> Outcome:
     )
     workers = request.workers or config.workers or default_workers()
     cache, note = _cache_folder(request, config, confinement)
-    texts, import_findings = _imported(tables, request.mapping, workers) if tables else ([], [])
+    imported = _imported(tables, request.mapping, workers) if tables else []
+    import_findings = _import_warnings(imported)
+    texts = _texts(imported)
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}
     with confine.applied(confinement):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from checker.fusion import Observation, resolve
-from checker.tabular import Mapping, Stats, ValueReader, load_mapping, read_table
+from checker.tabular import Mapping, ValueReader, import_tables, load_mapping, read_cells
 
 from conftest import ROOT, run_cli
 
@@ -59,14 +60,41 @@ def test_missing_markers_and_unparsed_values_are_counted(mapping, tmp_path):
         "site-b\tAA-1-X-Y\t1:55pDec 1\t2:07 PMDec 01\tB5\t\tDecember 10, 2011\tC4\n",
         "latin-1",
     )
-    stats = Stats()
-    readers = {m: ValueReader(s.parse) for m, s in mapping.metrics.items()}
-    rows = list(read_table(table, mapping, stats, readers))
-    assert [r.source for r in rows] == ["site-a", "site-b"] and rows[0].day.isoformat() == "2011-12-01"
-    assert rows[0].values == {"scheduled_departure": 835}
-    assert rows[1].values == {"scheduled_departure": 835, "actual_departure": 847, "departure_gate": "5", "arrival_gate": "4"}
+    [imported] = import_tables([table], mapping)
+    claims, stats = imported.claims, imported.stats
+    values = {(row["publisher"], row["metric"]): json.loads(row["value"]) for row in claims.iter_rows(named=True)}
+    assert sorted({site for site, _ in values}) == ["site-a", "site-b"] and claims["day"][0].isoformat() == "2011-12-01"
+    assert {m: v for (site, m), v in values.items() if site == "site-a"} == {"scheduled_departure": 835}
+    assert {m: v for (site, m), v in values.items() if site == "site-b"} == {
+        "scheduled_departure": 835, "actual_departure": 847, "departure_gate": "5", "arrival_gate": "4"}  # fmt: skip
     assert stats.unparsed == {"actual_arrival": 1} and stats.examples["actual_arrival"] == ["garbage"]
-    assert stats.missing == 6
+    assert stats.missing == 6 and stats.rows == 2 and stats.values == 5
+
+
+#: rows as the csv module splits them, with what it makes of line ends, blank rows, short rows and spaces
+TRICKY_TABLES = {
+    "line ends": "a\tAA-1\t12/01/2011 1:55 PM\r\nb\tAA-2\t\t12/01/2011 2:07 PM\rc\tAA-3\t3:00P 12-01-11\n",
+    "blank rows": "\n \t \t\n\t\t\t\t\t\t\t\na\tAA-1\t12/01/2011 1:55 PM\n\n",
+    "short and long rows": "a\tAA-1\nb\tAA-2\t1:55pDec 1\t-\tF78\t\t\t\t\textra\t\tcells\n",
+    "spaces": "\xa0a\x85\t AA-1 \t\x1c12/01/2011 1:55 PM\x1c\t\xa0\t Term C - C44 \n",
+    "no line end": "a\tAA-1\t12/01/2011 1:55 PM",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("case", list(TRICKY_TABLES))
+def test_cells_are_read_as_the_csv_module_reads_them(mapping, tmp_path, case):
+    import csv
+    import io
+
+    table = tmp_path / "20111201.txt"
+    table.write_text(TRICKY_TABLES[case], "latin-1", newline="")
+    rows = read_cells(table, mapping).rows
+    expected = []
+    for cells in csv.reader(io.StringIO(TRICKY_TABLES[case], newline=""), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if cells and any(cell.strip() for cell in cells):
+            expected.append([cells[at].strip() if at < len(cells) else "" for at in (0, 1, 2, 3, 4, 5, 6, 7)])
+    assert rows.select("source", "subject", *(f"m{n}" for n in range(6))).rows() == [tuple(row) for row in expected]
 
 
 def _run(folder: Path, *args: str):
@@ -186,3 +214,36 @@ def test_check_and_resolve_read_tables_straight_with_a_mapping(tmp_path):
     assert items["AA-1-X-Y"]["value"] == "835" and items["AA-1-X-Y"]["opposing"] == ["lone"]
     missing = _run(tmp_path, "check", "claims", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules)
     assert missing.exit_code == 2 and "name the tables" in missing.output
+
+
+#: what the per-claim implementation (one object per row, per claim and per observation) gave on the first 5,000
+#: rows of the first day: import's claim file, resolve's result, and check's findings. A change that means to
+#: change them renews these digests, and says why.
+EXCERPT_DIGESTS = {
+    "import": "fbc8b2ac29c1459624d68c40a3efb4e1397dcb06002c3863f7b0043c2d8c06dd",
+    "resolve": "40cdd20f497ff5e97861ca7c578c8a828eeaacdd0b8a4754ec8cd3dfe4fb41f1",
+    "check": "0f76c0115018d9ac62167c35f9c58f4a68f39eb9c3c8fdcdbc05592f43bbaf60",
+}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.skipif(
+    not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project"
+)
+def test_an_excerpt_of_the_flight_data_imports_checks_and_resolves_as_before(tmp_path):
+    with open(DATA / "conflicting_data" / "20111201.txt", encoding="latin-1", newline="") as day:
+        excerpt = "".join(line for _, line in zip(range(5000), day, strict=False))
+    (tmp_path / "20111201.txt").write_text(excerpt, "latin-1", newline="")
+    mapping, rules = str(FLIGHTS / "mapping.yaml"), str(FLIGHTS / "rules")
+    _run(tmp_path, "import", mapping, "20111201.txt", "-o", "flights.jsonl")
+    assert _digest((tmp_path / "flights.jsonl").read_text("utf-8")) == EXCERPT_DIGESTS["import"]
+    resolved = _run(tmp_path, "resolve", "20111201.txt", "--mapping", mapping, "--rules", rules, "--format", "json",
+                    "--no-cache")  # fmt: skip
+    assert _digest(resolved.output) == EXCERPT_DIGESTS["resolve"]
+    checked = _run(tmp_path, "check", "20111201.txt", "--mapping", mapping, "--rules", rules, "--format", "json",
+                   "--no-cache")  # fmt: skip
+    findings = json.loads(checked.output)["findings"]
+    assert _digest(json.dumps(findings, ensure_ascii=False, sort_keys=True)) == EXCERPT_DIGESTS["check"]
