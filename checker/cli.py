@@ -38,6 +38,7 @@ from checker.pipeline import (
     SUFFIX_FORMATS,
     CheckRequest,
     RequestError,
+    claims_to_resolve,
     execute,
     today_from_environment,
     write_outputs,
@@ -442,14 +443,12 @@ def resolve_command(  # noqa: PLR0913
         _may_write(output, how["allow_paths"])
     try:
         with no_cycle_collection():
-            request = CheckRequest(
-                paths, rules, ("json",), mapping=mapping, keep_rows=True, reports=False, **_how(**how)
+            claims, vocabulary, timelines = claims_to_resolve(
+                CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how))
             )
-            outcome = execute(request)
     except RequestError as exc:
         raise CannotRun(str(exc)) from None
-    assert outcome.result is not None
-    resolved = run_resolve(outcome.result)
+    resolved = run_resolve(claims, vocabulary, timelines)
     text = to_json(resolved) if format_ == "json" else inert(to_text(resolved))
     if output is not None:
         _write_or_fail(output, text, allowed=how["allow_paths"])

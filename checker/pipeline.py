@@ -31,7 +31,11 @@ from checker.reporting.markdown import render as markdown
 from checker.trace import phase
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from checker.tabular import Imported
+    from checker.timeline import Timeline
+    from checker.vocabulary import Vocabulary
 
 
 def default_cache(config: Config) -> Path:
@@ -369,14 +373,18 @@ def _rules_folder(request: CheckRequest, config: Config) -> Path:
     return rules
 
 
-def execute(request: CheckRequest) -> Outcome:
-    """Run a check request."""
+def _prepared(request: CheckRequest) -> tuple[Config, list[tuple[str, Optional[Path]]], Confinement, Path, list[Path]]:
+    """A request checked before anything is read: its settings, formats, confinement, rules folder and tables."""
     _usable_paths(request)
     config = settings(request.paths)
     formats = _formats(request, config)
     confinement = confine.confinement(config, request.allow_paths, settings_start(request.paths))
-    rules = _rules_folder(request, config)
-    tables = _tables(request)
+    return config, formats, confinement, _rules_folder(request, config), _tables(request)
+
+
+def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) -> Outcome:
+    """Run a check request; ``imported``: its tables, when they were imported already."""
+    config, formats, confinement, rules, tables = _prepared(request)
     load: list[Path]
     focus: Optional[set[Path]]
     if tables and len(tables) == len(request.paths):
@@ -390,9 +398,10 @@ def execute(request: CheckRequest) -> Outcome:
     )
     workers = request.workers or config.workers or default_workers()
     cache, note = _cache_folder(request, config, confinement)
-    imported = _imported(tables, request.mapping, workers) if tables else []
-    import_findings = _import_warnings(imported)
-    texts = _texts(imported)
+    if tables and imported is None:
+        imported = _imported(tables, request.mapping, workers)
+    import_findings = _import_warnings(imported or [])
+    texts = _texts(imported or [])
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}
     with confine.applied(confinement):
@@ -412,6 +421,35 @@ def execute(request: CheckRequest) -> Outcome:
     if note:
         outcome.stderr.insert(0, note)
     return outcome
+
+
+def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, list[Timeline]]:
+    """The claims `resolve` works on, as its table, with the vocabulary and the timelines of stock metrics.
+
+    Tables alone go from the import to that table directly, when every
+    document the import makes is one the claim format takes as written and
+    none of their metrics is a stock (whose timelines only a run of the engine
+    makes); anything else is read and resolved by the engine.
+    """
+    from checker.engine import rules_of
+    from checker.models import TimeNature
+    from checker.resolving import claims_of_rows, claims_of_tables
+
+    request = replace(request, keep_rows=True, reports=False)
+    config, _, _, rules, tables = _prepared(request)
+    imported = None
+    if tables and len(tables) == len(request.paths):
+        imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
+        vocabulary, tolerance = rules_of(rules)
+        names = {name for table in imported for name in table.claims["metric"].unique().to_list()}
+        metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]
+        if not any(metric.time == TimeNature.stock for metric in metrics):
+            claims = claims_of_tables(imported, vocabulary, tolerance)
+            if claims is not None:
+                return claims, vocabulary, []
+    result = execute(request, imported).result
+    assert result is not None
+    return claims_of_rows(result.corpus.rows), result.vocabulary, result.timelines
 
 
 def _judged(

@@ -4,9 +4,9 @@ The mapping says which column is the source, which the subject, and how each
 metric's column is parsed; which strings mean "missing"; and where the day a
 row refers to comes from (a column, or the file name). A table is read whole
 and split into columns in bulk (Polars); each distinct cell is parsed once;
-the claims are made as columns, and the JSON Lines documents from them. A
-value that cannot be parsed is never dropped silently: it is counted, per
-metric, with examples, and reported.
+the claims are made as columns, and from them both the JSON Lines documents
+and the claims `resolve` reads. A value that cannot be parsed is never
+dropped silently: it is counted, per metric, with examples, and reported.
 
 Clock times come in dozens of surface forms. They are cleaned by the
 mapping's declared rules (regular expressions, e.g. to split "2:07 PMDec 01"),
@@ -35,7 +35,8 @@ import polars as pl
 from pydantic import Field
 
 from checker.files import Refused, read_regular
-from checker.models import Identifier, NonEmpty, Opt, Strict
+from checker.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
+from checker.yamlio import control_character
 
 #: a table larger than this is not read (its claims are held in memory as JSON Lines)
 MAX_TABLE_BYTES = 256 * 1024 * 1024
@@ -264,6 +265,8 @@ _WHITESPACE = (
 )
 #: where a row ends, as the csv module reads a file opened with newline=""
 _LINE_END = re.compile("\r\n|\r|\n")
+#: the longest id the claim format takes
+_MAX_ID = 200
 
 
 def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
@@ -285,6 +288,7 @@ class Cells:
     #: position (in row order), source, subject, day, then m0, m1, ...: the cell of each metric, in the mapping's
     #: order
     rows: pl.DataFrame
+    plain: bool  # the table's text and name hold no character the claim format refuses
 
 
 def read_cells(path: Path, mapping: Mapping) -> Cells:
@@ -334,11 +338,12 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         written = rows["day"].unique(maintain_order=True).to_list()
         days = {text: datetime.strptime(text, mapping.day.format).date() for text in written}  # the first bad raises
         rows = rows.with_columns(pl.col("day").replace_strict(days, return_dtype=pl.Date))
-    return Cells(path, rows)
+    return Cells(path, rows, not control_character(text) and not control_character(path.name))
 
 
-#: what a cell holds: a value, a marker of a missing one, or one that could not be parsed
-VALUE, MISSING, NOT_PARSED = 0, 1, 2
+#: what a cell holds: a value, a marker of a missing one, one that could not be parsed, or a value the claim format
+#: refuses (a number beyond its limits, a text with a control character), which is written as it is
+VALUE, MISSING, NOT_PARSED, UNFIT = 0, 1, 2, 3
 
 
 def parse_cells(mapping: Mapping, cells: list[tuple[int, str, date]]) -> tuple[list[int], list[str]]:
@@ -370,7 +375,11 @@ def parse_cells(mapping: Mapping, cells: list[tuple[int, str, date]]) -> tuple[l
             if value is None:
                 what[number] = NOT_PARSED
                 continue
-            what[number] = VALUE
+            if isinstance(value, str):
+                fits = not control_character(value)
+            else:
+                fits = -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # type: ignore[operator]
+            what[number] = VALUE if fits else UNFIT
             texts[number] = json.dumps(value, ensure_ascii=False)
     return what, texts
 
@@ -406,7 +415,12 @@ class Imported:
     #: table and the mapping name them), day, value (as JSON)
     claims: pl.DataFrame
     sources: list[str]  # the id of each document
+    key: str  # the time key of its claims: as_of or period
     stats: Stats
+    #: every document is one the claim format takes as written: no character or number it refuses, no id over
+    #: 200 characters, no empty publisher or subject, no over-long quote (whether two documents share an id is
+    #: for the corpus to say)
+    plain: bool
 
 
 def _quoted(texts: pl.Series) -> pl.Series:
@@ -507,7 +521,7 @@ def _assemble(
     stats = Stats(rows=cells.rows.height)
     counted = dict(every.group_by("what").len().iter_rows())
     stats.missing = counted.get(MISSING, 0)
-    stats.values = counted.get(VALUE, 0)
+    stats.values = counted.get(VALUE, 0) + counted.get(UNFIT, 0)
     for number, raw in every.filter(pl.col("what") == NOT_PARSED).select("metric", "raw").iter_rows():
         stats.refuse(names[number], raw)
 
@@ -521,7 +535,7 @@ def _assemble(
                   dtype=pl.String)
     )  # fmt: skip
     claims = (
-        every.filter(pl.col("what") == VALUE)
+        every.filter(pl.col("what").is_in([VALUE, UNFIT]))
         .join(rows.select("position", "source", "subject"), on="position", how="inner")
         .join(documents.select("source", "day", "document", "id"), on=["source", "day"], how="left")
         .sort("document", "position", "metric")
@@ -529,10 +543,20 @@ def _assemble(
     )  # fmt: skip
     claims = claims.with_columns(_claim_ids(claims))
     text = _documents(cells.path, mapping, documents, claims)
+    plain = (
+        cells.plain
+        and not (claims["what"] == UNFIT).any()
+        and not (claims["claim"].str.len_chars() > _MAX_ID).any()
+        and not (documents["id"].str.len_chars() > _MAX_ID).any()
+        and not (claims["subject"] == "").any()
+        and not (claims["raw"].str.len_chars() > MAX_QUOTE_CHARS).any()
+        and not (documents["source"] == "").any()
+        and bool(documents["day"].dt.year().is_between(1000, 9999).all())
+    )
     table = claims.select(
         pl.col("id").alias("source"), "claim", pl.col("source").alias("publisher"), "subject", "metric", "day", "value"
     )
-    return Imported(cells.path, text, table, documents["id"].to_list(), stats)
+    return Imported(cells.path, text, table, documents["id"].to_list(), mapping.day.key, stats, plain)
 
 
 def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl.DataFrame) -> str:
