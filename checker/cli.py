@@ -38,6 +38,7 @@ from checker.pipeline import (
     SUFFIX_FORMATS,
     CheckRequest,
     RequestError,
+    claims_to_resolve,
     execute,
     today_from_environment,
     write_outputs,
@@ -431,16 +432,14 @@ def import_command(
     except MappingProblem as exc:
         raise CannotRun(str(exc)) from None
     stats = Stats()
-    lines = []
+    texts = []
     try:
-        for _, table_lines, table_stats in import_tables(
-            sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)
-        ):
-            lines += table_lines
-            stats.add(table_stats)
+        for table in import_tables(sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)):
+            texts += [table.text] if table.sources else []
+            stats.add(table.stats)
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
-    _write_or_fail(output, "\n".join(lines) + ("\n" if lines else ""), allowed=allow_paths)
+    _write_or_fail(output, "".join(texts), allowed=allow_paths)
     click.echo(f"{counted(stats.rows, 'row')}, {counted(stats.values, 'value')}, {stats.missing} missing, "
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip
     for metric, count in sorted(stats.unparsed.items()):
@@ -468,14 +467,12 @@ def resolve_command(  # noqa: PLR0913
         _may_write(output, how["allow_paths"])
     try:
         with no_cycle_collection():
-            request = CheckRequest(
-                paths, rules, ("json",), mapping=mapping, keep_rows=True, reports=False, **_how(**how)
+            claims, vocabulary, timelines = claims_to_resolve(
+                CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how))
             )
-            outcome = execute(request)
     except RequestError as exc:
         raise CannotRun(str(exc)) from None
-    assert outcome.result is not None
-    resolved = run_resolve(outcome.result)
+    resolved = run_resolve(claims, vocabulary, timelines)
     text = to_json(resolved) if format_ == "json" else inert(to_text(resolved))
     if output is not None:
         _write_or_fail(output, text, allowed=how["allow_paths"])

@@ -151,7 +151,7 @@ class Corpus:
     checked: int = 0  # claims resolved (and checked): the rows, even when they are not kept
 
 
-def _time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[TimeSpan], str]:
+def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[TimeSpan], str]:
     """The claim's time and where it came from; raise ValueProblem when it does not fit the metric."""
     nature = metric.time
     if nature == TimeNature.fixed:
@@ -175,7 +175,9 @@ def _time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[Ti
     return source.date, "published" if source.dated else "estimated"
 
 
-def _scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
+def claim_scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
+    """The claim's scope, each of the metric's dimensions with its value (the default where the claim gives none);
+    raise ValueProblem for a dimension or value the metric does not declare."""
     if not claim.scope and not metric.scope:
         return ()
     resolved = []
@@ -191,6 +193,11 @@ def _scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
         if chosen is not None:
             resolved.append((dim, chosen))
     return tuple(resolved)
+
+
+def subject_of(name: str, metric: Metric, vocabulary: Vocabulary) -> Optional[str]:
+    """The entity a claim's subject names, or the name itself for a metric of open subjects; None: unknown."""
+    return vocabulary.entity_id(name) or (name if metric.open_subjects else None)
 
 
 def _resolve(
@@ -213,7 +220,7 @@ def _resolve(
     if metric_id is None:
         return error(("metric",), *vocabulary.metric_problem(claim.metric))
     metric = vocabulary.metrics[metric_id]
-    subject = vocabulary.entity_id(claim.subject) or (claim.subject if metric.open_subjects else None)
+    subject = subject_of(claim.subject, metric, vocabulary)
     if subject is None:
         return error(("subject",), *vocabulary.entity_problem(claim.subject))
     origin_name = claim.origin or source.model.origin
@@ -236,8 +243,8 @@ def _resolve(
             message = message if known.startswith("unknown") else known
         return error(("value",), message, hint)
     try:
-        time, basis = _time(claim, metric, source)
-        scope = _scope(claim, metric)
+        time, basis = claim_time(claim, metric, source)
+        scope = claim_scope(claim, metric)
     except ValueProblem as problem:
         return error(
             ("as_of",) if claim.as_of else ("period",) if claim.period else ("scope",), problem.message, problem.hint

@@ -133,6 +133,20 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
     return active, problems
 
 
+def _tolerance(active: list[ActiveCheck]) -> float:
+    """How far apart numbers may be and still agree: value-conflict's option, else the default."""
+    conflict = next((c for c in active if c.id == "value-conflict"), None)
+    return conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
+
+
+def rules_of(rules_dir: Path) -> tuple[Vocabulary, float]:
+    """The vocabulary of a rules folder, and the tolerance claims are resolved with, as a run reads them (the
+    problems of the rules are for a run to report)."""
+    vocabulary, _ = load_vocabulary(rules_dir, read_document)
+    active, _ = configure(vocabulary, rules_dir)
+    return vocabulary, _tolerance(active)
+
+
 def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved, ...]]]:
     """Claims by subject, then by metric, each tuple in (source, claim) order."""
     out: dict[str, dict[str, list[Resolved]]] = {}
@@ -646,8 +660,7 @@ def _run(
         vocabulary, rules_findings = load_vocabulary(rules_dir, read)
         active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
-    conflict = next((c for c in active if c.id == "value-conflict"), None)
-    tolerance = conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
+    tolerance = _tolerance(active)
     corpus = Corpus()
     files: list[Source] = []
     for path, missing in iter_files(claim_paths):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Hashable, Optional, Sequence
+from typing import Any, Callable, Hashable, Optional, Sequence
 
 import numpy as np
 
@@ -101,6 +101,27 @@ def _groups(pairs: Sequence[tuple[str, str, float]]) -> list[list[str]]:
     return sorted(sorted(group) for group in members.values() if len(group) > 1)
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Observations as columns: for each, the codes of its item, source and value in the lists of distinct ones.
+
+    ``reach`` says, for each item, how far apart two numbers may be and still be
+    one value; ``kind`` names each item's kind (a metric), so that a source's
+    accuracy is estimated per kind as well as overall. The order of the
+    observations is kept wherever sums are made, so the same columns always
+    give the same figures to the last digit.
+    """
+
+    items: Sequence[Hashable]
+    sources: Sequence[str]
+    values: Sequence[object]
+    item: np.ndarray
+    source: np.ndarray
+    value: np.ndarray
+    reach: Optional[np.ndarray] = None  # per item; None: no tolerance anywhere
+    kind: Optional[Sequence[Hashable]] = None  # per item; None: one kind
+
+
 def resolve(
     observations: Sequence[Observation],
     tolerance: Optional[dict[Hashable, float]] = None,
@@ -108,61 +129,83 @@ def resolve(
     group_of: Optional[dict[Hashable, Hashable]] = None,
     source_weight: Optional[dict[str, float]] = None,
 ) -> Resolution:
-    """The best supported value of every item.
+    """The best supported value of every item, from observations one by one (see :func:`resolve_columns`).
 
     ``tolerance`` maps an item to how far apart two numbers may be and still be one value; ``group_of`` maps an
     item to its kind (a metric), so that a source's accuracy is estimated per kind as well as overall.
     """
-    tolerance = tolerance or {}
-    sources = sorted({o.source for o in observations})
-    items = sorted({o.item for o in observations}, key=repr)
-    source_at = {s: i for i, s in enumerate(sources)}
-    item_at = {it: i for i, it in enumerate(items)}
-    kinds = sorted({(group_of or {}).get(it, "") for it in items}, key=repr)
+    items: dict[Hashable, int] = {}
+    sources: dict[str, int] = {}
+    values: dict[tuple[int, object], int] = {}  # an item's values, told apart as a set would (1 and 1.0 are one)
+    item = np.fromiter((items.setdefault(o.item, len(items)) for o in observations), np.int64, len(observations))
+    source = np.fromiter((sources.setdefault(o.source, len(sources)) for o in observations), np.int64, len(item))
+    value = np.fromiter(
+        (values.setdefault((i, o.value), len(values)) for i, o in zip(item.tolist(), observations, strict=True)),
+        np.int64,
+        len(item),
+    )
+    reach = np.array([(tolerance or {}).get(it, 0.0) for it in items], dtype=float)
+    kind = [(group_of or {}).get(it, "") for it in items]
+    columns = Columns(list(items), list(sources), [v for _, v in values], item, source, value, reach, kind)
+    return resolve_columns(columns, settings, source_weight)
+
+
+def _ranks(keys: Sequence[Any], present: np.ndarray, key: Callable[[Any], Any]) -> tuple[np.ndarray, list]:
+    """The rank of each present key in sorted order (-1 for the others), and the present keys in that order."""
+    chosen = sorted(np.flatnonzero(present).tolist(), key=lambda at: key(keys[at]))
+    rank = np.full(len(keys), -1, dtype=np.int64)
+    rank[chosen] = np.arange(len(chosen))
+    return rank, [keys[at] for at in chosen]
+
+
+def _value_order(value: object) -> tuple[str, object]:
+    return str(type(value)), value
+
+
+def resolve_columns(
+    columns: Columns, settings: Settings = Settings(), source_weight: Optional[dict[str, float]] = None
+) -> Resolution:
+    """The best supported value of every item.
+
+    Sources, items (by their repr) and each item's values are taken in sorted
+    order, so the result does not depend on the order of the distinct lists.
+    """
+    n_obs = len(columns.item)
+    seen = np.zeros(len(columns.items), dtype=bool)
+    seen[columns.item] = True
+    item_rank, items = _ranks(columns.items, seen, repr)
+    seen = np.zeros(len(columns.sources), dtype=bool)
+    seen[columns.source] = True
+    source_rank, sources = _ranks(columns.sources, seen, lambda name: name)
+    seen = np.zeros(len(columns.values), dtype=bool)
+    seen[columns.value] = True
+    value_rank, ordered_values = _ranks(columns.values, seen, _value_order)
+    obs_item = item_rank[columns.item]
+    obs_source = source_rank[columns.source]
+    # a candidate is a value of an item: in item order, and in value order within an item
+    pairs, obs_cand = _distinct(obs_item * max(len(ordered_values), 1) + value_rank[columns.value])
+    cand_item_arr = pairs // max(len(ordered_values), 1)
+    cand_value = [ordered_values[at] for at in (pairs % max(len(ordered_values), 1)).tolist()]
+    at_item = np.flatnonzero(item_rank >= 0)
+    by_rank = at_item[np.argsort(item_rank[at_item])]  # the item of each rank, as an index into columns.items
+    reach = columns.reach[by_rank] if columns.reach is not None else np.zeros(len(items))
+    item_kinds = [columns.kind[at] for at in by_rank.tolist()] if columns.kind is not None else [""] * len(items)
+    kinds = sorted(set(item_kinds), key=repr)
     kind_at = {k: i for i, k in enumerate(kinds)}
-    item_kind = np.array([kind_at[(group_of or {}).get(it, "")] for it in items], dtype=np.int64)
-    per_item: dict[int, set] = {}
-    for o in observations:
-        per_item.setdefault(item_at[o.item], set()).add(o.value)
-    cand_item: list[int] = []
-    cand_value: list[object] = []
-    cand_at: dict[tuple[int, object], int] = {}
-    for index in range(len(items)):
-        for value in sorted(per_item[index], key=lambda v: (str(type(v)), v)):
-            cand_at[(index, value)] = len(cand_value)
-            cand_item.append(index)
-            cand_value.append(value)
-    obs_item = np.array([item_at[o.item] for o in observations], dtype=np.int64)
-    obs_source = np.array([source_at[o.source] for o in observations], dtype=np.int64)
-    obs_cand = np.array([cand_at[(item_at[o.item], o.value)] for o in observations], dtype=np.int64)
-    cand_item_arr = np.array(cand_item, dtype=np.int64)
+    item_kind = np.array([kind_at[k] for k in item_kinds], dtype=np.int64)
     item_starts = np.flatnonzero(np.r_[True, np.diff(cand_item_arr) != 0])
     n_cand, n_src, n_item, n_kind = len(cand_value), len(sources), len(items), len(kinds)
     obs_kind = item_kind[obs_item]
 
-    pa, pb, psim, close_a, close_b, by_item = _neighbours(items, cand_item, cand_value, tolerance)
-    # pairs of observations giving the same value, for the independence of votes
-    order = np.lexsort((obs_source, obs_cand))
-    cands = obs_cand[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(cands) != 0])
-    sizes = np.diff(np.r_[starts, len(order)])
-    left, right = [], []
-    for start, size in zip(starts, sizes, strict=True):
-        if size > 1:
-            members = order[start : start + size]
-            grid = np.repeat(members, size), np.tile(members, size)
-            keep = grid[0] != grid[1]
-            left.append(grid[0][keep])
-            right.append(grid[1][keep])
-    pair_i = np.concatenate(left) if left else np.zeros(0, dtype=np.int64)
-    pair_j = np.concatenate(right) if right else np.zeros(0, dtype=np.int64)
+    pa, pb, psim, close_a, close_b = _neighbours(cand_item_arr, item_starts, cand_value, reach)
+    copies = _copies(obs_cand, obs_source, n_src)
 
     said = np.full((n_item, n_src), -1, dtype=np.int64)
     said[obs_item, obs_source] = obs_cand
     accuracy = np.full(n_src, settings.prior_accuracy)
     by_kind = np.full((n_src, n_kind), settings.prior_accuracy)
     dependence = np.zeros((n_src, n_src))
-    weight = np.ones(len(observations))
+    weight = np.ones(n_obs)
     probability: np.ndarray = np.zeros(n_cand)
     near: np.ndarray = np.zeros(n_cand)
     rounds = 0
@@ -199,15 +242,16 @@ def resolve(
         rest = np.bincount(cand_item_arr, weights=(1 - probability) ** 2, minlength=n_item)
         others = np.maximum(np.bincount(cand_item_arr, minlength=n_item) - 1, 1).astype(float)
         dependence = _dependence(agreements, n_src, (squares, cross, rest, others), accuracy, settings)
-        if len(pair_i):
-            earlier = (accuracy[obs_source[pair_j]] > accuracy[obs_source[pair_i]]) | (
-                (accuracy[obs_source[pair_j]] == accuracy[obs_source[pair_i]])
-                & (obs_source[pair_j] < obs_source[pair_i])
-            )
-            loss = np.log(
-                np.clip(1.0 - settings.copy_rate * dependence[obs_source[pair_i], obs_source[pair_j]], 1e-9, 1)
-            )
-            weight = np.exp(np.bincount(pair_i, weights=np.where(earlier, loss, 0.0), minlength=len(observations)))
+        if copies.slots:
+            # what a vote of source a loses to the same vote of source b: b is the likelier original (more
+            # accurate, or as accurate and first) and a may have copied it; the same for every such pair of votes
+            mine, theirs = accuracy[:, None], accuracy[None, :]
+            earlier = (theirs > mine) | ((theirs == mine) & (np.arange(n_src)[None, :] < np.arange(n_src)[:, None]))
+            loss = np.log(np.clip(1.0 - settings.copy_rate * dependence, 1e-9, 1))
+            discount = np.where(earlier, loss, 0.0).ravel()[copies.sources]
+            sums = np.r_[np.bincount(copies.place, weights=discount, minlength=copies.slots), 0.0]
+            weight = np.empty(n_obs)
+            weight[copies.order] = np.exp(sums[copies.slot])  # slot -1: the 0.0 at the end
         if change < settings.epsilon:
             break
     return _conclude(
@@ -218,11 +262,63 @@ def resolve(
         item_starts,
         probability,
         said,
-        tolerance,
+        reach,
         accuracy,
         dependence,
         rounds,
     )
+
+
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes in order, and for each code its number among them (np.unique, by sorting)."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    number = np.empty(len(codes), dtype=np.int64)
+    number[order] = np.cumsum(first) - 1
+    return ordered[first], number
+
+
+@dataclass(frozen=True)
+class _Copies:
+    """The observations that give the same value of an item, for the independence of votes: fixed across rounds.
+
+    An observation's discount sums, over each other observation of its
+    candidate (in the candidate's order: by source), what its source loses to
+    that one's. So it depends only on the sequence of the candidate's sources
+    and the observation's place in it: the sums are made once for each
+    distinct sequence and place (a slot), term by term in the same order.
+    """
+
+    order: np.ndarray  # the observations by candidate, then by source (then in their order)
+    slot: np.ndarray  # in that order, each one's slot; -1 alone in its candidate
+    place: np.ndarray  # every term of every slot: the slot
+    sources: np.ndarray  # and the two sources, as one code (the slot's · n_src + the other's)
+    slots: int
+
+
+def _copies(obs_cand: np.ndarray, obs_source: np.ndarray, n_src: int) -> _Copies:
+    order = np.lexsort((obs_source, obs_cand))
+    cands = obs_cand[order]
+    source = obs_source[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(cands) != 0]) if len(cands) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(order)])
+    first_slot = np.full(len(starts), -1, dtype=np.int64)  # each candidate's sequence's first slot
+    places, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    slots = 0
+    for size in np.unique(sizes[sizes > 1]).tolist():  # candidates of one size: their sequences as rows
+        which = np.flatnonzero(sizes == size)
+        rows = source[starts[which][:, None] + np.arange(size)]
+        distinct, number = np.unique(rows, axis=0, return_inverse=True)
+        first_slot[which] = slots + number.reshape(-1) * size
+        mine, other = np.nonzero(~np.eye(size, dtype=bool))  # each place with every other, in order
+        base = slots + np.arange(len(distinct))[:, None] * size
+        places.append((base + mine).ravel())
+        codes.append((distinct[:, mine] * n_src + distinct[:, other]).ravel())
+        slots += len(distinct) * size
+    within = np.arange(len(order)) - np.repeat(starts, sizes)
+    slot = np.where(np.repeat(first_slot, sizes) >= 0, np.repeat(first_slot, sizes) + within, -1)
+    return _Copies(order, slot, np.concatenate(places), np.concatenate(codes), slots)
 
 
 def _investment_trust(
@@ -243,7 +339,7 @@ def _investment_trust(
     that repeat one another lose trust against independent sources, across
     every kind of item at once.
     """
-    pairs = np.unique(obs_source * n_cand + obs_cand)
+    pairs, _ = _distinct(obs_source * n_cand + obs_cand)
     by_source, by_cand = pairs // n_cand, pairs % n_cand
     claims = np.maximum(np.bincount(by_source, minlength=n_src).astype(float), 1.0)
     trust = np.ones(n_src)
@@ -263,36 +359,42 @@ def _investment_trust(
     return trust
 
 
-def _neighbours(items, cand_item, cand_value, tolerance):  # noqa: ANN001, ANN202
-    """Candidates close enough to lend each other votes, and those near enough to count as the same value."""
-    pair_a, pair_b, pair_sim = [], [], []
-    close = [[c] for c in range(len(cand_value))]
-    by_item: dict[int, list[int]] = {}
-    for c, it in enumerate(cand_item):
-        by_item.setdefault(it, []).append(c)
-    for it, members in by_item.items():
-        reach = tolerance.get(items[it], 0.0)
-        if reach <= 0 or len(members) < 2:
-            continue
-        for i, a in enumerate(members):
-            va = cand_value[a]
-            for b in members[i + 1 :]:
-                vb = cand_value[b]
-                if not isinstance(va, (int, float)) or not isinstance(vb, (int, float)):
-                    continue
-                gap = abs(float(va) - float(vb))
-                if gap <= reach:
-                    close[a].append(b)
-                    close[b].append(a)
-                if gap < 2 * reach:
-                    for x, y in ((a, b), (b, a)):
-                        pair_a.append(x)
-                        pair_b.append(y)
-                        pair_sim.append(1.0 - gap / (2 * reach))
-    close_a = np.array([a for a, group in enumerate(close) for _ in group], dtype=np.int64)
-    close_b = np.array([b for group in close for b in group], dtype=np.int64)
-    return (np.array(pair_a, dtype=np.int64), np.array(pair_b, dtype=np.int64), np.array(pair_sim),
-            close_a, close_b, by_item)  # fmt: skip
+def _neighbours(
+    cand_item: np.ndarray, item_starts: np.ndarray, cand_value: Sequence[Any], reach: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidates close enough to lend each other votes (with how much), and those near enough to count as the same
+    value: each candidate first, then the others in order (the order their shares are summed in)."""
+    n_cand = len(cand_value)
+    if not n_cand:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), empty, empty
+    numeric = np.fromiter((isinstance(v, (int, float)) for v in cand_value), dtype=bool, count=n_cand)
+    number = np.fromiter(
+        (float(v) if ok else 0.0 for v, ok in zip(cand_value, numeric.tolist(), strict=True)), np.float64, n_cand
+    )
+    item_end = np.repeat(np.r_[item_starts[1:], n_cand], np.diff(np.r_[item_starts, n_cand]))
+    # every two candidates of one item, a before b, where the item has a tolerance and both are numbers
+    after = np.where(numeric & (reach[cand_item] > 0), item_end - np.arange(n_cand) - 1, 0)
+    a = np.repeat(np.arange(n_cand), after)
+    b = a + 1 + np.arange(len(a)) - np.repeat(np.cumsum(after) - after, after)
+    both = numeric[b]
+    a, b = a[both], b[both]
+    gap = np.abs(number[a] - number[b])
+    span = reach[cand_item[a]]  # one item's
+    close = gap <= span
+    similar = gap < 2 * span
+    self = np.arange(n_cand)
+    close_a, close_b, _ = _both_ways(a[close], b[close], gap[close])
+    pair_a, pair_b, pair_gap = _both_ways(a[similar], b[similar], gap[similar])
+    sim = 1.0 - pair_gap / (2 * reach[cand_item[pair_a]])
+    return pair_a, pair_b, sim, np.r_[self, close_a], np.r_[self, close_b]
+
+
+def _both_ways(a: np.ndarray, b: np.ndarray, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (a, b) and (b, a) with their gap, ordered by their first and then their second member."""
+    first, second = np.r_[a, b], np.r_[b, a]
+    order = np.lexsort((second, first))
+    return first[order], second[order], np.r_[gap, gap][order]
 
 
 def _first_best(score: np.ndarray, starts: np.ndarray, item_of: np.ndarray) -> np.ndarray:
@@ -302,9 +404,7 @@ def _first_best(score: np.ndarray, starts: np.ndarray, item_of: np.ndarray) -> n
     return np.minimum.reduceat(np.where(score == peak[item_of], index, len(score)), starts)
 
 
-def _conclude(
-    items, sources, cand_value, cand_item, starts, probability, said, tolerance, accuracy, dependence, rounds
-):  # noqa: ANN001, ANN202, PLR0913
+def _conclude(items, sources, cand_value, cand_item, starts, probability, said, reach, accuracy, dependence, rounds):  # noqa: ANN001, ANN202, PLR0913
     n_src = len(sources)
     best = _first_best(probability, starts, cand_item)
     said_item, said_source = np.nonzero(said >= 0)  # item by item, sources in order
@@ -314,7 +414,6 @@ def _conclude(
     number = np.array(
         [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in cand_value]
     )
-    reach = np.array([tolerance.get(item, 0.0) for item in items])
     chosen = best[said_item]
     gap = np.abs(number[said_cand] - number[chosen])
     with np.errstate(invalid="ignore"):
@@ -400,13 +499,28 @@ def _dependence(
     out = np.zeros((n_src, n_src))
     if not len(agreements.first):
         return out
-    squares, cross, rest, others = (part[agreements.item] for part in spread)
     c, alpha = settings.copy_rate, settings.copy_prior
-    a1 = accuracy[agreements.first][agreements.pair]
-    a2 = accuracy[agreements.second][agreements.pair]
-    p = a1 * a2 * squares + (a1 * (1 - a2) + (1 - a1) * a2) * cross / others + (1 - a1) * (1 - a2) * rest / others**2
-    p = np.clip(p, 1e-9, 1.0)
-    evidence = np.bincount(agreements.pair, weights=np.log((c + (1 - c) * p) / p), minlength=len(agreements.first))
+    # p = a1·a2·squares + (a1·(1 − a2) + (1 − a1)·a2)·cross / others + (1 − a1)·(1 − a2)·rest / others², agreement
+    # by agreement: the terms of each pair and of each item made once, in three arrays reused step by step
+    a1, a2 = accuracy[agreements.first], accuracy[agreements.second]
+    pair, item = agreements.pair, agreements.item
+    squares, cross, rest, others = spread
+    p, term, part = np.empty(len(pair)), np.empty(len(pair)), np.empty(len(pair))
+    np.take(a1 * a2, pair, out=p)
+    p *= np.take(squares, item, out=part)
+    np.take(a1 * (1 - a2) + (1 - a1) * a2, pair, out=term)
+    term *= np.take(cross, item, out=part)
+    term /= np.take(others, item, out=part)
+    p += term
+    np.take((1 - a1) * (1 - a2), pair, out=term)
+    term *= np.take(rest, item, out=part)
+    term /= np.take(others**2, item, out=part)
+    p += term
+    np.clip(p, 1e-9, 1.0, out=p)
+    np.multiply(p, 1 - c, out=term)
+    term += c
+    term /= p
+    evidence = np.bincount(pair, weights=np.log(term, out=term), minlength=len(agreements.first))
     log_odds = math.log(alpha / (1 - alpha)) + evidence + agreements.differ * math.log(1 - c)
     posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700.0, 700.0)))
     out[agreements.first, agreements.second] = posterior

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from checker import acks, cachekey, confine
 from checker.config import FORMATS, Config, ConfigError
@@ -31,6 +31,13 @@ from checker.reporting.markdown import SUMMARY_LIMIT
 from checker.reporting.markdown import render as markdown
 from checker.result import TEXT_WIDTH, Result
 from checker.trace import phase
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from checker.tabular import Imported
+    from checker.timeline import Timeline
+    from checker.vocabulary import Vocabulary
 
 
 def default_cache(config: Config) -> Path:
@@ -253,11 +260,8 @@ def _tables(request: CheckRequest) -> list[Path]:
     return tables
 
 
-def _imported(
-    tables: list[Path], mapping: Optional[Path], workers: int
-) -> tuple[list[tuple[Path, str]], list[Finding]]:
-    """Each table as a JSON Lines claim file made in memory (named TABLE.jsonl), and a warning for each metric
-    with values that could not be parsed, with examples: none is dropped quietly."""
+def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> list[Imported]:
+    """Each table imported in memory."""
     from checker.tabular import MappingProblem, import_tables, load_mapping
 
     assert mapping is not None
@@ -265,25 +269,34 @@ def _imported(
         spec = load_mapping(mapping)
     except MappingProblem as exc:
         raise RequestError(str(exc)) from None
-    texts: list[tuple[Path, str]] = []
-    findings: list[Finding] = []
     try:
-        for table, lines, stats in import_tables(tables, spec, workers):
-            texts.append((table.parent / f"{table.name}.jsonl", "\n".join(lines) + "\n"))
-            for metric, count in sorted(stats.unparsed.items()):
-                examples = ", ".join(repr(e) for e in stats.examples[metric])
-                findings.append(
-                    input_error(
-                        "import",
-                        Location(display_path(table)),
-                        f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
-                        "add a format or a clean-up rule for them to the mapping, or list them as missing",
-                        severity="warning",
-                    )
-                )
+        return list(import_tables(tables, spec, workers))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise RequestError(str(exc)) from None
-    return texts, findings
+
+
+def _import_warnings(imported: list[Imported]) -> list[Finding]:
+    """A warning for each metric of a table with values that could not be parsed, with examples: none is dropped
+    quietly."""
+    findings = []
+    for table in imported:
+        for metric, count in sorted(table.stats.unparsed.items()):
+            examples = ", ".join(repr(e) for e in table.stats.examples[metric])
+            findings.append(
+                input_error(
+                    "import",
+                    Location(display_path(table.path)),
+                    f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
+                    "add a format or a clean-up rule for them to the mapping, or list them as missing",
+                    severity="warning",
+                )
+            )
+    return findings
+
+
+def _texts(imported: list[Imported]) -> list[tuple[Path, str]]:
+    """Each imported table as a JSON Lines claim file made in memory, named TABLE.jsonl."""
+    return [(table.path.parent / f"{table.path.name}.jsonl", table.text) for table in imported]
 
 
 def settings_start(paths: Iterable[Path]) -> Optional[Path]:
@@ -364,16 +377,20 @@ def _rules_folder(request: CheckRequest, config: Config) -> Path:
     return rules
 
 
-def execute(request: CheckRequest) -> Outcome:
-    """Run a check request."""
+def _prepared(request: CheckRequest) -> tuple[Config, list[tuple[str, Optional[Path]]], Confinement, Path, list[Path]]:
+    """A request checked before anything is read: its settings, formats, confinement, rules folder and tables."""
     if request.scheduler is not None and request.engine != "dask":
         raise RequestError("--scheduler names the scheduler of a Dask cluster: give it with --engine dask")
     _usable_paths(request)
     config = settings(request.paths)
     formats = _formats(request, config)
     confinement = confine.confinement(config, request.allow_paths, settings_start(request.paths))
-    rules = _rules_folder(request, config)
-    tables = _tables(request)
+    return config, formats, confinement, _rules_folder(request, config), _tables(request)
+
+
+def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) -> Outcome:
+    """Run a check request; ``imported``: its tables, when they were imported already."""
+    config, formats, confinement, rules, tables = _prepared(request)
     load: list[Path]
     focus: Optional[set[Path]]
     if tables and len(tables) == len(request.paths):
@@ -391,7 +408,10 @@ def execute(request: CheckRequest) -> Outcome:
         note = "claimcheck: --cache is not used with --engine dask: it runs without a cache\n" if request.cache else ""
     else:
         cache, note = _cache_folder(request, config, confinement)
-    texts, import_findings = _imported(tables, request.mapping, workers) if tables else ([], [])
+    if tables and imported is None:
+        imported = _imported(tables, request.mapping, workers)
+    import_findings = _import_warnings(imported or [])
+    texts = _texts(imported or [])
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}
     with confine.applied(confinement), _executor(request, workers, confinement) as executor:
@@ -432,6 +452,35 @@ def _executor(request: CheckRequest, workers: int, confinement: Confinement) -> 
             yield executor
     except dask_engine.Unavailable as exc:
         raise RequestError(str(exc)) from None
+
+
+def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, list[Timeline]]:
+    """The claims `resolve` works on, as its table, with the vocabulary and the timelines of stock metrics.
+
+    Tables alone go from the import to that table directly, when every
+    document the import makes is one the claim format takes as written and
+    none of their metrics is a stock (whose timelines only a run of the engine
+    makes); anything else is read and resolved by the engine.
+    """
+    from checker.engine import rules_of
+    from checker.models import TimeNature
+    from checker.resolving import claims_of_rows, claims_of_tables
+
+    request = replace(request, keep_rows=True, reports=False)
+    config, _, _, rules, tables = _prepared(request)
+    imported = None
+    if tables and len(tables) == len(request.paths):
+        imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
+        vocabulary, tolerance = rules_of(rules)
+        names = {name for table in imported for name in table.claims["metric"].unique().to_list()}
+        metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]
+        if not any(metric.time == TimeNature.stock for metric in metrics):
+            claims = claims_of_tables(imported, vocabulary, tolerance)
+            if claims is not None:
+                return claims, vocabulary, []
+    result = execute(request, imported).result
+    assert result is not None
+    return claims_of_rows(result.corpus.rows), result.vocabulary, result.timelines
 
 
 def _judged(

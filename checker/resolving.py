@@ -1,4 +1,4 @@
-"""`claimcheck resolve`: the best supported value of every item, from claim files.
+"""`claimcheck resolve`: the best supported value of every item, from a table of claims.
 
 An item is a subject's metric at one time (the span a claim refers to). Each
 source's claim about it is an observation; the publisher is the source whose
@@ -6,18 +6,51 @@ accuracy and copying are estimated (several snapshots of one site are one
 source). Numbers of a metric that declares ``within`` are equal within it.
 For each stock metric, the timeline's most recent well-supported value says
 which figure is best supported now.
+
+The claims come as columns (see :data:`COLUMNS`): from the rows of a run of
+the engine, or straight from imported tables, each distinct metric, subject,
+day and value resolved once as the engine resolves them; either way they go
+to :func:`checker.fusion.resolve_columns` without an object per claim.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, Sequence
 
+import numpy as np
+import polars as pl
+
+from checker.corpus import ClaimRow, Resolver, SourceInfo, claim_scope, claim_time, subject_of
 from checker.engine import no_cycle_collection
-from checker.fusion import Observation, Resolution, resolve
+from checker.fusion import Columns, Resolution, resolve_columns
 from checker.jsontext import pretty
+from checker.models import Claim, Source
 from checker.plural import counted
-from checker.result import Result
+from checker.tabular import Imported
+from checker.timeline import Timeline
+from checker.timespec import TimeError, parse_time
+from checker.values import Number, ValueProblem
+from checker.vocabulary import Vocabulary
+
+#: the claims resolve reads, one row each: the source and claim ids (their order is the order of the
+#: observations), the subject, metric, time ("start/end") and scope (JSON of its pairs) that make the item, the
+#: publisher, the value (a number's stated value in ``number``, any other's key in ``key``) and its text
+COLUMNS = {
+    "source": pl.String,
+    "claim": pl.String,
+    "subject": pl.String,
+    "metric": pl.String,
+    "time": pl.String,
+    "scope": pl.String,
+    "publisher": pl.String,
+    "number": pl.Float64,
+    "key": pl.String,
+    "text": pl.String,
+}
 
 
 @dataclass
@@ -29,29 +62,156 @@ class Resolved:
     now: list[dict[str, Any]]
 
 
-def observations(result: Result) -> tuple[list[Observation], dict, dict, dict]:
-    """The claims of a run as observations, with the tolerance and kind of each item, and value labels."""
-    found = []
-    tolerance: dict = {}
-    kinds: dict = {}
-    labels: dict = {}
-    metrics = result.vocabulary.metrics
-    for claim in result.corpus.rows:
-        item = (claim.subject, claim.metric, claim.time, claim.scope)
-        labels[(item, claim.value)] = claim.text
-        found.append(Observation(item, claim.publisher, claim.value))
-        kinds[item] = claim.metric
-        within = metrics[claim.metric].within
-        if within:
-            tolerance[item] = float(within)
-    return found, tolerance, kinds, labels
+def claims_of_rows(rows: Sequence[ClaimRow]) -> pl.DataFrame:
+    """The claims of a run of the engine (its rows) as the table resolve reads."""
+    number = [r.value + 0.0 if isinstance(r.value, float) else None for r in rows]  # -0.0 is 0.0, as to a set
+    return pl.DataFrame(
+        {
+            "source": [r.source for r in rows],
+            "claim": [r.claim for r in rows],
+            "subject": [r.subject for r in rows],
+            "metric": [r.metric for r in rows],
+            "time": [r.time for r in rows],
+            "scope": [json.dumps(r.scope) for r in rows],
+            "publisher": [r.publisher for r in rows],
+            "number": number,
+            "key": [None if n is not None else str(r.value) for r, n in zip(rows, number, strict=True)],
+            "text": [r.text for r in rows],
+        },
+        schema=COLUMNS,
+    )
 
 
-def run_resolve(result: Result) -> Resolved:
-    """Resolve every item of a run, and the most recent well-supported value of each stock metric."""
+def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary, tolerance: float) -> Optional[pl.DataFrame]:
+    """The claims of tables imported with one mapping as the table resolve reads, resolved as the engine resolves
+    the documents the import writes (claims it would refuse left out), without reading those documents: each
+    distinct metric, subject, day and value is resolved once. None when a document is not one the claim format
+    takes as written (see :attr:`Imported.plain`), or two share an id: the engine must read them then, and say
+    what is wrong.
+    """
+    ids = [source for table in imported for source in table.sources]
+    if not all(table.plain for table in imported) or len(set(ids)) != len(ids):
+        return None
+    key = imported[0].key if imported else "period"
+    claims = pl.concat([table.claims for table in imported]) if imported else _empty_written()
+    resolver = Resolver(vocabulary, tolerance)
+    metrics = []
+    for name in claims["metric"].unique().to_list():
+        metric_id = vocabulary.metric_id(name)
+        if metric_id is not None:
+            metrics.append((name, metric_id))
+    known = pl.DataFrame(metrics, schema={"metric": pl.String, "metric_id": pl.String}, orient="row")
+    claims = claims.join(known, on="metric", how="inner", maintain_order="left")
+    named: list[tuple] = []
+    timed: list[tuple] = []
+    read: list[tuple] = []
+    for name, metric_id in metrics:
+        metric = vocabulary.metrics[metric_id]
+        mine = claims.filter(pl.col("metric") == name)
+        named += [(name, s, subject_of(s, metric, vocabulary)) for s in mine["subject"].unique().to_list()]
+        timed += [(name, d, *_time_and_scope(key, d, metric)) for d in mine["day"].unique().to_list()]
+        read += [(name, v, *_value(v, metric_id, metric, resolver)) for v in mine["value"].unique().to_list()]
+    subjects = pl.DataFrame(
+        named, schema={"metric": pl.String, "subject": pl.String, "entity": pl.String}, orient="row"
+    )
+    times = pl.DataFrame(
+        timed, schema={"metric": pl.String, "day": pl.Date, "time": pl.String, "scope": pl.String}, orient="row"
+    )
+    values = pl.DataFrame(
+        read,
+        schema={"metric": pl.String, "value": pl.String, "number": pl.Float64, "key": pl.String, "text": pl.String},
+        orient="row",
+    )
+    claims = (
+        claims.join(subjects, on=["metric", "subject"], how="left", maintain_order="left")
+        .join(times, on=["metric", "day"], how="left", maintain_order="left")
+        .join(values, on=["metric", "value"], how="left", maintain_order="left")
+        .filter(pl.col("entity").is_not_null() & pl.col("time").is_not_null() & pl.col("text").is_not_null())
+    )
+    return claims.select(
+        "source",
+        "claim",
+        pl.col("entity").alias("subject"),
+        pl.col("metric_id").alias("metric"),
+        "time",
+        "scope",
+        "publisher",
+        "number",
+        "key",
+        "text",
+    ).sort("source", "claim")
+
+
+def _empty_written() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "source": pl.String,
+            "claim": pl.String,
+            "publisher": pl.String,
+            "subject": pl.String,
+            "metric": pl.String,
+            "day": pl.Date,
+            "value": pl.String,
+        }
+    )
+
+
+def _time_and_scope(key: str, day: date, metric: Any) -> tuple[Optional[str], Optional[str]]:
+    """The time ("start/end") and scope (as JSON) of an imported claim of ``metric`` on ``day``, where ``key`` is
+    the document's time key (as_of or period); (None, None) when the engine refuses the claim."""
+    written = day.isoformat()
+    claim = Claim.model_construct(as_of=written) if key == "as_of" else Claim.model_construct(period=written)
+    published = parse_time(written)
+    source = SourceInfo(Source.model_construct(published=written), "", Path(), published, True)
+    try:
+        time, _ = claim_time(claim, metric, source)
+        scope = claim_scope(claim, metric)
+    except (ValueProblem, TimeError):
+        return None, None
+    return (f"{time.start}/{time.end}" if time else "-"), json.dumps(scope)
+
+
+def _value(
+    written: str, metric_id: str, metric: Any, resolver: Resolver
+) -> tuple[Optional[float], Optional[str], Optional[str]]:
+    """An imported value (as JSON) read as the engine reads it: (number, key, text); all None when refused."""
+    try:
+        value = resolver.value(Claim.model_construct(value=json.loads(written)), metric_id, metric)
+    except ValueProblem:
+        return None, None, None
+    if isinstance(value, Number):
+        return value.stated + 0.0, None, value.text  # + 0.0: -0.0 is 0.0, one value as it is to a set
+    return None, value.key, value.text
+
+
+def run_resolve(claims: pl.DataFrame, vocabulary: Vocabulary, timelines: Sequence[Timeline] = ()) -> Resolved:
+    """Resolve every item of a table of claims (see :data:`COLUMNS`), and the most recent well-supported value of
+    each stock metric (from the timelines of a run)."""
+    claims = _in_order(claims)
     with no_cycle_collection():
-        found, tolerance, kinds, labels = observations(result)
-        resolution = resolve(found, tolerance, group_of=kinds)
+        item_codes, items = _codes(claims, ["subject", "metric", "time", "scope"])
+        source_codes, sources = _codes(claims, ["publisher"])
+        value_codes, values = _codes(claims, ["number", "key"])
+        scopes = {text: tuple(tuple(pair) for pair in json.loads(text)) for text in {item[3] for item in items}}
+        keys = [(subject, metric, time, scopes[scope]) for subject, metric, time, scope in items]
+        within = {name: float(m.within) if m.within else 0.0 for name, m in vocabulary.metrics.items()}
+        columns = Columns(
+            keys,
+            [name for (name,) in sources],
+            [number if number is not None else key for number, key in values],
+            item_codes,
+            source_codes,
+            value_codes,
+            np.array([within.get(item[1], 0.0) for item in items], dtype=float),
+            [item[1] for item in items],
+        )
+        resolution = resolve_columns(columns)
+        named = pl.DataFrame({"item": item_codes, "value": value_codes, "text": claims["text"]})
+        last = named.group_by("item", "value").agg(pl.col("text").last())
+        labels = {
+            (columns.items[item], columns.values[value]): text
+            for item, value, text in last.iter_rows()  # the last claim's text, in (source, claim) order
+        }
     now = [
         {
             "subject": t.subject,
@@ -61,7 +221,7 @@ def run_resolve(result: Result) -> Resolved:
             "sources": list(t.latest.sources),
             "origins": list(t.latest.origins),
         }  # fmt: skip
-        for t in result.timelines
+        for t in timelines
         if t.latest is not None and len({(e.start, e.end) for e in t.entries}) > 1  # values at several times
     ]
     return Resolved(resolution, labels, now)
@@ -138,3 +298,18 @@ def to_text(resolved: Resolved, limit: int = 50) -> str:
         if len(resolved.now) > limit:
             out.append(f"  … and {len(resolved.now) - limit} more (--format json lists them all)")
     return "\n".join(out) + "\n"
+
+
+def _codes(frame: pl.DataFrame, names: list[str]) -> tuple[np.ndarray, list[tuple]]:
+    """For each row, the number of its distinct combination of the columns; and the combinations, in that order."""
+    codes = frame.select(pl.struct(names).rank("dense").cast(pl.Int64) - 1).to_series()
+    firsts = codes.arg_unique()
+    distinct = frame.select(names)[firsts].with_columns(codes.gather(firsts).alias("code")).sort("code")
+    return codes.to_numpy(), distinct.drop("code").rows()
+
+
+def _in_order(claims: pl.DataFrame) -> pl.DataFrame:
+    """The claims in (source, claim) order: the order the observations' sums are made in."""
+    source, claim = pl.col("source"), pl.col("claim")
+    after = (source > source.shift()) | ((source == source.shift()) & (claim > claim.shift()))
+    return claims if claims.select(after.fill_null(True).all()).item() else claims.sort("source", "claim")

@@ -2,8 +2,10 @@
 
 The mapping says which column is the source, which the subject, and how each
 metric's column is parsed; which strings mean "missing"; and where the day a
-row refers to comes from (a column, or the file name). Rows are streamed; each
-distinct raw value is parsed once. A value that cannot be parsed is never
+row refers to comes from (a column, or the file name). A table is read whole
+and split into columns in bulk (Polars); each distinct cell is parsed once;
+the claims are made as columns, and from them both the JSON Lines documents
+and the claims `resolve` reads. A value that cannot be parsed is never
 dropped silently: it is counted, per metric, with examples, and reported.
 
 Clock times come in dozens of surface forms. They are cleaned by the
@@ -17,7 +19,6 @@ difference.
 
 from __future__ import annotations
 
-import csv
 import json
 import multiprocessing
 import re
@@ -27,12 +28,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Iterator, Literal, Optional, Union
+from typing import Annotated, Iterator, Literal, Optional, Sequence, Union
 
+import numpy as np
+import polars as pl
 from pydantic import Field
 
-from checker.files import Refused, open_regular
-from checker.models import Identifier, NonEmpty, Opt, Strict
+from checker.files import Refused, read_regular
+from checker.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
+from checker.yamlio import control_character
 
 #: a table larger than this is not read (its claims are held in memory as JSON Lines)
 MAX_TABLE_BYTES = 256 * 1024 * 1024
@@ -111,17 +115,6 @@ class Mapping(Strict):
     metrics: dict[Identifier, MetricColumn]
 
 
-@dataclass(frozen=True)
-class Row:
-    """One source's values for one subject on one day."""
-
-    source: str
-    subject: str
-    day: date
-    values: dict[str, object]  # metric -> parsed value (minutes, text or number)
-    raw: dict[str, str] = field(default_factory=dict)  # metric -> the cell as written
-
-
 @dataclass
 class Stats:
     """What an import read, and what it could not parse."""
@@ -167,6 +160,7 @@ class ValueReader:
         self.require = re.compile(parser.require) if isinstance(parser, ClockParser) and parser.require else None
         # the format that read a value of each shape (digits folded), tried first for the next of that shape
         self.shapes: dict[str, int] = {}
+        self.cleaned: dict[str, str] = {}  # each raw text after the rewrites
 
     def read(self, raw: str, day: date) -> object:
         """The parsed value, or None when it cannot be parsed."""
@@ -175,11 +169,31 @@ class ValueReader:
             self.cache[key] = self._parse(raw, day)
         return self.cache[key]
 
+    def read_many(self, cells: Sequence[tuple[str, date]]) -> list[object]:
+        """The parsed value of each (raw text, day), as :meth:`read` gives it one by one in the same order.
+
+        Clock times are read grouped by the shape of their cleaned text, in the
+        order given within a shape: what a shape's earlier values taught (the
+        format to try first) is the same, and strptime, which keeps only a few
+        formats compiled, meets one format after another rather than all of
+        them in turn.
+        """
+        if not isinstance(self.parser, ClockParser):
+            return [self.read(raw, day) for raw, day in cells]
+        shapes = [_DIGITS.sub("9", self._clean(raw)) for raw, _ in cells]
+        values: list[object] = [None] * len(cells)
+        for at in sorted(range(len(cells)), key=shapes.__getitem__):
+            values[at] = self.read(*cells[at])
+        return values
+
     def _clean(self, raw: str) -> str:
-        text = raw
-        for pattern, replacement in self.rewrites:
-            text = pattern.sub(replacement, text)
-        return " ".join(text.split())
+        text = self.cleaned.get(raw)
+        if text is None:
+            text = raw
+            for pattern, replacement in self.rewrites:
+                text = pattern.sub(replacement, text)
+            text = self.cleaned[raw] = " ".join(text.split())
+        return text
 
     def _parse(self, raw: str, day: date) -> object:
         parser = self.parser
@@ -244,6 +258,17 @@ def _dateutil(text: str, reference: datetime) -> Optional[datetime]:
         return None
 
 
+#: what str.strip() removes: cells are stripped as they always were
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: where a row ends, as the csv module reads a file opened with newline=""
+_LINE_END = re.compile("\r\n|\r|\n")
+#: the longest id the claim format takes
+_MAX_ID = 200
+
+
 def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
     if isinstance(spec, int):
         return spec - 1
@@ -255,100 +280,349 @@ def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
         raise ValueError(f'no column "{spec}" in the header ({", ".join(header)})') from None
 
 
-def read_table(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, ValueReader]) -> Iterator[Row]:
-    """The rows of one table, parsed; unparseable values are counted in ``stats``."""
-    day_match = None
+@dataclass
+class Cells:
+    """The rows of one table that are not blank, as columns of stripped cells."""
+
+    path: Path
+    #: position (in row order), source, subject, day, then m0, m1, ...: the cell of each metric, in the mapping's
+    #: order
+    rows: pl.DataFrame
+    plain: bool  # the table's text and name hold no character the claim format refuses
+
+
+def read_cells(path: Path, mapping: Mapping) -> Cells:
+    """The rows of one table: read whole (a regular file of bounded size), decoded, split into columns in bulk."""
+    fixed_day = None
     if mapping.day.file_name:
         found = re.search(mapping.day.file_name, path.name)
         if not found:
             raise ValueError(f'{path.name}: the file name does not match the day pattern "{mapping.day.file_name}"')
-        day_match = datetime.strptime(found.group(1), mapping.day.format).date()
-    missing = set(mapping.missing)
-    missing_patterns = [re.compile(p) for p in mapping.missing_patterns]
-    try:  # read as it comes, but only a regular file (a FIFO would hang, /dev/zero never end) of bounded size
-        handle = open_regular(path, MAX_TABLE_BYTES)
+        fixed_day = datetime.strptime(found.group(1), mapping.day.format).date()
+    elif mapping.day.column is None:
+        raise ValueError("the mapping says neither which column nor which part of the file name is the day")
+    try:  # only a regular file (a FIFO would hang, /dev/zero never end) of bounded size
+        raw = read_regular(path, MAX_TABLE_BYTES)
     except Refused as refused:
         raise ValueError(f"{path}: cannot be read: {refused}") from None
-    with open(handle, newline="", encoding=mapping.encoding, errors="strict") as stream:
-        reader = csv.reader(stream, delimiter=_DELIMITERS[mapping.delimiter], quoting=csv.QUOTE_NONE)
-        header = next(reader) if mapping.header else None
-        source_at = _index(mapping.source.column, header)
-        subject_at = _index(mapping.subject.column, header)
-        day_at = _index(mapping.day.column, header) if mapping.day.column is not None else None
-        columns = {metric: _index(spec.column, header) for metric, spec in mapping.metrics.items()}
-        for cells in reader:
-            if not cells or not any(cell.strip() for cell in cells):
+    text = raw.decode(mapping.encoding)
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    delimiter = _DELIMITERS[mapping.delimiter]
+    header = (lines[0].split(delimiter) if lines else []) if mapping.header else None
+    first = 1 if mapping.header else 0
+    source_at = _index(mapping.source.column, header)
+    subject_at = _index(mapping.subject.column, header)
+    day_at = _index(mapping.day.column, header) if mapping.day.column is not None else None
+    columns = [_index(spec.column, header) for spec in mapping.metrics.values()]
+    split = pl.col("text").str.split(delimiter)
+
+    def cell(at: int) -> pl.Expr:
+        return split.list.get(at, null_on_oob=True).fill_null("").str.strip_chars(_WHITESPACE)
+
+    blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
+    table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
+    rows = (
+        table.filter(~blank)
+        .with_row_index("position")
+        .select(
+            "position",
+            cell(source_at).alias("source"),
+            cell(subject_at).alias("subject"),
+            cell(day_at).alias("day") if day_at is not None else pl.lit(fixed_day, dtype=pl.Date).alias("day"),
+            *(cell(at).alias(f"m{number}") for number, at in enumerate(columns)),
+        )
+    )
+    if day_at is not None:
+        written = rows["day"].unique(maintain_order=True).to_list()
+        days = {text: datetime.strptime(text, mapping.day.format).date() for text in written}  # the first bad raises
+        rows = rows.with_columns(pl.col("day").replace_strict(days, return_dtype=pl.Date))
+    return Cells(path, rows, not control_character(text) and not control_character(path.name))
+
+
+#: what a cell holds: a value, a marker of a missing one, one that could not be parsed, or a value the claim format
+#: refuses (a number beyond its limits, a text with a control character), which is written as it is
+VALUE, MISSING, NOT_PARSED, UNFIT = 0, 1, 2, 3
+
+
+def parse_cells(mapping: Mapping, cells: list[tuple[int, str, date]]) -> tuple[list[int], list[str]]:
+    """What each distinct cell (metric, text, day) holds, and the JSON text of each value.
+
+    The cells are taken in the order given (the order they first stand in a
+    table); metrics that share a parser share what it learnt: the values it
+    read and the format that read each shape.
+    """
+    missing = set(mapping.missing)
+    patterns = [re.compile(p) for p in mapping.missing_patterns]
+    readers: dict[str, int] = {}
+    by_metric = [readers.setdefault(spec.parse.model_dump_json(), len(readers)) for spec in mapping.metrics.values()]
+    parsers = [ValueReader(spec.parse) for spec in mapping.metrics.values()]
+    asked: list[list[int]] = [[] for _ in readers]  # for each reader, the cells it reads
+    absent: dict[str, bool] = {}
+    for number, (metric, raw, _) in enumerate(cells):
+        gone = absent.get(raw)
+        if gone is None:
+            gone = absent[raw] = raw in missing or any(p.search(raw) for p in patterns)
+        if not gone:
+            asked[by_metric[metric]].append(number)
+    what = [MISSING] * len(cells)
+    texts = [""] * len(cells)
+    for reader, numbers in enumerate(asked):
+        metric = by_metric.index(reader)
+        values = parsers[metric].read_many([cells[n][1:] for n in numbers])
+        for number, value in zip(numbers, values, strict=True):
+            if value is None:
+                what[number] = NOT_PARSED
                 continue
-            stats.rows += 1
-            day = day_match
-            if day_at is not None:
-                day = datetime.strptime(cells[day_at].strip(), mapping.day.format).date()
-            assert day is not None
-            values: dict[str, object] = {}
-            raws: dict[str, str] = {}
-            for metric, at in columns.items():
-                raw = cells[at].strip() if at < len(cells) else ""
-                if not raw or raw in missing or any(p.search(raw) for p in missing_patterns):
-                    stats.missing += 1
-                    continue
-                value = readers[metric].read(raw, day)
-                if value is None:
-                    stats.refuse(metric, raw)
-                    continue
-                stats.values += 1
-                values[metric] = value
-                raws[metric] = raw
-            yield Row(cells[source_at].strip(), cells[subject_at].strip(), day, values, raws)
+            if isinstance(value, str):
+                fits = not control_character(value)
+            else:
+                fits = -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # type: ignore[operator]
+            what[number] = VALUE if fits else UNFIT
+            texts[number] = json.dumps(value, ensure_ascii=False)
+    return what, texts
 
 
-def claim_lines(path: Path, mapping: Mapping, stats: Stats, readers: dict[str, ValueReader]) -> Iterator[dict]:
-    """One table as claim documents: one per source and day, each claim quoting its raw cell."""
-    groups: dict[tuple[str, date], dict] = {}
-    time_key = mapping.day.key
-    for row in read_table(path, mapping, stats, readers):
-        key = (row.source, row.day)
-        document = groups.get(key)
-        if document is None:
-            day = row.day.isoformat()
-            document = groups[key] = {
-                "source": {
-                    "id": _identifier(f"{row.source}-{day}"),
-                    "title": f"{row.source}: {path.name}",
-                    "publisher": row.source,
-                    "kind": "dataset",
-                    "published": day,
-                    "note": f"imported from {path.name} with the mapping's parsers",
-                },
-                "claims": [],
-                "_ids": set(),
-            }
-        for metric, value in row.values.items():
-            claim_id = _identifier(f"{row.subject}.{metric}")
-            suffix = 2
-            while claim_id in document["_ids"]:
-                claim_id = _identifier(f"{row.subject}.{metric}.{suffix}")
-                suffix += 1
-            document["_ids"].add(claim_id)
-            document["claims"].append(
-                {
-                    "id": claim_id,
-                    "subject": row.subject,
-                    "metric": metric,
-                    "value": value,
-                    time_key: row.day.isoformat(),
-                    "quote": row.raw[metric],
-                }  # fmt: skip
+def _parse_job(arguments: tuple[Mapping, list[tuple[int, str, date]]]) -> tuple[list[int], list[str]]:
+    return parse_cells(*arguments)
+
+
+def _metric_cells(cells: Cells, metrics: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every cell of a metric (position, metric, text, day), in row order then the mapping's; and those to parse:
+    each distinct (metric, text, day) that is not empty, in the order they first stand."""
+    rows = cells.rows
+    every = pl.concat(
+        [
+            rows.select(
+                "position", "day", pl.lit(number, dtype=pl.UInt32).alias("metric"), pl.col(f"m{number}").alias("raw")
             )
-    for key in sorted(groups):
-        document = groups[key]
-        del document["_ids"]
-        yield document
+            for number in range(metrics)
+        ]
+        or [rows.select("position", "day", pl.lit(0, dtype=pl.UInt32).alias("metric"), pl.lit("").alias("raw")).clear()]
+    ).sort("position", "metric")
+    distinct = every.filter(pl.col("raw") != "").select("metric", "raw", "day").unique(maintain_order=True)
+    return every, distinct
+
+
+@dataclass
+class Imported:
+    """One table as claims: the JSON Lines documents `import` writes, the claims as columns, and the figures."""
+
+    path: Path
+    text: str  # the claim documents as JSON Lines, one per source and day, in (source, day) order
+    #: one row per claim, in the documents' order: source and claim (ids), publisher, subject and metric (as the
+    #: table and the mapping name them), day, value (as JSON)
+    claims: pl.DataFrame
+    sources: list[str]  # the id of each document
+    key: str  # the time key of its claims: as_of or period
+    stats: Stats
+    #: every document is one the claim format takes as written: no character or number it refuses, no id over
+    #: 200 characters, no empty publisher or subject, no over-long quote (whether two documents share an id is
+    #: for the corpus to say)
+    plain: bool
+
+
+def _quoted(texts: pl.Series) -> pl.Series:
+    """Each text as json.dumps(text, ensure_ascii=False) writes it: quoted, and escaped where it must be."""
+    quoted = pl.select(pl.concat_str(pl.lit('"'), pl.lit(texts), pl.lit('"'))).to_series()
+    odd = texts.filter(texts.str.contains(r'["\\\x00-\x1f]')).unique()
+    if not len(odd):
+        return quoted
+    escaped = {text: json.dumps(text, ensure_ascii=False) for text in odd.to_list()}
+    fixed = pl.when(pl.lit(texts).is_in(odd.implode())).then(pl.lit(texts).replace(escaped)).otherwise(pl.lit(quoted))
+    return pl.select(fixed).to_series()
 
 
 def _identifier(text: str) -> str:
     """An id the claim format accepts: lower case, with other characters replaced."""
     clean = re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-")
     return clean if clean and clean[0].isalnum() else f"x{clean}"
+
+
+def _nth(document: pl.Series, text: pl.Series) -> np.ndarray:
+    """For each row, how many rows of its document up to it (itself included) have its text."""
+    key = document.cast(pl.Int64).to_numpy() * (len(text) + 1) + text.rank("dense").cast(pl.Int64).to_numpy()
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    nth = np.empty(len(key), dtype=np.int64)
+    nth[order] = np.arange(len(key)) - np.repeat(starts, np.diff(np.r_[starts, len(key)])) + 1
+    return nth
+
+
+def _claim_ids(claims: pl.DataFrame) -> pl.Series:
+    """Each claim's id: its subject and metric, with a suffix (.2, .3, ...) when its document has that id already.
+
+    ``claims`` are in document order, with the number of their document. The
+    n-th claim of a document with one id gets that id with suffix n, as
+    trying the suffixes one by one gives it, whenever no id made so comes out
+    twice in the document; a document where one does is done one by one.
+    """
+    pairs = claims.select("subject", "metric").unique()
+    made = [(_identifier(f"{s}.{m}"), _identifier(f"{s}.{m}.2")) for s, m in pairs.iter_rows()]
+    base = pairs.with_columns(
+        pl.Series("base", [b for b, _ in made], dtype=pl.String),
+        # a suffix is the id and ".n" (unless the id lost a trailing "-" that the suffix keeps inside)
+        pl.Series("plain", [second == f"{b}.2" for b, second in made], dtype=pl.Boolean),
+    )
+    keyed = (
+        claims.select("document", "subject", "metric")
+        .join(base, on=["subject", "metric"], how="left", maintain_order="left")
+        .with_row_index("at")
+    )
+    keyed = keyed.with_columns(pl.Series("nth", _nth(keyed["document"], keyed["base"]), dtype=pl.Int64))
+    made_ids = keyed.select(
+        pl.when(pl.col("nth") == 1)
+        .then(pl.col("base"))
+        .when(pl.col("plain"))
+        .then(pl.concat_str(pl.col("base"), pl.lit("."), pl.col("nth").cast(pl.String)))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("claim")
+    ).to_series()
+    odd = keyed.filter(made_ids.is_null())
+    ids = made_ids.to_list()
+    for at, subject, metric, nth in odd.select("at", "subject", "metric", "nth").iter_rows():
+        ids[at] = _identifier(f"{subject}.{metric}.{nth}")
+    twice = keyed.select("at", "document", "subject", "metric", "base").with_columns(pl.Series("claim", ids))
+    twice = twice.filter(
+        pl.col("document").is_in(twice.filter(pl.struct("document", "claim").is_duplicated())["document"].implode())
+    )
+    taken: dict[int, set[str]] = {}
+    for at, document, subject, metric, claim_id in twice.select(
+        "at", "document", "subject", "metric", "base"
+    ).iter_rows():
+        used = taken.setdefault(document, set())
+        suffix = 2
+        while claim_id in used:
+            claim_id = _identifier(f"{subject}.{metric}.{suffix}")
+            suffix += 1
+        used.add(claim_id)
+        ids[at] = claim_id
+    return pl.Series("claim", ids, dtype=pl.String)
+
+
+def _assemble(
+    cells: Cells,
+    mapping: Mapping,
+    exclude: frozenset[str],
+    every: pl.DataFrame,
+    distinct: pl.DataFrame,
+    parsed: tuple[list[int], list[str]],
+) -> Imported:
+    """One table's figures, claims and documents, from its cells and what each distinct cell holds."""
+    names = list(mapping.metrics)
+    held = distinct.with_columns(
+        pl.Series("what", parsed[0], dtype=pl.UInt8), pl.Series("value", parsed[1], dtype=pl.String)
+    )
+    every = every.join(held, on=["metric", "raw", "day"], how="left", maintain_order="left").with_columns(
+        pl.col("what").fill_null(MISSING)  # an empty cell
+    )
+    stats = Stats(rows=cells.rows.height)
+    counted = dict(every.group_by("what").len().iter_rows())
+    stats.missing = counted.get(MISSING, 0)
+    stats.values = counted.get(VALUE, 0) + counted.get(UNFIT, 0)
+    for number, raw in every.filter(pl.col("what") == NOT_PARSED).select("metric", "raw").iter_rows():
+        stats.refuse(names[number], raw)
+
+    rows = cells.rows.filter(~pl.col("source").is_in(list(exclude)))
+    documents = (
+        rows.select("source", "day").unique().sort("source", "day").with_row_index("document")
+        .with_columns(pl.col("day").dt.to_string("%Y-%m-%d").alias("day_text"))
+    )  # fmt: skip
+    documents = documents.with_columns(
+        pl.Series("id", [_identifier(f"{s}-{d}") for s, d in documents.select("source", "day_text").iter_rows()],
+                  dtype=pl.String)
+    )  # fmt: skip
+    claims = (
+        every.filter(pl.col("what").is_in([VALUE, UNFIT]))
+        .join(rows.select("position", "source", "subject"), on="position", how="inner")
+        .join(documents.select("source", "day", "document", "id"), on=["source", "day"], how="left")
+        .sort("document", "position", "metric")
+        .with_columns(pl.col("metric").replace_strict(dict(enumerate(names)), return_dtype=pl.String))
+    )  # fmt: skip
+    claims = claims.with_columns(_claim_ids(claims))
+    text = _documents(cells.path, mapping, documents, claims)
+    plain = (
+        cells.plain
+        and not (claims["what"] == UNFIT).any()
+        and not (claims["claim"].str.len_chars() > _MAX_ID).any()
+        and not (documents["id"].str.len_chars() > _MAX_ID).any()
+        and not (claims["subject"] == "").any()
+        and not (claims["raw"].str.len_chars() > MAX_QUOTE_CHARS).any()
+        and not (documents["source"] == "").any()
+        and bool(documents["day"].dt.year().is_between(1000, 9999).all())
+    )
+    table = claims.select(
+        pl.col("id").alias("source"), "claim", pl.col("source").alias("publisher"), "subject", "metric", "day", "value"
+    )
+    return Imported(cells.path, text, table, documents["id"].to_list(), mapping.day.key, stats, plain)
+
+
+def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl.DataFrame) -> str:
+    """The documents as JSON Lines, each line as json.dumps(document, sort_keys=True, ensure_ascii=False) writes it,
+    and a line break after the last (alone when there is none)."""
+    names = list(mapping.metrics)
+    fields = {
+        "id": _quoted(claims["claim"]),
+        "metric": claims["metric"].replace_strict({n: json.dumps(n) for n in names}, return_dtype=pl.String),
+        mapping.day.key: claims["document"].replace_strict(
+            dict(zip(documents["document"].to_list(), _quoted(documents["day_text"]).to_list(), strict=True)),
+            return_dtype=pl.String,
+        ),
+        "quote": _quoted(claims["raw"]),
+        "subject": _quoted(claims["subject"]),
+        "value": claims["value"],
+    }
+    parts: list[pl.Expr] = []
+    for number, key in enumerate(sorted(fields)):
+        parts += [pl.lit(("{" if number == 0 else ", ") + json.dumps(key) + ": "), pl.lit(fields[key])]
+    written = pl.select(pl.lit(claims["document"]).alias("document"), pl.concat_str(*parts, pl.lit("}")).alias("claim"))
+    grouped = written.group_by("document", maintain_order=True).agg(pl.col("claim").str.join(", "))
+    source = {
+        "id": _quoted(documents["id"]),
+        "kind": pl.Series(['"dataset"'] * documents.height, dtype=pl.String),
+        "note": pl.Series([json.dumps(f"imported from {path.name} with the mapping's parsers", ensure_ascii=False)]
+                          * documents.height, dtype=pl.String),
+        "published": _quoted(documents["day_text"]),
+        "publisher": _quoted(documents["source"]),
+        "title": _quoted(documents["source"] + f": {path.name}"),
+    }  # fmt: skip
+    parts = []
+    for number, key in enumerate(sorted(source)):
+        parts += [pl.lit(("{" if number == 0 else ", ") + json.dumps(key) + ": "), pl.lit(source[key])]
+    heads = pl.select(
+        pl.lit(documents["document"]).alias("document"), pl.concat_str(*parts, pl.lit("}}")).alias("source")
+    )
+    whole = heads.join(grouped, on="document", how="left", maintain_order="left").select(
+        pl.concat_str(pl.lit('{"claims": ['), pl.col("claim").fill_null(""), pl.lit('], "source": '), pl.col("source"))
+    )
+    return whole.to_series().str.join("\n").item() + "\n"
+
+
+def import_tables(
+    paths: list[Path], mapping: Mapping, workers: int = 1, exclude: frozenset[str] = frozenset()
+) -> Iterator[Imported]:
+    """Every table imported, in the order given (sources whose name is in ``exclude`` left out); with ``workers``
+    above 1 the tables' distinct cells are parsed by that many processes while the tables are read."""
+    metrics = len(mapping.metrics)
+    workers = min(workers, len(paths))
+    if workers > 1 and sys.platform.startswith("linux"):
+        # the processes are forked before the tables are read, and only parse: they never use Polars' threads
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = []
+            for path in paths:
+                cells = read_cells(path, mapping)
+                every, distinct = _metric_cells(cells, metrics)
+                parsed = pool.apply_async(_parse_job, ((mapping, distinct.rows()),))
+                pending.append((cells, every, distinct, parsed))
+            for cells, every, distinct, parsed in pending:
+                yield _assemble(cells, mapping, exclude, every, distinct, parsed.get())
+        return
+    for path in paths:
+        cells = read_cells(path, mapping)
+        every, distinct = _metric_cells(cells, metrics)
+        yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()))
 
 
 class MappingProblem(ValueError):
@@ -365,34 +639,3 @@ def load_mapping(path: Path) -> Mapping:
         more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         raise MappingProblem(f"not a usable mapping: {said}{more}")
     return loaded.model
-
-
-def import_table(path: Path, mapping: Mapping, exclude: frozenset[str] = frozenset()) -> tuple[list[str], Stats]:
-    """One table as JSON Lines claim documents (sources whose name is in ``exclude`` left out), with its figures."""
-    stats = Stats()
-    readers = {metric: ValueReader(column.parse) for metric, column in mapping.metrics.items()}
-    lines = [
-        json.dumps(document, ensure_ascii=False, sort_keys=True)
-        for document in claim_lines(path, mapping, stats, readers)
-        if document["source"]["publisher"] not in exclude
-    ]
-    return lines, stats
-
-
-def _import_one(arguments: tuple[Path, Mapping, frozenset[str]]) -> tuple[list[str], Stats]:
-    return import_table(*arguments)
-
-
-def import_tables(
-    paths: list[Path], mapping: Mapping, workers: int = 1, exclude: frozenset[str] = frozenset()
-) -> Iterator[tuple[Path, list[str], Stats]]:
-    """Every table imported, in the order given; with ``workers`` above 1 tables are read by that many processes."""
-    jobs = [(path, mapping, exclude) for path in paths]
-    workers = min(workers, len(jobs))
-    if workers > 1 and sys.platform.startswith("linux"):
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for path, (lines, stats) in zip(paths, pool.imap(_import_one, jobs), strict=True):
-                yield path, lines, stats
-        return
-    for job in jobs:
-        yield job[0], *import_table(*job)
