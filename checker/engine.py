@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protoc
 import orjson
 from pydantic import ValidationError
 
-from checker import cache, cachekey, checks, timeline
+from checker import cache, cachekey, checks, table, timeline
 from checker.checks.base import Group
 from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
 from checker.corpus import (
@@ -232,9 +232,9 @@ def check_subject(
 
 def check_table(claims: Sequence[Resolved], vocabulary: Vocabulary, active: list[ActiveCheck]) -> Iterator[Finding]:
     """The findings of the checks that work on a whole table of claims (of many subjects) at once."""
-    table = ClaimsTable.of(claims, vocabulary)
+    claims_table = ClaimsTable.of(claims, vocabulary)
     for check in active:
-        for subject, metric_id, problem in check.module.check_table(table, check.options):
+        for subject, metric_id, problem in check.module.check_table(claims_table, check.options):
             yield _stamp(check, Group(subject, metric_id, vocabulary.metrics.get(metric_id), (), vocabulary), problem)
 
 
@@ -321,8 +321,10 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         output.checked += 1
     if job.run_checks:
         by_subject = partition(claims)
-        on_tables = [check for check in job.active if hasattr(check.module, "check_table")]
-        on_groups = [check for check in job.active if not hasattr(check.module, "check_table")]
+        # a process forked from one that had loaded Polars cannot make a table: its checks judge group by group
+        tables = table.usable()
+        on_tables = [check for check in job.active if tables and hasattr(check.module, "check_table")]
+        on_groups = [check for check in job.active if check not in on_tables]
         everything: list[Resolved] = []
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:

@@ -4,47 +4,88 @@ A check that works on the table (a module with ``check_table``) sees every
 subject and metric of its shard at once and decides with vectorised
 operations which claims a finding is about; words are then written for those
 findings alone, from the claims the table points back to (column ``row``).
+
+Polars runs its work on a pool of threads, which a forked process does not
+inherit: a process forked after Polars was loaded would wait forever on the
+first table. Polars is therefore loaded only where a table is made, and a
+process forked from one that had loaded it judges group by group instead
+(:func:`usable`), with the same findings (tests/test_table_parity.py).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
-from typing import Iterator, Sequence
-
-import polars as pl
+from types import ModuleType
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from checker.corpus import Resolved
 from checker.values import DateValue, Entity, EntitySet, Number, Text
 from checker.vocabulary import Vocabulary
 
+if TYPE_CHECKING:
+    import polars as pl
+
 #: the kind of each interpreted value, as the column ``kind`` names it
 KINDS = {Number: "number", DateValue: "date", Entity: "entity", EntitySet: "set", Text: "text"}
 
+#: the columns of the table and their Polars types
 SCHEMA = {
-    "row": pl.UInt32,  # the claim's index in ClaimsTable.claims
-    "subject": pl.String,
-    "metric": pl.String,
-    "time_nature": pl.String,  # the metric's: stock, flow or fixed
-    "source": pl.String,
-    "claim": pl.String,
-    "origin": pl.String,
-    "derived": pl.Boolean,  # a derived or implied value: no sentence states it outright
-    "published_start": pl.Date,  # the source's date, or the estimate of an undated source (null: unknown)
-    "published_end": pl.Date,
-    "dated": pl.Boolean,  # the source gives its date (not an estimate)
-    "time_start": pl.Date,  # when the claim holds (null: not known)
-    "time_end": pl.Date,
-    "time_precision": pl.String,
-    "time_basis": pl.String,  # stated, published, estimated or unknown
-    "scope": pl.String,  # "dim=value,..." in the metric's order, "" without scope
-    "kind": pl.String,  # number, date, entity, set or text
-    "lo": pl.Float64,  # a number's interval in the metric's base unit, a date's as day numbers; else null
-    "lo_open": pl.Boolean,
-    "hi": pl.Float64,
-    "hi_open": pl.Boolean,
-    "value_key": pl.String,  # equal keys: equal values
-    "value_text": pl.String,  # the value as reports show it
+    "row": "UInt32",  # the claim's index in ClaimsTable.claims
+    "subject": "String",
+    "metric": "String",
+    "time_nature": "String",  # the metric's: stock, flow or fixed
+    "source": "String",
+    "claim": "String",
+    "origin": "String",
+    "derived": "Boolean",  # a derived or implied value: no sentence states it outright
+    "published_start": "Date",  # the source's date, or the estimate of an undated source (null: unknown)
+    "published_end": "Date",
+    "dated": "Boolean",  # the source gives its date (not an estimate)
+    "time_start": "Date",  # when the claim holds (null: not known)
+    "time_end": "Date",
+    "time_precision": "String",
+    "time_basis": "String",  # stated, published, estimated or unknown
+    "scope": "String",  # "dim=value,..." in the metric's order, "" without scope
+    "kind": "String",  # number, date, entity, set or text
+    "lo": "Float64",  # a number's interval in the metric's base unit, a date's as day numbers; else null
+    "lo_open": "Boolean",
+    "hi": "Float64",
+    "hi_open": "Boolean",
+    "value_key": "String",  # equal keys: equal values
+    "value_text": "String",  # the value as reports show it
 }
+
+
+#: set in a forked process whose parent had loaded Polars
+_FORKED_WITH_POLARS = False
+
+
+def _forked() -> None:
+    global _FORKED_WITH_POLARS
+    _FORKED_WITH_POLARS = _FORKED_WITH_POLARS or "polars" in sys.modules
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
+
+
+def load_polars() -> ModuleType:
+    """Polars, loaded the first time a table is made: with one thread (the engine's parallelism is its worker
+    processes) and one arena of memory, so that a worker reserves a few hundred MB of address space, not a GB.
+    Settings the user gave in the environment are kept."""
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
+    import polars  # noqa: PLC0415 - see the module's docstring
+
+    return polars
+
+
+def usable() -> bool:
+    """True when this process may make and judge a table: it was not forked from a process that had loaded
+    Polars (whose threads it would wait for forever)."""
+    return not _FORKED_WITH_POLARS
 
 
 def scope_text(scope: tuple[tuple[str, str], ...]) -> str:
@@ -105,7 +146,9 @@ class ClaimsTable:
     @classmethod
     def of(cls, claims: Sequence[Resolved], vocabulary: Vocabulary) -> ClaimsTable:
         """The table of ``claims``, in their order."""
-        frame = pl.DataFrame(_columns(claims), schema=SCHEMA)
+        pl = load_polars()
+
+        frame = pl.DataFrame(_columns(claims), schema={name: getattr(pl, kind) for name, kind in SCHEMA.items()})
         return cls(tuple(claims), frame, vocabulary)
 
     def at(self, rows: Sequence[int]) -> list[Resolved]:

@@ -43,9 +43,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
 
-import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group
@@ -53,6 +52,9 @@ from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
 from checker.table import ClaimsTable
+
+if TYPE_CHECKING:
+    import polars as pl
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
 from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below, ends
@@ -666,6 +668,8 @@ def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
     upper end, or at it with both ends closed. Entities, lists and texts are
     passed over here only when they are all the same value.
     """
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
     high_lower = pl.col("lo").max()
     low_upper = pl.col("hi").min()
     ends_meet = (high_lower < low_upper) | (
@@ -681,6 +685,7 @@ def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
 def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on every (subject, metric) of a table whose values do not all agree; the others, often most
     of a large corpus, are passed over in one vectorised step."""
+
     frame = table.frame.join(_agreeing(table.frame), on=["subject", "metric"], how="anti")
     for subject, metric_id, claims in table.groups(frame):
         metric = table.vocabulary.metrics[metric_id]
