@@ -171,6 +171,8 @@ def resolve_columns(
     order, so the result does not depend on the order of the distinct lists.
     """
     n_obs = len(columns.item)
+    if n_obs == 0:  # nothing stated: nothing to resolve, and no source to judge
+        return Resolution([], {}, [], [])
     seen = np.zeros(len(columns.items), dtype=bool)
     seen[columns.item] = True
     item_rank, items = _ranks(columns.items, seen, repr)

@@ -368,3 +368,16 @@ def test_an_excerpt_of_the_flight_data_imports_checks_and_resolves_as_before(tmp
                    "--no-cache")  # fmt: skip
     findings = json.loads(checked.output)["findings"]
     assert _digest(json.dumps(findings, ensure_ascii=False, sort_keys=True)) == EXCERPT_DIGESTS["check"]
+
+
+def test_resolve_of_a_source_with_no_claims_resolves_nothing(tmp_path):
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "a.yaml").write_text(
+        'source:\n  id: a\n  title: A\n  publisher: A\n  kind: news\n  published: "2025-01-01"\nclaims: []\n', "utf-8"
+    )
+    assert resolve_columns(Columns([], [], [], np.array([], dtype=np.int64), np.array([], dtype=np.int64),
+                                   np.array([], dtype=np.int64))).items == []  # fmt: skip
+    result = run_cli(tmp_path, "resolve", "claims", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["items"] == []
