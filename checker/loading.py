@@ -391,7 +391,7 @@ def not_a_mapping(shown: str, check: str) -> Finding:
 
 
 #: the end of an object's key, in JSON text whose strings hold no quote (no backslash: no escaped one)
-_KEY_END = re.compile(rb'"\s*:')
+_KEY_END = re.compile(r'"\s*:')
 #: an integer orjson would read as a float rather than as Python's exact integer
 _LONG_DIGITS = re.compile(r"\d{19,}")
 
@@ -411,8 +411,7 @@ def _plainly(text: str) -> Any:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return _CAREFUL
-    written = text.encode("utf-8")
-    return data if orjson.dumps(data).count(b'":') == len(_KEY_END.findall(written)) else _CAREFUL
+    return data if orjson.dumps(data).count(b'":') == len(_KEY_END.findall(text)) else _CAREFUL
 
 
 _CAREFUL = object()
