@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
+from typing import Iterator
 
 import pytest
 
@@ -175,29 +176,35 @@ def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
     assert stale >= 3  # the planted stale figures, at least
 
 
+def _judged_groups(results: list) -> Iterator[tuple]:
+    """(metric, positions) of every (subject, metric) of the results that value-conflict judges."""
+    from checker.checks import value_conflict as vc
+    from checker.engine import partition
+
+    for result in results:
+        for metrics in partition(result.corpus.claims).values():
+            for group in metrics.values():
+                if not vc.office_holders_apply(group[0].metric):
+                    yield group[0].metric, vc.positions(group)
+
+
 def test_value_conflict_judges_the_same_by_arrays_as_pair_by_pair(corpora):
     """Large groups are judged as arrays; on every group of the corpora both ways give the same verdicts."""
     from checker.checks import value_conflict as vc
-    from checker.engine import partition, run
+    from checker.engine import run
 
     from conftest import ROOT
 
     results = [corpora["yaml"][1], run([ROOT / "claims"], ROOT / "rules"), run([ROOT / "examples/company/claims"], ROOT / "examples/company/rules")]  # fmt: skip
     compared = 0
-    for result in results:
-        for metrics in partition(result.corpus.claims).values():
-            for group in metrics.values():
-                metric = group[0].metric
-                if vc.office_holders_apply(metric):
-                    continue
-                found = vc.positions(group)
-                for options in (vc.Options(), vc.Options(defer_stale=False)):
-                    by_pairs = vc.verdicts_by_pairs(found, metric, options)
-                    by_arrays = vc.verdicts_by_arrays(found, metric, options)
-                    assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {
-                        k: (v[0], set(v[1])) for k, v in by_pairs.items()
-                    }
-                    compared += len(by_pairs)
+    for metric, found in _judged_groups(results):
+        for options in (vc.Options(), vc.Options(defer_stale=False)):
+            by_pairs = vc.verdicts_by_pairs(found, metric, options)
+            by_arrays = vc.verdicts_by_arrays(found, metric, options)
+            assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {
+                k: (v[0], set(v[1])) for k, v in by_pairs.items()
+            }
+            compared += len(by_pairs)
     assert compared > 150
 
 
@@ -259,32 +266,25 @@ def test_contradictions_of_a_time_and_scope_are_those_of_their_pairs(corpora):
     """A slot has one contradiction exactly when two of its positions, neither overtaken, disagree; and a
     position is overtaken exactly when another of its slot overtakes it, as the pairwise definition says."""
     from checker.checks import value_conflict as vc
-    from checker.engine import partition
     from checker.values import agree
 
     compared = contradictions = 0
-    for result in (corpora["yaml"][1], corpora["jsonl"][1]):
-        for metrics in partition(result.corpus.claims).values():
-            for group in metrics.values():
-                metric = group[0].metric
-                if vc.office_holders_apply(metric):
-                    continue
-                found = vc.positions(group)
-                unfiltered = vc.slots_of(found, metric, vc.Options(defer_stale=False))
-                slots = vc.slots_of(found, metric)
-                for indices in unfiltered.members.values():
-                    members = [found[i] for i in indices]
-                    outdated = vc._outdated(members, metric)
-                    assert outdated == [any(vc._overtakes(o, p) for o in members if o is not p) for p in members]
-                    kept = [p for p, old in zip(members, outdated, strict=True) if not old]
-                    disagree = any(not agree(a.value, b.value) for a in kept for b in kept)
-                    compared += 1
-                    contradictions += disagree
-                reported = list(vc.contradictions(found, slots, metric))
-                expected = sum(
-                    1
-                    for indices in slots.members.values()
-                    if any(not agree(found[i].value, found[j].value) for i in indices for j in indices)
-                )
-                assert len(reported) == expected
+    for metric, found in _judged_groups([corpora["yaml"][1], corpora["jsonl"][1]]):
+        unfiltered = vc.slots_of(found, metric, vc.Options(defer_stale=False))
+        slots = vc.slots_of(found, metric)
+        for indices in unfiltered.members.values():
+            members = [found[i] for i in indices]
+            outdated = vc._outdated(members, metric)
+            assert outdated == [any(vc._overtakes(o, p) for o in members if o is not p) for p in members]
+            kept = [p for p, old in zip(members, outdated, strict=True) if not old]
+            disagree = any(not agree(a.value, b.value) for a in kept for b in kept)
+            compared += 1
+            contradictions += disagree
+        reported = list(vc.contradictions(found, slots, metric))
+        expected = sum(
+            1
+            for indices in slots.members.values()
+            if any(not agree(found[i].value, found[j].value) for i in indices for j in indices)
+        )
+        assert len(reported) == expected
     assert compared > 100 and contradictions > 5
