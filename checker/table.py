@@ -55,6 +55,10 @@ SCHEMA = {
     "hi_open": "Boolean",
     "value_key": "String",  # equal keys: equal values
     "value_text": "String",  # the value as reports show it
+    "quote": "String",  # the claim's quote as written
+    "precision": "String",  # the claim's precision word: exact, about, nearly, more-than, ... (range for a range)
+    "unit": "String",  # the unit as the claim writes it (null: none)
+    "source_kind": "String",  # the kind of the claim's source: news, analysis, dataset, ...
 }
 
 
@@ -125,6 +129,10 @@ def _row(row: int, claim: Resolved) -> tuple:
         *_ends(value),
         value.key,
         value.text,
+        claim.claim.quote,
+        claim.claim.precision.value,
+        claim.claim.unit,
+        source.model.kind.value,
     )
 
 

@@ -49,14 +49,26 @@ def _both_ways(claims_dir: Path, rules: Path) -> None:
             continue
         on_table = sorted(map(repr, check.module.check_table(table, check.options)))
         by_group = sorted(
-            repr((subject, metric_id, problem))
-            for subject, metrics in engine.partition(claims).items()
-            for metric_id, group in metrics.items()
-            for problem in check.module.check(
-                Group(subject, metric_id, vocabulary.metrics[metric_id], group, vocabulary), check.options
-            )
+            repr((group.subject, group.metric_id, problem))
+            for group in _groups(claims, vocabulary, check.module.PARTITION)
+            for problem in check.module.check(group, check.options)
         )
         assert on_table == by_group, check.id
+
+
+def _groups(claims: list[Resolved], vocabulary: Vocabulary, partition: str) -> list[Group]:
+    """The groups a check over one group is given, as the engine makes them: one per subject and metric, or one
+    per subject with the claims of all its metrics."""
+    out = []
+    for subject, metrics in engine.partition(claims).items():
+        if partition == "subject":
+            everything = tuple(
+                sorted((c for group in metrics.values() for c in group), key=lambda c: (c.metric_id, c.key))
+            )
+            out.append(Group(subject, "", None, everything, vocabulary))
+        else:
+            out.extend(Group(subject, m, vocabulary.metrics[m], group, vocabulary) for m, group in metrics.items())
+    return out
 
 
 def test_some_checks_work_on_tables():
