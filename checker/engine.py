@@ -194,14 +194,21 @@ class SubjectResult:
 
 
 def check_subject(
-    subject: str, metrics: dict[str, tuple[Resolved, ...]], vocabulary: Vocabulary, active: list[ActiveCheck]
+    subject: str,
+    metrics: dict[str, tuple[Resolved, ...]],
+    vocabulary: Vocabulary,
+    active: list[ActiveCheck],
+    judged: Optional[list[ActiveCheck]] = None,
 ) -> SubjectResult:
-    """Every finding and timeline of one subject from the checks that look at one subject or one group at a time.
+    """The implied claims and the timelines of one subject, and the findings of the checks ``judged`` (default:
+    all that are active) run group by group.
 
     Checks that derive implied claims run first; the implied claims then
-    join the stated ones for every check and in the timelines. Checks that
-    work on a whole table of claims are left to :func:`check_table`.
+    join the stated ones for every check and in the timelines. The engine
+    judges a table of claims of many subjects at once (:func:`check_table`),
+    and group by group only where no table can be made (see checker.table).
     """
+    judged = active if judged is None else judged
     stated = tuple(claim for group in metrics.values() for claim in group)
     implied = [
         claim
@@ -213,13 +220,13 @@ def check_subject(
         metrics = partition(stated + tuple(implied))[subject]
     everything = tuple(sorted(stated + tuple(implied), key=lambda c: (c.metric_id, c.key)))
     findings: list[Finding] = []
-    for check in active:
+    for check in judged:
         if check.module.PARTITION == "subject":
             group = Group(subject, "", None, everything, vocabulary)
             findings.extend(_stamp(check, group, problem) for problem in check.module.check(group, check.options))
     for metric_id, claims in metrics.items():
         group = Group(subject, metric_id, vocabulary.metrics[metric_id], claims, vocabulary)
-        for check in active:
+        for check in judged:
             if check.module.PARTITION == "group":
                 findings.extend(_stamp(check, group, problem) for problem in check.module.check(group, check.options))
     timelines = [
@@ -329,7 +336,7 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:
                 progress(index, len(by_subject))
-            done = check_subject(subject, metrics, vocabulary, on_groups)
+            done = check_subject(subject, metrics, vocabulary, job.active, on_groups)
             output = outputs[subject]
             output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)

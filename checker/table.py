@@ -59,6 +59,7 @@ SCHEMA = {
     "precision": "String",  # the claim's precision word: exact, about, nearly, more-than, ... (range for a range)
     "unit": "String",  # the unit as the claim writes it (null: none)
     "source_kind": "String",  # the kind of the claim's source: news, analysis, dataset, ...
+    "quote_found": "Boolean",  # the quote stands in the source's archived text (null: no archive at hand)
 }
 
 
@@ -133,6 +134,7 @@ def _row(row: int, claim: Resolved) -> tuple:
         claim.claim.precision.value,
         claim.claim.unit,
         source.model.kind.value,
+        claim.quote_match.found if claim.quote_match is not None else None,
     )
 
 
@@ -163,6 +165,15 @@ class ClaimsTable:
         """The claims of some rows."""
         claims = self.claims
         return [claims[row] for row in rows]
+
+    def subjects(self, frame: pl.DataFrame) -> Iterator[tuple[str, tuple[Resolved, ...]]]:
+        """The claims of each subject of ``frame`` (rows of this table, with those columns), in (metric, source,
+        claim) order as a check over one subject expects them."""
+        rows: dict[str, list[int]] = {}
+        for subject, row in frame.select("subject", "row").iter_rows():
+            rows.setdefault(subject, []).append(row)
+        for subject, members in sorted(rows.items()):
+            yield subject, tuple(sorted(self.at(members), key=lambda c: (c.metric_id, c.key)))
 
     def groups(self, frame: pl.DataFrame) -> Iterator[tuple[str, str, tuple[Resolved, ...]]]:
         """The claims of each (subject, metric) of ``frame`` (rows of this table, with those three columns), each

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from pydantic import BaseModel, ConfigDict
 
 from checker.corpus import Resolved, SourceInfo
 from checker.models import Metric
 from checker.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from checker.findings import Problem
+    from checker.table import ClaimsTable
 
 
 class NoOptions(BaseModel):
@@ -35,3 +41,53 @@ class Group:
         if self.metric is not None:
             return self.metric.label
         return self.source.id if self.source else ""
+
+
+def each_group(
+    table: ClaimsTable,
+    frame: pl.DataFrame,
+    check: Callable[[Group, Any], Iterator[Problem]],
+    options: Any,
+    partition: str = "group",
+) -> Iterator[tuple[str, str, Problem]]:
+    """What ``check`` (a check's definition over one group) finds in the groups of some rows of a table.
+
+    A check over the table finds in bulk the (subject, metric) groups — or,
+    for ``partition`` "subject", the subjects — that it may have something to
+    say about, and words its findings there with this. ``frame`` holds rows
+    of ``table`` with at least the columns row, subject and metric.
+    """
+    vocabulary = table.vocabulary
+    if partition == "subject":
+        for subject, claims in table.subjects(frame):
+            for problem in check(Group(subject, "", None, claims, vocabulary), options):
+                yield subject, "", problem
+        return
+    for subject, metric_id, claims in table.groups(frame):
+        metric = vocabulary.metrics[metric_id]
+        for problem in check(Group(subject, metric_id, metric, claims, vocabulary), options):
+            yield subject, metric_id, problem
+
+
+def rows_of(table: ClaimsTable, keys: pl.DataFrame) -> pl.DataFrame:
+    """Every row of the table in the groups ``keys`` names: by its columns subject and metric, or subject alone."""
+    return table.frame.join(keys.unique(), on=keys.columns, how="semi")
+
+
+def metrics_where(table: ClaimsTable, test: Callable[[Metric], bool]) -> list[str]:
+    """The ids of the metrics of the table's vocabulary that pass ``test``."""
+    return sorted(metric_id for metric_id, metric in table.vocabulary.metrics.items() if test(metric))
+
+
+def subjects_with_both(table: ClaimsTable, pairs: list[tuple[list[str], list[str]]]) -> pl.DataFrame:
+    """The subjects (one column) with a claim of one of the first metrics and one of the second of some pair."""
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
+    frame = table.frame
+    found = [
+        frame.filter(pl.col("metric").is_in(first))
+        .select("subject")
+        .join(frame.filter(pl.col("metric").is_in(second)).select("subject"), on="subject", how="semi")
+        for first, second in pairs
+    ]
+    return pl.concat(found).unique() if found else frame.select("subject").clear()

@@ -26,9 +26,9 @@ Failing example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group
 from checker.corpus import Resolved
 from checker.findings import Problem
 from checker.models import ChangeRelation, RatioRelation
@@ -44,6 +44,9 @@ from checker.relations import (
 from checker.timespec import TimeSpan
 from checker.values import Interval, Number, quantity_text
 from checker.vocabulary import Vocabulary, as_term
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "implied-values"
 PARTITION = "subject"
@@ -130,3 +133,12 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             claims=(claim.ref,),
             metric=claim.metric_id,
         )
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the implied claims of the table."""
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
+    yield from each_group(
+        table, table.frame.filter(pl.col("claim").str.starts_with("implied:")), check, options, "subject"
+    )

@@ -21,14 +21,17 @@ Failing example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
 from checker.findings import CONTRADICTION, Problem
 from checker.models import ListTotalRelation
 from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.values import EntitySet
 from checker.vocabulary import as_term
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "list-vs-total"
 PARTITION = "subject"
@@ -79,3 +82,14 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 claims=tuple(c.ref for c in sorted(inputs, key=lambda c: c.key)),
                 metric=as_term(relation.total).metric,
             )
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the subjects with claims of a total and of one of its lists: only they can be compared."""
+
+    pairs = [
+        ([as_term(relation.total).metric], [as_term(ref).metric for ref in relation.lists])
+        for relation in table.vocabulary.relations
+        if isinstance(relation, ListTotalRelation)
+    ]
+    yield from each_group(table, rows_of(table, subjects_with_both(table, pairs)), check, options, "subject")

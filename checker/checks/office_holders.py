@@ -21,11 +21,14 @@ Failing example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, office_holders_apply, positions
 from checker.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "office-holders"
 PARTITION = "group"
@@ -85,3 +88,18 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 )
         seen.add(position.value.key)
         previous = position
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the groups of an office whose dated claims name more than one holder: a group naming one
+    holder has no change and no clash."""
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
+    offices = metrics_where(table, office_holders_apply)
+    holders = (
+        table.frame.filter(pl.col("metric").is_in(offices) & pl.col("time_start").is_not_null())
+        .group_by("subject", "metric")
+        .agg(pl.col("value_key").n_unique().alias("holders"))
+        .filter(pl.col("holders") > 1)
+    )
+    yield from each_group(table, rows_of(table, holders.select("subject", "metric")), check, options)

@@ -23,13 +23,16 @@ Failing example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, positions
 from checker.findings import CONTRADICTION, TIMING, Problem
 from checker.models import TimeNature
 from checker.values import EntitySet, Interval, Number
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "period-parts"
 PARTITION = "group"
@@ -97,3 +100,24 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 note=note,
                 claims=tuple(c.ref for c in sorted(a.claims + b.claims, key=lambda c: c.key)),
             )
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the groups of a flow where two different dated periods overlap: only they hold a part and
+    its whole, or periods that overlap.
+
+    Distinct spans sorted by start overlap somewhere exactly when one starts
+    no later than the latest end of those before it.
+    """
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
+    flows = metrics_where(table, lambda metric: metric.time == TimeNature.flow)
+    spans = (
+        table.frame.filter(pl.col("metric").is_in(flows) & pl.col("time_start").is_not_null())
+        .select("subject", "metric", start=pl.col("time_start").cast(pl.Int32), end=pl.col("time_end").cast(pl.Int32))
+        .unique()
+        .sort("subject", "metric", "start", "end")
+    )
+    before = pl.col("end").cum_max().shift(1).over("subject", "metric")
+    overlapping = spans.filter(pl.col("start") <= before).select("subject", "metric")
+    yield from each_group(table, rows_of(table, overlapping), check, options)

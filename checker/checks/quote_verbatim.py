@@ -23,10 +23,13 @@ Failing example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group
 from checker.findings import Problem
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "quote-verbatim"
 PARTITION = "group"
@@ -55,3 +58,10 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             location=claim.location,
             hint="copy the quote verbatim from the source, or mark omitted words with ...",
         )
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the claims whose quote was looked for in an archive and not found: all others pass."""
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
+    yield from each_group(table, table.frame.filter(~pl.col("quote_found")), check, options)

@@ -19,11 +19,14 @@ Failing example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.findings import Problem
 from checker.timeline import overtaken
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "stale-figure"
 PARTITION = "group"
@@ -53,3 +56,26 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             ),
             claims=(later.ref, newest.ref),
         )
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the groups of a trending stock where a figure given as current was published after some
+    dated figure was: without one, nothing can have overtaken it."""
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+
+    trending = metrics_where(table, lambda metric: metric.time.value == "stock" and metric.trend.value != "any")
+    known = (
+        pl.col("metric").is_in(trending)
+        & (pl.col("kind") == "number")
+        & pl.col("time_start").is_not_null()
+        & pl.col("published_start").is_not_null()
+    )
+    current = pl.col("published_start").filter(pl.col("time_basis") == "published").max()
+    earliest = pl.col("published_end").filter(pl.col("dated")).min()
+    possible = (
+        table.frame.filter(known)
+        .group_by("subject", "metric")
+        .agg(possible=earliest < current)
+        .filter(pl.col("possible"))
+    )
+    yield from each_group(table, rows_of(table, possible.select("subject", "metric")), check, options)

@@ -23,15 +23,18 @@ Failing example
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
 from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, Problem
 from checker.models import BoundRelation, SumRelation, TermRef
 from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.values import Interval, quantity_text
 from checker.vocabulary import Vocabulary, as_term
+
+if TYPE_CHECKING:
+    from checker.table import ClaimsTable
 
 ID = "sum-and-bound"
 PARTITION = "subject"
@@ -138,3 +141,15 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 claims=tuple(c.ref for c in sorted(inputs, key=lambda c: c.key)),
                 metric=_filed_under(relation),
             )
+
+
+def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+    """:func:`check` on the subjects with claims of both sides of a relation (a total and one of its parts, a lower
+    and an upper term): only there do its inputs meet."""
+    pairs = []
+    for relation in table.vocabulary.relations:
+        if isinstance(relation, SumRelation):
+            pairs.append(([as_term(relation.total).metric], [as_term(ref).metric for ref in relation.parts]))
+        elif isinstance(relation, BoundRelation):
+            pairs.append(([as_term(relation.lower).metric], [as_term(relation.upper).metric]))
+    yield from each_group(table, rows_of(table, subjects_with_both(table, pairs)), check, options, "subject")
