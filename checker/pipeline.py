@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
-from checker import acks, cachekey, confine
+from checker import acks, confine
 from checker.config import FORMATS, Config, ConfigError
 from checker.config import load as load_config
 from checker.confine import Confinement, Refused
-from checker.engine import Executor, default_workers, no_cycle_collection, run
+from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, run
 from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
@@ -442,15 +442,15 @@ def _executor(request: CheckRequest, workers: int, confinement: Confinement) -> 
         yield None
         return
     try:
-        from checker import dask_engine
+        from checker.engine import dask_executor
     except ImportError as exc:
         raise RequestError(
             f"--engine dask needs Dask distributed, which is not installed ({exc}): pip install 'claimcheck[dask]'"
         ) from None
     try:
-        with dask_engine.connected(request.scheduler, workers, confinement) as executor:
+        with dask_executor.connected(request.scheduler, workers, confinement) as executor:
             yield executor
-    except dask_engine.Unavailable as exc:
+    except dask_executor.Unavailable as exc:
         raise RequestError(str(exc)) from None
 
 

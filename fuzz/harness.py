@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from checker import confine
 from checker.config import Config
 from checker.corpus import load_corpus
-from checker.engine import check_subject, check_table, configure, partition
+from checker.engine import check_subject, configure, partition
+from checker.engine.checking import check_table
 from checker.loading import validate, validation_findings
 from checker.models import ClaimFile
 from checker.vocabulary import load_vocabulary

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import cache, cachekey, engine
-from checker.corpus import DocumentRecord
-from checker.engine import run
+from checker.corpus import DocumentRecord, subject_key
+from checker.engine import cache, cachekey, run, running, shards
 from checker.findings import Finding, Location
 from checker.reporting import REPORTERS
 
@@ -58,8 +57,8 @@ def _entry_name(entry: Path) -> str:
 def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
     """The subjects checked from now on (in this process)."""
     checked: list[str] = []
-    real = engine.check_subject
-    monkeypatch.setattr(engine, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    real = shards.check_subject
+    monkeypatch.setattr(shards, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
     return checked
 
 
@@ -252,7 +251,7 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatc
 
 def test_workers_write_the_cache_lines_and_the_next_run_uses_them(tmp_path, monkeypatch):
     """From MANY_CLAIMS on, each worker writes its subjects' cache lines; the parent only puts them in the file."""
-    monkeypatch.setattr(engine, "MANY_CLAIMS", 1)
+    monkeypatch.setattr(running, "MANY_CLAIMS", 1)
     folder = tmp_path / "cache"
     first = run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=folder)
     assert _subjects_intact(folder / cache.SUBJECTS)
@@ -373,14 +372,16 @@ def test_a_json_report_from_briefs_is_the_report_of_a_run_without_the_cache(tmp_
     monkeypatch.chdir(project)
     runner = CliRunner()
     briefs: list[int] = []
-    real = engine._from_cache
+    from checker.engine import running
+
+    real = running._from_cache
 
     def spy(job, stored, inputs, wanted, folder):  # noqa: ANN001, ANN202
         reused, kept = real(job, stored, inputs, wanted, folder)
         briefs.append(sum(isinstance(f, Brief) for output in reused.values() for f in output.findings))
         return reused, kept
 
-    monkeypatch.setattr(engine, "_from_cache", spy)
+    monkeypatch.setattr(running, "_from_cache", spy)
 
     def check(*args: str, cache_dir: str | None = "cache") -> tuple[int, bytes]:
         where = ["--cache", str(tmp_path / cache_dir)] if cache_dir else ["--no-cache"]
@@ -445,7 +446,7 @@ def test_briefs_read_back_from_the_workers_lines_make_the_same_report(tmp_path, 
 
     project = _project(tmp_path)
     monkeypatch.chdir(project)
-    monkeypatch.setattr(engine, "MANY_CLAIMS", 1)
+    monkeypatch.setattr(running, "MANY_CLAIMS", 1)
     reports = []
     for cache_dir in (None, tmp_path / "cache", tmp_path / "cache"):
         request = CheckRequest(formats=("json",), workers=2, briefs=True, cache=cache_dir, no_cache=cache_dir is None)
@@ -564,7 +565,7 @@ def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
     assert all(document.parts is None for document in fresh)  # made on the way, from the claims
 
     def key_of(name):  # noqa: ANN001, ANN202
-        return engine.subject_key(name, vocabulary)
+        return subject_key(name, vocabulary)
 
     assert cache.subject_inputs(kept, key_of, {}) == cache.subject_inputs(fresh, key_of, {})
     moved = [document._replace(claims=(), parts=None) for document in kept[:1]] + kept[1:]

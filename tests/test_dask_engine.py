@@ -138,15 +138,15 @@ def test_tables_read_with_a_mapping_give_the_same_report(tmp_path, scheduler):
 def test_the_files_are_read_and_the_claims_resolved_by_the_workers(mixed, scheduler, monkeypatch):
     """With reading and resolving broken in this process, a run on the cluster still gives the same report: the
     workers, other processes, did both."""
-    from checker import engine
+    from checker.engine import reading, shards
 
     local = run_cli(mixed, "check", "claims", "--rules", "rules", "--format", "json", "-j", "1", "--no-cache")
 
     def refused(*_: Any, **__: Any) -> Any:
         raise AssertionError("claims are read and resolved on the workers")
 
-    monkeypatch.setattr(engine, "read_file", refused)
-    monkeypatch.setattr(engine, "resolve_documents", refused)
+    monkeypatch.setattr(reading, "read_file", refused)
+    monkeypatch.setattr(shards, "resolve_documents", refused)
     dask = run_cli(mixed, "check", "claims", "--rules", "rules", "--format", "json", "--engine", "dask",
                    "--scheduler", scheduler)  # fmt: skip
     assert dask.stdout == local.stdout
@@ -174,9 +174,9 @@ def test_a_scheduler_without_the_dask_engine_is_a_usage_error(mixed):
 
 
 def test_a_scheduler_that_cannot_be_reached_is_one_line(mixed, monkeypatch):
-    from checker import dask_engine
+    from checker.engine import dask_executor
 
-    monkeypatch.setattr(dask_engine, "CONNECT_SECONDS", 0.5)
+    monkeypatch.setattr(dask_executor, "CONNECT_SECONDS", 0.5)
     # port 9 (discard) on the loopback: nothing listens there
     said = _one_line(run_cli(mixed, "check", "claims", "--rules", "rules", "--engine", "dask", "--scheduler",
                              "tcp://127.0.0.1:9"))  # fmt: skip
@@ -186,17 +186,17 @@ def test_a_scheduler_that_cannot_be_reached_is_one_line(mixed, monkeypatch):
 
 
 def test_the_dask_engine_without_dask_says_what_to_install(mixed, monkeypatch):
-    import checker
+    import checker.engine
 
     # as if distributed were not installed: the module that needs it cannot be imported
-    monkeypatch.delattr(checker, "dask_engine", raising=False)
-    monkeypatch.setitem(sys.modules, "checker.dask_engine", None)
+    monkeypatch.delattr(checker.engine, "dask_executor", raising=False)
+    monkeypatch.setitem(sys.modules, "checker.engine.dask_executor", None)
     said = _one_line(run_cli(mixed, "check", "claims", "--rules", "rules", "--engine", "dask"))
     assert "pip install 'claimcheck[dask]'" in said
 
 
 def test_batches_follow_the_files_and_share_their_bytes(tmp_path):
-    from checker.dask_engine import batches
+    from checker.engine.dask_executor import batches
 
     files = []
     for number, size in enumerate([500, 10, 10, 10, 500, 10, 10, 490]):

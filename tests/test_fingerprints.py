@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from checker import engine
-from checker.engine import can_fork, run
+from checker.engine import can_fork, run, running
 from checker.findings import ClaimRef, Finding, Location, distinct, fingerprint
 from checker.result import Result
 from checker.values import Number
@@ -323,7 +322,7 @@ def test_findings_whose_keys_meet_are_told_apart_the_same_way_in_every_run(tmp_p
     assert _implied(run([claims_dir], rules_dir, cache_dir=cache)) == found
     assert _implied(run([claims_dir], rules_dir, cache_dir=cache)) == found
     if can_fork():
-        monkeypatch.setattr(engine, "MANY_CLAIMS", 0)
+        monkeypatch.setattr(running, "MANY_CLAIMS", 0)
         assert _implied(run([claims_dir], rules_dir, workers=2)) == found
 
 

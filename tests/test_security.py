@@ -294,7 +294,7 @@ def test_a_forged_cache_entry_cannot_turn_an_error_into_info(tmp_path, seal):
 
     import xxhash
 
-    from checker import cache
+    from checker.engine import cache
 
     project = tmp_path / "project"
     write_corpus(project, {  # a contradiction, the one error of the run
@@ -335,7 +335,7 @@ def test_the_key_folder_inside_the_repository_turns_the_cache_off(project, tmp_p
 
 
 def test_a_key_that_is_not_safe_turns_the_cache_off_and_says_so(project, tmp_path, monkeypatch):
-    from checker import cachekey
+    from checker.engine import cachekey
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(cachekey, "_KEYS", {})

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import table
-from checker.engine import can_fork, run
+from checker.engine import can_fork, run, table
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ from test_properties import FEW, _corpora, _tangled_corpora
 from checker import checks, engine
 from checker.checks.base import Group
 from checker.corpus import Resolved
-from checker.table import ClaimsTable
+from checker.engine.table import ClaimsTable
 from checker.vocabulary import Vocabulary
 
 from conftest import RELATIONS, write_corpus

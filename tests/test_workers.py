@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import engine
-from checker.engine import can_fork, run, shard_of
+from checker.engine import can_fork, run, running, shards
+from checker.engine.shards import shard_of
 from checker.reporting import REPORTERS
 
 from conftest import RELATIONS, ROOT, claim, one_source, write_corpus
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are for
 @pytest.fixture(autouse=True)
 def _workers_even_for_small_corpora(monkeypatch):
     """Small corpora are checked in one process unless told otherwise: here they are split, to test splitting."""
-    monkeypatch.setattr(engine, "MANY_CLAIMS", 0)
+    monkeypatch.setattr(running, "MANY_CLAIMS", 0)
 
 
 def _reports(result) -> dict[str, str]:  # noqa: ANN001
@@ -141,7 +141,7 @@ def test_more_shards_than_workers_give_the_same_findings(tmp_path, monkeypatch):
     """Each worker checks many small shards (pieces), whose results the parent receives as they come."""
     claims_dir, rules_dir = _mixed_corpus(tmp_path, seed=5)
     alone = run([claims_dir], rules_dir, workers=1)
-    monkeypatch.setattr(engine, "PIECE_CLAIMS", 7)  # many pieces, most of one subject or none
+    monkeypatch.setattr(shards, "PIECE_CLAIMS", 7)  # many pieces, most of one subject or none
     together = run([claims_dir], rules_dir, workers=2)
     assert together.findings == alone.findings and together.timelines == alone.timelines
     assert together.corpus.rows == alone.corpus.rows
@@ -167,7 +167,7 @@ def test_claims_of_a_finding_are_sorted_as_claim_references_order_themselves():
     """The engine sorts a finding's claims by one key tuple; it must be the dataclass's own field order."""
     import dataclasses
 
-    from checker.engine import _claim_order
+    from checker.engine.checking import _claim_order
     from checker.findings import ClaimRef, Location
 
     rng = random.Random(3)

@@ -14,8 +14,8 @@ from checker.vocabulary import Vocabulary
 if TYPE_CHECKING:
     import polars as pl
 
+    from checker.engine.table import ClaimsTable
     from checker.findings import Problem
-    from checker.table import ClaimsTable
 
 
 class NoOptions(BaseModel):
@@ -81,7 +81,7 @@ def metrics_where(table: ClaimsTable, test: Callable[[Metric], bool]) -> list[st
 
 def subjects_with_both(table: ClaimsTable, pairs: list[tuple[list[str], list[str]]]) -> pl.DataFrame:
     """The subjects (one column) with a claim of one of the first metrics and one of the second of some pair."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     frame = table.frame
     found = [

@@ -28,10 +28,11 @@ from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, positions
 from checker.corpus import Resolved
 from checker.findings import CORROBORATION, Problem
-from checker.table import ClaimsTable
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from checker.engine.table import ClaimsTable
 from checker.values import DateValue, Number, agree, ends
 
 ID = "corroboration"
@@ -148,7 +149,7 @@ def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
     """The positions of the stated claims (one row each, in the order :func:`positions` gives them) with the set
     of agreeing positions each belongs to, for every (subject, metric) at once; ``settled`` is false for the
     positions of a reference whose values are not all numbers or dates, which are compared pair by pair."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     time_text = pl.when(pl.col("time_start").is_null()).then(pl.lit("-"))
     time_text = time_text.otherwise(pl.col("time_start").cast(pl.String) + "/" + pl.col("time_end").cast(pl.String))
@@ -190,7 +191,7 @@ def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
 
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """Report each value stated by two or more sources, for every subject and metric of a table at once."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     frame = table.frame
     fixed = pl.col("time_nature") == "fixed"

@@ -46,7 +46,7 @@ from checker.values import Interval, Number, quantity_text
 from checker.vocabulary import Vocabulary, as_term
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "implied-values"
 PARTITION = "subject"
@@ -137,7 +137,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
 
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the implied claims of the table."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     yield from each_group(
         table, table.frame.filter(pl.col("claim").str.starts_with("implied:")), check, options, "subject"

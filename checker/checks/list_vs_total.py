@@ -31,7 +31,7 @@ from checker.values import EntitySet
 from checker.vocabulary import as_term
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "list-vs-total"
 PARTITION = "subject"

@@ -28,7 +28,7 @@ from checker.checks.value_conflict import Position, office_holders_apply, positi
 from checker.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "office-holders"
 PARTITION = "group"
@@ -93,7 +93,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the groups of an office whose dated claims name more than one holder: a group naming one
     holder has no change and no clash."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     offices = metrics_where(table, office_holders_apply)
     holders = (

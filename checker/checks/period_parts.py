@@ -32,7 +32,7 @@ from checker.models import TimeNature
 from checker.values import EntitySet, Interval, Number
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "period-parts"
 PARTITION = "group"
@@ -109,7 +109,7 @@ def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, s
     Distinct spans sorted by start overlap somewhere exactly when one starts
     no later than the latest end of those before it.
     """
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     flows = metrics_where(table, lambda metric: metric.time == TimeNature.flow)
     spans = (

@@ -29,7 +29,7 @@ from checker.checks.base import Group, NoOptions, each_group
 from checker.findings import Problem
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "quote-verbatim"
 PARTITION = "group"
@@ -62,6 +62,6 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
 
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the claims whose quote was looked for in an archive and not found: all others pass."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     yield from each_group(table, table.frame.filter(~pl.col("quote_found")), check, options)

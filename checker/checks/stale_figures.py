@@ -26,7 +26,7 @@ from checker.findings import Problem
 from checker.timeline import overtaken
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "stale-figure"
 PARTITION = "group"
@@ -61,7 +61,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the groups of a trending stock where a figure given as current was published after some
     dated figure was: without one, nothing can have overtaken it."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     trending = metrics_where(table, lambda metric: metric.time.value == "stock" and metric.trend.value != "any")
     known = (

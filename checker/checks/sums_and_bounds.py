@@ -34,7 +34,7 @@ from checker.values import Interval, quantity_text
 from checker.vocabulary import Vocabulary, as_term
 
 if TYPE_CHECKING:
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "sum-and-bound"
 PARTITION = "subject"

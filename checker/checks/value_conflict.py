@@ -51,10 +51,11 @@ from checker.checks.base import Group
 from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
-from checker.table import ClaimsTable
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from checker.engine.table import ClaimsTable
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
 from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below, ends
@@ -668,7 +669,7 @@ def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
     upper end, or at it with both ends closed. Entities, lists and texts are
     passed over here only when they are all the same value.
     """
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     high_lower = pl.col("lo").max()
     low_upper = pl.col("hi").min()

@@ -471,7 +471,7 @@ def many_misspelt_subjects(project: Path) -> Path:
 def _planted_cache(project: Path, plant: Callable[[Path], None]) -> Path:
     """A cache folder beside the project (outside the repository, given with --cache ../cache) where every
     entry a run reads is planted: the subjects' entry, the good claim files' records and the parsed rules."""
-    from checker import cache
+    from checker.engine import cache
 
     folder = project.parent / "cache"
     entries = [folder / cache.SUBJECTS]

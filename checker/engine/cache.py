@@ -22,7 +22,7 @@ Two kinds of entries live in the cache folder:
 Entries are JSON and text (never pickled objects: a cache folder may come
 from elsewhere, and reading it must not run code), each authenticated by an
 HMAC made with the user's own key, kept outside the cache folder (see
-:mod:`checker.cachekey`): an entry that is missing, damaged, of another
+:mod:`checker.engine.cachekey`): an entry that is missing, damaged, of another
 version, written by anyone else or with another key, or moved from another
 entry's place is ignored and rebuilt, never used. Each is read as a regular
 file of bounded size, never through a symbolic link: an entry that is a FIFO,
@@ -50,8 +50,9 @@ from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequ
 
 import orjson
 
-from checker import __version__, cachekey
+from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
+from checker.engine import cachekey
 from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
 from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
 from checker.jsontext import SEPARATOR, Region, inert, item_text, items_text

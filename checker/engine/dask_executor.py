@@ -4,12 +4,12 @@ A run on Dask does what a run on one machine does (see :mod:`checker.engine`),
 in the same phases and with the same code, only elsewhere:
 
 1. The files, in batches of about the same size, are read and validated on
-   the workers (``engine._read``). What the run needs of each file comes back
+   the workers (``engine.read_record``). What the run needs of each file comes back
    to it: its input errors and its sources, not its claims, which stay on the
    worker that read them.
 2. The run keeps the documents a local run keeps (``corpus.add_records``:
    one whose source id an earlier file took is left out). Each batch's claims
-   are split into shards of subjects where they lie (``engine._split``); one
+   are split into shards of subjects where they lie (``engine.shard_parts``); one
    task per shard gathers that shard's claims from every batch, worker to
    worker, and resolves and checks them (``engine.run_shard``). Its findings,
    timelines and claims in short come back, and the run merges them as it
@@ -37,7 +37,16 @@ from distributed import Client, Future, LocalCluster, as_completed
 from checker import confine
 from checker.confine import Confinement
 from checker.corpus import DocumentRecord, FileRecord
-from checker.engine import Job, ShardResult, Source, _read, _split, no_cycle_collection, run_shard, shard_count
+from checker.engine import (
+    Job,
+    ShardResult,
+    Source,
+    no_cycle_collection,
+    read_record,
+    run_shard,
+    shard_count,
+    shard_parts,
+)
 from checker.loading import shown_from
 
 #: how long to try to reach a scheduler, and to wait for it to have a worker, before giving up
@@ -67,7 +76,7 @@ def _as_the_run(context: Context) -> Iterator[None]:
 def _read_batch(items: list[Source], context: Context) -> list[FileRecord]:
     """On a worker: the record of each file of a batch, read and validated as a run on one machine reads it."""
     with _as_the_run(context):
-        return [_read(item) for item in items]
+        return [read_record(item) for item in items]
 
 
 def _without_claims(records: list[FileRecord], files: list[str]) -> list[FileRecord]:
@@ -92,7 +101,7 @@ def _split_batch(
     ]
     return [
         [document._replace(claims=entries) for document, entries in parts]
-        for parts in _split(replace(rules, documents=documents), shards)
+        for parts in shard_parts(replace(rules, documents=documents), shards)
     ]
 
 

@@ -1,0 +1,78 @@
+"""The first phase of a run: every claim file read and validated once, or its record taken from the cache."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Optional, cast
+
+from checker.corpus import (
+    FileRecord,
+    read_file,
+    with_archive_problems,
+)
+from checker.engine import cache
+from checker.findings import (
+    Finding,
+    plain,
+)
+from checker.loading import read_bytes
+
+#: a file to read: its path, as shown, the cache folder, and its text when it was made in memory
+Source = tuple[Path, str, Optional[Path], Optional[str]]
+
+
+def _content(item: Source) -> bytes | Finding:
+    """The bytes of a file (an imported table's text), or the finding that says why they cannot be read."""
+    path, shown, _, text = item
+    return text.encode("utf-8") if text is not None else read_bytes(path, shown)
+
+
+def read_record(item: Source) -> FileRecord:
+    """Read a file once: its record from the cache when its bytes are unchanged, else read and validated, and
+    kept in the cache (under the digest of the very bytes read) when there is one; then its archived texts are
+    vetted (never cached: see corpus.with_archive_problems)."""
+    path, shown, folder, _ = item
+    raw = _content(item)
+    if isinstance(raw, Finding):  # what cannot be read (a special file) is a finding, and is not cached
+        return FileRecord((plain(raw),), (), 0)
+    if folder is None:
+        return with_archive_problems(read_file(path, shown, raw))
+    key = cache.file_key(raw, shown)
+    record = cache.load_file(folder, key, path.as_posix())
+    if record is None:
+        record = cache.with_digests(read_file(path, shown, raw))  # made here, in a reader process, once
+        cache.save_file(folder, key, record)
+    return with_archive_problems(record)
+
+
+def _cached(item: Source) -> Optional[FileRecord]:
+    """A file's record from the cache, when its bytes are unchanged (its archived texts vetted)."""
+    path, shown, folder, _ = item
+    raw = _content(item)
+    if folder is None or isinstance(raw, Finding):
+        return None
+    record = cache.load_file(folder, cache.file_key(raw, shown), path.as_posix())
+    return with_archive_problems(record) if record is not None else None
+
+
+def read_all(files: list[Source], readers: int, cache_dir: Optional[Path]) -> list[FileRecord]:
+    """The record of every file, in order. With a cache that holds records, those are read here first: reading
+    one costs less than sending it from another process; the files left are read by ``readers`` processes."""
+    records: list[Optional[FileRecord]] = [None] * len(files)
+    left = list(range(len(files)))
+    if readers > 1 and cache_dir is not None and (cache_dir / "files").is_dir():
+        for number, item in enumerate(files):
+            records[number] = _cached(item)
+        left = [number for number, record in enumerate(records) if record is None]
+    if readers > 1 and len(left) > 1:
+        with multiprocessing.get_context("fork").Pool(min(readers, len(left))) as pool:
+            chunk = max(1, len(left) // (readers * 8))
+            for number, record in zip(
+                left, pool.map(read_record, [files[n] for n in left], chunksize=chunk), strict=True
+            ):
+                records[number] = record
+    else:
+        for number in left:
+            records[number] = read_record(files[number])
+    return cast(list[FileRecord], records)

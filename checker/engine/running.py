@@ -1,0 +1,409 @@
+"""A run: rules and files read, shards checked by local worker processes (or an executor), results merged."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Protocol, Sequence, cast
+
+import orjson
+
+from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
+from checker.corpus import (
+    Corpus,
+    FileRecord,
+    add_records,
+    subject_key,
+)
+from checker.engine import cache, cachekey
+from checker.engine.checking import _tolerance, configure
+from checker.engine.reading import Source, read_all
+from checker.engine.shards import Job, Output, ShardResult, run_shard, shard_count, split
+from checker.files import Refused, read_regular
+from checker.findings import (
+    INVALID,
+    Finding,
+    Location,
+    distinct,
+    input_error,
+    sort_key,
+)
+from checker.jsontext import Region
+from checker.loading import display_path, iter_files, read_document
+from checker.result import Result
+from checker.timeline import Timeline
+from checker.trace import phase
+from checker.vocabulary import UNREAD, load_vocabulary
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector: a run builds millions of objects that live to its end, which it would
+    only rescan again and again (forked workers inherit the pause). Garbage without cycles is freed as usual."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+#: a subject's record for the cache to keep: as it stands in the cache, or made (in pieces) when it is written
+Record = Region | Callable[[], Sequence[bytes | Region]]
+
+
+#: what reading a record not as claimcheck wrote it raises (its checksum holds, its content does not)
+_DAMAGED = (orjson.JSONDecodeError, ValueError, TypeError, IndexError, KeyError, AttributeError, OSError)
+
+
+def _from_cache(
+    job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]], briefs: bool, folder: Path
+) -> tuple[dict[str, Output], dict[str, Record]]:
+    """The results of the subjects the cache holds for their inputs, and their records for the cache to keep.
+
+    A subject whose inputs are all unchanged gives briefs when ``briefs`` is
+    asked for (its report text, not rebuilt), else its results rebuilt. One
+    whose claims are unchanged but stand elsewhere has every location looked
+    up again (when its results name every location): it gives briefs whose
+    text is patched where a location moved (``spill`` holds that text), or
+    its results rebuilt, and a new record (whose old one stays valid: it is
+    looked up again as long as it is kept).
+    """
+    reused: dict[str, Output] = {}
+    kept: dict[str, Record] = {}
+    finder = cache.Finder(job.documents)
+    spilled: list[BinaryIO] = []
+
+    def spill() -> BinaryIO:  # a file of no name, gone when closed: patched text can run to hundreds of megabytes
+        if not spilled:
+            spilled.append(tempfile.TemporaryFile(prefix=cache.TEMPORARY, dir=folder))
+        return spilled[0]
+
+    for subject, entry in stored.items():
+        digests = inputs.get(subject)
+        if digests is None:
+            continue
+        same = entry.everything == digests[1]
+        if not same and not (entry.relocatable and entry.content == digests[0]):
+            continue
+        try:
+            if same and briefs:
+                findings, timelines = cache.briefs_of(subject, entry)
+                # briefs stand in for findings and timelines wherever the gate and the JSON report read them
+                reused[subject] = Output(
+                    cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked
+                )
+                kept[subject] = entry.line
+                continue
+            plain = entry.plain.read()
+            data = orjson.loads(plain)
+            found = cache.moves(data, finder)
+            if found is None:  # some place it names is gone: checked again
+                continue
+            if found.moved:
+                plain = cache.relocated(data, found)
+            if briefs:
+                findings, timelines = cache.relocated_briefs(subject, entry, found, spill())
+                reused[subject] = Output(
+                    cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked
+                )
+                kept[subject] = partial(
+                    cache.briefs_record, subject, digests, entry.checked, plain, findings, timelines
+                )
+                continue
+            rebuilt, lines, rows = cache.result_from_plain(data, found.where)
+        except _DAMAGED:  # a record not as it was written
+            continue
+        reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
+        kept[subject] = (
+            entry.line if same else partial(cache.subject_record, subject, digests, True, plain, rebuilt, lines, len(rows))
+        )  # fmt: skip
+    return reused, kept
+
+
+def _read_briefs(outputs: dict[str, Output], briefed: set[str], files: list[Path]) -> None:
+    """Give the subjects in ``briefed`` their findings and timelines as briefs, from the lines the shards wrote."""
+    records: dict[str, cache.Stored] = {}
+    for path in files:
+        records.update(cache.read_records(path))
+    for subject in briefed:
+        findings, timelines = cache.briefs_of(subject, records[subject])
+        output = outputs[subject]
+        output.findings, output.timelines = cast(list[Finding], findings), cast(list[Timeline], timelines)
+
+
+def default_workers() -> int:
+    """As many workers as the machine has cores for this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """True where worker processes can be forked (Linux): elsewhere a run stays in one process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+_JOB: Optional[Job] = None  # the job forked workers inherit
+#: from this many claims on, subjects are checked by worker processes
+MANY_CLAIMS = 2000
+
+
+class Executor(Protocol):
+    """Machines other than this one that read the files and check the shards of a run (see
+    :mod:`checker.engine.dask_executor`): the run itself (the rules, the list of files, the findings merged) stays here."""
+
+    def read(self, files: list[Source]) -> list[FileRecord]:
+        """The record of every file, in order, without its claims: these stay where they were read."""
+        ...
+
+    def run_shards(
+        self, job: Job, progress: Optional[Callable[[int, int], None]], receive: Callable[[ShardResult], None]
+    ) -> None:
+        """Every shard of ``job`` (its documents: those of the records :meth:`read` gave that the run keeps), each
+        result to ``receive`` as soon as it is done."""
+        ...
+
+
+def _shard_in_worker(arguments: tuple[int, int]) -> ShardResult:
+    assert _JOB is not None
+    with phase(f"shard {arguments[0] + 1} of {arguments[1]}"):
+        done = run_shard(_JOB, *arguments)
+    done.claims = []  # resolved claims stay in the worker: the parent needs only their rows
+    return done
+
+
+def run(
+    claim_paths: list[Path],
+    rules_dir: Path,
+    run_checks: bool = True,
+    progress: Optional[Callable[[int, int], None]] = None,
+    workers: int = 1,
+    cache_dir: Optional[Path] = None,
+    texts: Sequence[tuple[Path, str]] = (),
+    keep_rows: bool = True,
+    briefs: bool = False,
+    executor: Optional[Executor] = None,
+) -> Result:
+    """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
+
+    ``texts`` are JSON Lines claim files made in memory (imported tables): (the path they are named by, text).
+
+    With ``run_checks`` false only the files are read, validated and resolved.
+    With ``workers`` above 1 (on Linux) files are read by that many processes,
+    then each process resolves and checks the subjects of one shard; the
+    findings are the same whatever the number of workers. Only a run in one
+    process that uses no cache keeps the resolved claims themselves
+    (``corpus.claims``). With ``cache_dir``, files and subjects unchanged since
+    an earlier run are taken from there (see :mod:`checker.engine.cache`). Without
+    ``keep_rows`` the claims in short (``corpus.rows``) are only counted
+    (``corpus.checked``): a report that does not list them needs less memory.
+    With ``briefs`` (and without ``keep_rows``), the findings and timelines of
+    subjects the cache holds for inputs that are all unchanged are
+    :class:`checker.findings.Brief` and :class:`checker.timeline.TimelineBrief`:
+    their JSON report text and what the gate needs, not rebuilt; only the
+    JSON report can write them.
+
+    With an ``executor`` the files are read and the shards checked where it
+    sends them (``workers`` is then not used), with no cache: a cache folder
+    belongs to one machine.
+    """
+    if executor is not None:
+        cache_dir = None
+    with no_cycle_collection():
+        return _run(
+            claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows, briefs,
+            executor,
+        )  # fmt: skip
+
+
+def _run(
+    claim_paths: list[Path],
+    rules_dir: Path,
+    run_checks: bool,
+    progress: Optional[Callable[[int, int], None]],
+    workers_wanted: int,
+    cache_dir: Optional[Path],
+    texts: Sequence[tuple[Path, str]],
+    keep_rows: bool,
+    briefs: bool,
+    executor: Optional[Executor],
+) -> Result:
+    if cache_dir is not None and cachekey.problem():
+        cache_dir = None  # entries could not be authenticated: none is read or written
+    if cache_dir is not None:
+        cache.sweep(cache_dir)
+    read = cache.document_reader(cache_dir) if cache_dir is not None else read_document
+    with phase("rules"):
+        vocabulary, rules_findings = load_vocabulary(rules_dir, read)
+        active, config_findings = configure(vocabulary, rules_dir)
+    rules_findings += config_findings
+    tolerance = _tolerance(active)
+    corpus = Corpus()
+    files: list[Source] = []
+    for path, missing in iter_files(claim_paths):
+        if missing is not None:
+            corpus.findings.append(missing)
+        else:
+            files.append((path, display_path(path), cache_dir, None))
+    files += [(path, display_path(path), cache_dir, text) for path, text in texts]
+    readers = min(workers_wanted, len(files)) if can_fork() else 1
+    with phase(f"read {len(files)} files (or their records from the cache)"):
+        records = executor.read(files) if executor is not None else read_all(files, readers, cache_dir)
+    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows)
+    del records
+    # a handful of claims is checked faster than worker processes start
+    many = sum(len(document.claims) for document in job.documents) >= MANY_CLAIMS
+    workers = workers_wanted if can_fork() and many else 1
+    context = multiprocessing.get_context("fork") if workers > 1 else None
+    reused: dict[str, Output] = {}
+    kept: dict[str, Record] = {}  # subject -> its record in the cache, when its results are reused
+    held: frozenset[str] = frozenset()  # the subjects the cache held
+    inputs: dict[str, tuple[str, str]] = {}
+    rules = ""
+    if cache_dir is not None and run_checks:
+        rules = cache.rules_key(rules_dir, tolerance)
+        with phase("subject digests"):
+            inputs = _subject_digests(job)
+        with phase("subjects from the cache"):
+            with phase("the subjects' entry"):
+                stored = cache.load_subjects(cache_dir, rules)
+            job.briefs = briefs and not keep_rows
+            reused, kept = _from_cache(job, stored, inputs, job.briefs, cache_dir)
+            held = frozenset(stored)
+            del stored
+        job.only = frozenset(inputs) - frozenset(reused)
+        job.digests, job.cache_dir = inputs, cache_dir
+    outputs = dict(reused)
+    lines: set[Path] = set()  # the files the shards wrote their subjects' cache lines to
+
+    briefed: set[str] = set()  # the subjects checked whose findings are read back from the lines, as briefs
+
+    def receive(done: ShardResult) -> None:  # each piece as it comes
+        outputs.update(done.outputs)
+        corpus.claims.extend(done.claims)
+        if done.cached is not None:
+            lines.add(done.cached)
+        briefed.update(done.briefed)
+
+    with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
+        if executor is not None:
+            executor.run_shards(job, progress, receive)
+        else:
+            _run_shards(job, workers, context, progress, receive)
+    if briefed:
+        with phase("briefs of the subjects checked"):
+            cache.close_lines()
+            _read_briefs(outputs, briefed, sorted(lines))
+    # the cache is written again when a subject was checked or is gone; a subject whose lines only moved keeps its
+    # record (valid wherever they stand) until then
+    if cache_dir is not None and run_checks and (lines or held != frozenset(kept)):
+        with phase("save subjects"):
+            cache.close_lines()
+            ours = (kept[subject] for subject in sorted(kept))
+            pieces = (piece for record in ours for piece in (record() if callable(record) else [record]))
+            cache.save_subjects(cache_dir, rules, sorted(lines), pieces)
+    # the input errors of the rules and of reading files, made in this process, told apart in one go
+    early = distinct(list(rules_findings) + list(corpus.findings))
+    rules_findings, corpus.findings = early[: len(rules_findings)], early[len(rules_findings) :]
+    findings = list(early)
+    timelines: list[Timeline] = []
+    for subject in sorted(outputs):
+        output = outputs[subject]
+        findings.extend(output.findings)
+        timelines.extend(output.timelines)
+        corpus.rows.extend(output.rows)
+        corpus.checked += output.checked
+        corpus.findings.extend(f for f in output.findings if f.verdict == INVALID)
+    corpus.rows.sort(key=lambda r: r.key)
+    corpus.claims.sort(key=lambda c: c.key)
+    if cache_dir is not None:
+        corpus.claims = []  # some came from the cache as rows only: keep none rather than some
+    timelines.sort(key=lambda t: (t.subject, t.metric))
+    if vocabulary.unreadable:
+        findings, rules_findings = _without_follow_ons(findings, rules_findings, vocabulary.unreadable)
+    findings.sort(key=sort_key)
+    return Result(findings, corpus, vocabulary, rules_findings, timelines)
+
+
+def _without_follow_ons(findings: list, rules_findings: list[Finding], unread: list[str]) -> tuple[list, list]:
+    """The findings without the unknown names that only follow from a rules file that cannot be read (every claim
+    naming something it defines), counted in one finding at the file: its own problems come first, alone."""
+    def follows(finding: Any) -> bool:
+        return getattr(finding, "hint", "").endswith(UNREAD)
+
+    dropped = sum(1 for f in findings if follows(f))
+    if not dropped:
+        return findings, rules_findings
+    files = ", ".join(unread)
+    summary = input_error(
+        "rules",
+        Location(unread[0]),
+        f"{dropped:,} more problems, names that claims and rules use but that no rules file read defines, follow "
+        f"from {files} and are not listed",
+        f"fix {'the rules file' if len(unread) == 1 else 'these rules files'} first: their own problems are listed; "
+        "run again to see what is left",
+    )
+    kept = [f for f in findings if not follows(f)]
+    return kept + [summary], [f for f in rules_findings if not follows(f)] + [summary]
+
+
+def _run_shards(
+    job: Job,
+    workers: int,
+    context: Any,
+    progress: Optional[Callable[[int, int], None]],
+    receive: Callable[[ShardResult], None],
+) -> None:
+    """Every shard of the job, shared among the worker processes, or the whole job here; each shard's result
+    goes to ``receive`` as soon as it is done. Worker processes take the job's documents with them: the job
+    holds none afterwards."""
+    global _JOB
+    if context is None or (job.only is not None and len(job.only) < 2):
+        receive(run_shard(job, 0, 1, progress))
+        return
+    pieces = shard_count(sum(len(document.claims) for document in job.documents), workers)
+    split(job, pieces)
+    assert job.parts is not None
+    sizes = [sum(len(entries) for _, entries in parts) for parts in job.parts[1]]
+    # the largest first, so that no worker starts a busy subject while the others run out of work
+    order = sorted(range(pieces), key=lambda number: (-sizes[number], number))
+    _JOB = job
+    try:
+        with context.Pool(workers) as pool:
+            # every worker is forked by now with its copy of the job: here its claims are no longer needed
+            _JOB = None
+            job.documents, job.parts = [], None
+            for number, done in enumerate(pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), 1):
+                receive(done)
+                if progress is not None:
+                    progress(number, pieces)
+    finally:
+        _JOB = None
+        job.parts = None
+
+
+def _subject_digests(job: Job) -> dict[str, tuple[str, str]]:
+    """For each subject, the digests of its content and of everything its results depend on besides the rules."""
+    archives: dict[tuple[str, str], list[str]] = {}
+    for document in job.documents:
+        archive = document.source.get("archive")
+        if isinstance(archive, str) and (document.file, archive) not in archives:
+            target = Path(document.file).parent / archive
+            try:
+                refused = archive_problem(target)
+                content = read_regular(resolved(target), MAX_ARCHIVE_BYTES) if refused is None else None
+                state = cache.digest(content) if content is not None else "refused"
+            except (OSError, Refused):
+                state = "unreadable"
+            # the archive as findings show it (evidence names it so), not where the checkout stands
+            archives[document.file, archive] = [display_path(target), state]
+    return cache.subject_inputs(job.documents, lambda name: subject_key(name, job.vocabulary), archives)

@@ -1,0 +1,189 @@
+"""Shards: the claims of a run split by subject, and what one shard gives when it is resolved and checked."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import orjson
+
+from checker.corpus import (
+    ClaimRow,
+    DocumentRecord,
+    Resolved,
+    Resolver,
+    claim_row,
+    resolve_documents,
+    subject_key,
+)
+from checker.engine import cache, table
+from checker.engine.checking import ActiveCheck, check_subject, check_table, partition
+from checker.findings import (
+    Finding,
+    distinct,
+)
+from checker.timeline import Timeline
+from checker.vocabulary import Vocabulary
+
+#: some claims of one document: the document and its entries (index, subject as written, claim, spans)
+Part = tuple[DocumentRecord, list[tuple[int, Optional[str], bytes, bytes]]]
+
+
+@dataclass
+class Job:
+    """What the second phase of a run needs: the documents kept, the rules, and what to do."""
+
+    documents: list[DocumentRecord]
+    vocabulary: Vocabulary
+    active: list[ActiveCheck]
+    tolerance: float
+    run_checks: bool
+    only: Optional[frozenset[str]] = None  # the subjects to work on; None: all
+    #: the claims of each shard, when the job was split beforehand (:func:`split`): (shards, parts of each)
+    parts: Optional[tuple[int, list[list[Part]]]] = None
+    #: when results are cached: the digests of each subject's content and of all its inputs (see
+    #: :func:`cache.subject_inputs`), and the cache folder the shards write their subjects' lines to
+    digests: Optional[dict[str, tuple[str, str]]] = None
+    cache_dir: Optional[Path] = None
+    keep_rows: bool = True  # the claims in short are wanted (reports that list them, resolve); else only counted
+    #: the findings and timelines of subjects checked are wanted as briefs (see :func:`run`), read from the lines
+    #: the shards write to the cache rather than sent whole
+    briefs: bool = False
+
+
+@dataclass
+class Output:
+    """What one subject gave: its findings, its timelines, and its claims in short."""
+
+    findings: list[Finding] = field(default_factory=list)
+    timelines: list[Timeline] = field(default_factory=list)
+    rows: list[ClaimRow] = field(default_factory=list)  # empty unless the job keeps rows
+    checked: int = 0  # how many of its claims were resolved
+
+
+@dataclass
+class ShardResult:
+    """What one shard of subjects gave, subject by subject."""
+
+    outputs: dict[str, Output]
+    claims: list[Resolved]  # kept only when the shard ran in the parent process
+    cached: Optional[Path] = None  # the file its subjects' cache lines were added to, when the job is cached
+    #: the subjects whose findings and timelines were left out: the run reads them from that file, as briefs
+    briefed: frozenset[str] = frozenset()
+
+
+def shard_of(subject: str, shards: int) -> int:
+    """The shard a subject belongs to: stable across processes, runs and machines."""
+    return zlib.crc32(subject.encode("utf-8")) % shards if shards > 1 else 0
+
+
+def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[int, int], None]] = None) -> ShardResult:
+    """Resolve and check the claims of every subject in one shard: the unit of work a worker runs."""
+    vocabulary = job.vocabulary
+    if job.parts is not None and job.parts[0] == shards:
+        parts = job.parts[1][shard]
+    else:
+        parts = shard_parts(job, shards, shard)[shard]
+    claims, problems = resolve_documents(parts, Resolver(vocabulary, job.tolerance))
+    claims.sort(key=lambda c: c.key)
+    outputs: dict[str, Output] = {}
+    for subject, problem in problems:
+        outputs.setdefault(subject, Output()).findings.append(problem)
+    for claim in claims:
+        output = outputs.setdefault(claim.subject, Output())
+        output.rows.append(claim_row(claim))
+        output.checked += 1
+    if job.run_checks:
+        by_subject = partition(claims)
+        # a process forked from one that had loaded Polars cannot make a table: its checks judge group by group
+        tables = table.usable()
+        on_tables = [check for check in job.active if tables and hasattr(check.module, "check_table")]
+        on_groups = [check for check in job.active if check not in on_tables]
+        everything: list[Resolved] = []
+        for index, (subject, metrics) in enumerate(by_subject.items(), 1):
+            if progress is not None:
+                progress(index, len(by_subject))
+            done = check_subject(subject, metrics, vocabulary, job.active, on_groups)
+            output = outputs[subject]
+            output.findings.extend(done.findings)
+            output.timelines.extend(done.timelines)
+            everything.extend(done.claims)
+        if on_tables and everything:
+            for finding in check_table(everything, vocabulary, on_tables):
+                outputs[finding.subject].findings.append(finding)
+    # every finding of a subject is made here, its claims' input errors and its checks' findings: they are told
+    # apart here, before the cache keeps them. Those of two subjects never meet: a check's fingerprints name the
+    # subject, an input error's the source and claim
+    for output in outputs.values():
+        output.findings = distinct(output.findings)
+    cached = None
+    briefed: frozenset[str] = frozenset()
+    if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
+        cached = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
+        if cached is not None and job.briefs:
+            briefed = frozenset(outputs) & frozenset(job.digests)
+            for subject in briefed:
+                outputs[subject].findings, outputs[subject].timelines = [], []
+    if not job.keep_rows:
+        for output in outputs.values():
+            output.rows = []
+    return ShardResult(outputs, claims, cached, briefed)
+
+
+def _cache_lines(
+    outputs: dict[str, Output], digests: dict[str, tuple[str, str]], places: cache.Places
+) -> Iterator[bytes]:
+    """The cache record of each subject, piece by piece (see :func:`cache.subject_record`)."""
+    for subject, output in sorted(outputs.items()):
+        if subject in digests:
+            plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
+            yield from cache.subject_record(
+                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.findings,
+                output.timelines, output.checked,
+            )  # fmt: skip
+
+
+def split(job: Job, shards: int) -> None:
+    """Sort the job's claims into ``shards`` shards once, for workers that each run many shards."""
+    job.parts = (shards, shard_parts(job, shards))
+
+
+def shard_parts(job: Job, shards: int, only_shard: Optional[int] = None) -> list[list[Part]]:
+    """The parts of each shard (of one shard alone, with ``only_shard``; the others stay empty)."""
+    known: dict[Optional[str], tuple[str, int]] = {}  # subject as written -> (its key, its shard)
+    out: list[list[Part]] = [[] for _ in range(shards)]
+    if job.only is not None and not job.only:  # every subject came from the cache
+        return out
+
+    def place_of(name: Optional[str]) -> tuple[str, int]:
+        place = known.get(name)
+        if place is None:
+            key = subject_key(name, job.vocabulary)
+            place = known[name] = (key, shard_of(key, shards))
+        return place
+
+    for document in job.documents:
+        if job.only is not None and document.parts is not None:  # the subjects it has claims about, without them
+            if not any(place_of(name)[0] in job.only for name in document.parts.names):
+                continue
+        by_shard: dict[int, list] = {}
+        for entry in document.claims:
+            place = place_of(entry[1])
+            if (only_shard is None or place[1] == only_shard) and (job.only is None or place[0] in job.only):
+                by_shard.setdefault(place[1], []).append(entry)
+        for number, entries in by_shard.items():
+            out[number].append((document, entries))
+    return out
+
+
+#: a worker's share of the claims is checked in pieces of about this many claims: the parent receives each
+#: piece's findings while the workers go on, and a worker holds the resolved claims of one piece at a time
+PIECE_CLAIMS = 20_000
+
+
+def shard_count(claims: int, workers: int) -> int:
+    """How many shards ``claims`` are split into for ``workers``: many more than workers, so that none runs out of
+    work while another starts a busy subject, and small enough that a worker holds few claims at a time."""
+    return max(workers * 4, claims // PIECE_CLAIMS)
