@@ -179,6 +179,9 @@ def overtaken(claims: Sequence[Resolved]) -> dict[int, Resolved]:
     metric = laters[0].metric
     if metric.time != TimeNature.stock or metric.trend == Trend.any:
         return {}
+    first_published = min(c.source.date.end for c in earliers)  # type: ignore[union-attr]
+    if all(c.source.date.start <= first_published for c in laters):  # type: ignore[union-attr]
+        return {}  # nothing was published before any figure given as current
     import numpy as np  # noqa: PLC0415 - a run whose subjects all come from the cache never needs it
 
     published = np.array([c.source.date.end.toordinal() for c in earliers])  # type: ignore[union-attr]
