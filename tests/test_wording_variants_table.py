@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from test_table_parity import _claims, _groups
 
 from checker.checks import wording_variants
+from checker.engine.table import ClaimsTable, load_polars
 from checker.names import fold
-from checker.table import ClaimsTable, load_polars
 
 from conftest import VOCABULARY, claim, one_source, write_corpus
 

@@ -43,7 +43,7 @@ from checker.vocabulary import Vocabulary
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.table import ClaimsTable
+    from checker.engine.table import ClaimsTable
 
 ID = "wording-variants"
 PARTITION = "subject"
@@ -236,7 +236,7 @@ def _folded_quotes(frame: pl.DataFrame) -> pl.Expr:
     character that folding changes (the ASCII ones and those found in the
     quotes) is replaced by its folded form in one pass over all the quotes.
     """
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     found = frame.select(pl.col("quote").str.extract_all(r"[^\x00-\x7F]").explode().drop_nulls().unique())
     characters = [chr(code) for code in range(128)] + found.to_series().to_list()
@@ -252,7 +252,7 @@ def _names_table(
 ) -> tuple[dict[str, _Wordings], pl.DataFrame, pl.DataFrame]:
     """The wordings of each entity; its distinct folded names (``key``); and for each, the folded names tried
     before it (longest first) that hold it (``by``): a name is used in a quote unless one of those is found too."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     prepared = {entity_id: _wordings(_names(vocabulary, entity_id)) for entity_id in entities}
     keys: list[tuple[str, str]] = []
@@ -274,7 +274,7 @@ def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str
     """:func:`check` on every subject of a table at once: the quotes are folded and searched for every name of
     every entity they refer to in bulk, and the variants grouped; only the claims whose quote names none of an
     entity's names are compared word by word with its names, as :func:`check` compares them."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     frame = table.frame.filter(~pl.col("claim").str.starts_with("implied:"))
     # the entities a claim refers to, as _entities() lists them: its subject, then those of its value, read from
@@ -328,7 +328,7 @@ def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str
 def _all_variants(table: ClaimsTable, users: pl.DataFrame) -> Iterator[tuple[str, str, Problem]]:
     """The variants of every subject, from the names found in the quotes: one row per claim, entity and name
     (``key``), with the claim's subject, source, claim id and metric."""
-    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.table)
+    import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     # an entity named in several ways by one source alone is passed over: style, not a discrepancy
     varied = (
