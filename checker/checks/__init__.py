@@ -3,9 +3,12 @@
 A check module has a kebab-case ``ID``, a docstring that is its documentation,
 ``SEVERITY`` (the default severity of each verdict it gives), ``Options`` (a
 pydantic model of its settings), ``PARTITION`` ("group": one subject and
-metric at a time; "source": one source at a time) and a generator
-``check(group, options)`` that yields :class:`checker.findings.Problem`.
-The engine, not the check, stamps the id and the severity on each problem.
+metric at a time; "subject": one subject with all its metrics), a generator
+``check(group, options)`` that yields :class:`checker.findings.Problem` (the
+definition), and ``check_table(table, options)``, which yields (subject,
+metric id, problem) for every group of a table of claims at once and must
+find what ``check`` finds group by group (tests/test_table_parity.py). The
+engine, not the check, stamps the id and the severity on each problem.
 """
 
 from __future__ import annotations
