@@ -98,9 +98,8 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     if job.run_checks:
         by_subject = partition(claims)
         # a process forked from one that had loaded Polars cannot make a table: its checks judge group by group
-        tables = table.usable()
-        on_tables = [check for check in job.active if tables and hasattr(check.module, "check_table")]
-        on_groups = [check for check in job.active if check not in on_tables]
+        on_tables = job.active if table.usable() else []
+        on_groups = [] if on_tables else job.active
         everything: list[Resolved] = []
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:

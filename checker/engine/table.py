@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from checker.corpus import Resolved
+from checker.models import Range
 from checker.values import DateValue, Entity, EntitySet, Number, Text
 from checker.vocabulary import Vocabulary
 
@@ -60,6 +61,8 @@ SCHEMA = {
     "unit": "String",  # the unit as the claim writes it (null: none)
     "source_kind": "String",  # the kind of the claim's source: news, analysis, dataset, ...
     "quote_found": "Boolean",  # the quote stands in the source's archived text (null: no archive at hand)
+    "stated_min": "Float64",  # a number claim's value field, before its unit: the number, or the range's min
+    "stated_max": "Float64",  # the number again, or the range's max (null, both: the value is not a number)
 }
 
 
@@ -107,6 +110,16 @@ def _ends(value: object) -> tuple[float | None, bool, float | None, bool]:
     return None, False, None, False
 
 
+def _stated(claim: Resolved) -> tuple[float | None, float | None]:
+    """The ends of the number or range a number claim's value field states (see checker.checks.quote_value)."""
+    stated = claim.claim.value
+    if type(stated) is Range:  # only a number's value resolves from a range
+        return float(stated.min), float(stated.max)
+    if type(claim.value) is Number and type(stated) in (int, float):
+        return float(stated), float(stated)
+    return None, None
+
+
 def _row(row: int, claim: Resolved) -> tuple:
     source, time, value, published = claim.source, claim.time, claim.value, claim.source.date
     return (
@@ -135,6 +148,7 @@ def _row(row: int, claim: Resolved) -> tuple:
         claim.claim.unit,
         source.model.kind.value,
         claim.quote_match.found if claim.quote_match is not None else None,
+        *_stated(claim),
     )
 
 
