@@ -344,3 +344,37 @@ def test_a_long_contradiction_names_a_few_values_and_counts_the_rest(corpus):
     (finding,) = [f for f in result.findings if f.check == "value-conflict"]
     assert finding.message.count(" vs ") == 7 and finding.message.endswith("and 4 more")
     assert len(finding.claims) == 12
+
+
+def _value_pairs(result) -> list[tuple[str, list[str]]]:  # noqa: ANN001
+    """Each value-conflict finding as its verdict and the values of its claims."""
+    return sorted(
+        (f.verdict, sorted({ref.value for ref in f.claims})) for f in result.findings if f.check == "value-conflict"
+    )
+
+
+def test_a_change_is_told_between_values_next_to_each_other_in_time(corpus):
+    """13, 14 and 15 at three dates: 13 to 14 and 14 to 15, not also 13 to 15, which the timeline shows."""
+    result = corpus(
+        _sources(
+            ("2023-07-01", claim("a", "partners", 13, as_of="2023-06-30")),
+            ("2024-07-01", claim("b", "partners", 14, as_of="2024-06-30")),
+            ("2025-07-01", claim("c", "partners", 15, as_of="2025-06-30")),
+        )
+    )
+    assert _value_pairs(result) == [("timing", ["13", "14"]), ("timing", ["14", "15"])]
+
+
+def test_a_value_whose_time_meets_another_is_not_between_them(corpus):
+    """14 as of 2024 (the whole year) holds when 15 does (31 December 2024): it is not wholly between 13 and 15,
+    so 13 to 15 is still told."""
+    result = corpus(
+        _sources(
+            ("2023-07-01", claim("a", "partners", 13, as_of="2023-06-30")),
+            ("2025-01-05", claim("b", "partners", 14, as_of="2024")),
+            ("2025-01-10", claim("c", "partners", 15, as_of="2024-12-31")),
+        )
+    )
+    pairs = _value_pairs(result)
+    assert ("timing", ["13", "15"]) in pairs
+    assert ("timing", ["13", "14"]) in pairs

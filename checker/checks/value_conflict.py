@@ -21,7 +21,10 @@ Verdicts
         The claims hold at different times and the change is one the metric
         allows (13 as of mid-2025, 14 as of end-2025 for a count that only
         grows; a different office holder at a different date), or a flow is
-        counted over different periods.
+        counted over different periods. A change is told between values next
+        to each other in time: 13 (2023), 14 (2024) and 15 (2025) give two
+        findings, 13 to 14 and 14 to 15, not a third from 13 to 15, which the
+        timeline shows.
     scope
         The claims count different things: a scope qualifier differs
         (FTAs "in force" vs FTAs at any stage).
@@ -40,6 +43,7 @@ Failing example
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -654,10 +658,58 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
         verdicts = verdicts_by_arrays(found, metric, options, slots)
     else:
         verdicts = verdicts_by_pairs(found, metric, options, slots)
+    verdicts = _neighbours_in_time(verdicts, found)
     for pair, ((kind, message, note), by_id) in sorted(verdicts.items(), key=lambda item: item[0]):
         members = list(by_id.values())
         claims = sorted({c.key: c for p in members for c in p.claims}.values(), key=lambda c: c.key)
         yield Problem(verdict=kind, message=message, key=pair, note=note, claims=tuple(c.ref for c in claims))
+
+
+def _neighbours_in_time(verdicts: Verdicts, found: list[Position]) -> Verdicts:
+    """The verdicts without the timing of two values between which a third value of the same scope held.
+
+    A value that held strictly between two others (all its dated claims
+    after the earlier value's last and before the later value's first) tells
+    the change from one to the other in two steps, each its own finding. A
+    stock that moved through many values would otherwise give a finding for
+    every two of them, each listing all their claims: a number of findings
+    that grows with the square of the values, for what the timeline says once.
+    """
+    spans: dict[str, tuple[date, date]] = {}  # each side's dated claims: from the earliest start to the latest end
+    for position in found:
+        time = position.time
+        if time is not None:
+            known = spans.get(position.side)
+            spans[position.side] = (
+                (min(known[0], time.start), max(known[1], time.end)) if known else (time.start, time.end)
+            )
+    scope_of = {position.side: position.first.scope for position in found}
+    by_scope: dict[tuple, list[tuple[date, date]]] = {}
+    for side, span in spans.items():
+        by_scope.setdefault(scope_of[side], []).append(span)
+    # per scope: the spans by start, and from each on the least end of those that start there or later
+    lookup: dict[tuple, tuple[list[date], list[date]]] = {}
+    for scope, found_spans in by_scope.items():
+        found_spans.sort()
+        least = [span[1] for span in found_spans]
+        for index in range(len(least) - 2, -1, -1):
+            least[index] = min(least[index], least[index + 1])
+        lookup[scope] = ([span[0] for span in found_spans], least)
+
+    def passed_over(side_a: str, side_b: str) -> bool:
+        span_a, span_b = spans.get(side_a), spans.get(side_b)
+        if span_a is None or span_b is None or scope_of[side_a] != scope_of[side_b]:
+            return False
+        earlier, later = (span_a, span_b) if span_a[1] < span_b[0] else (span_b, span_a)
+        if not earlier[1] < later[0]:
+            return False  # their times meet: no value lies between them
+        starts, least = lookup[scope_of[side_a]]
+        after = bisect.bisect_right(starts, earlier[1])  # the first span that starts after the earlier one ends
+        return after < len(starts) and least[after] < later[0]
+
+    return {
+        pair: verdict for pair, verdict in verdicts.items() if verdict[0][0] != TIMING or not passed_over(*pair[:2])
+    }
 
 
 def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
