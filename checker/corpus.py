@@ -337,6 +337,7 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
         read += len(written)
         entries = loaded.entries("claims")
         spans, source_spans = _claim_spans(loaded.document.spans, len(written))
+        names: dict[str, str] = {}  # one string for a subject its claims name alike, as for their spans
         kept = []
         ids: dict[str, int] = {}
         # a claim left out as invalid still names itself: deriving from it is no unknown id (its own finding says
@@ -371,7 +372,7 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
                     )
                 )
             subject = written[index].get("subject")
-            name = subject if isinstance(subject, str) else None
+            name = names.setdefault(subject, subject) if isinstance(subject, str) else None
             kept.append((index, name, dump(written[index]), spans.get(index, b"[]")))
         documents.append(
             DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
@@ -423,7 +424,13 @@ def _claim_spans(spans: dict, count: int) -> tuple[dict[int, bytes], dict]:
     and those of the source block (and of the whole document) as plain tuples, by key path: one pass over a
     document's spans, which are one or two for each value it holds."""
     grouped, source = _grouped_spans(spans, count)
-    claims = {index: dump([[list(key), span] for key, span in found.items()]) for index, found in grouped.items()}
+    # one text for equal spans: every claim of a JSON Lines document has only the span of its line, and a record
+    # holds its claims' spans for the whole run
+    texts: dict[bytes, bytes] = {}
+    claims = {}
+    for index, found in grouped.items():
+        text = dump([[list(key), span] for key, span in found.items()])
+        claims[index] = texts.setdefault(text, text)
     return claims, source
 
 
