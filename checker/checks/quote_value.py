@@ -31,7 +31,7 @@ import calendar
 import re
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from checker.checks.base import Group, NoOptions
+from checker.checks.base import Group, NoOptions, each_group
 from checker.corpus import Resolved
 from checker.findings import Problem
 from checker.models import Precision, Range
@@ -427,7 +427,4 @@ def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, s
 
     stated = table.frame.filter(~pl.col("derived") & (pl.col("source_kind") != "dataset"))
     unsure = stated.join(_certain(table, stated), on="row", how="anti")
-    for subject, metric_id, claims in table.groups(unsure):
-        metric = table.vocabulary.metrics[metric_id]
-        for problem in check(Group(subject, metric_id, metric, claims, table.vocabulary), options):
-            yield subject, metric_id, problem
+    yield from each_group(table, unsure, check, options)
