@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from checker.checks.base import Group
+from checker.checks.base import Group, each_group
 from checker.corpus import Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
@@ -675,6 +675,8 @@ def _neighbours_in_time(verdicts: Verdicts, found: list[Position]) -> Verdicts:
     every two of them, each listing all their claims: a number of findings
     that grows with the square of the values, for what the timeline says once.
     """
+    if all(verdict[0][0] != TIMING for verdict in verdicts.values()):
+        return verdicts
     spans: dict[str, tuple[date, date]] = {}  # each side's dated claims: from the earliest start to the latest end
     for position in found:
         time = position.time
@@ -740,7 +742,4 @@ def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str
     of a large corpus, are passed over in one vectorised step."""
 
     frame = table.frame.join(_agreeing(table.frame), on=["subject", "metric"], how="anti")
-    for subject, metric_id, claims in table.groups(frame):
-        metric = table.vocabulary.metrics[metric_id]
-        for problem in check(Group(subject, metric_id, metric, claims, table.vocabulary), options):
-            yield subject, metric_id, problem
+    yield from each_group(table, frame, check, options)
