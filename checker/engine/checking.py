@@ -104,7 +104,7 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
     return active, problems
 
 
-def _tolerance(active: list[ActiveCheck]) -> float:
+def tolerance_of(active: list[ActiveCheck]) -> float:
     """How far apart numbers may be and still agree: value-conflict's option, else the default."""
     conflict = next((c for c in active if c.id == "value-conflict"), None)
     return conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
@@ -115,7 +115,7 @@ def rules_of(rules_dir: Path) -> tuple[Vocabulary, float]:
     problems of the rules are for a run to report)."""
     vocabulary, _ = load_vocabulary(rules_dir, read_document)
     active, _ = configure(vocabulary, rules_dir)
-    return vocabulary, _tolerance(active)
+    return vocabulary, tolerance_of(active)
 
 
 def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved, ...]]]:

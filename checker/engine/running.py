@@ -22,7 +22,7 @@ from checker.corpus import (
     subject_key,
 )
 from checker.engine import cache, cachekey
-from checker.engine.checking import _tolerance, configure
+from checker.engine.checking import configure, tolerance_of
 from checker.engine.reading import Source, read_all
 from checker.engine.shards import Job, Output, ShardResult, run_shard, shard_count, split
 from checker.files import Refused, read_regular
@@ -246,7 +246,7 @@ def _run(
         vocabulary, rules_findings = load_vocabulary(rules_dir, read)
         active, config_findings = configure(vocabulary, rules_dir)
     rules_findings += config_findings
-    tolerance = _tolerance(active)
+    tolerance = tolerance_of(active)
     corpus = Corpus()
     files: list[Source] = []
     for path, missing in iter_files(claim_paths):
