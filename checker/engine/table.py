@@ -120,43 +120,79 @@ def _stated(claim: Resolved) -> tuple[float | None, float | None]:
     return None, None
 
 
-def _row(row: int, claim: Resolved) -> tuple:
-    source, time, value, published = claim.source, claim.time, claim.value, claim.source.date
+def _value_part(value: object) -> tuple:
+    return (KINDS[type(value)], *_ends(value), value.key, value.text)  # type: ignore[attr-defined]
+
+
+def _source_part(source: object) -> tuple:
+    published = source.date  # type: ignore[attr-defined]
     return (
-        row,
-        claim.subject,
-        claim.metric_id,
-        claim.metric.time.value,
-        source.id,
-        claim.claim.id,
-        claim.origin,
-        claim.claim.derived is not None,
+        source.id,  # type: ignore[attr-defined]
         published.start if published is not None else None,
         published.end if published is not None else None,
-        source.dated,
-        time.start if time is not None else None,
-        time.end if time is not None else None,
-        time.precision if time is not None else None,
-        claim.time_basis,
-        scope_text(claim.scope),
-        KINDS[type(value)],
-        *_ends(value),
-        value.key,
-        value.text,
-        claim.claim.quote,
-        claim.claim.precision.value,
-        claim.claim.unit,
-        source.model.kind.value,
-        claim.quote_match.found if claim.quote_match is not None else None,
-        *_stated(claim),
+        source.dated,  # type: ignore[attr-defined]
+        source.model.kind.value,  # type: ignore[attr-defined]
     )
 
 
+def _time_part(time: object) -> tuple:
+    return (time.start, time.end, time.precision) if time is not None else (None, None, None)  # type: ignore[attr-defined]
+
+
 def _columns(claims: Sequence[Resolved]) -> dict[str, Sequence]:
-    """The columns of the claims: their rows made one by one, then turned into columns in one step."""
+    """The columns of the claims, their rows made one by one and then turned into columns in one step.
+
+    Claims share their sources, times and values (a resolver reads each
+    distinct value once): what a row takes from each is worked out once per
+    object, not once per claim.
+    """
     if not claims:
         return {name: [] for name in SCHEMA}
-    return dict(zip(SCHEMA, zip(*map(_row, range(len(claims)), claims), strict=True), strict=True))
+    # the parts of each object by its identity: the objects live as long as the claims, so no id is reused meanwhile
+    sources: dict[int, tuple] = {}
+    times: dict[int, tuple] = {}
+    values: dict[int, tuple] = {}
+    scopes: dict[tuple, str] = {}
+    rows = []
+    for row, claim in enumerate(claims):
+        source, time, value, written = claim.source, claim.time, claim.value, claim.claim
+        source_part = sources.get(id(source))
+        if source_part is None:
+            source_part = sources[id(source)] = _source_part(source)
+        time_part = times.get(id(time))
+        if time_part is None:
+            time_part = times[id(time)] = _time_part(time)
+        value_part = values.get(id(value))
+        if value_part is None:
+            value_part = values[id(value)] = _value_part(value)
+        scope = scopes.get(claim.scope)
+        if scope is None:
+            scope = scopes[claim.scope] = scope_text(claim.scope)
+        match = claim.quote_match
+        rows.append(
+            (
+                row,
+                claim.subject,
+                claim.metric_id,
+                claim.metric.time.value,
+                source_part[0],
+                written.id,
+                claim.origin,
+                written.derived is not None,
+                *source_part[1:4],
+                *time_part,
+                claim.time_basis,
+                scope,
+                *value_part,
+                written.quote,
+                written.precision.value,
+                written.unit,
+                source_part[4],
+                match.found if match is not None else None,
+                *_stated(claim),
+            )
+        )
+    return dict(zip(SCHEMA, zip(*rows, strict=True), strict=True))
 
 
 @dataclass(frozen=True)
