@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -63,11 +65,65 @@ def correct(found: object, truth: object) -> bool:
     return str(found).removeprefix("text:") == fold(str(truth))
 
 
-def _usage() -> tuple[float, float]:
+class Descendants(threading.Thread):
+    """Watches the processes started by this one's children (workers forked by a server process are not its
+    children, so the kernel's accounting of children misses them): the peak resident memory of each (its high
+    water mark) and the processor time it had used when last seen, read from /proc every tenth of a second."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kib: dict[int, int] = {}
+        self.cpu_s: dict[int, float] = {}
+        self.done = threading.Event()
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.sample()
+
+    def sample(self) -> None:
+        """Read the figures of every process below this one's children once."""
+        stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, processor time)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick)
+        me = os.getpid()
+        for pid, (parent, cpu) in stats.items():
+            if parent != me and self._below(parent, stats, me):
+                self.cpu_s[pid] = cpu
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), int(line.split()[1]))
+
+    @staticmethod
+    def _below(pid: int, stats: dict[int, tuple[int, float]], me: int) -> bool:
+        for _ in range(64):
+            if pid == me:
+                return True
+            if pid not in stats:
+                return False
+            pid = stats[pid][0]
+        return False
+
+
+def _usage(watched: Descendants) -> tuple[float, float]:
     """The peak resident memory of this process plus that of its largest worker process (MiB), and the processor
-    time of all of them (s): on a machine others share, the time they took, whatever the wall clock says."""
-    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (me.ru_maxrss + workers.ru_maxrss) / 1024, me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
+    time of all of them (s): on a machine others share, the time they took, whatever the wall clock says.
+    Workers are this process's children, whose figures the kernel keeps, and the processes a server process of
+    theirs started for it, watched from /proc."""
+    watched.sample()
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    largest = max([children.ru_maxrss, *watched.peak_kib.values()])
+    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime + sum(watched.cpu_s.values())
+    return (me.ru_maxrss + largest) / 1024, cpu
 
 
 def main() -> int:
@@ -78,6 +134,8 @@ def main() -> int:
     parser.add_argument("--no-check", action="store_true", help="skip claimcheck check (import and resolve only)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="processes (default: one per core)")
     args = parser.parse_args()
+    watched = Descendants()
+    watched.start()
     started = time.perf_counter()
     mapping = load_mapping(args.mapping)
     readers = {metric: ValueReader(spec.parse) for metric, spec in mapping.metrics.items()}
@@ -132,8 +190,8 @@ def main() -> int:
         "resolve_s": round(done - checked, 1),
         "workers": args.workers,
         "seconds": round(done - started, 1),
-        "cpu_s": round(_usage()[1], 1),
-        "peak_rss_mb": round(_usage()[0]),
+        "cpu_s": round(_usage(watched)[1], 1),
+        "peak_rss_mb": round(_usage(watched)[0]),
     }
     print(json.dumps(figures))
     return 0

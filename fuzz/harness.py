@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from checker import confine
 from checker.config import Config
 from checker.corpus import load_corpus
-from checker.engine import check_subject, configure, partition
+from checker.engine import configure, partition, subject_claims
 from checker.engine.checking import check_table
 from checker.loading import validate, validation_findings
 from checker.models import ClaimFile
@@ -52,12 +52,10 @@ class Harness:
         try:
             with confine.applied(self.confinement):
                 corpus = load_corpus([self.folder / "claims"], self.vocabulary)
-            on_groups = [check for check in self.active if not hasattr(check.module, "check_table")]
             everything = []
             for subject, metrics in partition(corpus.claims).items():
-                everything.extend(check_subject(subject, metrics, self.vocabulary, on_groups).claims)
-            on_tables = [check for check in self.active if hasattr(check.module, "check_table")]
-            list(check_table(everything, self.vocabulary, on_tables))
+                everything.extend(subject_claims(subject, metrics, self.vocabulary, self.active).claims)
+            list(check_table(everything, self.vocabulary, self.active))
         finally:
             target.unlink()
 

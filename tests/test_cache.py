@@ -57,8 +57,8 @@ def _entry_name(entry: Path) -> str:
 def _spy(monkeypatch) -> list[str]:  # noqa: ANN001
     """The subjects checked from now on (in this process)."""
     checked: list[str] = []
-    real = shards.check_subject
-    monkeypatch.setattr(shards, "check_subject", lambda subject, *args: checked.append(subject) or real(subject, *args))
+    real = shards.subject_claims
+    monkeypatch.setattr(shards, "subject_claims", lambda subject, *args: checked.append(subject) or real(subject, *args))
     return checked
 
 

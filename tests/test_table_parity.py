@@ -37,7 +37,7 @@ def _claims(claims_dir: Path, rules: Path) -> tuple[list[Resolved], Vocabulary, 
     deriving = [check for check in active if hasattr(check.module, "derive")]
     everything: list[Resolved] = []
     for subject, metrics in engine.partition(result.corpus.claims).items():
-        everything.extend(engine.check_subject(subject, metrics, result.vocabulary, deriving).claims)
+        everything.extend(engine.subject_claims(subject, metrics, result.vocabulary, deriving).claims)
     return everything, result.vocabulary, active
 
 

@@ -10,10 +10,10 @@ on local worker processes or a Dask cluster; and the cache that keeps what an un
 - ``cache``, ``cachekey``: records of files and subjects kept between runs, and the key that authenticates them.
 """
 
-from checker.engine.checking import ActiveCheck, check_subject, configure, partition, rules_of
+from checker.engine.checking import ActiveCheck, configure, partition, rules_of, subject_claims
 from checker.engine.reading import Source, read_record
-from checker.engine.running import Executor, can_fork, default_workers, no_cycle_collection, run
-from checker.engine.shards import Job, ShardResult, run_shard, shard_count, shard_parts
+from checker.engine.running import Executor, can_fork, default_workers, run
+from checker.engine.shards import Job, ShardResult, no_cycle_collection, run_shard, shard_count, shard_parts
 
 __all__ = [
     "ActiveCheck",
@@ -22,7 +22,6 @@ __all__ = [
     "ShardResult",
     "Source",
     "can_fork",
-    "check_subject",
     "configure",
     "default_workers",
     "no_cycle_collection",
@@ -33,4 +32,5 @@ __all__ = [
     "run_shard",
     "shard_count",
     "shard_parts",
+    "subject_claims",
 ]

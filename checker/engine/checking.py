@@ -11,7 +11,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from pydantic import ValidationError
 
@@ -156,30 +156,22 @@ def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
 
 
 @dataclass
-class SubjectResult:
-    """What the checks found about one subject, its timelines, and its claims with the implied ones."""
+class SubjectClaims:
+    """A subject's claims with the implied ones, and its timelines."""
 
-    findings: list[Finding]
+    claims: tuple[Resolved, ...]
     timelines: list[Timeline]
-    claims: tuple[Resolved, ...] = ()
 
 
-def check_subject(
-    subject: str,
-    metrics: dict[str, tuple[Resolved, ...]],
-    vocabulary: Vocabulary,
-    active: list[ActiveCheck],
-    judged: Optional[list[ActiveCheck]] = None,
-) -> SubjectResult:
-    """The implied claims and the timelines of one subject, and the findings of the checks ``judged`` (default:
-    all that are active) run group by group.
+def subject_claims(
+    subject: str, metrics: dict[str, tuple[Resolved, ...]], vocabulary: Vocabulary, active: list[ActiveCheck]
+) -> SubjectClaims:
+    """The claims of one subject with those the active checks imply, and the timeline of each stock metric.
 
     Checks that derive implied claims run first; the implied claims then
-    join the stated ones for every check and in the timelines. The engine
-    judges a table of claims of many subjects at once (:func:`check_table`),
-    and group by group only where no table can be made (see checker.engine.table).
+    join the stated ones for every check (see :func:`check_table`) and in
+    the timelines.
     """
-    judged = active if judged is None else judged
     stated = tuple(claim for group in metrics.values() for claim in group)
     implied = [
         claim
@@ -190,26 +182,17 @@ def check_subject(
     if implied:
         metrics = partition(stated + tuple(implied))[subject]
     everything = tuple(sorted(stated + tuple(implied), key=lambda c: (c.metric_id, c.key)))
-    findings: list[Finding] = []
-    for check in judged:
-        if check.module.PARTITION == "subject":
-            group = Group(subject, "", None, everything, vocabulary)
-            findings.extend(_stamp(check, group, problem) for problem in check.module.check(group, check.options))
-    for metric_id, claims in metrics.items():
-        group = Group(subject, metric_id, vocabulary.metrics[metric_id], claims, vocabulary)
-        for check in judged:
-            if check.module.PARTITION == "group":
-                findings.extend(_stamp(check, group, problem) for problem in check.module.check(group, check.options))
     timelines = [
         timeline.build(subject, metric_id, claims)
         for metric_id, claims in metrics.items()
         if vocabulary.metrics[metric_id].time == TimeNature.stock
     ]
-    return SubjectResult(findings, timelines, everything)
+    return SubjectClaims(everything, timelines)
 
 
 def check_table(claims: Sequence[Resolved], vocabulary: Vocabulary, active: list[ActiveCheck]) -> Iterator[Finding]:
-    """The findings of the checks that work on a whole table of claims (of many subjects) at once."""
+    """The findings of the active checks on a table of claims of many subjects (stated and implied), each check
+    judging the whole table at once."""
     claims_table = ClaimsTable.of(claims, vocabulary)
     for check in active:
         for subject, metric_id, problem in check.module.check_table(claims_table, check.options):

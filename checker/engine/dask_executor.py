@@ -28,26 +28,16 @@ import operator
 import os
 import warnings
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from distributed import Client, Future, LocalCluster, as_completed
 
-from checker import confine
 from checker.confine import Confinement
 from checker.corpus import DocumentRecord, FileRecord
-from checker.engine import (
-    Job,
-    ShardResult,
-    Source,
-    no_cycle_collection,
-    read_record,
-    run_shard,
-    shard_count,
-    shard_parts,
-)
-from checker.loading import shown_from
+from checker.engine.reading import Source, read_record
+from checker.engine.shards import Context, Job, ShardResult, as_the_run, run_sent, shard_count, shard_parts
 
 #: how long to try to reach a scheduler, and to wait for it to have a worker, before giving up
 CONNECT_SECONDS = 5.0
@@ -59,23 +49,9 @@ class Unavailable(Exception):
     """The cluster cannot be used: its scheduler cannot be reached, or has no worker."""
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a task needs to read files as the run would on its own machine."""
-
-    confinement: Confinement  # where archived texts may be read from
-    folder: str  # the run's working directory, which paths are shown relative to
-
-
-@contextmanager
-def _as_the_run(context: Context) -> Iterator[None]:
-    with confine.applied(context.confinement), shown_from(context.folder), no_cycle_collection():
-        yield
-
-
 def _read_batch(items: list[Source], context: Context) -> list[FileRecord]:
     """On a worker: the record of each file of a batch, read and validated as a run on one machine reads it."""
-    with _as_the_run(context):
+    with as_the_run(context):
         return [read_record(item) for item in items]
 
 
@@ -107,10 +83,7 @@ def _split_batch(
 
 def _check_shard(rules: Job, pieces: list[list[DocumentRecord]], context: Context) -> ShardResult:
     """On a worker: resolve and check one shard, whose documents come from every batch, in the order of the files."""
-    with _as_the_run(context):
-        done = run_shard(replace(rules, documents=[document for piece in pieces for document in piece]), 0, 1)
-    done.claims = []  # resolved claims stay in the worker, as with forked workers: the run needs only their rows
-    return done
+    return run_sent(rules, [document for piece in pieces for document in piece], context)
 
 
 def _size(item: Source) -> int:

@@ -7,13 +7,14 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Optional, Protocol, Sequence, cast
+from typing import Any, BinaryIO, Callable, Optional, Protocol, Sequence, cast
 
 import orjson
 
+from checker import confine
 from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
 from checker.corpus import (
     Corpus,
@@ -21,10 +22,20 @@ from checker.corpus import (
     add_records,
     subject_key,
 )
-from checker.engine import cache, cachekey
+from checker.engine import cache, cachekey, table
 from checker.engine.checking import configure, tolerance_of
 from checker.engine.reading import Source, read_all
-from checker.engine.shards import Job, Output, ShardResult, run_shard, shard_count, split
+from checker.engine.shards import (
+    Context,
+    Job,
+    Output,
+    ShardResult,
+    no_cycle_collection,
+    run_sent,
+    run_shard,
+    shard_count,
+    split,
+)
 from checker.files import Refused, read_regular
 from checker.findings import (
     INVALID,
@@ -40,20 +51,6 @@ from checker.result import Result
 from checker.timeline import Timeline
 from checker.trace import phase
 from checker.vocabulary import UNREAD, load_vocabulary
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector: a run builds millions of objects that live to its end, which it would
-    only rescan again and again (forked workers inherit the pause). Garbage without cycles is freed as usual."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
 
 #: a subject's record for the cache to keep: as it stands in the cache, or made (in pieces) when it is written
 Record = Region | Callable[[], Sequence[bytes | Region]]
@@ -337,6 +334,7 @@ def _run(
 def _without_follow_ons(findings: list, rules_findings: list[Finding], unread: list[str]) -> tuple[list, list]:
     """The findings without the unknown names that only follow from a rules file that cannot be read (every claim
     naming something it defines), counted in one finding at the file: its own problems come first, alone."""
+
     def follows(finding: Any) -> bool:
         return getattr(finding, "hint", "").endswith(UNREAD)
 
@@ -376,6 +374,11 @@ def _run_shards(
     sizes = [sum(len(entries) for _, entries in parts) for parts in job.parts[1]]
     # the largest first, so that no worker starts a busy subject while the others run out of work
     order = sorted(range(pieces), key=lambda number: (-sizes[number], number))
+    if "polars" in sys.modules:
+        # a process forked from this one could not make a table (Polars' threads are not forked with it): the
+        # workers are forked from a server process started afresh, and each shard's claims are sent to its worker
+        _run_sent(job, workers, order, progress, receive)
+        return
     _JOB = job
     try:
         with context.Pool(workers) as pool:
@@ -389,6 +392,48 @@ def _run_shards(
     finally:
         _JOB = None
         job.parts = None
+
+
+def _run_sent(
+    job: Job,
+    workers: int,
+    order: list[int],
+    progress: Optional[Callable[[int, int], None]],
+    receive: Callable[[ShardResult], None],
+) -> None:
+    """The shards of a split job, in ``order``, on workers that inherit nothing of this process: each is sent the
+    rules once and its shard's documents with the shard."""
+    assert job.parts is not None
+    pieces, parts = job.parts
+    rules = replace(job, documents=[], parts=None)
+    sent = [[document._replace(claims=entries) for document, entries in parts[number]] for number in order]
+    job.documents, job.parts = [], None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    setting = Context(confine.current(), os.getcwd())
+    with table.worker_environment():
+        pool = context.Pool(workers, initializer=_take_rules, initargs=(rules, setting))
+    with pool:
+        for number, done in enumerate(pool.imap_unordered(_sent_shard, sent), 1):
+            receive(done)
+            if progress is not None:
+                progress(number, pieces)
+
+
+_RULES: Optional[tuple[Job, Context]] = None  # the rules a worker started afresh was given
+
+
+def _take_rules(rules: Job, setting: Context) -> None:
+    global _RULES
+    _RULES = rules, setting
+    gc.disable()  # as in a forked worker of the run (see no_cycle_collection): shards arrive as millions of objects
+
+
+def _sent_shard(documents: list) -> ShardResult:
+    assert _RULES is not None
+    rules, setting = _RULES
+    with phase("shard"):
+        return run_sent(rules, documents, setting)
 
 
 def _subject_digests(job: Job) -> dict[str, tuple[str, str]]:

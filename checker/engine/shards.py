@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import zlib
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 import orjson
 
+from checker import confine
+from checker.confine import Confinement
 from checker.corpus import (
     ClaimRow,
     DocumentRecord,
@@ -18,12 +22,13 @@ from checker.corpus import (
     resolve_documents,
     subject_key,
 )
-from checker.engine import cache, table
-from checker.engine.checking import ActiveCheck, check_subject, check_table, partition
+from checker.engine import cache
+from checker.engine.checking import ActiveCheck, check_table, partition, subject_claims
 from checker.findings import (
     Finding,
     distinct,
 )
+from checker.loading import shown_from
 from checker.timeline import Timeline
 from checker.vocabulary import Vocabulary
 
@@ -74,6 +79,44 @@ class ShardResult:
     briefed: frozenset[str] = frozenset()
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector: a run builds millions of objects that live to its end, which it would
+    only rescan again and again (forked workers inherit the pause). Garbage without cycles is freed as usual."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a worker that did not inherit the run needs to read and check as the run would in its own process."""
+
+    confinement: Confinement  # where archived texts may be read from
+    folder: str  # the run's working directory, which paths are shown relative to
+
+
+@contextmanager
+def as_the_run(context: Context) -> Iterator[None]:
+    """Read and check in the block as the run of ``context`` would."""
+    with confine.applied(context.confinement), shown_from(context.folder), no_cycle_collection():
+        yield
+
+
+def run_sent(rules: Job, documents: list[DocumentRecord], context: Context) -> ShardResult:
+    """In a worker that did not inherit the run (a Dask worker, a process started afresh): resolve and check one
+    shard, whose documents (each with the shard's claims only) were sent to it with the rules (a job without
+    documents)."""
+    with as_the_run(context):
+        done = run_shard(replace(rules, documents=documents, parts=None), 0, 1)
+    done.claims = []  # resolved claims stay in the worker: the run needs only their rows
+    return done
+
+
 def shard_of(subject: str, shards: int) -> int:
     """The shard a subject belongs to: stable across processes, runs and machines."""
     return zlib.crc32(subject.encode("utf-8")) % shards if shards > 1 else 0
@@ -97,20 +140,16 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         output.checked += 1
     if job.run_checks:
         by_subject = partition(claims)
-        # a process forked from one that had loaded Polars cannot make a table: its checks judge group by group
-        on_tables = job.active if table.usable() else []
-        on_groups = [] if on_tables else job.active
         everything: list[Resolved] = []
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:
                 progress(index, len(by_subject))
-            done = check_subject(subject, metrics, vocabulary, job.active, on_groups)
+            done = subject_claims(subject, metrics, vocabulary, job.active)
             output = outputs[subject]
-            output.findings.extend(done.findings)
             output.timelines.extend(done.timelines)
             everything.extend(done.claims)
-        if on_tables and everything:
-            for finding in check_table(everything, vocabulary, on_tables):
+        if everything:
+            for finding in check_table(everything, vocabulary, job.active):
                 outputs[finding.subject].findings.append(finding)
     # every finding of a subject is made here, its claims' input errors and its checks' findings: they are told
     # apart here, before the cache keeps them. Those of two subjects never meet: a check's fingerprints name the

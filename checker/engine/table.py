@@ -7,15 +7,17 @@ findings alone, from the claims the table points back to (column ``row``).
 
 Polars runs its work on a pool of threads, which a forked process does not
 inherit: a process forked after Polars was loaded would wait forever on the
-first table. Polars is therefore loaded only where a table is made, and a
-process forked from one that had loaded it judges group by group instead
-(:func:`usable`), with the same findings (tests/test_table_parity.py).
+first table. Polars is therefore loaded only where a table is made, and
+workers are forked only from a process that has not loaded it (see
+:func:`checker.engine.running.run`); a table asked for where it cannot be
+made is an error, never a wait without end.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Iterator, Sequence
@@ -83,17 +85,31 @@ def load_polars() -> ModuleType:
     """Polars, loaded the first time a table is made: with one thread (the engine's parallelism is its worker
     processes) and one arena of memory, so that a worker reserves a few hundred MB of address space, not a GB.
     Settings the user gave in the environment are kept."""
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
+    if _FORKED_WITH_POLARS:
+        raise RuntimeError("a table cannot be made in a process forked after Polars was loaded")
+    for name, value in WORKER_POLARS.items():
+        os.environ.setdefault(name, value)
     import polars  # noqa: PLC0415 - see the module's docstring
 
     return polars
 
 
-def usable() -> bool:
-    """True when this process may make and judge a table: it was not forked from a process that had loaded
-    Polars (whose threads it would wait for forever)."""
-    return not _FORKED_WITH_POLARS
+#: how Polars is set up in a worker: one thread, one arena of memory (see :func:`load_polars`)
+WORKER_POLARS = {"POLARS_MAX_THREADS": "1", "_RJEM_MALLOC_CONF": "narenas:1"}
+
+
+@contextmanager
+def worker_environment() -> Iterator[None]:
+    """The environment of :data:`WORKER_POLARS` in the block, for worker processes started in it that load
+    Polars before a table is made (a program whose main module imports it: each worker imports that module);
+    settings the user gave are kept, and the environment is as before after the block."""
+    added = [name for name in WORKER_POLARS if name not in os.environ]
+    os.environ.update({name: WORKER_POLARS[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def scope_text(scope: tuple[tuple[str, str], ...]) -> str:
