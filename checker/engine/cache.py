@@ -580,24 +580,49 @@ def subject_record(
     findings: list[Finding],
     timelines: list[Timeline],
     checked: int,
-) -> list[bytes]:
-    """One subject's record in the subjects' entry (see :class:`Stored`), in pieces to write one after another
-    (a busy subject's record runs to hundreds of megabytes: it is never joined). ``plain`` is its results made
-    plain (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location."""
+) -> Iterator[bytes]:
+    """One subject's record in the subjects' entry (see :class:`Stored`), in pieces to write one after another.
+    ``plain`` is its results made plain (:func:`result_plain`) as JSON, ``relocatable`` whether they name every
+    location.
+
+    A busy subject's report text runs to hundreds of megabytes: each item's
+    text is written to a spool as it is made (in memory while it is small,
+    else in a private temporary file), never held whole, and copied from
+    there after the head that gives the sizes.
+    """
     from checker.reporting.json_report import finding_dict, timeline_dict  # the reports import the engine
 
     shown: dict[int, dict] = {}  # the claims' objects, made once for the subject's findings
     # in the order of the report, so that the report copies them as one piece (see jsontext.pretty_chunks)
     findings = sorted(findings, key=sort_key)
-    texts = [item_text(finding_dict(f, shown)) for f in findings]
-    briefs = [
-        [f.subject, f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f), len(text)]
-        for f, text in zip(findings, texts, strict=False)
-    ]
     listed = sorted((t for t in timelines if len(t.entries) > 1), key=lambda t: t.metric)
-    texts += [item_text(timeline_dict(t)) for t in listed]
-    lengths = [[t.metric, len(text)] for t, text in zip(listed, texts[len(findings) :], strict=True)]
-    return _record([subject, *digests, relocatable, checked, briefs, lengths], plain, texts)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES) as spool:
+        briefs = []
+        for finding in findings:
+            text = item_text(finding_dict(finding, shown))
+            spool.write(text + SEPARATOR)
+            briefs.append([finding.subject, finding.metric, finding.check, finding.severity, finding.verdict,
+                           finding.fingerprint, finding.message, files_of(finding), len(text)])  # fmt: skip
+        shown.clear()
+        lengths = []
+        for timeline in listed:
+            text = item_text(timeline_dict(timeline))
+            spool.write(text + SEPARATOR)
+            lengths.append([timeline.metric, len(text)])
+        size = spool.tell()
+        head = [subject, *digests, relocatable, checked, briefs, lengths, len(plain), size]
+        yield orjson.dumps(head)
+        yield b"\t"
+        yield plain
+        yield b"\t"
+        spool.seek(0)
+        while piece := spool.read(1 << 20):
+            yield piece
+        yield b"\n"
+
+
+#: a subject's report text up to this size is spooled in memory, a larger one in a temporary file
+SPOOLED_BYTES = 8 << 20
 
 
 def _record(head: list, plain: bytes, items: Sequence[bytes | Region]) -> list:
