@@ -380,6 +380,44 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
     return FileRecord(tuple(plain(f) for f in findings), tuple(documents), read)
 
 
+def read_made(path: Path, shown: str, text: str) -> FileRecord | None:
+    """The record :func:`read_file` makes of JSON Lines text that claimcheck's import wrote from a table, made
+    without validating each document again: the import writes only documents the claim format takes as written
+    (see :attr:`checker.tabular.Imported.plain`). None when a line is not such a document as far as can be told
+    at a glance (not an object of a source and claims with ids of their own): :func:`read_file` then reads it.
+    """
+    documents = []
+    read = 0
+    for line, chunk in enumerate(text.split("\n"), 1):
+        if not chunk.strip():
+            continue
+        try:
+            data = orjson.loads(chunk)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(data, dict) or data.keys() != {"source", "claims"}:
+            return None
+        source, written = data["source"], data["claims"]
+        if not isinstance(source, dict) or not isinstance(written, list):
+            return None
+        if not all(isinstance(claim, dict) for claim in written):
+            return None
+        ids = [claim.get("id") for claim in written]
+        if len(set(ids)) != len(ids) or not all(isinstance(i, str) for i in ids):
+            return None
+        span = (line, 1, line, max(len(chunk), 1))  # as loading._json_document: the line the document stands on
+        spans = dump([[[], list(span)]])
+        names: dict[str, str] = {}
+        kept = []
+        for index, claim in enumerate(written):
+            subject = claim.get("subject")
+            name = names.setdefault(subject, subject) if isinstance(subject, str) else None
+            kept.append((index, name, dump(claim), spans))
+        read += len(written)
+        documents.append(DocumentRecord(shown, path.as_posix(), source, {(): span}, tuple(kept)))
+    return FileRecord((), tuple(documents), read)
+
+
 def _refused(shown: str, unit: str, document: Document, places: frozenset[str]) -> Finding | None:
     """Why the claims of a document (a file, or a line of JSON Lines) are all left out: its source block, or its
     shape, is wrong. None when it has no claims to lose."""

@@ -294,9 +294,10 @@ def _import_warnings(imported: list[Imported]) -> list[Finding]:
     return findings
 
 
-def _texts(imported: list[Imported]) -> list[tuple[Path, str]]:
-    """Each imported table as a JSON Lines claim file made in memory, named TABLE.jsonl."""
-    return [(table.path.parent / f"{table.path.name}.jsonl", table.text) for table in imported]
+def _texts(imported: list[Imported]) -> list[tuple[Path, str, bool]]:
+    """Each imported table as a JSON Lines claim file made in memory, named TABLE.jsonl, and whether its documents
+    need no validation (see :attr:`Imported.plain`)."""
+    return [(table.path.parent / f"{table.path.name}.jsonl", table.text, table.plain) for table in imported]
 
 
 def settings_start(paths: Iterable[Path]) -> Optional[Path]:

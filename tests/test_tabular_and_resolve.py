@@ -381,3 +381,49 @@ def test_resolve_of_a_source_with_no_claims_resolves_nothing(tmp_path):
     result = run_cli(tmp_path, "resolve", "claims", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["items"] == []
+
+
+@pytest.mark.parametrize("case", list(ODD_ROWS))
+def test_the_documents_an_import_makes_are_read_as_the_careful_reader_reads_them(tmp_path, case):
+    """A table's documents that the claim format takes as written are not validated again: the record made
+    of them at a glance is the one the careful reading makes, to the last span; other tables are read carefully."""
+    from checker.corpus import read_file, read_made
+
+    (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")
+    (tmp_path / "20111201.csv").write_text("\n".join([HEADER, *ROWS, *ODD_ROWS[case]]) + "\n", "utf-8")
+    (table,) = import_tables([tmp_path / "20111201.csv"], load_mapping(tmp_path / "mapping.yaml"))
+    path = tmp_path / "20111201.csv.jsonl"
+    careful = read_file(path, "20111201.csv.jsonl", table.text.encode("utf-8"))
+    if table.plain:
+        assert read_made(path, "20111201.csv.jsonl", table.text) == careful
+        assert careful.documents and not careful.findings
+    else:
+        assert careful.findings or case == "two sources with one id"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"source": {"id": "a"}, "claims": [{"id": "x"}, {"id": "x"}]}\n',  # an id twice: for read_file to say
+        '{"source": {"id": "a"}}\n',
+        '[1, 2]\n',
+        '{"source": {"id": "a"}, "claims": [1]}\n',
+        '{"source": {"id": "a"}, "claims": [}\n',
+    ],
+)
+def test_text_that_is_not_as_the_import_writes_it_is_left_to_the_careful_reader(text):
+    from checker.corpus import read_made
+
+    assert read_made(Path("t.jsonl"), "t.jsonl", text) is None
+
+
+@pytest.mark.skipif(
+    not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project"
+)
+def test_a_day_of_flight_data_is_read_at_a_glance_as_it_is_read_carefully(mapping):
+    from checker.corpus import read_file, read_made
+
+    (table,) = import_tables([DATA / "conflicting_data" / "20111201.txt"], mapping)
+    assert table.plain
+    path = table.path.parent / "20111201.txt.jsonl"
+    assert read_made(path, "day.jsonl", table.text) == read_file(path, "day.jsonl", table.text.encode("utf-8"))

@@ -87,11 +87,10 @@ def _check_shard(rules: Job, pieces: list[list[DocumentRecord]], context: Contex
 
 
 def _size(item: Source) -> int:
-    path, _, _, text = item
-    if text is not None:
-        return len(text)
+    if item.text is not None:
+        return len(item.text)
     try:
-        return os.stat(path).st_size
+        return os.stat(item.path).st_size
     except OSError:  # the worker that reads it will say why it cannot
         return 0
 
@@ -130,13 +129,13 @@ class DaskExecutor:
         made = batches(files, self._threads() * BATCHES_PER_THREAD)
         read = [
             client.submit(
-                _read_batch, [(Path(os.path.abspath(path)), shown, None, text) for path, shown, _, text in batch],
+                _read_batch, [item._replace(path=Path(os.path.abspath(item.path)), cache=None) for item in batch],
                 self.context, pure=False,
             )
             for batch in made
         ]  # fmt: skip
         light = [
-            client.submit(_without_claims, future, [item[0].as_posix() for item in batch], pure=False)
+            client.submit(_without_claims, future, [item.path.as_posix() for item in batch], pure=False)
             for future, batch in zip(read, made, strict=True)
         ]
         records: list[list[FileRecord]] = client.gather(light)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
-from typing import Optional, cast
+from typing import NamedTuple, Optional, cast
 
 from checker.corpus import (
     FileRecord,
     read_file,
+    read_made,
     with_archive_problems,
 )
 from checker.engine import cache
@@ -18,41 +19,56 @@ from checker.findings import (
 )
 from checker.loading import read_bytes
 
-#: a file to read: its path, as shown, the cache folder, and its text when it was made in memory
-Source = tuple[Path, str, Optional[Path], Optional[str]]
+
+class Source(NamedTuple):
+    """A file to read."""
+
+    path: Path
+    shown: str  # its path as reports show it
+    cache: Optional[Path]  # the cache folder, if any
+    text: Optional[str] = None  # its text, when it was made in memory (an imported table's)
+    made: bool = False  # the text is documents the import made that the claim format takes as written
 
 
 def _content(item: Source) -> bytes | Finding:
     """The bytes of a file (an imported table's text), or the finding that says why they cannot be read."""
-    path, shown, _, text = item
-    return text.encode("utf-8") if text is not None else read_bytes(path, shown)
+    return item.text.encode("utf-8") if item.text is not None else read_bytes(item.path, item.shown)
+
+
+def _read(item: Source, raw: bytes) -> FileRecord:
+    """A file's record, made from its bytes; an imported table's documents as the import made them are not
+    validated again (see corpus.read_made)."""
+    if item.made and item.text is not None:
+        made = read_made(item.path, item.shown, item.text)
+        if made is not None:
+            return made
+    return read_file(item.path, item.shown, raw)
 
 
 def read_record(item: Source) -> FileRecord:
     """Read a file once: its record from the cache when its bytes are unchanged, else read and validated, and
     kept in the cache (under the digest of the very bytes read) when there is one; then its archived texts are
     vetted (never cached: see corpus.with_archive_problems)."""
-    path, shown, folder, _ = item
     raw = _content(item)
     if isinstance(raw, Finding):  # what cannot be read (a special file) is a finding, and is not cached
         return FileRecord((plain(raw),), (), 0)
+    folder = item.cache
     if folder is None:
-        return with_archive_problems(read_file(path, shown, raw))
-    key = cache.file_key(raw, shown)
-    record = cache.load_file(folder, key, path.as_posix())
+        return with_archive_problems(_read(item, raw))
+    key = cache.file_key(raw, item.shown)
+    record = cache.load_file(folder, key, item.path.as_posix())
     if record is None:
-        record = cache.with_digests(read_file(path, shown, raw))  # made here, in a reader process, once
+        record = cache.with_digests(_read(item, raw))  # made here, in a reader process, once
         cache.save_file(folder, key, record)
     return with_archive_problems(record)
 
 
 def _cached(item: Source) -> Optional[FileRecord]:
     """A file's record from the cache, when its bytes are unchanged (its archived texts vetted)."""
-    path, shown, folder, _ = item
     raw = _content(item)
-    if folder is None or isinstance(raw, Finding):
+    if item.cache is None or isinstance(raw, Finding):
         return None
-    record = cache.load_file(folder, cache.file_key(raw, shown), path.as_posix())
+    record = cache.load_file(item.cache, cache.file_key(raw, item.shown), item.path.as_posix())
     return with_archive_problems(record) if record is not None else None
 
 

@@ -185,14 +185,16 @@ def run(
     progress: Optional[Callable[[int, int], None]] = None,
     workers: int = 1,
     cache_dir: Optional[Path] = None,
-    texts: Sequence[tuple[Path, str]] = (),
+    texts: Sequence[tuple[Path, str] | tuple[Path, str, bool]] = (),
     keep_rows: bool = True,
     briefs: bool = False,
     executor: Optional[Executor] = None,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
-    ``texts`` are JSON Lines claim files made in memory (imported tables): (the path they are named by, text).
+    ``texts`` are JSON Lines claim files made in memory (imported tables): (the path they are named by, text),
+    and True when every document is one the claim format takes as written (``Imported.plain``: they are not
+    validated again).
 
     With ``run_checks`` false only the files are read, validated and resolved.
     With ``workers`` above 1 (on Linux) files are read by that many processes,
@@ -229,7 +231,7 @@ def _run(
     progress: Optional[Callable[[int, int], None]],
     workers_wanted: int,
     cache_dir: Optional[Path],
-    texts: Sequence[tuple[Path, str]],
+    texts: Sequence[tuple[Path, str] | tuple[Path, str, bool]],
     keep_rows: bool,
     briefs: bool,
     executor: Optional[Executor],
@@ -250,8 +252,9 @@ def _run(
         if missing is not None:
             corpus.findings.append(missing)
         else:
-            files.append((path, display_path(path), cache_dir, None))
-    files += [(path, display_path(path), cache_dir, text) for path, text in texts]
+            files.append(Source(path, display_path(path), cache_dir))
+    for path, text, *made in texts:
+        files.append(Source(path, display_path(path), cache_dir, text, bool(made and made[0])))
     readers = min(workers_wanted, len(files)) if can_fork() else 1
     with phase(f"read {len(files)} files (or their records from the cache)"):
         records = executor.read(files) if executor is not None else read_all(files, readers, cache_dir)
