@@ -581,6 +581,9 @@ class Located:
     def location(self, *keys: object) -> Location:
         """Where the value at ``keys`` stands, or its nearest enclosing value."""
         if isinstance(self._spans, bytes):  # a claim is located once or twice: its spans' text is searched
+            whole = _whole_only(self._spans)
+            if whole is not None:  # a JSON document's claim has the span of the document alone
+                return Location(self.path, *whole)
             path = list(keys)
             while True:
                 found = span_in(self._spans, path)
@@ -593,6 +596,16 @@ class Located:
             at = at[:-1]
         span = spans.get(at)
         return Location(self.path, *span) if span else Location(self.path)
+
+
+def _whole_only(spans: bytes) -> Optional[tuple[int, ...]]:
+    """The span of spans that hold only the span of the whole document (as compact JSON: [[[],[l,c,l,c]]])."""
+    if not (spans.startswith(b"[[[],[") and spans.endswith(b"]]]") and spans.count(b"[") == 4):
+        return None
+    try:
+        return tuple(map(int, spans[6:-3].split(b",")))
+    except ValueError:
+        return None
 
 
 def span_in(spans: bytes, key: list) -> Optional[tuple[int, int, int, int]]:
@@ -706,21 +719,28 @@ def subject_key(name: str | None, vocabulary: Vocabulary) -> str:
     return vocabulary.entity_id(name) or name
 
 
-def claim_row(claim: Resolved) -> ClaimRow:
-    """The summary of a resolved claim that reports and resolve need."""
-    value = claim.value
-    time = f"{claim.time.start}/{claim.time.end}" if claim.time else "-"
-    return ClaimRow(
-        claim.source.id,
-        claim.claim.id,
-        claim.subject,
-        claim.metric_id,
-        claim.source.model.publisher,
-        time,
-        claim.scope,
-        value.stated if isinstance(value, Number) else value.key,
-        value.text,
-    )
+def claim_rows(claims: Iterable[Resolved]) -> list[ClaimRow]:
+    """The summaries of resolved claims that reports and resolve need; what a row takes from a claim's source,
+    time or value is worked out once per object: claims share them."""
+    sources: dict[int, tuple[str, str]] = {}
+    times: dict[int, str] = {}
+    values: dict[int, tuple[object, str]] = {}
+    rows = []
+    for claim in claims:
+        source, time, value = claim.source, claim.time, claim.value
+        source_part = sources.get(id(source))
+        if source_part is None:
+            source_part = sources[id(source)] = (source.id, source.model.publisher)
+        time_text = times.get(id(time))
+        if time_text is None:
+            time_text = times[id(time)] = f"{time.start}/{time.end}" if time else "-"
+        value_part = values.get(id(value))
+        if value_part is None:
+            value_part = values[id(value)] = (value.stated if isinstance(value, Number) else value.key, value.text)
+        rows.append(ClaimRow(source_part[0], claim.claim.id, claim.subject, claim.metric_id, source_part[1],
+                             time_text, claim.scope, *value_part))  # fmt: skip
+    # the objects kept by their id live as long as ``claims``: no id is reused meanwhile
+    return rows
 
 
 def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DEFAULT_TOLERANCE) -> Corpus:
@@ -736,7 +756,7 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
     claims, findings = resolve_documents(((d, d.claims) for d in documents), Resolver(vocabulary, tolerance))
     corpus.findings.extend(finding for _, finding in findings)
     corpus.claims = sorted(claims, key=lambda c: c.key)
-    corpus.rows = [claim_row(c) for c in corpus.claims]
+    corpus.rows = claim_rows(corpus.claims)
     corpus.checked = len(corpus.rows)
     return corpus
 

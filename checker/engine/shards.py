@@ -6,6 +6,7 @@ import gc
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
@@ -18,7 +19,7 @@ from checker.corpus import (
     DocumentRecord,
     Resolved,
     Resolver,
-    claim_row,
+    claim_rows,
     resolve_documents,
     subject_key,
 )
@@ -134,9 +135,12 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     outputs: dict[str, Output] = {}
     for subject, problem in problems:
         outputs.setdefault(subject, Output()).findings.append(problem)
-    for claim in claims:
+    # the claims in short, when a report or the cache wants them; else only counted
+    wanted = job.keep_rows or (job.digests is not None and job.cache_dir is not None and job.run_checks)
+    for claim, row in zip(claims, claim_rows(claims) if wanted else repeat(None), strict=False):
         output = outputs.setdefault(claim.subject, Output())
-        output.rows.append(claim_row(claim))
+        if row is not None:
+            output.rows.append(row)
         output.checked += 1
     if job.run_checks:
         by_subject = partition(claims)
