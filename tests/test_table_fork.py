@@ -53,3 +53,30 @@ def test_workers_of_a_run_after_polars_was_loaded_judge_tables_with_the_same_fin
     assert [(f.message, f.note, f.claims) for f in workers.findings] == [
         (f.message, f.note, f.claims) for f in alone.findings
     ]
+
+
+@pytest.mark.skipif(not can_fork(), reason="forks worker processes")
+def test_where_no_server_process_can_start_the_shards_are_checked_in_the_run_with_the_same_findings(
+    tmp_path, monkeypatch
+):
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--claims", "3000", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    alone = run([tmp_path / "claims"], tmp_path / "rules", workers=1)
+    assert "polars" in sys.modules
+    context = multiprocessing.get_context("forkserver")
+
+    tried: list[int] = []
+
+    def refused(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        tried.append(1)
+        raise OSError("no room for a socket")
+
+    monkeypatch.setattr(type(context), "Pool", refused)
+    here = run([tmp_path / "claims"], tmp_path / "rules", workers=2)
+    assert tried  # the run asked for workers, and went on without them
+    assert [(f.fingerprint, f.message, f.note, f.claims) for f in here.findings] == [
+        (f.fingerprint, f.message, f.note, f.claims) for f in alone.findings
+    ]

@@ -414,8 +414,15 @@ def _run_sent(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     setting = Context(confine.current(), os.getcwd())
-    with table.worker_environment():
-        pool = context.Pool(workers, initializer=_take_rules, initargs=(rules, setting))
+    try:
+        with table.worker_environment():
+            pool = context.Pool(workers, initializer=_take_rules, initargs=(rules, setting))
+    except OSError:  # no server process can start here (no folder for its socket): the shards are checked here
+        for number, documents in enumerate(sent, 1):
+            receive(run_sent(rules, documents, setting))
+            if progress is not None:
+                progress(number, pieces)
+        return
     with pool:
         for number, done in enumerate(pool.imap_unordered(_sent_shard, sent), 1):
             receive(done)
