@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Optional, Protocol, Sequence, cast
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Protocol, Sequence, cast
 
 import orjson
 
@@ -411,6 +411,7 @@ def _run_sent(
     rules = replace(job, documents=[], parts=None)
     sent = [[document._replace(claims=entries) for document, entries in parts[number]] for number in order]
     job.documents, job.parts = [], None
+    del parts  # the claims are held by ``sent`` alone from here
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     setting = Context(confine.current(), os.getcwd())
@@ -423,8 +424,14 @@ def _run_sent(
             if progress is not None:
                 progress(number, pieces)
         return
+    sent.reverse()
+
+    def handed() -> Iterator[list]:  # each shard let go of here once it is on its way to a worker
+        while sent:
+            yield sent.pop()
+
     with pool:
-        for number, done in enumerate(pool.imap_unordered(_sent_shard, sent), 1):
+        for number, done in enumerate(pool.imap_unordered(_sent_shard, handed()), 1):
             receive(done)
             if progress is not None:
                 progress(number, pieces)
