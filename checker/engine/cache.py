@@ -46,7 +46,7 @@ from dataclasses import replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence, TypeVar
 
 import orjson
 
@@ -610,15 +610,9 @@ def subject_record(
             spool.write(text + SEPARATOR)
             lengths.append([timeline.metric, len(text)])
         size = spool.tell()
-        head = [subject, *digests, relocatable, checked, briefs, lengths, len(plain), size]
-        yield orjson.dumps(head)
-        yield b"\t"
-        yield plain
-        yield b"\t"
         spool.seek(0)
-        while piece := spool.read(1 << 20):
-            yield piece
-        yield b"\n"
+        yield from _laid_out([subject, *digests, relocatable, checked, briefs, lengths], plain, size,
+                             iter(lambda: spool.read(1 << 20), b""))  # fmt: skip
 
 
 #: a subject's report text up to this size is spooled in memory, a larger one in a temporary file
@@ -630,7 +624,21 @@ def _record(head: list, plain: bytes, items: Sequence[bytes | Region]) -> list:
     items of its findings and timelines, each followed by jsontext.SEPARATOR."""
     kept = items_text(items)
     size = sum(piece.size if isinstance(piece, Region) else len(piece) for piece in kept)
-    return [orjson.dumps([*head, len(plain), size]), b"\t", plain, b"\t", *kept, b"\n"]
+    return list(_laid_out(head, plain, size, kept))
+
+
+_Piece = TypeVar("_Piece", bytes, "bytes | Region")
+
+
+def _laid_out(head: list, plain: bytes, size: int, text: Iterable[_Piece]) -> Iterator[bytes | _Piece]:
+    """A record as it is laid out: its head (``head`` and the sizes of the two parts after it), a tab, its results
+    as JSON, a tab, the report's text of its items (``size`` bytes, in pieces), a newline."""
+    yield orjson.dumps([*head, len(plain), size])
+    yield b"\t"
+    yield plain
+    yield b"\t"
+    yield from text
+    yield b"\n"
 
 
 def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineBrief]]:
