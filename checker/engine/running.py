@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Optional, Protocol, Sequence, cast
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, Sequence, cast
 
 import orjson
 
@@ -377,9 +377,8 @@ def _run_shards(
     sizes = [sum(len(entries) for _, entries in parts) for parts in job.parts[1]]
     # the largest first, so that no worker starts a busy subject while the others run out of work
     order = sorted(range(pieces), key=lambda number: (-sizes[number], number))
-    if "polars" in sys.modules:
-        # a process forked from this one could not make a table (Polars' threads are not forked with it): the
-        # workers are forked from a server process started afresh, and each shard's claims are sent to its worker
+    if not table.forks_make_tables():
+        # the workers are forked from a server process started afresh, and each shard's claims are sent to its worker
         _run_sent(job, workers, order, progress, receive)
         return
     _JOB = job
@@ -388,13 +387,23 @@ def _run_shards(
             # every worker is forked by now with its copy of the job: here its claims are no longer needed
             _JOB = None
             job.documents, job.parts = [], None
-            for number, done in enumerate(pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), 1):
-                receive(done)
-                if progress is not None:
-                    progress(number, pieces)
+            _deliver(pool.imap_unordered(_shard_in_worker, [(i, pieces) for i in order]), pieces, progress, receive)
     finally:
         _JOB = None
         job.parts = None
+
+
+def _deliver(
+    results: Iterable[ShardResult],
+    pieces: int,
+    progress: Optional[Callable[[int, int], None]],
+    receive: Callable[[ShardResult], None],
+) -> None:
+    """Each shard's result to ``receive`` as it comes, and the count of those done to ``progress``."""
+    for number, done in enumerate(results, 1):
+        receive(done)
+        if progress is not None:
+            progress(number, pieces)
 
 
 def _run_sent(
@@ -415,26 +424,20 @@ def _run_sent(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     setting = Context(confine.current(), os.getcwd())
+    sent.reverse()
+
+    def handed() -> Iterator[list]:  # each shard let go of here once it is on its way
+        while sent:
+            yield sent.pop()
+
     try:
         with table.worker_environment():
             pool = context.Pool(workers, initializer=_take_rules, initargs=(rules, setting))
     except OSError:  # no server process can start here (no folder for its socket): the shards are checked here
-        for number, documents in enumerate(sent, 1):
-            receive(run_sent(rules, documents, setting))
-            if progress is not None:
-                progress(number, pieces)
+        _deliver((run_sent(rules, documents, setting) for documents in handed()), pieces, progress, receive)
         return
-    sent.reverse()
-
-    def handed() -> Iterator[list]:  # each shard let go of here once it is on its way to a worker
-        while sent:
-            yield sent.pop()
-
     with pool:
-        for number, done in enumerate(pool.imap_unordered(_sent_shard, handed()), 1):
-            receive(done)
-            if progress is not None:
-                progress(number, pieces)
+        _deliver(pool.imap_unordered(_sent_shard, handed()), pieces, progress, receive)
 
 
 _RULES: Optional[tuple[Job, Context]] = None  # the rules a worker started afresh was given

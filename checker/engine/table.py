@@ -72,9 +72,15 @@ SCHEMA = {
 _FORKED_WITH_POLARS = False
 
 
+def forks_make_tables() -> bool:
+    """True when a process forked from this one could make a table: this one has not loaded Polars, whose
+    threads a fork would not have."""
+    return "polars" not in sys.modules
+
+
 def _forked() -> None:
     global _FORKED_WITH_POLARS
-    _FORKED_WITH_POLARS = _FORKED_WITH_POLARS or "polars" in sys.modules
+    _FORKED_WITH_POLARS = _FORKED_WITH_POLARS or not forks_make_tables()
 
 
 if hasattr(os, "register_at_fork"):
