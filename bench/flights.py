@@ -153,7 +153,7 @@ def main() -> int:
                 gold[(flight, metric, f"{day}/{day}", ())] = value
     count = sum(table.claims.height for table in imported)
     done_import = time.perf_counter()
-    texts = [(table.path.parent / f"{table.path.name}.jsonl", table.text, table.plain) for table in imported]
+    texts = [table.claim_file() for table in imported]
     findings = 0
     if not args.no_check:  # only the findings are counted: the claims in short need not be kept
         findings = len(run([], args.rules, workers=args.workers, texts=texts, keep_rows=False).findings)

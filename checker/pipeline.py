@@ -294,10 +294,7 @@ def _import_warnings(imported: list[Imported]) -> list[Finding]:
     return findings
 
 
-def _texts(imported: list[Imported]) -> list[tuple[Path, str, bool]]:
-    """Each imported table as a JSON Lines claim file made in memory, named TABLE.jsonl, and whether its documents
-    need no validation (see :attr:`Imported.plain`)."""
-    return [(table.path.parent / f"{table.path.name}.jsonl", table.text, table.plain) for table in imported]
+
 
 
 def settings_start(paths: Iterable[Path]) -> Optional[Path]:
@@ -412,7 +409,7 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
     if tables and imported is None:
         imported = _imported(tables, request.mapping, workers)
     import_findings = _import_warnings(imported or [])
-    texts = _texts(imported or [])
+    texts = [table.claim_file() for table in imported or []]
     if focus is not None:
         focus |= {path.resolve() for path, _ in texts}
     with confine.applied(confinement), _executor(request, workers, confinement) as executor:

@@ -422,6 +422,11 @@ class Imported:
     #: for the corpus to say)
     plain: bool
 
+    def claim_file(self) -> tuple[Path, str, bool]:
+        """The table as a JSON Lines claim file made in memory, as a run takes it (see checker.engine.run): named
+        TABLE.jsonl, its text, and whether its documents need no validation."""
+        return self.path.parent / f"{self.path.name}.jsonl", self.text, self.plain
+
 
 def _quoted(texts: pl.Series) -> pl.Series:
     """Each text as json.dumps(text, ensure_ascii=False) writes it: quoted, and escaped where it must be."""

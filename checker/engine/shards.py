@@ -6,7 +6,6 @@ import gc
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
@@ -137,11 +136,11 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         outputs.setdefault(subject, Output()).findings.append(problem)
     # the claims in short, when a report or the cache wants them; else only counted
     wanted = job.keep_rows or (job.digests is not None and job.cache_dir is not None and job.run_checks)
-    for claim, row in zip(claims, claim_rows(claims) if wanted else repeat(None), strict=False):
-        output = outputs.setdefault(claim.subject, Output())
-        if row is not None:
-            output.rows.append(row)
-        output.checked += 1
+    for claim in claims:
+        outputs.setdefault(claim.subject, Output()).checked += 1
+    if wanted:
+        for claim, row in zip(claims, claim_rows(claims), strict=True):
+            outputs[claim.subject].rows.append(row)
     if job.run_checks:
         by_subject = partition(claims)
         everything: list[Resolved] = []

@@ -20,11 +20,12 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
-from checker.corpus import Resolved
+from checker.corpus import Resolved, SourceInfo
 from checker.models import Range
-from checker.values import DateValue, Entity, EntitySet, Number, Text
+from checker.timespec import TimeSpan
+from checker.values import DateValue, Entity, EntitySet, Interpreted, Number, Text
 from checker.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -142,23 +143,23 @@ def _stated(claim: Resolved) -> tuple[float | None, float | None]:
     return None, None
 
 
-def _value_part(value: object) -> tuple:
-    return (KINDS[type(value)], *_ends(value), value.key, value.text)  # type: ignore[attr-defined]
+def _value_part(value: Interpreted) -> tuple:
+    return (KINDS[type(value)], *_ends(value), value.key, value.text)
 
 
-def _source_part(source: object) -> tuple:
-    published = source.date  # type: ignore[attr-defined]
+def _source_part(source: SourceInfo) -> tuple:
+    published = source.date
     return (
-        source.id,  # type: ignore[attr-defined]
+        source.id,
         published.start if published is not None else None,
         published.end if published is not None else None,
-        source.dated,  # type: ignore[attr-defined]
-        source.model.kind.value,  # type: ignore[attr-defined]
+        source.dated,
+        source.model.kind.value,
     )
 
 
-def _time_part(time: object) -> tuple:
-    return (time.start, time.end, time.precision) if time is not None else (None, None, None)  # type: ignore[attr-defined]
+def _time_part(time: Optional[TimeSpan]) -> tuple:
+    return (time.start, time.end, time.precision) if time is not None else (None, None, None)
 
 
 def _columns(claims: Sequence[Resolved]) -> dict[str, Sequence]:
