@@ -51,7 +51,7 @@ from typing import Any, Callable, Optional
 import orjson
 
 #: raised whenever the output for a given seed and size changes
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 8
 FORMATS = ("yaml", "jsonl")
 CLAIMS_PER_FILE = 100
@@ -407,17 +407,43 @@ def _nice(value: float, direction: str) -> float:
     return whole * step
 
 
+def _written_step(value: float) -> float:
+    """The place of the last significant digit of a figure as a claim writes it (checker.values.written_step)."""
+    digits = repr(float(value)).rstrip("0").rstrip(".") if not float(value).is_integer() else str(int(value))
+    if "." in digits:
+        return 10.0 ** -len(digits.split(".")[1])
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return 10.0**zeros if digits.strip("-0") else 1.0
+
+
+def _margin(stated: float, integral: bool) -> float:
+    """How far "about" or "nearly" reaches from a figure: half its last significant digit, or the rules' tolerance
+    when wider; at least 1 for a count."""
+    margin = max(_written_step(stated) / 2, abs(stated) * TOLERANCE)
+    return max(margin, 1.0) if integral else margin
+
+
 def _holds(precision: str, stated: float, true: float, integral: bool) -> bool:
-    """Whether a figure stated with ``precision`` allows the true value (the rules' tolerance)."""
-    margin = abs(stated) * TOLERANCE
-    if integral:
-        margin = max(margin, 1.0)
+    """Whether a figure stated with ``precision`` allows the true value."""
+    margin = _margin(stated, integral)
     slack = 1e-6 * max(1.0, abs(stated))  # stay clear of the boundary: no agreement by rounding error
     if precision == "about":
         return abs(stated - true) <= margin - slack
     if precision == "nearly":
         return 0 <= stated - true <= margin - slack
     return stated + (1 if integral else slack) <= true  # more-than
+
+
+def _bound(true: float, integral: bool) -> float:
+    """A "more than" figure for ``true`` that lies below all that its "about" and "nearly" figures allow: a bound
+    that covered only part of one would leave the two undetermined (checker.checks.value_conflict)."""
+    about, nearly = _nice(true, ""), _nice(true, "up")
+    lowest = min(about - _margin(about, integral), nearly - _margin(nearly, integral), true)
+    bound = _nice(max(lowest, 0.0), "down")
+    step = _written_step(_nice(true, "")) if bound <= 0 else max(_written_step(bound), 1.0)
+    while bound + (1 if integral else 0) >= lowest and bound > 0:
+        bound = _nice(bound - step, "down") if bound - step > 0 else 0.0
+    return bound
 
 
 _WORDS = {"about": ("about", "around", "roughly", "approximately", "some"), "nearly": ("nearly", "almost"),
@@ -444,8 +470,12 @@ def state_number(
             return Stated({"min": _field(low), "max": _field(high)}, None, f"between {words(low)} and {words(high)}")
     elif draw < 0.3:
         precision = rng.choice(("about", "nearly", "more-than"))
-        stated = _nice(true, {"about": "", "nearly": "up", "more-than": "down"}[precision])
-        if _holds(precision, stated, true, integral):
+        stated = (
+            _bound(true, integral)
+            if precision == "more-than"
+            else _nice(true, {"about": "", "nearly": "up"}[precision])
+        )
+        if stated > 0 and _holds(precision, stated, true, integral):
             return Stated(_field(stated), precision, f"{rng.choice(_WORDS[precision])} {words(stated)}")
     return Stated(_field(true), None, words(true))
 

@@ -21,7 +21,7 @@ from checker.values import Interpreted, Number, ValueProblem, interpret
 from checker.vocabulary import Vocabulary
 from checker.yamlio import Document
 
-DEFAULT_TOLERANCE = 0.1
+DEFAULT_TOLERANCE = 0.0
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,9 @@ class Metric(Strict):
     trend: Trend = Trend.any
     unit: Opt[str] = Field(None, description="the unit amounts are compared in, e.g. USD")
     tolerance: Opt[Annotated[StrictFloat, Field(ge=0, le=1)]] = Field(
-        None, description='relative margin of "about" and "nearly" for this metric'
+        None,
+        description='a fraction of the value by which "about" and "nearly" may stray beyond the precision the figure '
+        "is written to, for this metric",
     )
     aliases: list[str] = Field(default_factory=list)
     scope: dict[Identifier, ScopeDimension] = Field(default_factory=dict)

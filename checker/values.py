@@ -1,14 +1,17 @@
 """Values as claims state them, and when two of them can both be true.
 
-A number is read as the set of values its words allow: "nearly 350" is
-[315, 350] with a 10 % margin, "more than 70" is (70, ∞), a count "more than
-70" is 71 or more. Two claims agree when their sets meet.
+A number is read as the set of values its words allow. An approximate figure
+is as precise as it is written: "about 2.5 million" is what rounds to 2.5
+million, [2.45, 2.55] million, "nearly 350" is [345, 350]; "more than 70" is
+(70, ∞), a count "more than 70" is 71 or more. Two claims agree when their
+sets meet.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable, Optional, Union
 
 from checker.models import Claim, Kind, Metric, Precision, Range
@@ -53,6 +56,12 @@ class Interval:
         if other.lo == self.hi and (other.lo_open or self.hi_open):
             return False
         return True
+
+    def holds(self, other: Interval) -> bool:
+        """True when every number of ``other`` lies here."""
+        low = self.lo < other.lo or (self.lo == other.lo and (other.lo_open or not self.lo_open))
+        high = other.hi < self.hi or (other.hi == self.hi and (other.hi_open or not self.hi_open))
+        return low and high
 
     def below(self, other: Interval) -> bool:
         """True when every number here is below every number there."""
@@ -153,8 +162,21 @@ class Text:
 Interpreted = Union[Number, Entity, EntitySet, DateValue, Text]
 
 
-def _number_interval(value: float, precision: Precision, tolerance: float, integral: bool) -> Interval:
-    margin = abs(value) * tolerance
+def written_step(value: float) -> float:
+    """The place of the last significant digit of a number as written: 0.1 for 2.5, 100 for 1,200 and for 300, 1
+    for 14, 0.01 for 0.25. A whole number's trailing zeros are not significant: the figure was rounded to them."""
+    if not math.isfinite(value) or value == 0:
+        return 1.0
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return 10.0**exponent if isinstance(exponent, int) else 1.0
+
+
+def _number_interval(value: float, precision: Precision, tolerance: float, integral: bool, step: float) -> Interval:
+    """The values a number stated with ``precision`` allows. An approximate figure ("about", "nearly") is as
+    precise as it is written: it stands for what rounds to it at its last significant digit (``step``, in the
+    metric's unit), half a step either way; a tolerance (a fraction of the value) may widen that margin, never
+    narrow it, and a count's margin is at least 1."""
+    margin = max(step / 2, abs(value) * tolerance)
     if integral:
         margin = max(margin, 1.0) if precision in (Precision.about, Precision.nearly) else margin
     if precision == Precision.exact:
@@ -289,7 +311,7 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
         if integral and value < 0:
             raise ValueProblem("a count cannot be negative")
         stated = float(value) * scale
-        interval = _number_interval(stated, claim.precision, tolerance, integral)
+        interval = _number_interval(stated, claim.precision, tolerance, integral, written_step(value) * abs(scale))
         if metric.within:
             half = float(metric.within) / 2  # two values within `within` of each other then meet
             interval = Interval(interval.lo - half, interval.hi + half, interval.lo_open, interval.hi_open)
@@ -300,6 +322,19 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
     elif unit_text:
         text += f" {unit_text}"
     return Number(stated, interval, text, interval.key())
+
+
+#: the precisions of a bound, which admits every number past it, and of an approximate figure
+BOUNDS = frozenset({Precision.more_than, Precision.at_least, Precision.less_than, Precision.at_most})
+APPROXIMATE = frozenset({Precision.about, Precision.nearly})
+
+
+def partly(bound: Interpreted, approximate: Interpreted) -> bool:
+    """True when a bound admits some but not all of the numbers an approximate figure allows ("more than 2.5
+    million" against "about 2.5 million"): whether the two agree then depends on where the figure lies."""
+    if not (isinstance(bound, Number) and isinstance(approximate, Number)):
+        return False
+    return bound.interval.meets(approximate.interval) and not bound.interval.holds(approximate.interval)
 
 
 def ends(value: Number | DateValue) -> tuple[float, bool, float, bool]:

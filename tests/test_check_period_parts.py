@@ -46,7 +46,7 @@ def test_period_parts(corpus, vocabulary, case, part, whole, expected):
 def test_what_is_left_for_the_rest_of_the_period(corpus):
     files = {"a.yaml": one_source("a", "2025-07-10", CASES[0][1]), "b.yaml": one_source("b", "2026-01-12", CASES[0][2])}
     (finding,) = findings_of(corpus(files), "period-parts")
-    assert "leaving 4–6 for the rest of the period" in finding.note
+    assert "leaving 4–9 for the rest of the period" in finding.note
 
 
 def test_one_source_giving_part_and_whole_is_no_discrepancy(corpus):

@@ -46,17 +46,59 @@ CASES: list[tuple[str, tuple, tuple, Any]] = [
         ("2026-01-12", claim("b", "partners", 73, as_of="2025-12-31")),
         None,
     ),
-    (
-        "about-within-margin",
+    (  # "about 9" is what rounds to 9: 8.5 to 9.5
+        "about-within-its-written-precision",
         ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
-        ("2026-01-12", claim("b", "level", 9.8, as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 9.4, as_of="2025-12-31")),
         None,
     ),
     (
-        "about-outside-margin",
+        "about-beyond-its-written-precision",
         ("2026-01-10", claim("a", "level", 9.0, precision="about", as_of="2025-12-31")),
-        ("2026-01-12", claim("b", "level", 10.5, as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 9.6, as_of="2025-12-31")),
         "contradiction",
+    ),
+    (  # a figure written to tenths is precise to a twentieth either way: 2.45 to 2.55
+        "about-tenths-against-a-bound-beyond-them",
+        ("2026-01-10", claim("a", "level", 2.5, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 2.8, precision="more-than", as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "bound-covering-part-of-an-approximation",
+        ("2026-01-10", claim("a", "level", 2.5, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 2.5, precision="more-than", as_of="2025-12-31")),
+        "undetermined",
+    ),
+    (  # the near-miss: the bound admits all of 2.45 to 2.55
+        "bound-covering-all-of-an-approximation",
+        ("2026-01-10", claim("a", "level", 2.5, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "level", 2.4, precision="more-than", as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "bound-covering-part-of-nearly",
+        ("2026-01-10", claim("a", "partners", 350, precision="nearly", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 348, precision="at-least", as_of="2025-12-31")),
+        "undetermined",
+    ),
+    (  # a round figure is precise to its last digit that is not a trailing zero: "about 300" is 250 to 350
+        "round-figure-about-hundreds",
+        ("2026-01-10", claim("a", "partners", 300, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 340, as_of="2025-12-31")),
+        None,
+    ),
+    (
+        "round-figure-about-hundreds-exceeded",
+        ("2026-01-10", claim("a", "partners", 300, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 360, as_of="2025-12-31")),
+        "contradiction",
+    ),
+    (
+        "about-a-small-count-allows-one-either-way",
+        ("2026-01-10", claim("a", "partners", 14, precision="about", as_of="2025-12-31")),
+        ("2026-01-12", claim("b", "partners", 15, as_of="2025-12-31")),
+        None,
     ),
     (
         "range-contains",
@@ -378,3 +420,22 @@ def test_a_value_whose_time_meets_another_is_not_between_them(corpus):
     pairs = _value_pairs(result)
     assert ("timing", ["13", "15"]) in pairs
     assert ("timing", ["13", "14"]) in pairs
+
+
+def test_a_metric_tolerance_widens_the_written_precision_and_never_narrows_it(corpus):
+    from conftest import VOCABULARY
+
+    def verdicts(tolerance: float, stated: float, other: float) -> list[str]:
+        metrics = dict(VOCABULARY["metrics"], level=dict(VOCABULARY["metrics"]["level"], tolerance=tolerance))
+        result = corpus(
+            _files(
+                ("2026-01-10", claim("a", "level", stated, precision="about", as_of="2025-12-31")),
+                ("2026-01-12", claim("b", "level", other, as_of="2025-12-31")),
+            ),
+            dict(VOCABULARY, metrics=metrics),
+        )
+        return [f.verdict for f in result.findings if f.check == "value-conflict"]
+
+    assert verdicts(0.1, 9, 9.8) == []  # 10% of 9 reaches past the half unit "about 9" is written to
+    assert verdicts(0.01, 9, 9.4) == []  # 1% of 9 would be narrower than 8.5-9.5: the written precision stands
+    assert verdicts(0.01, 9, 9.6) == ["contradiction"]

@@ -133,4 +133,36 @@ def test_designation_translations_are_wording_variants_not_conflicts(result):
 
 def test_agreements_in_2024_implied_by_the_ratio(result):
     (finding, *_) = _of(result, "implied-values", "cooperation_agreements_signed")
-    assert "126–140 in 2024" in finding.note
+    assert "138–140 in 2024" in finding.note  # nearly 350, as written: 345-350
+
+
+@pytest.mark.parametrize(
+    "bound, verdict",
+    [
+        (9, "undetermined"),  # covers 9-9.5 of "about 9 billion" (8.5-9.5 billion as written)
+        (8.4, None),  # the near-miss: covers all of it, so the two agree
+        (9.6, "contradiction"),  # covers none of it
+    ],
+)
+def test_a_bound_against_the_approximate_fdi_figure_of_the_seeds(tmp_path, bound, verdict):
+    """The review's "approximately 9 billion USD" of FDI in 2025-H1, against another source's "more than X billion"
+    for the same half-year, with the project's own rules."""
+    import yaml
+
+    from conftest import claim, source_block
+
+    review = claim("fdi-h1", "fdi_inflows", 9, subject="vietnam", unit="billion USD", precision="about",
+                   period="2025-H1")  # fmt: skip
+    other = claim("fdi-h1", "fdi_inflows", bound, subject="vietnam", unit="billion USD", precision="more-than",
+                  period="2025-H1")  # fmt: skip
+    (tmp_path / "claims").mkdir()
+    for name, published, body in (("review", "2025-07-05", review), ("wire", "2025-07-08", other)):
+        document = {"source": source_block(name, published), "claims": [body]}
+        (tmp_path / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    found = run([tmp_path / "claims"], RULES)
+    assert [f for f in found.findings if not f.subject] == []
+    verdicts = [f for f in found.findings if f.check == "value-conflict"]
+    assert [f.verdict for f in verdicts] == ([verdict] if verdict else [])
+    if verdict == "undetermined":
+        assert "8.5–9.5 billion" in verdicts[0].note and "would settle it" in verdicts[0].note
+        assert verdicts[0].severity == "warning"

@@ -107,3 +107,20 @@ def test_any_claim_set(files):
 @given(_tangled_corpora(twice=True))
 def test_any_tangled_claim_set(files):
     _made(files)
+
+
+def test_a_time_stated_and_the_same_time_taken_from_publication():
+    """Two positions of one value that differ only by where their time came from are one corroboration with one
+    key, on the table as group by group (a case hypothesis found)."""
+    files = {
+        "f0.yaml": {
+            "source": {"id": "s0", "title": "s0", "publisher": "P", "kind": "news-report", "published": "2025-07-01"},
+            "claims": [{"id": "c0", "subject": "freedonia", "metric": "partners", "value": 0, "quote": "it says 0",
+                        "as_of": "2025"}],  # fmt: skip
+        },
+        "f1.yaml": {
+            "source": {"id": "s1", "title": "s1", "publisher": "P", "kind": "news-report", "published": "2025"},
+            "claims": [{"id": "c0", "subject": "freedonia", "metric": "partners", "value": 0, "quote": "it says 0"}],
+        },
+    }
+    _made(files)

@@ -142,7 +142,9 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             continue
         origins = sorted({c.origin for c in claims})
         values = sorted({c.value.text for c in claims})
-        yield _finding(claims, sources, origins, values, members[0].first.time_text(), sorted(p.key() for p in members))
+        # two positions differ by where their time came from (stated, or the date of publication), not by key
+        keys = sorted({p.key() for p in members})
+        yield _finding(claims, sources, origins, values, members[0].first.time_text(), keys)
 
 
 def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:

@@ -30,7 +30,11 @@ Verdicts
         (FTAs "in force" vs FTAs at any stage).
     undetermined
         The engine cannot tell: a side is undated, or the times overlap
-        so their order is unknown. The note says what is missing.
+        so their order is unknown, or a bound covers only part of what an
+        approximate figure of the same time and scope allows ("more than
+        2.5 million" against "about 2.5 million", which stands for 2.45–2.55
+        million as written). The note says what is missing, or what would
+        settle it.
 
 Passing example
     A: 13 comprehensive strategic partners as of 2025-06-30;
@@ -62,7 +66,20 @@ if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable
 from checker.timeline import is_stale
 from checker.timespec import TimeSpan
-from checker.values import DateValue, EntitySet, Interpreted, Interval, Number, agree, below, ends
+from checker.values import (
+    APPROXIMATE,
+    BOUNDS,
+    DateValue,
+    EntitySet,
+    Interpreted,
+    Interval,
+    Number,
+    agree,
+    below,
+    ends,
+    partly,
+    quantity_text,
+)
 
 T = TypeVar("T")
 
@@ -78,7 +95,13 @@ class Options(BaseModel):
     """Settings of value-conflict."""
 
     model_config = ConfigDict(extra="forbid")
-    tolerance: float = Field(0.1, ge=0, le=1, description='relative margin of "about" and "nearly"')
+    tolerance: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description='a fraction of the value by which "about" and "nearly" may stray beyond the precision the figure '
+        "is written to (never less than that precision)",
+    )
     defer_stale: bool = Field(True, description="leave an outdated figure repeated as current to stale-figure")
 
 
@@ -524,6 +547,33 @@ def contradictions(found: list[Position], slots: Slots, metric: Metric) -> Itera
         yield Problem(verdict=CONTRADICTION, message=message, key=key, note=note, claims=tuple(c.ref for c in claims))
 
 
+def partial_bounds(found: list[Position], slots: Slots, metric: Metric) -> Iterator[Problem]:
+    """One undetermined finding per bound and approximate figure of one time and scope that the bound only partly
+    covers: "more than 2.5 million" neither confirms nor contradicts "about 2.5 million" (2.45–2.55 million)."""
+    for indices in slots.members.values():
+        bounds = [found[i] for i in indices if found[i].first.claim.precision in BOUNDS]
+        if not bounds:
+            continue
+        for approximate in (found[i] for i in indices if found[i].first.claim.precision in APPROXIMATE):
+            for bound in bounds:
+                if not partly(bound.value, approximate.value):
+                    continue
+                allowed = quantity_text(approximate.value.interval, metric)  # type: ignore[union-attr]  # numbers
+                note = (
+                    f"{approximate.value.text} stands for {allowed} as written, and {bound.value.text} admits only "
+                    f"part of that: whether they agree depends on where the figure lies; a more exact figure from "
+                    f"either source ({approximate.who()}; {bound.who()}) would settle it"
+                )
+                claims = sorted(bound.claims + approximate.claims, key=lambda c: c.key)
+                yield Problem(
+                    verdict=UNDETERMINED,
+                    message=f"{bound.said()} vs {approximate.said()}",
+                    key=("partly", bound.side, approximate.side),
+                    note=note,
+                    claims=tuple(c.ref for c in claims),
+                )
+
+
 def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options, slots: Slots | None = None) -> Verdicts:
     """Judge every two positions of different slots: the definition of the pairs check() reports."""
     slots = slots or slots_of(found, metric, options)
@@ -654,6 +704,7 @@ def check(group: Group, options: Options) -> Iterator[Problem]:
     found = positions(group.claims)
     slots = slots_of(found, metric, options)
     yield from contradictions(found, slots, metric)
+    yield from partial_bounds(found, slots, metric)
     if len(found) > ARRAYS_FROM:
         verdicts = verdicts_by_arrays(found, metric, options, slots)
     else:
@@ -734,7 +785,10 @@ def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
     )
     numbers = pl.col("kind").is_in(["number", "date"]).all() & (pl.col("kind").n_unique() == 1)
     alike = ~pl.col("kind").is_in(["number", "date"]).any() & (pl.col("value_key").n_unique() == 1)
-    return frame.group_by("subject", "metric").agg(agree=(numbers & ends_meet) | alike).filter("agree")
+    # a bound beside an approximate figure may cover it only in part, which is a finding (see partial_bounds)
+    precision = pl.col("precision")
+    mixed = precision.is_in([p.value for p in BOUNDS]).any() & precision.is_in([p.value for p in APPROXIMATE]).any()
+    return frame.group_by("subject", "metric").agg(agree=((numbers & ends_meet) | alike) & ~mixed).filter("agree")
 
 
 def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str, Problem]]:
