@@ -154,6 +154,10 @@ class Corpus:
 def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[TimeSpan], str]:
     """The claim's time and where it came from; raise ValueProblem when it does not fit the metric."""
     nature = metric.time
+    if claim.to_date and nature != TimeNature.flow:
+        raise ValueProblem(
+            f'"{metric.label}" is not counted over a period, so it cannot be counted to date', "remove `to_date`"
+        )
     if nature == TimeNature.fixed:
         if claim.as_of is not None or claim.period is not None:
             raise ValueProblem(f'metric "{metric.label}" does not change over time', "remove `as_of`/`period`")

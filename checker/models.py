@@ -182,6 +182,11 @@ class Claim(Strict):
     precision: Precision = Field(Precision.exact, description="how exactly the source states the number")
     as_of: Opt[TimeText] = Field(None, description="when a stock held (a point, or the span it lies in)")
     period: Opt[TimeText] = Field(None, description="the span over which a flow was counted")
+    to_date: Opt[StrictBool] = Field(
+        None,
+        description="for a flow: true when the figure counts its period only so far, up to the source's date "
+        '("so far this year"); inferred when a dated source was published before the period ended',
+    )
     scope: dict[Identifier, Identifier] = Field(
         default_factory=dict, description="scope qualifiers, dimension: value, as the metric declares them"
     )

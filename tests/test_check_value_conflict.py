@@ -221,6 +221,55 @@ CASES: list[tuple[str, tuple, tuple, Any]] = [
         ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)),
         "contradiction",
     ),
+    # a period that had not ended when the source was published: counted so far
+    (
+        "year-to-date-lower-than-the-year",
+        ("2025-12-10", claim("a", "visits", 20, period="2025")),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        "timing",
+    ),
+    (  # the near-miss: both published after the year ended, so both count all of it
+        "whole-year-figures-that-differ",
+        ("2026-01-05", claim("a", "visits", 20, period="2025")),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        "contradiction",
+    ),
+    (
+        "year-to-date-above-the-year",
+        ("2025-12-10", claim("a", "visits", 26, period="2025")),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        "contradiction",
+    ),
+    (
+        "counted-to-two-days",
+        ("2025-11-01", claim("a", "visits", 18, period="2025")),
+        ("2025-12-10", claim("b", "visits", 20, period="2025")),
+        "timing",
+    ),
+    (
+        "counted-to-the-same-day",
+        ("2025-12-10", claim("a", "visits", 18, period="2025")),
+        ("2025-12-10", claim("b", "visits", 20, period="2025")),
+        "contradiction",
+    ),
+    (  # an amount is not a count: so far it may be above the year's (returns, revisions)
+        "amount-to-date-above-the-year",
+        ("2025-12-10", claim("a", "trade", 9, unit="USD", period="2025")),
+        ("2026-01-12", claim("b", "trade", 8, unit="USD", period="2025")),
+        "timing",
+    ),
+    (  # a claim may say so itself, here from a source with no date
+        "said-to-date-by-an-undated-source",
+        (None, claim("a", "visits", 20, period="2025", to_date=True)),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        "timing",
+    ),
+    (
+        "both-to-date-one-day-unknown",
+        (None, claim("a", "visits", 20, period="2025", to_date=True)),
+        ("2025-12-10", claim("b", "visits", 24, period="2025")),
+        "undetermined",
+    ),
 ]
 
 
@@ -439,3 +488,21 @@ def test_a_metric_tolerance_widens_the_written_precision_and_never_narrows_it(co
     assert verdicts(0.1, 9, 9.8) == []  # 10% of 9 reaches past the half unit "about 9" is written to
     assert verdicts(0.01, 9, 9.4) == []  # 1% of 9 would be narrower than 8.5-9.5: the written precision stands
     assert verdicts(0.01, 9, 9.6) == ["contradiction"]
+
+
+def test_a_figure_counted_so_far_says_to_which_day(corpus):
+    result = corpus(
+        _files(
+            ("2025-12-10", claim("a", "visits", 20, period="2025")),
+            ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        )
+    )
+    (finding,) = [f for f in result.findings if f.check == "value-conflict"]
+    assert "20 (src-a) counts 2025 only up to 10 December 2025, 24 (src-b) the whole period" in finding.note
+
+
+def test_to_date_is_refused_for_a_stock(corpus):
+    result = corpus(_files(("2026-01-10", claim("a", "partners", 14, as_of="2025-12-31", to_date=True)),
+                           ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31"))))  # fmt: skip
+    (problem,) = [f for f in result.findings if f.verdict == "invalid"]
+    assert "cannot be counted to date" in problem.message and "remove `to_date`" in problem.hint

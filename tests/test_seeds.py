@@ -166,3 +166,29 @@ def test_a_bound_against_the_approximate_fdi_figure_of_the_seeds(tmp_path, bound
     if verdict == "undetermined":
         assert "8.5–9.5 billion" in verdicts[0].note and "would settle it" in verdicts[0].note
         assert verdicts[0].severity == "warning"
+
+
+@pytest.mark.parametrize(
+    "rules, subject, metric, published, verdict",
+    [
+        (RULES, "vietnam", "overseas_visits_by_leaders", "2025-12-10", "timing"),  # counted up to 10 December
+        (RULES, "vietnam", "overseas_visits_by_leaders", "2026-01-03", "contradiction"),  # the near-miss: whole year
+        (ROOT / "examples" / "company" / "rules", "halvard-rail", "lost_time_injuries", "2025-11-20", "timing"),
+        (ROOT / "examples" / "company" / "rules", "halvard-rail", "lost_time_injuries", "2026-02-01", "contradiction"),
+    ],
+)
+def test_a_flow_of_a_year_not_yet_ended_is_counted_so_far(tmp_path, rules, subject, metric, published, verdict):
+    """A figure "in 2025" from a source published before 2025 ended counts the year so far: lower than the year's
+    figure of a later review, that is timing ("year to date"), in the seeds' vocabulary and the company's."""
+    import yaml
+
+    from conftest import claim, source_block
+
+    (tmp_path / "claims").mkdir()
+    for name, date, value in (("early", published, 7), ("review", "2026-02-10", 9)):
+        body = claim(f"{metric}-2025", metric, value, subject=subject, period="2025")
+        document = {"source": source_block(name, date), "claims": [body]}
+        (tmp_path / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    found = run([tmp_path / "claims"], rules)
+    assert [f for f in found.findings if not f.subject] == []
+    assert [f.verdict for f in found.findings if f.check == "value-conflict"] == [verdict]

@@ -21,7 +21,9 @@ Verdicts
         The claims hold at different times and the change is one the metric
         allows (13 as of mid-2025, 14 as of end-2025 for a count that only
         grows; a different office holder at a different date), or a flow is
-        counted over different periods. A change is told between values next
+        counted over different periods, or one figure of a period counts it
+        only so far (its source was published before the period ended, or
+        the claim says ``to_date``) and is lower than one counted further. A change is told between values next
         to each other in time: 13 (2023), 14 (2024) and 15 (2025) give two
         findings, 13 to 14 and 14 to 15, not a third from 13 to 15, which the
         timeline shows.
@@ -196,13 +198,63 @@ def positions(claims: tuple[Resolved, ...]) -> list[Position]:
     """Cluster claims that state the same value at the same time in the same scope."""
     clusters: dict[tuple, list[Resolved]] = {}
     for claim in claims:
-        time = (claim.time.start, claim.time.end, claim.time_basis) if claim.time else None
+        time = (claim.time.start, claim.time.end, claim.time_basis, counted_to(claim)) if claim.time else None
         clusters.setdefault((claim.value.key, time, claim.scope), []).append(claim)
     result = [Position(tuple(sorted(members, key=lambda c: c.key))) for members in clusters.values()]
     return sorted(result, key=lambda p: (p.time.start if p.time else _NEVER, p.key()))
 
 
 _NEVER = date.min
+
+
+def counted_to(claim: Resolved) -> tuple[bool, Optional[date]]:
+    """For a figure counted over a period: whether it counts the period only so far, and up to which day (None: a
+    day not known). A dated source published before its period ended can only have counted that far (a flow "in
+    2025" in an article of 10 December 2025); a claim may also say so itself (``to_date: true``)."""
+    time = claim.time
+    if time is None or claim.metric.time != TimeNature.flow:
+        return False, None
+    source = claim.source
+    published = source.date.end if source.date is not None else None
+    if published is not None and published < time.end and (source.dated or claim.claim.to_date):
+        return True, published
+    return bool(claim.claim.to_date), None
+
+
+def _so_far(position: Position) -> str:
+    """How far a figure counted to date counts, in words."""
+    day = counted_to(position.first)[1]
+    return f"up to {day.strftime('%-d %B %Y')}" if day else "so far, to a day it does not give"
+
+
+def _to_date(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str]]:
+    """Two figures of one period of which at least one counts it only so far: the verdict and why; None when
+    neither does, or both count to the same day (they then contradict as any two figures of one period).
+
+    The figure counted less far is expected to differ. For a count, which only
+    adds up as the period goes on, it may not exceed the other: that is a
+    contradiction. Two figures counted to days not both known cannot be
+    ordered: undetermined."""
+    (a_part, a_day), (b_part, b_day) = counted_to(a.first), counted_to(b.first)
+    if not (a_part or b_part) or (a_part and b_part and a_day is not None and a_day == b_day):
+        return None
+    assert a.time is not None
+    period = a.time.describe()
+    if a_part and b_part and (a_day is None or b_day is None):
+        return UNDETERMINED, (
+            f"both count {period} only so far ({a.value.text}: {_so_far(a)}; {b.value.text}: {_so_far(b)}), and "
+            "which counted further cannot be told"
+        )
+    earlier_first = a_part and (not b_part or (a_day is not None and b_day is not None and a_day < b_day))
+    earlier, later = (a, b) if earlier_first else (b, a)
+    whole = _so_far(later) if counted_to(later.first)[0] else "the whole period"
+    counted = f"{earlier.value.text} ({earlier.who()}) counts {period} only {_so_far(earlier)}, {later.value.text} ({later.who()}) {whole}"
+    if metric.kind == Kind.count and metric.is_additive() and below(later.value, earlier.value) is True:
+        return CONTRADICTION, f"{counted}: a count so far cannot exceed the count of more of the period"
+    return (
+        TIMING,
+        f"{counted}: the figure to date is not the figure of {'the whole period' if whole == 'the whole period' else 'more of it'}",
+    )
 
 
 def _scope_difference(a: Position, b: Position, metric: Metric) -> str:
@@ -240,7 +292,7 @@ def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, 
         )
         return UNDETERMINED, message, f"{missing}: whether the figures refer to the same time cannot be told"
     if metric.time == TimeNature.flow:
-        return _judge_flow(a, b, message)
+        return _judge_flow(a, b, metric, message)
     return _judge_stock(a, b, metric, message)
 
 
@@ -255,7 +307,10 @@ def verdict_of(a: Position, b: Position, metric: Metric) -> Optional[str]:
     if a.time is None or b.time is None:
         return UNDETERMINED
     if metric.time == TimeNature.flow:
-        return CONTRADICTION if a.time.same_span(b.time) else None
+        if not a.time.same_span(b.time):
+            return None
+        partial = _to_date(a, b, metric)
+        return partial[0] if partial else CONTRADICTION
     uncertain = any(not (p.first.source.dated or p.first.time_basis == "stated") for p in (a, b))
     if a.time.same_span(b.time) and not uncertain:
         return CONTRADICTION
@@ -270,9 +325,12 @@ def verdict_of(a: Position, b: Position, metric: Metric) -> Optional[str]:
     return TIMING
 
 
-def _judge_flow(a: Position, b: Position, message: str) -> Optional[tuple[str, str, str]]:
+def _judge_flow(a: Position, b: Position, metric: Metric, message: str) -> Optional[tuple[str, str, str]]:
     assert a.time is not None and b.time is not None
     if a.time.same_span(b.time):
+        partial = _to_date(a, b, metric)
+        if partial:
+            return partial[0], message, partial[1]
         return CONTRADICTION, message, f"both count over {a.time.describe()} in the same scope"
     return None  # different periods are different figures: period-parts compares parts with wholes
 
@@ -393,6 +451,8 @@ def slots_of(found: list[Position], metric: Metric, options: Options | None = No
             name: Optional[tuple] = (scope,)
         elif position.time is None or (metric.time == TimeNature.stock and not _certain(position)):
             name = None
+        elif metric.time == TimeNature.flow and counted_to(position.first)[0]:
+            name = None  # a figure counted only so far is judged pair by pair (see _to_date)
         else:
             name = (scope, position.time.start, position.time.end)
         if name is not None:
@@ -618,6 +678,8 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
     end = np.array([p.time.end.toordinal() if p.time else never for p in found])
     timed = np.array([p.time is not None for p in found])
     unsure = np.array([not (p.first.source.dated or p.first.time_basis == "stated") for p in found])
+    so_far = [counted_to(p.first) for p in found]
+    partial = (np.array([part for part, _ in so_far]), np.array([d.toordinal() if d else -1 for _, d in so_far]))
     sources = [{c.source.id for c in p.claims} for p in found]
     names = {name: k for k, name in enumerate(sorted({next(iter(s)) for s in sources if len(s) == 1}))}
     sole = np.array([names[next(iter(s))] if len(s) == 1 else -1 for s in sources])
@@ -633,7 +695,7 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
         a, b = found[rows[0]], found[cols[0]]
         if agree(a.value, b.value):
             continue
-        weight = _weights(a, b, metric, rows, cols, start, end, timed, unsure)
+        weight = _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial)
         weight[slot[rows][:, None] == slot[cols][None, :]] = 0  # judged together with their slot
         passing = np.isin(weight, (1, 2)) & (
             ((sole[rows][:, None] >= 0) & (sole[rows][:, None] == sole[cols][None, :]))
@@ -661,8 +723,9 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
     return verdicts
 
 
-def _weights(a, b, metric, rows, cols, start, end, timed, unsure):  # noqa: ANN001, ANN202, PLR0913
-    """The weight of the verdict on every pair of positions of two disagreeing values (0: none)."""
+def _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial):  # noqa: ANN001, ANN202, PLR0913
+    """The weight of the verdict on every pair of positions of two disagreeing values (0: none). ``partial`` holds
+    for each position whether it counts its period only so far, and to which day (an ordinal, -1: not known)."""
     import numpy as np  # noqa: PLC0415 - see verdicts_by_arrays
 
     shape = (len(rows), len(cols))
@@ -674,7 +737,7 @@ def _weights(a, b, metric, rows, cols, start, end, timed, unsure):  # noqa: ANN0
     untimed = ~(timed[rows][:, None] & timed[cols][None, :])
     same = (sa == sb) & (ea == eb)
     if metric.time == TimeNature.flow:
-        return np.where(untimed, 3, np.where(same, 4, 0))
+        return np.where(untimed, 3, np.where(same, _so_far_weights(a, b, metric, rows, cols, partial), 0))
     certain_same = same & ~(unsure[rows][:, None] | unsure[cols][None, :])
     overlap = (sa <= eb) & (sb <= ea)
     a_first = ea < sb  # when the spans do not overlap, one ends before the other starts
@@ -686,6 +749,24 @@ def _weights(a, b, metric, rows, cols, start, end, timed, unsure):  # noqa: ANN0
     }
     apart = np.where(a_first, 4 if broken[True] else 2, 4 if broken[False] else 2)
     return np.where(untimed, 3, np.where(certain_same, 4, np.where(overlap, 3, apart)))
+
+
+def _so_far_weights(a, b, metric, rows, cols, partial):  # noqa: ANN001, ANN202, PLR0913
+    """The weights :func:`_to_date` gives (through verdict_of) to every pair of positions of one period."""
+    import numpy as np  # noqa: PLC0415 - see verdicts_by_arrays
+
+    part, day = partial
+    pa, pb = part[rows][:, None], part[cols][None, :]
+    da, db = day[rows][:, None], day[cols][None, :]
+    known = (da >= 0) & (db >= 0)
+    plain = ~(pa | pb) | (pa & pb & known & (da == db))
+    unordered = pa & pb & ~known
+    a_first = pa & (~pb | (known & (da < db)))
+    counts = metric.kind == Kind.count and metric.is_additive()
+    # the figure counted less far above the other: a contradiction for a count (see _to_date)
+    exceeds = {True: counts and below(b.value, a.value) is True, False: counts and below(a.value, b.value) is True}
+    ordered = np.where(a_first, 4 if exceeds[True] else 2, 4 if exceeds[False] else 2)
+    return np.where(plain, 4, np.where(unordered, 3, ordered))
 
 
 def check(group: Group, options: Options) -> Iterator[Problem]:
