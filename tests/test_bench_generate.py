@@ -209,27 +209,52 @@ def test_value_conflict_judges_the_same_by_arrays_as_pair_by_pair(corpora):
 
 
 def test_agreeing_sets_by_reference_are_those_found_pair_by_pair(corpora):
-    """corroboration compares only positions of one scope and time; the sets must be those of every pair."""
+    """corroboration compares only positions of one scope and time (a stock's time told at two precisions is one,
+    when the coarser holds just that finer one) and leaves out a bound that covers part of an approximate figure
+    there; the sets must be those of every pair, by that definition written out plainly."""
     from checker.checks import corroboration, value_conflict
     from checker.engine import partition
-    from checker.values import agree
+    from checker.values import APPROXIMATE, BOUNDS, agree, partly
 
-    def same_reference(a, b):  # noqa: ANN001, ANN202
-        if a.first.scope != b.first.scope:
-            return False
-        if a.time is None or b.time is None:
-            return a.time is None and b.time is None and a.first.metric.time.value == "fixed"
-        return a.time.same_span(b.time)
+    def within(inner, outer):  # noqa: ANN001, ANN202
+        return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+    def references(found):  # noqa: ANN001, ANN202
+        spans = {}
+        for p in found:
+            if p.time is not None and p.first.metric.time.value == "stock":
+                spans.setdefault(p.first.scope, set()).add((p.time.start, p.time.end))
+        out = []
+        for p in found:
+            if p.time is None:
+                out.append((p.first.scope, None) if p.first.metric.time.value == "fixed" else None)
+                continue
+            span = (p.time.start, p.time.end)
+            if p.first.metric.time.value == "stock":
+                mine = spans[p.first.scope]
+                finest = [t for t in mine if within(t, span) and not any(u != t and within(u, t) for u in mine)]
+                span = finest[0] if len(finest) == 1 else span
+            out.append((p.first.scope, span))
+        return out
 
     _, result = corpora["yaml"]
     compared = 0
     for metrics in partition(result.corpus.claims).values():
         for group in metrics.values():
             found = value_conflict.positions(group)
+            refs = references(found)
+            partial = {
+                i
+                for i, a in enumerate(found)
+                if a.first.claim.precision in BOUNDS
+                and any(refs[j] == refs[i] and b.first.claim.precision in APPROXIMATE and partly(a.value, b.value)
+                        for j, b in enumerate(found))  # fmt: skip
+            }
             joined = {i: {i} for i in range(len(found))}
             for i, a in enumerate(found):
                 for j in range(i + 1, len(found)):
-                    if same_reference(a, found[j]) and agree(a.value, found[j].value) and joined[i] is not joined[j]:
+                    same = refs[i] is not None and refs[i] == refs[j] and not {i, j} & partial
+                    if same and agree(a.value, found[j].value) and joined[i] is not joined[j]:
                         merged = joined[i] | joined[j]
                         for k in merged:
                             joined[k] = merged

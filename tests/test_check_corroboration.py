@@ -44,3 +44,46 @@ def test_different_times_do_not_corroborate(corpus):
         "b.yaml": {"source": source_block("b", "2026-01-01"), "claims": [claim("c", "partners", 13, as_of="2025-12-31")]},
     }
     assert [f for f in corpus(files).findings if f.check == "corroboration"] == []
+
+
+def _at(source_id: str, time: dict, value, metric: str = "partners", **extra):
+    return {"source": source_block(source_id, "2026-01-30"), "claims": [claim("c", metric, value, **time, **extra)]}
+
+
+def _corroborated(corpus, files, vocabulary=None) -> list[set[str]]:
+    result = corpus(files, vocabulary) if vocabulary else corpus(files)
+    return [{ref.source for ref in f.claims} for f in result.findings if f.check == "corroboration"]
+
+
+def test_a_time_told_less_precisely_corroborates_the_finer_time_it_holds(corpus):
+    """"As of 2025-12" holds only "as of 2025-12-31": one time told at two precisions, so 14 and 14 agree."""
+    files = {"a.yaml": _at("a", {"as_of": "2025-12"}, 14), "b.yaml": _at("b", {"as_of": "2025-12-31"}, 14)}
+    result = corpus(files)
+    (finding,) = [f for f in result.findings if f.check == "corroboration"]
+    assert {ref.source for ref in finding.claims} == {"a", "b"} and "2025-12-31" in finding.message
+    assert [f for f in result.findings if f.check == "value-conflict"] == []
+
+
+def test_a_span_holding_two_finer_times_corroborates_neither(corpus):
+    """The near-miss: "as of 2025" holds both 30 June and 31 December, which are two times, not one."""
+    files = {
+        "a.yaml": _at("a", {"as_of": "2025"}, 14),
+        "b.yaml": _at("b", {"as_of": "2025-06-30"}, 14),
+        "c.yaml": _at("c", {"as_of": "2025-12-31"}, 14),
+    }
+    assert _corroborated(corpus, files) == []
+
+
+def test_periods_of_a_flow_do_not_corroborate_by_nesting(corpus):
+    """The near-miss for flows: the visits of 2025-H1 are another figure than the visits of 2025."""
+    files = {"a.yaml": _at("a", {"period": "2025"}, 9, "visits"), "b.yaml": _at("b", {"period": "2025-H1"}, 9, "visits")}
+    assert _corroborated(corpus, files) == []
+
+
+def test_a_bound_covering_part_of_an_approximate_figure_corroborates_nothing(corpus):
+    """"More than 2.5" and "about 2.5" (2.45-2.55) are undetermined, not confirmation; "more than 2.4" confirms."""
+    partly = {"a.yaml": _at("a", {"as_of": "2025-12-31"}, 2.5, "level", precision="about"),
+              "b.yaml": _at("b", {"as_of": "2025-12-31"}, 2.5, "level", precision="more-than")}  # fmt: skip
+    assert _corroborated(corpus, partly) == []
+    wholly = {"a.yaml": partly["a.yaml"], "b.yaml": _at("b", {"as_of": "2025-12-31"}, 2.4, "level", precision="more-than")}
+    assert _corroborated(corpus, wholly) == [{"a", "b"}]

@@ -192,3 +192,36 @@ def test_a_flow_of_a_year_not_yet_ended_is_counted_so_far(tmp_path, rules, subje
     found = run([tmp_path / "claims"], rules)
     assert [f for f in found.findings if not f.subject] == []
     assert [f.verdict for f in found.findings if f.check == "value-conflict"] == [verdict]
+
+
+def test_the_minister_named_by_an_undated_interview_and_a_dated_one_corroborate(result):
+    """The FM interview in the e-paper is undated (estimated January to February 2026) and the VNS article of 30
+    January 2026 relays the same minister: the estimate holds that one day only, so the two agree on it."""
+    sources = [
+        {ref.source for ref in f.claims}
+        for f in _of(result, "corroboration")
+        if "epaper-fm-le-hoai-trung-interview-2026" in {ref.source for ref in f.claims}
+    ]
+    assert {"epaper-fm-le-hoai-trung-interview-2026", "vns-2026-01-30-fm-le-hoai-trung"} <= set().union(*sources)
+
+
+def test_coarse_and_fine_times_in_the_seeds_vocabulary(tmp_path):
+    """With the project's rules: "as of 2025-12" and "as of 2025-12-31" corroborate; the near-miss, "as of 2025"
+    beside 30 June and 31 December, corroborates neither."""
+    import yaml
+
+    from conftest import claim, source_block
+
+    def corroborated(times: list[str]) -> list[set[str]]:
+        folder = tmp_path / "-".join(times)
+        (folder / "claims").mkdir(parents=True)
+        for number, when in enumerate(times):
+            body = claim("csp", "comprehensive_strategic_partners", 14, subject="vietnam", as_of=when)
+            document = {"source": source_block(f"s{number}", "2026-01-20"), "claims": [body]}
+            (folder / "claims" / f"s{number}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+        found = run([folder / "claims"], RULES)
+        assert [f for f in found.findings if not f.subject] == []
+        return [{ref.source for ref in f.claims} for f in found.findings if f.check == "corroboration"]
+
+    assert corroborated(["2025-12", "2025-12-31"]) == [{"s0", "s1"}]
+    assert corroborated(["2025", "2025-06-30", "2025-12-31"]) == []

@@ -4,7 +4,12 @@ What it flags
     Claims about the same subject and metric, in the same scope and at the
     same time (or over the same period), whose values agree and that come
     from at least two sources. It is information, not a problem: it tells
-    the reader how well a figure is supported.
+    the reader how well a figure is supported. A stock's time told at two
+    precisions is one time: "as of 2025-12" holding only "as of 2025-12-31"
+    of the other claims agrees with it, while "as of 2025" holding both 30
+    June and 31 December refers to neither. A bound that covers only part of
+    an approximate figure there ("more than 2.5" beside "about 2.5")
+    confirms nothing: value-conflict reports the two as undetermined.
 
 Why
     Agreement is only evidence when the sources are independent. A figure
@@ -21,8 +26,9 @@ Example that yields a finding
 
 from __future__ import annotations
 
+import bisect
 from datetime import date
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, positions
@@ -33,7 +39,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from checker.engine.table import ClaimsTable
-from checker.values import DateValue, Number, agree, ends
+from checker.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends, partly
 
 ID = "corroboration"
 PARTITION = "group"
@@ -41,13 +47,59 @@ SEVERITY = {CORROBORATION: "info"}
 Options = NoOptions
 
 
-def _reference(position: Position) -> Optional[tuple]:
-    """What a position refers to: its scope and time span. Positions agree only with positions of the same
-    reference; an undated position of a metric that changes over time refers to nothing it could share."""
-    claim = position.first
-    if position.time is None:
-        return (claim.scope, None) if claim.metric.time.value == "fixed" else None
-    return (claim.scope, position.time.start, position.time.end)
+def finest_within(spans: Iterable[tuple[date, date]]) -> dict[tuple[date, date], tuple[date, date]]:
+    """For each span, the one finest span within it, when there is exactly one; else the span itself.
+
+    A finest span holds no other. "2025-12" holding only "2025-12-31" is the
+    same instant told less precisely, so the two refer to one time; "2025"
+    holding both "2025-06-30" and "2025-12-31" refers to neither. Finest spans
+    never hold each other, so taken by start their ends rise too: those
+    within a span are found by two searches.
+    """
+    distinct = sorted(set(spans), key=lambda span: (span[0], -span[1].toordinal()))
+    # taken by start, and the longest first among equal starts, every span after one that starts with it or
+    # later; a span holds another exactly when some later one ends no later than it does
+    finest: list[tuple[date, date]] = []
+    least_end: Optional[date] = None
+    for span in reversed(distinct):
+        if least_end is None or least_end > span[1]:
+            finest.append(span)
+        least_end = span[1] if least_end is None else min(least_end, span[1])
+    finest.reverse()
+    starts, ends = [span[0] for span in finest], [span[1] for span in finest]
+    out = {}
+    for span in distinct:
+        first, last = bisect.bisect_left(starts, span[0]), bisect.bisect_right(ends, span[1])
+        out[span] = finest[first] if last - first == 1 else span
+    return out
+
+
+def _references(found: list[Position]) -> list[Optional[tuple]]:
+    """What each position refers to: its scope and time span, a stock's span as the one finest span of its scope
+    within it (see :func:`finest_within`). Positions agree only with positions of the same reference; an undated
+    position of a metric that changes over time refers to nothing it could share."""
+    spans: dict[tuple, list[tuple[date, date]]] = {}
+    for position in found:
+        if position.time is not None and position.first.metric.time.value == "stock":
+            spans.setdefault(position.first.scope, []).append((position.time.start, position.time.end))
+    anchors = {scope: finest_within(found_spans) for scope, found_spans in spans.items()}
+    out: list[Optional[tuple]] = []
+    for position in found:
+        claim = position.first
+        if position.time is None:
+            out.append((claim.scope, None) if claim.metric.time.value == "fixed" else None)
+            continue
+        span = (position.time.start, position.time.end)
+        out.append((claim.scope, *anchors[claim.scope][span]) if claim.scope in anchors else (claim.scope, *span))
+    return out
+
+
+def _partial_bounds(found: list[Position], members: list[int]) -> set[int]:
+    """The bounds among positions of one reference that cover only part of an approximate figure there: their
+    agreement is undetermined (see checker.checks.value_conflict.partial_bounds), so they corroborate nothing."""
+    bounds = [i for i in members if found[i].first.claim.precision in BOUNDS]
+    approximate = [i for i in members if found[i].first.claim.precision in APPROXIMATE]
+    return {i for i in bounds if any(partly(found[i].value, found[j].value) for j in approximate)}
 
 
 def agreeing_sets(found: list[Position]) -> list[list[Position]]:
@@ -65,11 +117,12 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         return i
 
     alike: dict[tuple, list[int]] = {}
-    for i, position in enumerate(found):
-        reference = _reference(position)
+    for i, reference in enumerate(_references(found)):
         if reference is not None:
             alike.setdefault(reference, []).append(i)
     for members in alike.values():
+        left_out = _partial_bounds(found, members)
+        members = [i for i in members if i not in left_out]
         if all(isinstance(found[i].value, (Number, DateValue)) for i in members):
             for run in _overlapping_runs([found[i] for i in members]):
                 for k in run[1:]:
@@ -144,7 +197,8 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         values = sorted({c.value.text for c in claims})
         # two positions differ by where their time came from (stated, or the date of publication), not by key
         keys = sorted({p.key() for p in members})
-        yield _finding(claims, sources, origins, values, members[0].first.time_text(), keys)
+        finest = min(members, key=lambda p: p.time.days() if p.time else 0)  # the time told most precisely
+        yield _finding(claims, sources, origins, values, finest.first.time_text(), keys)
 
 
 def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
@@ -165,18 +219,24 @@ def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
             pl.col("row"),
             pl.col("time_nature").first(),
             pl.col("kind").first(),
-            pl.col("lo", "lo_open", "hi", "hi_open").first(),
+            pl.col("lo", "lo_open", "hi", "hi_open", "precision").first(),
             pl.col("source", "claim").first().name.prefix("first_"),
         )
-        .with_columns(key=pl.col("value_key") + "@" + time_text + "[" + pl.col("scope") + "]")
+        .with_columns(
+            key=pl.col("value_key") + "@" + time_text + "[" + pl.col("scope") + "]",
+            days=((pl.col("time_end") - pl.col("time_start")).dt.total_days() + 1).fill_null(0),
+        )
         .sort("subject", "metric", pl.col("time_start").fill_null(date.min), "key", "first_source", "first_claim")
         .with_columns(order=pl.int_range(pl.len()))
     )
+    found = _with_references(found)
     referenced = pl.col("time_start").is_not_null() | fixed
-    reference = ["subject", "metric", "scope", "time_start", "time_end"]
+    reference = ["subject", "metric", "scope", "ref_start", "ref_end"]
     numeric = pl.col("kind").is_in(["number", "date"]).all().over(reference)
     found = found.with_columns(referenced=referenced, settled=~referenced | numeric)
-    swept = found.filter(pl.col("referenced") & pl.col("settled")).sort(*reference, "lo", "lo_open", "order")
+    left_out = _partial_bound_orders(found.filter(pl.col("referenced")), reference)
+    swept = found.filter(pl.col("referenced") & pl.col("settled") & ~pl.col("order").is_in(left_out))
+    swept = swept.sort(*reference, "lo", "lo_open", "order")
     closed_hi = pl.when(~pl.col("hi_open")).then(pl.col("hi")).otherwise(float("-inf"))
     # how high the positions before reach (lowest lower end first), and whether that highest end is closed
     swept = swept.with_columns(
@@ -189,6 +249,51 @@ def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
     swept = swept.with_columns(set=pl.col("order").min().over(*reference, "run")).select("order", "set")
     found = found.join(swept, on="order", how="left")
     return found.with_columns(pl.col("set").fill_null(pl.col("order")))
+
+
+def _with_references(found: pl.DataFrame) -> pl.DataFrame:
+    """The positions with the span each refers to (``ref_start``, ``ref_end``): a stock's the one finest span of its
+    subject, metric and scope within it, as :func:`_references` gives it; any other's its own."""
+    import polars as pl  # noqa: PLC0415 - see _sets
+
+    where = ["subject", "metric", "scope"]
+    spans = (
+        found.filter((pl.col("time_nature") == "stock") & pl.col("time_start").is_not_null())
+        .select(*where, "time_start", "time_end")
+        .unique()
+    )
+    rows = []
+    for (subject, metric, scope), group in spans.group_by(where):
+        anchors = finest_within(zip(group["time_start"].to_list(), group["time_end"].to_list(), strict=True))
+        rows.extend((subject, metric, scope, *span, *anchor) for span, anchor in anchors.items())
+    schema = {name: found.schema[name] for name in (*where, "time_start", "time_end")}
+    schema.update(ref_start=pl.Date, ref_end=pl.Date)
+    anchors_frame = pl.DataFrame(rows, schema=schema, orient="row")
+    found = found.join(anchors_frame, on=[*where, "time_start", "time_end"], how="left", maintain_order="left")
+    return found.with_columns(
+        ref_start=pl.col("ref_start").fill_null(pl.col("time_start")),
+        ref_end=pl.col("ref_end").fill_null(pl.col("time_end")),
+    )
+
+
+def _partial_bound_orders(found: pl.DataFrame, reference: list[str]) -> list[int]:
+    """The positions (their ``order``) of bounds that cover only part of an approximate figure of their reference,
+    as :func:`_partial_bounds` finds them."""
+    import polars as pl  # noqa: PLC0415 - see _sets
+
+    bounds = found.filter(pl.col("precision").is_in([p.value for p in BOUNDS]))
+    approximate = found.filter(pl.col("precision").is_in([p.value for p in APPROXIMATE]))
+    pairs = bounds.join(approximate, on=reference, suffix="_a", nulls_equal=True)
+    lo, hi, lo_open, hi_open = pl.col("lo"), pl.col("hi"), pl.col("lo_open"), pl.col("hi_open")
+    a_lo, a_hi, a_lo_open, a_hi_open = pl.col("lo_a"), pl.col("hi_a"), pl.col("lo_open_a"), pl.col("hi_open_a")
+    meets = ~(
+        (lo > a_hi) | (a_lo > hi) | ((lo == a_hi) & (lo_open | a_hi_open)) | ((a_lo == hi) & (a_lo_open | hi_open))
+    )
+    holds = ((lo < a_lo) | ((lo == a_lo) & (a_lo_open | ~lo_open))) & (
+        (a_hi < hi) | ((a_hi == hi) & (a_hi_open | ~hi_open))
+    )
+    numbers = (pl.col("kind") == "number") & (pl.col("kind_a") == "number")
+    return pairs.filter(numbers & meets & ~holds)["order"].unique().to_list()
 
 
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
@@ -210,7 +315,8 @@ def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, s
             pl.col("origin").unique().sort(),
             pl.col("value_text").unique().sort(),
             pl.col("key").unique().sort(),
-            pl.col("row").sort_by("order", "source", "claim").first().alias("first"),
+            # the claim whose time is told most precisely, as check() takes it
+            pl.col("row").sort_by("days", "order", "source", "claim").first().alias("first"),
         )
         .filter(pl.col("source").list.len() >= 2)
         .sort("set")
