@@ -506,3 +506,32 @@ def test_to_date_is_refused_for_a_stock(corpus):
                            ("2026-01-12", claim("b", "partners", 14, as_of="2025-12-31"))))  # fmt: skip
     (problem,) = [f for f in result.findings if f.verdict == "invalid"]
     assert "cannot be counted to date" in problem.message and "remove `to_date`" in problem.hint
+
+
+def _unstated_vocabulary() -> dict[str, Any]:
+    """The test vocabulary with treaties whose stage has no default: a claim that does not say it is unstated."""
+    from conftest import VOCABULARY
+
+    stage = {"values": ["in-force", "any-stage"]}
+    treaties = dict(VOCABULARY["metrics"]["treaties"], scope={"stage": stage})
+    return dict(VOCABULARY, metrics=dict(VOCABULARY["metrics"], treaties=treaties))
+
+
+@pytest.mark.parametrize(
+    "scope_a, scope_b, expected",
+    [
+        ({}, {"stage": "in-force"}, "undetermined"),  # one does not say which treaties it counts
+        ({"stage": "any-stage"}, {"stage": "in-force"}, "scope"),  # the near-miss: both say, and differ
+        ({}, {}, "contradiction"),  # neither says: the same unstated scope
+    ],
+)
+def test_a_scope_left_unstated_is_not_the_default(corpus, scope_a, scope_b, expected):
+    files = _files(
+        ("2026-01-10", claim("a", "treaties", 17, as_of="2025-12-31", **({"scope": scope_a} if scope_a else {}))),
+        ("2026-01-12", claim("b", "treaties", 15, as_of="2025-12-31", **({"scope": scope_b} if scope_b else {}))),
+    )
+    found = [f for f in corpus(files, _unstated_vocabulary()).findings if f.check == "value-conflict"]
+    assert [f.verdict for f in found] == [expected]
+    if expected == "undetermined":
+        assert 'src-a does not say its stage (src-b: "in-force")' in found[0].note
+        assert found[0].severity == "warning"

@@ -225,3 +225,27 @@ def test_coarse_and_fine_times_in_the_seeds_vocabulary(tmp_path):
 
     assert corroborated(["2025-12", "2025-12-31"]) == [{"s0", "s1"}]
     assert corroborated(["2025", "2025-06-30", "2025-12-31"]) == []
+
+
+@pytest.mark.parametrize(
+    "stage, verdict",
+    [(None, "undetermined"), ("initially-announced", "scope")],  # the near-miss: a stage stated on both sides
+)
+def test_a_tariff_rate_that_does_not_say_its_stage(tmp_path, stage, verdict):
+    """The seeds' US tariff rate has a stage with no default: a rate that does not say whether it is the one first
+    announced or the one negotiated is undetermined against a negotiated 20%, not another scope."""
+    import yaml
+
+    from conftest import claim, source_block
+
+    (tmp_path / "claims").mkdir()
+    said = {"scope": {"stage": stage}} if stage else {}
+    bodies = (("wire", claim("rate", "us_reciprocal_tariff_rate", 46, subject="vietnam", as_of="2025-08", **said)),
+              ("review", claim("rate", "us_reciprocal_tariff_rate", 20, subject="vietnam", as_of="2025-08",
+                               scope={"stage": "after-negotiation"})))  # fmt: skip
+    for name, body in bodies:
+        document = {"source": source_block(name, "2025-09-01"), "claims": [body]}
+        (tmp_path / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    found = run([tmp_path / "claims"], RULES)
+    assert [f for f in found.findings if not f.subject] == []
+    assert [f.verdict for f in found.findings if f.check == "value-conflict"] == [verdict]

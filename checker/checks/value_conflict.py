@@ -266,6 +266,25 @@ def _scope_difference(a: Position, b: Position, metric: Metric) -> str:
     return "; ".join(parts)
 
 
+def unstated_only(a: Position, b: Position) -> bool:
+    """True when two scopes differ only where one claim does not say (a dimension without a default that one
+    states and the other leaves out): whether they count the same things cannot be told."""
+    mine, theirs = dict(a.first.scope), dict(b.first.scope)
+    differing = [dim for dim in set(mine) | set(theirs) if mine.get(dim) != theirs.get(dim)]
+    return bool(differing) and all(dim not in mine or dim not in theirs for dim in differing)
+
+
+def _unstated(a: Position, b: Position) -> str:
+    """Which source does not say what, in words: 'src-a does not say whether it counts stage "in-force"'."""
+    mine, theirs = dict(a.first.scope), dict(b.first.scope)
+    parts = []
+    for dim in sorted(set(mine) ^ set(theirs)):
+        silent, saying = (a, b) if dim in theirs else (b, a)
+        value = dict(saying.first.scope)[dim]
+        parts.append(f'{silent.who()} does not say its {dim} ({saying.who()}: "{value}")')
+    return "; ".join(parts)
+
+
 def _undated(position: Position) -> str:
     claim = position.first
     source = claim.source
@@ -283,6 +302,8 @@ def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, 
     message = f"{a.said()} vs {b.said()}"
     label = metric.label
     if a.first.scope != b.first.scope:
+        if unstated_only(a, b):
+            return UNDETERMINED, message, f"{_unstated(a, b)}: whether they count the same things cannot be told"
         return SCOPE, message, f"they count different things ({_scope_difference(a, b, metric)}), so both can be true"
     if metric.time == TimeNature.fixed:
         return CONTRADICTION, message, f"the {label} does not change over time and both claims have the same scope"
@@ -301,7 +322,7 @@ def verdict_of(a: Position, b: Position, metric: Metric) -> Optional[str]:
     if agree(a.value, b.value):
         return None
     if a.first.scope != b.first.scope:
-        return SCOPE
+        return UNDETERMINED if unstated_only(a, b) else SCOPE
     if metric.time == TimeNature.fixed:
         return CONTRADICTION
     if a.time is None or b.time is None:
@@ -730,7 +751,7 @@ def _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial):  # n
 
     shape = (len(rows), len(cols))
     if a.first.scope != b.first.scope:
-        return np.full(shape, 1)
+        return np.full(shape, 3 if unstated_only(a, b) else 1)
     if metric.time == TimeNature.fixed:
         return np.full(shape, 4)
     sa, ea, sb, eb = start[rows][:, None], end[rows][:, None], start[cols][None, :], end[cols][None, :]
