@@ -294,9 +294,6 @@ def _import_warnings(imported: list[Imported]) -> list[Finding]:
     return findings
 
 
-
-
-
 def settings_start(paths: Iterable[Path]) -> Optional[Path]:
     """Where to look for the settings from: the folder of the first path given (or the folder itself), as linters
     do, so that a run from elsewhere finds the settings of the repository it checks; None: the working directory."""
@@ -362,7 +359,13 @@ def _rules_folder(request: CheckRequest, config: Config) -> Path:
     """The rules folder, refused when it does not exist or holds no rules file: every claim would otherwise be
     reported as unknown, burying the one real problem."""
     rules = request.rules or config.rules or _base(config) / "rules"
-    origin = "--rules" if request.rules else f"the settings ({display_path(config.path)})" if config.rules and config.path else ""
+    origin = (
+        "--rules"
+        if request.rules
+        else f"the settings ({display_path(config.path)})"
+        if config.rules and config.path
+        else ""
+    )
     named = f'rules folder "{display_path(rules)}"' + (f" (from {origin})" if origin else "")
     if not rules.exists():
         near = unusable_path(rules, ()) or ""
@@ -417,6 +420,7 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
             load,
             rules,
             run_checks=request.checks_enabled,
+            alone=not request.checks_enabled,  # validate: the checks of each claim by itself
             progress=request.progress,
             workers=workers,
             cache_dir=cache,
@@ -535,7 +539,9 @@ def _judged(
 
         table = statistics.render(result)
         # after the text report on the terminal; beside any other (JSON, SARIF...), which must stay whole
-        (outcome.stdout if all(name == "text" for name, target in formats if target is None) else outcome.stderr).append(table)
+        (
+            outcome.stdout if all(name == "text" for name, target in formats if target is None) else outcome.stderr
+        ).append(table)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and request.reports and any(name == "github" for name, _ in formats):
         outcome.files[Path(summary_file)] = _appended(Path(summary_file), result)

@@ -8,7 +8,10 @@ metric at a time; "subject": one subject with all its metrics), a generator
 definition), and ``check_table(table, options)``, which yields (subject,
 metric id, problem) for every group of a table of claims at once and must
 find what ``check`` finds group by group (tests/test_table_parity.py). The
-engine, not the check, stamps the id and the severity on each problem.
+engine, not the check, stamps the id and the severity on each problem. A
+check that judges each claim by itself, needing no other source, says so
+with ``ALONE = True``: `claimcheck validate` runs those too, so that an
+authoring mistake is caught before claims are compared.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ ID = "quote-value"
 PARTITION = "group"
 SEVERITY = {"unstated": "error", "precision": "warning"}
 Options = NoOptions
+#: judges each claim by itself, against its own quote: `validate` runs it too
+ALONE = True
 
 _MONTHS = {month: index for index, month in enumerate(calendar.month_name) if month}
 _ABBREVIATIONS = {month[:3]: index for month, index in _MONTHS.items()}

@@ -35,6 +35,8 @@ ID = "quote-verbatim"
 PARTITION = "group"
 SEVERITY = {"missing": "error"}
 Options = NoOptions
+#: judges each claim by itself, against its source's archived text: `validate` runs it too
+ALONE = True
 
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:

@@ -189,6 +189,7 @@ def run(
     keep_rows: bool = True,
     briefs: bool = False,
     executor: Optional[Executor] = None,
+    alone: bool = False,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
@@ -196,7 +197,10 @@ def run(
     and True when every document is one the claim format takes as written (``Imported.plain``: they are not
     validated again).
 
-    With ``run_checks`` false only the files are read, validated and resolved.
+    With ``run_checks`` false only the files are read, validated and resolved;
+    with ``alone`` as well, the checks that judge each claim by itself (a
+    module with ``ALONE``, such as whether a quote states its value) run too,
+    without timelines or implied claims, and no subject is cached.
     With ``workers`` above 1 (on Linux) files are read by that many processes,
     then each process resolves and checks the subjects of one shard; the
     findings are the same whatever the number of workers. Only a run in one
@@ -219,8 +223,8 @@ def run(
         cache_dir = None
     with no_cycle_collection():
         return _run(
-            claim_paths, rules_dir, run_checks, progress, max(1, workers), cache_dir, texts, keep_rows, briefs,
-            executor,
+            claim_paths, rules_dir, run_checks or alone, progress, max(1, workers), cache_dir, texts, keep_rows,
+            briefs, executor, alone and not run_checks,
         )  # fmt: skip
 
 
@@ -235,6 +239,7 @@ def _run(
     keep_rows: bool,
     briefs: bool,
     executor: Optional[Executor],
+    alone: bool,
 ) -> Result:
     if cache_dir is not None and cachekey.problem():
         cache_dir = None  # entries could not be authenticated: none is read or written
@@ -244,6 +249,8 @@ def _run(
     with phase("rules"):
         vocabulary, rules_findings = load_vocabulary(rules_dir, read)
         active, config_findings = configure(vocabulary, rules_dir)
+        if alone:
+            active = [check for check in active if getattr(check.module, "ALONE", False)]
     rules_findings += config_findings
     tolerance = tolerance_of(active)
     corpus = Corpus()
@@ -258,7 +265,7 @@ def _run(
     readers = min(workers_wanted, len(files)) if can_fork() else 1
     with phase(f"read {len(files)} files (or their records from the cache)"):
         records = executor.read(files) if executor is not None else read_all(files, readers, cache_dir)
-    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows)
+    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows, alone=alone)
     del records
     # a handful of claims is checked faster than worker processes start
     many = sum(len(document.claims) for document in job.documents) >= MANY_CLAIMS
@@ -269,7 +276,7 @@ def _run(
     held: frozenset[str] = frozenset()  # the subjects the cache held
     inputs: dict[str, tuple[str, str]] = {}
     rules = ""
-    if cache_dir is not None and run_checks:
+    if cache_dir is not None and run_checks and not alone:
         rules = cache.rules_key(rules_dir, tolerance)
         with phase("subject digests"):
             inputs = _subject_digests(job)

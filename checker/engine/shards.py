@@ -56,6 +56,8 @@ class Job:
     #: the findings and timelines of subjects checked are wanted as briefs (see :func:`run`), read from the lines
     #: the shards write to the cache rather than sent whole
     briefs: bool = False
+    #: only the checks that judge each claim by itself run: no timelines, no implied claims (see :func:`run`)
+    alone: bool = False
 
 
 @dataclass
@@ -141,7 +143,10 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     if wanted:
         for claim, row in zip(claims, claim_rows(claims), strict=True):
             outputs[claim.subject].rows.append(row)
-    if job.run_checks:
+    if job.run_checks and job.alone:
+        for finding in check_table(claims, vocabulary, job.active) if claims else ():
+            outputs[finding.subject].findings.append(finding)
+    elif job.run_checks:
         by_subject = partition(claims)
         everything: list[Resolved] = []
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
