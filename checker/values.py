@@ -281,6 +281,11 @@ def interpret(
     return Text(folded, value, f"text:{folded}")
 
 
+def _whole(number: float) -> bool:
+    """True when a number is whole, but for the error of a float product (0.1 thousand is 100)."""
+    return abs(number - round(number)) <= 1e-9 * max(1.0, abs(number))
+
+
 def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tuple[str, ...]) -> Number:
     value = claim.value
     integral = metric.kind == Kind.count
@@ -298,19 +303,21 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
     elif metric.kind == Kind.amount:
         unit_text = target
     if type(value) is Range:  # not isinstance: a model class's instance check is slow
-        if integral and not (float(value.min).is_integer() and float(value.max).is_integer()):
+        if integral and not (_whole(value.min * scale) and _whole(value.max * scale)):
             raise ValueProblem("a count is a whole number")
-        interval = Interval(value.min * scale, value.max * scale)
+        low, high = value.min * scale, value.max * scale
+        interval = Interval(float(round(low)), float(round(high))) if integral else Interval(low, high)
         text = f"{format_number(value.min)}–{format_number(value.max)}"
         stated = (value.min + value.max) / 2 * scale
     else:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueProblem(f"a {metric.kind.value} value is a number")
-        if integral and not float(value).is_integer():
-            raise ValueProblem(f"a count is a whole number, not {value}")
+        if integral and not _whole(value * scale):  # "9.5 million people" is a whole number of people
+            raise ValueProblem(f"a count is a whole number, not {format_number(value * scale)}")
         if integral and value < 0:
             raise ValueProblem("a count cannot be negative")
         stated = float(value) * scale
+        stated = float(round(stated)) if integral else stated
         interval = _number_interval(stated, claim.precision, tolerance, integral, written_step(value) * abs(scale))
         if metric.within:
             half = float(metric.within) / 2  # two values within `within` of each other then meet
