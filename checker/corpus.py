@@ -212,7 +212,7 @@ def _resolve(
     resolver: Resolver,
     archive: ArchivedText | None,
     archive_shown: str,
-) -> Resolved | Finding:
+) -> Resolved | Finding | None:
     def error(keys: tuple, message: str, hint: str) -> Finding:
         said = f'claim "{claim.id}": {message}'
         # claim ids are unique within a source, not within a file (a JSON Lines file holds many sources)
@@ -223,6 +223,8 @@ def _resolve(
     metric_id = vocabulary.metric_id(claim.metric)
     if metric_id is None:
         return error(("metric",), *vocabulary.metric_problem(claim.metric))
+    if metric_id in vocabulary.withheld:
+        return None  # its unit is unknown: the rules error says so once for all its claims
     metric = vocabulary.metrics[metric_id]
     subject = subject_of(claim.subject, metric, vocabulary)
     if subject is None:
@@ -709,6 +711,8 @@ def resolve_documents(
                 findings.append((subject_key(subject, resolver.vocabulary), problem))
                 continue
             result = _resolve(where, source, index, claim, resolver, archive, archive_shown)
+            if result is None:
+                continue
             if isinstance(result, Finding):
                 findings.append((subject_key(subject, resolver.vocabulary), result))
             else:

@@ -7,6 +7,13 @@ dimensions (no exchange rates are assumed), and percentages and percentage
 points are different dimensions, so a change in points is never read as a
 level in per cent.
 
+pint's standard units (km, mile, hectare, tonne, ...) are known without
+being declared; they are loaded only when a claim or a rule names one that
+the few units above do not cover, since reading pint's definitions costs
+about half a second. Where claimcheck's own units and pint's share a name
+("percent", which pint takes for a fraction, and "pp", which pint takes for a
+printer's point), claimcheck's are used.
+
 Rules files may add units with pint definitions under ``units:`` (for
 example ``passenger = [people]``); nothing here is specific to a domain.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 BASE_DEFINITIONS = (
@@ -91,14 +99,48 @@ def _clean(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def registry(extra: tuple[str, ...] = ()):  # noqa: ANN201 - pint's registry type is generic
-    """A unit registry with claimcheck's base definitions and a rules file's extra ones."""
+def registry(extra: tuple[str, ...] = (), standard: bool = False):  # noqa: ANN201 - pint's registry type is generic
+    """A unit registry with claimcheck's base definitions and a rules file's extra ones; with ``standard``, pint's
+    standard units as well."""
     import pint  # imported here: only corpora with amounts pay for it
 
     units: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    if standard:
+        units.load_definitions(list(_standard_definitions()))
     for definition in BASE_DEFINITIONS + tuple(extra):
         units.define(definition)
     return units
+
+
+def _ours() -> set[str]:
+    """The names claimcheck's base definitions give."""
+    return {name for definition in BASE_DEFINITIONS for name in _names(definition)}
+
+
+@lru_cache(maxsize=1)
+def _standard_definitions() -> tuple[str, ...]:
+    """pint's standard definitions (its files read as lines, an ``@import`` replaced by the file it names), without
+    those of the names claimcheck defines itself: a definition of such a name is left out, an alias of it is taken
+    off the definition that gives it."""
+    import pint
+
+    folder, ours = Path(pint.__file__).parent, _ours()
+
+    def lines_of(name: str) -> Iterable[str]:
+        for line in (folder / name).read_text("utf-8").splitlines():
+            body = line.split("#", 1)[0]
+            stripped = body.strip()
+            if stripped.startswith("@import "):
+                yield from lines_of(stripped.split(None, 1)[1])
+            elif "=" not in stripped or stripped.startswith("@"):
+                yield line
+            else:
+                parts = [part.strip() for part in stripped.split("=")]
+                if parts[0] not in ours:
+                    kept = parts[:2] + [alias for alias in parts[2:] if alias not in ours]
+                    yield body[: len(body) - len(body.lstrip())] + " = ".join(kept)
+
+    return tuple(lines_of("default_en.txt"))
 
 
 _SYNTAX_HINT = "see pint's definition syntax"
@@ -151,11 +193,22 @@ def check_definitions(definitions: Iterable[str]) -> list[tuple[str, str, str]]:
         if name is None:
             continue
         try:
-            units.get_root_units(name)
+            _root_units(units, tuple(accepted), name)
         except Exception as exc:  # noqa: BLE001 - an undefined unit it refers to, an expression pint cannot use
             message = f'unit definition "{definition[:60]}" cannot be used: {str(exc)[:120]}'
             problems.append((definition, message, _SYNTAX_HINT))
     return problems
+
+
+def _root_units(units, accepted: tuple[str, ...], name: str) -> object:  # noqa: ANN001 - a pint registry
+    """The root units of ``name``, defined through claimcheck's units or, when it names others, pint's standard
+    ones ("passenger_km = passenger * km")."""
+    import pint
+
+    try:
+        return units.get_root_units(name)
+    except pint.UndefinedUnitError:
+        return registry(accepted, standard=True).get_root_units(name)
 
 
 def _defined(definition: str) -> str | None:
@@ -247,7 +300,15 @@ def conversion(unit_text: str, metric_unit: str, extra: tuple[str, ...] = ()) ->
 
 
 def _factor(unit_text: str, metric_unit: str, extra: tuple[str, ...]) -> tuple[float, str]:
-    units = registry(extra)
+    import pint
+
+    try:
+        return _factor_in(registry(extra), unit_text, metric_unit)
+    except pint.UndefinedUnitError:
+        return _factor_in(registry(extra, standard=True), unit_text, metric_unit)  # km, mile, hectare, ...
+
+
+def _factor_in(units, unit_text: str, metric_unit: str) -> tuple[float, str]:  # noqa: ANN001 - a pint registry
     given = units.parse_expression(_clean(unit_text) or "1")
     target = units.parse_expression(_clean(metric_unit) or "1")
     given = given if hasattr(given, "to") else units.Quantity(given)

@@ -20,7 +20,7 @@ from checker.loading import (
 )
 from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
 from checker.names import NameIndex, fold, suggestion
-from checker.units import check_definitions
+from checker.units import UnitProblem, check_definitions, conversion
 from checker.yamlio import Document
 
 
@@ -42,6 +42,9 @@ class Vocabulary:
     #: the names of metrics and entities left out (("metrics" or "entities", folded name)): where their definition
     #: stands and why it is not used, so that what names them says so rather than "unknown"
     broken: dict[tuple[str, str], tuple[Location, str]] = field(default_factory=dict)
+    #: the metrics whose unit no definition gives, with where they are defined: a rules error says so once, and
+    #: their claims are left out of the comparison rather than each reported
+    withheld: dict[str, Location] = field(default_factory=dict)
     #: the rules files that could not be read at all (not YAML, not a mapping): the names they define are unknown
     unreadable: list[str] = field(default_factory=list)
     #: the "did you mean" index of metric_names and of entity_names, made when first needed
@@ -58,14 +61,18 @@ class Vocabulary:
     def metric_hint(self, name: str) -> str:
         """A "did you mean" for an unknown metric."""
         # with a rules file unread, the name may well be defined there: a near name would send the user astray
-        return self._unread() or suggestion(name, self._index("metrics", self.metric_names)) or (
-            "declare it under `metrics:` in a rules file"
+        return (
+            self._unread()
+            or suggestion(name, self._index("metrics", self.metric_names))
+            or ("declare it under `metrics:` in a rules file")
         )
 
     def entity_hint(self, name: str) -> str:
         """A "did you mean" for an unknown entity."""
-        return self._unread() or suggestion(name, self._index("entities", self.entity_names)) or (
-            "declare it under `entities:` in a rules file"
+        return (
+            self._unread()
+            or suggestion(name, self._index("entities", self.entity_names))
+            or ("declare it under `entities:` in a rules file")
         )
 
     def _unread(self) -> str:
@@ -226,7 +233,25 @@ def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabul
         findings.append(input_error("rules", where, problem, hint))
     # a refused definition is never given to pint again: it could hang it or redefine a unit
     vocabulary.units = tuple(unit for unit in vocabulary.units if unit not in {d for d, _, _ in refused_units})
+    findings.extend(_unknown_units(vocabulary, folder))
     return vocabulary, findings
+
+
+def _unknown_units(vocabulary: Vocabulary, folder: Path) -> Iterator[Finding]:
+    """A rules error for each metric whose unit no definition gives (pint's standard units, claimcheck's, the
+    rules' own), at the metric, once: its claims are then left out of the comparison, not each reported."""
+    for metric_id, metric in sorted(vocabulary.metrics.items()):
+        if metric.unit is None:
+            continue
+        try:
+            conversion(metric.unit, metric.unit, vocabulary.units)
+        except UnitProblem as problem:
+            where = vocabulary.definitions.get(("metrics", metric_id), Location(display_path(folder)))
+            vocabulary.withheld[metric_id] = where
+            yield input_error(
+                "rules", where, f'metric "{metric_id}": {problem}, so its claims are not compared',
+                "use a unit pint knows (km, tonne, hectare, USD, ...) or define it under `units:`",
+            )  # fmt: skip
 
 
 _REFUSED_HINT = "fix it: until then no definition of this file is used"
