@@ -282,8 +282,9 @@ def interpret(
 
 
 def _whole(number: float) -> bool:
-    """True when a number is whole, but for the error of a float product (0.1 thousand is 100)."""
-    return abs(number - round(number)) <= 1e-9 * max(1.0, abs(number))
+    """True when a number is whole, but for the error of a float product (0.1 thousand is 100): relative to the
+    number, so that a tiny fraction (5e-324) is no whole number."""
+    return math.isfinite(number) and abs(number - round(number)) <= 1e-9 * abs(number)
 
 
 def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tuple[str, ...]) -> Number:
@@ -313,7 +314,9 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueProblem(f"a {metric.kind.value} value is a number")
         if integral and not _whole(value * scale):  # "9.5 million people" is a whole number of people
-            raise ValueProblem(f"a count is a whole number, not {format_number(value * scale)}")
+            raise ValueProblem(
+                f"a count is a whole number, not {value if scale == 1 else format_number(value * scale)}"
+            )
         if integral and value < 0:
             raise ValueProblem("a count cannot be negative")
         stated = float(value) * scale
