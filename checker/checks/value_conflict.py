@@ -224,7 +224,7 @@ def counted_to(claim: Resolved) -> tuple[bool, Optional[date]]:
 def _so_far(position: Position) -> str:
     """How far a figure counted to date counts, in words."""
     day = counted_to(position.first)[1]
-    return f"up to {day.strftime('%-d %B %Y')}" if day else "so far, to a day it does not give"
+    return f"up to {day.day} {day.strftime('%B %Y')}" if day else "so far, to a day it does not give"
 
 
 def _to_date(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str]]:
