@@ -101,7 +101,9 @@ class Resolved:
         )
 
     def time_text(self) -> str:
-        """When the claim holds, in short."""
+        """When the claim holds, in short; for a figure that does not change, when it was measured, if said."""
+        if self.metric.time == TimeNature.fixed and self.claim.as_of is not None:
+            return f"measured {self.claim.as_of}"
         return time_text(self.metric, self.time, self.time_basis)
 
 
@@ -159,8 +161,13 @@ def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Option
             f'"{metric.label}" is not counted over a period, so it cannot be counted to date', "remove `to_date`"
         )
     if nature == TimeNature.fixed:
-        if claim.as_of is not None or claim.period is not None:
-            raise ValueProblem(f'metric "{metric.label}" does not change over time', "remove `as_of`/`period`")
+        if claim.period is not None:
+            raise ValueProblem(
+                f'metric "{metric.label}" does not change over time',
+                "remove `period`; `as_of` may say when the figure was measured",
+            )
+        if claim.as_of is not None:
+            parse_time(claim.as_of)  # when it was measured (a survey): shown, never compared
         return None, "fixed"
     if nature == TimeNature.flow:
         if claim.as_of is not None:
