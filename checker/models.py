@@ -257,12 +257,23 @@ class ScopeDimension(Strict):
 
     values: list[Identifier] = Field(min_length=1)
     default: Opt[Identifier] = Field(None, description="value a claim has when it says nothing")
+    includes: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict,
+        description="values that count the things of the others listed, and more: "
+        "{in-force-or-signed: [in-force, signed]}",
+    )
     description: Opt[str] = None
 
     @model_validator(mode="after")
     def _default_allowed(self) -> "ScopeDimension":
         if self.default is not None and self.default not in self.values:
             raise ValueError(f'default "{self.default}" is not one of the values')
+        for wide, narrow in self.includes.items():
+            for value in (wide, *narrow):
+                if value not in self.values:
+                    raise ValueError(f'includes: "{value}" is not one of the values')
+            if wide in narrow:
+                raise ValueError(f'includes: "{wide}" cannot include itself')
         return self
 
 

@@ -535,3 +535,72 @@ def test_a_scope_left_unstated_is_not_the_default(corpus, scope_a, scope_b, expe
     if expected == "undetermined":
         assert 'src-a does not say its stage (src-b: "in-force")' in found[0].note
         assert found[0].severity == "warning"
+
+
+def _nested_vocabulary(includes: bool) -> dict[str, Any]:
+    """The test vocabulary with treaties whose stage "any-stage" includes "in-force" (when ``includes``)."""
+    from conftest import VOCABULARY
+
+    stage = {"values": ["in-force", "any-stage"], "default": "in-force"}
+    if includes:
+        stage["includes"] = {"any-stage": ["in-force"]}
+    treaties = dict(VOCABULARY["metrics"]["treaties"], scope={"stage": stage})
+    return dict(VOCABULARY, metrics=dict(VOCABULARY["metrics"], treaties=treaties))
+
+
+@pytest.mark.parametrize(
+    "wide, narrow, wide_time, includes, expected",
+    [
+        (20, 17, "2025-12-31", True, "scope"),  # the wider count is the larger: both can be true
+        (14, 17, "2025-12-31", True, "contradiction"),  # fewer at any stage than in force, at one time
+        (14, 17, "2024-12-31", True, "scope"),  # the near-miss: another time, and the count may have grown since
+        (14, 17, "2025-12-31", False, "scope"),  # the near-miss: no inclusion declared
+    ],
+)
+def test_a_count_in_a_scope_that_includes_another(corpus, wide, narrow, wide_time, includes, expected):
+    files = _files(
+        ("2026-01-10", claim("a", "treaties", wide, as_of=wide_time, scope={"stage": "any-stage"})),
+        ("2026-01-12", claim("b", "treaties", narrow, as_of="2025-12-31", scope={"stage": "in-force"})),
+    )
+    found = [f for f in corpus(files, _nested_vocabulary(includes)).findings if f.check == "value-conflict"]
+    assert [f.verdict for f in found] == [expected]
+    if includes and wide_time == "2025-12-31":
+        assert 'stage "any-stage" includes "in-force"' in found[0].note
+
+
+def test_the_arrays_judge_nested_scopes_counts_so_far_and_unstated_scopes_as_pairs_do(corpus):
+    """Large groups are judged as arrays: on claims that exercise the rules of nested scopes, figures counted so far
+    and scopes left unstated, both ways give the same verdicts."""
+    from checker.checks import value_conflict as vc
+    from checker.engine import partition
+
+    from conftest import VOCABULARY
+
+    stage = {"values": ["in-force", "any-stage"], "includes": {"any-stage": ["in-force"]}}
+    vocabulary = dict(VOCABULARY, metrics=dict(VOCABULARY["metrics"],
+                                               treaties=dict(VOCABULARY["metrics"]["treaties"], scope={"stage": stage})))  # fmt: skip
+    files = {}
+    for n in range(30):
+        scope = [{}, {"scope": {"stage": "in-force"}}, {"scope": {"stage": "any-stage"}}][n % 3]
+        when = ["2025-12-31", "2025-06-30"][n % 2]
+        published = ["2026-01-10", "2025-12-10", "2025-11-01"][n % 3]
+        files[f"s{n}.yaml"] = {
+            "source": source_block(f"s{n}", published),
+            "claims": [claim("t", "treaties", 10 + n % 7, as_of=when, **scope),
+                       claim("v", "visits", 20 + n % 5, period="2025")],
+        }  # fmt: skip
+    result = corpus(files, vocabulary)
+    compared = 0
+    for metrics in partition(result.corpus.claims).values():
+        for group in metrics.values():
+            metric, found = group[0].metric, vc.positions(group)  # any size: the arrays are called directly
+            for options in (vc.Options(), vc.Options(defer_stale=False)):
+                by_pairs = vc.verdicts_by_pairs(found, metric, options)
+                by_arrays = vc.verdicts_by_arrays(found, metric, options)
+                assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {
+                    k: (v[0], set(v[1])) for k, v in by_pairs.items()
+                }
+                compared += len(by_pairs)
+    verdicts = {v[0][0] for m in partition(result.corpus.claims).values() for g in m.values()
+                for v in vc.verdicts_by_pairs(vc.positions(g), g[0].metric, vc.Options()).values()}  # fmt: skip
+    assert compared > 20 and {"contradiction", "scope", "undetermined", "timing"} <= verdicts

@@ -249,3 +249,22 @@ def test_a_tariff_rate_that_does_not_say_its_stage(tmp_path, stage, verdict):
     found = run([tmp_path / "claims"], RULES)
     assert [f for f in found.findings if not f.subject] == []
     assert [f.verdict for f in found.findings if f.check == "value-conflict"] == [verdict]
+
+
+@pytest.mark.parametrize("any_stage, verdict", [(20, "scope"), (15, "contradiction")])
+def test_free_trade_agreements_at_any_stage_include_those_in_force(tmp_path, any_stage, verdict):
+    """The seeds' rules declare that FTAs at any stage include those in force: 20 and 17 of one day are different
+    things, 15 at any stage against 17 in force cannot both be true."""
+    import yaml
+
+    from conftest import claim, source_block
+
+    (tmp_path / "claims").mkdir()
+    for name, value, stage in (("wire", any_stage, "any-stage"), ("review", 17, "in-force")):
+        body = claim("fta", "free_trade_agreements", value, subject="vietnam", as_of="2025-12-31",
+                     scope={"stage": stage})  # fmt: skip
+        document = {"source": source_block(name, "2026-01-12"), "claims": [body]}
+        (tmp_path / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    found = run([tmp_path / "claims"], RULES)
+    assert [f for f in found.findings if not f.subject] == []
+    assert [f.verdict for f in found.findings if f.check == "value-conflict"] == [verdict]

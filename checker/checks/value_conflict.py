@@ -285,6 +285,56 @@ def _unstated(a: Position, b: Position) -> str:
     return "; ".join(parts)
 
 
+def nested(a: Position, b: Position, metric: Metric) -> Optional[tuple[Position, Position, str]]:
+    """When two scopes differ in one dimension only, both stating it, and the rules declare that one value includes
+    the other ("in-force-or-signed" includes "in-force"): the wider position, the narrower, and the dimension."""
+    mine, theirs = dict(a.first.scope), dict(b.first.scope)
+    differing = [dim for dim in set(mine) | set(theirs) if mine.get(dim) != theirs.get(dim)]
+    if len(differing) != 1 or differing[0] not in mine or differing[0] not in theirs:
+        return None
+    dim = differing[0]
+    includes = metric.scope[dim].includes
+    if theirs[dim] in includes.get(mine[dim], ()):
+        return a, b, dim
+    if mine[dim] in includes.get(theirs[dim], ()):
+        return b, a, dim
+    return None
+
+
+def _fewer_in_wider(a: Position, b: Position, metric: Metric) -> Optional[tuple[Position, Position, str]]:
+    """A count in a scope that includes another's that is lower than it, of one time: impossible, as the wider
+    scope counts all the narrower one counts. The wider position, the narrower and the dimension; else None."""
+    found = nested(a, b, metric) if metric.kind == Kind.count else None
+    if found is None or not _same_time(a, b, metric):
+        return None
+    wide, narrow, _ = found
+    return found if below(wide.value, narrow.value) is True else None
+
+
+def _same_time(a: Position, b: Position, metric: Metric) -> bool:
+    """True when two positions hold at one time for certain (a fixed metric: always)."""
+    if metric.time == TimeNature.fixed:
+        return True
+    if a.time is None or b.time is None or not a.time.same_span(b.time):
+        return False
+    return metric.time == TimeNature.flow or (_certain(a) and _certain(b))
+
+
+def _nested_words(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str]]:
+    """The verdict and note on two positions of nested scopes (see :func:`nested`), or None when they are not."""
+    found = nested(a, b, metric)
+    if found is None:
+        return None
+    wide, narrow, dim = found
+    what = f'{dim} "{dict(wide.first.scope)[dim]}" includes "{dict(narrow.first.scope)[dim]}"'
+    if _fewer_in_wider(a, b, metric):
+        return CONTRADICTION, (
+            f"{what}, so {wide.value.text} ({wide.who()}) counts all that {narrow.value.text} ({narrow.who()}) "
+            "counts, and cannot be fewer"
+        )
+    return SCOPE, f"they count different things ({what}), so both can be true"
+
+
 def _undated(position: Position) -> str:
     claim = position.first
     source = claim.source
@@ -304,6 +354,9 @@ def judge(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, str, 
     if a.first.scope != b.first.scope:
         if unstated_only(a, b):
             return UNDETERMINED, message, f"{_unstated(a, b)}: whether they count the same things cannot be told"
+        inclusion = _nested_words(a, b, metric)
+        if inclusion is not None:
+            return inclusion[0], message, inclusion[1]
         return SCOPE, message, f"they count different things ({_scope_difference(a, b, metric)}), so both can be true"
     if metric.time == TimeNature.fixed:
         return CONTRADICTION, message, f"the {label} does not change over time and both claims have the same scope"
@@ -322,7 +375,7 @@ def verdict_of(a: Position, b: Position, metric: Metric) -> Optional[str]:
     if agree(a.value, b.value):
         return None
     if a.first.scope != b.first.scope:
-        return UNDETERMINED if unstated_only(a, b) else SCOPE
+        return UNDETERMINED if unstated_only(a, b) else CONTRADICTION if _fewer_in_wider(a, b, metric) else SCOPE
     if metric.time == TimeNature.fixed:
         return CONTRADICTION
     if a.time is None or b.time is None:
@@ -751,7 +804,21 @@ def _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial):  # n
 
     shape = (len(rows), len(cols))
     if a.first.scope != b.first.scope:
-        return np.full(shape, 3 if unstated_only(a, b) else 1)
+        if unstated_only(a, b):
+            return np.full(shape, 3)
+        # nested scopes: a count in the wider one below the narrower's, of one time (see _fewer_in_wider)
+        found = nested(a, b, metric) if metric.kind == Kind.count else None
+        if found is None or below(found[0].value, found[1].value) is not True:
+            return np.full(shape, 1)
+        if metric.time == TimeNature.fixed:
+            return np.full(shape, 4)
+        timed_both = timed[rows][:, None] & timed[cols][None, :]
+        one_time = (
+            timed_both & (start[rows][:, None] == start[cols][None, :]) & (end[rows][:, None] == end[cols][None, :])
+        )
+        if metric.time == TimeNature.stock:
+            one_time &= ~(unsure[rows][:, None] | unsure[cols][None, :])
+        return np.where(one_time, 4, 1)
     if metric.time == TimeNature.fixed:
         return np.full(shape, 4)
     sa, ea, sb, eb = start[rows][:, None], end[rows][:, None], start[cols][None, :], end[cols][None, :]
