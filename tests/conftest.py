@@ -222,3 +222,17 @@ def run_cli(folder: Path | None, *args: str, env: dict | None = None, input: str
         return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env, input=input)
     finally:
         os.chdir(previous)
+
+
+def judged_both_ways(found: list, metric: Any) -> int:
+    """Assert that value-conflict's arrays give the verdicts its pairs give on one group's positions, with stale
+    figures deferred and not; return how many verdicts were compared."""
+    from checker.checks import value_conflict as vc
+
+    compared = 0
+    for options in (vc.Options(), vc.Options(defer_stale=False)):
+        by_pairs = vc.verdicts_by_pairs(found, metric, options)
+        by_arrays = vc.verdicts_by_arrays(found, metric, options)
+        assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {k: (v[0], set(v[1])) for k, v in by_pairs.items()}
+        compared += len(by_pairs)
+    return compared

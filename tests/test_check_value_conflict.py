@@ -574,7 +574,7 @@ def test_the_arrays_judge_nested_scopes_counts_so_far_and_unstated_scopes_as_pai
     from checker.checks import value_conflict as vc
     from checker.engine import partition
 
-    from conftest import VOCABULARY
+    from conftest import VOCABULARY, judged_both_ways
 
     stage = {"values": ["in-force", "any-stage"], "includes": {"any-stage": ["in-force"]}}
     vocabulary = dict(VOCABULARY, metrics=dict(VOCABULARY["metrics"],
@@ -590,17 +590,8 @@ def test_the_arrays_judge_nested_scopes_counts_so_far_and_unstated_scopes_as_pai
                        claim("v", "visits", 20 + n % 5, period="2025")],
         }  # fmt: skip
     result = corpus(files, vocabulary)
-    compared = 0
-    for metrics in partition(result.corpus.claims).values():
-        for group in metrics.values():
-            metric, found = group[0].metric, vc.positions(group)  # any size: the arrays are called directly
-            for options in (vc.Options(), vc.Options(defer_stale=False)):
-                by_pairs = vc.verdicts_by_pairs(found, metric, options)
-                by_arrays = vc.verdicts_by_arrays(found, metric, options)
-                assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {
-                    k: (v[0], set(v[1])) for k, v in by_pairs.items()
-                }
-                compared += len(by_pairs)
+    groups = [g for metrics in partition(result.corpus.claims).values() for g in metrics.values()]
+    compared = sum(judged_both_ways(vc.positions(g), g[0].metric) for g in groups)  # any size: arrays called directly
     verdicts = {v[0][0] for m in partition(result.corpus.claims).values() for g in m.values()
                 for v in vc.verdicts_by_pairs(vc.positions(g), g[0].metric, vc.Options()).values()}  # fmt: skip
     assert compared > 20 and {"contradiction", "scope", "undetermined", "timing"} <= verdicts
