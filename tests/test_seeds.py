@@ -268,3 +268,30 @@ def test_free_trade_agreements_at_any_stage_include_those_in_force(tmp_path, any
     found = run([tmp_path / "claims"], RULES)
     assert [f for f in found.findings if not f.subject] == []
     assert [f.verdict for f in found.findings if f.check == "value-conflict"] == [verdict]
+
+
+@pytest.mark.parametrize("middle, returns", [(None, False), ("2025-10-01", True)])
+def test_a_minister_named_by_an_undated_source_across_the_change(tmp_path, middle, returns):
+    """With the project's rules: Bùi Thanh Sơn as of 2025-06-30, Lê Hoài Trung from 2025-08-01 and again 2026-01-30,
+    and a source naming Bùi Thanh Sơn estimated July to October 2025, across the change, is no "return"; the
+    near-miss, the same source dated 1 October 2025, is flagged for review as before."""
+    import yaml
+
+    from conftest import claim, source_block
+
+    (tmp_path / "claims").mkdir()
+    undated = source_block("sources-c", None, undated={"estimate": "2025-07/2025-10", "argument": "its agenda"})
+    sources = [
+        ("a", source_block("a", "2025-07-01"), "bui-thanh-son", {"as_of": "2025-06-30"}),
+        ("b", source_block("b", "2025-08-02"), "le-hoai-trung", {"as_of": "2025-08-01"}),
+        ("c", source_block("c", middle) if middle else undated, "bui-thanh-son", {"as_of": middle} if middle else {}),
+        ("d", source_block("d", "2026-01-30"), "le-hoai-trung", {"as_of": "2026-01-30"}),
+    ]
+    for name, block, holder, when in sources:
+        body = claim("fm", "foreign_minister", holder, subject="vietnam", **when)
+        document = {"source": block, "claims": [body]}
+        (tmp_path / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    found = run([tmp_path / "claims"], RULES)
+    assert [f for f in found.findings if not f.subject] == []
+    notes = [f.note for f in found.findings if f.check == "office-holders"]
+    assert any("a return, or a wrong date" in note for note in notes) == returns

@@ -9,7 +9,9 @@ What it flags
     new one is. Two holders at the same time are a contradiction; when an
     undated source makes the order uncertain, the finding is undetermined.
     A holder who reappears after another is flagged for review (a return to
-    office, or a wrong date).
+    office, or a wrong date), unless what came between is a time only
+    estimated that straddles a change already reported as undetermined: the
+    estimate, not the holder, is what cannot be placed.
 
 Passing example
     Bùi Thanh Sơn as of 2025-H1, Lê Hoài Trung as of 2026-01-30: the office
@@ -64,12 +66,24 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     )
     seen: set[str] = set()
     previous: Position | None = None
+    straddles = False  # the previous position's estimated time overlaps the change into it (reported undetermined)
     for position in found:
         if previous is not None and position.value.key != previous.value.key:
             kind, note = _transition(previous, position, label)
             single = len({c.source.id for c in previous.claims + position.claims}) == 1
-            if position.value.key in seen and kind == TIMING:
-                kind, note = UNDETERMINED, note + f"; {position.value.text} held it before: a return, or a wrong date"
+            back = position.value.key in seen and kind == TIMING
+            entered_unsure = kind == UNDETERMINED and (_uncertain(previous) or _uncertain(position))
+            if back and _uncertain(previous) and straddles:
+                # an estimated time that straddles a change already reported as undetermined: the holder named
+                # after it did not return, the estimate only cannot be placed
+                previous, straddles = position, False
+                seen.add(position.value.key)
+                continue
+            if back:
+                estimated = f"; {previous.value.text}'s time is only estimated" if _uncertain(previous) else ""
+                kind = UNDETERMINED
+                note += f"; {position.value.text} held it before: a return, or a wrong date{estimated}"
+            straddles = entered_unsure
             if not (kind == TIMING and single):
                 yield Problem(
                     verdict=kind,
