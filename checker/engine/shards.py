@@ -143,12 +143,10 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     if wanted:
         for claim, row in zip(claims, claim_rows(claims), strict=True):
             outputs[claim.subject].rows.append(row)
-    if job.run_checks and job.alone:
-        for finding in check_table(claims, vocabulary, job.active) if claims else ():
-            outputs[finding.subject].findings.append(finding)
-    elif job.run_checks:
-        by_subject = partition(claims)
-        everything: list[Resolved] = []
+    if job.run_checks:
+        # each claim by itself (validate): the stated claims alone, with no timelines and nothing implied
+        everything: list[Resolved] = list(claims) if job.alone else []
+        by_subject = {} if job.alone else partition(claims)
         for index, (subject, metrics) in enumerate(by_subject.items(), 1):
             if progress is not None:
                 progress(index, len(by_subject))
