@@ -31,7 +31,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from checker.checks.base import Group, NoOptions
-from checker.checks.value_conflict import Position, positions
+from checker.checks.value_conflict import Position, partial_pairs, positions
 from checker.corpus import Resolved
 from checker.findings import CORROBORATION, Problem
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from checker.engine.table import ClaimsTable
-from checker.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends, partly
+from checker.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends
 
 ID = "corroboration"
 PARTITION = "group"
@@ -94,14 +94,6 @@ def _references(found: list[Position]) -> list[Optional[tuple]]:
     return out
 
 
-def _partial_bounds(found: list[Position], members: list[int]) -> set[int]:
-    """The bounds among positions of one reference that cover only part of an approximate figure there: their
-    agreement is undetermined (see checker.checks.value_conflict.partial_bounds), so they corroborate nothing."""
-    bounds = [i for i in members if found[i].first.claim.precision in BOUNDS]
-    approximate = [i for i in members if found[i].first.claim.precision in APPROXIMATE]
-    return {i for i in bounds if any(partly(found[i].value, found[j].value) for j in approximate)}
-
-
 def agreeing_sets(found: list[Position]) -> list[list[Position]]:
     """Connected groups of positions that agree in value and refer to the same time and scope.
 
@@ -121,8 +113,10 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         if reference is not None:
             alike.setdefault(reference, []).append(i)
     for members in alike.values():
-        left_out = _partial_bounds(found, members)
-        members = [i for i in members if i not in left_out]
+        # a bound that covers only part of an approximate figure there is undetermined with it (see
+        # value_conflict.partial_bounds), so it corroborates nothing
+        left_out = {id(bound) for bound, _ in partial_pairs([found[i] for i in members])}
+        members = [i for i in members if id(found[i]) not in left_out]
         if all(isinstance(found[i].value, (Number, DateValue)) for i in members):
             for run in _overlapping_runs([found[i] for i in members]):
                 for k in run[1:]:
@@ -278,7 +272,7 @@ def _with_references(found: pl.DataFrame) -> pl.DataFrame:
 
 def _partial_bound_orders(found: pl.DataFrame, reference: list[str]) -> list[int]:
     """The positions (their ``order``) of bounds that cover only part of an approximate figure of their reference,
-    as :func:`_partial_bounds` finds them."""
+    as :func:`checker.checks.value_conflict.partial_pairs` finds them."""
     import polars as pl  # noqa: PLC0415 - see _sets
 
     bounds = found.filter(pl.col("precision").is_in([p.value for p in BOUNDS]))

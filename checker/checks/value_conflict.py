@@ -23,7 +23,8 @@ Verdicts
         grows; a different office holder at a different date), or a flow is
         counted over different periods, or one figure of a period counts it
         only so far (its source was published before the period ended, or
-        the claim says ``to_date``) and is lower than one counted further. A change is told between values next
+        the claim says ``to_date``) and is lower than one counted further.
+        A change is told between values next
         to each other in time: 13 (2023), 14 (2024) and 15 (2025) give two
         findings, 13 to 14 and 14 to 15, not a third from 13 to 15, which the
         timeline shows.
@@ -221,9 +222,8 @@ def counted_to(claim: Resolved) -> tuple[bool, Optional[date]]:
     return bool(claim.claim.to_date), None
 
 
-def _so_far(position: Position) -> str:
-    """How far a figure counted to date counts, in words."""
-    day = counted_to(position.first)[1]
+def _so_far(day: Optional[date]) -> str:
+    """How far a figure counted to date counts, in words (``day`` None: a day not known)."""
     return f"up to {day.day} {day.strftime('%B %Y')}" if day else "so far, to a day it does not give"
 
 
@@ -242,45 +242,51 @@ def _to_date(a: Position, b: Position, metric: Metric) -> Optional[tuple[str, st
     period = a.time.describe()
     if a_part and b_part and (a_day is None or b_day is None):
         return UNDETERMINED, (
-            f"both count {period} only so far ({a.value.text}: {_so_far(a)}; {b.value.text}: {_so_far(b)}), and "
+            f"both count {period} only so far ({a.value.text}: {_so_far(a_day)}; {b.value.text}: {_so_far(b_day)}), and "
             "which counted further cannot be told"
         )
     earlier_first = a_part and (not b_part or (a_day is not None and b_day is not None and a_day < b_day))
-    earlier, later = (a, b) if earlier_first else (b, a)
-    whole = _so_far(later) if counted_to(later.first)[0] else "the whole period"
-    counted = f"{earlier.value.text} ({earlier.who()}) counts {period} only {_so_far(earlier)}, {later.value.text} ({later.who()}) {whole}"
+    (earlier, earlier_day), (later, later_part, later_day) = (
+        ((a, a_day), (b, b_part, b_day)) if earlier_first else ((b, b_day), (a, a_part, a_day))
+    )
+    further = _so_far(later_day) if later_part else "the whole period"
+    counted = (
+        f"{earlier.value.text} ({earlier.who()}) counts {period} only {_so_far(earlier_day)}, "
+        f"{later.value.text} ({later.who()}) {further}"
+    )
     if metric.kind == Kind.count and metric.is_additive() and below(later.value, earlier.value) is True:
         return CONTRADICTION, f"{counted}: a count so far cannot exceed the count of more of the period"
     return (
         TIMING,
-        f"{counted}: the figure to date is not the figure of {'the whole period' if whole == 'the whole period' else 'more of it'}",
+        f"{counted}: the figure to date is not the figure of {'more of it' if later_part else 'the whole period'}",
     )
 
 
-def _scope_difference(a: Position, b: Position, metric: Metric) -> str:
+def _scopes(a: Position, b: Position) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The scopes of two positions as mappings, and the dimensions where they differ (one unstated, or two
+    values), in order."""
     mine, theirs = dict(a.first.scope), dict(b.first.scope)
-    parts = []
-    for dim in sorted(set(mine) | set(theirs)):
-        if mine.get(dim) != theirs.get(dim):
-            parts.append(f'{dim}: "{mine.get(dim, "unstated")}" vs "{theirs.get(dim, "unstated")}"')
-    return "; ".join(parts)
+    return mine, theirs, sorted(dim for dim in set(mine) | set(theirs) if mine.get(dim) != theirs.get(dim))
+
+
+def _scope_difference(a: Position, b: Position, metric: Metric) -> str:
+    mine, theirs, differing = _scopes(a, b)
+    return "; ".join(f'{dim}: "{mine.get(dim, "unstated")}" vs "{theirs.get(dim, "unstated")}"' for dim in differing)
 
 
 def unstated_only(a: Position, b: Position) -> bool:
     """True when two scopes differ only where one claim does not say (a dimension without a default that one
     states and the other leaves out): whether they count the same things cannot be told."""
-    mine, theirs = dict(a.first.scope), dict(b.first.scope)
-    differing = [dim for dim in set(mine) | set(theirs) if mine.get(dim) != theirs.get(dim)]
+    mine, theirs, differing = _scopes(a, b)
     return bool(differing) and all(dim not in mine or dim not in theirs for dim in differing)
 
 
 def _unstated(a: Position, b: Position) -> str:
     """Which source does not say what, in words: 'src-a does not say whether it counts stage "in-force"'."""
-    mine, theirs = dict(a.first.scope), dict(b.first.scope)
+    mine, theirs, differing = _scopes(a, b)
     parts = []
-    for dim in sorted(set(mine) ^ set(theirs)):
-        silent, saying = (a, b) if dim in theirs else (b, a)
-        value = dict(saying.first.scope)[dim]
+    for dim in differing:  # unstated_only: each is stated on one side alone
+        silent, saying, value = (a, b, theirs[dim]) if dim in theirs else (b, a, mine[dim])
         parts.append(f'{silent.who()} does not say its {dim} ({saying.who()}: "{value}")')
     return "; ".join(parts)
 
@@ -288,8 +294,7 @@ def _unstated(a: Position, b: Position) -> str:
 def nested(a: Position, b: Position, metric: Metric) -> Optional[tuple[Position, Position, str]]:
     """When two scopes differ in one dimension only, both stating it, and the rules declare that one value includes
     the other ("in-force-or-signed" includes "in-force"): the wider position, the narrower, and the dimension."""
-    mine, theirs = dict(a.first.scope), dict(b.first.scope)
-    differing = [dim for dim in set(mine) | set(theirs) if mine.get(dim) != theirs.get(dim)]
+    mine, theirs, differing = _scopes(a, b)
     if len(differing) != 1 or differing[0] not in mine or differing[0] not in theirs:
         return None
     dim = differing[0]
@@ -681,31 +686,35 @@ def contradictions(found: list[Position], slots: Slots, metric: Metric) -> Itera
         yield Problem(verdict=CONTRADICTION, message=message, key=key, note=note, claims=tuple(c.ref for c in claims))
 
 
+def partial_pairs(members: list[Position]) -> Iterator[tuple[Position, Position]]:
+    """Each bound and approximate figure among positions of one time and scope that the bound covers only in part
+    ("more than 2.5 million" beside "about 2.5 million"): (bound, approximate)."""
+    bounds = [p for p in members if p.first.claim.precision in BOUNDS]
+    for approximate in (p for p in members if bounds and p.first.claim.precision in APPROXIMATE):
+        for bound in bounds:
+            if partly(bound.value, approximate.value):
+                yield bound, approximate
+
+
 def partial_bounds(found: list[Position], slots: Slots, metric: Metric) -> Iterator[Problem]:
     """One undetermined finding per bound and approximate figure of one time and scope that the bound only partly
     covers: "more than 2.5 million" neither confirms nor contradicts "about 2.5 million" (2.45–2.55 million)."""
     for indices in slots.members.values():
-        bounds = [found[i] for i in indices if found[i].first.claim.precision in BOUNDS]
-        if not bounds:
-            continue
-        for approximate in (found[i] for i in indices if found[i].first.claim.precision in APPROXIMATE):
-            for bound in bounds:
-                if not partly(bound.value, approximate.value):
-                    continue
-                allowed = quantity_text(approximate.value.interval, metric)  # type: ignore[union-attr]  # numbers
-                note = (
-                    f"{approximate.value.text} stands for {allowed} as written, and {bound.value.text} admits only "
-                    f"part of that: whether they agree depends on where the figure lies; a more exact figure from "
-                    f"either source ({approximate.who()}; {bound.who()}) would settle it"
-                )
-                claims = sorted(bound.claims + approximate.claims, key=lambda c: c.key)
-                yield Problem(
-                    verdict=UNDETERMINED,
-                    message=f"{bound.said()} vs {approximate.said()}",
-                    key=("partly", bound.side, approximate.side),
-                    note=note,
-                    claims=tuple(c.ref for c in claims),
-                )
+        for bound, approximate in partial_pairs([found[i] for i in indices]):
+            allowed = quantity_text(approximate.value.interval, metric)  # type: ignore[union-attr]  # numbers
+            note = (
+                f"{approximate.value.text} stands for {allowed} as written, and {bound.value.text} admits only "
+                f"part of that: whether they agree depends on where the figure lies; a more exact figure from "
+                f"either source ({approximate.who()}; {bound.who()}) would settle it"
+            )
+            claims = sorted(bound.claims + approximate.claims, key=lambda c: c.key)
+            yield Problem(
+                verdict=UNDETERMINED,
+                message=f"{bound.said()} vs {approximate.said()}",
+                key=("partly", bound.side, approximate.side),
+                note=note,
+                claims=tuple(c.ref for c in claims),
+            )
 
 
 def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options, slots: Slots | None = None) -> Verdicts:
