@@ -50,6 +50,9 @@ from typing import Any, Callable, Optional
 
 import orjson
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from checker.values import written_step  # noqa: E402 - the rule of precision the engine applies, not a copy of it
+
 #: raised whenever the output for a given seed and size changes
 GENERATOR_VERSION = 2
 DEFAULT_SEED = 8
@@ -407,19 +410,10 @@ def _nice(value: float, direction: str) -> float:
     return whole * step
 
 
-def _written_step(value: float) -> float:
-    """The place of the last significant digit of a figure as a claim writes it (checker.values.written_step)."""
-    digits = repr(float(value)).rstrip("0").rstrip(".") if not float(value).is_integer() else str(int(value))
-    if "." in digits:
-        return 10.0 ** -len(digits.split(".")[1])
-    zeros = len(digits) - len(digits.rstrip("0"))
-    return 10.0**zeros if digits.strip("-0") else 1.0
-
-
 def _margin(stated: float, integral: bool) -> float:
     """How far "about" or "nearly" reaches from a figure: half its last significant digit, or the rules' tolerance
     when wider; at least 1 for a count."""
-    margin = max(_written_step(stated) / 2, abs(stated) * TOLERANCE)
+    margin = max(written_step(stated) / 2, abs(stated) * TOLERANCE)
     return max(margin, 1.0) if integral else margin
 
 
@@ -440,7 +434,7 @@ def _bound(true: float, integral: bool) -> float:
     about, nearly = _nice(true, ""), _nice(true, "up")
     lowest = min(about - _margin(about, integral), nearly - _margin(nearly, integral), true)
     bound = _nice(max(lowest, 0.0), "down")
-    step = _written_step(_nice(true, "")) if bound <= 0 else max(_written_step(bound), 1.0)
+    step = written_step(_nice(true, "")) if bound <= 0 else max(written_step(bound), 1.0)
     while bound + (1 if integral else 0) >= lowest and bound > 0:
         bound = _nice(bound - step, "down") if bound - step > 0 else 0.0
     return bound
