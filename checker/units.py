@@ -112,9 +112,17 @@ def registry(extra: tuple[str, ...] = (), standard: bool = False):  # noqa: ANN2
     return units
 
 
-def _ours() -> set[str]:
+@lru_cache(maxsize=1)
+def _ours() -> frozenset[str]:
     """The names claimcheck's base definitions give."""
-    return {name for definition in BASE_DEFINITIONS for name in _names(definition)}
+    return frozenset(name for definition in BASE_DEFINITIONS for name in _names(definition))
+
+
+def known_without_pint(unit_text: str, extra: tuple[str, ...] = ()) -> bool:
+    """True when every name of a unit text is one claimcheck or the rules define ("billion USD", "SEK"): it is
+    known without loading pint, which a run whose results all come from the cache need not do."""
+    names = _NAME.findall(_clean(unit_text))
+    return bool(names) and all(name in _ours() or any(name in _names(d) for d in extra) for name in names)
 
 
 @lru_cache(maxsize=1)
