@@ -104,6 +104,8 @@ class Resolved:
         """When the claim holds, in short; for a figure that does not change, when it was measured, if said."""
         if self.metric.time == TimeNature.fixed and self.claim.as_of is not None:
             return f"measured {self.claim.as_of}"
+        if self.claim.since is not None and self.time is not None:
+            return f"from {self.time.text} on"
         return time_text(self.metric, self.time, self.time_basis)
 
 
@@ -160,6 +162,12 @@ def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Option
         raise ValueProblem(
             f'"{metric.label}" is not counted over a period, so it cannot be counted to date', "remove `to_date`"
         )
+    if claim.since is not None and nature != TimeNature.stock:
+        raise ValueProblem(
+            f'"{metric.label}" {"does not change over time" if nature == TimeNature.fixed else "is counted over a period"}'
+            ", so it does not change to a value on a date",
+            "remove `since`" + ("" if nature == TimeNature.fixed else "; write `period:`"),
+        )
     if nature == TimeNature.fixed:
         if claim.period is not None:
             raise ValueProblem(
@@ -181,6 +189,8 @@ def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Option
         raise ValueProblem(f'"{metric.label}" holds as of a time', "write `as_of:` instead of `period:`")
     if claim.as_of is not None:
         return parse_time(claim.as_of), "stated"
+    if claim.since is not None:  # it held from then on: reports say "from" (Resolved.time_text)
+        return parse_time(claim.since), "stated"
     if source.date is None:
         return None, "unknown"
     return source.date, "published" if source.dated else "estimated"
@@ -204,6 +214,11 @@ def claim_scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
         if chosen is not None:
             resolved.append((dim, chosen))
     return tuple(resolved)
+
+
+def _time_key(claim: Claim) -> Optional[str]:
+    """The key that gives the claim's time, if it gives one."""
+    return next((key for key in ("as_of", "period", "since") if getattr(claim, key) is not None), None)
 
 
 def subject_of(name: str, metric: Metric, vocabulary: Vocabulary) -> Optional[str]:
@@ -257,13 +272,14 @@ def _resolve(
         return error(("value",), message, hint)
     try:
         time, basis = claim_time(claim, metric, source)
+    except ValueProblem as problem:  # a time the metric does not take, or none where it needs one
+        return error(tuple(filter(None, (_time_key(claim),))), problem.message, problem.hint)
+    except TimeError as problem:
+        return error((_time_key(claim) or "as_of",), str(problem), "")
+    try:
         scope = claim_scope(claim, metric)
     except ValueProblem as problem:
-        return error(
-            ("as_of",) if claim.as_of else ("period",) if claim.period else ("scope",), problem.message, problem.hint
-        )
-    except TimeError as problem:
-        return error(("period",) if claim.period is not None else ("as_of",), str(problem), "")
+        return error(("scope",), problem.message, problem.hint)
     evidence = ""
     if quote_match is not None and quote_match.found and archive_shown:
         evidence = f"{archive_shown}:{quote_match.line}"

@@ -170,7 +170,17 @@ Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr, list[StrictStr], Ra
 class Claim(Strict):
     """What a source says: one value of one metric of one subject, at a time, in a scope."""
 
-    model_config = ConfigDict(json_schema_extra={"not": {"required": ["as_of", "period"]}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {
+                "anyOf": [
+                    {"required": ["as_of", "period"]},
+                    {"required": ["as_of", "since"]},
+                    {"required": ["period", "since"]},
+                ]
+            }
+        }
+    )
 
     id: Identifier = Field(description="unique within its file")
     subject: NonEmpty = Field(description="entity id or alias the claim is about")
@@ -182,6 +192,11 @@ class Claim(Strict):
     precision: Precision = Field(Precision.exact, description="how exactly the source states the number")
     as_of: Opt[TimeText] = Field(None, description="when a stock held (a point, or the span it lies in)")
     period: Opt[TimeText] = Field(None, description="the span over which a flow was counted")
+    since: Opt[TimeText] = Field(
+        None,
+        description='for a stock: the value holds from this date on, until it changes ("from 1 July, 9 regions"); '
+        "unlike `as_of`, it says that the value changed then",
+    )
     to_date: Opt[StrictBool] = Field(
         None,
         description="for a flow: true when the figure counts its period only so far, up to the source's date "
@@ -204,6 +219,12 @@ class Claim(Strict):
     def _one_time(self) -> "Claim":
         if self.as_of is not None and self.period is not None:
             raise ValueError("give `as_of` (for a stock) or `period` (for a flow), not both")
+        if self.since is not None and (self.as_of is not None or self.period is not None):
+            other = "as_of" if self.as_of is not None else "period"
+            raise ValueError(
+                f"give `since` (the date a stock changed to this value) or `{other}`, not both: `since` already "
+                "says when the value holds"
+            )
         ranged = type(self.value) is Range  # not isinstance: a model class's instance check is slow
         if ranged and self.precision not in (Precision.range, Precision.exact):
             raise ValueError("a {min, max} value is a range: leave `precision` out or set it to range")

@@ -14,7 +14,7 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 from checker.corpus import Resolved
 from checker.jsontext import Region
 from checker.models import TimeNature, Trend
-from checker.values import Number, below
+from checker.values import Number, agree, below
 
 
 class Point(NamedTuple):
@@ -124,11 +124,11 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
     stated = [e for e in entries if not e.implied and e.end is not None]
     stated = [e for e in stated if not e.scope] or stated  # the metric's usual scope first
     current = stated
-    if (
-        entries and members_of[id(entries[0])][0].metric.trend != Trend.any
-    ):  # only a count that may only grow goes stale
-        stale = overtaken([c for e in entries for c in members_of[id(e)]])
-        current = [e for e in stated if not any(id(c) in stale for c in members_of[id(e)])] or stated
+    if entries:  # a figure repeated after it was overtaken, or after a stated change, is not the latest
+        everything = [c for e in entries for c in members_of[id(e)]]
+        stale = overtaken(everything).keys() | reverted(everything).keys()
+        if stale:
+            current = [e for e in stated if not any(id(c) in stale for c in members_of[id(e)])] or stated
     # an estimated time counts from where it may begin: an undated figure is "latest" only if surely later
     latest = max(
         current,
@@ -210,6 +210,54 @@ def overtaken(claims: Sequence[Resolved]) -> dict[int, Resolved]:
         candidates = np.flatnonzero(possible)
         if len(candidates):
             out[id(later)] = earliers[int(candidates[np.argmin(rank[candidates])])]
+    return out
+
+
+def reverted(claims: Sequence[Resolved]) -> dict[int, tuple[Resolved, Resolved]]:
+    """Claims of one group that give, after a stated change, the value from before it: by ``id``, the claim of
+    the change and a claim of the value before it.
+
+    A claim with ``since`` says that its value holds from that date on, until
+    it changes again, whatever the metric's trend. A later claim repeats the
+    old value when its time starts on or after the latest such change before
+    it, its source is dated on or after that change, its value differs from
+    the change's, and some claim of the same scope states that value for a
+    time that ended before the change (a time stated or the date of a dated
+    source). A later claim whose value no earlier time had is a further
+    change, not a repeat, and a change back (a ``since`` claim with the later
+    claim's value) is itself a change: neither is returned.
+    """
+    changes = [c for c in claims if c.claim.since is not None and c.time is not None]
+    if not changes:
+        return {}
+    certain = [c for c in claims if c.time is not None and c.time_basis in ("stated", "published")]
+    out: dict[int, tuple[Resolved, Resolved]] = {}
+    for later in certain:
+        source = later.source
+        if later.claim.since is not None or not source.dated or source.date is None:
+            continue
+        assert later.time is not None
+        before = [c for c in changes if c.scope == later.scope and c.time.start <= later.time.start]  # type: ignore[union-attr]
+        if not before:
+            continue
+        newest = max(c.time.start for c in before)  # type: ignore[union-attr]
+        latest = sorted((c for c in before if c.time.start == newest), key=lambda c: c.key)  # type: ignore[union-attr]
+        if source.date.start < newest or any(agree(c.value, later.value) for c in latest):
+            continue  # written before the change, or it gives the value the change gave
+        change = latest[0]
+        witnesses = sorted(
+            (
+                c
+                for c in certain
+                if c.scope == later.scope
+                and c.time.end < newest  # type: ignore[union-attr]
+                and agree(c.value, later.value)
+                and not agree(c.value, change.value)
+            ),
+            key=lambda c: (c.time.end, c.key),  # type: ignore[union-attr]
+        )
+        if witnesses:
+            out[id(later)] = (change, witnesses[-1])
     return out
 
 

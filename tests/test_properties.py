@@ -211,7 +211,7 @@ def _claim(draw: st.DrawFn, claim_id: str) -> dict[str, Any]:
     if metric in ("visits", "trade"):
         extra["period"] = draw(st.sampled_from(_TIMES))
     elif metric != "founded" and draw(st.booleans()):
-        extra["as_of"] = draw(st.sampled_from(_TIMES))
+        extra[draw(st.sampled_from(["as_of", "as_of", "since"]))] = draw(st.sampled_from(_TIMES))
     if metric == "treaties" and draw(st.booleans()):
         extra["scope"] = {"stage": draw(st.sampled_from(["in-force", "any-stage"]))}
     subject = draw(st.sampled_from(["freedonia", "sylvania"]))
@@ -555,7 +555,9 @@ def test_overlapping_runs_are_the_connected_groups_of_agreeing_values(intervals)
         for j in range(i + 1, len(intervals)):
             if a.meets(intervals[j]):
                 parent[root(j)] = root(i)
-    brute = sorted(sorted(k for k in range(len(intervals)) if root(k) == r) for r in set(map(root, range(len(intervals)))))
+    brute = sorted(
+        sorted(k for k in range(len(intervals)) if root(k) == r) for r in set(map(root, range(len(intervals))))
+    )
     assert sorted(sorted(run) for run in _overlapping_runs(members)) == brute  # type: ignore[arg-type]
 
 

@@ -8,13 +8,23 @@ What it flags
     this check: the likely explanation is an outdated figure, not a
     contradiction in the facts.
 
+    For a metric of any trend (a tariff, a count of regions after a
+    reform), a claim with ``since`` states a change: its value holds from
+    that date on. A source dated after the change that still gives the
+    value from before it (a value some claim states for a time before the
+    change) is possibly stale too; the note gives the change, both dates and
+    the earlier value. A value no earlier time had is a further change, and
+    stays a timing difference.
+
 Passing example
     A (published 2025-07-01) says 13 as of 2025-06-30; B (published
     2026-01-12) says 14 currently: B is newer and higher, nothing to flag.
 
 Failing example
     A (published 2026-01-12) says 14 as of 2025-12-31; B (published
-    2026-02-01) says 13 currently: possibly stale (warning).
+    2026-02-01) says 13 currently: possibly stale (warning). For a metric
+    of any trend: A says 63 as of 2025-06-30, B says 34 since 2025-07-01,
+    C (published 2025-09-15) says 63 currently: C is possibly stale.
 """
 
 from __future__ import annotations
@@ -23,9 +33,10 @@ from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.findings import Problem
-from checker.timeline import overtaken
+from checker.timeline import overtaken, reverted
 
 if TYPE_CHECKING:
+    from checker.corpus import Resolved
     from checker.engine.table import ClaimsTable
 
 ID = "stale-figure"
@@ -37,12 +48,15 @@ Options = NoOptions
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     """Report each claim that repeats a figure an earlier source had already overtaken."""
     metric = group.metric
-    if metric is None or metric.time.value != "stock" or metric.trend.value == "any":
+    if metric is None or metric.time.value != "stock":
         return
     stale = overtaken(group.claims)
+    repeated = reverted(group.claims)
     for later in group.claims:
         newest = stale.get(id(later))
         if newest is None:
+            if id(later) in repeated:
+                yield _repeated(later, *repeated[id(later)])
             continue
         assert newest.time is not None and later.source.date is not None and newest.source.date is not None
         yield Problem(
@@ -58,9 +72,28 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         )
 
 
+def _repeated(later: Resolved, change: Resolved, before: Resolved) -> Problem:
+    """The finding on a claim that gives, after a stated change, the value from before it."""
+    assert later.source.date is not None and change.time is not None
+    published = f", published {change.source.date.describe()}" if change.source.dated and change.source.date else ""
+    return Problem(
+        verdict="stale",
+        message=f"{later.value.text} ({later.source.id}, published {later.source.date.text}) is possibly stale",
+        key=(later.source.id, later.claim.id),
+        note=(
+            f"{change.source.id} reports a change to {change.value.text} from {change.time.describe()} on"
+            f"{published}, yet {later.source.id}, published {later.source.date.describe()}, gives "
+            f"{later.value.text} {later.time_text()}: the figure from before the change ({before.source.id}: "
+            f"{before.value.text} {before.time_text()}), unless it changed back"
+        ),
+        claims=(later.ref, change.ref, before.ref),
+    )
+
+
 def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the groups of a trending stock where a figure given as current was published after some
-    dated figure was: without one, nothing can have overtaken it."""
+    dated figure was (without one, nothing can have overtaken it), and on the groups of a stock that state a
+    change (``since``)."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
     trending = metrics_where(table, lambda metric: metric.time.value == "stock" and metric.trend.value != "any")
@@ -77,5 +110,7 @@ def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, s
         .group_by("subject", "metric")
         .agg(possible=earliest < current)
         .filter(pl.col("possible"))
+        .select("subject", "metric")
     )
-    yield from each_group(table, rows_of(table, possible.select("subject", "metric")), check, options)
+    changed = table.frame.filter(pl.col("since") & (pl.col("time_nature") == "stock")).select("subject", "metric")
+    yield from each_group(table, rows_of(table, pl.concat([possible, changed])), check, options)

@@ -51,7 +51,7 @@ Failing example
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from checker.engine.table import ClaimsTable
-from checker.timeline import is_stale
+from checker.timeline import is_stale, reverted
 from checker.timespec import TimeSpan
 from checker.values import (
     APPROXIMATE,
@@ -188,7 +188,9 @@ class Position:
     def at(self) -> str:
         """Value with sources and time in words: '14 (vns, 31 December 2025)'."""
         when = self.time.describe() if self.time else "undated"
-        if self.first.time_basis == "estimated":
+        if self.first.claim.since is not None:
+            when = f"from {when} on"
+        elif self.first.time_basis == "estimated":
             when = f"undated, est. {when}"
         elif self.first.time_basis == "published":
             when = f"published {when}"
@@ -199,7 +201,11 @@ def positions(claims: tuple[Resolved, ...]) -> list[Position]:
     """Cluster claims that state the same value at the same time in the same scope."""
     clusters: dict[tuple, list[Resolved]] = {}
     for claim in claims:
-        time = (claim.time.start, claim.time.end, claim.time_basis, counted_to(claim)) if claim.time else None
+        time = (
+            (claim.time.start, claim.time.end, claim.time_basis, counted_to(claim), claim.claim.since is not None)
+            if claim.time
+            else None
+        )
         clusters.setdefault((claim.value.key, time, claim.scope), []).append(claim)
     result = [Position(tuple(sorted(members, key=lambda c: c.key))) for members in clusters.values()]
     return sorted(result, key=lambda p: (p.time.start if p.time else _NEVER, p.key()))
@@ -482,6 +488,15 @@ class Slots:
     members: dict[int, list[int]]  # the positions of each shared slot, in order
     names: dict[int, tuple]  # what each shared slot is: (scope, start, end) or (scope,)
     of_side: dict[str, set[int]]  # the shared slots each side of a disagreement has positions in
+    #: claims that give, after a stated change, the value from before it (by ``id``), with the claim of the
+    #: change: stale-figure reports them (see checker.timeline.reverted)
+    repeats: dict[int, Resolved] = field(default_factory=dict)
+
+    def repeat(self, a: Position, b: Position) -> bool:
+        """True when one position repeats a value from before a change that the other's value is the value of."""
+        if not self.repeats:
+            return False
+        return _repeats_against(a, b, self.repeats) or _repeats_against(b, a, self.repeats)
 
     def meet(self, side_a: str, side_b: str) -> bool:
         """True when two sides have positions in one shared slot, whose contradiction speaks for them."""
@@ -506,6 +521,14 @@ class Slots:
         for a, b in _across(list(homes.values())):
             if not self.meet(a, b):
                 yield (a, b) if a < b else (b, a)
+
+
+def _repeats_against(old: Position, new: Position, repeats: dict[int, Resolved]) -> bool:
+    for claim in old.claims:
+        change = repeats.get(id(claim))
+        if change is not None and change.scope == new.first.scope and agree(change.value, new.value):
+            return True
+    return False
 
 
 def _across(groups: list[list[T]]) -> Iterator[tuple[T, T]]:
@@ -551,7 +574,10 @@ def slots_of(found: list[Position], metric: Metric, options: Options | None = No
         for i in indices:
             ids[i] = number
             of_side.setdefault(found[i].side, set()).add(number)
-    return Slots(ids, members, names, of_side)
+    repeats = {}
+    if defer and metric.time == TimeNature.stock:
+        repeats = {key: change for key, (change, _) in reverted([c for p in found for c in p.claims]).items()}
+    return Slots(ids, members, names, of_side, repeats)
 
 
 def _outdated(members: list[Position], metric: Metric) -> list[bool]:
@@ -729,7 +755,7 @@ def verdicts_by_pairs(found: list[Position], metric: Metric, options: Options, s
         kind = verdict_of(a, b, metric)
         if kind is None or (kind in (TIMING, SCOPE) and (_single_source(a, b) or _implied(a, b))):
             continue
-        if options.defer_stale and kind == CONTRADICTION and _stale(a, b):
+        if options.defer_stale and ((kind == CONTRADICTION and _stale(a, b)) or slots.repeat(a, b)):
             continue  # stale-figure explains it
         side_a, side_b = a.side, b.side
         if slots.meet(side_a, side_b):
@@ -790,6 +816,10 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
             for i, j in zip(*np.nonzero(weight == 4), strict=True):
                 if _stale(found[rows[i]], found[cols[j]]):
                     weight[i, j] = 0
+            if slots.repeats:
+                for i, j in zip(*np.nonzero(weight), strict=True):
+                    if slots.repeat(found[rows[i]], found[cols[j]]):
+                        weight[i, j] = 0
         best = int(weight.max())
         if best == 0:
             continue

@@ -51,6 +51,7 @@ SCHEMA = {
     "time_end": "Date",
     "time_precision": "String",
     "time_basis": "String",  # stated, published, estimated or unknown
+    "since": "Boolean",  # the claim states a change: its value holds from its time on (``since``)
     "scope": "String",  # "dim=value,..." in the metric's order, "" without scope
     "kind": "String",  # number, date, entity, set or text
     "lo": "Float64",  # a number's interval in the metric's base unit, a date's as day numbers; else null
@@ -205,6 +206,7 @@ def _columns(claims: Sequence[Resolved]) -> dict[str, Sequence]:
                 *source_part[1:4],
                 *time_part,
                 claim.time_basis,
+                written.since is not None,
                 scope,
                 *value_part,
                 written.quote,

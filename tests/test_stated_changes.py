@@ -1,0 +1,138 @@
+"""A value that holds from a stated change on (``since``), and a later source that repeats the value from before
+the change: possibly stale for a metric of any trend, in the seeds' domain and the company example's, each beside
+near-misses that stay a timing difference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.engine import run
+from checker.result import Result
+
+from conftest import ROOT, claim, source_block
+
+SEEDS_RULES = ROOT / "rules"
+COMPANY_RULES = ROOT / "examples" / "company" / "rules"
+
+#: (rules, subject, metric, value before the change, value after it, a further value no earlier time had)
+DOMAINS = {
+    "seeds": (SEEDS_RULES, "vietnam", "strategic_partners", 12, 13, 14),
+    "company": (COMPANY_RULES, "halvard-rail", "board_size", 7, 9, 8),
+}
+
+
+def _check(folder: Path, rules: Path, documents: list[tuple[str, str, dict[str, Any]]]) -> Result:
+    (folder / "claims").mkdir(parents=True)
+    for name, published, body in documents:
+        document = {"source": source_block(name, published), "claims": [body]}
+        (folder / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    result = run([folder / "claims"], rules)
+    assert [f for f in result.findings if not f.subject] == []
+    return result
+
+
+def _documents(domain: str, later_value: int, later_published: str, **later: Any) -> list:
+    _, subject, metric, before, after, _ = DOMAINS[domain]
+    return [
+        ("old", "2025-01-15", claim("count", metric, before, subject=subject, as_of="2024-12-31")),
+        ("change", "2025-07-03", claim("count", metric, after, subject=subject, since="2025-07-01")),
+        ("later", later_published, claim("count", metric, later_value, subject=subject, **later)),
+    ]
+
+
+def _by_check(result: Result) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in result.findings:
+        found.setdefault(finding.check, []).append(finding.verdict)
+    return found
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
+def test_a_later_source_repeating_the_value_from_before_a_change_is_possibly_stale(tmp_path, domain):
+    rules, subject, metric, before, after, _ = DOMAINS[domain]
+    result = _check(tmp_path, rules, _documents(domain, before, "2025-10-02"))
+    stale = [f for f in result.findings if f.check == "stale-figure"]
+    assert [f.verdict for f in stale] == ["stale"] and stale[0].severity == "warning"
+    note = stale[0].note
+    assert f"a change to {after} from 1 July 2025 on" in note and "published 2 October 2025" in note
+    assert f"old: {before} as of 2024-12-31" in note  # the value from before the change, and when it held
+    assert {c.source for c in stale[0].claims} == {"old", "change", "later"}
+    # value-conflict leaves the repeat to stale-figure, and keeps the change itself (12 then 13) as timing
+    conflicts = [f for f in result.findings if f.check == "value-conflict"]
+    assert [f.verdict for f in conflicts] == ["timing"]
+    assert "later" not in {c.source for c in conflicts[0].claims}
+    # the latest well-supported value is the change's, not the figure repeated after it
+    timeline = result.timeline(subject, metric)
+    assert timeline is not None and timeline.latest is not None and timeline.latest.value == str(after)
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
+@pytest.mark.parametrize(
+    "case",
+    [
+        "further-change",  # a value no earlier time had: it changed again
+        "written-before",  # published before the change took effect
+        "changed-back",  # a later stated change back to the old value
+        "same-value",  # repeats the change's value
+    ],
+)
+def test_near_misses_stay_quiet(tmp_path, domain, case):
+    rules, subject, metric, before, after, further = DOMAINS[domain]
+    if case == "further-change":
+        documents = _documents(domain, further, "2025-10-02")
+    elif case == "written-before":
+        documents = _documents(domain, before, "2025-06-20")
+    elif case == "same-value":
+        documents = _documents(domain, after, "2025-10-02")
+    else:
+        documents = [
+            *_documents(domain, before, "2025-10-02"),
+            ("back", "2025-09-20", claim("count", metric, before, subject=subject, since="2025-09-15")),
+        ]
+    result = _check(tmp_path, rules, documents)
+    assert "stale-figure" not in _by_check(result)
+    timeline = result.timeline(subject, metric)
+    assert timeline is not None and timeline.latest is not None
+    latest = {"further-change": further, "changed-back": before, "same-value": after, "written-before": after}[case]
+    assert timeline.latest.value == str(latest)
+
+
+def test_since_reads_as_from_in_reports(tmp_path):
+    rules, subject, metric, before, after, _ = DOMAINS["seeds"]
+    result = _check(tmp_path, rules, _documents("seeds", before, "2025-10-02"))
+    refs = {c.source: c for f in result.findings for c in f.claims}
+    assert refs["change"].time == "from 2025-07-01 on"
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"as_of": "2025-07-01"}, "give `since` (the date a stock changed to this value) or `as_of`, not both"),
+        ({"period": "2025"}, "give `since` (the date a stock changed to this value) or `period`, not both"),
+    ],
+)
+def test_since_with_another_time_is_an_error_at_the_claim(tmp_path, extra, message):
+    rules, subject, metric, *_ = DOMAINS["company"]
+    body = claim("count", metric, 9, subject=subject, since="2025-07-01", **extra)
+    (tmp_path / "claims").mkdir()
+    document = {"source": source_block("s", "2025-08-01"), "claims": [body]}
+    (tmp_path / "claims" / "s.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    result = run([tmp_path / "claims"], rules)
+    errors = [f for f in result.findings if f.severity == "error"]
+    assert len(errors) == 1 and message in errors[0].message
+
+
+def test_since_on_a_flow_is_an_error_at_its_key(tmp_path):
+    body = claim("visits", "overseas_visits_by_leaders", 9, subject="vietnam", since="2025-07-01")
+    (tmp_path / "claims").mkdir()
+    document = {"source": source_block("s", "2025-08-01"), "claims": [body]}
+    (tmp_path / "claims" / "s.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    result = run([tmp_path / "claims"], SEEDS_RULES)
+    errors = [f for f in result.findings if f.severity == "error"]
+    assert len(errors) == 1 and "does not change to a value on a date" in errors[0].message
+    lines = (tmp_path / "claims" / "s.yaml").read_text("utf-8").splitlines()
+    assert lines[errors[0].location.line - 1].strip().startswith("since:")
