@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from checker.confine import archive_problem, resolved
 from checker.findings import ClaimRef, Finding, Location, digest_of, input_error, plain, unplain
 from checker.loading import Loaded, display_path, iter_files, load_models, location
-from checker.models import Claim, ClaimFile, Metric, Source, TimeNature
+from checker.models import Claim, ClaimFile, Kind, Metric, Source, TimeNature
 from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
 from checker.timespec import TimeError, TimeSpan, parse_time
 from checker.values import Interpreted, Number, ValueProblem, interpret
@@ -90,7 +90,7 @@ class Resolved:
             source=self.source.id,
             claim=self.claim.id,
             location=self.location,
-            value=self.value.text,
+            value=f"{self.value.text} ({self.claim.qualifier})" if self.claim.qualifier else self.value.text,
             time=self.time_text(),
             scope=", ".join([f"{dim} {value}" for dim, value in self.scope]) if self.scope else "",
             quote=self.claim.quote,
@@ -276,6 +276,12 @@ def _resolve(
         return error(tuple(filter(None, (_time_key(claim),))), problem.message, problem.hint)
     except TimeError as problem:
         return error((_time_key(claim) or "as_of",), str(problem), "")
+    if claim.qualifier is not None and metric.kind != Kind.entity:
+        return error(
+            ("qualifier",),
+            f'"{metric.label}" is not held by an entity, so it has no holder to qualify',
+            "remove `qualifier`: it says in what capacity (acting, interim) an entity holds an office",
+        )
     try:
         scope = claim_scope(claim, metric)
     except ValueProblem as problem:

@@ -206,6 +206,11 @@ class Claim(Strict):
         default_factory=dict, description="scope qualifiers, dimension: value, as the metric declares them"
     )
     complete: Opt[StrictBool] = Field(None, description="for a list: true when the source presents it as the full list")
+    qualifier: Opt[Identifier] = Field(
+        None,
+        description="for a holder of an office or role (an entity value): the capacity the source gives, such as "
+        '"acting" or "interim"; the same holder as without it ("acting minister X", then "minister X": one tenure)',
+    )
     quote: Annotated[str, Field(min_length=1, max_length=MAX_QUOTE_CHARS)] = Field(
         description="the verbatim fragment of the source the claim rests on"
     )

@@ -8,7 +8,10 @@ What it flags
     between the last date the old holder is attested and the first date the
     new one is. Two holders at the same time are a contradiction; when an
     undated source makes the order uncertain, the finding is undetermined.
-    A holder who reappears after another is flagged for review (a return to
+    A holder named with a qualifier ("acting minister X", ``qualifier:
+    acting``) is the same holder as without it: "acting minister X" then
+    "minister X" is one tenure, and no change. A holder who reappears after
+    another is flagged for review (a return to
     office, or a wrong date), unless what came between is a time only
     estimated that straddles a change already reported as undetermined: the
     estimate, not the holder, is what cannot be placed.
@@ -49,9 +52,21 @@ def _transition(old: Position, new: Position, label: str) -> tuple[str, str]:
             return CONTRADICTION, f"two holders of the {label} as of {old.time.describe()}"
         return UNDETERMINED, (f"{old.at()} and {new.at()} may refer to the same time: which came first cannot be told")
     return TIMING, (
-        f"the {label} changed hands between {old.time.describe()} ({old.value.text}, {old.who()}) "
-        f"and {new.time.describe()} ({new.value.text}, {new.who()})"
+        f"the {label} changed hands between {old.time.describe()} ({_holder(old)}, {old.who()}) "
+        f"and {new.time.describe()} ({_holder(new)}, {new.who()})"
     )
+
+
+def _holder(position: Position) -> str:
+    """The holder's name with the capacity the claims give, if any: "acting X", or "X (acting in src-a)" when
+    only some of its sources say so."""
+    said = sorted({(c.claim.qualifier, c.source.id) for c in position.claims if c.claim.qualifier})
+    if not said:
+        return position.value.text
+    qualifiers = "/".join(sorted({qualifier for qualifier, _ in said}))
+    if len(said) == len(position.claims):
+        return f"{qualifiers} {position.value.text}"
+    return f"{position.value.text} ({qualifiers} in {', '.join(sorted({source for _, source in said}))})"
 
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
