@@ -10,6 +10,12 @@ What it flags
     term at one time are taken together (any of their values may be the
     right one), so a disagreement between sources is left to value-conflict.
 
+    A sum whose parts are some of another's (A and B together, declared as
+    ``a_and_b = A + B``, beside ``total = A + B + C``) is also checked in
+    place of those parts: "A and B together number 30" against a total of 30
+    and C of at least 3 is a contradiction (30 + 3 > 30), though A and B are
+    never stated apart.
+
 Passing example
     14 comprehensive strategic partners and 42 frameworks as of 2025-12-31
     with ``bound: lower: comprehensive_strategic_partners, upper: partnership_frameworks``:
@@ -46,8 +52,41 @@ def _at(claims: tuple[Resolved, ...], ref: TermRef) -> dict[tuple[date, date], l
     return by_time(term_claims(claims, ref))
 
 
+def _term_key(ref: TermRef) -> tuple[str, tuple[tuple[str, str], ...]]:
+    term = as_term(ref)
+    return term.metric, tuple(sorted(term.scope.items()))
+
+
+def partial_sums(relations: list) -> list[tuple[SumRelation, SumRelation]]:
+    """Sums that follow from two declared ones: where the parts of an exact sum (``a_and_b = A + B``) are some of
+    another's (``total = A + B + C``), the other with those parts replaced by the first's total (``total = a_and_b
+    + C``), each with the relation it came through. Only those of two or more parts are kept: one part equal to
+    the total is a bound, which value-conflict's comparison of the figures does not need."""
+    sums = [r for r in relations if isinstance(r, SumRelation)]
+    out = []
+    for whole in sums:
+        parts = {_term_key(ref): ref for ref in whole.parts}
+        for partial in sums:
+            inner = {_term_key(ref) for ref in partial.parts}
+            if partial is whole or not partial.exact or not inner < parts.keys() or len(inner) < 2:
+                continue
+            if _term_key(partial.total) in parts:
+                continue  # the partial sum is itself a part: nothing new
+            rest = [ref for key, ref in parts.items() if key not in inner]
+            derived = SumRelation.model_construct(
+                kind="sum",
+                id=f"{whole.id}.{partial.id}",
+                total=whole.total,
+                parts=[partial.total, *rest],
+                exact=whole.exact,
+                description=None,
+            )
+            out.append((derived, partial))
+    return out
+
+
 def _sum(
-    relation: SumRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary
+    relation: SumRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary, through: SumRelation | None = None
 ) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
     totals = _at(claims, relation.total)
     parts = [(_at(claims, ref), term_label(ref, vocabulary)) for ref in relation.parts]
@@ -78,6 +117,9 @@ def _sum(
         note = f"{span + ': ' if span else ''}{terms} = {quantity_text(summed, metric)} {sign} {quantity_text(total, metric)} {total_label}"
         if missing:
             note += f"; not stated then: {', '.join(missing)}, so only a lower bound is checked"
+        if through is not None:
+            inner = " + ".join(term_label(ref, vocabulary) for ref in through.parts)
+            note += f"; {term_label(through.total, vocabulary)} is {inner} ({through.id})"
         if relation.exact and not missing:
             message = f"{total_label} {'is' if ok else 'is not'} the sum of its parts"
         else:
@@ -122,16 +164,23 @@ def _filed_under(relation: SumRelation | BoundRelation) -> str:
 
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
-    """Check every sum and bound relation at every time its inputs meet."""
-    for relation in group.vocabulary.relations:
-        if isinstance(relation, SumRelation):
-            results = _sum(relation, group.claims, group.vocabulary)
+    """Check every sum and bound relation at every time its inputs meet, and every sum that follows from two
+    (see :func:`partial_sums`), of which only contradictions are reported: where they agree, the declared sums
+    say so."""
+    vocabulary = group.vocabulary
+    for relation in [*vocabulary.relations, *partial_sums(vocabulary.relations)]:
+        through = None
+        if isinstance(relation, tuple):
+            relation, through = relation
+            results = _sum(relation, group.claims, vocabulary, through)
+        elif isinstance(relation, SumRelation):
+            results = _sum(relation, group.claims, vocabulary)
         elif isinstance(relation, BoundRelation):
-            results = _bound(relation, group.claims, group.vocabulary)
+            results = _bound(relation, group.claims, vocabulary)
         else:
             continue
         for verdict, message, note, inputs, key in results:
-            if verdict == "consistent" and all(c.claim.derived is not None for c in inputs):
+            if verdict == "consistent" and (through is not None or all(c.claim.derived is not None for c in inputs)):
                 continue  # implied values agreeing with each other restate their inputs
             yield Problem(
                 verdict=verdict,
@@ -147,7 +196,8 @@ def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, s
     """:func:`check` on the subjects with claims of both sides of a relation (a total and one of its parts, a lower
     and an upper term): only there do its inputs meet."""
     pairs = []
-    for relation in table.vocabulary.relations:
+    relations = table.vocabulary.relations
+    for relation in [*relations, *(derived for derived, _ in partial_sums(relations))]:
         if isinstance(relation, SumRelation):
             pairs.append(([as_term(relation.total).metric], [as_term(ref).metric for ref in relation.parts]))
         elif isinstance(relation, BoundRelation):
