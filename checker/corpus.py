@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional, Sequence
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from checker.confine import archive_problem, resolved
 from checker.findings import ClaimRef, Finding, Location, digest_of, input_error, plain, unplain
 from checker.loading import Loaded, display_path, iter_files, load_models, location
-from checker.models import Claim, ClaimFile, Kind, Metric, Source, TimeNature
+from checker.models import Claim, ClaimFile, Entity, Kind, Metric, Source, TimeNature
 from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
 from checker.timespec import TimeError, TimeSpan, parse_time
 from checker.values import Interpreted, Number, ValueProblem, interpret
@@ -48,6 +49,43 @@ class SourceInfo:
         return "undated"
 
 
+#: the scope dimension of what a subject that changes (an entity with ``changes``) covered when a claim holds
+EXTENT = "extent"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What a subject that changes covered when a claim holds (see models.EntityChange)."""
+
+    name: str
+    inferred: bool  # taken from the claim's time, not stated by the claim
+    words: str  # when it held, and the change that began it: "from 1 July 2025 on (absorbed ...)"
+
+
+def extent_of(entity: Entity, stated: Optional[str], time: Optional[TimeSpan]) -> Optional[Extent]:
+    """What ``entity`` covered when a claim holds: the extent the claim states (raise ValueProblem for one the
+    entity does not have), else the one in force all through its time; None when its time is not known or spans
+    a change."""
+    changes = [(parse_time(change.on), change) for change in entity.changes]
+    before = f"before {changes[0][0].describe()}" if changes else ""
+    spans = [(date.min, entity.extent, before)]
+    spans += [(on.start, change.extent, f"from {on.describe()} on ({change.description})") for on, change in changes]
+    if stated is not None:
+        for _, name, words in spans:
+            if name == stated:
+                return Extent(name, False, words)
+        known = ", ".join(name for _, name, _ in spans)
+        raise ValueProblem(f'"{entity.name}" has no extent "{stated}"', f"its extents: {known}")
+    if time is None:
+        return None
+    held = [index for index, (start, _, _) in enumerate(spans) if start <= time.start]
+    last = [index for index, (start, _, _) in enumerate(spans) if start <= time.end]
+    if held[-1] != last[-1]:
+        return None  # the time spans a change: which extent it counts cannot be told
+    _, name, words = spans[held[-1]]
+    return Extent(name, True, words)
+
+
 @dataclass(frozen=True, eq=False)
 class Resolved:
     """A claim with its names resolved, its value interpreted and its time known (or known to be unknown).
@@ -73,6 +111,7 @@ class Resolved:
     quote_match: Optional[QuoteMatch] = None  # None: no archive at hand
     evidence: str = ""  # archive path:line where the quote stands, when verified
     given_ref: Optional[ClaimRef] = None  # the reference an implied claim was made with
+    extent: Optional[Extent] = None  # of a subject that changes (models.EntityChange): what it covered then
 
     @cached_property
     def location(self) -> Location:
@@ -196,14 +235,17 @@ def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Option
     return source.date, "published" if source.dated else "estimated"
 
 
-def claim_scope(claim: Claim, metric: Metric) -> tuple[tuple[str, str], ...]:
+def claim_scope(claim: Claim, metric: Metric, extent: bool = False) -> tuple[tuple[str, str], ...]:
     """The claim's scope, each of the metric's dimensions with its value (the default where the claim gives none);
-    raise ValueProblem for a dimension or value the metric does not declare."""
+    raise ValueProblem for a dimension or value the metric does not declare. ``extent``: the subject changes, so
+    the claim may state its extent (which is not the metric's, see :func:`extent_of`)."""
     if not claim.scope and not metric.scope:
         return ()
     resolved = []
     for dim, value in claim.scope.items():
         declared = metric.scope.get(dim)
+        if declared is None and extent and dim == EXTENT:
+            continue  # the subject's (see extent_of)
         if declared is None:
             known = ", ".join(sorted(metric.scope)) or "none"
             raise ValueProblem(f'metric "{metric.label}" has no scope dimension "{dim}"', f"its dimensions: {known}")
@@ -282,8 +324,18 @@ def _resolve(
             f'"{metric.label}" is not held by an entity, so it has no holder to qualify',
             "remove `qualifier`: it says in what capacity (acting, interim) an entity holds an office",
         )
+    entity = vocabulary.entities.get(subject)
+    changes = entity is not None and bool(entity.changes) and EXTENT not in metric.scope
     try:
-        scope = claim_scope(claim, metric)
+        scope = claim_scope(claim, metric, changes)
+        extent = None
+        if changes:
+            assert entity is not None
+            # a figure that does not change has the extent of when it was measured, if the claim says
+            held = time if metric.time != TimeNature.fixed or claim.as_of is None else parse_time(claim.as_of)
+            extent = extent_of(entity, claim.scope.get(EXTENT), held)
+            if extent is not None:
+                scope = tuple(sorted((*scope, (EXTENT, extent.name))))
     except ValueProblem as problem:
         return error(("scope",), problem.message, problem.hint)
     evidence = ""
@@ -305,6 +357,7 @@ def _resolve(
         (source.model.id, claim.id),
         quote_match,
         evidence,
+        extent=extent,
     )
 
 

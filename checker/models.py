@@ -25,6 +25,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from checker.timespec import PATTERN as TIME_PATTERN
+from checker.timespec import parse_time
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
@@ -338,6 +339,14 @@ class Metric(Strict):
         return self.time == TimeNature.flow and self.kind in (Kind.count, Kind.amount)
 
 
+class EntityChange(Strict):
+    """A dated change of what an entity covers: a city that absorbs its neighbours, a country that splits."""
+
+    on: TimeText = Field(description="when the change took effect: a day, or the coarsest time known")
+    extent: Identifier = Field(description='a name for what the entity covers from then on, e.g. "after-merger-2025"')
+    description: NonEmpty = Field(description="what changed, in words")
+
+
 class Entity(Strict):
     """A named thing: a country, a person, an organisation, an event, a term."""
 
@@ -345,6 +354,24 @@ class Entity(Strict):
     kind: Opt[str] = None
     aliases: list[str] = Field(default_factory=list)
     description: Opt[str] = None
+    extent: Identifier = Field(
+        "original", description="a name for what the entity covered before its first change (see `changes`)"
+    )
+    changes: list[EntityChange] = Field(
+        default_factory=list,
+        description="dated changes of what the entity covers, oldest first: figures of different extents count "
+        "different things (scope extent); a claim says which with `scope: {extent: NAME}`, or its time decides",
+    )
+
+    @model_validator(mode="after")
+    def _changes_in_order(self) -> "Entity":
+        names = [self.extent, *(change.extent for change in self.changes)]
+        if len(set(names)) != len(names):
+            raise ValueError("each extent needs a name of its own (`extent`, and each change's)")
+        starts = [parse_time(change.on).start for change in self.changes]
+        if any(later <= earlier for earlier, later in zip(starts, starts[1:], strict=False)):
+            raise ValueError("list the changes oldest first, each on its own date")
+        return self
 
 
 Severity = Literal["error", "warning", "info"]

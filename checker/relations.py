@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
-from checker.corpus import Resolved, time_text
+from checker.corpus import EXTENT, Extent, Resolved, extent_of, time_text
 from checker.findings import ClaimRef
 from checker.models import Claim, Derivation, Precision, Range, Term, TermRef, TimeNature
 from checker.timespec import TimeSpan
@@ -155,6 +155,9 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
         (interval.lo + interval.hi) / 2 if interval.hi != float("inf") else interval.lo, interval, text, interval.key()
     )
     scope = tuple(sorted(claim.scope.items())) if claim.scope else _default_scope(metric)
+    extent = _extent(implied, vocabulary, metric)
+    if extent is not None:
+        scope = tuple(sorted((*((d, v) for d, v in scope if d != EXTENT), (EXTENT, extent.name))))
     when = time_text(metric, implied.time, "stated")
     ref = ClaimRef(
         source=base.source.id,
@@ -171,8 +174,20 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
     )
     return Resolved(
         claim, base.source, base.subject, implied.metric_id, metric, number, implied.time, "stated", scope,
-        base.origin, base.location, base.index, (base.source.id, claim_id), None, base.ref.evidence, ref,
+        base.origin, base.location, base.index, (base.source.id, claim_id), None, base.ref.evidence, ref, extent,
     )  # fmt: skip
+
+
+def _extent(implied: Implied, vocabulary: Vocabulary, metric) -> Optional[Extent]:  # noqa: ANN001
+    """What the subject of an implied claim covered at its time, when the subject changes: the extent its input
+    states for the same metric, else the one its time falls in."""
+    base = implied.inputs[0]
+    entity = vocabulary.entities.get(base.subject)
+    if entity is None or not entity.changes or EXTENT in metric.scope:
+        return None
+    if base.extent is not None and not base.extent.inferred and base.metric_id == implied.metric_id:
+        return base.extent
+    return extent_of(entity, None, implied.time)
 
 
 def _default_scope(metric) -> tuple[tuple[str, str], ...]:  # noqa: ANN001

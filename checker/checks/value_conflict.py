@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group, each_group
-from checker.corpus import Resolved
+from checker.corpus import EXTENT, Resolved
 from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 from checker.models import Kind, Metric, TimeNature, Trend
 
@@ -277,7 +277,21 @@ def _scopes(a: Position, b: Position) -> tuple[dict[str, str], dict[str, str], l
 
 def _scope_difference(a: Position, b: Position, metric: Metric) -> str:
     mine, theirs, differing = _scopes(a, b)
-    return "; ".join(f'{dim}: "{mine.get(dim, "unstated")}" vs "{theirs.get(dim, "unstated")}"' for dim in differing)
+    said = "; ".join(f'{dim}: "{mine.get(dim, "unstated")}" vs "{theirs.get(dim, "unstated")}"' for dim in differing)
+    if EXTENT in differing:
+        said += "; " + "; ".join(filter(None, (_extent_words(a), _extent_words(b))))
+    return said
+
+
+def _extent_words(position: Position) -> str:
+    """What a position's subject covered, and how that is known: '"after-2025" is from 1 July 2025 on (absorbed
+    two provinces), taken from the date of src-b'."""
+    extent = position.first.extent
+    if extent is None:
+        return ""
+    dated = sorted({c.source.id for c in position.claims if c.extent is not None and c.extent.inferred})
+    how = f", taken from the date of {', '.join(dated)}" if dated else ""
+    return f'"{extent.name}" is {extent.words}{how}'
 
 
 def unstated_only(a: Position, b: Position) -> bool:
@@ -304,7 +318,10 @@ def nested(a: Position, b: Position, metric: Metric) -> Optional[tuple[Position,
     if len(differing) != 1 or differing[0] not in mine or differing[0] not in theirs:
         return None
     dim = differing[0]
-    includes = metric.scope[dim].includes
+    declared = metric.scope.get(dim)
+    if declared is None:
+        return None  # the subject's extent (see checker.corpus.extent_of): no value includes another
+    includes = declared.includes
     if theirs[dim] in includes.get(mine[dim], ()):
         return a, b, dim
     if mine[dim] in includes.get(theirs[dim], ()):
