@@ -237,7 +237,12 @@ def main() -> None:
 @_fail_on
 @_exit_zero
 @click.option("--strict", is_flag=True, default=None, help="Stale acknowledgements fail the run too.")
-@click.option("--since", metavar="REV", help="Judge only the claim files changed since this git revision.")
+@click.option(
+    "--since",
+    metavar="REV",
+    help="Judge only the claim files changed since this git revision; the text and Markdown reports open with "
+    "the findings new, resolved or changed since then.",
+)
 @click.option(
     "--acknowledgements",
     type=click.Path(path_type=Path),
@@ -254,8 +259,9 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     configured corpus is still loaded, so conflicts with other files are seen.
     """
     request = CheckRequest(
-        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, acknowledgements, mapping=mapping,
-        briefs=True, select=select, ignore=ignore, quiet=quiet, statistics=statistics, **_how(**how),
+        paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, changes_since=since,
+        acknowledgements=acknowledgements, mapping=mapping, briefs=True, select=select, ignore=ignore, quiet=quiet,
+        statistics=statistics, **_how(**how),
     )  # fmt: skip
     sys.exit(_run(request))
 
@@ -286,11 +292,16 @@ def _format_of_file(command: str, formats: tuple[str, ...], chosen: str | None, 
     help="Report format. Default: html when -o ends in .html, markdown for .md, text otherwise.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here (atomically).")
+@click.option(
+    "--since", metavar="REV", help="Open with what changed since this git revision: findings new, resolved, changed."
+)
 @_run_options
-def report(paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, **how: Any) -> None:
+def report(
+    paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, since: str | None, **how: Any
+) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
     chosen = _format_of_file("report", ("html", "markdown", "text"), format_, output)
-    code = _run(CheckRequest(paths, rules, (chosen,), output, **_how(**how)))
+    code = _run(CheckRequest(paths, rules, (chosen,), output, changes_since=since, **_how(**how)))
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
@@ -403,7 +414,9 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
         except acks.NotAcknowledged as exc:
             raise click.UsageError(f"{display_path(path)}: {exc}") from None
         _write_or_fail(path, text, fingerprint, allow_paths, given)
-    click.echo(f"{counted(len(fingerprints), 'acknowledgement')} renewed in {display_path(path)}, until {until}", err=True)
+    click.echo(
+        f"{counted(len(fingerprints), 'acknowledgement')} renewed in {display_path(path)}, until {until}", err=True
+    )
 
 
 @main.command(name="import")
@@ -457,7 +470,11 @@ def import_command(
 @_mapping
 @_run_options
 def resolve_command(  # noqa: PLR0913
-    paths: tuple[Path, ...], rules: Path | None, format_: str | None, output: Path | None, mapping: Path | None,
+    paths: tuple[Path, ...],
+    rules: Path | None,
+    format_: str | None,
+    output: Path | None,
+    mapping: Path | None,
     **how: Any,
 ) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""

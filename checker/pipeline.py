@@ -91,6 +91,9 @@ class CheckRequest:
     exit_zero: Optional[bool] = None
     strict: Optional[bool] = None
     since: Optional[str] = None
+    #: the git revision that reports which show "what changed" (text, Markdown, HTML) compare with: `check --since`
+    #: and `report --since`
+    changes_since: Optional[str] = None
     acknowledgements: Optional[Path] = None
     checks_enabled: bool = True
     today: Optional[date] = None
@@ -429,11 +432,30 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
             briefs=request.briefs and all(name in WRITES_BRIEFS for name, _ in formats),
             executor=executor,
         )
+        then = None
+        if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
+            with phase(f"the findings at {request.changes_since}"):
+                then = _findings_then(request.changes_since, load, rules, config)
     with phase("judge the findings"):
-        outcome = _judged(request, config, result, import_findings, focus, whole, formats, policy)
+        outcome = _judged(request, config, result, import_findings, focus, whole, formats, policy, then)
     if note:
         outcome.stderr.insert(0, note)
     return outcome
+
+
+#: the reports that open with what changed against a revision, when asked
+SHOW_CHANGES = ("text", "markdown", "html")
+
+
+def _findings_then(revision: str, load: list[Path], rules: Path, config: Config) -> tuple[str, list[Finding]]:
+    """The commit ``revision`` names, and the findings of the corpus and rules as they stood there."""
+    from checker import history
+
+    try:
+        findings, commit = history.findings_at(revision, load, rules, _base(config).resolve())
+    except history.HistoryError as exc:
+        raise RequestError(str(exc)) from None
+    return commit, findings
 
 
 @contextmanager
@@ -494,10 +516,17 @@ def _judged(
     whole: bool,
     formats: list[tuple[str, Optional[Path]]],
     policy: Policy,
+    then: Optional[tuple[str, list[Finding]]] = None,
 ) -> Outcome:
-    """Focus, acknowledgements and exit code of a run's findings, and the reports they make."""
+    """Focus, acknowledgements and exit code of a run's findings, and the reports they make; ``then``: the commit
+    and the findings of a revision to say what changed against."""
     made = result.findings + import_findings
-    result.findings = _selection(request, config).apply(made)
+    selection = _selection(request, config)
+    result.findings = selection.apply(made)
+    if then is not None:
+        from checker.history import compare
+
+        result.changes = compare(then[0], selection.apply(then[1]), result.findings)
     # an acknowledged finding the selection leaves out is still there: its acknowledgement is not stale
     left_out = {f.fingerprint for f in made} - {f.fingerprint for f in result.findings}
     result.quiet = request.quiet
@@ -524,6 +553,7 @@ def _judged(
     for name, target in formats if request.reports else ():
         result.color = request.color and target is None
         result.width = request.width if target is None else TEXT_WIDTH
+        result.written_in = target.parent if target is not None else None
         if target is not None and name in STREAMERS:  # made while it is written
             outcome.files[target] = STREAMERS[name](result)
             continue

@@ -6,6 +6,7 @@ Reporters read a result and nothing else of the engine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 from checker.corpus import Corpus
@@ -15,6 +16,19 @@ from checker.vocabulary import Vocabulary
 
 #: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
 TEXT_WIDTH = 100
+
+
+@dataclass
+class Changes:
+    """What changed against a git revision (see :mod:`checker.history`)."""
+
+    revision: str  # the commit, short
+    new: list[Finding]  # found now, not then
+    resolved: list[Finding]  # found then, not now (as they were then)
+    changed: list[tuple[Finding, Finding]]  # found then and now with another verdict: (then, now)
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.resolved or self.changed)
 
 
 @dataclass
@@ -33,6 +47,10 @@ class Result:
     #: which files (as findings name them) the run is judged on; None: every file (see gate.Focus)
     focus: Optional[Callable[[str], bool]] = None
     width: int = TEXT_WIDTH  # columns of the text report: the terminal's when it goes to one
+    #: what changed against a git revision, when asked (``--since``); reports open with it
+    changes: Optional[Changes] = None
+    #: the folder the report being made is written to, which its links are relative to; None: the working one
+    written_in: Optional[Path] = None
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""

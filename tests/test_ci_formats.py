@@ -442,7 +442,7 @@ def test_github_annotations_and_job_summary(project, tmp_path):
     assert re.match(r"::error file=claims/a\.yaml,line=\d+,(endLine|col)=\d+,title=claimcheck value-conflict%3A contradiction::", error)
     assert "\n" not in error and "%0A" in error  # the note follows on an escaped line break
     text = summary.read_text("utf-8")
-    assert text.startswith("earlier step\n") and "### claimcheck: discrepancy report" in text and "| verdict | findings |" in text
+    assert text.startswith("earlier step\n") and "### claimcheck: discrepancy report" in text and "| verdict | open findings |" in text
 
 
 def _levels(output: str) -> dict[str, list[str]]:

@@ -95,9 +95,15 @@ def test_markdown_escapes_markup_and_table_pipes(hostile):
     text = (hostile / "r.md").read_text("utf-8")
     assert "<script" not in text and "<img" not in text
     assert "[link](javascript" not in text and "\\[link\\](javascript" in text  # brackets escaped: no link
+    heading = ""
+    rows = 0
     for line in text.splitlines():
-        if line.startswith("| src-"):
-            assert line.count("|") - line.count("\\|") == 8  # 7 columns: the quote's pipe is escaped
+        if line.startswith("| source |"):
+            heading = line
+        elif line.startswith("| src-"):
+            rows += 1  # as many cells as its table's heading: the quote's pipe is escaped
+            assert line.count("|") - line.count("\\|") == heading.count("|")
+    assert rows and "| scope |" not in heading  # no claim has a scope: the column is left out
 
 
 @pytest.mark.parametrize("name, fmt", [("r.html", None), ("r.md", None), ("r.txt", "text")])
@@ -114,7 +120,7 @@ def test_reports_are_byte_identical_whatever_the_file_order(tmp_path, name, fmt)
     outputs = []
     for folder in (first, first, second):
         assert _run(folder, *args).exit_code == 0
-        text = (folder / name).read_text("utf-8")
+        text = (folder / name).read_text("utf-8").replace("<wbr>", "")  # where a long path may break
         outputs.append(text.replace("claims/z9.yaml", "claims/a.yaml").replace("claims/z8.yaml", "claims/b.yaml")
                        .replace("claims/z7.yaml", "claims/c.yaml"))  # fmt: skip
     assert outputs[0] == outputs[1] == outputs[2]
@@ -137,11 +143,15 @@ def test_colour_follows_the_terminal_and_no_color(monkeypatch):
 
 
 def test_seed_report_has_every_part_an_editor_needs():
+    """Every discrepancy of the seeds is reviewed: the report says there is no open one, and lists the reviewed ones
+    apart, with their reviewer and expiry."""
     result = _run(ROOT, "report", "--format", "markdown")
     text = result.output
-    for part in ("Needs attention", "The sources contradict each other", "Over time:", "Latest well-supported",
-                 "#### Sources", "| source | published | value | holds | scope | quote | claim |"):  # fmt: skip
+    for part in ("No open discrepancy.", "**Reviewed and acknowledged (4)**", "by claimcheck maintainers on",
+                 "Over time:", "Latest well-supported", "#### Sources",
+                 "| source | published | value | holds | scope | quote | claim |"):  # fmt: skip
         assert part in text, part
+    assert "| The sources contradict each other |" not in text  # no tile counts an acknowledged finding
 
 
 # --- claim content that would act on the reader: hidden characters, links, workflow commands -------------------

@@ -13,7 +13,7 @@ from functools import cached_property
 from itertools import groupby
 from typing import Optional
 
-from checker.findings import Finding
+from checker.findings import ACKNOWLEDGED, Finding
 from checker.reporting import chart as charts
 from checker.reporting.json_report import summary
 from checker.result import Result
@@ -36,6 +36,7 @@ PLAIN = {
     "implied": "A value the sources imply",
     "variants": "One thing, several names",
     "possible-alias": "A wording that may be another name",
+    "acknowledged": "Reviewed and acknowledged",
 }
 #: verdicts that need a person's attention, most pressing first
 ATTENTION = ("contradiction", "stale", "undetermined", "shortfall", "unstated", "missing", "invalid", "precision")
@@ -54,6 +55,7 @@ class Section:
     timeline: Optional[Timeline]
     headline: str  # the most important verdict, in plain words
     worst: str  # that verdict
+    integral: bool = False  # the metric is a count: its chart has whole-number ticks
 
     @property
     def anchor(self) -> str:
@@ -65,7 +67,7 @@ class Section:
         """The timeline's chart, drawn when a rendering asks for it (the HTML page; Markdown and text draw none)."""
         if self.timeline is None:
             return None
-        return charts.build(self.timeline, charts.tones_of(self.findings), self.findings[0].topic)
+        return charts.build(self.timeline, charts.tones_of(self.findings), self.findings[0].topic, self.integral)
 
 
 @dataclass
@@ -88,16 +90,26 @@ class SourceRow:
 
 @dataclass
 class Report:
-    """Everything a rendering shows."""
+    """Everything a rendering shows.
+
+    Counts and the findings that need attention are of open findings only
+    (not acknowledged): a tile that says "1 contradiction" in red must not
+    count one a reviewer has accepted. Acknowledged findings are listed
+    apart, with who reviewed them and until when.
+    """
 
     facts: dict
-    by_verdict: list[tuple[str, str, int]]
+    by_verdict: list[tuple[str, str, int]]  # open findings per verdict: (verdict, in words, count)
     attention: list[Finding]
     sections: list[Section]
     background: list[Finding]
     inputs: list[Finding]
     sources: list[SourceRow] = field(default_factory=list)
     acknowledged: int = 0
+    #: acknowledged findings (the most serious first), and how many of each verdict
+    reviewed: list[Finding] = field(default_factory=list)
+    reviewed_by_verdict: dict[str, int] = field(default_factory=dict)
+    open_by_severity: dict[str, int] = field(default_factory=dict)
 
 
 def _rank(finding: Finding) -> tuple:
@@ -166,24 +178,35 @@ def build(result: Result, attention_size: int = 5) -> Report:
     findings = result.findings
     facts = summary(result)
     counts: dict[str, int] = {}
+    reviewed_counts: dict[str, int] = {}
+    severities = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
-        counts[finding.verdict] = counts.get(finding.verdict, 0) + 1
+        if finding.status == ACKNOWLEDGED:
+            reviewed_counts[finding.verdict] = reviewed_counts.get(finding.verdict, 0) + 1
+        else:
+            counts[finding.verdict] = counts.get(finding.verdict, 0) + 1
+            severities[finding.severity] += 1
     by_verdict = [
-        (verdict, PLAIN.get(verdict, verdict), counts[verdict]) for verdict in sorted(counts, key=_verdict_order)
+        (verdict, PLAIN.get(verdict, verdict), counts[verdict]) for verdict in sorted(counts, key=verdict_order)
     ]
     topical = [f for f in findings if f.subject]
-    # what most needs an editor's eye: the discrepancies themselves, open ones first, reviewed ones marked
-    pressing = sorted((f for f in topical if f.verdict in ATTENTION), key=_rank)
+    # what most needs an editor's eye: the open discrepancies themselves; reviewed ones are listed apart
+    pressing = sorted((f for f in topical if f.verdict in ATTENTION and f.status != ACKNOWLEDGED), key=_rank)
     sections = []
     discussed = [f for f in topical if f.verdict not in GOOD_NEWS]
     keyed = sorted(discussed, key=lambda f: (f.subject, f.metric))
     timelines = result.timelines_by_topic()
     for (subject, metric), group in groupby(keyed, key=lambda f: (f.subject, f.metric)):
         members = sorted(group, key=_rank)
-        worst = members[0].verdict
+        open_ones = [f for f in members if f.status != ACKNOWLEDGED]
+        worst = open_ones[0].verdict if open_ones else ACKNOWLEDGED  # a section of reviewed findings only
         timeline = timelines.get((subject, metric))
-        sections.append(Section(members[0].topic, subject, metric, members, timeline, PLAIN.get(worst, worst), worst))
-    sections.sort(key=lambda s: (_verdict_order(s.worst), -s.findings[0].rank, s.topic))
+        declared = result.vocabulary.metrics.get(metric)
+        integral = declared is not None and declared.kind.value == "count"
+        sections.append(
+            Section(members[0].topic, subject, metric, members, timeline, PLAIN.get(worst, worst), worst, integral)
+        )
+    sections.sort(key=lambda s: (verdict_order(s.worst), -s.findings[0].rank, s.topic))
     return Report(
         facts=facts,
         by_verdict=by_verdict,
@@ -194,11 +217,14 @@ def build(result: Result, attention_size: int = 5) -> Report:
         ),
         inputs=[f for f in findings if not f.subject],
         sources=source_rows(result, findings),
-        acknowledged=sum(f.status == "acknowledged" for f in findings),
+        acknowledged=sum(f.status == ACKNOWLEDGED for f in findings),
+        reviewed=sorted((f for f in findings if f.status == ACKNOWLEDGED), key=_rank),
+        reviewed_by_verdict=reviewed_counts,
+        open_by_severity=severities,
     )
 
 
-def _verdict_order(verdict: str) -> tuple[int, str]:
+def verdict_order(verdict: str) -> tuple[int, str]:
     if verdict in ATTENTION:
         return (ATTENTION.index(verdict), verdict)
     return (len(ATTENTION) + (verdict in GOOD_NEWS), verdict)

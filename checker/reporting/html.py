@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import Callable, NamedTuple, Optional, Sequence
 from urllib.parse import quote
 
 from checker import __version__
+from checker.findings import ClaimRef
+from checker.provenance import read_archive
 from checker.reporting import document
+from checker.reporting.changes import headline, items
 from checker.reporting.inert import markup_inert, visible
 from checker.result import Result
 
@@ -36,7 +43,79 @@ def _environment():  # noqa: ANN202
         finalize=_shown,
     )
     environment.filters["href"] = href
+    environment.filters["breakable"] = breakable
+    environment.filters["dates"] = dates
+    environment.globals["columns"] = columns
+    environment.globals["excerpt"] = excerpt
     return environment
+
+
+def _escaped(text: str) -> str:
+    """Text as the page shows it (see :func:`_shown`), still a plain string."""
+    from markupsafe import escape
+
+    return markup_inert(str(escape(visible(text))))
+
+
+def breakable(text: str) -> object:
+    """An id or a path that may break after a slash, a hyphen, an underscore or a dot, and nowhere else: a long
+    one wraps on a narrow screen at its parts, never in the middle of a word."""
+    from markupsafe import Markup
+
+    return Markup(_BREAKS.sub(lambda match: match.group() + "<wbr>", _escaped(str(text))))
+
+
+_BREAKS = re.compile(r"[/_.-](?=[^/_.-])")
+#: a date, a month or a span of them ("2026-01-12", "2025-H1", "2025-10/2026-01"): never broken across lines
+_DATE = re.compile(r"\d{4}(?:-(?:\d{2}(?:-\d{2})?|H[12]|Q[1-4]))?(?:/\d{4}(?:-(?:\d{2}(?:-\d{2})?|H[12]|Q[1-4]))?)?")
+
+
+def dates(text: str) -> object:
+    """Text whose dates never break across lines."""
+    from markupsafe import Markup
+
+    return Markup(_DATE.sub(lambda match: f'<span class="nb">{match.group()}</span>', _escaped(str(text))))
+
+
+#: the columns of a claims table that may be empty for every row, and the field of a claim each shows
+OPTIONAL_COLUMNS = {"published": "published", "value": "value", "time": "time", "scope": "scope"}
+
+
+def columns(claims: Sequence[ClaimRef]) -> set[str]:
+    """The optional columns some claim of a table fills: a column empty in every row is left out."""
+    return {name for name, attribute in OPTIONAL_COLUMNS.items() if any(getattr(c, attribute) for c in claims)}
+
+
+class Excerpt(NamedTuple):
+    """The lines of an archived text around a quote: what comes before it, the quote as the text has it, after."""
+
+    before: str
+    quote: str
+    after: str
+
+
+#: at most this many characters of the archived text on either side of a quote
+EXCERPT_REACH = 400
+
+
+def excerpt(ref: ClaimRef) -> Optional[Excerpt]:
+    """The quote in its archived text, with the line before and the line after it (each cut at EXCERPT_REACH
+    characters); None when the text cannot be read again or the quote is not where the check found it."""
+    path = ref.evidence.rsplit(":", 1)[0]
+    start, end = ref.evidence_span
+    archive = read_archive(Path(path)) if path and end > start else None
+    if archive is None or end > len(archive.original):
+        return None
+    text = archive.original
+    line_start = text.rfind("\n", 0, start) + 1
+    before_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1 if line_start else 0
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    after_end = text.find("\n", line_end + 1) if line_end < len(text) else len(text)
+    after_end = len(text) if after_end < 0 else after_end
+    before = text[max(before_start, start - EXCERPT_REACH) : start]
+    after = text[end : min(after_end, end + EXCERPT_REACH)]
+    return Excerpt(before, text[start:end], after)
 
 
 def _shown(value: object) -> object:
@@ -58,8 +137,28 @@ def href(path: str) -> str:
     return quote(path, safe="/._-~")
 
 
+def link_from(folder: Optional[Path]) -> Callable[[str], str]:
+    """The links of a page written to ``folder`` (None: the working one) to files named relative to the working
+    folder: relative to the page's folder, so they hold wherever the report is written."""
+
+    def link(path: str) -> str:
+        if folder is None:
+            return href(path)
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+        return href(Path(relative).as_posix())
+
+    return link
+
+
 def _script() -> str:
     return resources.files("checker").joinpath("templates/report.js").read_text(encoding="utf-8")
+
+
+def _verdict_filters(report: document.Report) -> list[tuple[str, int, int]]:
+    """Each verdict of the findings, with how many are open and how many acknowledged."""
+    open_counts = {verdict: count for verdict, _, count in report.by_verdict}
+    verdicts = sorted(open_counts.keys() | report.reviewed_by_verdict.keys(), key=document.verdict_order)
+    return [(v, open_counts.get(v, 0), report.reviewed_by_verdict.get(v, 0)) for v in verdicts]
 
 
 def render(result: Result) -> str:
@@ -67,8 +166,16 @@ def render(result: Result) -> str:
     script = _script()
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     template = _environment().get_template("report.html.j2")
+    report = document.build(result)
+    listed = {f.fingerprint for f in result.findings}
     return template.render(
-        report=document.build(result),
+        report=report,
+        changes=result.changes,
+        changes_headline=headline(result.changes) if result.changes is not None else "",
+        change_items=items(result.changes) if result.changes is not None else [],
+        listed=listed,
+        verdict_filters=_verdict_filters(report),
+        link=link_from(result.written_in),
         version=__version__,
         script=script,
         script_hash=f"sha256-{digest}",

@@ -22,10 +22,11 @@ import re
 from typing import Optional
 
 from checker.findings import Finding, status_label
+from checker.reporting.changes import headline, items
 from checker.reporting.document import GOOD_NEWS, Report, Section, build
 from checker.reporting.inert import inert
 from checker.reporting.triage import priority
-from checker.result import Result
+from checker.result import Changes, Result
 
 ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 #: GitHub's limit on the job summary of a step, in bytes
@@ -82,6 +83,10 @@ def code(text: str) -> str:
 BRIEF_ROWS = 50
 
 
+#: the columns of a claims table that may be empty in every row: (heading, field of the claim)
+_OPTIONAL = (("published", "published"), ("value", "value"), ("holds", "time"), ("scope", "scope"))
+
+
 def _finding(finding: Finding, rows: Optional[int] = None) -> list[str]:
     status = f" *({status_label(finding)})*" if status_label(finding) else ""
     lines = [f"{ICONS[finding.severity]} **{cell(finding.verdict)}**{status} — {cell(finding.message)}", ""]
@@ -92,20 +97,22 @@ def _finding(finding: Finding, rows: Optional[int] = None) -> list[str]:
     if finding.acknowledgement:
         lines += [f"✔ {cell(finding.acknowledgement)}", ""]
     if finding.claims:
-        lines += ["| source | published | value | holds | scope | quote | claim |", "|---|---|---|---|---|---|---|"]
-        for ref in finding.claims[:rows]:
+        shown = finding.claims[:rows]
+        # a column empty in every row is left out
+        optional = [(head, name) for head, name in _OPTIONAL if any(getattr(ref, name) for ref in shown)]
+        heads = ["source", *(head for head, _ in optional), "quote", "claim"]
+        lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+        for ref in shown:
             quote = f"“{cell(ref.quote)}”" + (f" ({cell(ref.derivation)})" if ref.derivation else "")
-            lines.append(
-                f"| {cell(ref.source)} | {cell(ref.published)} | {cell(ref.value)} | {cell(ref.time)} | {cell(ref.scope)} "
-                f"| {quote} | `{code(ref.location.path)}:{ref.location.line}` |"
-            )
+            middle = "".join(f" {cell(getattr(ref, name))} |" for _, name in optional)
+            lines.append(f"| {cell(ref.source)} |{middle} {quote} | `{code(ref.location.path)}:{ref.location.line}` |")
         if rows is not None and len(finding.claims) > rows:
             lines += ["", f"… and {len(finding.claims) - rows:,} more claims: the whole report lists them."]
         lines.append("")
     return lines
 
 
-def _section(section: Section) -> list[str]:
+def _section(section: Section, anchored: bool = False) -> list[str]:
     lines = [f"#### {cell(section.topic)}", "", f"**{cell(section.headline)}.**", ""]
     timeline = section.timeline
     if timeline is not None and len(timeline.entries) > 1:
@@ -113,25 +120,25 @@ def _section(section: Section) -> list[str]:
         latest = f" Latest well-supported: **{cell(timeline.latest.value)}**." if timeline.latest else ""
         lines += [f"Over time: {steps}.{latest}", ""]
     for finding in section.findings:
-        lines += _finding(finding)
+        lines += (_anchor(finding) if anchored else []) + _finding(finding)
     return lines
 
 
 def _head(report: Report) -> list[str]:
     facts = report.facts
-    severity = facts["by_severity"]
+    severity = report.open_by_severity
     out = [
         "### claimcheck: discrepancy report",
         "",
-        f"{facts['claims']} claims from {facts['sources']} sources in {facts['files']} files; "
+        f"{facts['claims']} claims from {facts['sources']} sources in {facts['files']} files; open: "
         f"{severity['error']} errors, {severity['warning']} warnings, {severity['info']} info; "
-        f"{report.acknowledged} acknowledged.",
+        f"{report.acknowledged} reviewed and acknowledged, counted apart.",
         "",
-        "| verdict | findings |",
-        "|---|---:|",
     ]
-    out += [f"| {cell(words)} | {count} |" for _, words, count in report.by_verdict]
-    out.append("")
+    if report.by_verdict:
+        out += ["| verdict | open findings |", "|---|---:|"]
+        out += [f"| {cell(words)} | {count} |" for _, words, count in report.by_verdict]
+        out.append("")
     if report.attention:
         out += ["**Needs attention**", ""]
         for index, finding in enumerate(report.attention, 1):
@@ -140,6 +147,16 @@ def _head(report: Report) -> list[str]:
         out.append("")
     else:
         out += ["No open discrepancy.", ""]
+    if report.reviewed:
+        out += [f"**Reviewed and acknowledged ({len(report.reviewed)})**", ""]
+        for finding in report.reviewed:
+            review = finding.review
+            assert review is not None
+            out.append(
+                f"- **{cell(finding.verdict)}** {cell(finding.topic or finding.check)}: {cell(finding.message)} — "
+                f"by {cell(review.by)} on {review.on}, until {review.until}"
+            )
+        out.append("")
     return out
 
 
@@ -153,14 +170,33 @@ def _background(finding: Finding) -> str:
     return f"- **{cell(finding.verdict)}** {cell(finding.topic)}: {cell(finding.message)} — {cell(finding.note)}"
 
 
-def _body(report: Report) -> list[str]:
+def _changes(changes: Changes, anchors: set[str]) -> list[str]:
+    """What changed against a revision: a line each, linked to the finding where this report lists it."""
+    out = [f"#### {cell(headline(changes))}", ""]
+    for item in items(changes):
+        topic = cell(item.topic)
+        if item.fingerprint in anchors:
+            topic = f"[{topic}](#f-{item.fingerprint})"
+        out.append(f"- **{item.kind}**: {cell(item.verdict)} — {topic}: {cell(item.message)}")
+    return [*out, ""]
+
+
+def _anchor(finding: Finding) -> list[str]:
+    """An anchor the list of what changed links to (GitHub keeps an id, prefixed, and follows links to it)."""
+    return [f'<a id="f-{finding.fingerprint}"></a>', ""]
+
+
+def _body(report: Report, changes: Optional[Changes] = None) -> list[str]:
     out = _head(report)
+    if changes is not None:  # the report opens with it, after the line that says what was read
+        listed = {f.fingerprint for section in report.sections for f in section.findings}
+        out[4:4] = _changes(changes, listed)
     if report.inputs:
         out += ["#### Input problems", ""]
         out += [_input(finding) for finding in report.inputs]
         out.append("")
     for section in report.sections:
-        out += _section(section)
+        out += _section(section, changes is not None)
     if report.background:
         out += ["<details>", f"<summary>Agreement and background ({len(report.background)})</summary>", ""]
         out += [_background(finding) for finding in report.background]
@@ -179,7 +215,7 @@ def render(result: Result, limit: Optional[int] = None) -> str:
     """The report as Markdown; with ``limit``, in at most that many bytes of UTF-8 ("" when not even the line
     that says what is left out fits)."""
     report = build(result)
-    text = inert("\n".join(_body(report)).rstrip() + "\n")
+    text = inert("\n".join(_body(report, result.changes)).rstrip() + "\n")
     if limit is None or len(text.encode("utf-8")) <= limit:
         return text
     return _within(report, result.findings, limit)

@@ -19,9 +19,10 @@ from typing import Optional, Sequence
 
 from checker.findings import ClaimRef, Finding, status_label
 from checker.plural import counted
+from checker.reporting.changes import headline, items
 from checker.reporting.inert import inert, visible
 from checker.reporting.json_report import summary
-from checker.result import Result
+from checker.result import Changes, Result
 from checker.timeline import Timeline
 
 #: the narrowest layout: narrower terminals wrap its lines themselves
@@ -148,7 +149,9 @@ def _table(columns: Sequence[_Column], rows: list[list[str]], width: int, indent
     pad = " " * indent
 
     def line(texts: Sequence[str]) -> str:
-        return (pad + "  ".join(text + " " * (w - cells(text)) for text, w in zip(texts, widths, strict=False))).rstrip()
+        return (
+            pad + "  ".join(text + " " * (w - cells(text)) for text, w in zip(texts, widths, strict=False))
+        ).rstrip()
 
     out = [line([column.header for column in columns]), line(["-" * w for w in widths])]
     for row in rows:
@@ -300,6 +303,8 @@ def render(result: Result) -> str:
     inputs = [f for f in result.findings if not f.subject]
     topical = [f for f in result.findings if f.subject and f.verdict not in COMPACT]
     out: list[str] = [] if result.quiet else [_headline(result, width), ""]  # --quiet: the findings only
+    if result.changes is not None:
+        out += _changes(result.changes, width)
     out += _input_errors(inputs, width)
     if inputs:
         out.append("")
@@ -340,6 +345,15 @@ _SOURCE_COLUMNS = (
 
 #: how a block says what the columns after "claims" count
 _FATES = ("agreeing", "explained", "in conflict", "unique")
+
+
+def _changes(changes: Changes, width: int) -> list[str]:
+    """What changed against a revision: a line each, new ones first."""
+    out = [_heading(headline(changes), width)]
+    for item in items(changes):
+        said = f"{item.kind}: {item.verdict} — {item.topic}: {item.message}"
+        out.append("\n".join(wrap(said, width, hang=4)))
+    return [*out, ""]
 
 
 def _sources(result: Result, width: int) -> list[str]:

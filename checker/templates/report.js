@@ -3,6 +3,7 @@
   var form = document.getElementById("filters");
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
+  var nomatch = document.getElementById("nomatch");
   var findings = Array.prototype.slice.call(document.querySelectorAll("article.finding"));
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.topic"));
   function checked(name) {
@@ -29,6 +30,11 @@
       section.classList.toggle("hidden", !any);
     });
     shown.textContent = visible + " of " + findings.length + " findings shown";
+    var empty = visible === 0 && findings.length > 0;
+    nomatch.textContent = !empty ? "" : words.length ?
+      "No finding matches \u201c" + search.value.trim() + "\u201d with the verdicts and severities chosen." :
+      "No finding has the verdicts and severities chosen.";
+    nomatch.classList.toggle("hidden", !empty);
   }
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("change", apply);
