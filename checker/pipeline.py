@@ -443,8 +443,8 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
     return outcome
 
 
-#: the reports that open with what changed against a revision, when asked
-SHOW_CHANGES = ("text", "markdown", "html")
+#: the reports that open with what changed against a revision, when asked (github: its job summary)
+SHOW_CHANGES = ("text", "markdown", "html", "github")
 
 
 def _findings_then(revision: str, load: list[Path], rules: Path, config: Config) -> tuple[str, list[Finding]]:

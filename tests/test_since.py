@@ -27,6 +27,11 @@ def _commit(folder: Path, message: str) -> None:
 
 @pytest.fixture
 def repository(tmp_path):
+    """A repository made with :func:`two_commits`."""
+    return two_commits(tmp_path)
+
+
+def two_commits(tmp_path: Path) -> Path:
     """Two commits. The first: 13 partners as of mid-2025 and 14 at the end (timing), and a minister named by two
     sources. The second: the 14 moves to March 2025, before the 13 of a count that may only grow (the timing
     becomes a contradiction), a third source names another minister at the same time (a new contradiction), and
@@ -118,3 +123,14 @@ def test_without_since_no_report_speaks_of_changes(repository):
 def _git_short(folder: Path, revision: str) -> str:
     done = subprocess.run(["git", "rev-parse", "--short", revision], cwd=folder, check=True, capture_output=True)
     return done.stdout.decode().strip()
+
+
+def test_the_job_summary_of_check_since_opens_with_what_changed(repository, tmp_path_factory):
+    summary = tmp_path_factory.mktemp("runner") / "summary.md"
+    done = run_cli(repository, "check", "--since", "HEAD~1", "--format", "github",
+                   env={"GITHUB_STEP_SUMMARY": str(summary)})  # fmt: skip
+    assert done.exit_code == 1
+    text = summary.read_text("utf-8")
+    first = _git_short(repository, "HEAD~1")
+    assert f"#### Since {first}: 1 new finding, 1 verdict changed, 1 resolved" in text
+    assert text.index("#### Since") < text.index("**Needs attention**")

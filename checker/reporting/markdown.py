@@ -218,7 +218,7 @@ def render(result: Result, limit: Optional[int] = None) -> str:
     text = inert("\n".join(_body(report, result.changes)).rstrip() + "\n")
     if limit is None or len(text.encode("utf-8")) <= limit:
         return text
-    return _within(report, result.findings, limit)
+    return _within(report, result.findings, limit, result.changes)
 
 
 def _brief(finding: Finding) -> list[str]:
@@ -230,9 +230,13 @@ def _brief(finding: Finding) -> list[str]:
     return [f"#### {cell(finding.topic)}", ""] + _finding(finding, BRIEF_ROWS)
 
 
-def _within(report: Report, findings: list[Finding], limit: int) -> str:
-    """The summary and as many findings as fit in ``limit`` bytes, the most serious first, and what is left out."""
-    out = [inert(line) for line in _head(report)] + ["#### Findings, the most serious first", ""]
+def _within(report: Report, findings: list[Finding], limit: int, changes: Optional[Changes] = None) -> str:
+    """The summary (with what changed, when asked) and as many findings as fit in ``limit`` bytes, the most serious
+    first, and what is left out."""
+    head = _head(report)
+    if changes is not None:
+        head[4:4] = _changes(changes, set())  # the findings are listed without anchors here
+    out = [inert(line) for line in head] + ["#### Findings, the most serious first", ""]
     size = sum(len(line.encode("utf-8")) + 1 for line in out)
     shown = 0
     if size + CLOSING <= limit:
