@@ -236,3 +236,26 @@ def judged_both_ways(found: list, metric: Any) -> int:
         assert {k: (v[0], set(v[1])) for k, v in by_arrays.items()} == {k: (v[0], set(v[1])) for k, v in by_pairs.items()}
         compared += len(by_pairs)
     return compared
+
+
+def check_documents(folder: Path, rules: Path, documents: list[tuple[str, str | None, dict[str, Any]]]) -> Result:
+    """Check one claim file per (source id, publication date, claim) under ``folder``/claims with ``rules``; assert
+    that every claim could be read."""
+    (folder / "claims").mkdir(parents=True)
+    for name, published, body in documents:
+        document = {"source": source_block(name, published), "claims": [body]}
+        (folder / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    result = run([folder / "claims"], rules)
+    assert [f for f in result.findings if not f.subject] == []
+    return result
+
+
+def only_error(folder: Path, rules: Path, body: dict[str, Any]) -> tuple[Any, str]:
+    """Check one claim file holding ``body`` with ``rules``; assert that it gives exactly one error, and return that
+    finding with the line of the file it points at."""
+    (folder / "claims").mkdir(parents=True)
+    path = folder / "claims" / "s.yaml"
+    path.write_text(yaml.safe_dump({"source": source_block("s", "2025-08-01"), "claims": [body]}, sort_keys=False))
+    errors = [f for f in run([folder / "claims"], rules).findings if f.severity == "error"]
+    assert len(errors) == 1, errors
+    return errors[0], path.read_text("utf-8").splitlines()[errors[0].location.line - 1].strip()

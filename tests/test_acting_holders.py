@@ -3,32 +3,16 @@ seeds' domain and the company example's, each beside a near-miss where the offic
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
 
-from checker.engine import run
-from checker.result import Result
-
-from conftest import ROOT, claim, source_block
+from conftest import ROOT, claim, only_error
+from conftest import check_documents as _check
 
 #: (rules, subject, office, the holder named acting then in full, another holder)
 DOMAINS = {
     "seeds": (ROOT / "rules", "vietnam", "foreign_minister", "le-hoai-trung", "bui-thanh-son"),
     "company": (ROOT / "examples" / "company" / "rules", "halvard-rail", "ceo", "asa-nyhammar", "per-ahlvik"),
 }
-
-
-def _check(folder: Path, rules: Path, documents: list[tuple[str, str, dict[str, Any]]]) -> Result:
-    (folder / "claims").mkdir(parents=True)
-    for name, published, body in documents:
-        document = {"source": source_block(name, published), "claims": [body]}
-        (folder / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
-    result = run([folder / "claims"], rules)
-    assert [f for f in result.findings if not f.subject] == []
-    return result
 
 
 def _tenure(domain: str, full_holder: str) -> list:
@@ -65,11 +49,5 @@ def test_acting_then_another_holder_is_a_change(tmp_path, domain):
 def test_a_qualifier_on_a_value_that_is_not_a_holder_is_an_error_at_its_key(tmp_path):
     rules, subject = DOMAINS["company"][:2]
     body = claim("size", "board_size", 7, subject=subject, qualifier="acting")
-    (tmp_path / "claims").mkdir()
-    document = {"source": source_block("s", "2025-08-01"), "claims": [body]}
-    (tmp_path / "claims" / "s.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
-    result = run([tmp_path / "claims"], rules)
-    errors = [f for f in result.findings if f.severity == "error"]
-    assert len(errors) == 1 and "has no holder to qualify" in errors[0].message
-    lines = (tmp_path / "claims" / "s.yaml").read_text("utf-8").splitlines()
-    assert lines[errors[0].location.line - 1].strip().startswith("qualifier:")
+    error, line = only_error(tmp_path, rules, body)
+    assert "has no holder to qualify" in error.message and line.startswith("qualifier:")

@@ -16,6 +16,7 @@ from checker.engine import run
 from checker.result import Result
 
 from conftest import ROOT, claim, source_block
+from conftest import check_documents as _check
 
 CHANGE = {"on": "2025-07-01", "extent": "after-2025", "description": "absorbed two neighbours"}
 
@@ -64,16 +65,6 @@ def _rules(folder: Path, domain: str, change: dict[str, Any] | None = CHANGE) ->
     if extra:
         (rules / "extra.yaml").write_text(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False), "utf-8")
     return rules
-
-
-def _check(folder: Path, rules: Path, documents: list[tuple[str, str, dict[str, Any]]]) -> Result:
-    (folder / "claims").mkdir(parents=True)
-    for name, published, body in documents:
-        document = {"source": source_block(name, published), "claims": [body]}
-        (folder / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
-    result = run([folder / "claims"], rules)
-    assert [f for f in result.findings if not f.subject] == []
-    return result
 
 
 def _across(domain: str, metric: str, after_index: int = 1, **after: Any) -> list:

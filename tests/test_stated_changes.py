@@ -4,16 +4,14 @@ near-misses that stay a timing difference."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from checker.engine import run
 from checker.result import Result
 
-from conftest import ROOT, claim, source_block
+from conftest import ROOT, claim, only_error
+from conftest import check_documents as _check
 
 SEEDS_RULES = ROOT / "rules"
 COMPANY_RULES = ROOT / "examples" / "company" / "rules"
@@ -23,16 +21,6 @@ DOMAINS = {
     "seeds": (SEEDS_RULES, "vietnam", "strategic_partners", 12, 13, 14),
     "company": (COMPANY_RULES, "halvard-rail", "board_size", 7, 9, 8),
 }
-
-
-def _check(folder: Path, rules: Path, documents: list[tuple[str, str, dict[str, Any]]]) -> Result:
-    (folder / "claims").mkdir(parents=True)
-    for name, published, body in documents:
-        document = {"source": source_block(name, published), "claims": [body]}
-        (folder / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
-    result = run([folder / "claims"], rules)
-    assert [f for f in result.findings if not f.subject] == []
-    return result
 
 
 def _documents(domain: str, later_value: int, later_published: str, **later: Any) -> list:
@@ -117,22 +105,11 @@ def test_since_reads_as_from_in_reports(tmp_path):
 )
 def test_since_with_another_time_is_an_error_at_the_claim(tmp_path, extra, message):
     rules, subject, metric, *_ = DOMAINS["company"]
-    body = claim("count", metric, 9, subject=subject, since="2025-07-01", **extra)
-    (tmp_path / "claims").mkdir()
-    document = {"source": source_block("s", "2025-08-01"), "claims": [body]}
-    (tmp_path / "claims" / "s.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
-    result = run([tmp_path / "claims"], rules)
-    errors = [f for f in result.findings if f.severity == "error"]
-    assert len(errors) == 1 and message in errors[0].message
+    error, _ = only_error(tmp_path, rules, claim("count", metric, 9, subject=subject, since="2025-07-01", **extra))
+    assert message in error.message
 
 
 def test_since_on_a_flow_is_an_error_at_its_key(tmp_path):
     body = claim("visits", "overseas_visits_by_leaders", 9, subject="vietnam", since="2025-07-01")
-    (tmp_path / "claims").mkdir()
-    document = {"source": source_block("s", "2025-08-01"), "claims": [body]}
-    (tmp_path / "claims" / "s.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
-    result = run([tmp_path / "claims"], SEEDS_RULES)
-    errors = [f for f in result.findings if f.severity == "error"]
-    assert len(errors) == 1 and "does not change to a value on a date" in errors[0].message
-    lines = (tmp_path / "claims" / "s.yaml").read_text("utf-8").splitlines()
-    assert lines[errors[0].location.line - 1].strip().startswith("since:")
+    error, line = only_error(tmp_path, SEEDS_RULES, body)
+    assert "does not change to a value on a date" in error.message and line.startswith("since:")

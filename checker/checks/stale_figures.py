@@ -54,39 +54,41 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     repeated = reverted(group.claims)
     for later in group.claims:
         newest = stale.get(id(later))
-        if newest is None:
-            if id(later) in repeated:
-                yield _repeated(later, *repeated[id(later)])
-            continue
-        assert newest.time is not None and later.source.date is not None and newest.source.date is not None
-        yield Problem(
-            verdict="stale",
-            message=f"{later.value.text} ({later.source.id}, published {later.source.date.text}) is possibly stale",
-            key=(later.source.id, later.claim.id),
-            note=(
+        if newest is not None:
+            assert newest.time is not None and newest.source.date is not None
+            note = (
                 f"{newest.source.id} had already reported {newest.value.text} as of {newest.time.describe()} "
                 f"(published {newest.source.date.describe()}), yet {later.source.id}, published "
-                f"{later.source.date.describe()}, gives {later.value.text} as the current figure"
-            ),
-            claims=(later.ref, newest.ref),
-        )
+                f"{_published(later)}, gives {later.value.text} as the current figure"
+            )
+            yield _stale(later, note, (later.ref, newest.ref))
+        elif id(later) in repeated:
+            change, before = repeated[id(later)]
+            assert change.time is not None
+            note = (
+                f"{change.source.id} reports a change to {change.value.text} from {change.time.describe()} on"
+                f"{', published ' + _published(change) if change.source.dated else ''}, yet {later.source.id}, "
+                f"published {_published(later)}, gives {later.value.text} {later.time_text()}: the figure from "
+                f"before the change ({before.source.id}: {before.value.text} {before.time_text()}), unless it "
+                "changed back"
+            )
+            yield _stale(later, note, (later.ref, change.ref, before.ref))
 
 
-def _repeated(later: Resolved, change: Resolved, before: Resolved) -> Problem:
-    """The finding on a claim that gives, after a stated change, the value from before it."""
-    assert later.source.date is not None and change.time is not None
-    published = f", published {change.source.date.describe()}" if change.source.dated and change.source.date else ""
+def _published(claim: Resolved) -> str:
+    assert claim.source.date is not None
+    return claim.source.date.describe()
+
+
+def _stale(later: Resolved, note: str, claims: tuple) -> Problem:
+    """The finding on a claim that repeats an outdated figure, with why it is thought outdated."""
+    assert later.source.date is not None
     return Problem(
         verdict="stale",
         message=f"{later.value.text} ({later.source.id}, published {later.source.date.text}) is possibly stale",
         key=(later.source.id, later.claim.id),
-        note=(
-            f"{change.source.id} reports a change to {change.value.text} from {change.time.describe()} on"
-            f"{published}, yet {later.source.id}, published {later.source.date.describe()}, gives "
-            f"{later.value.text} {later.time_text()}: the figure from before the change ({before.source.id}: "
-            f"{before.value.text} {before.time_text()}), unless it changed back"
-        ),
-        claims=(later.ref, change.ref, before.ref),
+        note=note,
+        claims=claims,
     )
 
 
