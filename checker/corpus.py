@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional, Sequence
@@ -64,26 +63,27 @@ class Extent:
 
 def extent_of(entity: Entity, stated: Optional[str], time: Optional[TimeSpan]) -> Optional[Extent]:
     """What ``entity`` covered when a claim holds: the extent the claim states (raise ValueProblem for one the
-    entity does not have), else the one in force all through its time; None when its time is not known or spans
-    a change."""
+    entity does not have), else the one surely in force all through its time; None when its time is not known or
+    may fall on either side of a change (a change "on: 2025" is surely in effect only from the end of 2025)."""
     changes = [(parse_time(change.on), change) for change in entity.changes]
     before = f"before {changes[0][0].describe()}" if changes else ""
-    spans = [(date.min, entity.extent, before)]
-    spans += [(on.start, change.extent, f"from {on.describe()} on ({change.description})") for on, change in changes]
+    # each extent: its name, when it is surely in force (from, until: None for no end), and in words
+    extents = [(entity.extent, None, changes[0][0].start if changes else None, before)]
+    for number, (on, change) in enumerate(changes):
+        until = changes[number + 1][0].start if number + 1 < len(changes) else None
+        extents.append((change.extent, on.end, until, f"from {on.describe()} on ({change.description})"))
     if stated is not None:
-        for _, name, words in spans:
+        for name, _, _, words in extents:
             if name == stated:
                 return Extent(name, False, words)
-        known = ", ".join(name for _, name, _ in spans)
+        known = ", ".join(name for name, _, _, _ in extents)
         raise ValueProblem(f'"{entity.name}" has no extent "{stated}"', f"its extents: {known}")
     if time is None:
         return None
-    held = [index for index, (start, _, _) in enumerate(spans) if start <= time.start]
-    last = [index for index, (start, _, _) in enumerate(spans) if start <= time.end]
-    if held[-1] != last[-1]:
-        return None  # the time spans a change: which extent it counts cannot be told
-    _, name, words = spans[held[-1]]
-    return Extent(name, True, words)
+    for name, since, until, words in extents:
+        if (since is None or since <= time.start) and (until is None or time.end < until):
+            return Extent(name, True, words)
+    return None  # its time may fall on either side of a change: which extent it counts cannot be told
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,11 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from checker.models import Claim, Derivation, Range, Source, Undated
+from checker.models import TIME_KEYS, Claim, Derivation, Range, Source, Undated
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
-_TIME_KEYS = {"published", "as_of", "period", "estimate"}
 
 
 def _order(model: type[BaseModel]) -> list[str]:
@@ -64,15 +63,15 @@ def _scalar(value: Any, key: str) -> Any:
         return value
     if key == "quote":
         return DoubleQuotedScalarString(str(value))
-    if key in _TIME_KEYS or key == "value":
+    if key in TIME_KEYS or key == "value":
         if _DAY.match(value):
             try:
                 return date.fromisoformat(value)
             except ValueError:
                 return value  # not a real date: leave it for validation to report
-        if key in _TIME_KEYS and _YEAR.match(value):
+        if key in TIME_KEYS and _YEAR.match(value):
             return int(value)
-        if key in _TIME_KEYS:
+        if key in TIME_KEYS:
             return PlainScalarString(str(value))  # 2025-H1, 2025-06: no quotes needed
     return value  # other strings keep the style their author chose
 

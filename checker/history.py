@@ -14,7 +14,9 @@ changed.
 
 from __future__ import annotations
 
+import io
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Iterable
 
 from checker.engine import run
 from checker.findings import Finding, sort_key
-from checker.loading import CLAIM_SUFFIXES, display_path
+from checker.loading import display_path, iter_files
 from checker.result import Changes
 
 
@@ -41,42 +43,67 @@ def _git(cwd: Path, *args: str) -> bytes:
     return done.stdout
 
 
-def _files_at(top: Path, revision: str, path: Path) -> list[str]:
-    """The files under ``path`` (a file or a folder of the repository) at ``revision``, as paths from its top."""
+class Outside(HistoryError):
+    """A claim path or the rules folder lies outside the repository: git has no earlier version of it."""
+
+
+def _inside(top: Path, path: Path) -> str:
+    """``path`` as a path from the top of the repository ("." for the top itself)."""
     try:
-        inside = path.resolve().relative_to(top)
+        return path.resolve().relative_to(top).as_posix() or "."
     except ValueError:
-        raise HistoryError(f"--since compares files of the repository, and {path} lies outside it") from None
-    listed = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", inside.as_posix() or ".")
-    return sorted(name for name in listed.decode("utf-8", "surrogateescape").split("\0") if name)
+        raise Outside(f"{path} lies outside the repository, so git has no earlier version of it") from None
 
 
-def findings_at(revision: str, load: Iterable[Path], rules: Path, cwd: Path) -> tuple[list[Finding], str]:
+#: the links and special files a revision may hold are not written out: only folders and regular files
+_KINDS = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE)
+
+
+def _extract(top: Path, commit: str, paths: list[str], into: Path) -> None:
+    """Write the files under ``paths`` (from the top of the repository) as they stood at ``commit`` into ``into``,
+    at the same places; a path the commit does not have is left out."""
+    present = [path for path in paths if _git(top, "ls-tree", commit, "--", path).strip()]
+    if not present:
+        return
+    archive = _git(top, "archive", "--format=tar", commit, "--", *present)
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar.getmembers():
+            parts = Path(member.name).parts
+            if member.type in _KINDS and not Path(member.name).is_absolute() and ".." not in parts:
+                tar.extract(member, into, **safe)  # type: ignore[arg-type]
+
+
+def findings_at(
+    revision: str, load: Iterable[Path], rules: Path, cwd: Path, workers: int = 1
+) -> tuple[list[Finding], str]:
     """The findings of the claim files under ``load`` and the rules in ``rules`` as they stood at ``revision``, and
-    the commit it names (short). Raise :class:`HistoryError` when git cannot say."""
+    the commit it names (short). Raise :class:`HistoryError` when git cannot say, :class:`Outside` when a path
+    lies outside the repository.
+
+    The revision's files are written to a temporary folder and found there as
+    a run finds them now (hidden folders, links and names that are not UTF-8
+    are passed over alike); each is then read under the path it has now.
+    """
     top = Path(_git(cwd, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip())
     try:
         commit = _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     except HistoryError:
         raise HistoryError(f'--since: git knows no commit "{revision}" in this repository') from None
     short = _git(top, "rev-parse", "--short", commit).decode().strip()
-    texts = []
-    for root in load:
-        for name in _files_at(top, commit, root):
-            if Path(name).suffix.lower() in CLAIM_SUFFIXES:
-                text = _git(top, "show", f"{commit}:{name}").decode("utf-8", "replace")
-                texts.append((top / name, text))
+    roots = [_inside(top, root) for root in load]
+    rules_from_top = _inside(top, rules)
     with tempfile.TemporaryDirectory(prefix="claimcheck-since-") as folder:
         then = Path(folder)
-        inside = rules.resolve().relative_to(top) if rules.resolve().is_relative_to(top) else None
-        if inside is None:
-            raise HistoryError(f"--since compares files of the repository, and {rules} lies outside it")
-        for name in _files_at(top, commit, rules):
-            target = then / Path(name).relative_to(inside.as_posix() or ".")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_git(top, "show", f"{commit}:{name}"))
-        result = run([], then, texts=texts)
-        shown_then, shown_now = display_path(then), display_path(rules)
+        _extract(top, commit, sorted({*roots, rules_from_top}), then)
+        texts: list[tuple[Path, str | bytes]] = []
+        for path, problem in iter_files([then / root for root in roots if (then / root).exists()]):
+            if problem is None:
+                texts.append((top / path.relative_to(then), path.read_bytes()))
+        rules_then = then / rules_from_top
+        rules_then.mkdir(parents=True, exist_ok=True)  # no rules then: an empty vocabulary
+        result = run([], rules_then, texts=texts, workers=workers)
+        shown_then, shown_now = display_path(rules_then), display_path(rules)
         findings = [_renamed(finding, shown_then, shown_now) for finding in result.findings]
     return findings, short
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from checker.confine import resolved, walked_file_problem
 from checker.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
 from checker.findings import Finding, Location, digest_of, input_error
-from checker.models import NULL_KEY
+from checker.models import NULL_KEY, TIME_KEYS
 from checker.names import did_you_mean, fold, suggestion
 from checker.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
 
@@ -141,7 +141,7 @@ def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "") -
         return f'unknown key "{name}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
     if kind == "string_pattern_mismatch":
         value = error.get("input")
-        if keys and keys[-1] in ("as_of", "period", "published", "estimate"):
+        if keys and keys[-1] in TIME_KEYS:
             return (
                 f'{keys[-1]} "{value}" is not a time',
                 "write 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B",

@@ -167,6 +167,9 @@ class Derivation(Strict):
 
 Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr, list[StrictStr], Range]
 
+#: the keys of the formats whose value is a time text (see checker.timespec)
+TIME_KEYS = frozenset({"published", "estimate", "as_of", "period", "since", "on"})
+
 
 class Claim(Strict):
     """What a source says: one value of one metric of one subject, at a time, in a scope."""

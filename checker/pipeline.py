@@ -21,7 +21,7 @@ from checker.config import load as load_config
 from checker.confine import Confinement, Refused
 from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, run
 from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
-from checker.findings import INPUT_CHECKS, Finding, Location, input_error, sort_key
+from checker.findings import INPUT_CHECKS, Finding, Location, files_of, input_error, sort_key
 from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
 from checker.names import suggestion
@@ -435,7 +435,11 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
         then = None
         if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
             with phase(f"the findings at {request.changes_since}"):
-                then = _findings_then(request.changes_since, load, rules, config)
+                then, why_not = _findings_then(request.changes_since, load, rules, config, workers)
+            if why_not:
+                note += f"claimcheck: the report does not say what changed since {request.changes_since}: {why_not}\n"
+            elif then is not None and texts:  # imported tables have no earlier version: leave their findings out
+                then = (then[0], then[1], frozenset(display_path(path) for path, _ in texts))
     with phase("judge the findings"):
         outcome = _judged(request, config, result, import_findings, focus, whole, formats, policy, then)
     if note:
@@ -447,15 +451,21 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
 SHOW_CHANGES = ("text", "markdown", "html", "github")
 
 
-def _findings_then(revision: str, load: list[Path], rules: Path, config: Config) -> tuple[str, list[Finding]]:
-    """The commit ``revision`` names, and the findings of the corpus and rules as they stood there."""
+def _findings_then(
+    revision: str, load: list[Path], rules: Path, config: Config, workers: int
+) -> tuple[Optional[tuple[str, list[Finding]]], str]:
+    """The commit ``revision`` names and the findings of the corpus and rules as they stood there; or None and why
+    they cannot be had, when a path lies outside the repository (the run itself goes on). A revision git cannot
+    resolve is an error."""
     from checker import history
 
     try:
-        findings, commit = history.findings_at(revision, load, rules, _base(config).resolve())
+        findings, commit = history.findings_at(revision, load, rules, _base(config).resolve(), workers)
+    except history.Outside as exc:
+        return None, str(exc)
     except history.HistoryError as exc:
         raise RequestError(str(exc)) from None
-    return commit, findings
+    return (commit, findings), ""
 
 
 @contextmanager
@@ -516,17 +526,20 @@ def _judged(
     whole: bool,
     formats: list[tuple[str, Optional[Path]]],
     policy: Policy,
-    then: Optional[tuple[str, list[Finding]]] = None,
+    then: Optional[tuple] = None,
 ) -> Outcome:
     """Focus, acknowledgements and exit code of a run's findings, and the reports they make; ``then``: the commit
-    and the findings of a revision to say what changed against."""
+    and the findings of a revision to say what changed against, and the files (as findings name them) to leave
+    out of that comparison."""
     made = result.findings + import_findings
     selection = _selection(request, config)
     result.findings = selection.apply(made)
     if then is not None:
         from checker.history import compare
 
-        result.changes = compare(then[0], selection.apply(then[1]), result.findings)
+        left_alone = then[2] if len(then) > 2 else frozenset()
+        now = [f for f in result.findings if left_alone.isdisjoint(files_of(f))] if left_alone else result.findings
+        result.changes = compare(then[0], selection.apply(then[1]), now)
     # an acknowledged finding the selection leaves out is still there: its acknowledgement is not stale
     left_out = {f.fingerprint for f in made} - {f.fingerprint for f in result.findings}
     result.quiet = request.quiet

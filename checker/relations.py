@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
-from checker.corpus import EXTENT, Extent, Resolved, extent_of, time_text
+from checker.corpus import EXTENT, Extent, Resolved, time_text
 from checker.findings import ClaimRef
 from checker.models import Claim, Derivation, Precision, Range, Term, TermRef, TimeNature
 from checker.timespec import TimeSpan
@@ -179,15 +179,14 @@ def make_implied(implied: Implied, vocabulary: Vocabulary) -> Resolved:
 
 
 def _extent(implied: Implied, vocabulary: Vocabulary, metric) -> Optional[Extent]:  # noqa: ANN001
-    """What the subject of an implied claim covered at its time, when the subject changes: the extent its input
-    states for the same metric, else the one its time falls in."""
-    base = implied.inputs[0]
-    entity = vocabulary.entities.get(base.subject)
+    """What the subject of an implied claim covered, when the subject changes: the extent its inputs count (17
+    depots after a takeover, less 3 opened in the year, is 14 of the enlarged company a year before, whatever
+    that time's own extent); None when they count different extents, or none they say."""
+    entity = vocabulary.entities.get(implied.inputs[0].subject)
     if entity is None or not entity.changes or EXTENT in metric.scope:
         return None
-    if base.extent is not None and not base.extent.inferred and base.metric_id == implied.metric_id:
-        return base.extent
-    return extent_of(entity, None, implied.time)
+    names = {claim.extent.name if claim.extent else None for claim in implied.inputs}
+    return implied.inputs[0].extent if len(names) == 1 else None
 
 
 def _default_scope(metric) -> tuple[tuple[str, str], ...]:  # noqa: ANN001

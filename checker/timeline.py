@@ -7,11 +7,12 @@ is known (not only estimated), backed by the most independent origins.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, NamedTuple, Optional, Sequence
 
-from checker.corpus import Resolved
+from checker.corpus import EXTENT, Resolved
 from checker.jsontext import Region
 from checker.models import TimeNature, Trend
 from checker.values import Number, agree, below
@@ -112,17 +113,21 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
         groups.setdefault((claim.value.key, claim.scope, time, certain), []).append(claim)
     entries = []
     members_of: dict[int, list[Resolved]] = {}
+    usual: set[int] = set()  # the entries of the metric's usual scope (whatever extent of a subject that changes)
     for (_, scope, (start, end), certain), members in groups.items():
         members.sort(key=lambda c: c.key)
         first = members[0]
         defaults = {dim: d.default for dim, d in first.metric.scope.items()}
-        unusual = ", ".join(f"{dim} {value}" for dim, value in scope if defaults.get(dim) != value)
+        other = [(dim, value) for dim, value in scope if defaults.get(dim) != value]
+        unusual = ", ".join(f"{dim} {value}" for dim, value in other)
         entry = Entry(first.value.text, start, end, first.time_text(), certain, tuple(map(point, members)), unusual)
         entries.append(entry)
         members_of[id(entry)] = members
+        if all(dim == EXTENT for dim, _ in other):
+            usual.add(id(entry))
     entries.sort(key=lambda e: (e.start or date.min, e.end or date.min, e.value, e.sources))
     stated = [e for e in entries if not e.implied and e.end is not None]
-    stated = [e for e in stated if not e.scope] or stated  # the metric's usual scope first
+    stated = [e for e in stated if id(e) in usual] or stated  # the metric's usual scope first
     current = stated
     if entries:  # a figure repeated after it was overtaken, or after a stated change, is not the latest
         everything = [c for e in entries for c in members_of[id(e)]]
@@ -220,7 +225,9 @@ def reverted(claims: Sequence[Resolved]) -> dict[int, tuple[Resolved, Resolved]]
     A claim with ``since`` says that its value holds from that date on, until
     it changes again, whatever the metric's trend. A later claim repeats the
     old value when its time starts on or after the latest such change before
-    it, its source is dated on or after that change, its value differs from
+    it (once the change is surely in effect: from the end of its time, as
+    "since 2025" may mean December), its source is dated then or later, its
+    value differs from
     the change's, and some claim of the same scope states that value for a
     time that ended before the change (a time stated or the date of a dated
     source). A later claim whose value no earlier time had is a further
@@ -231,34 +238,47 @@ def reverted(claims: Sequence[Resolved]) -> dict[int, tuple[Resolved, Resolved]]
     if not changes:
         return {}
     certain = [c for c in claims if c.time is not None and c.time_basis in ("stated", "published")]
+    # per scope: the changes by the day from which they are surely in effect (the end of their time: "since 2025"
+    # may mean December), and the figures that may tell an old value, by the end of their time
+    ordered: dict[tuple, list[Resolved]] = {}
+    for change in sorted(changes, key=lambda c: (c.time.end, c.key)):  # type: ignore[union-attr]
+        ordered.setdefault(change.scope, []).append(change)
+    ends = {scope: [c.time.end for c in found] for scope, found in ordered.items()}  # type: ignore[union-attr]
+    olds: dict[int, list[Resolved]] = {}  # per change: the latest figure of each value that held before it
     out: dict[int, tuple[Resolved, Resolved]] = {}
     for later in certain:
-        source = later.source
-        if later.claim.since is not None or not source.dated or source.date is None:
+        source, scope = later.source, later.scope
+        if later.claim.since is not None or not source.dated or source.date is None or scope not in ordered:
             continue
         assert later.time is not None
-        before = [c for c in changes if c.scope == later.scope and c.time.start <= later.time.start]  # type: ignore[union-attr]
-        if not before:
+        reach = bisect.bisect_right(ends[scope], later.time.start)  # the changes in effect when it holds
+        if not reach:
             continue
-        newest = max(c.time.start for c in before)  # type: ignore[union-attr]
-        latest = sorted((c for c in before if c.time.start == newest), key=lambda c: c.key)  # type: ignore[union-attr]
+        newest = ends[scope][reach - 1]
+        latest = [c for c in ordered[scope][:reach] if c.time.end == newest]  # type: ignore[union-attr]
         if source.date.start < newest or any(agree(c.value, later.value) for c in latest):
             continue  # written before the change, or it gives the value the change gave
         change = latest[0]
-        witnesses = sorted(
-            (
-                c
-                for c in certain
-                if c.scope == later.scope
-                and c.time.end < newest  # type: ignore[union-attr]
-                and agree(c.value, later.value)
-                and not agree(c.value, change.value)
-            ),
-            key=lambda c: (c.time.end, c.key),  # type: ignore[union-attr]
-        )
+        if id(change) not in olds:
+            olds[id(change)] = _values_before(change, [c for c in certain if c.scope == scope])
+        witnesses = [c for c in olds[id(change)] if agree(c.value, later.value)]
         if witnesses:
-            out[id(later)] = (change, witnesses[-1])
+            out[id(later)] = (change, max(witnesses, key=lambda c: (c.time.end, c.key)))  # type: ignore[union-attr]
     return out
+
+
+def _values_before(change: Resolved, claims: list[Resolved]) -> list[Resolved]:
+    """Of the claims whose time ended before ``change`` may have taken effect, the latest of each value that is not
+    the change's: a group of thousands of claims holds only tens of values, so a later claim is compared with
+    those, not with every claim."""
+    assert change.time is not None
+    latest: dict[str, Resolved] = {}
+    for claim in claims:
+        if claim.time.end < change.time.start and not agree(claim.value, change.value):  # type: ignore[union-attr]
+            known = latest.get(claim.value.key)
+            if known is None or (claim.time.end, claim.key) > (known.time.end, known.key):  # type: ignore[union-attr]
+                latest[claim.value.key] = claim
+    return list(latest.values())
 
 
 @dataclass(slots=True)  # as findings.Brief

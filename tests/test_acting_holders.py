@@ -51,3 +51,23 @@ def test_a_qualifier_on_a_value_that_is_not_a_holder_is_an_error_at_its_key(tmp_
     body = claim("size", "board_size", 7, subject=subject, qualifier="acting")
     error, line = only_error(tmp_path, rules, body)
     assert "has no holder to qualify" in error.message and line.startswith("qualifier:")
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
+def test_an_acting_holder_and_the_same_holder_in_full_corroborate(tmp_path, domain):
+    """One holder, named "acting" by one source and without it by another, at one time: they agree, and the claims
+    show who said "acting"."""
+    rules, subject, office, acting, _ = DOMAINS[domain]
+    documents = [
+        (
+            "early",
+            "2025-10-02",
+            claim("holder", office, acting, subject=subject, as_of="2025-10-01", qualifier="acting"),
+        ),
+        ("later", "2026-01-20", claim("holder", office, acting, subject=subject, as_of="2025-10-01")),
+    ]
+    result = _check(tmp_path, rules, documents)
+    (agreeing,) = [f for f in result.findings if f.check == "corroboration"]
+    holder = result.vocabulary.entities[acting].name
+    assert {c.source: c.value for c in agreeing.claims} == {"early": f"{holder} (acting)", "later": holder}
+    assert [f for f in result.findings if f.check in ("office-holders", "value-conflict")] == []

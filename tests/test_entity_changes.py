@@ -186,3 +186,36 @@ def test_the_checks_on_tables_agree_with_their_definition_across_a_change(tmp_pa
     rules = _rules(tmp_path, domain)
     _check(tmp_path / "run", rules, documents)
     _both_ways(tmp_path / "run" / "claims", rules)
+
+
+def test_a_value_implied_from_figures_after_a_change_counts_their_extent(tmp_path):
+    """17 depots at the end of 2025 (after a takeover) less 3 opened in 2025 imply 14 at the end of 2024 — of the
+    enlarged company: against the 9 of the company as it then was, that is scope, not a contradiction."""
+    rules = _rules(tmp_path, "company")
+    (tmp_path / "claims").mkdir()
+    documents = {
+        "ar": [claim("depots", "depots", 9, subject="halvard-rail", as_of="2024-12-31")],
+        "now": [
+            claim("depots", "depots", 17, subject="halvard-rail", as_of="2025-12-31"),
+            claim("opened", "depots_opened", 3, subject="halvard-rail", period="2025"),
+        ],  # fmt: skip
+    }
+    for name, claims in documents.items():
+        body = {"source": source_block(name, "2026-02-01" if name == "now" else "2025-02-01"), "claims": claims}
+        (tmp_path / "claims" / f"{name}.yaml").write_text(yaml.safe_dump(body, sort_keys=False), "utf-8")
+    result = run([tmp_path / "claims"], rules)
+    assert [f for f in result.findings if not f.subject] == []
+    assert "contradiction" not in {f.verdict for f in result.findings}
+    (implied,) = [c for f in result.findings if f.check == "implied-values" for c in f.claims]
+    assert implied.value == "14 (implied)" and implied.scope == "extent after-2025"
+
+
+def test_a_change_known_only_to_its_year_leaves_that_year_unstated(tmp_path):
+    """A change "on: 2025" may have come on any day of 2025: a figure as of March 2025 does not say its extent."""
+    rules = _rules(tmp_path, "company", change={**CHANGE, "on": "2025"})
+    metric = DOMAINS["company"]["any"]
+    documents = _across("company", metric, 1, as_of="2025-03-31")
+    documents[0] = (documents[0][0], documents[0][1], {**documents[0][2], "scope": {"extent": "original"}})
+    result = _check(tmp_path, rules, documents)
+    found = _conflicts(result)
+    assert [f.verdict for f in found] == ["undetermined"] and "does not say its extent" in found[0].note

@@ -115,3 +115,12 @@ def test_near_misses_that_fit_the_total_stay_quiet(tmp_path, domain, partial, re
     nothing either)."""
     result = _check(tmp_path, domain, partial, 30, rest)
     assert [f.verdict for f in _sums(result) if f.verdict == "contradiction"] == []
+
+
+def test_a_contradiction_of_the_declared_sum_is_not_repeated_without_the_partial_figure(tmp_path):
+    """The parts stated exceed the total, and nobody states the partial sum: the declared sum says so, once."""
+    result = _check(tmp_path, "company", 0, 10, {"value": 12})
+    (tmp_path / "claims" / "partial.yaml").unlink()
+    result = run([tmp_path / "claims"], tmp_path / "rules")
+    found = [f for f in _sums(result) if f.verdict == "contradiction"]
+    assert len(found) == 1 and "depots-in-scandinavia" not in found[0].note

@@ -285,7 +285,9 @@ def test_the_report_since_a_revision_opens_with_what_changed(browser, tmp_path, 
     page, problems = _open(browser, _report_since(two_commits(tmp_path)), width=WIDTHS[name], height=900)
     items = page.locator("#changes li")
     assert [text.split()[0] for text in items.all_inner_texts()] == ["NEW", "CHANGED", "RESOLVED"]
-    for target in page.eval_on_selector_all("#changes a", "links => links.map(a => a.getAttribute('href').slice(1))"):
+    targets = page.eval_on_selector_all("#changes a", "links => links.map(a => a.getAttribute('href').slice(1))")
+    assert len(targets) == 2  # the new finding and the changed one; the resolved one is no longer listed
+    for target in targets:
         assert page.evaluate("id => document.getElementById(id) !== null", target)
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[name]
     page.screenshot(path=str(ARTIFACTS / f"report-since-{name}.png"))

@@ -134,3 +134,28 @@ def test_the_job_summary_of_check_since_opens_with_what_changed(repository, tmp_
     first = _git_short(repository, "HEAD~1")
     assert f"#### Since {first}: 1 new finding, 1 verdict changed, 1 resolved" in text
     assert text.index("#### Since") < text.index("**Needs attention**")
+
+
+def test_the_revision_is_read_as_a_run_reads_the_tree(repository):
+    """Files a run passes over or refuses now (a hidden folder, a file that is not UTF-8) are passed over or
+    refused alike at the revision: with nothing changed since, nothing is new or resolved."""
+    hidden = repository / "claims" / ".drafts"
+    hidden.mkdir()
+    draft = one_source("draft", "2026-01-13", claim("p", "partners", 99, as_of="2025-06-30"))
+    (hidden / "draft.yaml").write_text(yaml.safe_dump(draft, sort_keys=False), "utf-8")
+    (repository / "claims" / "latin.yaml").write_bytes(b"source: {id: caf\xe9}\n")
+    _commit(repository, "third")
+    done = run_cli(repository, "report", "--since", "HEAD", "--format", "text")
+    assert "nothing new, nothing resolved, no verdict changed" in done.output
+
+
+def test_claims_outside_the_repository_are_checked_and_the_report_says_why_it_cannot_compare(
+    repository, tmp_path_factory
+):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    shutil.copytree(repository / "claims", outside / "claims")
+    done = run_cli(repository, "report", str(outside / "claims"), "--since", "HEAD~1", "--format", "text",
+                   "--allow-path", str(outside))  # fmt: skip
+    assert done.exit_code == 0
+    assert "does not say what changed since HEAD~1" in done.output and "outside the repository" in done.output
+    assert "CONTRADICTION" in done.output  # the run itself goes on

@@ -113,3 +113,33 @@ def test_since_on_a_flow_is_an_error_at_its_key(tmp_path):
     body = claim("visits", "overseas_visits_by_leaders", 9, subject="vietnam", since="2025-07-01")
     error, line = only_error(tmp_path, SEEDS_RULES, body)
     assert "does not change to a value on a date" in error.message and line.startswith("since:")
+
+
+def test_a_change_known_only_to_its_year_is_in_effect_from_the_end_of_it(tmp_path):
+    """ "Since 2025": a figure as of March 2025 may well predate the change, so giving the old value then is no
+    repeat; one as of 2026 is."""
+    rules, subject, metric, before, after, _ = DOMAINS["seeds"]
+    documents = [
+        ("old", "2025-01-15", claim("count", metric, before, subject=subject, as_of="2024-12-31")),
+        ("change", "2026-01-03", claim("count", metric, after, subject=subject, since="2025")),
+        ("march", "2025-04-02", claim("count", metric, before, subject=subject, as_of="2025-03-31")),
+        ("later", "2026-02-02", claim("count", metric, before, subject=subject)),
+    ]
+    result = _check(tmp_path, rules, documents)
+    stale = [f for f in result.findings if f.check == "stale-figure"]
+    assert len(stale) == 1 and "(later, published 2026-02-02)" in stale[0].message
+
+
+def test_an_old_holder_named_after_a_stated_change_is_stale_not_a_return(tmp_path):
+    """The company's CEO: the old one at the end of 2024, the new one from 1 June 2025 on, and a source of October
+    2025 still naming the old one: possibly stale, once, and no "return, or a wrong date"."""
+    rules = DOMAINS["company"][0]
+    documents = [
+        ("old", "2025-01-20", claim("ceo", "ceo", "torbjorn-vasterlid", subject="halvard-rail", as_of="2024-12-31")),
+        ("change", "2025-06-03", claim("ceo", "ceo", "asa-nyhammar", subject="halvard-rail", since="2025-06-01")),
+        ("later", "2025-10-02", claim("ceo", "ceo", "torbjorn-vasterlid", subject="halvard-rail")),
+    ]
+    result = _check(tmp_path, rules, documents)
+    by_check = _by_check(result)
+    assert by_check["stale-figure"] == ["stale"]
+    assert by_check["office-holders"] == ["timing"]  # the change itself, from the old holder to the new one

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, office_holders_apply, positions
 from checker.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
+from checker.timeline import reverted
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable
@@ -64,7 +65,7 @@ def _holder(position: Position) -> str:
     if not said:
         return position.value.text
     qualifiers = "/".join(sorted({qualifier for qualifier, _ in said}))
-    if len(said) == len(position.claims):
+    if all(claim.claim.qualifier for claim in position.claims):
         return f"{qualifiers} {position.value.text}"
     return f"{position.value.text} ({qualifiers} in {', '.join(sorted({source for _, source in said}))})"
 
@@ -79,6 +80,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         (p for p in positions(group.claims) if p.time is not None),
         key=lambda p: (p.time.end, p.time.start, p.side),  # type: ignore[union-attr]
     )
+    repeats = reverted(group.claims)  # old holders named after a stated change: stale-figure reports those
     seen: set[str] = set()
     previous: Position | None = None
     straddles = False  # the previous position's estimated time overlaps the change into it (reported undetermined)
@@ -94,6 +96,8 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 previous, straddles = position, False
                 seen.add(position.value.key)
                 continue
+            if back and all(id(claim) in repeats for claim in position.claims):
+                continue  # an old holder named after a stated change to another: possibly stale, not a return
             if back:
                 estimated = f"; {previous.value.text}'s time is only estimated" if _uncertain(previous) else ""
                 kind = UNDETERMINED

@@ -93,8 +93,8 @@ def _sum(
     for when, total_claims in sorted(totals.items()):
         total = numeric_hull(total_claims)
         present = [(label, found[when]) for found, label in parts if when in found]
-        if total is None or not present:
-            continue
+        if total is None or not present or (through is not None and when not in parts[0][0]):
+            continue  # a sum that follows from two says something only where the partial sum is stated
         missing = [label for found, label in parts if when not in found]
         hulls = [numeric_hull(group) for _, group in present]
         if any(h is None for h in hulls):

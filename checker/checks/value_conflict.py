@@ -509,6 +509,10 @@ class Slots:
     #: change: stale-figure reports them (see checker.timeline.reverted)
     repeats: dict[int, Resolved] = field(default_factory=dict)
 
+    def holds(self, position: Position) -> bool:
+        """True when a claim of the position repeats a value from before a change."""
+        return bool(self.repeats) and any(id(claim) in self.repeats for claim in position.claims)
+
     def repeat(self, a: Position, b: Position) -> bool:
         """True when one position repeats a value from before a change that the other's value is the value of."""
         if not self.repeats:
@@ -833,10 +837,15 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
             for i, j in zip(*np.nonzero(weight == 4), strict=True):
                 if _stale(found[rows[i]], found[cols[j]]):
                     weight[i, j] = 0
-            if slots.repeats:
-                for i, j in zip(*np.nonzero(weight), strict=True):
-                    if slots.repeat(found[rows[i]], found[cols[j]]):
-                        weight[i, j] = 0
+            if slots.repeats:  # only a position holding a repeat of an old value can be one of such a pair
+                for i in [k for k, index in enumerate(rows) if slots.holds(found[index])]:
+                    for j in np.flatnonzero(weight[i]):
+                        if slots.repeat(found[rows[i]], found[cols[j]]):
+                            weight[i, j] = 0
+                for j in [k for k, index in enumerate(cols) if slots.holds(found[index])]:
+                    for i in np.flatnonzero(weight[:, j]):
+                        if slots.repeat(found[rows[i]], found[cols[j]]):
+                            weight[i, j] = 0
         best = int(weight.max())
         if best == 0:
             continue

@@ -26,19 +26,23 @@ class Source(NamedTuple):
     path: Path
     shown: str  # its path as reports show it
     cache: Optional[Path]  # the cache folder, if any
-    text: Optional[str] = None  # its text, when it was made in memory (an imported table's)
+    #: its content, when it was made in memory (an imported table's text) or read elsewhere (a file's bytes at a
+    #: git revision)
+    text: Optional[str | bytes] = None
     made: bool = False  # the text is documents the import made that the claim format takes as written
 
 
 def _content(item: Source) -> bytes | Finding:
     """The bytes of a file (an imported table's text), or the finding that says why they cannot be read."""
-    return item.text.encode("utf-8") if item.text is not None else read_bytes(item.path, item.shown)
+    if item.text is None:
+        return read_bytes(item.path, item.shown)
+    return item.text.encode("utf-8") if isinstance(item.text, str) else item.text
 
 
 def _read(item: Source, raw: bytes) -> FileRecord:
     """A file's record, made from its bytes; an imported table's documents as the import made them are not
     validated again (see corpus.read_made)."""
-    if item.made and item.text is not None:
+    if item.made and isinstance(item.text, str):
         made = read_made(item.path, item.shown, item.text)
         if made is not None:
             return made

@@ -185,7 +185,7 @@ def run(
     progress: Optional[Callable[[int, int], None]] = None,
     workers: int = 1,
     cache_dir: Optional[Path] = None,
-    texts: Sequence[tuple[Path, str] | tuple[Path, str, bool]] = (),
+    texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str, bool]] = (),
     keep_rows: bool = True,
     briefs: bool = False,
     executor: Optional[Executor] = None,
@@ -193,9 +193,9 @@ def run(
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
-    ``texts`` are JSON Lines claim files made in memory (imported tables): (the path they are named by, text),
-    and True when every document is one the claim format takes as written (``Imported.plain``: they are not
-    validated again).
+    ``texts`` are claim files made in memory (imported tables, as JSON Lines) or read elsewhere (as bytes): (the
+    path they are named by, text), and True when every document is one the claim format takes as written
+    (``Imported.plain``: they are not validated again).
 
     With ``run_checks`` false only the files are read, validated and resolved;
     with ``alone`` as well, the checks that judge each claim by itself (a
@@ -235,7 +235,7 @@ def _run(
     progress: Optional[Callable[[int, int], None]],
     workers_wanted: int,
     cache_dir: Optional[Path],
-    texts: Sequence[tuple[Path, str] | tuple[Path, str, bool]],
+    texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str, bool]],
     keep_rows: bool,
     briefs: bool,
     executor: Optional[Executor],

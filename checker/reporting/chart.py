@@ -168,26 +168,16 @@ def build(timeline: Timeline, tones: dict[tuple[str, str], str], title: str, int
     shapes = {id(c): _shape(c, integral) for c, _ in claims}
     # the axis shows every figure, every end of a range and every bound, and leaves room for arrows
     shown = [
-        v
+        _significant(v)
         for c, _ in claims
         for v in ((c.stated,) if shapes[id(c)][0] in ("dot", "range") else ()) + shapes[id(c)][1:]
         if v is not None and math.isfinite(v)
     ]
-    low, high = min(shown), max(shown)
-    pad = (high - low) * 0.12 or max(abs(high) * 0.1, 1.0)
-    low, high = low - pad, high + pad
-    arrows = {shape for shape, _, _ in shapes.values()}
+    if not shown:
+        return None
     chart = Chart(title=title)
     x0, y0, x1, y1 = chart.plot
-    room = ARROW / (y1 - y0)  # an arrow's length as a share of the plot's height
-    if "down" in arrows:
-        low -= (high - low) * room / (1 - room)
-    if "up" in arrows:
-        high += (high - low) * room / (1 - room)
-    if min(shown) >= 0:
-        low = max(low, 0.0)
-    step = _nice_step(high - low, integral)
-    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    low, high, step = _axis(shown, {shape for shape, _, _ in shapes.values()}, ARROW / (y1 - y0), integral)
     first = min(_days(c.start) for c, _ in claims if c.start) - 20
     last = max(_days(c.end) for c, _ in claims if c.end) + 20
 
@@ -235,12 +225,49 @@ def build(timeline: Timeline, tones: dict[tuple[str, str], str], title: str, int
             points = sorted((m.cx, m.y) for m in marks if m.series == number and m.point)
             path = " ".join(f"{px},{py}" for px, py in points) if len(points) > 1 else ""
             chart.series.append(Series(scope or "the metric's usual scope", SHAPES[number % len(SHAPES)], path))
-    tick = low
-    while tick <= high + step / 1000:
-        chart.y_ticks.append(Tick(y(tick), format_number(round(tick, 6))))
-        tick += step
+    count = round((high - low) / step)
+    labels = []
+    for number in range(count + 1):  # by index: adding a step again and again may never reach the top
+        label = format_number(_significant(low + number * step))
+        if label not in labels:
+            labels.append(label)
+            chart.y_ticks.append(Tick(y(low + number * step), label))
     chart.x_ticks = list(_time_ticks(first, last, x))
     return chart
+
+
+def _significant(value: float) -> float:
+    """A value to 12 significant digits: 2.01 million and 2,010,000 are one height, though 2.01 × 10⁶ is not
+    2,010,000 in floating point."""
+    return float(f"{value:.12g}")
+
+
+#: the most ticks an axis has; a step that would make more is widened
+MAX_TICKS = 12
+
+
+def _axis(shown: list[float], shapes: set[str], room: float, integral: bool) -> tuple[float, float, float]:
+    """The lowest and highest value of the axis, a little beyond every value shown (and beyond the bounds by the
+    length of their arrows: ``room`` is that length as a share of the plot's height), and the step of its ticks,
+    which divides both; the lowest is 0 rather than below it when no value is negative."""
+    least, most = min(shown), max(shown)
+    span = most - least
+    pad = span * 0.12 if span > 0 else max(abs(most) * 0.1, 1.0)
+    low, high = least - pad, most + pad
+    if "down" in shapes:
+        low -= (high - low) * room / (1 - room)
+    if "up" in shapes:
+        high += (high - low) * room / (1 - room)
+    if least >= 0:
+        low = max(low, 0.0)
+    step = _nice_step(high - low, integral)
+    while (high - low) / step > MAX_TICKS:
+        step *= 2
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    if not high > low or low + step == low:  # values beyond what floating point tells apart at this step
+        step = max(abs(high) * 1e-6, 1.0 if integral else 1e-9)
+        low, high = low - step, high + step
+    return low, high, step
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

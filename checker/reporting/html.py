@@ -100,7 +100,8 @@ EXCERPT_REACH = 400
 
 def excerpt(ref: ClaimRef) -> Optional[Excerpt]:
     """The quote in its archived text, with the line before and the line after it (each cut at EXCERPT_REACH
-    characters); None when the text cannot be read again or the quote is not where the check found it."""
+    characters); None when the text cannot be read again or is now too short to hold the quote where the check
+    found it."""
     path = ref.evidence.rsplit(":", 1)[0]
     start, end = ref.evidence_span
     archive = read_archive(Path(path)) if path and end > start else None
@@ -144,7 +145,10 @@ def link_from(folder: Optional[Path]) -> Callable[[str], str]:
     def link(path: str) -> str:
         if folder is None:
             return href(path)
-        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+        try:
+            relative = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+        except ValueError:  # another drive on Windows: no relative path leads there
+            return href(path)
         return href(Path(relative).as_posix())
 
     return link

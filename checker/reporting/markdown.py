@@ -124,7 +124,7 @@ def _section(section: Section, anchored: bool = False) -> list[str]:
     return lines
 
 
-def _head(report: Report) -> list[str]:
+def _head(report: Report, limit: Optional[int] = None) -> list[str]:
     facts = report.facts
     severity = report.open_by_severity
     out = [
@@ -149,14 +149,14 @@ def _head(report: Report) -> list[str]:
         out += ["No open discrepancy.", ""]
     if report.reviewed:
         out += [f"**Reviewed and acknowledged ({len(report.reviewed)})**", ""]
-        for finding in report.reviewed:
+        for finding in report.reviewed[:limit]:
             review = finding.review
             assert review is not None
             out.append(
                 f"- **{cell(finding.verdict)}** {cell(finding.topic or finding.check)}: {cell(finding.message)} — "
                 f"by {cell(review.by)} on {review.on}, until {review.until}"
             )
-        out.append("")
+        out += [*_more(len(report.reviewed), limit), ""]
     return out
 
 
@@ -170,15 +170,28 @@ def _background(finding: Finding) -> str:
     return f"- **{cell(finding.verdict)}** {cell(finding.topic)}: {cell(finding.message)} — {cell(finding.note)}"
 
 
-def _changes(changes: Changes, anchors: set[str]) -> list[str]:
-    """What changed against a revision: a line each, linked to the finding where this report lists it."""
+#: the changes and the acknowledged findings a cut report lists, at most (the rest are counted)
+CUT_LIST = 20
+
+
+def _more(count: int, shown: Optional[int]) -> list[str]:
+    """The line that counts what a cut list leaves out, if it leaves any."""
+    return (
+        [f"- … and {count - shown:,} more: the whole report lists them"] if shown is not None and count > shown else []
+    )
+
+
+def _changes(changes: Changes, anchors: set[str], limit: Optional[int] = None) -> list[str]:
+    """What changed against a revision: a line each (at most ``limit``), linked to the finding where this report
+    lists it."""
     out = [f"#### {cell(headline(changes))}", ""]
-    for item in items(changes):
+    listed = items(changes)
+    for item in listed[:limit]:
         topic = cell(item.topic)
         if item.fingerprint in anchors:
             topic = f"[{topic}](#f-{item.fingerprint})"
         out.append(f"- **{item.kind}**: {cell(item.verdict)} — {topic}: {cell(item.message)}")
-    return [*out, ""]
+    return [*out, *_more(len(listed), limit), ""]
 
 
 def _anchor(finding: Finding) -> list[str]:
@@ -233,9 +246,9 @@ def _brief(finding: Finding) -> list[str]:
 def _within(report: Report, findings: list[Finding], limit: int, changes: Optional[Changes] = None) -> str:
     """The summary (with what changed, when asked) and as many findings as fit in ``limit`` bytes, the most serious
     first, and what is left out."""
-    head = _head(report)
+    head = _head(report, CUT_LIST)
     if changes is not None:
-        head[4:4] = _changes(changes, set())  # the findings are listed without anchors here
+        head[4:4] = _changes(changes, set(), CUT_LIST)  # the findings are listed without anchors here
     out = [inert(line) for line in head] + ["#### Findings, the most serious first", ""]
     size = sum(len(line.encode("utf-8")) + 1 for line in out)
     shown = 0

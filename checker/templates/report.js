@@ -5,6 +5,12 @@
   var shown = document.getElementById("shown");
   var nomatch = document.getElementById("nomatch");
   var findings = Array.prototype.slice.call(document.querySelectorAll("article.finding"));
+  // what the search looks in: a finding's own text, not the archived lines shown around its quotes
+  var texts = findings.map(function (node) {
+    var copy = node.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("details.excerpt"), function (part) { part.remove(); });
+    return copy.textContent.toLowerCase();
+  });
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.topic"));
   function checked(name) {
     var out = {};
@@ -18,8 +24,8 @@
     var severities = checked("severity");
     var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
     var visible = 0;
-    findings.forEach(function (node) {
-      var text = node.textContent.toLowerCase();
+    findings.forEach(function (node, index) {
+      var text = texts[index];
       var ok = verdicts[node.dataset.verdict] && severities[node.dataset.severity] &&
         words.every(function (word) { return text.indexOf(word) >= 0; });
       node.classList.toggle("hidden", !ok);
