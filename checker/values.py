@@ -287,6 +287,15 @@ def _whole(number: float) -> bool:
     return math.isfinite(number) and abs(number - round(number)) <= 1e-9 * abs(number)
 
 
+def _scaled(number: float, scale: float) -> float:
+    """A stated number in the metric's unit, to 12 significant digits when a unit was converted: "2.01 million"
+    is 2,010,000 as written, not the 2,009,999.9999999998 that floating point makes of 2.01 × 10⁶ (no source
+    states a figure to more digits than that)."""
+    if scale == 1:
+        return float(number)
+    return float(f"{number * scale:.12g}")
+
+
 def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tuple[str, ...]) -> Number:
     value = claim.value
     integral = metric.kind == Kind.count
@@ -306,7 +315,7 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
     if type(value) is Range:  # not isinstance: a model class's instance check is slow
         if integral and not (_whole(value.min * scale) and _whole(value.max * scale)):
             raise ValueProblem("a count is a whole number")
-        low, high = value.min * scale, value.max * scale
+        low, high = _scaled(value.min, scale), _scaled(value.max, scale)
         interval = Interval(float(round(low)), float(round(high))) if integral else Interval(low, high)
         text = f"{format_number(value.min)}–{format_number(value.max)}"
         stated = (value.min + value.max) / 2 * scale
@@ -319,7 +328,7 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
             )
         if integral and value < 0:
             raise ValueProblem("a count cannot be negative")
-        stated = float(value) * scale
+        stated = _scaled(value, scale)
         stated = float(round(stated)) if integral else stated
         interval = _number_interval(stated, claim.precision, tolerance, integral, written_step(value) * abs(scale))
         if metric.within:

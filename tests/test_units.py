@@ -50,6 +50,18 @@ def test_magnitudes_agree_in_claims(corpus):
     assert [f.check for f in result.findings] == ["corroboration"]
 
 
+@pytest.mark.parametrize("scaled, unit, plain", [(2.01, "million USD", 2_010_000), (0.29, "billion USD", 290_000_000)])
+def test_one_figure_in_two_magnitudes_is_one_value(corpus, scaled, unit, plain):
+    """2.01 × 10⁶ is not 2,010,000 in floating point; written so, they are one figure all the same."""
+    from conftest import claim, one_source
+
+    files = {
+        "a.yaml": one_source("a", "2026-01-12", claim("t", "trade", scaled, unit=unit, period="2025")),
+        "b.yaml": one_source("b", "2026-01-12", claim("t", "trade", plain, unit="USD", period="2025")),
+    }
+    assert [f.check for f in corpus(files).findings] == ["corroboration"]
+
+
 def test_percentage_points_are_not_a_percentage(corpus):
     from conftest import claim, one_source
 
