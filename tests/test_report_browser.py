@@ -193,10 +193,11 @@ def test_values_of_different_scopes_are_different_series(browser, seed_report, n
     assert problems == []
 
 
-def test_tiles_count_open_findings_and_list_acknowledged_ones_apart(browser, seed_report):
+@pytest.mark.parametrize("name", sorted(WIDTHS))
+def test_tiles_count_open_findings_and_list_acknowledged_ones_apart(browser, seed_report, name):
     """Point 5: the seeds' discrepancies are all reviewed: no tile counts them as open; they are listed apart with
     their reviewer and expiry."""
-    page, problems = _at(browser, seed_report, "desktop")
+    page, problems = _at(browser, seed_report, name)
     tiles = page.eval_on_selector_all(".cards .card", "cards => cards.map(c => c.innerText)")
     assert not any("contradict" in tile for tile in tiles)
     reviewed = page.locator("#reviewed + ul.reviewed li")
@@ -221,10 +222,11 @@ def test_the_search_says_when_nothing_matches(browser, seed_report, name):
     assert problems == []
 
 
-def test_links_hold_where_the_report_is_written_and_quotes_carry_their_text(browser, seed_report):
+@pytest.mark.parametrize("name", sorted(WIDTHS))
+def test_links_hold_where_the_report_is_written_and_quotes_carry_their_text(browser, seed_report, name):
     """Point 7: written outside the repository, every link to an archived text names an existing file; each
     verified quote shows the lines of its text around it, the quote marked, with no file at hand."""
-    page, problems = _at(browser, seed_report, "desktop")
+    page, problems = _at(browser, seed_report, name)
     targets = page.eval_on_selector_all(
         "a[href]:not([href^='#'])", "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)"
     )
