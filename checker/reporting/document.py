@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
-from typing import Optional
+from typing import Optional, Sequence
 
-from checker.findings import ACKNOWLEDGED, Finding
+from checker.findings import ACKNOWLEDGED, ClaimRef, Finding
 from checker.reporting import chart as charts
 from checker.reporting.json_report import summary
 from checker.result import Result
@@ -42,6 +42,15 @@ PLAIN = {
 ATTENTION = ("contradiction", "stale", "undetermined", "shortfall", "unstated", "missing", "invalid", "precision")
 GOOD_NEWS = {"corroboration", "consistent", "implied", "variants", "possible-alias"}
 CONFLICTING = {"contradiction", "undetermined", "stale", "shortfall"}
+
+
+#: the columns of a claims table that may be empty in every row: (heading, the field of a claim it shows)
+OPTIONAL_COLUMNS = (("published", "published"), ("value", "value"), ("holds", "time"), ("scope", "scope"))
+
+
+def filled_columns(claims: Sequence[ClaimRef]) -> list[tuple[str, str]]:
+    """The optional columns some claim of a table fills: a column empty in every row is left out."""
+    return [(heading, name) for heading, name in OPTIONAL_COLUMNS if any(getattr(claim, name) for claim in claims)]
 
 
 @dataclass

@@ -77,13 +77,9 @@ def dates(text: str) -> object:
     return Markup(_DATE.sub(lambda match: f'<span class="nb">{match.group()}</span>', _escaped(str(text))))
 
 
-#: the columns of a claims table that may be empty for every row, and the field of a claim each shows
-OPTIONAL_COLUMNS = {"published": "published", "value": "value", "time": "time", "scope": "scope"}
-
-
 def columns(claims: Sequence[ClaimRef]) -> set[str]:
-    """The optional columns some claim of a table fills: a column empty in every row is left out."""
-    return {name for name, attribute in OPTIONAL_COLUMNS.items() if any(getattr(c, attribute) for c in claims)}
+    """The fields of the optional columns some claim of a table fills (see document.filled_columns)."""
+    return {field for _, field in document.filled_columns(claims)}
 
 
 class Excerpt(NamedTuple):
@@ -123,9 +119,9 @@ def _shown(value: object) -> object:
     """Every value the page shows, made visible and escaped, with the "[" of a "##[" as ``&#91;`` (the same text in
     the page, no command to a CI runner printing it); the page's own markup, marked safe, is left as it is."""
     if isinstance(value, str) and not hasattr(value, "__html__"):
-        from markupsafe import Markup, escape
+        from markupsafe import Markup
 
-        return Markup(markup_inert(str(escape(visible(value)))))
+        return Markup(_escaped(value))
     return value
 
 

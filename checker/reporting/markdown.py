@@ -23,7 +23,7 @@ from typing import Optional
 
 from checker.findings import Finding, status_label
 from checker.reporting.changes import headline, items
-from checker.reporting.document import GOOD_NEWS, Report, Section, build
+from checker.reporting.document import GOOD_NEWS, Report, Section, build, filled_columns
 from checker.reporting.inert import inert
 from checker.reporting.triage import priority
 from checker.result import Changes, Result
@@ -83,10 +83,6 @@ def code(text: str) -> str:
 BRIEF_ROWS = 50
 
 
-#: the columns of a claims table that may be empty in every row: (heading, field of the claim)
-_OPTIONAL = (("published", "published"), ("value", "value"), ("holds", "time"), ("scope", "scope"))
-
-
 def _finding(finding: Finding, rows: Optional[int] = None) -> list[str]:
     status = f" *({status_label(finding)})*" if status_label(finding) else ""
     lines = [f"{ICONS[finding.severity]} **{cell(finding.verdict)}**{status} — {cell(finding.message)}", ""]
@@ -98,8 +94,7 @@ def _finding(finding: Finding, rows: Optional[int] = None) -> list[str]:
         lines += [f"✔ {cell(finding.acknowledgement)}", ""]
     if finding.claims:
         shown = finding.claims[:rows]
-        # a column empty in every row is left out
-        optional = [(head, name) for head, name in _OPTIONAL if any(getattr(ref, name) for ref in shown)]
+        optional = filled_columns(shown)
         heads = ["source", *(head for head, _ in optional), "quote", "claim"]
         lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
         for ref in shown:
