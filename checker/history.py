@@ -1,12 +1,13 @@
 """What changed against a git revision: the findings the same corpus gave then, compared with those it gives now.
 
 An editor's weekly question is "what is new". The claim files and the rules
-as they stood at the revision are read from git (``git ls-tree``, ``git
-show``), never checked out: the working tree is left as it is. The claim
-files are read under the paths they have now, so their archived texts are
-the ones at hand and a finding about a file that did not change has the same
-fingerprint then and now; the rules are written to a temporary folder.
-Findings are matched by fingerprint (which names what a finding is about,
+as they stood at the revision are written from git (``git archive``) to a
+temporary folder, never checked out: the working tree is left as it is. The
+claim files are found there as a run finds them now, then read under the
+paths they have now, so their archived texts are the ones at hand and a
+finding about a file that did not change has the same fingerprint then and
+now; the rules are read from the temporary folder, and their findings named
+as the rules folder is named now. Findings are matched by fingerprint (which names what a finding is about,
 never its verdict or its line): a fingerprint found only now is new, one
 found only then is resolved, and one found at both with another verdict has
 changed.

@@ -435,11 +435,10 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
         then = None
         if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
             with phase(f"the findings at {request.changes_since}"):
-                then, why_not = _findings_then(request.changes_since, load, rules, config, workers)
+                tables_read = [path for path, _ in texts]
+                then, why_not = _findings_then(request.changes_since, load, rules, config, workers, tables_read)
             if why_not:
                 note += f"claimcheck: the report does not say what changed since {request.changes_since}: {why_not}\n"
-            elif then is not None and texts:  # imported tables have no earlier version: leave their findings out
-                then = (then[0], then[1], frozenset(display_path(path) for path, _ in texts))
     with phase("judge the findings"):
         outcome = _judged(request, config, result, import_findings, focus, whole, formats, policy, then)
     if note:
@@ -451,12 +450,21 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
 SHOW_CHANGES = ("text", "markdown", "html", "github")
 
 
+@dataclass(frozen=True)
+class Then:
+    """The findings of a git revision, to say what changed against it."""
+
+    commit: str  # short
+    findings: list[Finding]
+    left_alone: frozenset[str]  # files (as findings name them) with no earlier version: imported tables
+
+
 def _findings_then(
-    revision: str, load: list[Path], rules: Path, config: Config, workers: int
-) -> tuple[Optional[tuple[str, list[Finding]]], str]:
-    """The commit ``revision`` names and the findings of the corpus and rules as they stood there; or None and why
-    they cannot be had, when a path lies outside the repository (the run itself goes on). A revision git cannot
-    resolve is an error."""
+    revision: str, load: list[Path], rules: Path, config: Config, workers: int, tables: list[Path]
+) -> tuple[Optional[Then], str]:
+    """The findings of the corpus and rules as they stood at ``revision``; or None and why they cannot be had,
+    when a path lies outside the repository (the run itself goes on). A revision git cannot resolve is an error.
+    ``tables``: the tables imported in memory, whose findings are left out of the comparison."""
     from checker import history
 
     try:
@@ -465,7 +473,7 @@ def _findings_then(
         return None, str(exc)
     except history.HistoryError as exc:
         raise RequestError(str(exc)) from None
-    return (commit, findings), ""
+    return Then(commit, findings, frozenset(display_path(path) for path in tables)), ""
 
 
 @contextmanager
@@ -526,20 +534,18 @@ def _judged(
     whole: bool,
     formats: list[tuple[str, Optional[Path]]],
     policy: Policy,
-    then: Optional[tuple] = None,
+    then: Optional[Then] = None,
 ) -> Outcome:
-    """Focus, acknowledgements and exit code of a run's findings, and the reports they make; ``then``: the commit
-    and the findings of a revision to say what changed against, and the files (as findings name them) to leave
-    out of that comparison."""
+    """Focus, acknowledgements and exit code of a run's findings, and the reports they make; ``then``: the findings
+    of a revision to say what changed against."""
     made = result.findings + import_findings
     selection = _selection(request, config)
     result.findings = selection.apply(made)
     if then is not None:
         from checker.history import compare
 
-        left_alone = then[2] if len(then) > 2 else frozenset()
-        now = [f for f in result.findings if left_alone.isdisjoint(files_of(f))] if left_alone else result.findings
-        result.changes = compare(then[0], selection.apply(then[1]), now)
+        now = [f for f in result.findings if then.left_alone.isdisjoint(files_of(f))]
+        result.changes = compare(then.commit, selection.apply(then.findings), now)
     # an acknowledged finding the selection leaves out is still there: its acknowledgement is not stale
     left_out = {f.fingerprint for f in made} - {f.fingerprint for f in result.findings}
     result.quiet = request.quiet

@@ -224,13 +224,12 @@ def reverted(claims: Sequence[Resolved]) -> dict[int, tuple[Resolved, Resolved]]
 
     A claim with ``since`` says that its value holds from that date on, until
     it changes again, whatever the metric's trend. A later claim repeats the
-    old value when its time starts on or after the latest such change before
-    it (once the change is surely in effect: from the end of its time, as
-    "since 2025" may mean December), its source is dated then or later, its
-    value differs from
-    the change's, and some claim of the same scope states that value for a
-    time that ended before the change (a time stated or the date of a dated
-    source). A later claim whose value no earlier time had is a further
+    old value when its time starts once the latest such change before it is
+    surely in effect (from the end of the change's time, as "since 2025" may
+    mean December), its source is dated then or later, its value differs
+    from the change's, and some claim of the same scope states that value
+    for a time that ended before the change (a time stated or the date of a
+    dated source). A later claim whose value no earlier time had is a further
     change, not a repeat, and a change back (a ``since`` claim with the later
     claim's value) is itself a change: neither is returned.
     """
