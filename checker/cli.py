@@ -260,7 +260,7 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     """
     request = CheckRequest(
         paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, changes_since=since,
-        acknowledgements=acknowledgements, mapping=mapping, briefs=True, select=select, ignore=ignore, quiet=quiet,
+        acknowledgements=acknowledgements, mapping=mapping, lean=True, select=select, ignore=ignore, quiet=quiet,
         statistics=statistics, **_how(**how),
     )  # fmt: skip
     sys.exit(_run(request))

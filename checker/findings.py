@@ -7,8 +7,6 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
-from checker.jsontext import Region
-
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -103,33 +101,8 @@ class Problem:
     metric: str = ""  # for checks over a whole subject: the metric the finding is filed under
 
 
-class _Standing:
-    """What a finding and a brief both say of their standing, from their severity, status and review."""
-
-    __slots__ = ()
-    severity: str
-    status: str
-    review: Optional[Review]
-    judged: bool
-
-    @property
-    def rank(self) -> int:
-        """Higher for more severe findings."""
-        return SEVERITY_RANK[self.severity]
-
-    @property
-    def acknowledgement(self) -> str:
-        """Who reviewed it, when and why, in words ("" when no acknowledgement matched it)."""
-        return str(self.review) if self.review else ""
-
-    @property
-    def counts(self) -> bool:
-        """Whether it may fail the run: it is judged and no valid acknowledgement accepts it."""
-        return self.judged and self.status != ACKNOWLEDGED
-
-
 @dataclass(frozen=True, order=True, slots=True)
-class Finding(_Standing):
+class Finding:
     """A finding: immutable, ordered for deterministic output, fingerprinted without line numbers."""
 
     subject: str
@@ -149,40 +122,34 @@ class Finding(_Standing):
     #: whether it involves the files the run is judged on; a finding that does not is context: shown, never failing
     judged: bool = True
 
+    @property
+    def rank(self) -> int:
+        """Higher for more severe findings."""
+        return SEVERITY_RANK[self.severity]
+
+    @property
+    def acknowledgement(self) -> str:
+        """Who reviewed it, when and why, in words ("" when no acknowledgement matched it)."""
+        return str(self.review) if self.review else ""
+
+    @property
+    def counts(self) -> bool:
+        """Whether it may fail the run: it is judged and no valid acknowledgement accepts it."""
+        return self.judged and self.status != ACKNOWLEDGED
+
     def __reduce__(self) -> tuple:  # see Location.__reduce__
         return Finding, (self.subject, self.metric, self.check, self.severity, self.verdict, self.message,
                          self.fingerprint, self.note, self.hint, self.location, self.claims, self.topic, self.status,
                          self.review, self.judged)  # fmt: skip
 
 
-@dataclass(slots=True)  # not frozen (a run makes tens of thousands; frozen ones take 5 times as long); never changed
-class Brief(_Standing):
-    """A finding left in the cache as the JSON report writes it, with what the gate needs besides: what it is
-    about, how severe, which files it concerns. A run that writes no other report takes the findings of
-    unchanged subjects so, rather than rebuilding every claim they show."""
-
-    subject: str
-    metric: str
-    check: str
-    severity: str
-    verdict: str
-    fingerprint: str
-    message: str
-    paths: tuple[str, ...]  # the files of its location and of its claims
-    kept: Region  # its item of the report's findings (see jsontext.item_text), written with the default status
-    status: str = OPEN  # as Finding.status, .review and .judged
-    review: Optional[Review] = None
-    judged: bool = True
-    kept_severity: str = ""  # the severity its kept text was written with, when the settings changed it
-
-
-def at_fail_level(finding: Finding | Brief, fail_on: str, strict: bool = False) -> bool:
+def at_fail_level(finding: Finding, fail_on: str, strict: bool = False) -> bool:
     """Whether a finding reaches the level a run fails at (a stale acknowledgement does under --strict); it fails
     the run when it also counts (see :attr:`Finding.counts`)."""
     return finding.rank >= SEVERITY_RANK[fail_on] or (strict and finding.status == STALE)
 
 
-def status_label(finding: Finding | Brief) -> str:
+def status_label(finding: Finding) -> str:
     """A finding's status in words, "" for an open finding of the files judged ("acknowledged", "expired",
     "stale", and "context" when it lies outside the files judged)."""
     words = [finding.status] if finding.status != OPEN else []
@@ -192,7 +159,11 @@ def status_label(finding: Finding | Brief) -> str:
 
 
 def files_of(finding: Finding) -> tuple[str, ...]:
-    """The files a finding concerns: that of its location and those of its claims, sorted."""
+    """The files a finding concerns: that of its location and those of its claims, sorted (a finding kept as data,
+    see checker.kept, knows them already)."""
+    known = getattr(finding, "paths", None)
+    if known is not None:
+        return known
     paths = {ref.location.path for ref in finding.claims}
     if finding.location is not None:
         paths.add(finding.location.path)
@@ -266,7 +237,7 @@ def _place(finding: Finding) -> tuple:
     return (finding.location or Location(""), tuple(ref.location for ref in finding.claims))
 
 
-def sort_key(finding: Finding | Brief) -> tuple:
+def sort_key(finding: Finding) -> tuple:
     """Order of findings in every report: subject, metric, most severe first, then identity."""
     return (finding.subject, finding.metric, -finding.rank, finding.check, finding.verdict, finding.fingerprint)
 

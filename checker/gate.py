@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 
 from checker.config import PerPath
 from checker.confine import resolved
-from checker.findings import SEVERITY_RANK, Brief, Finding, at_fail_level, files_of
+from checker.findings import SEVERITY_RANK, Finding, at_fail_level, files_of
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -53,10 +53,6 @@ def changed_since(revision: str, cwd: Path) -> set[Path]:
     return {(top / name).resolve() for name in names}
 
 
-def _files(finding: Finding | Brief) -> tuple[str, ...]:
-    return finding.paths if isinstance(finding, Brief) else files_of(finding)
-
-
 def within(path: Path, roots: Iterable[Path]) -> bool:
     """True when ``path`` is one of ``roots`` or lies under one."""
     return any(path == root or root in path.parents for root in roots)
@@ -80,7 +76,7 @@ def mark_focus(findings: list[Finding], focus: Optional[Focus]) -> list[Finding]
     """Findings none of whose files ``focus`` judges (None: every file is judged) marked as not judged."""
     if focus is None:
         return findings
-    return [f if any(focus(p) for p in _files(f)) else replace(f, judged=False) for f in findings]
+    return [f if any(focus(p) for p in files_of(f)) else replace(f, judged=False) for f in findings]
 
 
 @dataclass(frozen=True)
@@ -95,10 +91,10 @@ class Selection:
     base: Path = Path(".")  # the folder per-path patterns are relative to
     checks: frozenset[str] = frozenset()  # the ids select and ignore may name (the checks' registry)
 
-    def _rules_for(self, finding: Finding | Brief) -> list[PerPath]:
+    def _rules_for(self, finding: Finding) -> list[PerPath]:
         if not self.per_path:
             return []
-        files = [_relative(Path(p), self.base) for p in _files(finding)]
+        files = [_relative(Path(p), self.base) for p in files_of(finding)]
         return [rule for rule in self.per_path if files and all(_matches(f, rule.patterns) for f in files)]
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
@@ -121,9 +117,7 @@ class Selection:
 
 
 def with_severity(finding: Finding, severity: str) -> Finding:
-    """The finding reported at another severity (a brief remembers the one its kept text was written with)."""
-    if isinstance(finding, Brief):
-        return replace(finding, severity=severity, kept_severity=finding.kept_severity or finding.severity)
+    """The finding reported at another severity."""
     return replace(finding, severity=severity)
 
 

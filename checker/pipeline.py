@@ -26,7 +26,7 @@ from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, change
 from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
 from checker.names import suggestion
 from checker.plural import counted
-from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS, WRITES_BRIEFS
+from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS
 from checker.reporting.markdown import SUMMARY_LIMIT
 from checker.reporting.markdown import render as markdown
 from checker.result import TEXT_WIDTH, Result
@@ -108,9 +108,9 @@ class CheckRequest:
     allow_paths: tuple[Path, ...] = ()  # folders outside the repository it may read archives from and write to
     mapping: Optional[Path] = None  # how the tables among the paths become claims (they are imported in memory)
     keep_rows: bool = False  # keep the claims in short even when no report lists them (resolve needs them)
-    #: findings of subjects the cache holds unchanged may stay briefs when every report writes them (see
-    #: engine.run): for `check`, not for commands that read the findings themselves
-    briefs: bool = False
+    #: findings may stay data in the cache's files until the report writes them, when every report can make them
+    #: whole as it writes them (see engine.run): for `check`, not for commands that read the findings themselves
+    lean: bool = False
     #: make the reports; without, the run only judges the findings (for commands that read them, not print them)
     reports: bool = True
     select: tuple[str, ...] = ()  # only these checks' findings (besides the settings' select); empty: all
@@ -429,7 +429,7 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
             cache_dir=cache,
             texts=texts,
             keep_rows=request.keep_rows or any(name in NEEDS_ROWS for name, _ in formats),
-            briefs=request.briefs and all(name in WRITES_BRIEFS for name, _ in formats),
+            lean=request.lean and all(name in STREAMERS for name, _ in formats),
             executor=executor,
         )
         then = None

@@ -33,7 +33,7 @@ class Changes:
 
 @dataclass
 class Result:
-    """What a run produced. In a run asked for briefs (see :func:`checker.engine.run`) some findings and timelines are briefs."""
+    """What a run produced."""
 
     findings: list[Finding]
     corpus: Corpus

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Iterable, NamedTuple, Optional, Sequence
 
 from checker.corpus import EXTENT, Resolved
-from checker.jsontext import Region
 from checker.models import TimeNature, Trend
 from checker.values import Number, agree, below
 
@@ -278,13 +277,3 @@ def _values_before(change: Resolved, claims: list[Resolved]) -> list[Resolved]:
             if known is None or (claim.time.end, claim.key) > (known.time.end, known.key):  # type: ignore[union-attr]
                 latest[claim.value.key] = claim
     return list(latest.values())
-
-
-@dataclass(slots=True)  # as findings.Brief
-class TimelineBrief:
-    """A timeline left in the cache as the JSON report writes it (see findings.Brief); only timelines the report
-    lists (of more than one entry) are kept so."""
-
-    subject: str
-    metric: str
-    kept: Region  # its item of the report's timelines (see jsontext.item_text)

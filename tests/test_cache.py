@@ -344,7 +344,7 @@ def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
     named = plain(Location("claims/a.yaml", 4, 5, 9, 1))
     finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
     found = cache.moves(named, finder)
-    assert found is not None and found.paths == {"claims/a.yaml"}
+    assert found is not None and found.moved
     assert cache.result_from_plain(named, found.where)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
     assert cache.moves(named, cache.Finder([document._replace(claims=())])) is None
 
@@ -359,88 +359,97 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
-def test_a_json_report_from_briefs_is_the_report_of_a_run_without_the_cache(tmp_path, monkeypatch):
-    """`check` with only a JSON report takes unchanged subjects' findings as briefs (their report text): the
-    report and the verdict of the gate are those of a run that uses no cache, with and without acknowledgements,
-    for the whole corpus and for one file, before and after an edit."""
+@pytest.mark.parametrize("names", [("json",), ("json", "sarif", "markdown")], ids=["json alone", "three reports"])
+def test_reports_from_the_cache_are_the_reports_of_a_run_without_it(tmp_path, monkeypatch, names):
+    """The cache keeps data, not report text: the reports of subjects taken from it are written afresh, and
+    they and the verdict of the gate are those of a run that uses no cache, with and without acknowledgements,
+    for the whole corpus and for one file, before and after an edit, and after lines moved. With the JSON
+    report alone the findings stay data until the report writes them (checker.kept)."""
     from click.testing import CliRunner
 
     from checker.cli import main
-    from checker.findings import Brief
+    from checker.kept import KeptFinding
 
     project = _project(tmp_path)
     monkeypatch.chdir(project)
     runner = CliRunner()
-    briefs: list[int] = []
+    reused: list[int] = []  # how many findings each run took from the cache
     from checker.engine import running
 
     real = running._from_cache
 
-    def spy(job, stored, inputs, wanted, folder):  # noqa: ANN001, ANN202
-        reused, kept = real(job, stored, inputs, wanted, folder)
-        briefs.append(sum(isinstance(f, Brief) for output in reused.values() for f in output.findings))
-        return reused, kept
+    def spy(job, stored, inputs):  # noqa: ANN001, ANN202
+        outputs, kept = real(job, stored, inputs)
+        reused.append(sum(len(output.findings) for output in outputs.values()))
+        made = [f for output in outputs.values() for f in output.findings]
+        assert all(isinstance(f, KeptFinding) == (names == ("json",)) for f in made)
+        return outputs, kept
 
     monkeypatch.setattr(running, "_from_cache", spy)
+    files = {"json": "out.json", "sarif": "out.sarif", "markdown": "out.md"}
+    formats = [part for name in names for part in ("--format", f"{name}={files[name]}")]
 
-    def check(*args: str, cache_dir: str | None = "cache") -> tuple[int, bytes]:
+    def check(*args: str, cache_dir: str | None = "cache") -> tuple:
         where = ["--cache", str(tmp_path / cache_dir)] if cache_dir else ["--no-cache"]
         allowed = ["--allow-path", str(tmp_path), "--allow-path", str((ROOT.parent / "shared").resolve())]
-        done = runner.invoke(main, ["check", *args, "--format", "json=out.json", *allowed, *where])
+        done = runner.invoke(main, ["check", *args, *formats, *allowed, *where])
         assert done.exit_code in (0, 1), done.output
-        return done.exit_code, (project / "out.json").read_bytes()
+        return (done.exit_code, *((project / files[name]).read_bytes() for name in names))
 
     gate = ("--fail-on", "warning", "--strict")
     one = "claims/" + sorted(os.listdir(project / "claims"))[0]
     for args in ((), gate, (one,), (one, *gate)):
         fresh = check(*args, cache_dir=None)
         assert check(*args) == fresh  # the cache made here, or taken from it
-        assert check(*args) == fresh and briefs[-1] > (0 if one in args else 20)  # from the cache: briefs
+        assert check(*args) == fresh and reused[-1] > (0 if one in args else 20)  # from the cache
     (project / "acknowledgements.yaml").unlink()
     assert check(*gate) == check(*gate, cache_dir=None)
-    assert check(*gate)[0] == 1 and briefs[-1] > 20  # without acknowledgements the project's gate fails
+    assert check(*gate)[0] == 1 and reused[-1] > 20  # without acknowledgements the project's gate fails
     edited = project / one
     text = edited.read_text("utf-8")
     assert "value: 14" in text
     edited.write_text(text.replace("value: 14", "value: 15", 1), "utf-8")
     assert check() == check(cache_dir=None)
-    # lines moved: the briefs' text is patched where it shows a location that moved, the rest copied
+    # lines moved: the places the findings name are looked up where they stand now
     for number, name in enumerate(sorted(os.listdir(project / "claims"))):
         if number % 2:
             path = project / "claims" / name
             path.write_text("# moved\n" * number + path.read_text("utf-8"), "utf-8")
-    assert check() == check(cache_dir=None) and briefs[-1] > 20
-    assert check() == check(cache_dir=None) and briefs[-1] > 20  # once more: the records kept still relocate
+    assert check() == check(cache_dir=None) and reused[-1] > 20
+    assert check() == check(cache_dir=None) and reused[-1] > 20  # once more: the records kept still relocate
     edited.write_text("# moved again\n" + edited.read_text("utf-8").replace("value: 15", "value: 14", 1), "utf-8")
     assert check() == check(cache_dir=None)  # a subject checked again: the moved ones get new records
-    assert check() == check(cache_dir=None) and briefs[-1] > 20  # which hold where they stand now
+    assert check() == check(cache_dir=None) and reused[-1] > 20  # which hold where they stand now
     edited.rename(edited.with_name("renamed-" + edited.name))  # the same values in a file of another name
     assert check() == check(cache_dir=None)
 
 
 def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
-    """Briefs are for `check` with only a JSON report: any other report, and `ack`, get every finding whole."""
-    from checker.findings import Brief
+    """Findings stay data only for `check` with the JSON report alone: any other report, and commands that read
+    the findings themselves (`ack`), get every finding whole."""
+    from checker.kept import KeptFinding
     from checker.pipeline import CheckRequest, execute
 
     project = _project(tmp_path)
     monkeypatch.chdir(project)
     folder = tmp_path / "cache"
-    execute(CheckRequest(formats=("json",), cache=folder, briefs=True))
+    execute(CheckRequest(formats=("json",), cache=folder, lean=True))
     for request in (
         CheckRequest(formats=("json",), cache=folder),  # as `ack` asks
-        CheckRequest(formats=("json", "sarif=out.sarif"), cache=folder, briefs=True, allow_paths=(tmp_path,)),
+        CheckRequest(formats=("json", "sarif=out.sarif"), cache=folder, lean=True, allow_paths=(tmp_path,)),
     ):
         outcome = execute(request)
         assert outcome.result is not None and len(outcome.result.findings) > 20
-        assert not any(isinstance(f, Brief) for f in outcome.result.findings)
-    outcome = execute(CheckRequest(formats=("json",), cache=folder, briefs=True))
-    assert outcome.result is not None and any(isinstance(f, Brief) for f in outcome.result.findings)
+        assert not any(isinstance(f, KeptFinding) for f in outcome.result.findings)
+    outcome = execute(CheckRequest(formats=("json",), cache=folder, lean=True))
+    assert outcome.result is not None and any(isinstance(f, KeptFinding) for f in outcome.result.findings)
 
 
-def test_briefs_read_back_from_the_workers_lines_make_the_same_report(tmp_path, monkeypatch):
-    """With worker processes, the subjects checked come back as briefs read from the lines the workers wrote."""
-    from checker.findings import Brief
+def test_the_records_the_workers_write_make_the_same_report(tmp_path, monkeypatch):
+    """With worker processes, each writes its subjects' records to the cache: the report of the run that made
+    them (which reads the findings back from those records, as data), and of the run that takes every subject
+    from them, is that of a run without the cache."""
+    from checker.kept import KeptFinding
     from checker.pipeline import CheckRequest, execute
     from checker.reporting import REPORTERS
 
@@ -449,12 +458,13 @@ def test_briefs_read_back_from_the_workers_lines_make_the_same_report(tmp_path, 
     monkeypatch.setattr(running, "MANY_CLAIMS", 1)
     reports = []
     for cache_dir in (None, tmp_path / "cache", tmp_path / "cache"):
-        request = CheckRequest(formats=("json",), workers=2, briefs=True, cache=cache_dir, no_cache=cache_dir is None)
+        request = CheckRequest(formats=("json",), workers=2, cache=cache_dir, no_cache=cache_dir is None, lean=True)
         outcome = execute(request)
         assert outcome.result is not None
-        assert any(isinstance(f, Brief) for f in outcome.result.findings) == (cache_dir is not None)
+        assert any(isinstance(f, KeptFinding) for f in outcome.result.findings) == (cache_dir is not None)
         reports.append((outcome.code, REPORTERS["json"](outcome.result)))
     assert reports[0] == reports[1] == reports[2]
+    assert (tmp_path / "cache" / cache.SUBJECTS).is_file()
 
 
 def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monkeypatch):
@@ -467,54 +477,13 @@ def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monk
     first = next(number for number, line in enumerate(lines) if line.startswith(b'["'))
     head, tab, rest = lines[first].partition(b"\t")
     fields = json.loads(head)
-    fields[-1] = -len(lines[first])  # the size of the report text: the next record would start before this one
+    fields[-1] = -len(lines[first])  # the size of its results: the next record would start before this one
     lines[first] = json.dumps(fields, separators=(",", ":")).encode() + tab + rest
     _signed_subjects(subjects, b"\n".join(lines[:-2]) + b"\n")
     assert _subjects_intact(subjects)
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
     assert checked  # checked again, not taken from the forged entry
-
-
-def test_a_finding_patched_where_its_locations_moved_is_the_finding_written_with_them():
-    """The report text of a finding, patched with the locations that moved, is the text of the finding made
-    with those locations, and its paths are those of its new locations; text that only looks like a location
-    (inside a quote) and a location with only a path are left as they are."""
-    from dataclasses import replace
-
-    from checker.findings import ClaimRef, files_of
-    from checker.jsontext import item_text
-    from checker.reporting.json_report import finding_dict
-
-    tricky = 'a "quoted" path\\ with ü'
-    lookalike = '{\n  "path": "claims/a.yaml",\n  "line": 3,\n  "column": 1,\n  "end_line": 3,\n  "end_column": 9\n}'
-
-    def ref(location: Location, quote: str = "said") -> ClaimRef:
-        return ClaimRef("s", "c1", location, "14", "2025", "", quote, "", "2025-01-01", "archive.txt:3", (1, 4))
-
-    before = [Location("claims/a.yaml", 3, 1, 3, 9), Location(tricky, 7, 5), Location("claims/b.yaml", 2, 3, 4, 1)]
-    after = [Location("claims/a.yaml", 4, 1, 4, 9), Location("claims/c.yaml", 70, 5), before[2]]
-    moved = {cache._written(old): new for old, new in zip(before[:2], after[:2], strict=True)}
-    paths = frozenset(location.path for location in before[:2])
-    found = cache.Moves([], {}, moved, paths, cache._locations_in(paths))
-
-    def finding(at: list[Location]) -> Finding:
-        claims = (ref(at[0], lookalike), ref(at[1]), ref(at[2]), ref(Location("claims/d.yaml")))
-        return Finding("x", "m", "value-conflict", "error", "contradiction", "differ", "f", location=at[1],
-                       claims=claims)  # fmt: skip
-
-    old, new = finding(before), finding(after)
-    text, files = cache.patched(item_text(finding_dict(old)), files_of(old), found)
-    assert text == item_text(finding_dict(new))
-    assert files == files_of(new) and files != files_of(old)
-    unmoved = replace(old, location=before[2], claims=old.claims[2:])
-    same = item_text(finding_dict(unmoved))
-    assert cache.patched(same, files_of(unmoved), found) == (same, files_of(unmoved))
-    # a file where some location moved keeps its place among the files while another location stays in it
-    stays = replace(old, claims=(*old.claims, ref(Location(tricky, 1, 1, 1, 5))))
-    assert cache.patched(item_text(finding_dict(stays)), files_of(stays), found)[1] == tuple(
-        sorted((*files_of(new), tricky))
-    )
 
 
 def test_rules_files_are_kept_parsed_and_a_damaged_one_is_parsed_again(tmp_path):

@@ -438,35 +438,17 @@ def test_a_report_written_item_by_item_is_the_report_written_at_once(head: dict,
     assert b"".join(pretty_chunks(head, lists)).decode("utf-8") == pretty({**head, **lists})
 
 
-@MANY
-@given(
-    st.dictionaries(st.text(min_size=1, max_size=5), st.lists(_json_values, max_size=6), max_size=3),
-    st.data(),
-)
-def test_items_kept_in_a_file_are_written_as_the_items_themselves(lists: dict, data: st.DataObject):
-    """Items given as regions of a file (kept by items_text, in runs, with other bytes between the runs) and
-    items given as objects, in any mixture: the report is the one written from the objects."""
-    import io
+def test_a_long_list_is_written_as_it_would_be_at_once():
+    """Items are encoded many at a time: lists longer than one batch, and of every length around its edges,
+    are the text of the document written at once."""
+    from checker.jsontext import _BATCH, pretty, pretty_chunks
 
-    from checker.jsontext import Region, item_text, items_text, pretty, pretty_chunks
+    def item(number: int) -> object:
+        return [{"n": number, "q": "##[ a \u00e9 \n"}, [], {}, None, number / 3, f"{number}"][number % 6]
 
-    stream = io.BytesIO()
-    given = {}
-    for key, items in lists.items():
-        kept = data.draw(st.lists(st.booleans(), min_size=len(items), max_size=len(items)))
-        out: list = []
-        for item, as_region in zip(items, kept, strict=True):
-            if not as_region:
-                out.append(item)
-                continue
-            if not out or not isinstance(out[-1], Region) or data.draw(st.booleans()):
-                stream.write(b"\n" * data.draw(st.integers(0, 7)))  # a new run, after bytes of no item
-            text = item_text(item)
-            out.append(Region(stream, stream.tell(), len(text)))
-            stream.write(b"".join(items_text([text])))
-        given[key] = out
-    written = b"".join(pretty_chunks({"report": 1}, given)).decode("utf-8")  # a key longer than the lists' keys
-    assert written == pretty({"report": 1, **lists})
+    for length in (_BATCH - 1, _BATCH, _BATCH + 1, 3 * _BATCH + 7):
+        lists = {"findings": [item(n) for n in range(length)], "empty": [], "timelines": [item(7)]}
+        assert b"".join(pretty_chunks({"a": 1}, lists)).decode("utf-8") == pretty({"a": 1, **lists})
 
 
 @MANY

@@ -15,9 +15,9 @@ Two kinds of entries live in the cache folder:
   :class:`Places`), looked up again in the files of the next run: results
   that do not depend on where the claims stand are used again when only lines
   moved. Results with a location no name fits are kept under a digest that
-  also covers where every value stands. Each subject's findings and
-  timelines are also kept as the JSON report writes them, so that a run
-  whose only report is that one copies them (see :func:`briefs_of`).
+  also covers where every value stands. Only data is kept, never a
+  report's text: every report is written afresh from the results, so a
+  report's shape never depends on what an earlier run wrote.
 
 Entries are JSON and text (never pickled objects: a cache folder may come
 from elsewhere, and reading it must not run code), each authenticated by an
@@ -42,11 +42,9 @@ import os
 import re
 import tempfile
 import time
-from dataclasses import replace
-from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence, TypeVar
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 import orjson
 
@@ -54,10 +52,10 @@ from checker import __version__
 from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
 from checker.engine import cachekey
 from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
-from checker.findings import Brief, ClaimRef, Finding, Location, files_of, sort_key
-from checker.jsontext import SEPARATOR, Region, inert, item_text, items_text
+from checker.findings import ClaimRef, Finding, Location
+from checker.kept import finding_plain, from_plain, location_plain, locations, ref_plain, timeline_plain
 from checker.loading import Reader, read_bytes, read_document
-from checker.timeline import Entry, Point, Timeline, TimelineBrief
+from checker.timeline import Timeline
 from checker.yamlio import Document, Span
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
@@ -69,6 +67,31 @@ TEMPORARY = ".claimcheck-tmp-"
 MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES
 #: the subjects' entry is read piece by piece, never whole: its size is bounded only by the disk
 _UNBOUNDED = 1 << 62
+
+
+class Piece(NamedTuple):
+    """A piece of an open entry of the cache, read only when it is used (a record of the subjects' entry, or its
+    results), and copied in chunks: a busy subject's record is never held whole to be copied."""
+
+    stream: BinaryIO
+    start: int
+    size: int
+
+    def read(self) -> bytes:
+        """The piece's bytes; raises OSError when the file no longer holds them."""
+        return b"".join(self.chunks(self.size))
+
+    def chunks(self, most: int = 1 << 20) -> Iterator[bytes]:
+        """The piece's bytes, at most ``most`` at a time; raises OSError when the file no longer holds them."""
+        at, left = self.start, self.size
+        while left > 0:
+            self.stream.seek(at)
+            data = self.stream.read(min(left, most))
+            if not data:
+                raise OSError(f"{getattr(self.stream, 'name', 'a cache entry')} was cut short while it was read")
+            yield data
+            at += len(data)
+            left -= len(data)
 
 
 def _code_digest() -> str:
@@ -457,19 +480,15 @@ def subject_inputs(
 
 
 class Stored(NamedTuple):
-    """One subject's record in the subjects' entry, read: its head parsed, the rest left in the file (read where
-    it is used, never mapped whole: a large corpus's records run to gigabytes)."""
+    """One subject's record in the subjects' entry, read: its head parsed, its results left in the file (read where
+    they are used, never mapped whole: a large corpus's records run to gigabytes)."""
 
     content: str  # the digest of its content, and of all its inputs (see subject_inputs)
     everything: str
     relocatable: bool  # its results name every location (see Places)
     checked: int  # how many of its claims were resolved
-    #: for each finding: [subject, metric, check, severity, verdict, fingerprint, message, paths, length]
-    briefs: list
-    timelines: list  # for each timeline the report lists: [metric, length]
-    plain: Region  # its results as plain data (JSON; see result_plain)
-    kept: Region  # the report's items of its findings, then of its timelines, each followed by jsontext.SEPARATOR
-    line: Region  # the whole record
+    plain: Piece  # its results as plain data (JSON; see result_plain)
+    line: Piece  # the whole record
 
 
 def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
@@ -519,22 +538,16 @@ def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
     try:
         while at < last:
             head = _head(stream, at, last)
-            subject, content, everything, relocatable, checked, briefs, timelines, results, size = orjson.loads(head)
-            if not (isinstance(results, int) and isinstance(size, int) and results >= 0 and size >= 0):
-                raise ValueError("a record whose head gives no sizes")
+            subject, content, everything, relocatable, checked, size = orjson.loads(head)
+            if not (isinstance(size, int) and size >= 0):
+                raise ValueError("a record whose head gives no size")
             first = at + len(head)
-            second = first + 1 + results
-            end = second + 1 + size + 1
-            if (
-                end > last
-                or _byte(stream, first) != b"\t"
-                or _byte(stream, second) != b"\t"
-                or _byte(stream, end - 1) != b"\n"
-            ):
+            end = first + 1 + size + 1
+            if end > last or _byte(stream, first) != b"\t" or _byte(stream, end - 1) != b"\n":
                 raise ValueError("a record that does not end where its head says")
             out[subject] = Stored(
-                content, everything, bool(relocatable), int(checked), briefs, timelines,
-                Region(stream, first + 1, results), Region(stream, second + 1, size), Region(stream, at, end - at),
+                content, everything, bool(relocatable), int(checked), Piece(stream, first + 1, size),
+                Piece(stream, at, end - at),
             )  # fmt: skip
             at = end
     except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
@@ -566,104 +579,18 @@ def _byte(stream: BinaryIO, at: int) -> bytes:
 
 
 #: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the HMAC (see
-#: :func:`sealer`) of everything before it (written and read subject by subject). A subject's record has three
-#: parts, apart by tabs: its head (JSON, which gives the sizes of the others), its results (JSON), and the report's
-#: text of its findings and timelines (which has newlines); then a newline
+#: :func:`sealer`) of everything before it (written and read subject by subject). A subject's record is its head
+#: (JSON, which gives the size of the rest), a tab, its results (JSON), a newline
 SUBJECTS = "subjects.cache"
 
 
-def subject_record(
-    subject: str,
-    digests: tuple[str, str],
-    relocatable: bool,
-    plain: bytes,
-    findings: list[Finding],
-    timelines: list[Timeline],
-    checked: int,
-) -> Iterator[bytes]:
-    """One subject's record in the subjects' entry (see :class:`Stored`), in pieces to write one after another.
-    ``plain`` is its results made plain (:func:`result_plain`) as JSON, ``relocatable`` whether they name every
-    location.
-
-    A busy subject's report text runs to hundreds of megabytes: each item's
-    text is written to a spool as it is made (in memory while it is small,
-    else in a private temporary file), never held whole, and copied from
-    there after the head that gives the sizes.
-    """
-    from checker.reporting.json_report import finding_dict, timeline_dict  # the reports import the engine
-
-    shown: dict[int, dict] = {}  # the claims' objects, made once for the subject's findings
-    # in the order of the report, so that the report copies them as one piece (see jsontext.pretty_chunks)
-    findings = sorted(findings, key=sort_key)
-    listed = sorted((t for t in timelines if len(t.entries) > 1), key=lambda t: t.metric)
-    with tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES) as spool:
-        briefs = []
-        for finding in findings:
-            text = item_text(finding_dict(finding, shown))
-            spool.write(text + SEPARATOR)
-            briefs.append([finding.subject, finding.metric, finding.check, finding.severity, finding.verdict,
-                           finding.fingerprint, finding.message, files_of(finding), len(text)])  # fmt: skip
-        shown.clear()
-        lengths = []
-        for timeline in listed:
-            text = item_text(timeline_dict(timeline))
-            spool.write(text + SEPARATOR)
-            lengths.append([timeline.metric, len(text)])
-        size = spool.tell()
-        spool.seek(0)
-        yield from _laid_out([subject, *digests, relocatable, checked, briefs, lengths], plain, size,
-                             iter(lambda: spool.read(1 << 20), b""))  # fmt: skip
+def subject_record(subject: str, digests: tuple[str, str], relocatable: bool, plain: bytes, checked: int) -> bytes:
+    """One subject's record in the subjects' entry (see :class:`Stored`). ``plain`` is its results made plain
+    (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location."""
+    return orjson.dumps([subject, *digests, relocatable, checked, len(plain)]) + b"\t" + plain + b"\n"
 
 
-#: a subject's report text up to this size is spooled in memory, a larger one in a temporary file
-SPOOLED_BYTES = 8 << 20
-
-
-def _record(head: list, plain: bytes, items: Sequence[bytes | Region]) -> list:
-    """A record's pieces: its head (``head`` with the sizes of the rest), its results as JSON, and the report's
-    items of its findings and timelines, each followed by jsontext.SEPARATOR."""
-    kept = items_text(items)
-    size = sum(piece.size if isinstance(piece, Region) else len(piece) for piece in kept)
-    return list(_laid_out(head, plain, size, kept))
-
-
-_Piece = TypeVar("_Piece", bytes, "bytes | Region")
-
-
-def _laid_out(head: list, plain: bytes, size: int, text: Iterable[_Piece]) -> Iterator[bytes | _Piece]:
-    """A record as it is laid out: its head (``head`` and the sizes of the two parts after it), a tab, its results
-    as JSON, a tab, the report's text of its items (``size`` bytes, in pieces), a newline."""
-    yield orjson.dumps([*head, len(plain), size])
-    yield b"\t"
-    yield plain
-    yield b"\t"
-    yield from text
-    yield b"\n"
-
-
-def briefs_of(subject: str, stored: Stored) -> tuple[list[Brief], list[TimelineBrief]]:
-    """The findings and timelines of a subject's record as briefs: nothing but its head is read."""
-    found = []
-    at = 0
-    stream, start, size = stored.kept
-    lengths = [brief[-1] for brief in stored.briefs] + [timeline[-1] for timeline in stored.timelines]
-    if not all(isinstance(length, int) and length >= 0 for length in lengths):
-        raise ValueError("a record whose head gives no sizes")
-    for about, metric, check, severity, verdict, fingerprint, message, paths, length in stored.briefs:
-        # a claim of the subject that could not be resolved is an input error: about no subject
-        found.append(Brief(about, metric, check, severity, verdict, fingerprint, message, tuple(paths),
-                           Region(stream, start + at, length)))  # fmt: skip
-        at += length + len(SEPARATOR)
-    timelines = []
-    for metric, length in stored.timelines:
-        timelines.append(TimelineBrief(subject, metric, Region(stream, start + at, length)))
-        at += length + len(SEPARATOR)
-    if at != size:
-        raise ValueError("the lengths of the kept text do not add up")
-    return found, timelines
-
-
-def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | Region]) -> None:
+def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | Piece]) -> None:
     """Replace the subjects' entry with the records in ``files`` (the workers' files of records, see
     :func:`write_lines`; each is deleted after) and then ``lines`` (records, or pieces of them), copied piece
     by piece, never held whole."""
@@ -671,7 +598,7 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
 
     def pieces() -> Iterator[bytes]:
         head = [orjson.dumps({"stamp": _STAMP, "rules": rules}) + b"\n"]
-        copied = (chunk for line in lines for chunk in (line.chunks() if isinstance(line, Region) else [line]))
+        copied = (chunk for line in lines for chunk in (line.chunks() if isinstance(line, Piece) else [line]))
         for piece in chain(head, _copied(files), copied):
             sealed.update(piece)
             yield piece
@@ -690,28 +617,61 @@ def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[b
 def _copied(files: list[Path]) -> Iterator[bytes]:
     for path in files:
         with _open_entry(path) as stream:
-            yield from Region(stream, 0, os.fstat(stream.fileno()).st_size).chunks()
+            yield from Piece(stream, 0, os.fstat(stream.fileno()).st_size).chunks()
 
 
 _LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines: (path, stream)
 
 
-def write_lines(folder: Path, lines: Iterable[bytes]) -> Optional[Path]:
-    """Append subject records (or pieces of them) to this process's own file in ``folder``, and name that file (None when
-    it cannot be written). A worker writes its subjects' lines there; the run then copies every worker's file
-    into the subjects' entry (:func:`save_subjects`), so that no process holds them all."""
+def write_lines(folder: Path, records: Iterable[tuple[str, bytes]]) -> Optional[tuple[Path, dict[str, InFile]]]:
+    """Append subject records (subject, record) to this process's own file in ``folder``, and name that file and
+    where each subject's results stand in it (None when it cannot be written). A worker writes its subjects'
+    records there; the run then copies every worker's file into the subjects' entry (:func:`save_subjects`), so
+    that no process holds them all."""
     try:
         held = _LINES.get(os.getpid())
         if held is None:
             folder.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=TEMPORARY + "lines-", dir=folder)
             held = _LINES[os.getpid()] = (Path(name), os.fdopen(handle, "wb"))
-        for line in lines:
-            held[1].write(line)
-        held[1].flush()
-        return held[0]
+        path, stream = held
+        results = {}
+        for subject, record in records:
+            start = stream.tell() + record.index(b"\t") + 1
+            results[subject] = InFile(str(path), start, len(record) - (start - stream.tell()) - 1)
+            stream.write(record)
+        stream.flush()
+        return path, results
     except OSError:
         return None
+
+
+class InFile:
+    """A subject's results as a worker wrote them to its file of records: named by the file's path, for the run to
+    open (:meth:`hold`) as soon as it hears of it, since the file is deleted once it is copied into the cache."""
+
+    __slots__ = ("path", "start", "size", "_piece")
+
+    def __init__(self, path: str, start: int, size: int) -> None:
+        self.path, self.start, self.size = path, start, size
+        self._piece: Optional[Piece] = None
+
+    def __reduce__(self) -> tuple:  # sent to the run by its name alone
+        return InFile, (self.path, self.start, self.size)
+
+    def hold(self, streams: dict[str, BinaryIO]) -> None:
+        """Open the file (once for all the results in it: ``streams``), so that it can still be read once it is
+        deleted; raises OSError when it cannot be opened."""
+        stream = streams.get(self.path)
+        if stream is None:
+            stream = streams[self.path] = _open_entry(Path(self.path))
+        self._piece = Piece(stream, self.start, self.size)
+
+    def read(self) -> bytes:
+        """The results' bytes; raises OSError when the file was never held or no longer holds them."""
+        if self._piece is None:
+            raise OSError(f"{self.path} was not opened")
+        return self._piece.read()
 
 
 def close_lines() -> None:
@@ -849,9 +809,9 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
             name = None if bare else places.name(location)
             if name is None:
                 fixed = fixed or not bare
-                where.append(_location_plain(location))
-            else:  # with where it stands now: the report text kept is patched where that changed (see relocated)
-                where.append([*name, _location_plain(location)])
+                where.append(location_plain(location))
+            else:  # with where it stands now: looked up again when its document's values moved (see moves)
+                where.append([*name, location_plain(location)])
                 stamps[name[0]] = places.stamp(name[0])
         return number
 
@@ -859,11 +819,11 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
         number = refs.get(id(ref))
         if number is None:
             number = refs[id(ref)] = len(table)
-            table.append(_ref_plain(ref, spot(ref.location)))
+            table.append(ref_plain(ref, spot(ref.location)))
         return number
 
-    plain = [_finding_plain(f, spot(f.location), [place(ref) for ref in f.claims]) for f in findings]
-    return [plain, [_timeline_plain(t) for t in timelines], [list(r) for r in rows], table, where, not fixed, stamps]
+    plain = [finding_plain(f, spot(f.location), [place(ref) for ref in f.claims]) for f in findings]
+    return [plain, [timeline_plain(t) for t in timelines], [list(r) for r in rows], table, where, not fixed, stamps]
 
 
 def relocatable(plain: list) -> bool:
@@ -872,16 +832,9 @@ def relocatable(plain: list) -> bool:
 
 
 def result_from_plain(data: list, where: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
-    """The results :func:`result_plain` made plain (one object for each claim reference, as they were), with
-    ``where`` as their table of locations (that of :func:`moves`: where their places stand now)."""
-    findings, timelines, rows, table, _, _, _ = data
-    spots = [Location(*spot) if len(spot) == 5 else Location(*spot[3]) for spot in where]
-    refs = [_ref(ref, spots) for ref in table]
-    return (
-        [_finding(f, spots, refs) for f in findings],
-        [_timeline(t) for t in timelines],
-        [ClaimRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(pair) for pair in r[6]), r[7], r[8]) for r in rows],
-    )
+    """The results :func:`result_plain` made plain, with ``where`` as their table of locations (that of
+    :func:`moves`: where their places stand now)."""
+    return from_plain(data, locations([*data[:4], where]))
 
 
 class Moves(NamedTuple):
@@ -889,17 +842,14 @@ class Moves(NamedTuple):
 
     where: list  # the results' table of locations, each named one with where it stands now
     stamps: dict[str, str]  # the stamps of the documents of the places named, now (see Places.stamp)
-    moved: dict[tuple, Location]  # a location as the report text has it (see _written) -> where it stands now
-    paths: frozenset[str]  # the files of the locations that moved, as they were
-    pattern: re.Pattern  # the report's location objects in those files
+    moved: bool  # some place stands elsewhere than it stood
 
 
 def moves(data: list, finder: Finder) -> Optional[Moves]:
     """The named places of results :func:`result_plain` made plain, looked up again (those of a document whose
     values all stand where they stood are where they were); None when one is gone."""
     where = []
-    moved: dict[tuple, Location] = {}
-    paths = set()
+    moved = False
     stamps = data[6]
     for spot in data[4]:
         if len(spot) == 5:  # a location no name fits: where it was
@@ -912,149 +862,15 @@ def moves(data: list, finder: Finder) -> Optional[Moves]:
         now = finder.locate(name)
         if now is None:
             return None
-        before = Location(*was)
-        if now != before:
-            moved[_written(before)] = now
-            paths.add(before.path)
-        where.append([*name, _location_plain(now)])
+        moved = moved or now != Location(*was)
+        where.append([*name, location_plain(now)])
     now_stamps = {source: finder.stamp(source) for source in stamps}
-    return Moves(where, now_stamps, moved, frozenset(paths), _locations_in(paths))
+    return Moves(where, now_stamps, moved or now_stamps != stamps)
 
 
 def relocated(data: list, found: Moves) -> bytes:
     """Results made plain with the table of locations of :func:`moves`: where the places stand now."""
     return orjson.dumps([*data[:4], found.where, data[5], found.stamps])
-
-
-def _written(location: Location) -> tuple:
-    """A location as the report text gives it: its path as JSON, and four numbers (an end as its start when none)."""
-    line, col = location.line, location.col
-    return (inert(orjson.dumps(location.path)), line, col, location.end_line or line, location.end_col or col)
-
-
-def _locations_in(paths: Iterable[str]) -> re.Pattern:
-    """The location objects the JSON report writes (see reporting.json_report) of a file of ``paths``. JSON text
-    has raw newlines only between its parts, never inside a string: no quote, message or path can hold text
-    that looks like one."""
-    files = b"|".join(re.escape(inert(orjson.dumps(path))) for path in sorted(paths))
-    return re.compile(
-        rb'\{\n( +)"path": (' + files + rb'),\n +"line": (\d+|null),\n +"column": (\d+|null),'
-        rb'\n +"end_line": (\d+|null),\n +"end_column": (\d+|null)\n( *)\}'
-    )
-
-
-def patched(text: bytes, paths: tuple[str, ...], found: Moves) -> tuple[bytes, tuple[str, ...]]:
-    """An item of the report's findings, whose files are ``paths``, with every location that moved written where
-    it stands now; and its files now (see findings.files_of)."""
-    kept: set[bytes] = set()  # the files its locations in the files where some moved stand in now
-
-    def now(match: re.Match) -> bytes:
-        numbers = tuple(int(n) if n != b"null" else None for n in match.group(3, 4, 5, 6))
-        location = found.moved.get((match[2], *numbers))
-        if location is None:
-            kept.add(match[2])
-            return match[0]
-        path = inert(orjson.dumps(location.path))
-        kept.add(path)
-        inner, outer = match[1], match[7]
-        line, col = location.line, location.col
-        return b'{\n%s"path": %s,\n%s"line": %d,\n%s"column": %d,\n%s"end_line": %d,\n%s"end_column": %d\n%s}' % (
-            inner, path, inner, line, inner, col, inner, location.end_line or line, inner, location.end_col or col, outer
-        )  # fmt: skip
-
-    text = found.pattern.sub(now, text)
-    others = {path for path in paths if path not in found.paths}
-    return text, tuple(sorted(others | {orjson.loads(path) for path in kept}))
-
-
-def relocated_briefs(
-    subject: str, stored: Stored, found: Moves, spill: BinaryIO
-) -> tuple[list[Brief], list[TimelineBrief]]:
-    """The briefs of a subject whose places moved (see :func:`moves`): the report items that show a location that
-    moved are patched (:func:`patched`) and written to ``spill``; the others stay where they are kept."""
-    findings, timelines = briefs_of(subject, stored)
-    out = []
-    for brief in findings:
-        if found.paths.isdisjoint(brief.paths):
-            out.append(brief)
-            continue
-        text, paths = patched(brief.kept.read(), brief.paths, found)
-        start = spill.seek(0, os.SEEK_END)
-        spill.write(text + SEPARATOR)
-        out.append(replace(brief, paths=paths, kept=Region(spill, start, len(text))))
-    return out, timelines
-
-
-def briefs_record(
-    subject: str, digests: tuple[str, str], checked: int, plain: bytes, findings: list[Brief], timelines: list
-) -> list[bytes | Region]:
-    """A subject's record (see :func:`subject_record`) made of briefs: their kept text is copied as it is."""
-    briefs = [[b.subject, b.metric, b.check, b.severity, b.verdict, b.fingerprint, b.message, list(b.paths),
-               b.kept.size] for b in findings]  # fmt: skip
-    lengths = [[t.metric, t.kept.size] for t in timelines]
-    return _record(
-        [subject, *digests, True, checked, briefs, lengths], plain, [i.kept for i in [*findings, *timelines]]
-    )
-
-
-def _location_plain(location: Location) -> list:
-    return [location.path, location.line, location.col, location.end_line, location.end_col]
-
-
-def _finding_plain(finding: Finding, location: Optional[int], claims: list[int]) -> list:
-    # no status: findings are kept as checked, before the focus and the acknowledgements of a run apply
-    f = finding
-    return [f.subject, f.metric, f.check, f.severity, f.verdict, f.message, f.fingerprint, f.note, f.hint,
-            location, claims, f.topic]  # fmt: skip
-
-
-def _ref_plain(ref: ClaimRef, location: Optional[int]) -> list:
-    r = ref
-    return [r.source, r.claim, location, r.value, r.time, r.scope, r.quote, r.origin,
-            r.published, r.evidence, list(r.evidence_span), r.derivation]  # fmt: skip
-
-
-def _finding(data: list, spots: list[Location], refs: list[ClaimRef]) -> Finding:
-    subject, metric, check, severity, verdict, message, fingerprint, note, hint, where, claims, *rest = data
-    location = spots[where] if where is not None else None
-    return Finding(subject, metric, check, severity, verdict, message, fingerprint, note, hint, location,
-                   tuple(refs[number] for number in claims), *rest)  # fmt: skip
-
-
-def _ref(data: list, spots: list[Location]) -> ClaimRef:
-    source, claim, where, value, when, scope, quote, origin, published, evidence, span, derivation = data
-    return ClaimRef(source, claim, spots[where], value, when, scope, quote, origin, published, evidence,
-                    (span[0], span[1]), derivation)  # fmt: skip
-
-
-def _day(text: Optional[str]) -> Optional[date]:
-    return date.fromisoformat(text) if text else None
-
-
-def _entry_plain(entry: Entry) -> list:
-    points = [[list(p.key), *p[1:3], _iso(p.start), _iso(p.end), *p[5:]] for p in entry.claims]
-    return [entry.value, _iso(entry.start), _iso(entry.end), entry.time, entry.certain, points, entry.scope]
-
-
-def _iso(day: Optional[date]) -> Optional[str]:
-    return day.isoformat() if day else None
-
-
-def _entry(data: list) -> Entry:
-    value, start, end, when, certain, points, scope = data
-    claims = tuple(Point(tuple(p[0]), p[1], p[2], _day(p[3]), _day(p[4]), *p[5:]) for p in points)  # type: ignore[arg-type]
-    return Entry(value, _day(start), _day(end), when, certain, claims, scope)
-
-
-def _timeline_plain(timeline: Timeline) -> list:
-    latest = timeline.entries.index(timeline.latest) if timeline.latest is not None else None
-    return [timeline.subject, timeline.metric, [_entry_plain(e) for e in timeline.entries], latest]
-
-
-def _timeline(data: list) -> Timeline:
-    subject, metric, entries, latest = data
-    built = tuple(_entry(e) for e in entries)
-    return Timeline(subject, metric, built, built[latest] if latest is not None else None)
 
 
 def rules_key(rules_dir: Path, tolerance: float) -> str:

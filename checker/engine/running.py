@@ -6,9 +6,7 @@ import gc
 import multiprocessing
 import os
 import sys
-import tempfile
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, Sequence, cast
 
@@ -45,15 +43,15 @@ from checker.findings import (
     input_error,
     sort_key,
 )
-from checker.jsontext import Region
+from checker.kept import Kept, KeptFinding, KeptTimeline, kept_results, locations
 from checker.loading import display_path, iter_files, read_document
 from checker.result import Result
 from checker.timeline import Timeline
 from checker.trace import phase
 from checker.vocabulary import UNREAD, load_vocabulary
 
-#: a subject's record for the cache to keep: as it stands in the cache, or made (in pieces) when it is written
-Record = Region | Callable[[], Sequence[bytes | Region]]
+#: a subject's record for the cache to keep: as it stands in the cache, or made anew
+Record = cache.Piece | bytes
 
 
 #: what reading a record not as claimcheck wrote it raises (its checksum holds, its content does not)
@@ -61,28 +59,22 @@ _DAMAGED = (orjson.JSONDecodeError, ValueError, TypeError, IndexError, KeyError,
 
 
 def _from_cache(
-    job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]], briefs: bool, folder: Path
+    job: Job, stored: dict[str, cache.Stored], inputs: dict[str, tuple[str, str]]
 ) -> tuple[dict[str, Output], dict[str, Record]]:
     """The results of the subjects the cache holds for their inputs, and their records for the cache to keep.
 
-    A subject whose inputs are all unchanged gives briefs when ``briefs`` is
-    asked for (its report text, not rebuilt), else its results rebuilt. One
-    whose claims are unchanged but stand elsewhere has every location looked
-    up again (when its results name every location): it gives briefs whose
-    text is patched where a location moved (``spill`` holds that text), or
-    its results rebuilt, and a new record (whose old one stays valid: it is
-    looked up again as long as it is kept).
+    A subject whose inputs are all unchanged has its results rebuilt from its
+    record, which is kept as it is. One whose claims are unchanged but stand
+    elsewhere has every location looked up again (when its results name every
+    location) and gets a new record (whose old one stays valid: it is looked
+    up again as long as it is kept). With ``job.lean`` the results stay data
+    in the cache's file (see :mod:`checker.kept`) instead of being rebuilt.
+    Reports are written afresh from these results: the cache keeps no
+    report's text.
     """
     reused: dict[str, Output] = {}
     kept: dict[str, Record] = {}
     finder = cache.Finder(job.documents)
-    spilled: list[BinaryIO] = []
-
-    def spill() -> BinaryIO:  # a file of no name, gone when closed: patched text can run to hundreds of megabytes
-        if not spilled:
-            spilled.append(tempfile.TemporaryFile(prefix=cache.TEMPORARY, dir=folder))
-        return spilled[0]
-
     for subject, entry in stored.items():
         digests = inputs.get(subject)
         if digests is None:
@@ -91,14 +83,6 @@ def _from_cache(
         if not same and not (entry.relocatable and entry.content == digests[0]):
             continue
         try:
-            if same and briefs:
-                findings, timelines = cache.briefs_of(subject, entry)
-                # briefs stand in for findings and timelines wherever the gate and the JSON report read them
-                reused[subject] = Output(
-                    cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked
-                )
-                kept[subject] = entry.line
-                continue
             plain = entry.plain.read()
             data = orjson.loads(plain)
             found = cache.moves(data, finder)
@@ -106,34 +90,17 @@ def _from_cache(
                 continue
             if found.moved:
                 plain = cache.relocated(data, found)
-            if briefs:
-                findings, timelines = cache.relocated_briefs(subject, entry, found, spill())
-                reused[subject] = Output(
-                    cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked
-                )
-                kept[subject] = partial(
-                    cache.briefs_record, subject, digests, entry.checked, plain, findings, timelines
-                )
-                continue
-            rebuilt, lines, rows = cache.result_from_plain(data, found.where)
+            if job.lean:
+                findings, timelines = kept_results(data, Kept(entry.plain, locations([*data[:4], found.where])))
+                output = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked)
+            else:
+                rebuilt, lines, rows = cache.result_from_plain(data, found.where)
+                output = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
         except _DAMAGED:  # a record not as it was written
             continue
-        reused[subject] = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
-        kept[subject] = (
-            entry.line if same else partial(cache.subject_record, subject, digests, True, plain, rebuilt, lines, len(rows))
-        )  # fmt: skip
+        reused[subject] = output
+        kept[subject] = entry.line if same else cache.subject_record(subject, digests, True, plain, output.checked)
     return reused, kept
-
-
-def _read_briefs(outputs: dict[str, Output], briefed: set[str], files: list[Path]) -> None:
-    """Give the subjects in ``briefed`` their findings and timelines as briefs, from the lines the shards wrote."""
-    records: dict[str, cache.Stored] = {}
-    for path in files:
-        records.update(cache.read_records(path))
-    for subject in briefed:
-        findings, timelines = cache.briefs_of(subject, records[subject])
-        output = outputs[subject]
-        output.findings, output.timelines = cast(list[Finding], findings), cast(list[Timeline], timelines)
 
 
 def default_workers() -> int:
@@ -187,9 +154,9 @@ def run(
     cache_dir: Optional[Path] = None,
     texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str, bool]] = (),
     keep_rows: bool = True,
-    briefs: bool = False,
     executor: Optional[Executor] = None,
     alone: bool = False,
+    lean: bool = False,
 ) -> Result:
     """Check the claim files under ``claim_paths`` with the rules in ``rules_dir``.
 
@@ -209,11 +176,11 @@ def run(
     an earlier run are taken from there (see :mod:`checker.engine.cache`). Without
     ``keep_rows`` the claims in short (``corpus.rows``) are only counted
     (``corpus.checked``): a report that does not list them needs less memory.
-    With ``briefs`` (and without ``keep_rows``), the findings and timelines of
-    subjects the cache holds for inputs that are all unchanged are
-    :class:`checker.findings.Brief` and :class:`checker.timeline.TimelineBrief`:
-    their JSON report text and what the gate needs, not rebuilt; only the
-    JSON report can write them.
+    With ``lean`` as well (and a cache), the findings and timelines of the
+    subjects are :class:`checker.kept.KeptFinding` and ``KeptTimeline``: what
+    the gate needs, their data left in the cache's files until a report makes
+    them whole (:func:`checker.kept.whole`), so that the run never holds every
+    finding of a large corpus whole.
 
     With an ``executor`` the files are read and the shards checked where it
     sends them (``workers`` is then not used), with no cache: a cache folder
@@ -224,7 +191,7 @@ def run(
     with no_cycle_collection():
         return _run(
             claim_paths, rules_dir, run_checks or alone, progress, max(1, workers), cache_dir, texts, keep_rows,
-            briefs, executor, alone and not run_checks,
+            executor, alone and not run_checks, lean,
         )  # fmt: skip
 
 
@@ -237,9 +204,9 @@ def _run(
     cache_dir: Optional[Path],
     texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str, bool]],
     keep_rows: bool,
-    briefs: bool,
     executor: Optional[Executor],
     alone: bool,
+    lean: bool,
 ) -> Result:
     if cache_dir is not None and cachekey.problem():
         cache_dir = None  # entries could not be authenticated: none is read or written
@@ -283,41 +250,37 @@ def _run(
         with phase("subjects from the cache"):
             with phase("the subjects' entry"):
                 stored = cache.load_subjects(cache_dir, rules)
-            job.briefs = briefs and not keep_rows
-            reused, kept = _from_cache(job, stored, inputs, job.briefs, cache_dir)
+            job.lean = lean and not keep_rows
+            reused, kept = _from_cache(job, stored, inputs)
             held = frozenset(stored)
             del stored
         job.only = frozenset(inputs) - frozenset(reused)
         job.digests, job.cache_dir = inputs, cache_dir
     outputs = dict(reused)
     lines: set[Path] = set()  # the files the shards wrote their subjects' cache lines to
-
-    briefed: set[str] = set()  # the subjects checked whose findings are read back from the lines, as briefs
+    opened: dict[str, BinaryIO] = {}  # those files, open: results left in them are read when the report is written
 
     def receive(done: ShardResult) -> None:  # each piece as it comes
         outputs.update(done.outputs)
         corpus.claims.extend(done.claims)
         if done.cached is not None:
             lines.add(done.cached)
-        briefed.update(done.briefed)
+        for output in done.outputs.values():  # the results of a subject share where they are kept
+            for item in (*output.findings[:1], *output.timelines[:1]):
+                if isinstance(item, (KeptFinding, KeptTimeline)) and isinstance(item.kept.data, cache.InFile):
+                    item.kept.data.hold(opened)
 
     with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
         if executor is not None:
             executor.run_shards(job, progress, receive)
         else:
             _run_shards(job, workers, context, progress, receive)
-    if briefed:
-        with phase("briefs of the subjects checked"):
-            cache.close_lines()
-            _read_briefs(outputs, briefed, sorted(lines))
     # the cache is written again when a subject was checked or is gone; a subject whose lines only moved keeps its
     # record (valid wherever they stand) until then
     if cache_dir is not None and run_checks and (lines or held != frozenset(kept)):
         with phase("save subjects"):
             cache.close_lines()
-            ours = (kept[subject] for subject in sorted(kept))
-            pieces = (piece for record in ours for piece in (record() if callable(record) else [record]))
-            cache.save_subjects(cache_dir, rules, sorted(lines), pieces)
+            cache.save_subjects(cache_dir, rules, sorted(lines), (kept[subject] for subject in sorted(kept)))
     # the input errors of the rules and of reading files, made in this process, told apart in one go
     early = distinct(list(rules_findings) + list(corpus.findings))
     rules_findings, corpus.findings = early[: len(rules_findings)], early[len(rules_findings) :]

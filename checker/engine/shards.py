@@ -28,6 +28,7 @@ from checker.findings import (
     Finding,
     distinct,
 )
+from checker.kept import Kept, kept_findings
 from checker.loading import shown_from
 from checker.timeline import Timeline
 from checker.vocabulary import Vocabulary
@@ -53,9 +54,9 @@ class Job:
     digests: Optional[dict[str, tuple[str, str]]] = None
     cache_dir: Optional[Path] = None
     keep_rows: bool = True  # the claims in short are wanted (reports that list them, resolve); else only counted
-    #: the findings and timelines of subjects checked are wanted as briefs (see :func:`run`), read from the lines
-    #: the shards write to the cache rather than sent whole
-    briefs: bool = False
+    #: the findings and timelines of the subjects checked are left in the cache's files, and the run is sent only
+    #: what the gate needs of them (see :func:`run`)
+    lean: bool = False
     #: only the checks that judge each claim by itself run: no timelines, no implied claims (see :func:`run`)
     alone: bool = False
 
@@ -77,8 +78,6 @@ class ShardResult:
     outputs: dict[str, Output]
     claims: list[Resolved]  # kept only when the shard ran in the parent process
     cached: Optional[Path] = None  # the file its subjects' cache lines were added to, when the job is cached
-    #: the subjects whose findings and timelines were left out: the run reads them from that file, as briefs
-    briefed: frozenset[str] = frozenset()
 
 
 @contextmanager
@@ -163,30 +162,31 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     for output in outputs.values():
         output.findings = distinct(output.findings)
     cached = None
-    briefed: frozenset[str] = frozenset()
     if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
-        cached = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
-        if cached is not None and job.briefs:
-            briefed = frozenset(outputs) & frozenset(job.digests)
-            for subject in briefed:
-                outputs[subject].findings, outputs[subject].timelines = [], []
+        written = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
+        if written is not None:
+            cached, results = written
+            if job.lean:  # the run is sent what the gate needs, and where the rest stands
+                for subject, where in results.items():
+                    output = outputs[subject]
+                    kept = Kept(where)
+                    output.findings, output.timelines = kept_findings(output.findings, output.timelines, kept)
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
-    return ShardResult(outputs, claims, cached, briefed)
+    return ShardResult(outputs, claims, cached)
 
 
 def _cache_lines(
     outputs: dict[str, Output], digests: dict[str, tuple[str, str]], places: cache.Places
-) -> Iterator[bytes]:
-    """The cache record of each subject, piece by piece (see :func:`cache.subject_record`)."""
+) -> Iterator[tuple[str, bytes]]:
+    """The cache record of each subject (see :func:`cache.subject_record`)."""
     for subject, output in sorted(outputs.items()):
         if subject in digests:
             plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
-            yield from cache.subject_record(
-                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.findings,
-                output.timelines, output.checked,
-            )  # fmt: skip
+            yield subject, cache.subject_record(
+                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.checked
+            )
 
 
 def split(job: Job, shards: int) -> None:

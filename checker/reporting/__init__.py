@@ -29,5 +29,3 @@ STREAMERS: dict[str, Callable[[Result], Iterator[bytes]]] = {"json": json_report
 #: reporters that list the claims in short (the run keeps ``corpus.rows`` for them; "github" writes the Markdown
 #: job summary)
 NEEDS_ROWS = frozenset({"text", "markdown", "html", "junit", "github"})
-#: reporters that write findings and timelines the cache keeps as briefs (their report text) as they are
-WRITES_BRIEFS = frozenset({"json"})

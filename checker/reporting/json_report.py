@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-import orjson
-
 from checker import __version__
-from checker.findings import OPEN, STATUSES, Brief, ClaimRef, Finding, Location
-from checker.jsontext import item_text, pretty_chunks
+from checker.findings import STATUSES, ClaimRef, Finding, Location
+from checker.jsontext import pretty_chunks
+from checker.kept import KeptFinding, KeptTimeline, each_whole, each_whole_timeline
 from checker.result import Result
-from checker.timeline import Entry, Timeline, TimelineBrief
+from checker.timeline import Entry, Timeline
 
 FORMAT_VERSION = 1
 
@@ -72,9 +71,9 @@ def finding_dict(finding: Finding, shown: Optional[dict[int, dict[str, Any]]] = 
     }
 
 
-def _status(finding: Finding | Brief) -> dict[str, Any]:
+def _status(finding: Finding) -> dict[str, Any]:
     """The last fields of a finding's object: its status, the acknowledgement that matched it, whether it is
-    judged. They come last so that a finding kept as text (a brief) can be given its own (see :func:`_item`)."""
+    judged."""
     return {
         "status": finding.status,
         "acknowledgement": finding.review.as_dict() if finding.review else None,
@@ -82,31 +81,16 @@ def _status(finding: Finding | Brief) -> dict[str, Any]:
     }
 
 
-def _fields(finding: Finding | Brief) -> bytes:
-    """The text of :func:`_status`'s fields as they stand in a finding's item, without the braces."""
-    return item_text(_status(finding))[1 : -len(b"\n    }")]
-
-
-#: the status fields a kept finding's text ends with: those of a finding as checked (open, judged)
-_KEPT_FIELDS = _fields(Finding("", "", "", "info", "", "", ""))
-
-
-def _item(finding: Finding | Brief) -> Any:
-    """What the findings list holds for a finding: an object, or a brief's kept text (given its status when it is
-    not the default one)."""
-    if not isinstance(finding, Brief):
-        return finding_dict(finding)
-    if finding.status == OPEN and finding.review is None and finding.judged and not finding.kept_severity:
-        return finding.kept
-    text = finding.kept.read()
-    at = text.rfind(_KEPT_FIELDS)
-    if at < 0 or text[at + len(_KEPT_FIELDS) :].strip() != b"}":
-        raise ValueError(f"the kept text of finding {finding.fingerprint} does not end with its status")
-    text = text[:at] + _fields(finding) + text[at + len(_KEPT_FIELDS) :]
-    if finding.kept_severity:  # the first "severity" key of the item is the finding's own (claims have none)
-        written = b'\n      "severity": ' + orjson.dumps(finding.kept_severity) + b","
-        text = text.replace(written, b'\n      "severity": ' + orjson.dumps(finding.severity) + b",", 1)
-    return text
+def _items(findings: list[Finding | KeptFinding]) -> Iterator[dict[str, Any]]:
+    """The findings' objects (each made whole as it is written), each claim's object made once for the findings of
+    its subject (which show the same claims again and again), and let go of when the next subject begins."""
+    shown: dict[int, dict[str, Any]] = {}
+    subject: Optional[str] = None
+    for finding in each_whole(findings):
+        if finding.subject != subject:
+            shown.clear()
+            subject = finding.subject
+        yield finding_dict(finding, shown)
 
 
 def _shown(ref: ClaimRef, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -167,6 +151,11 @@ def timeline_dict(timeline: Timeline) -> dict[str, Any]:
     }
 
 
+def _listed(timeline: Timeline | KeptTimeline) -> bool:
+    """Whether the report lists a timeline: one of more than one entry."""
+    return timeline.listed if isinstance(timeline, KeptTimeline) else len(timeline.entries) > 1
+
+
 def render(result: Result) -> str:
     """The whole report as JSON text."""
     return b"".join(chunks(result)).decode("utf-8")
@@ -178,11 +167,7 @@ def chunks(result: Result) -> Iterator[bytes]:
     return pretty_chunks(
         head,
         {
-            "findings": (_item(f) for f in result.findings),
-            "timelines": (
-                t.kept if isinstance(t, TimelineBrief) else timeline_dict(t)
-                for t in result.timelines
-                if isinstance(t, TimelineBrief) or len(t.entries) > 1
-            ),
+            "findings": _items(result.findings),
+            "timelines": (timeline_dict(t) for t in each_whole_timeline([t for t in result.timelines if _listed(t)])),
         },
     )

@@ -1,0 +1,247 @@
+"""Results kept as plain data: a subject's findings, timelines and claim rows as JSON-ready lists, and findings
+and timelines that stay in that form until a report asks for them whole.
+
+The cache keeps each subject's results in this form (see :mod:`checker.engine.cache`, which adds names for the
+places they point at). A run that writes only the JSON report does not hold every finding of a large corpus as
+objects: it holds a :class:`KeptFinding` for each (what the gate needs, and where its data is kept), and the
+report makes each subject's findings whole, one subject at a time, as it writes them (:func:`whole`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterator, Optional, Protocol
+
+import orjson
+
+from checker.corpus import ClaimRow
+from checker.findings import OPEN, ClaimRef, Finding, Location, Review, files_of
+from checker.timeline import Entry, Point, Timeline
+
+#: the parts of a subject's results made plain, in order (see :func:`plain_results`)
+FINDINGS, TIMELINES, ROWS, CLAIMS, PLACES = range(5)
+
+
+class Readable(Protocol):
+    """Where a subject's results are kept as JSON: read only when they are used."""
+
+    def read(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One subject's results kept as JSON (``data``), with its table of locations as they stand now (None: as the
+    data has them)."""
+
+    data: Readable
+    where: Optional[tuple[Location, ...]] = None
+
+
+@dataclass(slots=True)  # not frozen: a run of a million claims makes hundreds of thousands
+class KeptFinding:
+    """A finding kept as data: what the gate and the counts need of it, and where the rest is kept. Its severity,
+    status, review and judgement are its own (the gate sets them); the rest comes from ``kept`` (:func:`whole`)."""
+
+    subject: str
+    metric: str
+    check: str
+    severity: str
+    verdict: str
+    fingerprint: str
+    message: str
+    paths: tuple[str, ...]  # the files of its location and of its claims
+    kept: Kept
+    index: int  # its place among the findings kept there
+    status: str = OPEN
+    review: Optional[Review] = None
+    judged: bool = True
+
+    rank = Finding.rank
+    acknowledgement = Finding.acknowledgement
+    counts = Finding.counts
+
+
+@dataclass(slots=True)
+class KeptTimeline:
+    """A timeline kept as data (see :class:`KeptFinding`)."""
+
+    subject: str
+    metric: str
+    kept: Kept
+    index: int
+    listed: bool  # it has more than one entry (the JSON report lists only those)
+
+
+def locations(data: list) -> tuple[Location, ...]:
+    """The table of locations of results made plain, as written there (each ``[path, line, col, end_line,
+    end_col]``, or that after a name: see the cache's names of places)."""
+    return tuple(Location(*spot) if len(spot) == 5 else Location(*spot[-1]) for spot in data[PLACES])
+
+
+def kept_results(data: list, kept: Kept) -> tuple[list[KeptFinding], list[KeptTimeline]]:
+    """The findings and timelines of a subject's results made plain (``data``, the parse of ``kept.data``) as
+    kept ones."""
+    where, table = kept.where if kept.where is not None else locations(data), data[CLAIMS]
+    findings = []
+    for index, f in enumerate(data[FINDINGS]):
+        subject, metric, check, severity, verdict, message, fingerprint, _, _, at, claims, *_ = f
+        paths = {where[table[number][2]].path for number in claims}
+        if at is not None:
+            paths.add(where[at].path)
+        findings.append(KeptFinding(subject, metric, check, severity, verdict, fingerprint, message,
+                                    tuple(sorted(paths)), kept, index))  # fmt: skip
+    timelines = [KeptTimeline(t[0], t[1], kept, index, len(t[2]) > 1) for index, t in enumerate(data[TIMELINES])]
+    return findings, timelines
+
+
+def kept_findings(
+    findings: list[Finding], timelines: list[Timeline], kept: Kept
+) -> tuple[list[KeptFinding], list[KeptTimeline]]:
+    """A subject's findings and timelines as kept ones, their data in ``kept`` (where they were made plain in this
+    order)."""
+    out = [KeptFinding(f.subject, f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f),
+                       kept, index) for index, f in enumerate(findings)]  # fmt: skip
+    listed = [KeptTimeline(t.subject, t.metric, kept, index, len(t.entries) > 1) for index, t in enumerate(timelines)]
+    return out, listed
+
+
+class _Last:
+    """The results last made whole: the findings of one subject are asked for one after another, and so are its
+    timelines."""
+
+    kept: Optional[Kept] = None
+    data: list = []  # its results as plain data, parsed
+    where: tuple[Location, ...] = ()  # its table of locations
+    refs: Optional[list[ClaimRef]] = None  # its claims, made when first asked for
+    timelines: Optional[list[Timeline]] = None
+
+    @classmethod
+    def of(cls, kept: Kept) -> list:
+        """The plain data of ``kept``, parsed once while its findings or timelines are asked for."""
+        if cls.kept is not kept:
+            cls.kept, cls.data, cls.refs, cls.timelines = kept, orjson.loads(kept.data.read()), None, None
+        return cls.data
+
+    @classmethod
+    def forget(cls) -> None:
+        cls.kept, cls.data, cls.where, cls.refs, cls.timelines = None, [], (), None, None
+
+
+def whole(finding: Finding | KeptFinding) -> Finding:
+    """A finding whole: a kept one made from its data, with its own severity, status, review and judgement."""
+    if isinstance(finding, Finding):
+        return finding
+    data = _Last.of(finding.kept)
+    if _Last.refs is None:
+        where = _Last.where = finding.kept.where if finding.kept.where is not None else locations(data)
+        _Last.refs = [_ref(ref, where) for ref in data[CLAIMS]]
+    f = finding
+    return _finding(data[FINDINGS][f.index], _Last.where, _Last.refs, f.severity, f.status, f.review, f.judged)
+
+
+def whole_timeline(timeline: Timeline | KeptTimeline) -> Timeline:
+    """A timeline whole: a kept one made from its data."""
+    if isinstance(timeline, Timeline):
+        return timeline
+    data = _Last.of(timeline.kept)
+    if _Last.timelines is None:
+        _Last.timelines = [_timeline(t) for t in data[TIMELINES]]
+    return _Last.timelines[timeline.index]
+
+
+def each_whole(findings: list) -> Iterator[Finding]:
+    """Findings whole, in their order; the results last made whole are let go of at the end."""
+    try:
+        yield from map(whole, findings)
+    finally:
+        _Last.forget()
+
+
+def each_whole_timeline(timelines: list) -> Iterator[Timeline]:
+    """Timelines whole, in their order (see :func:`each_whole`)."""
+    try:
+        yield from map(whole_timeline, timelines)
+    finally:
+        _Last.forget()
+
+
+# ------------------------------------------------------------------ the plain form
+
+
+def location_plain(location: Location) -> list:
+    return [location.path, location.line, location.col, location.end_line, location.end_col]
+
+
+def finding_plain(finding: Finding, location: Optional[int], claims: list[int]) -> list:
+    """A finding as plain data: ``location`` and ``claims`` are places in its results' tables of locations and
+    of claims. No status: findings are kept as checked, before the focus and the acknowledgements of a run apply."""
+    f = finding
+    return [f.subject, f.metric, f.check, f.severity, f.verdict, f.message, f.fingerprint, f.note, f.hint,
+            location, claims, f.topic]  # fmt: skip
+
+
+def ref_plain(ref: ClaimRef, location: Optional[int]) -> list:
+    r = ref
+    return [r.source, r.claim, location, r.value, r.time, r.scope, r.quote, r.origin,
+            r.published, r.evidence, list(r.evidence_span), r.derivation]  # fmt: skip
+
+
+def timeline_plain(timeline: Timeline) -> list:
+    latest = timeline.entries.index(timeline.latest) if timeline.latest is not None else None
+    return [timeline.subject, timeline.metric, [_entry_plain(e) for e in timeline.entries], latest]
+
+
+def from_plain(data: list, where: tuple[Location, ...]) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
+    """The results made plain (one object for each claim reference, as they were), with ``where`` as their table
+    of locations."""
+    refs = [_ref(ref, where) for ref in data[CLAIMS]]
+    return (
+        [_finding(f, where, refs) for f in data[FINDINGS]],
+        [_timeline(t) for t in data[TIMELINES]],
+        [ClaimRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(pair) for pair in r[6]), r[7], r[8])
+         for r in data[ROWS]],
+    )  # fmt: skip
+
+
+def _finding(data: list, where: tuple[Location, ...], refs: list[ClaimRef], *standing: Any) -> Finding:
+    """A finding made plain, made again; ``standing``: its severity, status, review and judgement when the run
+    set them (else those it was checked with)."""
+    subject, metric, check, severity, verdict, message, fingerprint, note, hint, at, claims, topic = data
+    location = where[at] if at is not None else None
+    if standing:
+        severity, *standing = standing
+    return Finding(subject, metric, check, severity, verdict, message, fingerprint, note, hint, location,
+                   tuple(refs[number] for number in claims), topic, *standing)  # fmt: skip
+
+
+def _ref(data: list, where: tuple[Location, ...]) -> ClaimRef:
+    source, claim, at, value, when, scope, quote, origin, published, evidence, span, derivation = data
+    return ClaimRef(source, claim, where[at], value, when, scope, quote, origin, published, evidence,
+                    (span[0], span[1]), derivation)  # fmt: skip
+
+
+def _day(text: Optional[str]) -> Optional[date]:
+    return date.fromisoformat(text) if text else None
+
+
+def _iso(day: Optional[date]) -> Optional[str]:
+    return day.isoformat() if day else None
+
+
+def _entry_plain(entry: Entry) -> list:
+    points = [[list(p.key), *p[1:3], _iso(p.start), _iso(p.end), *p[5:]] for p in entry.claims]
+    return [entry.value, _iso(entry.start), _iso(entry.end), entry.time, entry.certain, points, entry.scope]
+
+
+def _entry(data: list) -> Entry:
+    value, start, end, when, certain, points, scope = data
+    claims = tuple(Point(tuple(p[0]), p[1], p[2], _day(p[3]), _day(p[4]), *p[5:]) for p in points)  # type: ignore[arg-type]
+    return Entry(value, _day(start), _day(end), when, certain, claims, scope)
+
+
+def _timeline(data: list) -> Timeline:
+    subject, metric, entries, latest = data
+    built = tuple(_entry(e) for e in entries)
+    return Timeline(subject, metric, built, built[latest] if latest is not None else None)
+
