@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional, Protocol
 import orjson
 
 from checker.corpus import ClaimRow
-from checker.findings import OPEN, ClaimRef, Finding, Location, Review, files_of
+from checker.findings import OPEN, SEVERITY_RANK, ClaimRef, Finding, Location, Review, files_of
 from checker.timeline import Entry, Point, Timeline
 
 #: the parts of a subject's results made plain, in order (see :func:`plain_results`)
@@ -50,6 +50,7 @@ class KeptFinding:
     verdict: str
     fingerprint: str
     message: str
+    hint: str
     paths: tuple[str, ...]  # the files of its location and of its claims
     kept: Kept
     index: int  # its place among the findings kept there
@@ -79,31 +80,45 @@ def locations(data: list) -> tuple[Location, ...]:
     return tuple(Location(*spot) if len(spot) == 5 else Location(*spot[-1]) for spot in data[PLACES])
 
 
-def kept_results(data: list, kept: Kept) -> tuple[list[KeptFinding], list[KeptTimeline]]:
-    """The findings and timelines of a subject's results made plain (``data``, the parse of ``kept.data``) as
-    kept ones."""
-    where, table = kept.where if kept.where is not None else locations(data), data[CLAIMS]
-    findings = []
-    for index, f in enumerate(data[FINDINGS]):
-        subject, metric, check, severity, verdict, message, fingerprint, _, _, at, claims, *_ = f
-        paths = {where[table[number][2]].path for number in claims}
-        if at is not None:
-            paths.add(where[at].path)
-        findings.append(KeptFinding(subject, metric, check, severity, verdict, fingerprint, message,
-                                    tuple(sorted(paths)), kept, index))  # fmt: skip
-    timelines = [KeptTimeline(t[0], t[1], kept, index, len(t[2]) > 1) for index, t in enumerate(data[TIMELINES])]
-    return findings, timelines
+def heads(findings: list[Finding], timelines: list[Timeline]) -> list:
+    """What the gate and the counts need of a subject's findings and timelines, as plain data (kept at the head
+    of the subject's record, so that a run that takes its results as they were need not read the rest)."""
+    return [
+        [[f.subject, f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, f.hint, list(files_of(f))]
+         for f in findings],
+        [[t.subject, t.metric, len(t.entries) > 1] for t in timelines],
+    ]  # fmt: skip
 
 
-def kept_findings(
-    findings: list[Finding], timelines: list[Timeline], kept: Kept
-) -> tuple[list[KeptFinding], list[KeptTimeline]]:
-    """A subject's findings and timelines as kept ones, their data in ``kept`` (where they were made plain in this
-    order)."""
-    out = [KeptFinding(f.subject, f.metric, f.check, f.severity, f.verdict, f.fingerprint, f.message, files_of(f),
-                       kept, index) for index, f in enumerate(findings)]  # fmt: skip
-    listed = [KeptTimeline(t.subject, t.metric, kept, index, len(t.entries) > 1) for index, t in enumerate(timelines)]
+def _text(*values: object) -> bool:
+    return all(isinstance(value, str) for value in values)
+
+
+def from_heads(plain: list, kept: Kept) -> tuple[list[KeptFinding], list[KeptTimeline]]:
+    """A subject's findings and timelines as kept ones, from their :func:`heads`, their data in ``kept``; raises
+    ValueError when the heads are not as :func:`heads` makes them."""
+    findings, timelines = plain
+    out = []
+    for index, (subject, metric, check, severity, verdict, fingerprint, message, hint, paths) in enumerate(findings):
+        if not (_text(subject, metric, check, verdict, fingerprint, message, hint, *paths)
+                and severity in SEVERITY_RANK):  # fmt: skip
+            raise ValueError(f"a finding's head that is not one claimcheck writes: {fingerprint!r}")
+        out.append(KeptFinding(subject, metric, check, severity, verdict, fingerprint, message, hint, tuple(paths),
+                               kept, index))  # fmt: skip
+    listed = []
+    for index, (subject, metric, many) in enumerate(timelines):
+        if not (_text(subject, metric) and isinstance(many, bool)):
+            raise ValueError("a timeline's head that is not one claimcheck writes")
+        listed.append(KeptTimeline(subject, metric, kept, index, many))
     return out, listed
+
+
+def lean(findings: list[Finding], timelines: list[Timeline], kept: Kept) -> tuple[list, list[KeptTimeline]]:
+    """A subject's findings and timelines as kept ones, their data in ``kept``; but its input errors (about no
+    subject, which sort apart from the subject's findings: making them whole one by one would read the subject's
+    data again for each) stay whole."""
+    made, listed = from_heads(heads(findings, timelines), kept)
+    return [finding if not finding.subject else light for finding, light in zip(findings, made, strict=True)], listed
 
 
 class _Last:

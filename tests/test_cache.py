@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -382,7 +383,7 @@ def test_reports_from_the_cache_are_the_reports_of_a_run_without_it(tmp_path, mo
         outputs, kept = real(job, stored, inputs)
         reused.append(sum(len(output.findings) for output in outputs.values()))
         made = [f for output in outputs.values() for f in output.findings]
-        assert all(isinstance(f, KeptFinding) == (names == ("json",)) for f in made)
+        assert all(isinstance(f, KeptFinding) == (names == ("json",) and bool(f.subject)) for f in made)
         return outputs, kept
 
     monkeypatch.setattr(running, "_from_cache", spy)
@@ -443,6 +444,39 @@ def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
         assert not any(isinstance(f, KeptFinding) for f in outcome.result.findings)
     outcome = execute(CheckRequest(formats=("json",), cache=folder, lean=True))
     assert outcome.result is not None and any(isinstance(f, KeptFinding) for f in outcome.result.findings)
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["kept findings", "whole findings"])
+def test_a_json_report_encoded_by_forked_processes_is_the_same(tmp_path, monkeypatch, lean):
+    """A large report is encoded slice by slice by forked processes (kept findings made whole there): the text is
+    that of the report encoded here, and no slice cuts the findings of a subject."""
+    import multiprocessing
+
+    from checker.pipeline import CheckRequest, execute
+    from checker.reporting import json_report
+
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    folder = tmp_path / "cache"
+    execute(CheckRequest(formats=("json",), cache=folder, lean=lean))
+    outcome = execute(CheckRequest(formats=("json",), cache=folder, lean=lean))
+    assert outcome.result is not None and len(outcome.result.findings) > 20
+    here = json_report.render(outcome.result)
+    monkeypatch.setattr(json_report, "PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(json_report, "_SLICE", 3)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.delitem(sys.modules, "polars", raising=False)  # loaded by other tests: the forks do not use it
+    assert json_report.render(outcome.result) == here  # the run was given one process: encoded here
+    outcome.result.workers = 2
+    contexts: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: contexts.append(method) or real(method))
+    assert json_report.render(outcome.result) == here
+    assert contexts == ["fork", "fork"]  # the findings, then the timelines
+    findings = outcome.result.findings
+    slices = json_report._slices(findings)
+    assert [start for start, _ in slices[1:]] == [end for _, end in slices[:-1]] and slices[-1][1] == len(findings)
+    assert len(slices) > 3 and all(findings[end - 1].subject != findings[end].subject for _, end in slices[:-1])
 
 
 def test_the_records_the_workers_write_make_the_same_report(tmp_path, monkeypatch):

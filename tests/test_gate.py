@@ -223,7 +223,7 @@ def _acknowledge(project: Path, fingerprint: str, expires: str = "2027-01-31") -
 @pytest.mark.parametrize("cached", [False, True], ids=["fresh", "cached"])
 def test_the_json_report_says_each_findings_status(project, cached):
     """open, acknowledged (by, on, until, reason), expired, stale — and whether it involves the files judged; the
-    same whether the findings are made afresh or come from the cache as kept report text."""
+    same whether the findings are made afresh or come from the cache (kept as data until the report writes them)."""
     caching = ("--cache", str(project / ".." / "cache")) if cached else ("--no-cache",)
     if cached:
         _findings(project, *caching)  # fills the cache: the runs below take their findings from it

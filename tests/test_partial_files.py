@@ -409,6 +409,8 @@ def test_a_rules_file_that_cannot_be_read_is_listed_alone_with_a_count_of_what_f
     answered with a near name, or "declare it", which would send the user the wrong way)."""
     _rules_project(tmp_path, rules)
     code, report = _check(tmp_path, "--no-cache")
+    cache = ("--cache", str(tmp_path / "cache"))
+    assert _check(tmp_path, *cache) == _check(tmp_path, *cache) == (code, report)  # findings kept by the cache too
     assert code == 2
     at_file = [message for _, _, _, message in _at(report, "rules/extra.yaml")]
     assert len(at_file) == 2, at_file  # why it cannot be read, and what follows from it

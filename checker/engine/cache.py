@@ -19,7 +19,7 @@ Two kinds of entries live in the cache folder:
   report's text: every report is written afresh from the results, so a
   report's shape never depends on what an earlier run wrote.
 
-Entries are JSON and text (never pickled objects: a cache folder may come
+Entries are JSON (never pickled objects: a cache folder may come
 from elsewhere, and reading it must not run code), each authenticated by an
 HMAC made with the user's own key, kept outside the cache folder (see
 :mod:`checker.engine.cachekey`): an entry that is missing, damaged, of another
@@ -59,7 +59,7 @@ from checker.timeline import Timeline
 from checker.yamlio import Document, Span
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 8
+FORMAT = 9
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
 #: a file's record or a parsed rules file larger than this is not read (one of a claim file of the largest size
@@ -82,11 +82,16 @@ class Piece(NamedTuple):
         return b"".join(self.chunks(self.size))
 
     def chunks(self, most: int = 1 << 20) -> Iterator[bytes]:
-        """The piece's bytes, at most ``most`` at a time; raises OSError when the file no longer holds them."""
+        """The piece's bytes, at most ``most`` at a time; raises OSError when the file no longer holds them. Read
+        at their place without moving the file's position where the system can (processes forked to write a
+        report read the pieces of one open file at once)."""
         at, left = self.start, self.size
         while left > 0:
-            self.stream.seek(at)
-            data = self.stream.read(min(left, most))
+            if hasattr(os, "pread"):
+                data = os.pread(self.stream.fileno(), min(left, most), at)
+            else:
+                self.stream.seek(at)
+                data = self.stream.read(min(left, most))
             if not data:
                 raise OSError(f"{getattr(self.stream, 'name', 'a cache entry')} was cut short while it was read")
             yield data
@@ -487,6 +492,7 @@ class Stored(NamedTuple):
     everything: str
     relocatable: bool  # its results name every location (see Places)
     checked: int  # how many of its claims were resolved
+    heads: list  # what the gate needs of its findings and timelines (see checker.kept.heads)
     plain: Piece  # its results as plain data (JSON; see result_plain)
     line: Piece  # the whole record
 
@@ -519,12 +525,6 @@ def load_subjects(folder: Path, rules: str) -> dict[str, Stored]:
         return {}
 
 
-def read_records(path: Path) -> dict[str, Stored]:
-    """The subjects' records in a file of lines this run's shards wrote (see :func:`write_lines`)."""
-    stream = _open_entry(path)
-    return _records(stream, 0, os.fstat(stream.fileno()).st_size)
-
-
 def _open_entry(path: Path) -> BinaryIO:
     """An entry read piece by piece, open (the records read from it later keep it open): a regular file, never a
     link; raises Refused or OSError."""
@@ -538,7 +538,7 @@ def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
     try:
         while at < last:
             head = _head(stream, at, last)
-            subject, content, everything, relocatable, checked, size = orjson.loads(head)
+            subject, content, everything, relocatable, checked, heads, size = orjson.loads(head)
             if not (isinstance(size, int) and size >= 0):
                 raise ValueError("a record whose head gives no size")
             first = at + len(head)
@@ -546,7 +546,7 @@ def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
             if end > last or _byte(stream, first) != b"\t" or _byte(stream, end - 1) != b"\n":
                 raise ValueError("a record that does not end where its head says")
             out[subject] = Stored(
-                content, everything, bool(relocatable), int(checked), Piece(stream, first + 1, size),
+                content, everything, bool(relocatable), int(checked), heads, Piece(stream, first + 1, size),
                 Piece(stream, at, end - at),
             )  # fmt: skip
             at = end
@@ -580,14 +580,18 @@ def _byte(stream: BinaryIO, at: int) -> bytes:
 
 #: the subjects' entry: a line with the stamp and the rules, a record per subject, and a line with the HMAC (see
 #: :func:`sealer`) of everything before it (written and read subject by subject). A subject's record is its head
-#: (JSON, which gives the size of the rest), a tab, its results (JSON), a newline
+#: (JSON: its digests, what the gate needs of its findings, and the size of the rest), a tab, its results (JSON),
+#: a newline
 SUBJECTS = "subjects.cache"
 
 
-def subject_record(subject: str, digests: tuple[str, str], relocatable: bool, plain: bytes, checked: int) -> bytes:
+def subject_record(
+    subject: str, digests: tuple[str, str], relocatable: bool, plain: bytes, checked: int, heads: list
+) -> bytes:
     """One subject's record in the subjects' entry (see :class:`Stored`). ``plain`` is its results made plain
-    (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location."""
-    return orjson.dumps([subject, *digests, relocatable, checked, len(plain)]) + b"\t" + plain + b"\n"
+    (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location, ``heads`` what the gate
+    needs of them (see checker.kept.heads)."""
+    return orjson.dumps([subject, *digests, relocatable, checked, heads, len(plain)]) + b"\t" + plain + b"\n"
 
 
 def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | Piece]) -> None:

@@ -43,7 +43,7 @@ from checker.findings import (
     input_error,
     sort_key,
 )
-from checker.kept import Kept, KeptFinding, KeptTimeline, kept_results, locations
+from checker.kept import Kept, KeptFinding, KeptTimeline, from_heads, heads, lean, locations
 from checker.loading import display_path, iter_files, read_document
 from checker.result import Result
 from checker.timeline import Timeline
@@ -83,6 +83,12 @@ def _from_cache(
         if not same and not (entry.relocatable and entry.content == digests[0]):
             continue
         try:
+            if same and job.lean and all(head[0] for head in entry.heads[0]):
+                # its results as they were, and no input error (which stays whole): only its record's head is needed
+                findings, timelines = from_heads(entry.heads, Kept(entry.plain))
+                reused[subject] = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked)
+                kept[subject] = entry.line
+                continue
             plain = entry.plain.read()
             data = orjson.loads(plain)
             found = cache.moves(data, finder)
@@ -90,16 +96,19 @@ def _from_cache(
                 continue
             if found.moved:
                 plain = cache.relocated(data, found)
+            rebuilt, lines, rows = cache.result_from_plain(data, found.where)
+            record = entry.line if same else cache.subject_record(
+                subject, digests, True, plain, len(rows), heads(rebuilt, lines)
+            )  # fmt: skip
             if job.lean:
-                findings, timelines = kept_results(data, Kept(entry.plain, locations([*data[:4], found.where])))
-                output = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked)
+                findings, timelines = lean(rebuilt, lines, Kept(entry.plain, locations([*data[:4], found.where])))
+                output = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], len(rows))
             else:
-                rebuilt, lines, rows = cache.result_from_plain(data, found.where)
                 output = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))
         except _DAMAGED:  # a record not as it was written
             continue
         reused[subject] = output
-        kept[subject] = entry.line if same else cache.subject_record(subject, digests, True, plain, output.checked)
+        kept[subject] = record
     return reused, kept
 
 
@@ -266,9 +275,10 @@ def _run(
         if done.cached is not None:
             lines.add(done.cached)
         for output in done.outputs.values():  # the results of a subject share where they are kept
-            for item in (*output.findings[:1], *output.timelines[:1]):
-                if isinstance(item, (KeptFinding, KeptTimeline)) and isinstance(item.kept.data, cache.InFile):
-                    item.kept.data.hold(opened)
+            light = next((f for f in output.findings if isinstance(f, KeptFinding)), None)
+            light = light or next((t for t in output.timelines if isinstance(t, KeptTimeline)), None)
+            if light is not None and isinstance(light.kept.data, cache.InFile):
+                light.kept.data.hold(opened)
 
     with phase(f"check {len(job.only) if job.only is not None else 'all'} subjects"):
         if executor is not None:
@@ -301,7 +311,7 @@ def _run(
     if vocabulary.unreadable:
         findings, rules_findings = _without_follow_ons(findings, rules_findings, vocabulary.unreadable)
     findings.sort(key=sort_key)
-    return Result(findings, corpus, vocabulary, rules_findings, timelines)
+    return Result(findings, corpus, vocabulary, rules_findings, timelines, workers=workers_wanted)
 
 
 def _without_follow_ons(findings: list, rules_findings: list[Finding], unread: list[str]) -> tuple[list, list]:

@@ -28,7 +28,7 @@ from checker.findings import (
     Finding,
     distinct,
 )
-from checker.kept import Kept, kept_findings
+from checker.kept import Kept, heads, lean
 from checker.loading import shown_from
 from checker.timeline import Timeline
 from checker.vocabulary import Vocabulary
@@ -170,7 +170,7 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
                 for subject, where in results.items():
                     output = outputs[subject]
                     kept = Kept(where)
-                    output.findings, output.timelines = kept_findings(output.findings, output.timelines, kept)
+                    output.findings, output.timelines = lean(output.findings, output.timelines, kept)
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
@@ -185,7 +185,8 @@ def _cache_lines(
         if subject in digests:
             plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
             yield subject, cache.subject_record(
-                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.checked
+                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.checked,
+                heads(output.findings, output.timelines),
             )
 
 

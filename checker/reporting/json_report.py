@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+import multiprocessing
+import os
+import sys
+from typing import Any, Callable, Iterator, Optional
 
 from checker import __version__
 from checker.findings import STATUSES, ClaimRef, Finding, Location
-from checker.jsontext import pretty_chunks
+from checker.jsontext import Encoded, encode, pretty_chunks
 from checker.kept import KeptFinding, KeptTimeline, each_whole, each_whole_timeline
 from checker.result import Result
 from checker.timeline import Entry, Timeline
@@ -164,10 +167,69 @@ def render(result: Result) -> str:
 def chunks(result: Result) -> Iterator[bytes]:
     """The UTF-8 text of :func:`render`, finding by finding: a report file is written as it is made."""
     head = {"tool": "claimcheck", "version": __version__, "format_version": FORMAT_VERSION, "summary": summary(result)}
-    return pretty_chunks(
-        head,
-        {
-            "findings": _items(result.findings),
-            "timelines": (timeline_dict(t) for t in each_whole_timeline([t for t in result.timelines if _listed(t)])),
-        },
-    )
+    listed = [t for t in result.timelines if _listed(t)]
+    return pretty_chunks(head, {"findings": _encoded(result.findings, _findings_text, result.workers),
+                                "timelines": _encoded(listed, _timelines_text, result.workers)})  # fmt: skip
+
+
+def _findings_text(findings: list) -> Encoded:
+    return encode(list(_items(findings)))
+
+
+def _timelines_text(timelines: list) -> Encoded:
+    return encode([timeline_dict(t) for t in each_whole_timeline(timelines)])
+
+
+#: a report of this many items or more is encoded by processes forked for the purpose, as many as the run was
+#: given, each a slice of about this many items (that of a subject is never cut: its findings are made whole
+#: together)
+PARALLEL_ITEMS = 4000
+_SLICE = 1000
+_ENCODING: Optional[tuple[list, Callable[[list], Encoded]]] = None  # what the forked processes encode
+
+
+def _encoded(items: list, text: Callable[[list], Encoded], workers: int) -> Iterator[Encoded]:
+    """The items' text, slice by slice, in order: made by forked processes when there are many items and the run
+    was given several (making findings whole and encoding them is the work of the report; the text is the same
+    either way). A process that cannot fork safely (no fork, a daemon, Polars' threads running) makes it alone."""
+    cores = min(workers, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    slices = _slices(items)
+    if (
+        len(items) < PARALLEL_ITEMS
+        or cores < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.current_process().daemon
+        or "polars" in sys.modules
+    ):
+        for start, end in slices:
+            yield text(items[start:end])
+        return
+    global _ENCODING
+    _ENCODING = items, text
+    try:
+        with multiprocessing.get_context("fork").Pool(min(cores, len(slices))) as pool:
+            yield from pool.imap(_encode_slice, slices)
+    finally:
+        _ENCODING = None
+
+
+def _encode_slice(bounds: tuple[int, int]) -> Encoded:
+    assert _ENCODING is not None
+    items, text = _ENCODING
+    return text(items[bounds[0] : bounds[1]])
+
+
+def _slices(items: list) -> list[tuple[int, int]]:
+    """Bounds of slices of about _SLICE items each, cut only where the subject changes."""
+    out, start = [], 0
+    for at in range(_SLICE, len(items), _SLICE):
+        while at < len(items) and items[at].subject == items[at - 1].subject:
+            at += 1
+        if at >= len(items):
+            break
+        if at > start:
+            out.append((start, at))
+            start = at
+    if start < len(items):
+        out.append((start, len(items)))
+    return out
