@@ -51,7 +51,6 @@ class Result:
     changes: Optional[Changes] = None
     #: the folder the report being made is written to, which its links are relative to; None: the working one
     written_in: Optional[Path] = None
-    workers: int = 1  # the processes the run was given (-j): a reporter may use as many to write a large report
 
     def timeline(self, subject: str, metric: str) -> Timeline | None:
         """The timeline of one subject's metric, when it is a stock with claims."""

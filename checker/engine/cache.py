@@ -83,8 +83,7 @@ class Piece(NamedTuple):
 
     def chunks(self, most: int = 1 << 20) -> Iterator[bytes]:
         """The piece's bytes, at most ``most`` at a time; raises OSError when the file no longer holds them. Read
-        at their place without moving the file's position where the system can (processes forked to write a
-        report read the pieces of one open file at once)."""
+        at their place, without moving the file's position, where the system can."""
         at, left = self.start, self.size
         while left > 0:
             if hasattr(os, "pread"):

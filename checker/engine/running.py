@@ -311,7 +311,7 @@ def _run(
     if vocabulary.unreadable:
         findings, rules_findings = _without_follow_ons(findings, rules_findings, vocabulary.unreadable)
     findings.sort(key=sort_key)
-    return Result(findings, corpus, vocabulary, rules_findings, timelines, workers=workers_wanted)
+    return Result(findings, corpus, vocabulary, rules_findings, timelines)
 
 
 def _without_follow_ons(findings: list, rules_findings: list[Finding], unread: list[str]) -> tuple[list, list]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 from typing import Any, Callable, Iterator, Optional
 
 from checker import __version__
@@ -168,8 +165,8 @@ def chunks(result: Result) -> Iterator[bytes]:
     """The UTF-8 text of :func:`render`, finding by finding: a report file is written as it is made."""
     head = {"tool": "claimcheck", "version": __version__, "format_version": FORMAT_VERSION, "summary": summary(result)}
     listed = [t for t in result.timelines if _listed(t)]
-    return pretty_chunks(head, {"findings": _encoded(result.findings, _findings_text, result.workers),
-                                "timelines": _encoded(listed, _timelines_text, result.workers)})  # fmt: skip
+    return pretty_chunks(head, {"findings": _encoded(result.findings, _findings_text),
+                                "timelines": _encoded(listed, _timelines_text)})  # fmt: skip
 
 
 def _findings_text(findings: list) -> Encoded:
@@ -180,43 +177,14 @@ def _timelines_text(timelines: list) -> Encoded:
     return encode([timeline_dict(t) for t in each_whole_timeline(timelines)])
 
 
-#: a report of this many items or more is encoded by processes forked for the purpose, as many as the run was
-#: given, each a slice of about this many items (that of a subject is never cut: its findings are made whole
-#: together)
-PARALLEL_ITEMS = 4000
+#: findings made whole and encoded at a time (a subject's findings are made whole together: its slice is never cut)
 _SLICE = 1000
-_ENCODING: Optional[tuple[list, Callable[[list], Encoded]]] = None  # what the forked processes encode
 
 
-def _encoded(items: list, text: Callable[[list], Encoded], workers: int) -> Iterator[Encoded]:
-    """The items' text, slice by slice, in order: made by forked processes when there are many items and the run
-    was given several (making findings whole and encoding them is the work of the report; the text is the same
-    either way). A process that cannot fork safely (no fork, a daemon, Polars' threads running) makes it alone."""
-    cores = min(workers, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-    slices = _slices(items)
-    if (
-        len(items) < PARALLEL_ITEMS
-        or cores < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or multiprocessing.current_process().daemon
-        or "polars" in sys.modules
-    ):
-        for start, end in slices:
-            yield text(items[start:end])
-        return
-    global _ENCODING
-    _ENCODING = items, text
-    try:
-        with multiprocessing.get_context("fork").Pool(min(cores, len(slices))) as pool:
-            yield from pool.imap(_encode_slice, slices)
-    finally:
-        _ENCODING = None
-
-
-def _encode_slice(bounds: tuple[int, int]) -> Encoded:
-    assert _ENCODING is not None
-    items, text = _ENCODING
-    return text(items[bounds[0] : bounds[1]])
+def _encoded(items: list, text: Callable[[list], Encoded]) -> Iterator[Encoded]:
+    """The items' text, slice by slice, in order."""
+    for start, end in _slices(items):
+        yield text(items[start:end])
 
 
 def _slices(items: list) -> list[tuple[int, int]]:
