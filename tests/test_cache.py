@@ -471,6 +471,29 @@ def test_a_json_report_encoded_slice_by_slice_is_the_same(tmp_path, monkeypatch,
     assert len(slices) > 3 and all(findings[end - 1].subject != findings[end].subject for _, end in slices[:-1])
 
 
+def test_a_worker_file_gone_before_the_run_reads_it_is_a_clear_error(tmp_path, monkeypatch):
+    """The findings a worker keeps in its file of records are read by the run; when that file is gone (the cache
+    folder cleared during the run), the command says so and exits 2, with no traceback."""
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(running, "MANY_CLAIMS", 1)
+    real = cache._open_entry
+
+    def gone(path: Path):  # noqa: ANN202
+        if path.name.startswith(cache.TEMPORARY + "lines-"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(cache, "_open_entry", gone)
+    done = CliRunner().invoke(main, ["check", "-j", "2", "--format", "json=out.json", "--cache", str(tmp_path / "c")])
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert "cannot be read" in done.output and "--no-cache" in done.output
+
+
 def test_the_records_the_workers_write_make_the_same_report(tmp_path, monkeypatch):
     """With worker processes, each writes its subjects' records to the cache: the report of the run that made
     them (which reads the findings back from those records, as data), and of the run that takes every subject

@@ -667,7 +667,13 @@ class InFile:
         deleted; raises OSError when it cannot be opened."""
         stream = streams.get(self.path)
         if stream is None:
-            stream = streams[self.path] = _open_entry(Path(self.path))
+            try:
+                stream = streams[self.path] = _open_entry(Path(self.path))
+            except (OSError, Refused) as exc:
+                raise OSError(
+                    f"the findings a worker kept in {self.path} cannot be read ({exc}): was the cache folder "
+                    "cleared during the run? Run again, or with --no-cache"
+                ) from None
         self._piece = Piece(stream, self.start, self.size)
 
     def read(self) -> bytes:
