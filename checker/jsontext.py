@@ -29,8 +29,7 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
 
     The bytes are those of the whole document written at once; the items are
     never all held, as objects or as text, which a report of a million claims
-    would need gigabytes for. An item given as :class:`Encoded` is the text of
-    one or more items, made by :func:`encode` (perhaps by another process).
+    would need gigabytes for. Items are encoded a few hundred at a time.
     """
     if not lists:
         yield pretty(head).encode("utf-8")
@@ -41,7 +40,7 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
         yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
         opened = False
         for batch in _batches(items):
-            yield (SEPARATOR if opened else b"[\n    ") + (batch if isinstance(batch, Encoded) else encode(batch))
+            yield (SEPARATOR if opened else b"[\n    ") + _encode(batch)
             opened = True
         yield b"\n  ]" if opened else b"[]"
     yield b"\n}\n"
@@ -50,24 +49,14 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
 #: items written by one call of the encoder: few enough that their text stays small, many enough that the calls
 #: and the passes over the text are few
 _BATCH = 256
-#: how :func:`encode` finds the items' text in that of a document made to hold them
+#: how :func:`_encode` finds the items' text in that of a document made to hold them
 _OPENING = len(b'{\n  "": [\n    ')
 _CLOSING = len(b"\n  ]\n}")
 
 
-class Encoded(bytes):
-    """The text of items of a list of :func:`pretty_chunks`, as :func:`encode` makes it."""
-
-
-def _batches(items: Iterable[Any]) -> Iterator[list[Any] | Encoded]:
+def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for item in items:
-        if isinstance(item, Encoded):
-            if batch:
-                yield batch
-                batch = []
-            yield item
-            continue
         batch.append(item)
         if len(batch) == _BATCH:
             yield batch
@@ -76,10 +65,10 @@ def _batches(items: Iterable[Any]) -> Iterator[list[Any] | Encoded]:
         yield batch
 
 
-def encode(items: list[Any]) -> Encoded:
+def _encode(items: list[Any]) -> bytes:
     """The text of items (at least one) as they stand in a list of :func:`pretty_chunks`, :data:`SEPARATOR`
     between them: the encoder indents them itself when they stand in a document at the same depth."""
-    return Encoded(dumps({"": items})[_OPENING:-_CLOSING])
+    return dumps({"": items})[_OPENING:-_CLOSING]
 
 
 #: what stands between two items of a list of :func:`pretty_chunks`

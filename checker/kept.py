@@ -19,7 +19,7 @@ from checker.corpus import ClaimRow
 from checker.findings import OPEN, SEVERITY_RANK, ClaimRef, Finding, Location, Review, files_of
 from checker.timeline import Entry, Point, Timeline
 
-#: the parts of a subject's results made plain, in order (see :func:`plain_results`)
+#: the parts of a subject's results made plain, in order (see checker.engine.cache.result_plain)
 FINDINGS, TIMELINES, ROWS, CLAIMS, PLACES = range(5)
 
 

@@ -447,11 +447,12 @@ def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("lean", [True, False], ids=["kept findings", "whole findings"])
-def test_a_json_report_encoded_slice_by_slice_is_the_same(tmp_path, monkeypatch, lean):
-    """Findings are made whole and encoded a slice at a time, never cutting a subject: the text is that of the
-    report encoded at once."""
+def test_a_json_report_of_kept_findings_is_the_report_of_them_whole(tmp_path, monkeypatch, lean):
+    """Kept findings are made whole subject by subject as the report is written: the text is that of the report
+    of the same findings whole, written at once."""
+    from checker import __version__
     from checker.jsontext import pretty
-    from checker.kept import each_whole
+    from checker.kept import KeptFinding, each_whole, each_whole_timeline
     from checker.pipeline import CheckRequest, execute
     from checker.reporting import json_report
 
@@ -460,15 +461,14 @@ def test_a_json_report_encoded_slice_by_slice_is_the_same(tmp_path, monkeypatch,
     folder = tmp_path / "cache"
     execute(CheckRequest(formats=("json",), cache=folder, lean=lean))
     outcome = execute(CheckRequest(formats=("json",), cache=folder, lean=lean))
-    assert outcome.result is not None and len(outcome.result.findings) > 20
-    monkeypatch.setattr(json_report, "_SLICE", 3)
-    whole = [json_report.finding_dict(f) for f in each_whole(outcome.result.findings)]
-    written = json_report.render(outcome.result)
-    assert written.index('"findings": ') > 0 and json.loads(written)["findings"] == json.loads(pretty(whole))
-    findings = outcome.result.findings
-    slices = json_report._slices(findings)
-    assert [start for start, _ in slices[1:]] == [end for _, end in slices[:-1]] and slices[-1][1] == len(findings)
-    assert len(slices) > 3 and all(findings[end - 1].subject != findings[end].subject for _, end in slices[:-1])
+    result = outcome.result
+    assert result is not None and len(result.findings) > 20
+    assert any(isinstance(f, KeptFinding) for f in result.findings) == lean
+    findings = [json_report.finding_dict(f) for f in each_whole(result.findings)]
+    timelines = [json_report.timeline_dict(t) for t in each_whole_timeline(result.timelines) if len(t.entries) > 1]
+    head = {"tool": "claimcheck", "version": __version__, "format_version": json_report.FORMAT_VERSION,
+            "summary": json_report.summary(result)}  # fmt: skip
+    assert json_report.render(result) == pretty({**head, "findings": findings, "timelines": timelines})
 
 
 def test_a_worker_file_gone_before_the_run_reads_it_is_a_clear_error(tmp_path, monkeypatch):

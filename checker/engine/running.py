@@ -67,8 +67,10 @@ def _from_cache(
     record, which is kept as it is. One whose claims are unchanged but stand
     elsewhere has every location looked up again (when its results name every
     location) and gets a new record (whose old one stays valid: it is looked
-    up again as long as it is kept). With ``job.lean`` the results stay data
-    in the cache's file (see :mod:`checker.kept`) instead of being rebuilt.
+    up again as long as it is kept). With ``job.lean`` the results are kept
+    findings and timelines (see :mod:`checker.kept`), made whole only when
+    the report writes them: those of a subject unchanged from the head of
+    its record alone, unless it has input errors (which stay whole).
     Reports are written afresh from these results: the cache keeps no
     report's text.
     """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from checker import __version__
 from checker.findings import STATUSES, ClaimRef, Finding, Location
-from checker.jsontext import Encoded, encode, pretty_chunks
+from checker.jsontext import pretty_chunks
 from checker.kept import KeptFinding, KeptTimeline, each_whole, each_whole_timeline
 from checker.result import Result
 from checker.timeline import Entry, Timeline
@@ -165,39 +165,7 @@ def chunks(result: Result) -> Iterator[bytes]:
     """The UTF-8 text of :func:`render`, finding by finding: a report file is written as it is made."""
     head = {"tool": "claimcheck", "version": __version__, "format_version": FORMAT_VERSION, "summary": summary(result)}
     listed = [t for t in result.timelines if _listed(t)]
-    return pretty_chunks(head, {"findings": _encoded(result.findings, _findings_text),
-                                "timelines": _encoded(listed, _timelines_text)})  # fmt: skip
-
-
-def _findings_text(findings: list) -> Encoded:
-    return encode(list(_items(findings)))
-
-
-def _timelines_text(timelines: list) -> Encoded:
-    return encode([timeline_dict(t) for t in each_whole_timeline(timelines)])
-
-
-#: findings made whole and encoded at a time (a subject's findings are made whole together: its slice is never cut)
-_SLICE = 1000
-
-
-def _encoded(items: list, text: Callable[[list], Encoded]) -> Iterator[Encoded]:
-    """The items' text, slice by slice, in order."""
-    for start, end in _slices(items):
-        yield text(items[start:end])
-
-
-def _slices(items: list) -> list[tuple[int, int]]:
-    """Bounds of slices of about _SLICE items each, cut only where the subject changes."""
-    out, start = [], 0
-    for at in range(_SLICE, len(items), _SLICE):
-        while at < len(items) and items[at].subject == items[at - 1].subject:
-            at += 1
-        if at >= len(items):
-            break
-        if at > start:
-            out.append((start, at))
-            start = at
-    if start < len(items):
-        out.append((start, len(items)))
-    return out
+    return pretty_chunks(
+        head,
+        {"findings": _items(result.findings), "timelines": (timeline_dict(t) for t in each_whole_timeline(listed))},
+    )
