@@ -74,10 +74,10 @@ class KeptTimeline:
     listed: bool  # it has more than one entry (the JSON report lists only those)
 
 
-def locations(data: list) -> tuple[Location, ...]:
-    """The table of locations of results made plain, as written there (each ``[path, line, col, end_line,
-    end_col]``, or that after a name: see the cache's names of places)."""
-    return tuple(Location(*spot) if len(spot) == 5 else Location(*spot[-1]) for spot in data[PLACES])
+def locations(table: list) -> tuple[Location, ...]:
+    """A table of locations of results made plain (their part PLACES), as written there (each ``[path, line, col,
+    end_line, end_col]``, or that after a name: see the cache's names of places)."""
+    return tuple(Location(*spot) if len(spot) == 5 else Location(*spot[-1]) for spot in table)
 
 
 def heads(findings: list[Finding], timelines: list[Timeline]) -> list:
@@ -113,12 +113,12 @@ def from_heads(plain: list, kept: Kept) -> tuple[list[KeptFinding], list[KeptTim
     return out, listed
 
 
-def lean(findings: list[Finding], timelines: list[Timeline], kept: Kept) -> tuple[list, list[KeptTimeline]]:
-    """A subject's findings and timelines as kept ones, their data in ``kept``; but its input errors (about no
-    subject, which sort apart from the subject's findings: making them whole one by one would read the subject's
-    data again for each) stay whole."""
-    made, listed = from_heads(heads(findings, timelines), kept)
-    return [finding if not finding.subject else light for finding, light in zip(findings, made, strict=True)], listed
+def lean(findings: list[Finding], made: list, kept: Kept) -> tuple[list, list[KeptTimeline]]:
+    """A subject's findings and timelines as kept ones, from their :func:`heads` (``made``), their data in
+    ``kept``; but its input errors (about no subject, which sort apart from the subject's findings: making them
+    whole one by one would read the subject's data again for each) stay whole."""
+    light, listed = from_heads(made, kept)
+    return [finding if not finding.subject else light for finding, light in zip(findings, light, strict=True)], listed
 
 
 class _Last:
@@ -149,7 +149,7 @@ def whole(finding: Finding | KeptFinding) -> Finding:
         return finding
     data = _Last.of(finding.kept)
     if _Last.refs is None:
-        where = _Last.where = finding.kept.where if finding.kept.where is not None else locations(data)
+        where = _Last.where = finding.kept.where if finding.kept.where is not None else locations(data[PLACES])
         _Last.refs = [_ref(ref, where) for ref in data[CLAIMS]]
     f = finding
     return _finding(data[FINDINGS][f.index], _Last.where, _Last.refs, f.severity, f.status, f.review, f.judged)

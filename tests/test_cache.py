@@ -14,6 +14,7 @@ import pytest
 from checker.corpus import DocumentRecord, subject_key
 from checker.engine import cache, cachekey, run, running, shards
 from checker.findings import Finding, Location
+from checker.kept import from_plain, locations
 from checker.reporting import REPORTERS
 
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
@@ -346,7 +347,7 @@ def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
     finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
     found = cache.moves(named, finder)
     assert found is not None and found.moved
-    assert cache.result_from_plain(named, found.where)[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
+    assert from_plain(named, locations(found.where))[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
     assert cache.moves(named, cache.Finder([document._replace(claims=())])) is None
 
 

@@ -53,7 +53,7 @@ from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, sp
 from checker.engine import cachekey
 from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
 from checker.findings import ClaimRef, Finding, Location
-from checker.kept import finding_plain, from_plain, location_plain, locations, ref_plain, timeline_plain
+from checker.kept import finding_plain, location_plain, ref_plain, timeline_plain
 from checker.loading import Reader, read_bytes, read_document
 from checker.timeline import Timeline
 from checker.yamlio import Document, Span
@@ -640,8 +640,8 @@ def write_lines(folder: Path, records: Iterable[tuple[str, bytes]]) -> Optional[
         path, stream = held
         results = {}
         for subject, record in records:
-            start = stream.tell() + record.index(b"\t") + 1
-            results[subject] = InFile(str(path), start, len(record) - (start - stream.tell()) - 1)
+            head = record.index(b"\t")  # the results stand between the tab after the head and the final newline
+            results[subject] = InFile(str(path), stream.tell() + head + 1, len(record) - head - 2)
             stream.write(record)
         stream.flush()
         return path, results
@@ -838,12 +838,6 @@ def result_plain(findings: list[Finding], timelines: list[Timeline], rows: list[
 def relocatable(plain: list) -> bool:
     """Whether results :func:`result_plain` made name every location (they then hold wherever lines move)."""
     return bool(plain[5])
-
-
-def result_from_plain(data: list, where: list) -> tuple[list[Finding], list[Timeline], list[ClaimRow]]:
-    """The results :func:`result_plain` made plain, with ``where`` as their table of locations (that of
-    :func:`moves`: where their places stand now)."""
-    return from_plain(data, locations([*data[:4], where]))
 
 
 class Moves(NamedTuple):

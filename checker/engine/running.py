@@ -43,7 +43,7 @@ from checker.findings import (
     input_error,
     sort_key,
 )
-from checker.kept import Kept, KeptFinding, KeptTimeline, from_heads, heads, lean, locations
+from checker.kept import Kept, KeptFinding, KeptTimeline, from_heads, from_plain, heads, lean, locations
 from checker.loading import display_path, iter_files, read_document
 from checker.result import Result
 from checker.timeline import Timeline
@@ -98,12 +98,12 @@ def _from_cache(
                 continue
             if found.moved:
                 plain = cache.relocated(data, found)
-            rebuilt, lines, rows = cache.result_from_plain(data, found.where)
-            record = entry.line if same else cache.subject_record(
-                subject, digests, True, plain, len(rows), heads(rebuilt, lines)
-            )  # fmt: skip
+            where = locations(found.where)
+            rebuilt, lines, rows = from_plain(data, where)
+            made = heads(rebuilt, lines) if job.lean or not same else []
+            record = entry.line if same else cache.subject_record(subject, digests, True, plain, len(rows), made)
             if job.lean:
-                findings, timelines = lean(rebuilt, lines, Kept(entry.plain, locations([*data[:4], found.where])))
+                findings, timelines = lean(rebuilt, made, Kept(entry.plain, where))
                 output = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], len(rows))
             else:
                 output = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))

@@ -163,14 +163,14 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         output.findings = distinct(output.findings)
     cached = None
     if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
-        written = cache.write_lines(job.cache_dir, _cache_lines(outputs, job.digests, cache.Places(parts)))
+        made = {s: heads(o.findings, o.timelines) for s, o in outputs.items() if s in job.digests}
+        written = cache.write_lines(job.cache_dir, _cache_lines(outputs, made, job.digests, cache.Places(parts)))
         if written is not None:
             cached, results = written
             if job.lean:  # the run is sent what the gate needs, and where the rest stands
-                for subject, where in results.items():
+                for subject, stands in results.items():
                     output = outputs[subject]
-                    kept = Kept(where)
-                    output.findings, output.timelines = lean(output.findings, output.timelines, kept)
+                    output.findings, output.timelines = lean(output.findings, made[subject], Kept(stands))
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
@@ -178,15 +178,15 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
 
 
 def _cache_lines(
-    outputs: dict[str, Output], digests: dict[str, tuple[str, str]], places: cache.Places
+    outputs: dict[str, Output], made: dict[str, list], digests: dict[str, tuple[str, str]], places: cache.Places
 ) -> Iterator[tuple[str, bytes]]:
-    """The cache record of each subject (see :func:`cache.subject_record`)."""
+    """The cache record of each subject (see :func:`cache.subject_record`), with its heads ``made``."""
     for subject, output in sorted(outputs.items()):
         if subject in digests:
             plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
             yield subject, cache.subject_record(
                 subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.checked,
-                heads(output.findings, output.timelines),
+                made[subject],
             )
 
 
