@@ -9,7 +9,11 @@ a separate process (`python -m checker.cli check`, with a JSON report); its
 wall time and peak resident memory are measured. In the same run, this process
 parses every claim file with the fastest standard parser for the format —
 PyYAML's C loader, or orjson line by line — validating and checking nothing:
-that is the parse floor, and ratio = check_s / parse_floor_s.
+that is the parse floor, and ratio = check_s / parse_floor_s. The report's
+findings, read back, are then encoded and written again with orjson alone:
+that is the report floor, the least time any engine writing the same report
+could take, and report_floor_ratio = report_floor_s / parse_floor_s is the
+least ratio it could reach.
 
 The report is then scored against planted.json: ``found`` counts the planted
 cases the report has a finding for with the same subject, metric and verdict,
@@ -165,6 +169,16 @@ def parse_floor(files: list[Path], fmt: str) -> float:
     return total
 
 
+def report_floor(report: dict[str, Any], scratch: Path) -> float:
+    """Seconds to merely encode the report's findings, already in memory, as indented JSON and write them.
+
+    No engine that writes this report can take less: divided by the parse
+    floor, it is the least ratio the check could reach with this report."""
+    started = time.perf_counter()
+    (scratch / "floor.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    return time.perf_counter() - started
+
+
 def score(report: dict[str, Any], planted: list[dict[str, str]]) -> Score:
     """Compare the findings of a JSON report with the planted cases."""
     findings = report["findings"]
@@ -251,6 +265,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"the check failed (exit {measured.code}):\n{measured.stderr[-2000:]}", file=sys.stderr)
             return 2
         report = orjson.loads(report_path.read_bytes())
+        report_mb = report_path.stat().st_size / 2**20
+        written = report_floor(report, Path(scratch))
         if args.keep_report is not None:
             shutil.copyfile(report_path, args.keep_report)
         print(f"check: {measured.seconds:.2f} s, peak RSS {measured.peak_rss_mb:.0f} MB", flush=True)
@@ -261,6 +277,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     floor = parse_floor(files, args.format)
     parser = "PyYAML CSafeLoader" if args.format == "yaml" else "orjson per line"
     print(f"parse floor ({parser}): {floor:.2f} s; the check takes {measured.seconds / floor:.1f} times that")
+    print(
+        f"report floor (encoding and writing the {report_mb:.0f} MiB report from memory): {written:.2f} s, "
+        f"{written / floor:.1f} times the parse floor"
+    )
     planted = orjson.loads((folder / "planted.json").read_bytes())
     result = score(report, planted)
     for line in describe(result):
@@ -272,6 +292,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         "check_s": round(measured.seconds, 3),
         "parse_floor_s": round(floor, 3),
         "ratio": round(measured.seconds / floor, 2),
+        "report_mb": round(report_mb, 1),
+        "report_floor_s": round(written, 3),
+        "report_floor_ratio": round(written / floor, 2),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         "planted": result.planted,
         "found": result.found,
