@@ -292,14 +292,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         "check_s": round(measured.seconds, 3),
         "parse_floor_s": round(floor, 3),
         "ratio": round(measured.seconds / floor, 2),
-        "report_mb": round(report_mb, 1),
-        "report_floor_s": round(written, 3),
-        "report_floor_ratio": round(written / floor, 2),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         "planted": result.planted,
         "found": result.found,
         "false_contradictions": result.false_contradictions,
         "workers": workers,
+        "report_mb": round(report_mb, 1),
+        "report_floor_s": round(written, 3),
+        "report_floor_ratio": round(written / floor, 2),
     }
     if incremental is not None:
         summary["incremental_s"] = round(incremental.seconds, 3)

@@ -154,6 +154,11 @@ def test_the_benchmark_prints_its_figures_last(tmp_path):
     assert (figures["claims"], figures["files"], figures["format"]) == (N, N // 100, "jsonl")
     assert figures["found"] == figures["planted"] and figures["false_contradictions"] == 0
     assert figures["check_s"] > 0 and figures["parse_floor_s"] > 0 and figures["peak_rss_mb"] > 10
+    assert figures["report_mb"] > 0 and figures["report_floor_s"] > 0
+    # the ratio of the two times before they were rounded to milliseconds
+    written, parsed = figures["report_floor_s"], figures["parse_floor_s"]
+    assert (written - 5e-4) / (parsed + 5e-4) - 0.005 <= figures["report_floor_ratio"]
+    assert figures["report_floor_ratio"] <= (written + 5e-4) / max(parsed - 5e-4, 1e-9) + 0.005
 
 
 def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
