@@ -47,8 +47,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import generate  # noqa: E402
 
 from checker.checks import value_conflict  # noqa: E402
+from checker.corpus.values import Number  # noqa: E402
 from checker.engine import partition, run  # noqa: E402
-from checker.values import Number  # noqa: E402
 
 COLUMNS = ("subject", "metric", "scope", "source", "origin", "published", "start", "end", "certain",
            "lo", "hi", "lo_open", "hi_open", "fixed", "rising", "current", "derived")  # fmt: skip

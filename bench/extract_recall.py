@@ -22,12 +22,12 @@ from tabulate import tabulate
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.corpus import Resolved, load_corpus  # noqa: E402
-from checker.extract import Candidate, draft  # noqa: E402
-from checker.models import Kind, Range  # noqa: E402
-from checker.provenance import read_archive  # noqa: E402
-from checker.values import DateValue, Entity, EntitySet  # noqa: E402
-from checker.vocabulary import load_vocabulary  # noqa: E402
+from checker.authoring.extract import Candidate, draft  # noqa: E402
+from checker.corpus.claims import Resolved, load_corpus  # noqa: E402
+from checker.corpus.provenance import read_archive  # noqa: E402
+from checker.corpus.values import DateValue, Entity, EntitySet  # noqa: E402
+from checker.formats.models import Kind, Range  # noqa: E402
+from checker.vocabulary.rules import load_vocabulary  # noqa: E402
 
 NUMERIC = {Kind.count, Kind.number, Kind.amount, Kind.percent}
 

@@ -34,11 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from checker.authoring.tabular import Mapping, Stats, ValueReader, import_tables, load_mapping  # noqa: E402
 from checker.engine import default_workers, rules_of, run  # noqa: E402
-from checker.fusion import Resolution  # noqa: E402
-from checker.names import fold  # noqa: E402
-from checker.resolving import claims_of_rows, claims_of_tables, run_resolve  # noqa: E402
-from checker.tabular import Mapping, Stats, ValueReader, import_tables, load_mapping  # noqa: E402
+from checker.fusion.discovery import Resolution  # noqa: E402
+from checker.fusion.resolving import claims_of_rows, claims_of_tables, run_resolve  # noqa: E402
+from checker.model.names import fold  # noqa: E402
 
 LEFT_OUT = {"aa", "ua", "CO"}
 WITHIN = 10  # minutes

@@ -51,7 +51,7 @@ from typing import Any, Callable, Optional
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from checker.values import written_step  # noqa: E402 - the rule of precision the engine applies, not a copy of it
+from checker.corpus.values import written_step  # noqa: E402 - the rule of precision the engine applies, not a copy of it
 
 #: raised whenever the output for a given seed and size changes
 GENERATOR_VERSION = 2

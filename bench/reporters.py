@@ -34,9 +34,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from checker.corpus.result import Result  # noqa: E402
 from checker.engine import no_cycle_collection, run  # noqa: E402
 from checker.reporting import REPORTERS, statistics  # noqa: E402
-from checker.result import Result  # noqa: E402
 
 VOCABULARY: dict[str, Any] = {
     "metrics": {"partners": {"label": "partners", "kind": "count", "time": "stock"}},

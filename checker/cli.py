@@ -24,17 +24,24 @@ from typing import Any, Callable, Iterator, NoReturn
 
 import click
 
-from checker import __version__, acks, confine
+from checker import __version__
+from checker.authoring.fmt import canonical
+from checker.authoring.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.checks import REGISTRY
-from checker.config import FORMATS, LEVELS, ConfigError
-from checker.config import load as load_config
+from checker.corpus.result import TEXT_WIDTH, Result
 from checker.engine import no_cycle_collection
-from checker.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
-from checker.fmt import canonical
-from checker.gate import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
-from checker.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
-from checker.models import SourceKind
-from checker.names import suggestion
+from checker.engine.trace import phase
+from checker.formats import confine
+from checker.formats.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
+from checker.formats.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
+from checker.formats.models import SourceKind
+from checker.formats.schema import SCHEMAS, render_schema
+from checker.formats.settings import FORMATS, LEVELS, ConfigError
+from checker.formats.settings import load as load_config
+from checker.gate import acks
+from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
+from checker.model.names import suggestion
+from checker.model.plural import counted
 from checker.pipeline import (
     SUFFIX_FORMATS,
     CheckRequest,
@@ -44,13 +51,8 @@ from checker.pipeline import (
     today_from_environment,
     write_outputs,
 )
-from checker.plural import counted
 from checker.reporting.inert import inert
-from checker.result import TEXT_WIDTH, Result
-from checker.scaffold import SourceProblem, claim_file_text, modeline, source_block
-from checker.schema import SCHEMAS, render_schema
-from checker.trace import phase
-from checker.vocabulary import Vocabulary, load_vocabulary
+from checker.vocabulary.rules import Vocabulary, load_vocabulary
 
 
 def _terminal() -> dict:
@@ -438,8 +440,8 @@ def import_command(
 ) -> None:
     """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
     _may_write(output, allow_paths)
+    from checker.authoring.tabular import MappingProblem, Stats, import_tables, load_mapping
     from checker.engine import default_workers
-    from checker.tabular import MappingProblem, Stats, import_tables, load_mapping
 
     try:
         spec = load_mapping(mapping)
@@ -478,7 +480,7 @@ def resolve_command(  # noqa: PLR0913
     **how: Any,
 ) -> None:
     """Which value is best supported: truth discovery over the claims, with copying sources discounted."""
-    from checker.resolving import run_resolve, to_json, to_text
+    from checker.fusion.resolving import run_resolve, to_json, to_text
 
     format_ = _format_of_file("resolve", ("text", "json"), format_, output)
     if output is not None:
@@ -632,7 +634,7 @@ def extract(
     allow_paths: tuple[Path, ...],
 ) -> None:
     """Draft candidate claims from an article's text."""
-    from checker.extract import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
+    from checker.authoring.extract import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
 
     for target in (output, merge):
         if target is not None:
@@ -696,7 +698,7 @@ def new_source(
     if undated_argument:
         fields["undated"] = {"argument": undated_argument, **({"estimate": estimate} if estimate else {})}
     if from_text is not None:
-        from checker.extract import guess_source  # noqa: PLC0415 - see extract
+        from checker.authoring.extract import guess_source  # noqa: PLC0415 - see extract
 
         guess = guess_source(_read_text(from_text))
         fields["title"] = fields["title"] or guess.title

@@ -15,29 +15,40 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
-from checker import acks, confine
-from checker.config import FORMATS, Config, ConfigError
-from checker.config import load as load_config
-from checker.confine import Confinement, Refused
+from checker.corpus.result import TEXT_WIDTH, Result
 from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, run
-from checker.files import MAX_FILE_BYTES, read_regular, write_atomically
-from checker.findings import INPUT_CHECKS, Finding, Location, files_of, input_error, sort_key
-from checker.gate import EXIT_ERROR, Focus, GateError, Policy, Selection, changed_since, exit_code, mark_focus, within
-from checker.loading import CLAIM_SUFFIXES, display_path, unusable_path
-from checker.names import suggestion
-from checker.plural import counted
+from checker.engine.trace import phase
+from checker.formats import confine
+from checker.formats.confine import Confinement, Refused
+from checker.formats.files import MAX_FILE_BYTES, read_regular, write_atomically
+from checker.formats.loading import CLAIM_SUFFIXES, display_path, unusable_path
+from checker.formats.settings import FORMATS, Config, ConfigError
+from checker.formats.settings import load as load_config
+from checker.gate import acks
+from checker.gate.policy import (
+    EXIT_ERROR,
+    Focus,
+    GateError,
+    Policy,
+    Selection,
+    changed_since,
+    exit_code,
+    mark_focus,
+    within,
+)
+from checker.model.findings import INPUT_CHECKS, Finding, Location, files_of, input_error, sort_key
+from checker.model.names import suggestion
+from checker.model.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS
 from checker.reporting.markdown import SUMMARY_LIMIT
 from checker.reporting.markdown import render as markdown
-from checker.result import TEXT_WIDTH, Result
-from checker.trace import phase
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.tabular import Imported
-    from checker.timeline import Timeline
-    from checker.vocabulary import Vocabulary
+    from checker.authoring.tabular import Imported
+    from checker.corpus.timeline import Timeline
+    from checker.vocabulary.rules import Vocabulary
 
 
 def default_cache(config: Config) -> Path:
@@ -265,7 +276,7 @@ def _tables(request: CheckRequest) -> list[Path]:
 
 def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> list[Imported]:
     """Each table imported in memory."""
-    from checker.tabular import MappingProblem, import_tables, load_mapping
+    from checker.authoring.tabular import MappingProblem, import_tables, load_mapping
 
     assert mapping is not None
     try:
@@ -465,7 +476,7 @@ def _findings_then(
     """The findings of the corpus and rules as they stood at ``revision``; or None and why they cannot be had,
     when a path lies outside the repository (the run itself goes on). A revision git cannot resolve is an error.
     ``tables``: the tables imported in memory, whose findings are left out of the comparison."""
-    from checker import history
+    from checker.gate import history
 
     try:
         findings, commit = history.findings_at(revision, load, rules, _base(config).resolve(), workers)
@@ -505,8 +516,8 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
     makes); anything else is read and resolved by the engine.
     """
     from checker.engine import rules_of
-    from checker.models import TimeNature
-    from checker.resolving import claims_of_rows, claims_of_tables
+    from checker.formats.models import TimeNature
+    from checker.fusion.resolving import claims_of_rows, claims_of_tables
 
     request = replace(request, keep_rows=True, reports=False)
     config, _, _, rules, tables = _prepared(request)
@@ -542,7 +553,7 @@ def _judged(
     selection = _selection(request, config)
     result.findings = selection.apply(made)
     if then is not None:
-        from checker.history import compare
+        from checker.gate.history import compare
 
         now = [f for f in result.findings if then.left_alone.isdisjoint(files_of(f))]
         result.changes = compare(then.commit, selection.apply(then.findings), now)

@@ -11,15 +11,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from checker import confine
-from checker.config import Config
-from checker.corpus import load_corpus
+from checker.corpus.claims import load_corpus
 from checker.engine import configure, partition, subject_claims
 from checker.engine.checking import check_table
-from checker.loading import validate, validation_findings
-from checker.models import ClaimFile
-from checker.vocabulary import load_vocabulary
-from checker.yamlio import YamlProblem, read_yaml
+from checker.formats import confine
+from checker.formats.loading import validate, validation_findings
+from checker.formats.models import ClaimFile
+from checker.formats.settings import Config
+from checker.formats.yamlio import YamlProblem, read_yaml
+from checker.vocabulary.rules import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the vocabulary the fuzzed claims are resolved against: the test suite's mini corpus's

@@ -9,8 +9,8 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
+from checker.corpus.result import Result
 from checker.engine import run
-from checker.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,10 +18,10 @@ from typing import Iterator
 
 import pytest
 
+from checker.authoring.fmt import canonical
+from checker.corpus.result import Result
 from checker.engine import run
-from checker.fmt import canonical
 from checker.reporting import REPORTERS
-from checker.result import Result
 
 from conftest import ROOT
 
@@ -164,8 +164,8 @@ def test_the_benchmark_prints_its_figures_last(tmp_path):
 def test_stale_claims_found_by_arrays_are_those_found_pair_by_pair(corpora):
     """timeline.overtaken judges with arrays; on every group of the synthetic corpus it must agree with is_stale,
     and name the newest claim that overtook each stale one."""
+    from checker.corpus.timeline import is_stale, overtaken
     from checker.engine import partition
-    from checker.timeline import is_stale, overtaken
 
     _, result = corpora["yaml"]
     stale = 0
@@ -209,8 +209,8 @@ def test_agreeing_sets_by_reference_are_those_found_pair_by_pair(corpora):
     when the coarser holds just that finer one) and leaves out a bound that covers part of an approximate figure
     there; the sets must be those of every pair, by that definition written out plainly."""
     from checker.checks import corroboration, value_conflict
+    from checker.corpus.values import APPROXIMATE, BOUNDS, agree, partly
     from checker.engine import partition
-    from checker.values import APPROXIMATE, BOUNDS, agree, partly
 
     def within(inner, outer):  # noqa: ANN001, ANN202
         return outer[0] <= inner[0] and inner[1] <= outer[1]
@@ -266,8 +266,8 @@ def test_agreeing_sets_by_reference_are_those_found_pair_by_pair(corpora):
 def test_stale_positions_are_judged_by_their_earliest_and_latest_claims(corpora):
     """value-conflict asks whether any claim of one position overtook any of another through two claims."""
     from checker.checks import value_conflict
+    from checker.corpus.timeline import is_stale
     from checker.engine import partition
-    from checker.timeline import is_stale
 
     _, result = corpora["yaml"]
     stale = compared = 0
@@ -287,7 +287,7 @@ def test_contradictions_of_a_time_and_scope_are_those_of_their_pairs(corpora):
     """A slot has one contradiction exactly when two of its positions, neither overtaken, disagree; and a
     position is overtaken exactly when another of its slot overtakes it, as the pairwise definition says."""
     from checker.checks import value_conflict as vc
-    from checker.values import agree
+    from checker.corpus.values import agree
 
     compared = contradictions = 0
     for metric, found in _judged_groups([corpora["yaml"][1], corpora["jsonl"][1]]):

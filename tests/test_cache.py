@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.corpus import DocumentRecord, subject_key
+from checker.corpus.claims import DocumentRecord, subject_key
+from checker.corpus.kept import from_plain, locations
 from checker.engine import cache, cachekey, run, running, shards
-from checker.findings import Finding, Location
-from checker.kept import from_plain, locations
+from checker.model.findings import Finding, Location
 from checker.reporting import REPORTERS
 
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
@@ -239,7 +239,7 @@ def test_a_broken_file_is_reported_the_same_from_the_cache(tmp_path):
 
 def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatch, tmp_path):
     from checker import pipeline
-    from checker.config import Config
+    from checker.formats.settings import Config
 
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
 
@@ -366,11 +366,11 @@ def test_reports_from_the_cache_are_the_reports_of_a_run_without_it(tmp_path, mo
     """The cache keeps data, not report text: the reports of subjects taken from it are written afresh, and
     they and the verdict of the gate are those of a run that uses no cache, with and without acknowledgements,
     for the whole corpus and for one file, before and after an edit, and after lines moved. With the JSON
-    report alone the findings stay data until the report writes them (checker.kept)."""
+    report alone the findings stay data until the report writes them (checker.corpus.kept)."""
     from click.testing import CliRunner
 
     from checker.cli import main
-    from checker.kept import KeptFinding
+    from checker.corpus.kept import KeptFinding
 
     project = _project(tmp_path)
     monkeypatch.chdir(project)
@@ -429,7 +429,7 @@ def test_reports_from_the_cache_are_the_reports_of_a_run_without_it(tmp_path, mo
 def test_commands_that_read_the_findings_get_them_whole(tmp_path, monkeypatch):
     """Findings stay data only for `check` with the JSON report alone: any other report, and commands that read
     the findings themselves (`ack`), get every finding whole."""
-    from checker.kept import KeptFinding
+    from checker.corpus.kept import KeptFinding
     from checker.pipeline import CheckRequest, execute
 
     project = _project(tmp_path)
@@ -452,8 +452,8 @@ def test_a_json_report_of_kept_findings_is_the_report_of_them_whole(tmp_path, mo
     """Kept findings are made whole subject by subject as the report is written: the text is that of the report
     of the same findings whole, written at once."""
     from checker import __version__
-    from checker.jsontext import pretty
-    from checker.kept import KeptFinding, each_whole, each_whole_timeline
+    from checker.corpus.kept import KeptFinding, each_whole, each_whole_timeline
+    from checker.formats.jsontext import pretty
     from checker.pipeline import CheckRequest, execute
     from checker.reporting import json_report
 
@@ -499,7 +499,7 @@ def test_the_records_the_workers_write_make_the_same_report(tmp_path, monkeypatc
     """With worker processes, each writes its subjects' records to the cache: the report of the run that made
     them (which reads the findings back from those records, as data), and of the run that takes every subject
     from them, is that of a run without the cache."""
-    from checker.kept import KeptFinding
+    from checker.corpus.kept import KeptFinding
     from checker.pipeline import CheckRequest, execute
     from checker.reporting import REPORTERS
 
@@ -568,8 +568,8 @@ def test_only_data_json_gives_back_as_it_was_is_kept():
 def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
     """A file's record keeps its documents' digests (made when it was read): the subjects' digests made from
     them are those made from the claims themselves, and the claims cut from the record are those read."""
-    from checker.corpus import read_file
-    from checker.vocabulary import load_vocabulary
+    from checker.corpus.claims import read_file
+    from checker.vocabulary.rules import load_vocabulary
 
     vocabulary, _ = load_vocabulary(ROOT / "rules")
     fresh, kept = [], []
@@ -596,7 +596,7 @@ def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
     refused when the record is read, not when its claims are first used."""
     claims_dir, _ = _corpus(tmp_path)
     path = claims_dir / "a.yaml"
-    from checker.corpus import read_file
+    from checker.corpus.claims import read_file
 
     cache.save_file(tmp_path, "k", read_file(path, "a.yaml"))
     entry = tmp_path / "files" / "k"[:2] / "k.json"
@@ -641,13 +641,13 @@ def test_the_tests_cache_in_a_temporary_folder_never_the_users(private_user_cach
     import subprocess
 
     from checker import pipeline
-    from checker.config import Config
+    from checker.formats.settings import Config
 
     home = Path.home() / ".cache" / "claimcheck"
     assert pipeline.default_cache(Config()).is_relative_to(private_user_cache)
     assert not pipeline.default_cache(Config()).is_relative_to(home)
     shown = subprocess.run(
-        [sys.executable, "-c", "from checker import pipeline, config; print(pipeline.default_cache(config.Config()))"],
+        [sys.executable, "-c", "from checker import pipeline; from checker.formats import settings; print(pipeline.default_cache(settings.Config()))"],
         capture_output=True, text=True, check=True, cwd=tmp_path,
     ).stdout.strip()  # fmt: skip
     assert Path(shown).is_relative_to(private_user_cache)

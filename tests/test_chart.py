@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from checker.corpus.timeline import Entry, Point, Timeline
 from checker.reporting.chart import build
-from checker.timeline import Entry, Point, Timeline
 
 
 def _point(number: int, day: date, stated: float, lo: float | None = None, hi: float | None = None) -> Point:

@@ -119,7 +119,7 @@ def test_both_ends_of_a_range_unstated_are_two_findings_with_their_own_fingerpri
     ],
 )
 def test_the_longest_precision_word_before_a_number_is_the_one_read(quote, precision):
-    from checker.numbers import read_numbers
+    from checker.corpus.numbers import read_numbers
 
     (mention,) = read_numbers(quote)
     assert mention.precision.value == precision

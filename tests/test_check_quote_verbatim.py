@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-import checker.provenance as provenance
-from checker.provenance import EXCERPT, ArchivedText, fold_text, locate, read_archive
+import checker.corpus.provenance as provenance
+from checker.corpus.provenance import EXCERPT, ArchivedText, fold_text, locate, read_archive
 
 from conftest import claim, run_corpus, source_block
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from checker.authoring.extract import draft
 from checker.engine import rules_of, run
-from checker.extract import draft
 
 from conftest import ROOT, claim, source_block, write_corpus
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from checker import checks
+from checker.corpus.result import Result
 from checker.engine import run
-from checker.result import Result
 
 from conftest import ROOT
 
@@ -144,9 +144,9 @@ def test_every_quote_is_verbatim_in_its_archived_text(result):
 
 def test_every_file_carries_the_schema_modeline():
     for path in sorted(CLAIMS.glob("*.yaml")):
-        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../../../checker/schemas/claims.schema.json")
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../../../checker/formats/schemas/claims.schema.json")
     for path in sorted(RULES.glob("*.yaml")):
-        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../../../checker/schemas/rules.schema.json")
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../../../checker/formats/schemas/rules.schema.json")
 
 
 def test_one_source_is_undated_with_an_estimate(result):

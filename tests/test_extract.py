@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.extract import draft, guess_source
-from checker.models import Precision
-from checker.vocabulary import load_vocabulary
+from checker.authoring.extract import draft, guess_source
+from checker.formats.models import Precision
+from checker.vocabulary.rules import load_vocabulary
 
 from conftest import ROOT, run_cli, write_corpus
 
@@ -90,7 +90,7 @@ def test_extract_refuses_to_overwrite(tmp_path):
     assert (tmp_path / "claims" / "drafted.yaml").read_text("utf-8") == "keep me\n"
 
 
-EXISTING = """# yaml-language-server: $schema=../checker/schemas/claims.schema.json
+EXISTING = """# yaml-language-server: $schema=../checker/formats/schemas/claims.schema.json
 # The gazette's review, encoded by hand.
 source:
   id: gazette

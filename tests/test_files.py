@@ -1,6 +1,6 @@
 """Files are never damaged: writes are whole or not at all, never over a change made meanwhile, never lost.
 
-Every command that writes goes through ``checker.files.write_atomically``: a
+Every command that writes goes through ``checker.formats.files.write_atomically``: a
 temporary file in the same folder, flushed, then renamed over the target. The
 tests crash that write at each step (in this process, and by killing a child
 process in the middle of it), race it with another writer, and run two
@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker import files
-from checker.files import FileChanged, read_for_update, write_atomically
+from checker.formats import files
+from checker.formats.files import FileChanged, read_for_update, write_atomically
 
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
@@ -91,7 +91,7 @@ def test_a_process_killed_in_the_middle_of_a_write_leaves_the_original_intact(tm
         f"""
         import os, sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from checker import files
+        from checker.formats import files
         def stall(fd):
             print("half written", flush=True)
             time.sleep(60)
@@ -239,7 +239,7 @@ def lock_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_lock_is_taken_in_a_private_folder_and_never_through_a_link(lock_home: Path, tmp_path: Path):
-    from checker.files import lock_path, locked
+    from checker.formats.files import lock_path, locked
 
     target = tmp_path / "claims.yaml"
     lock = lock_path(target)
@@ -259,7 +259,7 @@ def test_a_lock_leaves_no_file_and_still_keeps_three_holders_apart(lock_home: Pa
     one holder at a time is in, whatever the order."""
     import threading
 
-    from checker.files import lock_path, locked
+    from checker.formats.files import lock_path, locked
 
     target = tmp_path / "claims.yaml"
     inside: list[int] = []
@@ -288,7 +288,7 @@ def test_a_lock_leaves_no_file_and_still_keeps_three_holders_apart(lock_home: Pa
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="no owners of files")
 def test_a_lock_folder_that_is_a_link_or_someone_elses_is_refused(lock_home: Path, tmp_path: Path, monkeypatch):
-    from checker.files import Refused, lock_path, locked
+    from checker.formats.files import Refused, lock_path, locked
 
     target = tmp_path / "claims.yaml"
     folder = lock_path(target).parent
@@ -306,7 +306,7 @@ def test_a_lock_folder_that_is_a_link_or_someone_elses_is_refused(lock_home: Pat
 
 
 def test_a_lock_that_cannot_be_had_safely_stops_the_command_with_exit_2(lock_home: Path, tmp_path: Path):
-    from checker.files import lock_path
+    from checker.formats.files import lock_path
 
     claims = tmp_path / "project" / "claims"
     claims.mkdir(parents=True)

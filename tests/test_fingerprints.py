@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import yaml
 
+from checker.corpus.result import Result
+from checker.corpus.values import Number
 from checker.engine import can_fork, run, running
-from checker.findings import ClaimRef, Finding, Location, distinct, fingerprint
-from checker.result import Result
-from checker.values import Number
+from checker.model.findings import ClaimRef, Finding, Location, distinct, fingerprint
 
 from conftest import RELATIONS, ROOT, claim, findings_of, one_source, source_block, write_corpus
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.fmt import canonical
-from checker.yamlio import read_yaml
+from checker.authoring.fmt import canonical
+from checker.formats.yamlio import read_yaml
 
 from conftest import ROOT, run_cli, write_corpus
 
-MESSY = """# yaml-language-server: $schema=../checker/schemas/claims.schema.json
+MESSY = """# yaml-language-server: $schema=../checker/formats/schemas/claims.schema.json
 # about this file
 claims:
   # the first claim

@@ -195,7 +195,7 @@ def test_bad_value_in_config_is_an_error(project):
 
 def test_paths_that_are_the_whole_corpus_loaded_need_no_focus(project, monkeypatch):
     """Given paths that are all a run loads, every finding is judged: no focus to mark (and no cost for it)."""
-    from checker.config import Config
+    from checker.formats.settings import Config
     from checker.pipeline import CheckRequest, _corpus
 
     monkeypatch.chdir(project)

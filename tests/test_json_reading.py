@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.loading import _CAREFUL, _plainly, _unique_keys
+from checker.formats.loading import _CAREFUL, _plainly, _unique_keys
 
 _values = st.recursive(
     st.one_of(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from checker.corpus.result import Result
 from checker.engine import run
-from checker.result import Result
 
 from conftest import RELATIONS, ROOT, claim, source_block, write_corpus
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from rapidfuzz import process
 
-import checker.names as names
-from checker.names import NameIndex, did_you_mean, fold, suggestion
+import checker.model.names as names
+from checker.model.names import NameIndex, did_you_mean, fold, suggestion
 
 from conftest import VOCABULARY, claim, one_source
 
@@ -89,7 +89,7 @@ def test_a_run_searches_once_per_misspelt_subject(corpus, searches: list[str]):
 
 
 def test_names_added_to_a_vocabulary_are_suggested():
-    from checker.vocabulary import Vocabulary
+    from checker.vocabulary.rules import Vocabulary
 
     vocabulary = Vocabulary(entity_names={"freedonia": "freedonia"})
     assert vocabulary.entity_hint("Sylvanya") == "declare it under `entities:` in a rules file"

@@ -424,7 +424,7 @@ def test_a_rules_file_that_cannot_be_read_is_listed_alone_with_a_count_of_what_f
 
 
 def test_the_hint_of_a_name_a_rules_file_that_cannot_be_read_may_define_sends_the_user_there():
-    from checker.vocabulary import Vocabulary
+    from checker.vocabulary.rules import Vocabulary
 
     vocabulary = Vocabulary()
     vocabulary.metric_names["partners"] = "partners"

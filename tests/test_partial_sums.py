@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from checker.corpus.result import Result
 from checker.engine import run
-from checker.result import Result
 
 from conftest import ROOT, claim, source_block
 

@@ -25,13 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from checker.corpus.result import Result
+from checker.corpus.values import Interval, ValueProblem, agree, below, interpret
 from checker.engine import run
-from checker.loading import validation_findings
-from checker.models import Claim, ClaimFile, Kind, Metric, Precision, TimeNature
-from checker.result import Result
-from checker.timespec import TimeError, parse_time
-from checker.values import Interval, ValueProblem, agree, below, interpret
-from checker.yamlio import YamlProblem, read_yaml
+from checker.formats.loading import validation_findings
+from checker.formats.models import Claim, ClaimFile, Kind, Metric, Precision, TimeNature
+from checker.formats.yamlio import YamlProblem, read_yaml
+from checker.model.timespec import TimeError, parse_time
 
 from conftest import RELATIONS, source_block, stating, write_corpus
 
@@ -432,7 +432,7 @@ _json_values = st.recursive(
     st.dictionaries(st.text(min_size=1, max_size=5), st.lists(_json_values, max_size=4), max_size=3),
 )
 def test_a_report_written_item_by_item_is_the_report_written_at_once(head: dict, lists: dict):
-    from checker.jsontext import pretty, pretty_chunks
+    from checker.formats.jsontext import pretty, pretty_chunks
 
     head = {k: v for k, v in head.items() if k not in lists}
     assert b"".join(pretty_chunks(head, lists)).decode("utf-8") == pretty({**head, **lists})
@@ -441,7 +441,7 @@ def test_a_report_written_item_by_item_is_the_report_written_at_once(head: dict,
 def test_a_long_list_is_written_as_it_would_be_at_once():
     """Items are encoded many at a time: lists longer than one batch, and of every length around its edges,
     are the text of the document written at once."""
-    from checker.jsontext import _BATCH, pretty, pretty_chunks
+    from checker.formats.jsontext import _BATCH, pretty, pretty_chunks
 
     def item(number: int) -> object:
         return [{"n": number, "q": "##[ a \u00e9 \n"}, [], {}, None, number / 3, f"{number}"][number % 6]
@@ -457,7 +457,7 @@ def test_names_fold_as_their_definition_says(name: str):
     """fold's shortcuts (ASCII, a table of marks) give what decomposing and dropping every mark gives."""
     import unicodedata
 
-    from checker.names import _EXTRA, _NON_ALNUM, fold
+    from checker.model.names import _EXTRA, _NON_ALNUM, fold
 
     decomposed = unicodedata.normalize("NFKD", name.translate(_EXTRA))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
@@ -476,7 +476,7 @@ def test_a_claim_located_in_its_spans_text_is_located_as_in_its_spans(spans, key
     the same location as reading the spans whole and walking up from the key path."""
     import orjson
 
-    from checker.corpus import Located, spans_from_plain
+    from checker.corpus.claims import Located, spans_from_plain
 
     text = orjson.dumps([[list(key), list(span)] for key, span in spans.items()])
     whole = Located("claims/a.yaml", spans_from_plain(orjson.loads(text)))
@@ -489,7 +489,7 @@ def test_a_claim_located_in_its_spans_text_is_located_as_in_its_spans(spans, key
 
 
 def _intervals():
-    from checker.values import Interval
+    from checker.corpus.values import Interval
 
     def build(lo: int, width: int, lo_open: bool, hi_open: bool) -> Interval:
         return Interval(float(lo), float(lo + width), lo_open and width > 0, hi_open and width > 0)
@@ -501,7 +501,7 @@ class _Stated:
     """Just what the sweeps read of a position: its value."""
 
     def __init__(self, interval) -> None:  # noqa: ANN001
-        from checker.values import Number
+        from checker.corpus.values import Number
 
         self.value = Number(interval.lo, interval, "", "")
 
@@ -548,7 +548,7 @@ def test_overlapping_runs_are_the_connected_groups_of_agreeing_values(intervals)
 
 def _folded_char_by_char(text: str) -> tuple[str, list[int]]:
     """The definition of folding, one character at a time (provenance.fold_text folds by runs)."""
-    from checker.provenance import _fold_char
+    from checker.corpus.provenance import _fold_char
 
     out: list[str] = []
     offsets: list[int] = []
@@ -576,7 +576,7 @@ _FOLDING = " \t\n\r\u00a0\u2009\u3000\u2028\x1cab1`'\"“”‘’—–-ﬁ½é
 
 @given(st.text(alphabet=st.sampled_from(list(_FOLDING)) | st.characters(), max_size=60))
 def test_folding_by_runs_is_folding_character_by_character(text):
-    from checker.provenance import fold_text
+    from checker.corpus.provenance import fold_text
 
     folded, offsets = fold_text(text)
     assert (folded, list(offsets)) == _folded_char_by_char(text)
@@ -584,7 +584,7 @@ def test_folding_by_runs_is_folding_character_by_character(text):
 
 @given(st.text(alphabet=st.sampled_from(list("ab \n\u00a0é")), min_size=1, max_size=80))
 def test_the_line_of_a_folded_place_is_the_line_it_stands_on(text):
-    from checker.provenance import ArchivedText, fold_text
+    from checker.corpus.provenance import ArchivedText, fold_text
 
     folded, offsets = fold_text(text)
     archive = ArchivedText(text, folded, tuple(offsets))

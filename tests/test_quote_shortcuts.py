@@ -1,6 +1,6 @@
 """The shortcuts of the checks that read quotes give what the plain code gave, text for text.
 
-quote-value reads the numbers of every quote (checker.numbers): a text with no
+quote-value reads the numbers of every quote (checker.corpus.numbers): a text with no
 number word now skips text2num and the rewrites around it, a mention is looked
 for only where one can start, and the words before a number are matched with
 the precision words once per wording. wording-variants folds an entity's names
@@ -36,12 +36,12 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 from text_to_num import alpha2digit
 
-from checker import numbers
 from checker.checks.wording_variants import _closest, _used, _wordings
-from checker.models import Precision
-from checker.names import fold
-from checker.numbers import Mention, digits, read_numbers
-from checker.provenance import fold_quote, fold_text
+from checker.corpus import numbers
+from checker.corpus.numbers import Mention, digits, read_numbers
+from checker.corpus.provenance import fold_quote, fold_text
+from checker.formats.models import Precision
+from checker.model.names import fold
 
 from conftest import ROOT
 
@@ -122,7 +122,7 @@ def _cased(token: str, how: int) -> str:
 
 # ------------------------------------------------ quote-value: the numbers of a text
 
-#: what checker.numbers puts before its pattern of a mention so that only the places where one can start are tried
+#: what checker.corpus.numbers puts before its pattern of a mention so that only the places where one can start are tried
 _LOOKAHEAD = r"(?=[\dUVEG$€£])"
 assert numbers._MENTION.pattern.startswith(_LOOKAHEAD)
 _PLAIN_MENTION = re.compile(numbers._MENTION.pattern.removeprefix(_LOOKAHEAD), re.IGNORECASE)

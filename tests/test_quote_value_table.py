@@ -30,10 +30,10 @@ from test_properties import FEW, MANY
 from checker import engine
 from checker.checks import quote_value
 from checker.checks.base import Group
-from checker.corpus import Resolved
+from checker.corpus.claims import Resolved
+from checker.corpus.numbers import PRECISION_WORDS
 from checker.engine.table import ClaimsTable, load_polars
-from checker.models import Precision, Range
-from checker.numbers import PRECISION_WORDS
+from checker.formats.models import Precision, Range
 
 from conftest import VOCABULARY, claim, one_source, write_corpus
 

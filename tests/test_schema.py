@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from checker.models import ClaimFile, RulesFile
-from checker.schema import SCHEMAS, build_schema, published_schema
+from checker.formats.models import ClaimFile, RulesFile
+from checker.formats.schema import SCHEMAS, build_schema, published_schema
 
 VALID_CLAIMS: dict[str, Any] = {
     "source": {
@@ -131,7 +131,7 @@ def test_semantic_rules_beyond_the_schema(claim_value):
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_published_schema_is_current(name):
-    """Regenerate with: claimcheck schema NAME > checker/schemas/NAME.schema.json"""
+    """Regenerate with: claimcheck schema NAME > checker/formats/schemas/NAME.schema.json"""
     assert published_schema(name) == build_schema(name)
 
 

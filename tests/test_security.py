@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.config import Config
-from checker.confine import Confinement, confinement, repository_root
+from checker.formats.confine import Confinement, confinement, repository_root
+from checker.formats.settings import Config
 from checker.reporting.html import href
 
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
@@ -245,7 +245,7 @@ def test_every_command_refuses_a_special_file_named_on_its_command_line(project,
 def test_a_cache_folder_where_the_repository_decides_what_there_is_is_refused(tmp_path, monkeypatch):
     """The repository (here the settings' folder), the git work tree around it, the archive roots: a pull request
     could commit a cache there. A link that leads in counts as being in."""
-    from checker.confine import cache_problem
+    from checker.formats.confine import cache_problem
 
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
@@ -262,7 +262,7 @@ def test_a_cache_folder_where_the_repository_decides_what_there_is_is_refused(tm
 
 
 def test_without_a_repository_only_a_cache_folder_given_in_the_working_directory_is_refused(tmp_path, monkeypatch):
-    from checker.confine import cache_problem
+    from checker.formats.confine import cache_problem
 
     home = tmp_path / "home"
     home.mkdir()

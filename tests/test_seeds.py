@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from checker.corpus.result import Result
 from checker.engine import run
 from checker.reporting import REPORTERS
-from checker.result import Result
 
 from conftest import ROOT
 
@@ -42,9 +42,9 @@ def test_every_quote_is_verbatim_in_its_article(result):
 
 def test_every_file_carries_the_schema_modeline():
     for path in sorted(CLAIMS.glob("*.yaml")):
-        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../checker/schemas/claims.schema.json")
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../checker/formats/schemas/claims.schema.json")
     for path in sorted(RULES.glob("*.yaml")):
-        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../checker/schemas/rules.schema.json")
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../checker/formats/schemas/rules.schema.json")
 
 
 def test_13_vs_14_csp_is_timing_with_both_dates(result):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from checker.result import Result
+from checker.corpus.result import Result
 
 from conftest import ROOT, claim, only_error
 from conftest import check_documents as _check

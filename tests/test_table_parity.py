@@ -20,9 +20,9 @@ from test_properties import FEW, _corpora, _tangled_corpora
 
 from checker import checks, engine
 from checker.checks.base import Group
-from checker.corpus import Resolved
+from checker.corpus.claims import Resolved
 from checker.engine.table import ClaimsTable
-from checker.vocabulary import Vocabulary
+from checker.vocabulary.rules import Vocabulary
 
 from conftest import RELATIONS, write_corpus
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.plural import counted, plural
+from checker.model.plural import counted, plural
 
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
 

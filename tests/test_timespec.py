@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from checker.timespec import TimeError, parse_time
+from checker.model.timespec import TimeError, parse_time
 
 GOOD = [
     ("2025", date(2025, 1, 1), date(2025, 12, 31), "year"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.units import UnitProblem, conversion
+from checker.model.units import UnitProblem, conversion
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_percentage_points_are_not_a_percentage(corpus):
 
 
 def test_units_defined_through_each_other_are_a_cycle_named_in_the_message():
-    from checker.units import check_definitions
+    from checker.model.units import check_definitions
 
     refused = {
         definition: message
@@ -86,7 +86,7 @@ def test_units_defined_through_each_other_are_a_cycle_named_in_the_message():
 
 
 def test_a_unit_defined_through_nothing_known_is_refused_in_the_rules():
-    from checker.units import check_definitions
+    from checker.model.units import check_definitions
 
     [(definition, message, _)] = check_definitions(["bushel_x = 3 * nothing_defines_this"])
     assert definition == "bushel_x = 3 * nothing_defines_this" and "cannot be used" in message

@@ -10,7 +10,7 @@ from test_table_parity import _claims, _groups
 
 from checker.checks import wording_variants
 from checker.engine.table import ClaimsTable, load_polars
-from checker.names import fold
+from checker.model.names import fold
 
 from conftest import VOCABULARY, claim, one_source, write_corpus
 

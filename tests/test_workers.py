@@ -152,7 +152,7 @@ def test_findings_travel_between_processes_whole():
     import dataclasses
     import pickle
 
-    from checker.findings import ClaimRef, Finding, Location
+    from checker.model.findings import ClaimRef, Finding, Location
 
     result = run([ROOT / "claims"], ROOT / "rules")
     findings = [f for f in result.findings if f.claims][:50]
@@ -168,7 +168,7 @@ def test_claims_of_a_finding_are_sorted_as_claim_references_order_themselves():
     import dataclasses
 
     from checker.engine.checking import _claim_order
-    from checker.findings import ClaimRef, Location
+    from checker.model.findings import ClaimRef, Location
 
     rng = random.Random(3)
     refs = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from checker import yamlio
-from checker.yamlio import YamlProblem, read_yaml
+from checker.formats import yamlio
+from checker.formats.yamlio import YamlProblem, read_yaml
 
 
 def test_values_and_positions():
@@ -133,7 +133,7 @@ def test_yaml_1_1_numbers_are_read_as_numbers(text, value):
 def test_plain_scalars_typed_from_memory_are_typed_as_the_resolver_types_them():
     """The loader remembers the implicit tag of short plain scalars: a value met again is typed as the first
     time, and as PyYAML's resolver types it (quoted ones stay text)."""
-    from checker import yamlio
+    from checker.formats import yamlio
 
     raw = b'v: [yes, "yes", No, 1_000, "1_000", 0x1F, ~, null, "", 1.5e+3, 1.5e3, 2025-12-31, abc, "12"]\n'
     expected = [True, "yes", False, 1000, "1_000", 31, None, None, "", 1500.0, "1.5e3", "2025-12-31", "abc", "12"]

@@ -4,7 +4,7 @@ A check module has a kebab-case ``ID``, a docstring that is its documentation,
 ``SEVERITY`` (the default severity of each verdict it gives), ``Options`` (a
 pydantic model of its settings), ``PARTITION`` ("group": one subject and
 metric at a time; "subject": one subject with all its metrics), a generator
-``check(group, options)`` that yields :class:`checker.findings.Problem` (the
+``check(group, options)`` that yields :class:`checker.model.findings.Problem` (the
 definition), and ``check_table(table, options)``, which yields (subject,
 metric id, problem) for every group of a table of claims at once and must
 find what ``check`` finds group by group (tests/test_table_parity.py). The

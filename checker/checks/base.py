@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from checker.corpus import Resolved, SourceInfo
-from checker.models import Metric
-from checker.vocabulary import Vocabulary
+from checker.corpus.claims import Resolved, SourceInfo
+from checker.formats.models import Metric
+from checker.vocabulary.rules import Vocabulary
 
 if TYPE_CHECKING:
     import polars as pl
 
     from checker.engine.table import ClaimsTable
-    from checker.findings import Problem
+    from checker.model.findings import Problem
 
 
 class NoOptions(BaseModel):

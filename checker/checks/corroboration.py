@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from checker.checks.base import Group, NoOptions
 from checker.checks.value_conflict import Position, partial_pairs, positions
-from checker.corpus import Resolved
-from checker.findings import CORROBORATION, Problem
+from checker.corpus.claims import Resolved
+from checker.model.findings import CORROBORATION, Problem
 
 if TYPE_CHECKING:
     import polars as pl
 
     from checker.engine.table import ClaimsTable
-from checker.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends
+from checker.corpus.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends
 
 ID = "corroboration"
 PARTITION = "group"

@@ -29,10 +29,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group
-from checker.corpus import Resolved
-from checker.findings import Problem
-from checker.models import ChangeRelation, RatioRelation
-from checker.relations import (
+from checker.corpus.claims import Resolved
+from checker.corpus.relations import (
     Implied,
     day_before,
     make_implied,
@@ -41,9 +39,11 @@ from checker.relations import (
     term_claims,
     when_key,
 )
-from checker.timespec import TimeSpan
-from checker.values import Interval, Number, quantity_text
-from checker.vocabulary import Vocabulary, as_term
+from checker.corpus.values import Interval, Number, quantity_text
+from checker.formats.models import ChangeRelation, RatioRelation
+from checker.model.findings import Problem
+from checker.model.timespec import TimeSpan
+from checker.vocabulary.rules import Vocabulary, as_term
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable

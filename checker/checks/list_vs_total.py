@@ -24,11 +24,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
-from checker.findings import CONTRADICTION, Problem
-from checker.models import ListTotalRelation
-from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
-from checker.values import EntitySet
-from checker.vocabulary import as_term
+from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
+from checker.corpus.values import EntitySet
+from checker.formats.models import ListTotalRelation
+from checker.model.findings import CONTRADICTION, Problem
+from checker.vocabulary.rules import as_term
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable

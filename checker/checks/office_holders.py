@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, office_holders_apply, positions
-from checker.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
-from checker.timeline import reverted
+from checker.corpus.timeline import reverted
+from checker.model.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable

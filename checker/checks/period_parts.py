@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, positions
-from checker.findings import CONTRADICTION, TIMING, Problem
-from checker.models import TimeNature
-from checker.values import EntitySet, Interval, Number
+from checker.corpus.values import EntitySet, Interval, Number
+from checker.formats.models import TimeNature
+from checker.model.findings import CONTRADICTION, TIMING, Problem
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable

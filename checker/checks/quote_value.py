@@ -32,12 +32,12 @@ import re
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group
-from checker.corpus import Resolved
-from checker.findings import Problem
-from checker.models import Precision, Range
-from checker.names import fold
-from checker.numbers import _NUMBER_WORDS, MAGNITUDE_WORDS, PRECISION_WORDS, Mention, digits, read_numbers
-from checker.values import DateValue, Entity, EntitySet, Number, Text, format_number
+from checker.corpus.claims import Resolved
+from checker.corpus.numbers import _NUMBER_WORDS, MAGNITUDE_WORDS, PRECISION_WORDS, Mention, digits, read_numbers
+from checker.corpus.values import DateValue, Entity, EntitySet, Number, Text, format_number
+from checker.formats.models import Precision, Range
+from checker.model.findings import Problem
+from checker.model.names import fold
 
 if TYPE_CHECKING:
     import polars as pl
@@ -268,7 +268,7 @@ def _near(a: pl.Expr, b: pl.Expr, tolerance: float) -> pl.Expr:
 
 
 def _digits(quote: str) -> str | None:
-    """The text read_numbers reads (see :func:`checker.numbers.digits`), or None when text2num refuses it."""
+    """The text read_numbers reads (see :func:`checker.corpus.numbers.digits`), or None when text2num refuses it."""
     try:
         return digits(quote)
     except Exception:  # noqa: BLE001 - check() reads the quote again, and meets the same error

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group
-from checker.findings import Problem
+from checker.model.findings import Problem
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable

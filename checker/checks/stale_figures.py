@@ -32,11 +32,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
-from checker.findings import Problem
-from checker.timeline import overtaken, reverted
+from checker.corpus.timeline import overtaken, reverted
+from checker.model.findings import Problem
 
 if TYPE_CHECKING:
-    from checker.corpus import Resolved
+    from checker.corpus.claims import Resolved
     from checker.engine.table import ClaimsTable
 
 ID = "stale-figure"

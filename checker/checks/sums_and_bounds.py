@@ -32,12 +32,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
-from checker.corpus import Resolved
-from checker.findings import CONTRADICTION, Problem
-from checker.models import BoundRelation, SumRelation, TermRef
-from checker.relations import by_time, numeric_hull, term_claims, term_label, when_words
-from checker.values import Interval, quantity_text
-from checker.vocabulary import Vocabulary, as_term
+from checker.corpus.claims import Resolved
+from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
+from checker.corpus.values import Interval, quantity_text
+from checker.formats.models import BoundRelation, SumRelation, TermRef
+from checker.model.findings import CONTRADICTION, Problem
+from checker.vocabulary.rules import Vocabulary, as_term
 
 if TYPE_CHECKING:
     from checker.engine.table import ClaimsTable

@@ -59,17 +59,16 @@ from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group, each_group
-from checker.corpus import EXTENT, Resolved
-from checker.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
-from checker.models import Kind, Metric, TimeNature, Trend
+from checker.corpus.claims import EXTENT, Resolved
+from checker.formats.models import Kind, Metric, TimeNature, Trend
+from checker.model.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
 
 if TYPE_CHECKING:
     import polars as pl
 
     from checker.engine.table import ClaimsTable
-from checker.timeline import is_stale, reverted
-from checker.timespec import TimeSpan
-from checker.values import (
+from checker.corpus.timeline import is_stale, reverted
+from checker.corpus.values import (
     APPROXIMATE,
     BOUNDS,
     DateValue,
@@ -83,6 +82,7 @@ from checker.values import (
     partly,
     quantity_text,
 )
+from checker.model.timespec import TimeSpan
 
 T = TypeVar("T")
 
@@ -320,7 +320,7 @@ def nested(a: Position, b: Position, metric: Metric) -> Optional[tuple[Position,
     dim = differing[0]
     declared = metric.scope.get(dim)
     if declared is None:
-        return None  # the subject's extent (see checker.corpus.extent_of): no value includes another
+        return None  # the subject's extent (see checker.corpus.claims.extent_of): no value includes another
     includes = declared.includes
     if theirs[dim] in includes.get(mine[dim], ()):
         return a, b, dim
@@ -506,7 +506,7 @@ class Slots:
     names: dict[int, tuple]  # what each shared slot is: (scope, start, end) or (scope,)
     of_side: dict[str, set[int]]  # the shared slots each side of a disagreement has positions in
     #: claims that give, after a stated change, the value from before it (by ``id``), with the claim of the
-    #: change: stale-figure reports them (see checker.timeline.reverted)
+    #: change: stale-figure reports them (see checker.corpus.timeline.reverted)
     repeats: dict[int, Resolved] = field(default_factory=dict)
 
     def holds(self, position: Position) -> bool:
@@ -606,7 +606,7 @@ def _outdated(members: list[Position], metric: Metric) -> list[bool]:
 
     A position is overtaken when it gives its figure as current and a source
     published strictly before it already gave a figure beyond it
-    (:func:`checker.timeline.is_stale`, whose scope and time conditions every
+    (:func:`checker.corpus.timeline.is_stale`, whose scope and time conditions every
     two positions of a slot meet). Sorted by the date their earliest source
     was published, the positions that could overtake one form a prefix, and
     the figure furthest beyond of that prefix decides: a slot of thousands of

@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.checks.base import Group
-from checker.corpus import Resolved
-from checker.findings import Problem
-from checker.names import fold
-from checker.values import Entity, EntitySet
-from checker.vocabulary import Vocabulary
+from checker.corpus.claims import Resolved
+from checker.corpus.values import Entity, EntitySet
+from checker.model.findings import Problem
+from checker.model.names import fold
+from checker.vocabulary.rules import Vocabulary
 
 if TYPE_CHECKING:
     import polars as pl

@@ -49,14 +49,14 @@ from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequ
 import orjson
 
 from checker import __version__
-from checker.corpus import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
+from checker.corpus.claims import ClaimRow, DocumentRecord, FileRecord, Parts, dump, span_in, spans_from_plain
+from checker.corpus.kept import finding_plain, location_plain, ref_plain, timeline_plain
+from checker.corpus.timeline import Timeline
 from checker.engine import cachekey
-from checker.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
-from checker.findings import ClaimRef, Finding, Location
-from checker.kept import finding_plain, location_plain, ref_plain, timeline_plain
-from checker.loading import Reader, read_bytes, read_document
-from checker.timeline import Timeline
-from checker.yamlio import Document, Span
+from checker.formats.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
+from checker.formats.loading import Reader, read_bytes, read_document
+from checker.formats.yamlio import Document, Span
+from checker.model.findings import ClaimRef, Finding, Location
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
 FORMAT = 9
@@ -491,7 +491,7 @@ class Stored(NamedTuple):
     everything: str
     relocatable: bool  # its results name every location (see Places)
     checked: int  # how many of its claims were resolved
-    heads: list  # what the gate needs of its findings and timelines (see checker.kept.heads)
+    heads: list  # what the gate needs of its findings and timelines (see checker.corpus.kept.heads)
     plain: Piece  # its results as plain data (JSON; see result_plain)
     line: Piece  # the whole record
 
@@ -589,7 +589,7 @@ def subject_record(
 ) -> bytes:
     """One subject's record in the subjects' entry (see :class:`Stored`). ``plain`` is its results made plain
     (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location, ``heads`` what the gate
-    needs of them (see checker.kept.heads)."""
+    needs of them (see checker.corpus.kept.heads)."""
     return orjson.dumps([subject, *digests, relocatable, checked, heads, len(plain)]) + b"\t" + plain + b"\n"
 
 

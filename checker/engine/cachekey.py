@@ -10,7 +10,7 @@ changed since — is a miss: rebuilt, never used.
 The key lives in claimcheck's folder of the user's cache folder
 (``$XDG_CACHE_HOME/claimcheck/key``, else ``~/.cache/claimcheck/key``, else
 in the system's temporary folder), never in a repository (see
-:func:`checker.confine.cache_problem`). It is 32 random bytes, made
+:func:`checker.formats.confine.cache_problem`). It is 32 random bytes, made
 atomically (written to a private temporary file, then linked into place, so
 two runs at once agree on one key) and readable by its owner alone. A key
 that is a link, someone else's, readable by others or of the wrong size is
@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from checker.files import Refused, open_regular, private_folder, read_open
+from checker.formats.files import Refused, open_regular, private_folder, read_open
 
 #: the key's file in claimcheck's folder of the user's cache folder
 KEY_FILE = "key"

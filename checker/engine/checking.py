@@ -15,14 +15,18 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from pydantic import ValidationError
 
-from checker import checks, timeline
+from checker import checks
 from checker.checks.base import Group
-from checker.corpus import (
+from checker.corpus import timeline
+from checker.corpus.claims import (
     DEFAULT_TOLERANCE,
     Resolved,
 )
+from checker.corpus.timeline import Timeline
 from checker.engine.table import ClaimsTable
-from checker.findings import (
+from checker.formats.loading import read_document
+from checker.formats.models import TimeNature
+from checker.model.findings import (
     ClaimRef,
     Finding,
     Location,
@@ -30,11 +34,8 @@ from checker.findings import (
     fingerprint,
     input_error,
 )
-from checker.loading import read_document
-from checker.models import TimeNature
-from checker.names import suggestion
-from checker.timeline import Timeline
-from checker.vocabulary import Vocabulary, load_vocabulary
+from checker.model.names import suggestion
+from checker.vocabulary.rules import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,10 @@ from typing import Callable, Iterator, Optional
 
 from distributed import Client, Future, LocalCluster, as_completed
 
-from checker.confine import Confinement
-from checker.corpus import DocumentRecord, FileRecord
+from checker.corpus.claims import DocumentRecord, FileRecord
 from checker.engine.reading import Source, read_record
 from checker.engine.shards import Context, Job, ShardResult, as_the_run, run_sent, shard_count, shard_parts
+from checker.formats.confine import Confinement
 
 #: how long to try to reach a scheduler, and to wait for it to have a worker, before giving up
 CONNECT_SECONDS = 5.0

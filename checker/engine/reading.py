@@ -6,18 +6,18 @@ import multiprocessing
 from pathlib import Path
 from typing import NamedTuple, Optional, cast
 
-from checker.corpus import (
+from checker.corpus.claims import (
     FileRecord,
     read_file,
     read_made,
     with_archive_problems,
 )
 from checker.engine import cache
-from checker.findings import (
+from checker.formats.loading import read_bytes
+from checker.model.findings import (
     Finding,
     plain,
 )
-from checker.loading import read_bytes
 
 
 class Source(NamedTuple):

@@ -12,14 +12,15 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protoc
 
 import orjson
 
-from checker import confine
-from checker.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
-from checker.corpus import (
+from checker.corpus.claims import (
     Corpus,
     FileRecord,
     add_records,
     subject_key,
 )
+from checker.corpus.kept import Kept, KeptFinding, KeptTimeline, from_heads, from_plain, heads, lean, locations
+from checker.corpus.result import Result
+from checker.corpus.timeline import Timeline
 from checker.engine import cache, cachekey, table
 from checker.engine.checking import configure, tolerance_of
 from checker.engine.reading import Source, read_all
@@ -34,8 +35,12 @@ from checker.engine.shards import (
     shard_count,
     split,
 )
-from checker.files import Refused, read_regular
-from checker.findings import (
+from checker.engine.trace import phase
+from checker.formats import confine
+from checker.formats.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
+from checker.formats.files import Refused, read_regular
+from checker.formats.loading import display_path, iter_files, read_document
+from checker.model.findings import (
     INVALID,
     Finding,
     Location,
@@ -43,12 +48,7 @@ from checker.findings import (
     input_error,
     sort_key,
 )
-from checker.kept import Kept, KeptFinding, KeptTimeline, from_heads, from_plain, heads, lean, locations
-from checker.loading import display_path, iter_files, read_document
-from checker.result import Result
-from checker.timeline import Timeline
-from checker.trace import phase
-from checker.vocabulary import UNREAD, load_vocabulary
+from checker.vocabulary.rules import UNREAD, load_vocabulary
 
 #: a subject's record for the cache to keep: as it stands in the cache, or made anew
 Record = cache.Piece | bytes
@@ -68,7 +68,7 @@ def _from_cache(
     elsewhere has every location looked up again (when its results name every
     location) and gets a new record (whose old one stays valid: it is looked
     up again as long as it is kept). With ``job.lean`` the results are kept
-    findings and timelines (see :mod:`checker.kept`), made whole only when
+    findings and timelines (see :mod:`checker.corpus.kept`), made whole only when
     the report writes them: those of a subject unchanged from the head of
     its record alone, unless it has input errors (which stay whole).
     Reports are written afresh from these results: the cache keeps no
@@ -188,9 +188,9 @@ def run(
     ``keep_rows`` the claims in short (``corpus.rows``) are only counted
     (``corpus.checked``): a report that does not list them needs less memory.
     With ``lean`` as well (and a cache), the findings and timelines of the
-    subjects are :class:`checker.kept.KeptFinding` and ``KeptTimeline``: what
+    subjects are :class:`checker.corpus.kept.KeptFinding` and ``KeptTimeline``: what
     the gate needs, their data left in the cache's files until a report makes
-    them whole (:func:`checker.kept.whole`), so that the run never holds every
+    them whole (:func:`checker.corpus.kept.whole`), so that the run never holds every
     finding of a large corpus whole.
 
     With an ``executor`` the files are read and the shards checked where it

@@ -11,9 +11,7 @@ from typing import Callable, Iterator, Optional
 
 import orjson
 
-from checker import confine
-from checker.confine import Confinement
-from checker.corpus import (
+from checker.corpus.claims import (
     ClaimRow,
     DocumentRecord,
     Resolved,
@@ -22,16 +20,18 @@ from checker.corpus import (
     resolve_documents,
     subject_key,
 )
+from checker.corpus.kept import Kept, heads, lean
+from checker.corpus.timeline import Timeline
 from checker.engine import cache
 from checker.engine.checking import ActiveCheck, check_table, partition, subject_claims
-from checker.findings import (
+from checker.formats import confine
+from checker.formats.confine import Confinement
+from checker.formats.loading import shown_from
+from checker.model.findings import (
     Finding,
     distinct,
 )
-from checker.kept import Kept, heads, lean
-from checker.loading import shown_from
-from checker.timeline import Timeline
-from checker.vocabulary import Vocabulary
+from checker.vocabulary.rules import Vocabulary
 
 #: some claims of one document: the document and its entries (index, subject as written, claim, spans)
 Part = tuple[DocumentRecord, list[tuple[int, Optional[str], bytes, bytes]]]

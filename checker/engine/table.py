@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
-from checker.corpus import Resolved, SourceInfo
-from checker.models import Range
-from checker.timespec import TimeSpan
-from checker.values import DateValue, Entity, EntitySet, Interpreted, Number, Text
-from checker.vocabulary import Vocabulary
+from checker.corpus.claims import Resolved, SourceInfo
+from checker.corpus.values import DateValue, Entity, EntitySet, Interpreted, Number, Text
+from checker.formats.models import Range
+from checker.model.timespec import TimeSpan
+from checker.vocabulary.rules import Vocabulary
 
 if TYPE_CHECKING:
     import polars as pl

@@ -1,6 +1,6 @@
 """Reporters: one module per output format, chosen by name.
 
-A reporter turns a :class:`checker.result.Result` into text; it decides
+A reporter turns a :class:`checker.corpus.result.Result` into text; it decides
 nothing about the findings.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from checker.corpus.result import Result
 from checker.reporting import github, gitlab, html, json_report, junit, markdown, sarif, text_report
-from checker.result import Result
 
 Reporter = Callable[[Result], str]
 REPORTERS: dict[str, Reporter] = {

@@ -1,11 +1,11 @@
-"""What changed against a git revision, in the words every report uses (see :mod:`checker.history`)."""
+"""What changed against a git revision, in the words every report uses (see :mod:`checker.gate.history`)."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from checker.findings import Finding
-from checker.result import Changes
+from checker.corpus.result import Changes
+from checker.model.findings import Finding
 
 
 class Item(NamedTuple):

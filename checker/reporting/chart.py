@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from checker.timeline import Point, Timeline
-from checker.values import format_number
+from checker.corpus.timeline import Point, Timeline
+from checker.corpus.values import format_number
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 20, 40

@@ -13,11 +13,11 @@ from functools import cached_property
 from itertools import groupby
 from typing import Optional, Sequence
 
-from checker.findings import ACKNOWLEDGED, ClaimRef, Finding
+from checker.corpus.result import Result
+from checker.corpus.timeline import Timeline
+from checker.model.findings import ACKNOWLEDGED, ClaimRef, Finding
 from checker.reporting import chart as charts
 from checker.reporting.json_report import summary
-from checker.result import Result
-from checker.timeline import Timeline
 
 #: each verdict in plain words, as a heading an editor understands
 PLAIN = {

@@ -19,10 +19,10 @@ point and holds no "##[" a runner would read as a command of its own.
 
 from __future__ import annotations
 
-from checker.findings import Finding
+from checker.corpus.result import Result
+from checker.model.findings import Finding
 from checker.reporting.inert import inert
 from checker.reporting.triage import Judged, actionable, elsewhere, named, on_judged_file, priority, shown_at
-from checker.result import Result
 
 #: what GitHub shows of one step: annotations of each level, and in all (of a job: no step can show more)
 PER_LEVEL = 10

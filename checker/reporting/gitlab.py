@@ -24,11 +24,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from checker.findings import Finding
-from checker.jsontext import pretty
+from checker.corpus.result import Result
+from checker.formats.jsontext import pretty
+from checker.model.findings import Finding
 from checker.reporting.inert import visible
 from checker.reporting.triage import Judged, actionable, elsewhere, named, shown_at
-from checker.result import Result
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 

@@ -22,12 +22,12 @@ from typing import Callable, NamedTuple, Optional, Sequence
 from urllib.parse import quote
 
 from checker import __version__
-from checker.findings import ClaimRef
-from checker.provenance import read_archive
+from checker.corpus.provenance import read_archive
+from checker.corpus.result import Result
+from checker.model.findings import ClaimRef
 from checker.reporting import document
 from checker.reporting.changes import headline, items
 from checker.reporting.inert import markup_inert, visible
-from checker.result import Result
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def _environment():  # noqa: ANN202
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("checker", "templates"),
+        loader=jinja2.PackageLoader("checker.reporting", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -151,7 +151,7 @@ def link_from(folder: Optional[Path]) -> Callable[[str], str]:
 
 
 def _script() -> str:
-    return resources.files("checker").joinpath("templates/report.js").read_text(encoding="utf-8")
+    return resources.files("checker.reporting").joinpath("templates/report.js").read_text(encoding="utf-8")
 
 
 def _verdict_filters(report: document.Report) -> list[tuple[str, int, int]]:

@@ -20,7 +20,7 @@ every report. Two things in them must never act on the reader:
 JSON, SARIF and GitLab reports keep claim content as it is, except in the
 messages a person reads in them (:func:`visible`), and write the "[" of a
 "##[" as its escape (``\\u005b``, the same data: see
-:func:`checker.jsontext.inert`); XML reports show too the characters XML
+:func:`checker.formats.jsontext.inert`); XML reports show too the characters XML
 cannot hold, and write that "[" as ``&#91;``.
 """
 

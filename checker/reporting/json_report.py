@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from checker import __version__
-from checker.findings import STATUSES, ClaimRef, Finding, Location
-from checker.jsontext import pretty_chunks
-from checker.kept import KeptFinding, KeptTimeline, each_whole, each_whole_timeline
-from checker.result import Result
-from checker.timeline import Entry, Timeline
+from checker.corpus.kept import KeptFinding, KeptTimeline, each_whole, each_whole_timeline
+from checker.corpus.result import Result
+from checker.corpus.timeline import Entry, Timeline
+from checker.formats.jsontext import pretty_chunks
+from checker.model.findings import STATUSES, ClaimRef, Finding, Location
 
 FORMAT_VERSION = 1
 

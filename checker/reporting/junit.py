@@ -40,10 +40,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
-from checker.findings import ACKNOWLEDGED, Finding, at_fail_level, status_label
+from checker.corpus.result import Result
+from checker.model.findings import ACKNOWLEDGED, Finding, at_fail_level, status_label
 from checker.reporting.inert import markup_inert, visible
 from checker.reporting.triage import Judged, elsewhere, named, priority, shown_at
-from checker.result import Result
 
 #: the name of the suite of cases that name no file
 NO_FILE = "claimcheck"

@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from checker.findings import Finding, status_label
+from checker.corpus.result import Changes, Result
+from checker.model.findings import Finding, status_label
 from checker.reporting.changes import headline, items
 from checker.reporting.document import GOOD_NEWS, Report, Section, build, filled_columns
 from checker.reporting.inert import inert
 from checker.reporting.triage import priority
-from checker.result import Changes, Result
 
 ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 #: GitHub's limit on the job summary of a step, in bytes

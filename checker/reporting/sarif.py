@@ -43,11 +43,11 @@ from typing import Any
 from urllib.parse import quote
 
 from checker import __version__, checks
-from checker.findings import ACKNOWLEDGED, Finding, Location
-from checker.jsontext import pretty
+from checker.corpus.result import Result
+from checker.formats.jsontext import pretty
+from checker.model.findings import ACKNOWLEDGED, Finding, Location
 from checker.reporting.inert import visible
 from checker.reporting.triage import Judged, elsewhere, priority, shown_at
-from checker.result import Result
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000

@@ -6,9 +6,9 @@ from collections import Counter
 
 from tabulate import tabulate
 
-from checker.findings import ACKNOWLEDGED, EXPIRED, OPEN, SEVERITY_RANK
+from checker.corpus.result import Result
+from checker.model.findings import ACKNOWLEDGED, EXPIRED, OPEN, SEVERITY_RANK
 from checker.reporting.inert import inert
-from checker.result import Result
 
 
 def render(result: Result) -> str:

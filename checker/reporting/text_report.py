@@ -17,13 +17,13 @@ import unicodedata
 from itertools import groupby, zip_longest
 from typing import Optional, Sequence
 
-from checker.findings import ClaimRef, Finding, status_label
-from checker.plural import counted
+from checker.corpus.result import Changes, Result
+from checker.corpus.timeline import Timeline
+from checker.model.findings import ClaimRef, Finding, status_label
+from checker.model.plural import counted
 from checker.reporting.changes import headline, items
 from checker.reporting.inert import inert, visible
 from checker.reporting.json_report import summary
-from checker.result import Changes, Result
-from checker.timeline import Timeline
 
 #: the narrowest layout: narrower terminals wrap its lines themselves
 MIN_WIDTH = 40

@@ -9,7 +9,7 @@ first; of one severity, open findings (and expired ones) before those a
 reviewer has accepted, and then the verdicts that most need a person.
 
 A finding is shown where the change is: on its claim in a file the run is
-judged on (see :func:`checker.findings.primary_location`), so that a conflict
+judged on (see :func:`checker.model.findings.primary_location`), so that a conflict
 a pull request brings in lands on the pull request's diff; its other claims
 are named beside it.
 """
@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from checker.findings import SEVERITY_RANK, Finding, Location, at_fail_level, primary_location
+from checker.model.findings import SEVERITY_RANK, Finding, Location, at_fail_level, primary_location
 from checker.reporting.document import ATTENTION
 
 #: how many other claims a one-line message names before it says how many more there are
 NAMED = 5
-#: which files a run is judged on, as :attr:`checker.result.Result.focus` tells it (None: every file)
+#: which files a run is judged on, as :attr:`checker.corpus.result.Result.focus` tells it (None: every file)
 Judged = Optional[Callable[[str], bool]]
 
 

@@ -514,7 +514,7 @@ def fmt_check_dev_zero(project: Path) -> Path:
 def lock_file_symlink(project: Path) -> Path:
     """A claim file to format whose lock file is a link to a file outside, planted where claimcheck keeps its
     locks: following it would create (or empty) the file it names."""
-    from checker.files import lock_path
+    from checker.formats.files import lock_path
 
     path = _claim_file(project, "locked.yaml", VALID)
     lock = lock_path(project / path)

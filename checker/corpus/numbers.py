@@ -4,7 +4,7 @@ Number words ("seventeen", "sixty-four", "thousands") are turned into digits
 by text2num's ``alpha2digit``; what stands around each number — a precision
 word before it ("nearly", "more than"), a magnitude word and a unit after it
 ("billion", "per cent"), a currency sign before it ("US$") — is then read
-from the digit form. Units are resolved later through pint (``checker.units``).
+from the digit form. Units are resolved later through pint (``checker.model.units``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from itertools import repeat
 
 from text_to_num import alpha2digit
 
-from checker.models import Precision
+from checker.formats.models import Precision
 
 #: precision words and what they say; the longest a text ends with is the one read (see _precision_of)
 PRECISION_WORDS: tuple[tuple[str, Precision], ...] = (

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, NamedTuple, Optional, Sequence
 
-from checker.corpus import EXTENT, Resolved
-from checker.models import TimeNature, Trend
-from checker.values import Number, agree, below
+from checker.corpus.claims import EXTENT, Resolved
+from checker.corpus.values import Number, agree, below
+from checker.formats.models import TimeNature, Trend
 
 
 class Point(NamedTuple):

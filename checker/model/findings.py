@@ -160,7 +160,7 @@ def status_label(finding: Finding) -> str:
 
 def files_of(finding: Finding) -> tuple[str, ...]:
     """The files a finding concerns: that of its location and those of its claims, sorted (a finding kept as data,
-    see checker.kept, knows them already)."""
+    see checker.corpus.kept, knows them already)."""
     known = getattr(finding, "paths", None)
     if known is not None:
         return known

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from checker.models import TIME_KEYS, Claim, Derivation, Range, Source, Undated
+from checker.formats.models import TIME_KEYS, Claim, Derivation, Range, Source, Undated
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")

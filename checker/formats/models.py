@@ -1,7 +1,7 @@
 """The data model of claim files and rules files.
 
 These pydantic models are the single definition of both formats: the JSON
-Schemas published in ``checker/schemas/`` are generated from them
+Schemas published in ``checker/formats/schemas/`` are generated from them
 (``claimcheck schema NAME``), and a test proves the two agree.
 """
 
@@ -24,12 +24,12 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from checker.timespec import PATTERN as TIME_PATTERN
-from checker.timespec import parse_time
+from checker.model.timespec import PATTERN as TIME_PATTERN
+from checker.model.timespec import parse_time
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
-#: a time text (see checker.timespec); a bare year may be written unquoted
+#: a time text (see checker.model.timespec); a bare year may be written unquoted
 TimeText = Union[Annotated[StrictInt, Field(ge=1000, le=9999)], Annotated[str, Field(pattern=TIME_PATTERN)]]
 NonEmpty = Annotated[str, Field(min_length=1)]
 #: the longest quote: a fragment of a text, not the text (a paragraph is a few hundred characters)
@@ -167,7 +167,7 @@ class Derivation(Strict):
 
 Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr, list[StrictStr], Range]
 
-#: the keys of the formats whose value is a time text (see checker.timespec)
+#: the keys of the formats whose value is a time text (see checker.model.timespec)
 TIME_KEYS = frozenset({"published", "estimate", "as_of", "period", "since", "on"})
 
 

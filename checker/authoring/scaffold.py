@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from checker.fmt import canonical
-from checker.models import Source
-from checker.timespec import TimeError, parse_time
+from checker.authoring.fmt import canonical
+from checker.formats.models import Source
+from checker.model.timespec import TimeError, parse_time
 
 
 class SourceProblem(ValueError):
@@ -43,7 +43,7 @@ def source_block(fields: dict[str, Any]) -> Source:
 
 def modeline(output: Path, project: Path, name: str = "claims") -> str:
     """The modeline pointing a file at ``output`` to the schema ``name``, when the project ships the schema."""
-    schema = project / "checker" / "schemas" / f"{name}.schema.json"
+    schema = project / "checker" / "formats" / "schemas" / f"{name}.schema.json"
     if not schema.exists():
         return ""
     return f"# yaml-language-server: $schema={Path(os.path.relpath(schema, output.resolve().parent)).as_posix()}\n"
@@ -53,7 +53,7 @@ def claim_file_text(source: Source, output: Path, project: Path) -> str:
     """The text of a new claim file with this source and an empty claims list."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from checker.fmt import writer
+    from checker.authoring.fmt import writer
 
     block = CommentedMap()
     for key, value in source.model_dump(mode="json", by_alias=True, exclude_none=True).items():

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from checker.corpus import Corpus
-from checker.findings import Finding
-from checker.timeline import Timeline
-from checker.vocabulary import Vocabulary
+from checker.corpus.claims import Corpus
+from checker.corpus.timeline import Timeline
+from checker.model.findings import Finding
+from checker.vocabulary.rules import Vocabulary
 
 #: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
 TEXT_WIDTH = 100
@@ -20,7 +20,7 @@ TEXT_WIDTH = 100
 
 @dataclass
 class Changes:
-    """What changed against a git revision (see :mod:`checker.history`)."""
+    """What changed against a git revision (see :mod:`checker.gate.history`)."""
 
     revision: str  # the commit, short
     new: list[Finding]  # found now, not then

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
-from checker.corpus import EXTENT, Extent, Resolved, time_text
-from checker.findings import ClaimRef
-from checker.models import Claim, Derivation, Precision, Range, Term, TermRef, TimeNature
-from checker.timespec import TimeSpan
-from checker.values import EntitySet, Interval, Number, format_number, quantity_text
-from checker.vocabulary import Vocabulary, as_term
+from checker.corpus.claims import EXTENT, Extent, Resolved, time_text
+from checker.corpus.values import EntitySet, Interval, Number, format_number, quantity_text
+from checker.formats.models import Claim, Derivation, Precision, Range, Term, TermRef, TimeNature
+from checker.model.findings import ClaimRef
+from checker.model.timespec import TimeSpan
+from checker.vocabulary.rules import Vocabulary, as_term
 
 
 def matches(claim: Resolved, term: Term) -> bool:

@@ -15,47 +15,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Iterable, Optional
+from typing import Iterable, Optional
 
-from pydantic import AfterValidator, Field
+from checker.formats.acknowledgements import Acknowledgement, AcknowledgementsFile
+from checker.formats.loading import Loaded, display_path, load_model
+from checker.formats.yamlio import Document
+from checker.model.findings import ACKNOWLEDGED, EXPIRED, STALE, Finding, Location, Review, input_error
 
-from checker.findings import ACKNOWLEDGED, EXPIRED, STALE, Finding, Location, Review, input_error
-from checker.loading import Loaded, display_path, load_model
-from checker.models import NonEmpty, Opt, Strict
-from checker.yamlio import Document
-
-
-def _real_day(text: str) -> str:
-    """``text`` when it names a day of the calendar (2026-02-30 does not)."""
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f'"{text}" is not a real date') from None
-    return text
-
-
-Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_day)]
 HEADER = (
     "# Reviewed discrepancies: each entry accepts one finding, by fingerprint, until it expires.\n"
     "# Write entries with `claimcheck ack FINGERPRINT --reason ... --by ...`.\n"
 )
-
-
-class Acknowledgement(Strict):
-    """One reviewed finding."""
-
-    fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] = Field(description="the finding's fingerprint")
-    finding: Opt[str] = Field(None, description="what the finding says, for the reader")
-    reviewed_by: NonEmpty
-    reviewed_on: Day
-    reason: NonEmpty = Field(description="why the discrepancy is acceptable")
-    expires: Day = Field(description="after this day the acknowledgement no longer holds")
-
-
-class AcknowledgementsFile(Strict):
-    """The acknowledgements file."""
-
-    acknowledgements: list[Acknowledgement] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -252,7 +222,7 @@ def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> 
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from checker.fmt import writer
+    from checker.authoring.fmt import writer
 
     yaml = writer()
     if existing and existing.strip():
@@ -284,7 +254,7 @@ def renew_entries(existing: str, fingerprints: list[str], reason: str, reviewer:
     recording what its finding says now when ``now_said`` has it; every other line is kept as it was."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from checker.fmt import writer
+    from checker.authoring.fmt import writer
 
     yaml = writer()
     document = yaml.load(existing)

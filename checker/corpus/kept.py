@@ -15,9 +15,9 @@ from typing import Any, Iterator, Optional, Protocol
 
 import orjson
 
-from checker.corpus import ClaimRow
-from checker.findings import OPEN, SEVERITY_RANK, ClaimRef, Finding, Location, Review, files_of
-from checker.timeline import Entry, Point, Timeline
+from checker.corpus.claims import ClaimRow
+from checker.corpus.timeline import Entry, Point, Timeline
+from checker.model.findings import OPEN, SEVERITY_RANK, ClaimRef, Finding, Location, Review, files_of
 
 #: the parts of a subject's results made plain, in order (see checker.engine.cache.result_plain)
 FINDINGS, TIMELINES, ROWS, CLAIMS, PLACES = range(5)

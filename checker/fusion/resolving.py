@@ -10,7 +10,7 @@ which figure is best supported now.
 The claims come as columns (see :data:`COLUMNS`): from the rows of a run of
 the engine, or straight from imported tables, each distinct metric, subject,
 day and value resolved once as the engine resolves them; either way they go
-to :func:`checker.fusion.resolve_columns` without an object per claim.
+to :func:`checker.fusion.discovery.resolve_columns` without an object per claim.
 """
 
 from __future__ import annotations
@@ -24,17 +24,17 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import polars as pl
 
-from checker.corpus import ClaimRow, Resolver, SourceInfo, claim_scope, claim_time, subject_of
+from checker.authoring.tabular import Imported
+from checker.corpus.claims import ClaimRow, Resolver, SourceInfo, claim_scope, claim_time, subject_of
+from checker.corpus.timeline import Timeline
+from checker.corpus.values import Number, ValueProblem
 from checker.engine import no_cycle_collection
-from checker.fusion import Columns, Resolution, resolve_columns
-from checker.jsontext import pretty
-from checker.models import Claim, Source
-from checker.plural import counted
-from checker.tabular import Imported
-from checker.timeline import Timeline
-from checker.timespec import TimeError, parse_time
-from checker.values import Number, ValueProblem
-from checker.vocabulary import Vocabulary
+from checker.formats.jsontext import pretty
+from checker.formats.models import Claim, Source
+from checker.fusion.discovery import Columns, Resolution, resolve_columns
+from checker.model.plural import counted
+from checker.model.timespec import TimeError, parse_time
+from checker.vocabulary.rules import Vocabulary
 
 #: the claims resolve reads, one row each: the source and claim ids (their order is the order of the
 #: observations), the subject, metric, time ("start/end") and scope (JSON of its pairs) that make the item, the

@@ -17,12 +17,12 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from checker.confine import resolved, walked_file_problem
-from checker.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
-from checker.findings import Finding, Location, digest_of, input_error
-from checker.models import NULL_KEY, TIME_KEYS
-from checker.names import did_you_mean, fold, suggestion
-from checker.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
+from checker.formats.confine import resolved, walked_file_problem
+from checker.formats.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
+from checker.formats.models import NULL_KEY, TIME_KEYS
+from checker.formats.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
+from checker.model.findings import Finding, Location, digest_of, input_error
+from checker.model.names import did_you_mean, fold, suggestion
 
 M = TypeVar("M", bound=BaseModel)
 

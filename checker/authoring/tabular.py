@@ -34,9 +34,9 @@ import numpy as np
 import polars as pl
 from pydantic import Field
 
-from checker.files import Refused, read_regular
-from checker.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
-from checker.yamlio import control_character
+from checker.formats.files import Refused, read_regular
+from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
+from checker.formats.yamlio import control_character
 
 #: a table larger than this is not read (its claims are held in memory as JSON Lines)
 MAX_TABLE_BYTES = 256 * 1024 * 1024
@@ -636,7 +636,7 @@ class MappingProblem(ValueError):
 
 def load_mapping(path: Path) -> Mapping:
     """The mapping in a file; raise :class:`MappingProblem`, naming the file, when it cannot be used."""
-    from checker.loading import display_path, load_model
+    from checker.formats.loading import display_path, load_model
 
     loaded, problems = load_model(path, display_path(path), Mapping, check="mapping")
     if loaded is None:

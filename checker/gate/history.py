@@ -23,10 +23,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
+from checker.corpus.result import Changes
 from checker.engine import run
-from checker.findings import Finding, sort_key
-from checker.loading import display_path, iter_files
-from checker.result import Changes
+from checker.formats.loading import display_path, iter_files
+from checker.model.findings import Finding, sort_key
 
 
 class HistoryError(Exception):

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Optional, Union
 
-from checker.models import Claim, Kind, Metric, Precision, Range
-from checker.names import fold
-from checker.timespec import TimeError, TimeSpan, parse_time
-from checker.units import UnitProblem, conversion
+from checker.formats.models import Claim, Kind, Metric, Precision, Range
+from checker.model.names import fold
+from checker.model.timespec import TimeError, TimeSpan, parse_time
+from checker.model.units import UnitProblem, conversion
 
 _WORDS = {
     Precision.about: "about",

@@ -4,7 +4,7 @@ Each clause that states a number, a date or a named office holder becomes a
 candidate: its verbatim text as the quote, the value with its precision word,
 the time words around it ("in the first six months of 2025", "currently"),
 and a guessed metric. Libraries do the reading: text2num turns number words
-into digits (``checker.numbers``), dateparser reads dates with their
+into digits (``checker.corpus.numbers``), dateparser reads dates with their
 precision, and rapidfuzz matches the words around a value with the metric
 labels and aliases of the vocabulary. Nothing here is specific to a domain:
 the vocabulary in ``rules/`` is what metrics and office holders are looked for.
@@ -22,12 +22,12 @@ from typing import Callable, Iterator, Optional
 
 from rapidfuzz import fuzz
 
-from checker.fmt import canonical, writer
-from checker.models import Kind, Precision, TimeNature
-from checker.names import fold
-from checker.numbers import Mention, read_numbers
-from checker.scaffold import modeline
-from checker.vocabulary import Vocabulary
+from checker.authoring.fmt import canonical, writer
+from checker.authoring.scaffold import modeline
+from checker.corpus.numbers import Mention, read_numbers
+from checker.formats.models import Kind, Precision, TimeNature
+from checker.model.names import fold
+from checker.vocabulary.rules import Vocabulary
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[A-Z“\"‘'])|\n+")
 _CLAUSE_BREAK = re.compile(r"(?:[,;:](?=\s)|\s[–—-](?=\s))\s*")
@@ -597,7 +597,7 @@ def merge_into_claim_file(
     """``existing`` with the candidates it does not encode yet appended to its claims, all else untouched."""
     from ruamel.yaml.comments import CommentedSeq
 
-    from checker.provenance import ArchivedText, fold_text, locate
+    from checker.corpus.provenance import ArchivedText, fold_text, locate
 
     document = writer().load(existing)
     claims = document.get("claims")

@@ -16,9 +16,9 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable, Optional
 
-from checker.config import PerPath
-from checker.confine import resolved
-from checker.findings import SEVERITY_RANK, Finding, at_fail_level, files_of
+from checker.formats.confine import resolved
+from checker.formats.settings import PerPath
+from checker.model.findings import SEVERITY_RANK, Finding, at_fail_level, files_of
 
 EXIT_SUCCESS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 

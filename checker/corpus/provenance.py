@@ -31,8 +31,8 @@ from typing import Sequence
 
 from rapidfuzz.distance import Indel
 
-from checker.confine import MAX_ARCHIVE_BYTES
-from checker.files import Refused, read_regular
+from checker.formats.confine import MAX_ARCHIVE_BYTES
+from checker.formats.files import Refused, read_regular
 
 _FOLD = str.maketrans(
     {

@@ -7,8 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
-from checker.findings import Finding, Location, input_error
-from checker.loading import (
+from checker.formats.loading import (
     Loaded,
     Reader,
     display_path,
@@ -18,10 +17,11 @@ from checker.loading import (
     read_document,
     validate,
 )
-from checker.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
-from checker.names import NameIndex, fold, suggestion
-from checker.units import UnitProblem, check_definitions, conversion, known_without_pint
-from checker.yamlio import Document
+from checker.formats.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
+from checker.formats.yamlio import Document
+from checker.model.findings import Finding, Location, input_error
+from checker.model.names import NameIndex, fold, suggestion
+from checker.model.units import UnitProblem, check_definitions, conversion, known_without_pint
 
 
 @dataclass

@@ -3,7 +3,7 @@
 The file is found by walking up from the working directory; the nearest
 `claimcheck.toml`, or `pyproject.toml` with a `[tool.claimcheck]` table, wins.
 Paths in it are relative to the file's folder, which is also the root of the
-repository claimcheck is confined to (``checker.confine``). The command line wins over
+repository claimcheck is confined to (``checker.formats.confine``). The command line wins over
 the file, and the file over the defaults. An unknown key is an error with a
 "did you mean", since a misspelt setting silently ignored is a gate that
 does not gate.
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from checker.files import MAX_FILE_BYTES, Refused, read_regular
-from checker.names import suggestion
+from checker.formats.files import MAX_FILE_BYTES, Refused, read_regular
+from checker.model.names import suggestion
 
 if sys.version_info >= (3, 11):
     import tomllib

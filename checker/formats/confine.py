@@ -22,7 +22,7 @@ directory; without that, the working directory.
   in that folder or in the readable folders once its symbolic links are
   followed.
 
-Reading is careful as well (see :func:`checker.files.read_regular`): only
+Reading is careful as well (see :func:`checker.formats.files.read_regular`): only
 regular files are read — never a FIFO, a device or a folder, which could block
 or never end — and never more than a fixed number of bytes.
 """
@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from checker.config import Config, ConfigError
-from checker.config import load as load_config
-from checker.files import Refused
+from checker.formats.files import Refused
+from checker.formats.settings import Config, ConfigError
+from checker.formats.settings import load as load_config
 
 #: folders of version-control metadata: nothing in them is ever read as an archived text
 METADATA_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", "CVS"})

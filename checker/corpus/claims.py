@@ -11,15 +11,15 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 import orjson
 from pydantic import ValidationError
 
-from checker.confine import archive_problem, resolved
-from checker.findings import ClaimRef, Finding, Location, digest_of, input_error, plain, unplain
-from checker.loading import Loaded, display_path, iter_files, load_models, location
-from checker.models import Claim, ClaimFile, Entity, Kind, Metric, Source, TimeNature
-from checker.provenance import ArchivedText, QuoteMatch, locate, read_archive
-from checker.timespec import TimeError, TimeSpan, parse_time
-from checker.values import Interpreted, Number, ValueProblem, interpret
-from checker.vocabulary import Vocabulary
-from checker.yamlio import Document
+from checker.corpus.provenance import ArchivedText, QuoteMatch, locate, read_archive
+from checker.corpus.values import Interpreted, Number, ValueProblem, interpret
+from checker.formats.confine import archive_problem, resolved
+from checker.formats.loading import Loaded, display_path, iter_files, load_models, location
+from checker.formats.models import Claim, ClaimFile, Entity, Kind, Metric, Source, TimeNature
+from checker.formats.yamlio import Document
+from checker.model.findings import ClaimRef, Finding, Location, digest_of, input_error, plain, unplain
+from checker.model.timespec import TimeError, TimeSpan, parse_time
+from checker.vocabulary.rules import Vocabulary
 
 DEFAULT_TOLERANCE = 0.0
 
@@ -471,7 +471,7 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
 def read_made(path: Path, shown: str, text: str) -> FileRecord | None:
     """The record :func:`read_file` makes of JSON Lines text that claimcheck's import wrote from a table, made
     without validating each document again: the import writes only documents the claim format takes as written
-    (see :attr:`checker.tabular.Imported.plain`). None when a line is not such a document as far as can be told
+    (see :attr:`checker.authoring.tabular.Imported.plain`). None when a line is not such a document as far as can be told
     at a glance (not an object of a source and claims with ids of their own): :func:`read_file` then reads it.
     """
     documents = []

@@ -1,8 +1,8 @@
 """The published JSON Schemas (draft-07) of claim files and rules files.
 
 They are generated from the pydantic models so that there is one definition
-of each format; ``claimcheck schema NAME > checker/schemas/NAME.schema.json`` refreshes the
-copies shipped in ``checker/schemas/``, and a test fails when they are out of date.
+of each format; ``claimcheck schema NAME > checker/formats/schemas/NAME.schema.json`` refreshes the
+copies shipped in ``checker/formats/schemas/``, and a test fails when they are out of date.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from checker.acks import AcknowledgementsFile
-from checker.models import ClaimFile, RulesFile
+from checker.formats.acknowledgements import AcknowledgementsFile
+from checker.formats.models import ClaimFile, RulesFile
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -70,5 +70,5 @@ def render_schema(name: str) -> str:
 
 def published_schema(name: str) -> dict[str, Any]:
     """The schema file shipped with the package."""
-    text = resources.files("checker").joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8")
+    text = resources.files("checker.formats").joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)

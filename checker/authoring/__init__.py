@@ -1,0 +1,1 @@
+"""Writing claim files: drafting claims from a text, a new source, the canonical form, importing tables."""
