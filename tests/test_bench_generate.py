@@ -25,6 +25,8 @@ from checker.reporting import REPORTERS
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # the benchmarks (pytest -m "not slow" leaves it out)
+
 N = 2_000
 FORMATS = ("yaml", "jsonl")
 DISCREPANCIES = {"contradiction", "timing", "scope", "stale", "shortfall", "undetermined"}

@@ -251,6 +251,7 @@ def test_without_a_home_folder_the_cache_goes_to_the_temporary_folder(monkeypatc
     assert pipeline.default_cache(Config()).parent == tmp_path / "claimcheck"
 
 
+@pytest.mark.slow
 def test_workers_write_the_cache_lines_and_the_next_run_uses_them(tmp_path, monkeypatch):
     """From MANY_CLAIMS on, each worker writes its subjects' cache lines; the parent only puts them in the file."""
     monkeypatch.setattr(running, "MANY_CLAIMS", 1)
@@ -361,6 +362,7 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("names", [("json",), ("json", "sarif", "markdown")], ids=["json alone", "three reports"])
 def test_reports_from_the_cache_are_the_reports_of_a_run_without_it(tmp_path, monkeypatch, names):
     """The cache keeps data, not report text: the reports of subjects taken from it are written afresh, and
@@ -495,6 +497,7 @@ def test_a_worker_file_gone_before_the_run_reads_it_is_a_clear_error(tmp_path, m
     assert "cannot be read" in done.output and "--no-cache" in done.output
 
 
+@pytest.mark.slow
 def test_the_records_the_workers_write_make_the_same_report(tmp_path, monkeypatch):
     """With worker processes, each writes its subjects' records to the cache: the report of the run that made
     them (which reads the findings back from those records, as data), and of the run that takes every subject

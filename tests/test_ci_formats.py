@@ -219,6 +219,7 @@ def _many(folder: Path, subjects: int, sources: int = 2) -> int:
     return subjects * sources * (sources - 1) // 2
 
 
+@pytest.mark.slow
 def test_sarif_over_25000_results_is_valid_and_cut(tmp_path):
     total = _many(tmp_path, 4170, sources=4)  # six contradictions a subject
     assert total > sarif.MAX_RESULTS
@@ -483,6 +484,7 @@ def test_github_annotations_on_the_files_judged_come_first_and_keep_a_place_for_
     assert closing.startswith("::notice title=claimcheck::4 more findings are not annotated")
 
 
+@pytest.mark.slow
 def test_the_job_summary_stays_under_github_s_limit(tmp_path):
     total = _many(tmp_path, 3000)
     summary = tmp_path / "summary.md"

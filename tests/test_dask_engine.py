@@ -19,6 +19,8 @@ import pytest
 
 from conftest import RELATIONS, ROOT, claim, one_source, run_cli, source_block, write_corpus
 
+pytestmark = pytest.mark.slow  # a Dask cluster (pytest -m "not slow" leaves it out)
+
 distributed = pytest.importorskip("distributed")
 
 

@@ -126,6 +126,7 @@ def test_merge_adds_only_what_is_new_and_keeps_every_line(tmp_path):
     assert "0 new candidate claims" in again.output and target.read_text("utf-8") == merged
 
 
+@pytest.mark.slow
 def test_seed_recall_of_numeric_claims_is_at_least_90_percent():
     """The figure the README reports, recomputed: the extractor drafts the hand-encoded numbers."""
     import subprocess

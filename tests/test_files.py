@@ -194,6 +194,7 @@ for fingerprint in sys.argv[1:]:
 """
 
 
+@pytest.mark.slow
 def test_two_ack_processes_at_once_lose_no_entry(tmp_path):
     values = range(1, 22)  # 21 sources, each its own figure: 210 contradictions to acknowledge
     corpus = {

@@ -73,6 +73,7 @@ def _git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True, env=env).stdout
 
 
+@pytest.mark.slow
 def test_since_judges_only_what_changed(project):
     _git(project, "init", "-q")
     _git(project, "add", "-A")

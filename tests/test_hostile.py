@@ -42,6 +42,8 @@ import yaml
 from ci_schemas import junit_problems, sarif_problems
 from conftest import ROOT, claim, one_source, run_cli, write_corpus
 
+pytestmark = pytest.mark.slow  # the hostile corpus, file by file (pytest -m "not slow" leaves it out)
+
 
 def _builders() -> Any:
     """tests/hostile/build.py, loaded by its path: a `hostile` on the import path (bench/hostile.py) cannot hide it."""

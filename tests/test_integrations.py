@@ -51,6 +51,7 @@ def test_action_declares_what_its_script_reads():
     assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps)
 
 
+@pytest.mark.slow
 def test_action_script_step(project, tmp_path):
     outputs, summary = tmp_path / "outputs.txt", tmp_path / "summary.md"
     env = _env(
@@ -71,6 +72,7 @@ def _snippet(language: str, containing: str) -> str:
     return next(block for block in blocks if containing in block)
 
 
+@pytest.mark.slow
 def test_gitlab_snippet_runs_and_writes_its_reports(project):
     job = yaml.safe_load(_snippet("yaml", "codequality"))["claimcheck"]
     reports = job["artifacts"]["reports"]
@@ -106,6 +108,7 @@ def _git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True, env=env).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pre-commit", path=BIN + os.pathsep + os.environ.get("PATH", "")) is None,
                     reason="pre-commit is not installed")  # fmt: skip
 def test_pre_commit_runs_the_hook_on_a_repository(project, tmp_path):

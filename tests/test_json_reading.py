@@ -28,6 +28,7 @@ def _careful(text: str):
     return json.loads(text, object_pairs_hook=_unique_keys)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(_values, st.sampled_from(["", " ", "\n", "\t"]))
 def test_what_is_read_plainly_is_what_is_read_carefully(value, space):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -73,10 +74,11 @@ def imports_of(path: Path, known: dict[str, Path]) -> set[str]:
     return out
 
 
-def graph() -> dict[str, set[str]]:
-    """Module -> the modules it imports (itself and the package root left out)."""
+@cache
+def graph() -> dict[str, frozenset[str]]:
+    """Module -> the modules it imports (itself and the package root left out); read once per session."""
     known = modules()
-    return {name: imports_of(path, known) - {name, "checker"} for name, path in known.items()}
+    return {name: frozenset(imports_of(path, known) - {name, "checker"}) for name, path in known.items()}
 
 
 def folder_of(module: str) -> str:
@@ -85,7 +87,7 @@ def folder_of(module: str) -> str:
     return parts[1] if len(parts) > 2 or module.removeprefix("checker.") in MAY_IMPORT else module
 
 
-def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+def cycles(edges: dict[str, frozenset[str]] | dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected groups of more than one module (Tarjan's algorithm, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

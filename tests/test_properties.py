@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,8 @@ from checker.formats.yamlio import YamlProblem, read_yaml
 from checker.model.timespec import TimeError, parse_time
 
 from conftest import RELATIONS, source_block, stating, write_corpus
+
+pytestmark = pytest.mark.slow  # property tests over many generated corpora (pytest -m "not slow" leaves it out)
 
 #: examples per property: fast enough for every run of the suite; CLAIMCHECK_PROPERTY_SCALE=20 searches harder
 SCALE = float(os.environ.get("CLAIMCHECK_PROPERTY_SCALE", "1"))

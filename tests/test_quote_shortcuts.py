@@ -45,6 +45,8 @@ from checker.model.names import fold
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every text of the project, read twice (pytest -m "not slow" leaves it out)
+
 # ------------------------------------------------ every text the project holds
 
 

@@ -37,6 +37,8 @@ from checker.formats.models import Precision, Range
 
 from conftest import VOCABULARY, claim, one_source, write_corpus
 
+pytestmark = pytest.mark.slow  # every number of generated quotes, read twice (pytest -m "not slow" leaves it out)
+
 _VOCABULARY: dict[str, Any] = {
     "metrics": {
         **VOCABULARY["metrics"],

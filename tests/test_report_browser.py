@@ -21,7 +21,10 @@ from conftest import ROOT, claim, one_source, write_corpus
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs it)")
+pytestmark = [
+    pytest.mark.slow,  # a browser (pytest -m "not slow" leaves it out)
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs it)"),
+]
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip

@@ -206,6 +206,7 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

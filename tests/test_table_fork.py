@@ -13,6 +13,8 @@ from checker.engine import can_fork, run, table
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow  # processes forked and started afresh (pytest -m "not slow" leaves them out)
+
 
 def _table_in_child(queue) -> None:  # noqa: ANN001
     try:

@@ -26,6 +26,8 @@ from checker.vocabulary.rules import Vocabulary
 
 from conftest import RELATIONS, write_corpus
 
+pytestmark = pytest.mark.slow  # generated corpora and the benchmark corpora, checked twice (pytest -m "not slow" leaves it out)
+
 ROOT = Path(__file__).resolve().parent.parent
 ON_TABLES = sorted(check_id for check_id, module in checks.REGISTRY.items() if hasattr(module, "check_table"))
 

@@ -181,6 +181,7 @@ def test_resolve_is_deterministic_whatever_the_order():
     assert first.groups == second.groups
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project")
 def test_flight_bench_on_one_day(tmp_path):
     for part in ("conflicting_data", "ground_truth"):
@@ -198,6 +199,7 @@ def test_flight_bench_on_one_day(tmp_path):
 EXTRA_DAY = ROOT.parent / "shared" / "data" / "flights-20120101"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (EXTRA_DAY / "conflicting_data").is_dir(), reason="the extra flight day is not beside the project"
 )
@@ -373,6 +375,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project"
 )
@@ -439,6 +442,7 @@ def test_text_that_is_not_as_the_import_writes_it_is_left_to_the_careful_reader(
     assert read_made(Path("t.jsonl"), "t.jsonl", text) is None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project"
 )

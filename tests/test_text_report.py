@@ -256,6 +256,7 @@ def test_a_narrow_report_is_the_same_whatever_the_file_order(tmp_path, monkeypat
     assert texts[0] == texts[1] and max(map(len, texts[0].splitlines())) <= 44
 
 
+@pytest.mark.slow
 def test_check_on_a_terminal_takes_the_terminal_width(tmp_path):
     """Through a pseudo-terminal of 64 columns, as a person runs it; the same run into a pipe is 100 wide."""
     import os

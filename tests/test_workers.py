@@ -15,7 +15,10 @@ from checker.reporting import REPORTERS
 
 from conftest import RELATIONS, ROOT, claim, one_source, write_corpus
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)")
+pytestmark = [
+    pytest.mark.slow,  # worker processes (pytest -m "not slow" leaves them out)
+    pytest.mark.skipif(not can_fork(), reason="worker processes are forked (Linux)"),
+]
 
 
 @pytest.fixture(autouse=True)
