@@ -36,7 +36,7 @@ from checker.formats.files import FileChanged, Refused, locked, read_for_update,
 from checker.formats.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
 from checker.formats.models import SourceKind
 from checker.formats.schema import SCHEMAS, render_schema
-from checker.formats.settings import FORMATS, LEVELS, ConfigError
+from checker.formats.settings import LEVELS, ConfigError
 from checker.formats.settings import load as load_config
 from checker.gate import acks
 from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
@@ -51,6 +51,7 @@ from checker.pipeline import (
     today_from_environment,
     write_outputs,
 )
+from checker.reporting import REPORTERS
 from checker.reporting.inert import inert
 from checker.vocabulary.rules import Vocabulary, load_vocabulary
 
@@ -100,7 +101,7 @@ _format = click.option(
     "formats",
     multiple=True,
     metavar="NAME[=FILE]",
-    help=f"Output format ({', '.join(FORMATS)}); repeat for several, each but one with =FILE. Default: text.",
+    help=f"Output format ({', '.join(REPORTERS)}); repeat for several, each but one with =FILE. Default: text.",
 )
 _output = click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="Write the (one) report without =FILE here."

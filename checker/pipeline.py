@@ -22,7 +22,7 @@ from checker.formats import confine
 from checker.formats.confine import Confinement, Refused
 from checker.formats.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.formats.loading import CLAIM_SUFFIXES, display_path, unusable_path
-from checker.formats.settings import FORMATS, Config, ConfigError
+from checker.formats.settings import Config, ConfigError
 from checker.formats.settings import load as load_config
 from checker.gate import acks
 from checker.gate.policy import (
@@ -213,8 +213,9 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
     out: list[tuple[str, Optional[Path]]] = []
     for item in chosen:
         name, _, target = item.partition("=")
-        if name not in FORMATS:
-            raise RequestError(f'unknown format "{name}"; formats: {", ".join(FORMATS)}')
+        if name not in REPORTERS:
+            where = f"{config.path.name}: " if config.path is not None and not request.formats else ""
+            raise RequestError(f'{where}unknown format "{name}"; formats: {", ".join(REPORTERS)}')
         out.append((name, Path(target) if target else None))
     unnamed = [index for index, (_, target) in enumerate(out) if target is None]
     settings_files = [] if request.formats else [item for item in out if item[1] is not None]

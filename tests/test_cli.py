@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 
 from checker.cli import main
 
-from conftest import MINI, claim, run_cli, source_block, write_corpus
+from conftest import MINI, ROOT, claim, run_cli, source_block, write_corpus
 
 
 def invoke(*args: str, cwd: Path | None = None):
@@ -255,3 +257,10 @@ def test_the_console_entry_flushes_everything_and_exits_with_the_gates_code():
             assert done.stdout.decode("utf-8") == inside.stdout
             assert len(done.stdout) > 1 << 16 or args[1] != "--format"
     assert not done.stdout and b"No such command" in done.stderr
+
+
+def test_the_command_line_starts_where_the_unix_only_resource_module_is_missing():
+    """Windows has no ``resource``: nothing the command line imports may need it to start."""
+    code = "import sys; sys.modules['resource'] = None; import checker.cli; print('started')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "started", done.stderr

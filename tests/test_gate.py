@@ -396,3 +396,20 @@ def test_no_acknowledgement_is_called_stale_while_the_rules_cannot_all_be_read(p
     assert any(f["check"] == "yaml-syntax" and f["location"]["path"] == "rules/vocabulary.yaml" for f in findings)
     assert not [f for f in findings if f["check"] == "value-conflict"]  # the acknowledged finding is not made
     assert not [f for f in findings if "stale acknowledgement" in f["message"]]
+
+
+@pytest.mark.parametrize(
+    "table, said",
+    [
+        ('workers = true\n', '"workers" must be a whole number'),
+        ('workers = 0\n', '"workers" must be a whole number'),
+        ('cache = true\n', '"cache" must be false'),
+        ('claims = "claims"\n', '"claims" must be a list'),
+        ('expiry-warning-days = -1\n', '"expiry-warning-days" must be a whole number of days'),
+        ('format = ["json", "yaml=r.yaml"]\n', 'pyproject.toml: unknown format "yaml"; formats: text, json'),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_is_an_error_that_says_what_it_takes(project, table, said):
+    (project / "pyproject.toml").write_text("[tool.claimcheck]\n" + table, "utf-8")
+    result = _run(project, "check")
+    assert result.exit_code == 2 and said in result.output, result.output

@@ -11,7 +11,7 @@ from typing import Callable, Optional
 
 from checker.corpus.claims import Corpus
 from checker.corpus.timeline import Timeline
-from checker.model.findings import Finding
+from checker.model.findings import SEVERITIES, Finding
 from checker.vocabulary.rules import Vocabulary
 
 #: columns of the text report when it does not go to a terminal (a file, a pipe, a CI log): the same everywhere
@@ -66,7 +66,7 @@ class Result:
 
     def counts(self) -> dict[str, int]:
         """How many findings of each severity."""
-        out = {"error": 0, "warning": 0, "info": 0}
+        out = dict.fromkeys(SEVERITIES, 0)
         for finding in self.findings:
             out[finding.severity] += 1
         return out

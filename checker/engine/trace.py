@@ -7,7 +7,6 @@ Performance section); without the variable it does nothing.
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -26,11 +25,20 @@ def phase(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = _peak()
         print(
             f"trace: {name}: {time.perf_counter() - started:.3f} s (RSS {_resident():.0f} MB, peak {peak:.0f} MB)",
             file=sys.stderr,
         )
+
+
+def _peak() -> float:
+    """The peak resident memory so far, in MiB (where the ``resource`` module is: not on Windows, where 0)."""
+    try:
+        import resource  # noqa: PLC0415 - a Unix module: the command line must start without it
+    except ImportError:  # pragma: no cover - Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _resident() -> float:

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from checker.model.findings import SEVERITIES
 from checker.model.timespec import PATTERN as TIME_PATTERN
 from checker.model.timespec import parse_time
 
@@ -377,7 +378,7 @@ class Entity(Strict):
         return self
 
 
-Severity = Literal["error", "warning", "info"]
+Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 
 
 class CheckConfig(Strict):

@@ -14,9 +14,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.formats.files import MAX_FILE_BYTES, Refused, read_regular
+from checker.model.findings import SEVERITIES
 from checker.model.names import suggestion
 
 if sys.version_info >= (3, 11):
@@ -24,40 +27,110 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-FORMATS = ("text", "json", "markdown", "html", "sarif", "github", "junit", "gitlab")
-LEVELS = ("error", "warning", "info")
-
-#: key -> (type check, what it takes)
-KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "claims": (list, "a list of claim folders or files"),
-    "rules": (str, "the rules folder"),
-    "acknowledgements": (str, "the acknowledgements file"),
-    "fail-on": (str, f"one of {', '.join(LEVELS)}"),
-    "format": (list, f"a list of formats ({', '.join(FORMATS)}), each optionally NAME=FILE"),
-    "strict": (bool, "true or false"),
-    "exit-zero": (bool, "true or false"),
-    "workers": (int, "a whole number of processes, 1 or more (default: one per core)"),
-    # only off: a pull request may change the settings, and must not choose a cache it could have planted
-    "cache": (bool, "false, to keep no cache (its folder is chosen with --cache, else the user's cache folder)"),
-    "archive-roots": (list, "a list of folders outside the project that archived texts may be read from"),
-    "select": (list, "a list of check ids: only their findings are reported (input problems always are)"),
-    "ignore": (list, "a list of check ids whose findings are not reported"),
-    "per-path": (list, "a list of tables, each with paths = [patterns] and any of severity, select, ignore"),
-    "expiry-warning-days": (int, "a whole number of days, 0 or more: an acknowledgement that expires within them is a warning"),
-}
+#: the levels a finding can have, most severe first
+LEVELS = SEVERITIES
+Level = Literal[SEVERITIES]  # type: ignore[valid-type]
+_LEVELS_SAID = f"one of {', '.join(LEVELS)}"
 
 
 class ConfigError(Exception):
     """A configuration file that cannot be used."""
 
 
-#: key of a per-path table -> what it takes
-PER_PATH_KEYS = {
-    "paths": "a list of patterns of paths, relative to the settings' folder (a folder stands for all under it)",
-    "severity": f"one of {', '.join(LEVELS)}: the most severe level their findings are reported at",
-    "select": "a list of check ids: only their findings are reported for these paths",
-    "ignore": "a list of check ids whose findings are not reported for these paths",
-}
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class _Table(BaseModel):
+    """A table of settings as written: keys in kebab-case, no key it does not know, no value of another type
+    (``workers = true`` is not 1); each field's description says what it takes, for the error that names it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=_kebab)
+
+
+class PerPathTable(_Table):
+    """A ``[[tool.claimcheck.per-path]]`` table."""
+
+    paths: list[str] = Field(
+        min_length=1,
+        description="a list of patterns of paths, relative to the settings' folder (a folder stands for all under it)",
+    )
+    severity: Optional[Level] = Field(  # type: ignore[valid-type]
+        None, description=f"{_LEVELS_SAID}: the most severe level their findings are reported at"
+    )
+    select: list[str] = Field(
+        default_factory=list, description="a list of check ids: only their findings are reported for these paths"
+    )
+    ignore: list[str] = Field(
+        default_factory=list, description="a list of check ids whose findings are not reported for these paths"
+    )
+
+
+class SettingsTable(_Table):
+    """``[tool.claimcheck]`` in pyproject.toml, or claimcheck.toml, as written. Format names are checked by the
+    run, which knows its reporters."""
+
+    claims: list[str] = Field(default_factory=list, description="a list of claim folders or files")
+    rules: Optional[str] = Field(None, description="the rules folder")
+    acknowledgements: Optional[str] = Field(None, description="the acknowledgements file")
+    fail_on: Optional[Level] = Field(None, description=_LEVELS_SAID)  # type: ignore[valid-type]
+    format: list[str] = Field(default_factory=list, description="a list of formats, each optionally NAME=FILE")
+    strict: Optional[bool] = Field(None, description="true or false")
+    exit_zero: Optional[bool] = Field(None, description="true or false")
+    workers: Optional[int] = Field(
+        None, ge=1, description="a whole number of processes, 1 or more (default: one per core)"
+    )
+    # only off: a pull request may change the settings, and must not choose a cache it could have planted
+    cache: Optional[Literal[False]] = Field(
+        None, description="false, to keep no cache (its folder is chosen with --cache, else the user's cache folder)"
+    )
+    archive_roots: list[str] = Field(
+        default_factory=list, description="a list of folders outside the project that archived texts may be read from"
+    )
+    select: list[str] = Field(
+        default_factory=list,
+        description="a list of check ids: only their findings are reported (input problems always are)",
+    )
+    ignore: list[str] = Field(default_factory=list, description="a list of check ids whose findings are not reported")
+    per_path: list[PerPathTable] = Field(
+        default_factory=list,
+        description="a list of tables, each with paths = [patterns] and any of severity, select, ignore "
+        "(write [[tool.claimcheck.per-path]])",
+    )
+    expiry_warning_days: Optional[int] = Field(
+        None,
+        ge=0,
+        description="a whole number of days, 0 or more: an acknowledgement that expires within them is a warning",
+    )
+
+
+def _keys(model: type[_Table]) -> dict[str, str]:
+    """The keys of a table as written, each with what it takes."""
+    return {_kebab(name): info.description or "" for name, info in model.model_fields.items()}
+
+
+def _problem(error: dict[str, Any], where: str) -> str:
+    """The first error of a table, said as a person fixes it: the key, and what it takes or a near known key."""
+    loc = list(error["loc"])
+    model: type[_Table] = SettingsTable
+    if len(loc) >= 3 and loc[0] == "per-path" and isinstance(loc[1], int):
+        where, model, loc = f"{where}: per-path entry {loc[1] + 1}", PerPathTable, loc[2:]
+    keys = _keys(model)
+    key = str(loc[0]) if loc else ""
+    if error["type"] == "extra_forbidden":
+        hint = suggestion(key, {name.replace("-", ""): name for name in keys})
+        return f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(keys)}")
+    if error["type"] == "missing":
+        return f'{where}: "{key}" is missing: {keys[key]}'
+    return f'{where}: "{key}" must be {keys[key]}'
+
+
+def read_table(table: dict[str, Any], where: str) -> SettingsTable:
+    """The settings of a table as written; raise ConfigError naming the first key that is wrong."""
+    try:
+        return SettingsTable.model_validate(table)
+    except ValidationError as exc:
+        raise ConfigError(_problem(exc.errors()[0], where)) from None
 
 
 @dataclass(frozen=True)
@@ -72,7 +145,7 @@ class PerPath:
 
 @dataclass
 class Config:
-    """Settings, with where they came from."""
+    """Settings, with where they came from; paths made relative to the settings' folder."""
 
     path: Optional[Path] = None
     claims: list[Path] = field(default_factory=list)
@@ -114,70 +187,28 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
-def _per_path(value: Any, where: str) -> list[PerPath]:
-    """The per-path tables, each checked as strictly as the settings around them."""
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ConfigError(f'{where}: "per-path" must be {KEYS["per-path"][1]} (write [[tool.claimcheck.per-path]])')
-    out = []
-    for number, item in enumerate(value, 1):
-        at = f'{where}: per-path entry {number}'
-        for key, setting in item.items():
-            if key not in PER_PATH_KEYS:
-                hint = suggestion(key, {name.replace("-", ""): name for name in PER_PATH_KEYS})
-                raise ConfigError(f'{at}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(PER_PATH_KEYS)}"))
-            wants_list = key != "severity"
-            good = (isinstance(setting, list) and all(isinstance(v, str) for v in setting)) if wants_list else setting in LEVELS
-            if not good or (key == "paths" and not setting):
-                raise ConfigError(f'{at}: "{key}" must be {PER_PATH_KEYS[key]}')
-        if "paths" not in item:
-            raise ConfigError(f'{at}: "paths" is missing: {PER_PATH_KEYS["paths"]}')
-        out.append(PerPath(tuple(item["paths"]), item.get("severity"), tuple(item.get("select", ())), tuple(item.get("ignore", ()))))
-    return out
-
-
 def load(start: Optional[Path] = None) -> Config:
     """The settings that apply in ``start`` (default: the working directory)."""
     path, table = find_file((start or Path.cwd()).resolve())
-    config = Config(path=path)
     if path is None:
-        return config
+        return Config()
     where = f"{path.name} [tool.claimcheck]" if path.name == "pyproject.toml" else path.name
+    read = read_table(table, where)
     base = path.parent
-    for key, value in table.items():
-        if key not in KEYS:
-            hint = suggestion(key, {name.replace("-", ""): name for name in KEYS})
-            raise ConfigError(
-                f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(KEYS)}")
-            )
-        kind, takes = KEYS[key]
-        if key == "per-path":
-            config.per_path = _per_path(value, where)
-            continue
-        if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
-            raise ConfigError(f'{where}: "{key}" must be {takes}')
-    if "workers" in table and (isinstance(table["workers"], bool) or table["workers"] < 1):
-        raise ConfigError(f'{where}: "workers" must be {KEYS["workers"][1]}')
-    if "fail-on" in table and table["fail-on"] not in LEVELS:
-        raise ConfigError(f'{where}: "fail-on" must be one of {", ".join(LEVELS)}')
-    for item in table.get("format", []):
-        if item.partition("=")[0] not in FORMATS:
-            raise ConfigError(f'{where}: unknown format "{item}"; formats: {", ".join(FORMATS)}')
-    config.claims = [base / item for item in table.get("claims", [])]
-    config.rules = base / table["rules"] if "rules" in table else None
-    config.acknowledgements = base / table["acknowledgements"] if "acknowledgements" in table else None
-    config.fail_on = table.get("fail-on")
-    config.format = list(table.get("format", []))
-    config.strict = table.get("strict")
-    config.exit_zero = table.get("exit-zero")
-    config.workers = table.get("workers")
-    if table.get("cache") is True:
-        raise ConfigError(f'{where}: "cache" must be {KEYS["cache"][1]}')
-    config.cache_off = table.get("cache") is False
-    config.archive_roots = [base / item for item in table.get("archive-roots", [])]
-    days = table.get("expiry-warning-days")
-    if days is not None and (isinstance(days, bool) or days < 0):
-        raise ConfigError(f'{where}: "expiry-warning-days" must be {KEYS["expiry-warning-days"][1]}')
-    config.expiry_warning_days = days
-    config.select = list(table.get("select", []))
-    config.ignore = list(table.get("ignore", []))
-    return config
+    return Config(
+        path=path,
+        claims=[base / item for item in read.claims],
+        rules=base / read.rules if read.rules is not None else None,
+        acknowledgements=base / read.acknowledgements if read.acknowledgements is not None else None,
+        fail_on=read.fail_on,
+        format=list(read.format),
+        strict=read.strict,
+        exit_zero=read.exit_zero,
+        workers=read.workers,
+        cache_off=read.cache is False,
+        archive_roots=[base / item for item in read.archive_roots],
+        expiry_warning_days=read.expiry_warning_days,
+        select=list(read.select),
+        ignore=list(read.ignore),
+        per_path=[PerPath(tuple(t.paths), t.severity, tuple(t.select), tuple(t.ignore)) for t in read.per_path],
+    )

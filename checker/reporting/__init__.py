@@ -16,11 +16,11 @@ REPORTERS: dict[str, Reporter] = {
     "text": text_report.render,
     "json": json_report.render,
     "markdown": markdown.render,
+    "html": html.render,
     "sarif": sarif.render,
     "github": github.render,
     "junit": junit.render,
     "gitlab": gitlab.render,
-    "html": html.render,
 }
 
 #: reporters that can also write their text piece by piece, as UTF-8: a report file of a large corpus is written
