@@ -40,7 +40,7 @@ from checker.formats.settings import LEVELS, ConfigError
 from checker.formats.settings import load as load_config
 from checker.gate import acks
 from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS, Policy, failing
-from checker.model.names import suggestion
+from checker.model.names import spelt, suggestion
 from checker.model.plural import counted
 from checker.pipeline import (
     SUFFIX_FORMATS,
@@ -515,7 +515,7 @@ def checks_command(check_id: str | None) -> None:
             click.echo(f"{name.ljust(width)}  {summary}")
         return
     if check_id not in REGISTRY:
-        known = {name.replace("-", ""): name for name in REGISTRY}
+        known = spelt(REGISTRY)
         hint = suggestion(check_id, known)
         raise click.UsageError(f'no such check: "{check_id}"' + (f"; {hint}" if hint else ""))
     module = REGISTRY[check_id]

@@ -37,7 +37,7 @@ from checker.gate.policy import (
     within,
 )
 from checker.model.findings import INPUT_CHECKS, Finding, Location, files_of, input_error, sort_key
-from checker.model.names import suggestion
+from checker.model.names import spelt, suggestion
 from checker.model.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS
 from checker.reporting.markdown import SUMMARY_LIMIT
@@ -350,7 +350,7 @@ def _selection(request: CheckRequest, config: Config) -> Selection:
     """What the run reports, from --select/--ignore and the settings; an unknown check id is an error."""
     from checker.checks import REGISTRY
 
-    known = {name.replace("-", ""): name for name in REGISTRY}
+    known = spelt(REGISTRY)
     named = [*request.select, *request.ignore, *config.select, *config.ignore]
     named += [name for rule in config.per_path for name in (*rule.select, *rule.ignore)]
     for name in named:

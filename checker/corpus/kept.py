@@ -17,7 +17,19 @@ import orjson
 
 from checker.corpus.claims import ClaimRow
 from checker.corpus.timeline import Entry, Point, Timeline
-from checker.model.findings import OPEN, SEVERITY_RANK, ClaimRef, Finding, Location, Review, files_of
+from checker.model.findings import (
+    OPEN,
+    REF_EVIDENCE_SPAN,
+    REF_LOCATION,
+    SEVERITY_RANK,
+    ClaimRef,
+    Finding,
+    Location,
+    Review,
+    files_of,
+    location_fields,
+    ref_fields,
+)
 
 #: the parts of a subject's results made plain, in order (see checker.engine.cache.result_plain)
 FINDINGS, TIMELINES, ROWS, CLAIMS, PLACES = range(5)
@@ -185,7 +197,7 @@ def each_whole_timeline(timelines: list) -> Iterator[Timeline]:
 
 
 def location_plain(location: Location) -> list:
-    return [location.path, location.line, location.col, location.end_line, location.end_col]
+    return list(location_fields(location))
 
 
 def finding_plain(finding: Finding, location: Optional[int], claims: list[int]) -> list:
@@ -197,9 +209,12 @@ def finding_plain(finding: Finding, location: Optional[int], claims: list[int]) 
 
 
 def ref_plain(ref: ClaimRef, location: Optional[int]) -> list:
-    r = ref
-    return [r.source, r.claim, location, r.value, r.time, r.scope, r.quote, r.origin,
-            r.published, r.evidence, list(r.evidence_span), r.derivation]  # fmt: skip
+    """A claim reference as plain data, its fields in their order: ``location`` is its place in its results' table of
+    locations."""
+    plain = list(ref_fields(ref))
+    plain[REF_LOCATION] = location
+    plain[REF_EVIDENCE_SPAN] = list(ref.evidence_span)
+    return plain
 
 
 def timeline_plain(timeline: Timeline) -> list:
@@ -231,9 +246,10 @@ def _finding(data: list, where: tuple[Location, ...], refs: list[ClaimRef], *sta
 
 
 def _ref(data: list, where: tuple[Location, ...]) -> ClaimRef:
-    source, claim, at, value, when, scope, quote, origin, published, evidence, span, derivation = data
-    return ClaimRef(source, claim, where[at], value, when, scope, quote, origin, published, evidence,
-                    (span[0], span[1]), derivation)  # fmt: skip
+    fields = list(data)
+    fields[REF_LOCATION] = where[data[REF_LOCATION]]
+    fields[REF_EVIDENCE_SPAN] = tuple(data[REF_EVIDENCE_SPAN])
+    return ClaimRef(*fields)
 
 
 def _day(text: Optional[str]) -> Optional[date]:

@@ -53,7 +53,15 @@ from checker.corpus.claims import ClaimRow, DocumentRecord, FileRecord, Parts, d
 from checker.corpus.kept import finding_plain, location_plain, ref_plain, timeline_plain
 from checker.corpus.timeline import Timeline
 from checker.engine import cachekey
-from checker.formats.files import MAX_FILE_BYTES, Refused, open_regular, read_open, read_regular, umask
+from checker.formats.files import (
+    MAX_FILE_BYTES,
+    Refused,
+    digest,
+    open_regular,
+    read_open,
+    read_regular,
+    write_atomically,
+)
 from checker.formats.loading import Reader, read_bytes, read_document
 from checker.formats.yamlio import Document, Span
 from checker.model.findings import ClaimRef, Finding, Location
@@ -112,15 +120,6 @@ def _code_digest() -> str:
 _STAMP = f"claimcheck {__version__} cache {FORMAT} code {_code_digest()}"
 
 
-def digest(*parts: bytes) -> str:
-    """A hex digest of byte strings, each length-prefixed (so parts cannot run into each other)."""
-    hashed = hashlib.sha256()
-    for part in parts:
-        hashed.update(len(part).to_bytes(8, "little"))
-        hashed.update(part)
-    return hashed.hexdigest()
-
-
 def sealer(name: str) -> "hmac.HMAC":
     """A new HMAC of the entry named ``name`` (its place in the cache folder), made with the user's key: it tells
     damage and forgery apart from what this user's claimcheck wrote there, which no checksum kept beside the data
@@ -157,23 +156,11 @@ def _open(name: str, raw: bytes) -> tuple[Any, bytes]:
 
 def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write atomically (bytes, or pieces as they come); a cache that cannot be written is no error (the run goes
-    on without it)."""
+    on without it), and need not be on disk before it is used: it can be made again."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            if isinstance(data, bytes):
-                stream.write(data)
-            else:
-                for piece in data:
-                    stream.write(piece)
-        os.chmod(temporary, 0o666 & ~umask())  # mkstemp makes it 0600: as any new file, the umask decides
-        os.replace(temporary, path)
+        write_atomically(path, data, durable=False, prefix=TEMPORARY)
     except OSError:
-        try:
-            os.unlink(temporary)
-        except (OSError, UnboundLocalError):
-            pass
+        pass
 
 
 #: a temporary file this old was left by a run that was killed (a running one renames or deletes its own sooner)

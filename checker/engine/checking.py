@@ -27,14 +27,14 @@ from checker.engine.table import ClaimsTable
 from checker.formats.loading import read_document
 from checker.formats.models import TimeNature
 from checker.model.findings import (
-    ClaimRef,
     Finding,
     Location,
     Problem,
     fingerprint,
     input_error,
+    ref_fields,
 )
-from checker.model.names import suggestion
+from checker.model.names import spelt, suggestion
 from checker.vocabulary.rules import Vocabulary, load_vocabulary
 
 
@@ -65,7 +65,7 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
     """The enabled checks with their settings from ``rules/``; findings for settings that are wrong."""
     problems: list[Finding] = []
     where = Location(rules_dir.as_posix())
-    known = {name.replace("-", ""): name for name in checks.REGISTRY}
+    known = spelt(checks.REGISTRY)
     for name in sorted(vocabulary.checks):
         if name not in checks.REGISTRY:
             at = vocabulary.definitions.get(("checks", name), where)
@@ -130,12 +130,6 @@ def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved,
     }
 
 
-def _claim_order(ref: ClaimRef) -> tuple:
-    """The order of ClaimRef (field by field), as one tuple: sorting thousands of references compares in C."""
-    return (ref.source, ref.claim, ref.location, ref.value, ref.time, ref.scope, ref.quote, ref.origin,
-            ref.published, ref.evidence, ref.evidence_span, ref.derivation)  # fmt: skip
-
-
 def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
     metric_id = problem.metric or group.metric_id
     metric = group.vocabulary.metrics.get(metric_id)
@@ -151,7 +145,7 @@ def _stamp(check: ActiveCheck, group: Group, problem: Problem) -> Finding:
         note=problem.note,
         hint=problem.hint,
         location=problem.location or (problem.claims[0].location if problem.claims else None),
-        claims=tuple(sorted(problem.claims, key=_claim_order)),
+        claims=tuple(sorted(problem.claims, key=ref_fields)),  # their own order, compared in C
         topic=f"{subject_name} — {metric.label}" if metric else subject_name,
     )
 

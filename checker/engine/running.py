@@ -38,7 +38,7 @@ from checker.engine.shards import (
 from checker.engine.trace import phase
 from checker.formats import confine
 from checker.formats.confine import MAX_ARCHIVE_BYTES, archive_problem, resolved
-from checker.formats.files import Refused, read_regular
+from checker.formats.files import Refused, digest, read_regular
 from checker.formats.loading import display_path, iter_files, read_document
 from checker.model.findings import (
     INVALID,
@@ -448,7 +448,7 @@ def _subject_digests(job: Job) -> dict[str, tuple[str, str]]:
             try:
                 refused = archive_problem(target)
                 content = read_regular(resolved(target), MAX_ARCHIVE_BYTES) if refused is None else None
-                state = cache.digest(content) if content is not None else "refused"
+                state = digest(content) if content is not None else "refused"
             except (OSError, Refused):
                 state = "unreadable"
             # the archive as findings show it (evidence names it so), not where the checkout stands

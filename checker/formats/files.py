@@ -106,9 +106,14 @@ def read_regular(path: str | os.PathLike, limit: int, follow: bool = True) -> by
         os.close(handle)
 
 
-def digest(data: bytes) -> str:
-    """A fingerprint of file contents."""
-    return hashlib.sha256(data).hexdigest()
+def digest(*parts: bytes) -> str:
+    """The SHA-256 of byte strings as hex, each part length-prefixed so that two parts cannot run into each other:
+    a file's fingerprint (one part), or a key made of several."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(len(part).to_bytes(8, "little"))
+        hashed.update(part)
+    return hashed.hexdigest()
 
 
 def read_for_update(path: Path) -> tuple[str, str]:
@@ -119,22 +124,36 @@ def read_for_update(path: Path) -> tuple[str, str]:
     return raw.decode("utf-8-sig"), digest(raw)
 
 
-def write_atomically(path: Path, text: str | Iterable[bytes], expected: Optional[str] = None) -> None:
+def write_atomically(
+    path: Path,
+    text: str | bytes | Iterable[bytes],
+    expected: Optional[str] = None,
+    durable: bool = True,
+    prefix: Optional[str] = None,
+) -> None:
     """Replace ``path`` with ``text`` in one step; with ``expected``, only if the file still has that fingerprint.
 
-    ``text`` is a string, or UTF-8 pieces written as they come.
+    ``text`` is a string, bytes, or UTF-8 pieces written as they come. The
+    file keeps the permissions of the one it replaces, else those the umask
+    gives a new file. ``durable``: on disk before it takes the old one's
+    place (a cache, which can be made again, need not wait for that).
+    ``prefix``: how the temporary file's name starts (else ``.NAME.``), so
+    that whoever owns the folder can tell one left by a killed process.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=prefix or f".{path.name}.", suffix="" if prefix else ".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
-            if isinstance(text, str):
-                stream.write(text.encode("utf-8"))
+            if isinstance(text, (str, bytes)):
+                stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             else:
                 for piece in text:
                     stream.write(piece)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         if expected is not None:
             try:
                 current: Optional[str] = digest(read_regular(path, MAX_FILE_BYTES))

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.formats.files import MAX_FILE_BYTES, Refused, read_regular
 from checker.model.findings import SEVERITIES
-from checker.model.names import suggestion
+from checker.model.names import spelt, suggestion
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -118,7 +118,7 @@ def _problem(error: dict[str, Any], where: str) -> str:
     keys = _keys(model)
     key = str(loc[0]) if loc else ""
     if error["type"] == "extra_forbidden":
-        hint = suggestion(key, {name.replace("-", ""): name for name in keys})
+        hint = suggestion(key, spelt(keys))
         return f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(keys)}")
     if error["type"] == "missing":
         return f'{where}: "{key}" is missing: {keys[key]}'

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+import operator
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Optional
 
 SEVERITIES = ("error", "warning", "info")
@@ -37,9 +38,9 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
     def __reduce__(self) -> tuple:
-        # rebuilt by the constructor: what a frozen dataclass with slots pickles by default is read field by
-        # field through dataclasses.fields(), slower by half, and the parent reads a million of them
-        return Location, (self.path, self.line, self.col, self.end_line, self.end_col)
+        # rebuilt by the constructor from its fields in one C call: what a frozen dataclass with slots pickles by
+        # default is read field by field through dataclasses.fields(), and a run sends one per claim
+        return Location, location_fields(self)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -60,8 +61,16 @@ class ClaimRef:
     derivation: str = ""  # for an implied claim: how it follows from stated ones
 
     def __reduce__(self) -> tuple:  # see Location.__reduce__
-        return ClaimRef, (self.source, self.claim, self.location, self.value, self.time, self.scope, self.quote,
-                          self.origin, self.published, self.evidence, self.evidence_span, self.derivation)  # fmt: skip
+        return ClaimRef, ref_fields(self)
+
+
+#: a location's and a claim reference's fields as one tuple, in the order of their declaration (which is also the
+#: order they sort in): each made in one C call, for pickling and for sorting thousands of references
+location_fields = operator.attrgetter(*(f.name for f in fields(Location)))
+ref_fields = operator.attrgetter(*(f.name for f in fields(ClaimRef)))
+#: where the location and the span of the evidence stand among a reference's fields
+REF_LOCATION = [f.name for f in fields(ClaimRef)].index("location")
+REF_EVIDENCE_SPAN = [f.name for f in fields(ClaimRef)].index("evidence_span")
 
 
 @dataclass(frozen=True, order=True, slots=True)

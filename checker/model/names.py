@@ -6,7 +6,7 @@ import bisect
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Mapping, Optional, Union
+from typing import Iterable, Mapping, Optional, Union
 
 from rapidfuzz import fuzz, process
 
@@ -106,6 +106,12 @@ def did_you_mean(name: str, candidates: Candidates, limit: int = 3) -> list[str]
     """
     index = candidates if isinstance(candidates, NameIndex) else _index(tuple(candidates.items()))
     return index.close(name, limit)
+
+
+def spelt(ids: Iterable[str]) -> dict[str, str]:
+    """Ids of kebab-case (check ids, setting keys) as candidates of :func:`did_you_mean`, each under its spelling
+    without hyphens: "fail_on" and "failon" find "fail-on"."""
+    return {name.replace("-", ""): name for name in ids}
 
 
 def suggestion(name: str, candidates: Candidates) -> str:

@@ -35,6 +35,8 @@ def _evidence(ref: ClaimRef) -> dict[str, Any] | None:
 
 
 def _claim(ref: ClaimRef) -> dict[str, Any]:
+    """A claim reference as a JSON object: its keys in the order docs/json-output.md gives them, which tools read
+    by name (who, then what, then where), not the record's own order."""
     return {
         "source": ref.source,
         "claim": ref.claim,
