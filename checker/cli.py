@@ -20,7 +20,7 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, NoReturn
+from typing import Any, Callable, Iterator, NoReturn, Optional
 
 import click
 
@@ -56,18 +56,33 @@ from checker.reporting.inert import inert
 from checker.vocabulary.rules import Vocabulary, load_vocabulary
 
 
+class _Progress:
+    """The subjects checked so far, as click's progress bar on stderr, once there are enough to wait for."""
+
+    LEAST = 50  # fewer subjects are checked before a bar would be seen
+
+    def __init__(self) -> None:
+        self.bar: Optional[Any] = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.LEAST:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="checking subjects", file=sys.stderr, show_pos=True)
+        self.bar.update(done - self.done)
+        self.done = done
+        if done == total:
+            self.bar.render_finish()
+
+
 def _terminal() -> dict:
     """Colour (unless NO_COLOR) and the width of the report on stdout when it is a terminal; progress on stderr."""
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((TEXT_WIDTH, 24)).columns if sys.stdout.isatty() else TEXT_WIDTH
     if not sys.stderr.isatty():
         return {"color": color, "width": width}
-
-    def progress(done: int, total: int) -> None:
-        if total >= 50 and (done == total or done % 25 == 0):
-            click.echo(f"\rchecking subjects: {done}/{total}", err=True, nl=done == total)
-
-    return {"color": color, "width": width, "progress": progress}
+    return {"color": color, "width": width, "progress": _Progress()}
 
 
 def _run(request: CheckRequest) -> int:
