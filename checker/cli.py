@@ -187,12 +187,12 @@ def _run_options(command: Callable) -> Callable:
     """--workers, --engine, --scheduler, --cache, --no-cache and --allow-path: how a run reads and checks, not what
     it judges.
 
-    The command receives them as keyword arguments and passes them on with :func:`_how`.
+    The command receives them as keyword arguments and passes them on with :func:`_request_fields`.
     """
     return _workers(_engines(_caching(_allow(command))))
 
 
-def _how(
+def _request_fields(
     workers: int | None, engine: str, scheduler: str | None, cache: Path | None, no_cache: bool,
     allow_paths: tuple[Path, ...],
 ) -> dict:  # fmt: skip
@@ -279,7 +279,7 @@ def check(paths, rules, formats, output, fail_on, exit_zero, strict, since, ackn
     request = CheckRequest(
         paths, rules, tuple(formats), output, fail_on, exit_zero, strict, since, changes_since=since,
         acknowledgements=acknowledgements, mapping=mapping, lean=True, select=select, ignore=ignore, quiet=quiet,
-        statistics=statistics, **_how(**how),
+        statistics=statistics, **_request_fields(**how),
     )  # fmt: skip
     sys.exit(_run(request))
 
@@ -319,7 +319,7 @@ def report(
 ) -> None:
     """Write the discrepancy report an editor reads: summary, findings with quotes, timelines, sources."""
     chosen = _format_of_file("report", ("html", "markdown", "text"), format_, output)
-    code = _run(CheckRequest(paths, rules, (chosen,), output, changes_since=since, **_how(**how)))
+    code = _run(CheckRequest(paths, rules, (chosen,), output, changes_since=since, **_request_fields(**how)))
     if output is not None and code != EXIT_ERROR:
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERROR if code == EXIT_ERROR else EXIT_SUCCESS)
@@ -335,7 +335,7 @@ def validate(
     paths: tuple[Path, ...], rules: Path | None, formats: tuple[str, ...], output: Path | None, **how: Any
 ) -> None:
     """Validate claim and rules files (schema and vocabulary) without comparing claims."""
-    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False, **_how(**how))))
+    sys.exit(_run(CheckRequest(paths, rules, formats, output, checks_enabled=False, **_request_fields(**how))))
 
 
 @main.command()
@@ -504,7 +504,7 @@ def resolve_command(  # noqa: PLR0913
     try:
         with no_cycle_collection():
             claims, vocabulary, timelines = claims_to_resolve(
-                CheckRequest(paths, rules, ("json",), mapping=mapping, **_how(**how))
+                CheckRequest(paths, rules, ("json",), mapping=mapping, **_request_fields(**how))
             )
     except RequestError as exc:
         raise CannotRun(str(exc)) from None
@@ -834,7 +834,7 @@ def run_cli() -> None:
 def _leave(code: object) -> NoReturn:
     """End the process with ``code`` (as sys.exit reads it) once the output streams are flushed, without freeing
     every object first: a large corpus leaves millions, which Python would free one by one just before the
-    process ends (0.2 s of a run over 100,000 claims). Nothing else is pending then: every command has closed
+    process ends, to no one's benefit. Nothing else is pending then: every command has closed
     the files it wrote, its worker processes have ended, and claimcheck registers no exit handlers."""
     if code is None:
         status = 0

@@ -85,7 +85,7 @@ def test_damaged_entries_are_rebuilt_not_used(tmp_path):
         assert not _subjects_intact(subjects) if damage == "mac" else True
         assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
         for entry in entries:  # rebuilt: intact again
-            assert cache._open(_entry_name(entry), entry.read_bytes()) is not None
+            assert cache._unseal(_entry_name(entry), entry.read_bytes()) is not None
         assert _subjects_intact(subjects)
 
 
@@ -555,7 +555,7 @@ def test_rules_files_are_kept_parsed_and_a_damaged_one_is_parsed_again(tmp_path)
         forged = sealed + b"\n" + json.dumps([data, spans]).encode() + b"\n"
         entry.write_bytes(b"\x00not json" if number % 2 else forged)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
-    assert all(cache._open(_entry_name(entry), entry.read_bytes()) for entry in kept)  # parsed again, kept intact
+    assert all(cache._unseal(_entry_name(entry), entry.read_bytes()) for entry in kept)  # parsed again, kept intact
     metrics = next(path for path in rules_dir.glob("*.yaml") if "partners" in path.read_text("utf-8"))
     metrics.write_text(metrics.read_text("utf-8") + "\n# edited\n", "utf-8")
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == _report(run([claims_dir], rules_dir))
@@ -603,7 +603,7 @@ def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
 
     cache.save_file(tmp_path, "k", read_file(path, "a.yaml"))
     entry = tmp_path / "files" / "k"[:2] / "k.json"
-    (findings, documents, read), blob = cache._open(cache._file_name("k"), entry.read_bytes())
+    (findings, documents, read), blob = cache._unseal(cache._file_name("k"), entry.read_bytes())
     assert cache.load_file(tmp_path, "k", path.as_posix()) is not None
     for forged in ([0, 5, 10, 10], [0, 0, 0.5, 0]):
         documents[0][4] = forged

@@ -198,14 +198,14 @@ def test_the_dask_engine_without_dask_says_what_to_install(mixed, monkeypatch):
 
 
 def test_batches_follow_the_files_and_share_their_bytes(tmp_path):
-    from checker.engine import Source
+    from checker.engine import FileToRead
     from checker.engine.dask_executor import batches
 
     files = []
     for number, size in enumerate([500, 10, 10, 10, 500, 10, 10, 490]):
         path = tmp_path / f"f{number}.yaml"
         path.write_text("x" * size, "utf-8")
-        files.append(Source(path, path.name, None))
+        files.append(FileToRead(path, path.name, None))
     made = batches(files, 3)
     assert [item for batch in made for item in batch] == files
     assert [len(batch) for batch in made] == [3, 2, 3]  # 520, 510 and 510 bytes

@@ -163,7 +163,9 @@ def test_nothing_imports_the_command_line():
 def test_reporters_never_import_the_engine_and_the_cache_no_reporter():
     """Said twice on purpose: the two rules of the layout that matter most, whatever MAY_IMPORT becomes."""
     edges = graph()
-    assert not [m for m in edges if m.startswith("checker.reporting") for i in edges[m] if i.startswith("checker.engine")]
+    assert not [
+        m for m in edges if m.startswith("checker.reporting") for i in edges[m] if i.startswith("checker.engine")
+    ]
     assert not [i for i in edges["checker.engine.cache"] if i.startswith("checker.reporting")]
 
 

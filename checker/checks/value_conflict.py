@@ -471,8 +471,12 @@ def _judge_stock(a: Position, b: Position, metric: Metric, message: str) -> tupl
     return UNDETERMINED, message, f"{a.at()} vs {b.at()}: {why}; which figure is earlier cannot be told{order}"
 
 
-#: which verdict speaks for a pair of values when their claims' pairs differ
+#: which verdict speaks for a pair of values when their claims' pairs differ: the heaviest, so that a pair of
+#: claims that contradict is never hidden behind another pair of the same values that timing explains
 _WEIGHT = {CONTRADICTION: 4, UNDETERMINED: 3, TIMING: 2, SCOPE: 1}
+_CONTRADICTION_W, _UNDETERMINED_W, _TIMING_W, _SCOPE_W = (
+    _WEIGHT[v] for v in (CONTRADICTION, UNDETERMINED, TIMING, SCOPE)
+)
 
 
 def _implied(a: Position, b: Position) -> bool:
@@ -863,34 +867,34 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
 
 
 def _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial):  # noqa: ANN001, ANN202, PLR0913
-    """The weight of the verdict on every pair of positions of two disagreeing values (0: none). ``partial`` holds
+    """The weight (see _WEIGHT) of the verdict on every pair of positions of two disagreeing values (0: none). ``partial`` holds
     for each position whether it counts its period only so far, and to which day (an ordinal, -1: not known)."""
     import numpy as np  # noqa: PLC0415 - see verdicts_by_arrays
 
     shape = (len(rows), len(cols))
     if a.first.scope != b.first.scope:
         if unstated_only(a, b):
-            return np.full(shape, 3)
+            return np.full(shape, _UNDETERMINED_W)
         # nested scopes: a count in the wider one below the narrower's, of one time (see _fewer_in_wider)
         found = nested(a, b, metric) if metric.kind == Kind.count else None
         if found is None or below(found[0].value, found[1].value) is not True:
-            return np.full(shape, 1)
+            return np.full(shape, _SCOPE_W)
         if metric.time == TimeNature.fixed:
-            return np.full(shape, 4)
+            return np.full(shape, _CONTRADICTION_W)
         timed_both = timed[rows][:, None] & timed[cols][None, :]
         one_time = (
             timed_both & (start[rows][:, None] == start[cols][None, :]) & (end[rows][:, None] == end[cols][None, :])
         )
         if metric.time == TimeNature.stock:
             one_time &= ~(unsure[rows][:, None] | unsure[cols][None, :])
-        return np.where(one_time, 4, 1)
+        return np.where(one_time, _CONTRADICTION_W, _SCOPE_W)
     if metric.time == TimeNature.fixed:
-        return np.full(shape, 4)
+        return np.full(shape, _CONTRADICTION_W)
     sa, ea, sb, eb = start[rows][:, None], end[rows][:, None], start[cols][None, :], end[cols][None, :]
     untimed = ~(timed[rows][:, None] & timed[cols][None, :])
     same = (sa == sb) & (ea == eb)
     if metric.time == TimeNature.flow:
-        return np.where(untimed, 3, np.where(same, _so_far_weights(a, b, metric, rows, cols, partial), 0))
+        return np.where(untimed, _UNDETERMINED_W, np.where(same, _so_far_weights(a, b, metric, rows, cols, partial), 0))
     certain_same = same & ~(unsure[rows][:, None] | unsure[cols][None, :])
     overlap = (sa <= eb) & (sb <= ea)
     a_first = ea < sb  # when the spans do not overlap, one ends before the other starts
@@ -900,8 +904,12 @@ def _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial):  # n
         or (metric.trend == Trend.non_increasing and lower is True)
         for first, lower in risen.items()
     }
-    apart = np.where(a_first, 4 if broken[True] else 2, 4 if broken[False] else 2)
-    return np.where(untimed, 3, np.where(certain_same, 4, np.where(overlap, 3, apart)))
+    apart = np.where(
+        a_first, _CONTRADICTION_W if broken[True] else _TIMING_W, _CONTRADICTION_W if broken[False] else _TIMING_W
+    )
+    return np.where(
+        untimed, _UNDETERMINED_W, np.where(certain_same, _CONTRADICTION_W, np.where(overlap, _UNDETERMINED_W, apart))
+    )
 
 
 def _so_far_weights(a, b, metric, rows, cols, partial):  # noqa: ANN001, ANN202, PLR0913
@@ -918,8 +926,10 @@ def _so_far_weights(a, b, metric, rows, cols, partial):  # noqa: ANN001, ANN202,
     counts = metric.kind == Kind.count and metric.is_additive()
     # the figure counted less far above the other: a contradiction for a count (see _to_date)
     exceeds = {True: counts and below(b.value, a.value) is True, False: counts and below(a.value, b.value) is True}
-    ordered = np.where(a_first, 4 if exceeds[True] else 2, 4 if exceeds[False] else 2)
-    return np.where(plain, 4, np.where(unordered, 3, ordered))
+    ordered = np.where(
+        a_first, _CONTRADICTION_W if exceeds[True] else _TIMING_W, _CONTRADICTION_W if exceeds[False] else _TIMING_W
+    )
+    return np.where(plain, _CONTRADICTION_W, np.where(unordered, _UNDETERMINED_W, ordered))
 
 
 def check(group: Group, options: Options) -> Iterator[Problem]:

@@ -375,8 +375,8 @@ class DocumentRecord(NamedTuple):
     #: for each subject as written, of its claims here as written and of where they stand; of where the source
     #: block's values stand; of where every value of the document stands. None until made
     parts: Optional[Parts] = None
-    header: bytes = b""
-    placed: bytes = b""
+    source_digest: bytes = b""  # of where the source block's values stand
+    places_digest: bytes = b""  # of where every value of the document stands
 
 
 class Parts(NamedTuple):

@@ -139,7 +139,7 @@ def _seal(name: str, payload: Any, blob: bytes = b"") -> bytes:
     return orjson.dumps({"stamp": _STAMP, "mac": _mac(name, body)}) + b"\n" + body
 
 
-def _open(name: str, raw: bytes) -> tuple[Any, bytes]:
+def _unseal(name: str, raw: bytes) -> tuple[Any, bytes]:
     """The payload and the bytes after it of the entry named ``name``; raises ValueError when it is not one this
     version wrote there intact with the user's key."""
     try:
@@ -221,7 +221,7 @@ def _delete_if_older(path: Path, than: float) -> None:
         pass
 
 
-def _used(path: str | Path) -> Optional[bytes]:
+def _read_entry(path: str | Path) -> Optional[bytes]:
     """The bytes of an entry a run uses (a regular file, not a link, of at most MAX_ENTRY_BYTES), marked as used
     (its time set to now) when it was marked a day ago or more: entries no run uses for a month are deleted (see
     sweep)."""
@@ -273,11 +273,11 @@ def file_key(raw: bytes, shown: str) -> str:
 def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
     """The cached record of a file, or None when there is no intact one; ``file`` is the path it is read from in
     this run (see DocumentRecord.file: the record does not keep it, a checkout elsewhere may share the cache)."""
-    raw = _used(file_entry(folder, key))
+    raw = _read_entry(file_entry(folder, key))
     if raw is None:
         return None
     try:
-        (findings, documents, read), blob = _open(_file_name(key), raw)
+        (findings, documents, read), blob = _unseal(_file_name(key), raw)
         at = 0
         kept = []
         for path, source, spans, sizes, parts, header, placed in documents:
@@ -286,7 +286,7 @@ def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
                 raise ValueError("a document whose digests or sizes are not whole")
             if max(sizes[1::4], default=-1) >= len(names) or not isinstance(sum(sizes), int):  # no fraction
                 raise ValueError("a claim about a subject the document does not list")
-            kept.append(DocumentRecord(path, file, source, spans_from_plain(spans), Claims(blob, at, sizes, names),
+            kept.append(DocumentRecord(path, file, source, spans_from_plain(spans), ClaimsInBytes(blob, at, sizes, names),
                                        Parts(names, bytes.fromhex(digests)), bytes.fromhex(header),
                                        bytes.fromhex(placed)))  # fmt: skip
             at += sum(sizes[2::4]) + sum(sizes[3::4])
@@ -297,7 +297,7 @@ def load_file(folder: Path, key: str, file: str) -> Optional[FileRecord]:
         return None
 
 
-class Claims(Sequence[tuple]):
+class ClaimsInBytes(Sequence[tuple]):
     """The claims of a document read from the cache (see DocumentRecord.claims), cut from the bytes of its file's
     record only when first used: a run that checks no subject again never uses most of them."""
 
@@ -345,8 +345,8 @@ def save_file(folder: Path, key: str, record: FileRecord) -> None:
             blob += [written, spans]
         spans_ = [[list(key), list(span)] for key, span in document.spans.items()]
         parts = [document.parts.names, document.parts.digests.hex()]
-        documents.append([document.path, document.source, spans_, sizes, parts, document.header.hex(),
-                          document.placed.hex()])  # fmt: skip
+        documents.append([document.path, document.source, spans_, sizes, parts, document.source_digest.hex(),
+                          document.places_digest.hex()])  # fmt: skip
     findings = [list(f[:4]) + [list(f[4]) if f[4] else None, f[5]] for f in record.findings]
     entry = _seal(_file_name(key), [findings, documents, record.claims_read], b"".join(blob))
     _write(Path(file_entry(folder, key)), entry)
@@ -370,10 +370,10 @@ def document_reader(folder: Path) -> Reader:
         if isinstance(content, Finding):
             return content
         where = document_entry(folder, content)
-        kept = _used(where)
+        kept = _read_entry(where)
         if kept is not None:
             try:
-                (data, spans), _ = _open(_document_name(where), kept)
+                (data, spans), _ = _unseal(_document_name(where), kept)
                 return Document(data, {tuple(key): Span(*span) for key, span in spans})
             except (ValueError, TypeError):
                 pass  # damaged: parsed again, and kept anew
@@ -424,7 +424,9 @@ def _digested(document: DocumentRecord) -> DocumentRecord:
         where[name].update(part)
         placed.update(part)
     digests = b"".join(hashed.digest()[:16] + where[name].digest()[:16] for name, hashed in content.items())
-    return document._replace(parts=Parts(list(content), digests), header=header, placed=placed.digest()[:16])
+    return document._replace(
+        parts=Parts(list(content), digests), source_digest=header, places_digest=placed.digest()[:16]
+    )
 
 
 def _short(data: bytes) -> bytes:
@@ -451,7 +453,7 @@ def subject_inputs(
         written = document.source.get("archive")
         archive = archives.get((document.file, written), "") if isinstance(written, str) else ""
         source = hashlib.sha256(dump([document.path, document.source, archive]))
-        about, header = source.digest(), document.header
+        about, header = source.digest(), document.source_digest
         names, digests = document.parts or Parts([], b"")
         for at, name in enumerate(names):
             subject = keys.get(name)
@@ -694,9 +696,9 @@ class Places:
         self._stamps: Optional[dict[Any, str]] = None
 
     def stamp(self, source: Any) -> str:
-        """The digest of where every value of a source's document stands (see DocumentRecord.placed), as text."""
+        """The digest of where every value of a source's document stands (see DocumentRecord.places_digest), as text."""
         if self._stamps is None:
-            self._stamps = {part[0].source.get("id"): part[0].placed.hex() for part in self._parts}
+            self._stamps = {part[0].source.get("id"): part[0].places_digest.hex() for part in self._parts}
         return self._stamps.get(source, "")
 
     def name(self, location: Location) -> Optional[list]:
@@ -758,7 +760,7 @@ class Finder:
         stamp = self._stamps.get(source)
         if stamp is None:
             document = self._documents.get(source)
-            stamp = self._stamps[source] = document.placed.hex() if document is not None else ""
+            stamp = self._stamps[source] = document.places_digest.hex() if document is not None else ""
         return stamp
 
     def unmoved(self, name: list, stamp: str, was: list) -> bool:

@@ -35,7 +35,7 @@ from typing import Callable, Iterator, Optional
 from distributed import Client, Future, LocalCluster, as_completed
 
 from checker.corpus.claims import DocumentRecord, FileRecord
-from checker.engine.reading import Source, read_record
+from checker.engine.reading import FileToRead, read_record
 from checker.engine.shards import Context, Job, ShardResult, as_the_run, run_sent, shard_count, shard_parts
 from checker.formats.confine import Confinement
 
@@ -49,7 +49,7 @@ class Unavailable(Exception):
     """The cluster cannot be used: its scheduler cannot be reached, or has no worker."""
 
 
-def _read_batch(items: list[Source], context: Context) -> list[FileRecord]:
+def _read_batch(items: list[FileToRead], context: Context) -> list[FileRecord]:
     """On a worker: the record of each file of a batch, read and validated as a run on one machine reads it."""
     with as_the_run(context):
         return [read_record(item) for item in items]
@@ -86,7 +86,7 @@ def _check_shard(rules: Job, pieces: list[list[DocumentRecord]], context: Contex
     return run_sent(rules, [document for piece in pieces for document in piece], context)
 
 
-def _size(item: Source) -> int:
+def _size(item: FileToRead) -> int:
     if item.text is not None:
         return len(item.text)
     try:
@@ -95,11 +95,11 @@ def _size(item: Source) -> int:
         return 0
 
 
-def batches(files: list[Source], count: int) -> list[list[Source]]:
+def batches(files: list[FileToRead], count: int) -> list[list[FileToRead]]:
     """``files`` in at most ``count`` batches that follow one another, of about the same number of bytes each."""
     sizes = [_size(item) for item in files]
     total = sum(sizes)
-    out: list[list[Source]] = []
+    out: list[list[FileToRead]] = []
     done = 0
     for item, size in zip(files, sizes, strict=True):
         if not out or (out[-1] and done >= total * len(out) / count and len(out) < count):
@@ -123,7 +123,7 @@ class DaskExecutor:
         workers = self.client.scheduler_info()["workers"].values()
         return max(1, sum(worker["nthreads"] for worker in workers))
 
-    def read(self, files: list[Source]) -> list[FileRecord]:
+    def read(self, files: list[FileToRead]) -> list[FileRecord]:
         """The record of every file, in order, without its claims (read and kept on the workers)."""
         client = self.client
         made = batches(files, self._threads() * BATCHES_PER_THREAD)

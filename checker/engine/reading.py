@@ -20,7 +20,7 @@ from checker.model.findings import (
 )
 
 
-class Source(NamedTuple):
+class FileToRead(NamedTuple):
     """A file to read."""
 
     path: Path
@@ -32,14 +32,14 @@ class Source(NamedTuple):
     made: bool = False  # the text is documents the import made that the claim format takes as written
 
 
-def _content(item: Source) -> bytes | Finding:
+def _content(item: FileToRead) -> bytes | Finding:
     """The bytes of a file (an imported table's text), or the finding that says why they cannot be read."""
     if item.text is None:
         return read_bytes(item.path, item.shown)
     return item.text.encode("utf-8") if isinstance(item.text, str) else item.text
 
 
-def _read(item: Source, raw: bytes) -> FileRecord:
+def _read(item: FileToRead, raw: bytes) -> FileRecord:
     """A file's record, made from its bytes; an imported table's documents as the import made them are not
     validated again (see corpus.read_made)."""
     if item.made and isinstance(item.text, str):
@@ -49,7 +49,7 @@ def _read(item: Source, raw: bytes) -> FileRecord:
     return read_file(item.path, item.shown, raw)
 
 
-def read_record(item: Source) -> FileRecord:
+def read_record(item: FileToRead) -> FileRecord:
     """Read a file once: its record from the cache when its bytes are unchanged, else read and validated, and
     kept in the cache (under the digest of the very bytes read) when there is one; then its archived texts are
     vetted (never cached: see corpus.with_archive_problems)."""
@@ -67,7 +67,7 @@ def read_record(item: Source) -> FileRecord:
     return with_archive_problems(record)
 
 
-def _cached(item: Source) -> Optional[FileRecord]:
+def _cached(item: FileToRead) -> Optional[FileRecord]:
     """A file's record from the cache, when its bytes are unchanged (its archived texts vetted)."""
     raw = _content(item)
     if item.cache is None or isinstance(raw, Finding):
@@ -76,7 +76,7 @@ def _cached(item: Source) -> Optional[FileRecord]:
     return with_archive_problems(record) if record is not None else None
 
 
-def read_all(files: list[Source], readers: int, cache_dir: Optional[Path]) -> list[FileRecord]:
+def read_all(files: list[FileToRead], readers: int, cache_dir: Optional[Path]) -> list[FileRecord]:
     """The record of every file, in order. With a cache that holds records, those are read here first: reading
     one costs less than sending it from another process; the files left are read by ``readers`` processes."""
     records: list[Optional[FileRecord]] = [None] * len(files)

@@ -23,7 +23,7 @@ from checker.corpus.result import Result
 from checker.corpus.timeline import Timeline
 from checker.engine import cache, cachekey, table
 from checker.engine.checking import configure, tolerance_of
-from checker.engine.reading import Source, read_all
+from checker.engine.reading import FileToRead, read_all
 from checker.engine.shards import (
     Context,
     Job,
@@ -136,7 +136,7 @@ class Executor(Protocol):
     """Machines other than this one that read the files and check the shards of a run (see
     :mod:`checker.engine.dask_executor`): the run itself (the rules, the list of files, the findings merged) stays here."""
 
-    def read(self, files: list[Source]) -> list[FileRecord]:
+    def read(self, files: list[FileToRead]) -> list[FileRecord]:
         """The record of every file, in order, without its claims: these stay where they were read."""
         ...
 
@@ -232,14 +232,14 @@ def _run(
     rules_findings += config_findings
     tolerance = tolerance_of(active)
     corpus = Corpus()
-    files: list[Source] = []
+    files: list[FileToRead] = []
     for path, missing in iter_files(claim_paths):
         if missing is not None:
             corpus.findings.append(missing)
         else:
-            files.append(Source(path, display_path(path), cache_dir))
+            files.append(FileToRead(path, display_path(path), cache_dir))
     for path, text, *made in texts:
-        files.append(Source(path, display_path(path), cache_dir, text, bool(made and made[0])))
+        files.append(FileToRead(path, display_path(path), cache_dir, text, bool(made and made[0])))
     readers = min(workers_wanted, len(files)) if can_fork() else 1
     with phase(f"read {len(files)} files (or their records from the cache)"):
         records = executor.read(files) if executor is not None else read_all(files, readers, cache_dir)

@@ -17,7 +17,7 @@ from typing import Any, Iterator, NamedTuple
 
 import yaml
 
-try:  # the libyaml composer is several times faster; fall back quietly
+try:  # libyaml's composer, in C, where it is installed; else PyYAML's own, quietly
     _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Base = yaml.SafeLoader
@@ -39,7 +39,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         return super().resolve(kind, value, implicit)
 
 
-Path = tuple  # a path into the document: keys and list indexes
+KeyPath = tuple  # the keys and list indexes that lead to a value from the top of the document
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -86,16 +86,16 @@ class Document:
     """Plain data read from one file and the span of each value in it."""
 
     data: Any
-    spans: dict[Path, Span]
+    spans: dict[KeyPath, Span]
 
-    def span(self, path: Path) -> Span:
+    def span(self, path: KeyPath) -> Span:
         """The span of the value at ``path``, or of its nearest enclosing value."""
         path = tuple(path)
         while path not in self.spans and path:
             path = path[:-1]
         return self.spans.get(path, Span(1, 1, 1, 1))
 
-    def key_span(self, path: Path) -> Span:
+    def key_span(self, path: KeyPath) -> Span:
         """The span of the key that introduces ``path`` (falls back to the value)."""
         return self.spans.get(("<key>",) + tuple(path)) or self.span(path)
 
@@ -178,9 +178,9 @@ class _Builder:
 
     def __init__(self, unique_nodes: int) -> None:
         self.budget = unique_nodes + ALIAS_EXPANSION_ALLOWANCE
-        self.spans: dict[Path, Span] = {}
+        self.spans: dict[KeyPath, Span] = {}
 
-    def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
+    def build(self, node: yaml.Node, path: KeyPath, depth: int = 0) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise YamlProblem(
@@ -208,7 +208,7 @@ class _Builder:
     def _pos(node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _MERGE:

@@ -17,7 +17,7 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 class _Marks(dict):
     """A str.translate table that deletes every combining mark: each character is looked up once, when a name
-    first has it (a table of all of Unicode took most of a second to build)."""
+    first has it, instead of a table of all of Unicode built at every start."""
 
     def __missing__(self, code: int) -> Optional[int]:
         kept = None if unicodedata.combining(chr(code)) else code
