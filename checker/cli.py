@@ -28,6 +28,7 @@ from checker import __version__
 from checker.authoring.fmt import canonical
 from checker.authoring.scaffold import SourceProblem, claim_file_text, modeline, source_block
 from checker.checks import REGISTRY
+from checker.checks.examples import examples
 from checker.corpus.result import TEXT_WIDTH, Result
 from checker.engine import no_cycle_collection
 from checker.engine.trace import phase
@@ -537,6 +538,9 @@ def checks_command(check_id: str | None) -> None:
     click.echo((module.__doc__ or "").strip())
     verdicts = ", ".join(f"{verdict} ({level})" for verdict, level in module.SEVERITY.items())
     click.echo(f"\nVerdicts and default severities: {verdicts}")
+    found = examples(check_id)
+    if found is not None:  # the cases the tests run, as claim files: what the check gives, not what it should
+        click.echo(f"\nExamples, with the findings each gives:\n\n{found.text.rstrip()}")
 
 
 def _refuse_existing(path: Path, instead: str) -> None:

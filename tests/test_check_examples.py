@@ -1,0 +1,49 @@
+"""Every check's examples (checker/checks/examples/ID.yaml) give exactly the findings they say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.checks import REGISTRY
+from checker.checks.examples import Expected, examples
+from checker.engine import run
+
+CASES = [
+    pytest.param(check_id, case, id=f"{check_id}:{case.name}")
+    for check_id in REGISTRY
+    for case in (examples(check_id).cases if examples(check_id) else ())
+]
+
+
+def test_every_check_has_examples_that_pass_and_examples_that_fail():
+    for check_id in REGISTRY:
+        found = examples(check_id)
+        assert found is not None, f"{check_id}: no examples (checker/checks/examples/{check_id}.yaml)"
+        assert found.check == check_id
+        assert [c for c in found.cases if not c.expected], f"{check_id}: no example that passes"
+        assert [c for c in found.cases if c.expected], f"{check_id}: no example that yields a finding"
+        assert len({c.name for c in found.cases}) == len(found.cases), f"{check_id}: two examples of one name"
+
+
+@pytest.mark.parametrize("check_id, case", CASES)
+def test_the_example_gives_the_findings_it_says(tmp_path: Path, monkeypatch, check_id: str, case):
+    monkeypatch.chdir(tmp_path)  # the folder of the example is its repository: its archived texts lie there
+    for name, text in case.archives.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    claims, rules = tmp_path / "claims", tmp_path / "rules"
+    claims.mkdir()
+    rules.mkdir()
+    (rules / "vocabulary.yaml").write_text(yaml.safe_dump(examples(check_id).rules, allow_unicode=True), "utf-8")
+    for source_id, body in case.files.items():
+        (claims / f"{source_id}.yaml").write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), "utf-8")
+    result = run([claims], rules)
+    assert [f"{f.location}: {f.message}" for f in result.findings if not f.subject] == [], "the example is not valid"
+    found = sorted(
+        Expected(f.verdict, tuple(sorted(f"{ref.source}/{ref.claim}" for ref in f.claims)))
+        for f in result.findings
+        if f.check == check_id
+    )
+    assert found == list(case.expected), case.says
