@@ -654,7 +654,7 @@ def extract(
     allow_paths: tuple[Path, ...],
 ) -> None:
     """Draft candidate claims from an article's text."""
-    from checker.authoring.extract import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
+    from checker.authoring.drafts import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
 
     for target in (output, merge):
         if target is not None:

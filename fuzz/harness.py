@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from checker.corpus.claims import load_corpus
+from checker.corpus.resolver import load_corpus
 from checker.engine import configure, partition, subject_claims
 from checker.engine.checking import check_table
 from checker.formats import confine

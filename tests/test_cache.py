@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.corpus.claims import DocumentRecord, subject_key
 from checker.corpus.kept import from_plain, locations
-from checker.engine import cache, cachekey, run, running, shards
+from checker.corpus.records import DocumentRecord
+from checker.corpus.resolver import subject_key
+from checker.engine import cache, cachekey, places, run, running, shards
 from checker.model.findings import Finding, Location
 from checker.reporting import REPORTERS
 
@@ -332,24 +333,24 @@ def test_a_location_no_name_fits_keeps_the_results_to_their_lines():
         "claims/a.yaml", "claims/a.yaml", {"id": "a"}, {("source",): (1, 1, 3, 1)},
         ((0, "x", b"{}", b'[[["claims",0],[4,5,9,1]],[["claims",0,"id"],[4,9,4,12]],[["claims",0,"value"],[4,9,4,12]]]'),),
     )  # fmt: skip
-    places = cache.Places([(document, document.claims)])
-    assert places.name(Location("claims/a.yaml", 4, 5, 9, 1)) == ["a", 0, ["claims", 0]]
-    assert places.name(Location("claims/a.yaml", 4, 9, 4, 12)) is None  # id and value at one place
-    assert places.name(Location("claims/a.yaml", 1, 1, 3, 1)) == ["a", -1, ["source"]]
+    named = places.Places([(document, document.claims)])
+    assert named.name(Location("claims/a.yaml", 4, 5, 9, 1)) == ["a", 0, ["claims", 0]]
+    assert named.name(Location("claims/a.yaml", 4, 9, 4, 12)) is None  # id and value at one place
+    assert named.name(Location("claims/a.yaml", 1, 1, 3, 1)) == ["a", -1, ["source"]]
 
     def plain(location: Location) -> list:
         finding = Finding("x", "m", "c", "info", "corroboration", "said", "f", location=location)
-        return cache.result_plain([finding], [], [], places)
+        return places.result_plain([finding], [], [], named)
 
-    assert cache.relocatable(plain(Location("claims/a.yaml", 4, 5, 9, 1)))
-    assert cache.relocatable(plain(Location("claims/a.yaml")))  # a path alone does not move
-    assert not cache.relocatable(plain(Location("claims/a.yaml", 4, 9, 4, 12)))
-    named = plain(Location("claims/a.yaml", 4, 5, 9, 1))
-    finder = cache.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
-    found = cache.moves(named, finder)
+    assert places.relocatable(plain(Location("claims/a.yaml", 4, 5, 9, 1)))
+    assert places.relocatable(plain(Location("claims/a.yaml")))  # a path alone does not move
+    assert not places.relocatable(plain(Location("claims/a.yaml", 4, 9, 4, 12)))
+    kept = plain(Location("claims/a.yaml", 4, 5, 9, 1))
+    finder = places.Finder([document._replace(claims=((0, "x", b"{}", b'[[["claims",0],[6,5,11,1]]]'),))])
+    found = places.moves(kept, finder)
     assert found is not None and found.moved
-    assert from_plain(named, locations(found.where))[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
-    assert cache.moves(named, cache.Finder([document._replace(claims=())])) is None
+    assert from_plain(kept, locations(found.where))[0][0].location == Location("claims/a.yaml", 6, 5, 11, 1)
+    assert places.moves(kept, places.Finder([document._replace(claims=())])) is None
 
 
 def _project(tmp_path: Path) -> Path:
@@ -571,7 +572,7 @@ def test_only_data_json_gives_back_as_it_was_is_kept():
 def test_subject_digests_from_kept_digests_are_those_from_the_claims(tmp_path):
     """A file's record keeps its documents' digests (made when it was read): the subjects' digests made from
     them are those made from the claims themselves, and the claims cut from the record are those read."""
-    from checker.corpus.claims import read_file
+    from checker.corpus.records import read_file
     from checker.vocabulary.rules import load_vocabulary
 
     vocabulary, _ = load_vocabulary(ROOT / "rules")
@@ -599,7 +600,7 @@ def test_a_file_record_whose_sizes_name_no_subject_is_not_used(tmp_path):
     refused when the record is read, not when its claims are first used."""
     claims_dir, _ = _corpus(tmp_path)
     path = claims_dir / "a.yaml"
-    from checker.corpus.claims import read_file
+    from checker.corpus.records import read_file
 
     cache.save_file(tmp_path, "k", read_file(path, "a.yaml"))
     entry = tmp_path / "files" / "k"[:2] / "k.json"

@@ -479,7 +479,7 @@ def test_a_claim_located_in_its_spans_text_is_located_as_in_its_spans(spans, key
     the same location as reading the spans whole and walking up from the key path."""
     import orjson
 
-    from checker.corpus.claims import Located, spans_from_plain
+    from checker.corpus.spans import Located, spans_from_plain
 
     text = orjson.dumps([[list(key), list(span)] for key, span in spans.items()])
     whole = Located("claims/a.yaml", spans_from_plain(orjson.loads(text)))

@@ -412,7 +412,7 @@ def test_resolve_of_a_source_with_no_claims_resolves_nothing(tmp_path):
 def test_the_documents_an_import_makes_are_read_as_the_careful_reader_reads_them(tmp_path, case):
     """A table's documents that the claim format takes as written are not validated again: the record made
     of them at a glance is the one the careful reading makes, to the last span; other tables are read carefully."""
-    from checker.corpus.claims import read_file, read_made
+    from checker.corpus.records import read_file, read_made
 
     (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")
     (tmp_path / "20111201.csv").write_text("\n".join([HEADER, *ROWS, *ODD_ROWS[case]]) + "\n", "utf-8")
@@ -437,7 +437,7 @@ def test_the_documents_an_import_makes_are_read_as_the_careful_reader_reads_them
     ],
 )
 def test_text_that_is_not_as_the_import_writes_it_is_left_to_the_careful_reader(text):
-    from checker.corpus.claims import read_made
+    from checker.corpus.records import read_made
 
     assert read_made(Path("t.jsonl"), "t.jsonl", text) is None
 
@@ -447,7 +447,7 @@ def test_text_that_is_not_as_the_import_writes_it_is_left_to_the_careful_reader(
     not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project"
 )
 def test_a_day_of_flight_data_is_read_at_a_glance_as_it_is_read_carefully(mapping):
-    from checker.corpus.claims import read_file, read_made
+    from checker.corpus.records import read_file, read_made
 
     (table,) = import_tables([DATA / "conflicting_data" / "20111201.txt"], mapping)
     assert table.plain

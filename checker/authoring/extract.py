@@ -8,45 +8,56 @@ into digits (``checker.corpus.numbers``), dateparser reads dates with their
 precision, and rapidfuzz matches the words around a value with the metric
 labels and aliases of the vocabulary. Nothing here is specific to a domain:
 the vocabulary in ``rules/`` is what metrics and office holders are looked for.
+
+The clauses come from :mod:`checker.authoring.clauses`; the candidates are written
+as a claim file by :mod:`checker.authoring.drafts`.
 """
 
 from __future__ import annotations
 
-import io
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from rapidfuzz import fuzz
 
-from checker.authoring.fmt import canonical, writer
-from checker.authoring.scaffold import modeline
+from checker.authoring.clauses import SENTENCE_END, Clause, clauses, spans_between
 from checker.corpus.numbers import Mention, read_numbers
 from checker.formats.models import Kind, Precision, TimeNature
 from checker.model.names import fold
 from checker.vocabulary.rules import Vocabulary
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[A-Z“\"‘'])|\n+")
-_CLAUSE_BREAK = re.compile(r"(?:[,;:](?=\s)|\s[–—-](?=\s))\s*")
 _MONTH_NAMES = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
+
+
 _DATE = re.compile(
     rf"\b(?:(?:early|mid|late)-?\s?)?(?:{_MONTH_NAMES})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?\b"
     rf"|\b\d{{1,2}}\s+(?:{_MONTH_NAMES})(?:\s+\d{{4}})?\b"
 )
+
+
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
 _HALF = re.compile(r"\b(?:first|second)\s+(?:half|six months)(?:\s+of\s+((?:19|20)\d{2}))?", re.IGNORECASE)
+
+
 _QUARTER = re.compile(r"\b(first|second|third|fourth)\s+quarter(?:\s+of\s+((?:19|20)\d{2}))?", re.IGNORECASE)
+
+
 _IN_YEAR = re.compile(r"\b(?:in|during|throughout|for)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
 _STOCK_WORDS = re.compile(
     r"\b(currently|so far|to date|now|bringing the (?:total|number)|raising the (?:total|number)|total of|as of)\b",
     re.IGNORECASE,
 )
+
+
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 
@@ -68,39 +79,6 @@ class Candidate:
     period: Optional[str] = None
     time_words: str = ""
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Clause:
-    """A clause of the text with its offsets in the original."""
-
-    text: str
-    start: int
-    sentence: str
-
-
-def clauses(text: str) -> Iterator[Clause]:
-    """The clauses of a text (comma-, semicolon- and dash-separated parts of its sentences)."""
-    for sentence_match in _spans(text, _SENTENCE_END):
-        sentence_start, sentence_end = sentence_match
-        sentence = text[sentence_start:sentence_end]
-        for start, end in _spans(sentence, _CLAUSE_BREAK):
-            part = sentence[start:end]
-            stripped = part.strip(" \t\"“”‘’'()")
-            if len(stripped) < 3:
-                continue
-            offset = sentence_start + start + part.index(stripped)
-            yield Clause(stripped, offset, sentence)
-
-
-def _spans(text: str, separator: re.Pattern) -> Iterator[tuple[int, int]]:
-    position = 0
-    for match in separator.finditer(text):
-        if match.start() > position:
-            yield position, match.start()
-        position = match.end()
-    if position < len(text):
-        yield position, len(text)
 
 
 @dataclass(frozen=True)
@@ -292,7 +270,7 @@ _CONTEXT_SCORE = 60
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
-    for start, end in _spans(text, _SENTENCE_END):
+    for start, end in spans_between(text, SENTENCE_END):
         yield start, text[start:end]
 
 
@@ -449,6 +427,7 @@ def encoded(
 
 # ------------------------------------------------------------------ the drafted claim file
 
+
 _DATE_LINE = re.compile(
     rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\s+\d{{4}}\b"
 )
@@ -494,7 +473,7 @@ def main_subject(text: str, vocabulary: Vocabulary) -> Optional[str]:
 _SUBJECT_KINDS = {"country", "organisation", "organization", "company", "city", "region", "state"}
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     words = re.findall(r"[a-z0-9]+", fold_words(text))
     return "-".join(words[:6]) or "source"
 
@@ -502,126 +481,3 @@ def _slug(text: str) -> str:
 def fold_words(text: str) -> str:
     """Lower-case words without diacritics or punctuation, one space between them."""
     return " ".join(word for word in (fold(part) for part in re.split(r"[\s/–—'’-]+", text)) if word)
-
-
-def claim_entries(candidates: list[Candidate], subject: str, vocabulary: Vocabulary, taken: set[str]) -> list:
-    """The candidates as claim mappings (ruamel, with comments on what was guessed)."""
-    from ruamel.yaml.comments import CommentedMap
-
-    entries = []
-    for candidate in candidates:
-        metric = candidate.metric or "unknown-metric"
-        base = f"{metric.replace('_', '-')}"[:60]
-        number = 1
-        claim_id = base
-        while claim_id in taken:
-            number += 1
-            claim_id = f"{base}-{number}"
-        taken.add(claim_id)
-        entry = CommentedMap()
-        entry["id"] = claim_id
-        entry["subject"] = subject
-        entry["metric"] = metric
-        entry["value"] = candidate.value
-        if candidate.unit:
-            entry["unit"] = candidate.unit
-        if candidate.precision != Precision.exact:
-            entry["precision"] = candidate.precision.value
-        if candidate.as_of:
-            entry["as_of"] = candidate.as_of
-        if candidate.period:
-            entry["period"] = candidate.period
-        entry["quote"] = DoubleQuoted(candidate.quote)
-        entry.yaml_add_eol_comment(f"guessed (match {candidate.metric_score:.0f}/100)", "metric")
-        key = "period" if candidate.period else "as_of" if candidate.as_of else "quote"
-        remarks = ([f'time words: "{candidate.time_words}"'] if candidate.time_words else []) + candidate.notes
-        if remarks:
-            entry.yaml_add_eol_comment("; ".join(remarks), key)
-        entries.append(entry)
-    return entries
-
-
-def DoubleQuoted(text: str):  # noqa: ANN201, N802 - a ruamel scalar type
-    """A string that YAML writes in double quotes (quotes are evidence: no folding, no surprises)."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    return DoubleQuotedScalarString(text)
-
-
-# ------------------------------------------------------------------ whole files
-
-
-def _dump(document: object) -> str:
-    stream = io.StringIO()
-    writer().dump(document, stream)
-    return stream.getvalue()
-
-
-def draft_claim_file(
-    text: str, text_path: Path, output: Optional[Path], vocabulary: Vocabulary, subject: Optional[str] = None
-) -> tuple[str, int]:
-    """A new claim file drafted from an article: the text of the file and how many claims it drafts."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    guess = guess_source(text)
-    candidates = draft(text, vocabulary, guess.published)
-    chosen = subject or main_subject(text, vocabulary) or "unknown-subject"
-    source = CommentedMap()
-    stamp = guess.published.isoformat() if guess.published else "undated"
-    source["id"] = f"{_slug(guess.title)}-{stamp}"[:120]
-    source["title"] = guess.title
-    source["publisher"] = "unknown"
-    source.yaml_add_eol_comment("TODO: the outlet, as the text shows it", "publisher")
-    source["kind"] = "news-report"
-    if guess.published:
-        source["published"] = guess.published.isoformat()
-        source.yaml_add_eol_comment(f'date line: "{guess.date_line}"', "published")
-    else:
-        argument = "the text shows no date line"
-        if guess.latest_year:
-            argument += f"; the latest year it mentions is {guess.latest_year}"
-        source["undated"] = CommentedMap(argument=argument)
-        source.yaml_add_eol_comment("TODO: add `estimate:` where the text allows one", "undated")
-    base = output.resolve().parent if output else Path.cwd()
-    source["archive"] = Path(os.path.relpath(text_path.resolve(), base)).as_posix()
-    document = CommentedMap()
-    document["source"] = source
-    document["claims"] = CommentedSeq(claim_entries(candidates, chosen, vocabulary, set()))
-    text = (modeline(output, Path.cwd()) if output else "") + _dump(document)
-    return canonical(text), len(candidates)  # as `fmt --check` wants it
-
-
-def merge_into_claim_file(
-    existing: str, text: str, vocabulary: Vocabulary, subject: Optional[str] = None
-) -> tuple[str, int]:
-    """``existing`` with the candidates it does not encode yet appended to its claims, all else untouched."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    from checker.corpus.provenance import ArchivedText, fold_text, locate
-
-    document = writer().load(existing)
-    claims = document.get("claims")
-    if claims is None:
-        claims = document["claims"] = CommentedSeq()
-    folded, offsets = fold_text(text)
-    archive = ArchivedText(text, folded, offsets)
-    known: list[tuple[tuple[int, int], object]] = []
-    for claim in claims:
-        match = locate(str(claim.get("quote", "")), archive, hint=False)
-        if match.found:
-            known.append(((match.start, match.end), claim.get("value")))
-    published = document.get("source", {}).get("published")
-    day = date.fromisoformat(str(published)) if published and len(str(published)) == 10 else None
-    fresh = [c for c in draft(text, vocabulary, day) if not encoded(c, known, vocabulary.entity_id)]
-    chosen = (
-        subject
-        or (claims[0].get("subject") if len(claims) else None)
-        or main_subject(text, vocabulary)
-        or "unknown-subject"
-    )
-    taken = {str(claim.get("id")) for claim in claims}
-    for entry in claim_entries(fresh, chosen, vocabulary, taken):
-        claims.append(entry)
-    if not fresh:
-        return existing, 0
-    return _dump(document), len(fresh)

@@ -31,7 +31,7 @@ from checker.model.findings import (
     ref_fields,
 )
 
-#: the parts of a subject's results made plain, in order (see checker.engine.cache.result_plain)
+#: the parts of a subject's results made plain, in order (see checker.engine.places.result_plain)
 FINDINGS, TIMELINES, ROWS, CLAIMS, PLACES = range(5)
 
 

@@ -18,10 +18,8 @@ from pydantic import ValidationError
 from checker import checks
 from checker.checks.base import Group
 from checker.corpus import timeline
-from checker.corpus.claims import (
-    DEFAULT_TOLERANCE,
-    Resolved,
-)
+from checker.corpus.claims import Resolved
+from checker.corpus.resolver import DEFAULT_TOLERANCE
 from checker.corpus.timeline import Timeline
 from checker.engine.table import ClaimsTable
 from checker.formats.loading import read_document

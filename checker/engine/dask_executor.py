@@ -34,7 +34,7 @@ from typing import Callable, Iterator, Optional
 
 from distributed import Client, Future, LocalCluster, as_completed
 
-from checker.corpus.claims import DocumentRecord, FileRecord
+from checker.corpus.records import DocumentRecord, FileRecord
 from checker.engine.reading import FileToRead, read_record
 from checker.engine.shards import Context, Job, ShardResult, as_the_run, run_sent, shard_count, shard_parts
 from checker.formats.confine import Confinement

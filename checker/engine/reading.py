@@ -6,12 +6,7 @@ import multiprocessing
 from pathlib import Path
 from typing import NamedTuple, Optional, cast
 
-from checker.corpus.claims import (
-    FileRecord,
-    read_file,
-    read_made,
-    with_archive_problems,
-)
+from checker.corpus.records import FileRecord, read_file, read_made, with_archive_problems
 from checker.engine import cache
 from checker.formats.loading import read_bytes
 from checker.model.findings import (

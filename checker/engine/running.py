@@ -12,16 +12,13 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protoc
 
 import orjson
 
-from checker.corpus.claims import (
-    Corpus,
-    FileRecord,
-    add_records,
-    subject_key,
-)
+from checker.corpus.claims import Corpus
 from checker.corpus.kept import Kept, KeptFinding, KeptTimeline, from_heads, from_plain, heads, lean, locations
+from checker.corpus.records import FileRecord
+from checker.corpus.resolver import add_records, subject_key
 from checker.corpus.result import Result
 from checker.corpus.timeline import Timeline
-from checker.engine import cache, cachekey, table
+from checker.engine import cache, cachekey, places, table
 from checker.engine.checking import configure, tolerance_of
 from checker.engine.reading import FileToRead, read_all
 from checker.engine.shards import (
@@ -76,7 +73,7 @@ def _from_cache(
     """
     reused: dict[str, Output] = {}
     kept: dict[str, Record] = {}
-    finder = cache.Finder(job.documents)
+    finder = places.Finder(job.documents)
     for subject, entry in stored.items():
         digests = inputs.get(subject)
         if digests is None:
@@ -93,11 +90,11 @@ def _from_cache(
                 continue
             plain = entry.plain.read()
             data = orjson.loads(plain)
-            found = cache.moves(data, finder)
+            found = places.moves(data, finder)
             if found is None:  # some place it names is gone: checked again
                 continue
             if found.moved:
-                plain = cache.relocated(data, found)
+                plain = places.relocated(data, found)
             where = locations(found.where)
             rebuilt, lines, rows = from_plain(data, where)
             made = heads(rebuilt, lines) if job.lean or not same else []

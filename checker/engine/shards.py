@@ -11,18 +11,12 @@ from typing import Callable, Iterator, Optional
 
 import orjson
 
-from checker.corpus.claims import (
-    ClaimRow,
-    DocumentRecord,
-    Resolved,
-    Resolver,
-    claim_rows,
-    resolve_documents,
-    subject_key,
-)
+from checker.corpus.claims import ClaimRow, Resolved
 from checker.corpus.kept import Kept, heads, lean
+from checker.corpus.records import DocumentRecord
+from checker.corpus.resolver import Resolver, claim_rows, resolve_documents, subject_key
 from checker.corpus.timeline import Timeline
-from checker.engine import cache
+from checker.engine import cache, places
 from checker.engine.checking import ActiveCheck, check_table, partition, subject_claims
 from checker.formats import confine
 from checker.formats.confine import Confinement
@@ -164,7 +158,7 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
     cached = None
     if job.digests is not None and job.cache_dir is not None and job.run_checks and outputs:
         made = {s: heads(o.findings, o.timelines) for s, o in outputs.items() if s in job.digests}
-        written = cache.write_lines(job.cache_dir, _cache_lines(outputs, made, job.digests, cache.Places(parts)))
+        written = cache.write_lines(job.cache_dir, _cache_lines(outputs, made, job.digests, places.Places(parts)))
         if written is not None:
             cached, results = written
             if job.lean:  # the run is sent what the gate needs, and where the rest stands
@@ -178,14 +172,14 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
 
 
 def _cache_lines(
-    outputs: dict[str, Output], made: dict[str, list], digests: dict[str, tuple[str, str]], places: cache.Places
+    outputs: dict[str, Output], made: dict[str, list], digests: dict[str, tuple[str, str]], named: places.Places
 ) -> Iterator[tuple[str, bytes]]:
     """The cache record of each subject (see :func:`cache.subject_record`), with its heads ``made``."""
     for subject, output in sorted(outputs.items()):
         if subject in digests:
-            plain = cache.result_plain(output.findings, output.timelines, output.rows, places)
+            plain = places.result_plain(output.findings, output.timelines, output.rows, named)
             yield subject, cache.subject_record(
-                subject, digests[subject], cache.relocatable(plain), orjson.dumps(plain), output.checked,
+                subject, digests[subject], places.relocatable(plain), orjson.dumps(plain), output.checked,
                 made[subject],
             )
 

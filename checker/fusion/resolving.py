@@ -25,7 +25,8 @@ import numpy as np
 import polars as pl
 
 from checker.authoring.tabular import Imported
-from checker.corpus.claims import ClaimRow, Resolver, SourceInfo, claim_scope, claim_time, subject_of
+from checker.corpus.claims import ClaimRow, SourceInfo
+from checker.corpus.resolver import Resolver, claim_scope, claim_time, subject_of
 from checker.corpus.timeline import Timeline
 from checker.corpus.values import Number, ValueProblem
 from checker.engine import no_cycle_collection
