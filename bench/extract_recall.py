@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from checker.authoring.extract import Candidate, draft  # noqa: E402
 from checker.corpus.claims import Resolved  # noqa: E402
-from checker.corpus.resolver import load_corpus  # noqa: E402
 from checker.corpus.provenance import read_archive  # noqa: E402
+from checker.corpus.resolver import load_corpus  # noqa: E402
 from checker.corpus.values import DateValue, Entity, EntitySet  # noqa: E402
 from checker.formats.models import Kind, Range  # noqa: E402
 from checker.vocabulary.rules import load_vocabulary  # noqa: E402

@@ -204,8 +204,8 @@ def main() -> int:
     if not args.no_check:  # only the findings are counted: the claims in short need not be kept
         findings = len(run([], args.rules, workers=args.workers, texts=texts, keep_rows=False).findings)
     checked = time.perf_counter()
-    vocabulary, tolerance = rules_of(args.rules)
-    claims = claims_of_tables(imported, vocabulary, tolerance)
+    vocabulary = rules_of(args.rules)
+    claims = claims_of_tables(imported, vocabulary)
     if claims is None:  # documents the engine must read (and refuse in part) before they are resolved
         claims = claims_of_rows(run([], args.rules, run_checks=False, workers=args.workers, texts=texts).corpus.rows)
     resolved = run_resolve(claims, vocabulary)
@@ -214,7 +214,7 @@ def main() -> int:
     per_day = {}
     if args.per_day:  # each day resolved alone, as a user with one day's table would
         for table in imported:
-            alone = claims_of_tables([table], vocabulary, tolerance)
+            alone = claims_of_tables([table], vocabulary)
             if alone is None or table.path not in gold_of_day:
                 continue
             day = score(run_resolve(alone, vocabulary).resolution, gold_of_day[table.path])

@@ -525,11 +525,11 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
     imported = None
     if tables and len(tables) == len(request.paths):
         imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
-        vocabulary, tolerance = rules_of(rules)
+        vocabulary = rules_of(rules)
         names = {name for table in imported for name in table.claims["metric"].unique().to_list()}
         metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]
         if not any(metric.time == TimeNature.stock for metric in metrics):
-            claims = claims_of_tables(imported, vocabulary, tolerance)
+            claims = claims_of_tables(imported, vocabulary)
             if claims is not None:
                 return claims, vocabulary, []
     result = execute(request, imported).result

@@ -63,7 +63,7 @@ def test_the_seeds_citizens_brought_home_in_thousands(tmp_path, written, stated,
 
 def test_extract_drafts_a_count_in_thousands_as_the_format_takes_it(tmp_path):
     """extract writes the number and its magnitude word as the unit, and the format takes just that for a count."""
-    vocabulary = rules_of(ROOT / "rules")[0]
+    vocabulary = rules_of(ROOT / "rules")
     (drafted,) = draft("In 2025, 2.5 thousand citizens evacuated from high-risk areas were brought home.", vocabulary)
     assert (drafted.value, drafted.unit) == (2.5, "thousand")
     body = claim("c", "citizens_repatriated", drafted.value, subject="vietnam", unit=drafted.unit, period="2025",

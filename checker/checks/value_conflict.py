@@ -103,7 +103,8 @@ class Options(BaseModel):
         ge=0,
         le=1,
         description='a fraction of the value by which "about" and "nearly" may stray beyond the precision the figure '
-        "is written to (never less than that precision)",
+        "is written to (never less than that precision), for every metric that gives none: the rules' default, "
+        "read with the rules (Vocabulary.tolerance) since it shapes every value read, not this check's alone",
     )
     defer_stale: bool = Field(True, description="leave an outdated figure repeated as current to stale-figure")
 

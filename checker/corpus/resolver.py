@@ -19,8 +19,6 @@ from checker.model.findings import Finding, input_error, unplain
 from checker.model.timespec import TimeError, TimeSpan, parse_time
 from checker.vocabulary.rules import Vocabulary
 
-DEFAULT_TOLERANCE = 0.0
-
 
 def claim_time(claim: Claim, metric: Metric, source: SourceInfo) -> tuple[Optional[TimeSpan], str]:
     """The claim's time and where it came from; raise ValueProblem when it does not fit the metric."""
@@ -202,9 +200,8 @@ def source_info(record: DocumentRecord) -> SourceInfo:
 class Resolver:
     """Resolves claims against one vocabulary, remembering values already read (claims repeat them)."""
 
-    def __init__(self, vocabulary: Vocabulary, tolerance: float) -> None:
+    def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.tolerance = tolerance
         self.values: dict[tuple, Interpreted | ValueProblem] = {}
         self.archives: dict[str, tuple[ArchivedText | None, str]] = {}
 
@@ -223,7 +220,7 @@ class Resolver:
                 known = interpret(
                     claim,
                     metric,
-                    metric.tolerance if metric.tolerance is not None else self.tolerance,
+                    self.vocabulary.tolerance(metric),
                     self.vocabulary.entity_id,
                     self.vocabulary.entity_name,
                     self.vocabulary.units,
@@ -310,7 +307,7 @@ def claim_rows(claims: Iterable[Resolved]) -> list[ClaimRow]:
     return rows
 
 
-def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DEFAULT_TOLERANCE) -> Corpus:
+def load_corpus(paths: list[Path], vocabulary: Vocabulary) -> Corpus:
     """Read every claim file under ``paths`` in this process; bad files and claims become findings."""
     corpus = Corpus()
     records = []
@@ -320,7 +317,7 @@ def load_corpus(paths: list[Path], vocabulary: Vocabulary, tolerance: float = DE
             continue
         records.append(with_archive_problems(read_file(path, display_path(path))))
     documents = add_records(corpus, records)
-    claims, findings = resolve_documents(((d, d.claims) for d in documents), Resolver(vocabulary, tolerance))
+    claims, findings = resolve_documents(((d, d.claims) for d in documents), Resolver(vocabulary))
     corpus.findings.extend(finding for _, finding in findings)
     corpus.claims = sorted(claims, key=lambda c: c.key)
     corpus.rows = claim_rows(corpus.claims)

@@ -678,9 +678,9 @@ def close_lines() -> None:
         held[1].close()
 
 
-def rules_key(rules_dir: Path, tolerance: float) -> str:
+def rules_key(rules_dir: Path) -> str:
     """What every subject's results depend on besides its claims: the rules files and this version."""
-    parts = [_STAMP.encode(), repr(tolerance).encode()]
+    parts = [_STAMP.encode()]
     files = sorted(rules_dir.rglob("*")) if rules_dir.is_dir() else [rules_dir]
     for path in files:
         if path.is_file():

@@ -19,7 +19,6 @@ from checker import checks
 from checker.checks.base import Group
 from checker.corpus import timeline
 from checker.corpus.claims import Resolved
-from checker.corpus.resolver import DEFAULT_TOLERANCE
 from checker.corpus.timeline import Timeline
 from checker.engine.table import ClaimsTable
 from checker.formats.loading import read_document
@@ -103,18 +102,10 @@ def configure(vocabulary: Vocabulary, rules_dir: Path) -> tuple[list[ActiveCheck
     return active, problems
 
 
-def tolerance_of(active: list[ActiveCheck]) -> float:
-    """How far apart numbers may be and still agree: value-conflict's option, else the default."""
-    conflict = next((c for c in active if c.id == "value-conflict"), None)
-    return conflict.options.tolerance if conflict else DEFAULT_TOLERANCE
-
-
-def rules_of(rules_dir: Path) -> tuple[Vocabulary, float]:
-    """The vocabulary of a rules folder, and the tolerance claims are resolved with, as a run reads them (the
-    problems of the rules are for a run to report)."""
+def rules_of(rules_dir: Path) -> Vocabulary:
+    """The vocabulary of a rules folder, as a run reads it (the problems of the rules are for a run to report)."""
     vocabulary, _ = load_vocabulary(rules_dir, read_document)
-    active, _ = configure(vocabulary, rules_dir)
-    return vocabulary, tolerance_of(active)
+    return vocabulary
 
 
 def partition(claims: Iterable[Resolved]) -> dict[str, dict[str, tuple[Resolved, ...]]]:

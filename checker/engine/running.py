@@ -19,7 +19,7 @@ from checker.corpus.resolver import add_records, subject_key
 from checker.corpus.result import Result
 from checker.corpus.timeline import Timeline
 from checker.engine import cache, cachekey, places, table
-from checker.engine.checking import configure, tolerance_of
+from checker.engine.checking import configure
 from checker.engine.reading import FileToRead, read_all
 from checker.engine.shards import (
     Context,
@@ -227,7 +227,6 @@ def _run(
         if alone:
             active = [check for check in active if getattr(check.module, "ALONE", False)]
     rules_findings += config_findings
-    tolerance = tolerance_of(active)
     corpus = Corpus()
     files: list[FileToRead] = []
     for path, missing in iter_files(claim_paths):
@@ -240,7 +239,7 @@ def _run(
     readers = min(workers_wanted, len(files)) if can_fork() else 1
     with phase(f"read {len(files)} files (or their records from the cache)"):
         records = executor.read(files) if executor is not None else read_all(files, readers, cache_dir)
-    job = Job(add_records(corpus, records), vocabulary, active, tolerance, run_checks, keep_rows=keep_rows, alone=alone)
+    job = Job(add_records(corpus, records), vocabulary, active, run_checks, keep_rows=keep_rows, alone=alone)
     del records
     # a handful of claims is checked faster than worker processes start
     many = sum(len(document.claims) for document in job.documents) >= MANY_CLAIMS
@@ -252,7 +251,7 @@ def _run(
     inputs: dict[str, tuple[str, str]] = {}
     rules = ""
     if cache_dir is not None and run_checks and not alone:
-        rules = cache.rules_key(rules_dir, tolerance)
+        rules = cache.rules_key(rules_dir)
         with phase("subject digests"):
             inputs = _subject_digests(job)
         with phase("subjects from the cache"):

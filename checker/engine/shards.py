@@ -38,7 +38,6 @@ class Job:
     documents: list[DocumentRecord]
     vocabulary: Vocabulary
     active: list[ActiveCheck]
-    tolerance: float
     run_checks: bool
     only: Optional[frozenset[str]] = None  # the subjects to work on; None: all
     #: the claims of each shard, when the job was split beforehand (:func:`split`): (shards, parts of each)
@@ -124,7 +123,7 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
         parts = job.parts[1][shard]
     else:
         parts = shard_parts(job, shards, shard)[shard]
-    claims, problems = resolve_documents(parts, Resolver(vocabulary, job.tolerance))
+    claims, problems = resolve_documents(parts, Resolver(vocabulary))
     claims.sort(key=lambda c: c.key)
     outputs: dict[str, Output] = {}
     for subject, problem in problems:

@@ -83,7 +83,7 @@ def claims_of_rows(rows: Sequence[ClaimRow]) -> pl.DataFrame:
     )
 
 
-def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary, tolerance: float) -> Optional[pl.DataFrame]:
+def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary) -> Optional[pl.DataFrame]:
     """The claims of tables imported with one mapping as the table resolve reads, resolved as the engine resolves
     the documents the import writes (claims it would refuse left out), without reading those documents: each
     distinct metric, subject, day and value is resolved once. None when a document is not one the claim format
@@ -95,7 +95,7 @@ def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary, toler
         return None
     key = imported[0].key if imported else "period"
     claims = pl.concat([table.claims for table in imported]) if imported else _empty_written()
-    resolver = Resolver(vocabulary, tolerance)
+    resolver = Resolver(vocabulary)
     metrics = []
     for name in claims["metric"].unique().to_list():
         metric_id = vocabulary.metric_id(name)

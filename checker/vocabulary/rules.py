@@ -23,6 +23,9 @@ from checker.model.findings import Finding, Location, input_error
 from checker.model.names import NameIndex, fold, suggestion
 from checker.model.units import UnitProblem, check_definitions, conversion, known_without_pint
 
+#: the check under which the rules give the default tolerance of approximate figures (see Vocabulary.tolerance)
+TOLERANCE_CHECK = "value-conflict"
+
 
 @dataclass
 class Vocabulary:
@@ -104,6 +107,19 @@ class Vocabulary:
         if broken is not None:
             return f'{what} "{name}" cannot be used: its definition at {broken[0]} {broken[1]}', _FIX
         return f'unknown {what} "{name}"', self.entity_hint(name)
+
+    def tolerance(self, metric: Metric) -> float:
+        """How far "about" and "nearly" may stray beyond the precision a figure of ``metric`` is written to, as a
+        fraction of it: the metric's own ``tolerance``, else the default the rules give as value-conflict's
+        ``tolerance`` option (where the rules format has always said it), else none. It shapes every value read,
+        so it belongs to the rules read, not to one check: a default that is not a fraction from 0 to 1 counts as
+        none here, and is the rules error that configuring the checks reports."""
+        if metric.tolerance is not None:
+            return metric.tolerance
+        config = self.checks.get(TOLERANCE_CHECK)
+        given = config.options.get("tolerance") if config is not None else None
+        valid = isinstance(given, (int, float)) and not isinstance(given, bool) and 0 <= given <= 1
+        return float(given) if valid else 0.0  # type: ignore[arg-type]
 
     def entity_name(self, entity_id: str) -> str:
         """The display name of an entity id."""

@@ -1,0 +1,48 @@
+"""The tolerance of approximate figures belongs to the rules read, not to a check: every value read follows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.engine import rules_of
+from conftest import VOCABULARY, claim, findings_of, one_source, write_corpus
+
+
+def _vocabulary(tmp_path, options=None, metric_tolerance=None):
+    metrics = dict(VOCABULARY["metrics"])
+    if metric_tolerance is not None:
+        metrics["partners"] = dict(metrics["partners"], tolerance=metric_tolerance)
+    rules = dict(VOCABULARY, metrics=metrics)
+    if options is not None:
+        rules["checks"] = {"value-conflict": {"options": options}}
+    _, folder = write_corpus(tmp_path, {}, rules)
+    return rules_of(folder)
+
+
+@pytest.mark.parametrize(
+    "options, metric_tolerance, expected",
+    [
+        (None, None, 0.0),  # none given: none
+        ({"tolerance": 0.1}, None, 0.1),  # the rules' default, written as value-conflict's option
+        ({"tolerance": 0.1}, 0.02, 0.02),  # the metric's own wins
+        ({"tolerance": "much"}, None, 0.0),  # not a fraction: none (the run reports the rules error)
+        ({"tolerance": 2}, None, 0.0),
+        ({"tolerance": True}, None, 0.0),
+    ],
+)
+def test_the_tolerance_of_a_metric(tmp_path, options, metric_tolerance, expected):
+    vocabulary = _vocabulary(tmp_path, options, metric_tolerance)
+    assert vocabulary.tolerance(vocabulary.metrics["partners"]) == expected
+
+
+def test_the_rules_default_widens_the_values_every_check_compares(corpus):
+    """About 101 and 108 agree only when the rules' default lets "about" stray 10%: corroboration says so too."""
+    files = {
+        "a.yaml": one_source("a", "2026-01-10", claim("c", "partners", 101, precision="about", as_of="2025-12-31")),
+        "b.yaml": one_source("b", "2026-01-11", claim("c", "partners", 108, as_of="2025-12-31")),
+    }
+    narrow = corpus(files)
+    wide = corpus(files, dict(VOCABULARY, checks={"value-conflict": {"options": {"tolerance": 0.1}}}))
+    assert [f.verdict for f in findings_of(narrow, "value-conflict")] == ["contradiction"]
+    assert findings_of(wide, "value-conflict") == []
+    assert [f.verdict for f in findings_of(wide, "corroboration")] == ["corroboration"]
