@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker.engine import rules_of
+
 from conftest import VOCABULARY, claim, findings_of, one_source, write_corpus
 
 
