@@ -170,8 +170,8 @@ def test_claims_of_a_finding_are_sorted_as_claim_references_order_themselves():
     """The engine sorts a finding's claims by one key tuple; it must be the dataclass's own field order."""
     import dataclasses
 
-    from checker.engine.checking import _claim_order
     from checker.model.findings import ClaimRef, Location
+    from checker.model.findings import ref_fields as _claim_order
 
     rng = random.Random(3)
     refs = [
