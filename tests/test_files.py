@@ -173,7 +173,7 @@ def test_a_change_made_during_the_command_is_never_overwritten(project, monkeypa
             stream.write("# saved meanwhile\n")
         real(where, text, expected)
 
-    monkeypatch.setattr("checker.cli.write_atomically", edited_meanwhile)
+    monkeypatch.setattr("checker.cli.userfiles.write_atomically", edited_meanwhile)
     if name == "fmt":
         path.write_text(path.read_text("utf-8").replace("id: src-a", "id:    src-a"), "utf-8")  # something to tidy
     result = run_cli(project, *args)

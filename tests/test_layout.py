@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "checker"
 
 #: each folder of the package, and the folders its modules may import (the package root's ``__version__`` is open
-#: to all); the two modules at the top, ``pipeline`` and ``cli``, may import anything, and nothing imports ``cli``
+#: to all); at the top, ``pipeline`` may import any folder, the command line (``cli/``) anything, and nothing outside
+#: ``cli/`` imports it
 MAY_IMPORT: dict[str, set[str]] = {
     "model": set(),
     "formats": {"model"},
@@ -35,7 +36,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "gate": {"model", "formats", "vocabulary", "corpus", "checks", "authoring", "engine"},
     "reporting": {"model", "formats", "vocabulary", "corpus", "checks"},
 }
-TOP = {"checker.pipeline", "checker.cli"}
+MAY_IMPORT["cli"] = {*MAY_IMPORT, "checker.pipeline"}
+TOP = {"checker.pipeline"}
 
 
 def modules() -> dict[str, Path]:
@@ -157,7 +159,9 @@ def test_a_folder_imports_only_the_folders_below_it(folder):
 
 
 def test_nothing_imports_the_command_line():
-    assert sorted(m for m, imported in graph().items() if "checker.cli" in imported) == []
+    edges = graph()
+    outside = [m for m in edges if folder_of(m) != "cli"]
+    assert sorted(m for m in outside for i in edges[m] if folder_of(i) == "cli") == []
 
 
 def test_reporters_never_import_the_engine_and_the_cache_no_reporter():

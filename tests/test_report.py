@@ -133,13 +133,13 @@ def test_text_report_fits_100_columns_and_uses_colour_only_on_a_terminal():
 
 
 def test_colour_follows_the_terminal_and_no_color(monkeypatch):
-    from checker import cli
+    from checker.cli import options
 
-    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(options.sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli._terminal()["color"] is True
+    assert options.terminal()["color"] is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._terminal()["color"] is False
+    assert options.terminal()["color"] is False
 
 
 def test_seed_report_has_every_part_an_editor_needs():

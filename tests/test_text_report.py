@@ -211,12 +211,12 @@ def test_a_report_written_to_a_file_or_a_pipe_is_100_columns(tmp_path, monkeypat
     assert narrow.files[Path("r.txt")] == wide.stdout[0] != narrow.stdout[0]
     assert max(map(len, narrow.stdout[0].splitlines())) <= 60 < max(map(len, wide.stdout[0].splitlines()))
     monkeypatch.setenv("COLUMNS", "60")  # heeded on a terminal only
-    from checker import cli
+    from checker.cli import options
 
-    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: False, raising=False)
-    assert cli._terminal()["width"] == 100
-    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True, raising=False)
-    assert cli._terminal()["width"] == 60
+    monkeypatch.setattr(options.sys.stdout, "isatty", lambda: False, raising=False)
+    assert options.terminal()["width"] == 100
+    monkeypatch.setattr(options.sys.stdout, "isatty", lambda: True, raising=False)
+    assert options.terminal()["width"] == 60
 
 
 def test_an_input_problem_keeps_its_place_first_and_wraps_within_the_width(tmp_path, monkeypatch):

@@ -1,0 +1,196 @@
+"""The commands that write claim files: `extract`, `new-source`, `fmt`, and `schema` for editors."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from checker.authoring.fmt import canonical
+from checker.authoring.scaffold import SourceProblem, claim_file_text, source_block
+from checker.cli import options, userfiles
+from checker.formats.files import Refused, read_for_update
+from checker.formats.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
+from checker.formats.models import SourceKind
+from checker.formats.schema import SCHEMAS, render_schema
+from checker.formats.settings import ConfigError
+from checker.formats.settings import load as load_config
+from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS
+from checker.model.plural import counted
+from checker.reporting.inert import inert
+
+
+@click.command()
+@click.argument("source_text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@options.rules
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the drafted claim file here (new file).")
+@click.option("--merge", "merge", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Add only the candidates not yet encoded to this claim file, leaving the rest untouched.")  # fmt: skip
+@click.option("--subject", help="Entity the claims are about (default: the one the text names most).")
+@options.allow
+def extract(
+    source_text: Path,
+    rules: Path,
+    output: Path | None,
+    merge: Path | None,
+    subject: str | None,
+    allow_paths: tuple[Path, ...],
+) -> None:
+    """Draft candidate claims from an article's text."""
+    from checker.authoring.drafts import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
+
+    for target in (output, merge):
+        if target is not None:
+            userfiles.may_write(target, allow_paths)
+    vocabulary = userfiles.vocabulary_of(rules)
+    text = userfiles.read_text(source_text)
+    if subject is not None and vocabulary.entity_id(subject) is None:
+        raise click.UsageError(f'unknown entity "{subject}"; {vocabulary.entity_hint(subject)}')
+    chosen = vocabulary.entity_id(subject) if subject else None
+    if merge is not None:
+        with userfiles.locking(merge):
+            existing, fingerprint = userfiles.read_for_editing(merge)
+            merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
+            if added:
+                userfiles.write_or_fail(merge, merged, fingerprint, allow_paths)
+        click.echo(f"{merge}: {counted(added, 'new candidate claim')} added", err=True)
+        return
+    if output is not None:
+        userfiles.refuse_existing(output, f"add the new candidates to it with --merge {output}")
+    drafted, count = draft_claim_file(text, source_text, output, vocabulary, chosen)
+    if output is None:
+        click.echo(drafted, nl=False)
+    else:
+        userfiles.write_or_fail(output, drafted, allowed=allow_paths)
+    click.echo(f"{counted(count, 'candidate claim')} drafted from {source_text}", err=True)
+
+
+@click.command(name="new-source")
+@click.option("--id", "source_id", help="Stable id of the source.")
+@click.option("--title")
+@click.option("--publisher")
+@click.option("--kind", type=click.Choice([k.value for k in SourceKind]), help="What kind of document it is.")
+@click.option("--published", help="Publication date (2026-01-12, 2026-01 or 2026).")
+@click.option("--undated", "undated_argument", help="The text gives no date: why, and what can be argued.")
+@click.option("--estimate", help="With --undated: the span it was most likely written in (2025-10/2026-01).")
+@click.option("--origin", help="Entity the claims are attributed to.")
+@click.option("--archive", type=click.Path(path_type=Path), help="The archived text (path from here).")
+@click.option("--url")
+@click.option("--from-text", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fill title, date and archive from the article's text.")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Where to write it (default: claims/ID.yaml).")
+@options.allow
+def new_source(
+    source_id,
+    title,
+    publisher,
+    kind,
+    published,
+    undated_argument,
+    estimate,
+    origin,
+    archive,
+    url,
+    from_text,
+    output,
+    allow_paths,
+) -> None:  # noqa: ANN001
+    """Scaffold a claim file for a new source, from flags or by asking."""
+    fields: dict = {"id": source_id, "title": title, "publisher": publisher, "kind": kind, "published": published,
+                    "origin": origin, "archive": archive.as_posix() if archive else None, "url": url}  # fmt: skip
+    if undated_argument:
+        fields["undated"] = {"argument": undated_argument, **({"estimate": estimate} if estimate else {})}
+    if from_text is not None:
+        from checker.authoring.extract import guess_source  # noqa: PLC0415 - see extract
+
+        guess = guess_source(userfiles.read_text(from_text))
+        fields["title"] = fields["title"] or guess.title
+        fields["archive"] = fields["archive"] or from_text.as_posix()
+        if guess.published and not (published or undated_argument):
+            fields["published"] = guess.published.isoformat()
+    interactive = sys.stdin.isatty()
+    for key, question in (("id", "Source id"), ("title", "Title"), ("publisher", "Publisher"), ("kind", "Kind")):
+        if not fields.get(key) and interactive:
+            default = "news-report" if key == "kind" else None
+            fields[key] = click.prompt(question, default=default)
+    if not (fields.get("published") or fields.get("undated")) and interactive:
+        answer = click.prompt("Publication date (leave empty if the text gives none)", default="", show_default=False)
+        if answer:
+            fields["published"] = answer
+        else:
+            fields["undated"] = {"argument": click.prompt("Why is it undated, and what can be argued about its date?")}
+    try:
+        source = source_block(fields)
+    except SourceProblem as exc:
+        raise click.UsageError(f"{exc} ({exc.hint})") from None
+    target = output or Path("claims") / f"{source.id}.yaml"
+    userfiles.refuse_existing(target, "give another --id or --output, or remove the file first")
+    userfiles.write_or_fail(target, claim_file_text(source, target, Path.cwd()), allowed=allow_paths)
+    click.echo(f"wrote {target}", err=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not in canonical form.")
+@options.allow
+def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> None:
+    """Put YAML claim files in canonical form (key order, quoting, dates), keeping every comment.
+
+    A file that cannot be formatted is reported and the others are still done; the exit code is then 2.
+    """
+    for path in paths:
+        problem = unusable_path(path, YAML_SUFFIXES)
+        if problem is not None:
+            raise click.UsageError(problem)
+    given = {path.resolve() for path in paths if not path.is_dir()}
+    roots = list(paths) or [_default_claims()]
+    if not paths and unusable_path(roots[0], YAML_SUFFIXES) is not None:
+        raise click.UsageError(f"{unusable_path(roots[0], YAML_SUFFIXES)}; name the claim files or folders to format")
+    targets = [path for path, missing in iter_files(roots, YAML_SUFFIXES) if missing is None]
+    changed, broken = [], []
+    for path in targets:
+        if not check:
+            userfiles.may_write(path, allow_paths, given=path.resolve() in given)
+        with userfiles.locking(path) if not check else nullcontext():
+            try:
+                text, fingerprint = read_for_update(path)
+                tidy = canonical(text)
+            except (Refused, OSError) as exc:  # a FIFO, a device (a link to /dev/zero), a file over the limit
+                broken.append(path)
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                click.echo(f"{display_path(path)}: cannot be read: {reason}", err=True)
+                continue
+            except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
+                broken.append(path)
+                said = f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
+                click.echo(inert(said), err=True)
+                continue
+            if tidy == text:
+                continue
+            changed.append(display_path(path))
+            if not check:
+                userfiles.write_or_fail(path, tidy, fingerprint, allow_paths, given=path.resolve() in given)
+    for name in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+    done = "not in canonical form" if check else "reformatted"
+    click.echo(f"{len(changed)} of {counted(len(targets), 'file')} {done}"
+               + (f"; {len(broken)} could not be read" if broken else ""), err=True)  # fmt: skip
+    sys.exit(EXIT_ERROR if broken else EXIT_FAIL if check and changed else EXIT_SUCCESS)
+
+
+def _default_claims() -> Path:
+    """The claim folder of the settings (the first), else claims/."""
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    return config.claims[0] if config.claims else Path("claims")
+
+
+@click.command()
+@click.argument("name", type=click.Choice(sorted(SCHEMAS)), default="claims")
+def schema(name: str) -> None:
+    """Print the JSON Schema (draft-07) of claim files or rules files."""
+    click.echo(render_schema(name), nl=False)

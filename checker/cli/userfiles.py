@@ -1,0 +1,111 @@
+"""The files a user names on the command line: never overwritten unasked, confined where the settings place them, locked while edited, read and written whole."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from checker.formats import confine
+from checker.formats.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
+from checker.formats.loading import display_path
+from checker.formats.settings import ConfigError
+from checker.formats.settings import load as load_config
+from checker.gate.policy import EXIT_ERROR
+from checker.vocabulary.rules import Vocabulary, load_vocabulary
+
+
+def refuse_existing(path: Path, instead: str) -> None:
+    """Refuse to write a new file over an existing one, saying what to do ``instead``."""
+    if path.exists():
+        raise click.UsageError(f"{path} exists: claimcheck does not overwrite it ({instead})")
+
+
+class CannotRun(click.ClickException):
+    """A request that cannot run (bad settings, paths that name nothing): exit 2."""
+
+    exit_code = EXIT_ERROR
+
+
+class Refusal(CannotRun):
+    """A file claimcheck will not write: exit 2, like any request that cannot run."""
+
+
+def may_write(path: Path, allowed: tuple[Path, ...] = (), given: bool = True) -> None:
+    """Refuse (exit 2) a file claimcheck must not write. A file named on the command line (``given``) is the user's
+    choice: it is refused only when it is not a file to write (a folder, a device). One whose place comes from the
+    repository's content (the settings, a folder walked) must lie in the repository or a --allow-path folder."""
+    try:
+        if given:
+            confine.check_target(path)
+        else:
+            confine.confinement(load_config(), allowed).check_output(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except confine.Refused as refused:
+        raise Refusal(str(refused)) from None
+
+
+def write_or_fail(
+    path: Path, text: str, expected: str | None = None, allowed: tuple[Path, ...] = (), given: bool = True
+) -> None:
+    may_write(path, allowed, given)
+    try:
+        write_atomically(path, text, expected)
+    except FileChanged as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def locking(path: Path) -> Iterator[None]:
+    """Hold the lock of a read-modify-write of ``path`` (see files.locked); exit 2 when it cannot be had safely."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(locked(path))
+        except Refused as refused:
+            raise CannotRun(f"cannot lock {display_path(path)}: {refused}") from None
+        except OSError as exc:
+            raise CannotRun(f"cannot lock {display_path(path)}: {exc.strerror or exc}") from None
+        yield
+
+
+@contextmanager
+def readable(path: Path) -> Iterator[None]:
+    """Turn the reasons a file named by the user cannot be read into one clear line and exit 2."""
+    try:
+        yield
+    except Refused as refused:
+        raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
+    except OSError as exc:
+        raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+
+
+def read_for_editing(path: Path) -> tuple[str, str]:
+    """The text of a file a command rewrites and its fingerprint (see files.read_for_update); exit 2 when it cannot
+    be read."""
+    with readable(path):
+        return read_for_update(path)
+
+
+def read_text(path: Path) -> str:
+    """An article's text named on the command line (as an archived text is read); exit 2 when it cannot be read."""
+    with readable(path):
+        return read_regular(path, confine.MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+
+
+def vocabulary_of(rules: Path | None) -> Vocabulary:
+    try:
+        configured = load_config().rules
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    vocabulary, problems = load_vocabulary(rules or configured or Path("rules"))
+    errors = [f for f in problems if f.severity == "error"]
+    if errors:
+        raise CannotRun(f"rules cannot be read: {errors[0].location}: {errors[0].message}")
+    return vocabulary
