@@ -26,6 +26,7 @@ def _vocabulary(tmp_path, options=None, metric_tolerance=None):
         (None, None, 0.0),  # none given: none
         ({"tolerance": 0.1}, None, 0.1),  # the rules' default, written as value-conflict's option
         ({"tolerance": 0.1}, 0.02, 0.02),  # the metric's own wins
+        ({"tolerance": "5e-2"}, None, 0.05),  # YAML 1.1 reads an exponent as text: read as the check's options are
         ({"tolerance": "much"}, None, 0.0),  # not a fraction: none (the run reports the rules error)
         ({"tolerance": 2}, None, 0.0),
         ({"tolerance": True}, None, 0.0),

@@ -27,6 +27,18 @@ from checker.model.units import UnitProblem, check_definitions, conversion, know
 TOLERANCE_CHECK = "value-conflict"
 
 
+def _fraction(given: object) -> float | None:
+    """A number from 0 to 1 as the check's options read it: a number, or a text that is one (YAML 1.1 reads
+    ``5e-2`` as text); None for anything else (a bool is no number)."""
+    if isinstance(given, bool) or not isinstance(given, (int, float, str)):
+        return None
+    try:
+        number = float(given)
+    except ValueError:
+        return None
+    return number if 0 <= number <= 1 else None
+
+
 @dataclass
 class Vocabulary:
     """Metrics, entities and check settings merged from every rules file."""
@@ -117,9 +129,8 @@ class Vocabulary:
         if metric.tolerance is not None:
             return metric.tolerance
         config = self.checks.get(TOLERANCE_CHECK)
-        given = config.options.get("tolerance") if config is not None else None
-        valid = isinstance(given, (int, float)) and not isinstance(given, bool) and 0 <= given <= 1
-        return float(given) if valid else 0.0  # type: ignore[arg-type]
+        given = _fraction(config.options.get("tolerance")) if config is not None else None
+        return given if given is not None else 0.0
 
     def entity_name(self, entity_id: str) -> str:
         """The display name of an entity id."""
