@@ -22,7 +22,7 @@ from checker.formats import confine
 from checker.formats.confine import Confinement, Refused
 from checker.formats.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.formats.loading import CLAIM_SUFFIXES, display_path, unusable_path
-from checker.formats.settings import Config, ConfigError
+from checker.formats.settings import Config, ConfigError, where_of
 from checker.formats.settings import load as load_config
 from checker.gate import acks
 from checker.gate.policy import (
@@ -213,9 +213,8 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
     out: list[tuple[str, Optional[Path]]] = []
     for item in chosen:
         name, _, target = item.partition("=")
-        if name not in REPORTERS:
-            where = f"{config.path.name}: " if config.path is not None and not request.formats else ""
-            raise RequestError(f'{where}unknown format "{name}"; formats: {", ".join(REPORTERS)}')
+        if name not in REPORTERS:  # the command line's (the settings' were checked as they were read)
+            raise RequestError(f'unknown format "{name}"; formats: {", ".join(REPORTERS)}')
         out.append((name, Path(target) if target else None))
     unnamed = [index for index, (_, target) in enumerate(out) if target is None]
     settings_files = [] if request.formats else [item for item in out if item[1] is not None]
@@ -323,9 +322,21 @@ def settings_start(paths: Iterable[Path]) -> Optional[Path]:
 def settings(paths: Iterable[Path] = ()) -> Config:
     """The settings that apply to a run over ``paths`` (see :func:`settings_start`)."""
     try:
-        return load_config(settings_start(paths))
+        return load_settings(settings_start(paths))
     except ConfigError as exc:
         raise RequestError(str(exc)) from None
+
+
+def load_settings(start: Optional[Path] = None) -> Config:
+    """The settings that apply in ``start``, with the formats they name checked against the reporters (the
+    settings' own model knows none): a misspelt format is an error for every command, even one that writes no
+    report, as any other setting that cannot be read; raise ConfigError."""
+    config = load_config(start)
+    for item in config.format:
+        if item.partition("=")[0] not in REPORTERS:
+            where = where_of(config.path) if config.path is not None else "the settings"
+            raise ConfigError(f'{where}: unknown format "{item}"; formats: {", ".join(REPORTERS)}')
+    return config
 
 
 def _base(config: Config) -> Path:

@@ -406,10 +406,22 @@ def test_no_acknowledgement_is_called_stale_while_the_rules_cannot_all_be_read(p
         ('cache = true\n', '"cache" must be false'),
         ('claims = "claims"\n', '"claims" must be a list'),
         ('expiry-warning-days = -1\n', '"expiry-warning-days" must be a whole number of days'),
-        ('format = ["json", "yaml=r.yaml"]\n', 'pyproject.toml: unknown format "yaml"; formats: text, json'),
+        ('cache = 0\n', '"cache" must be false'),
+        ('format = ["json", "yaml=r.yaml"]\n', 'pyproject.toml [tool.claimcheck]: unknown format "yaml=r.yaml"; formats: text'),
     ],
 )
 def test_a_setting_of_the_wrong_kind_is_an_error_that_says_what_it_takes(project, table, said):
     (project / "pyproject.toml").write_text("[tool.claimcheck]\n" + table, "utf-8")
     result = _run(project, "check")
     assert result.exit_code == 2 and said in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["check", "--format", "json"], ["fmt", "--check"], ["report", "-o", "r.md"], ["extract", "x.txt"]]
+)
+def test_a_misspelt_format_in_the_settings_stops_every_command_even_one_given_formats(project, args):
+    """A format the settings name that no reporter has is a setting that cannot be read, whoever reads it."""
+    (project / "pyproject.toml").write_text('[tool.claimcheck]\nformat = ["jsno=r.json"]\n', "utf-8")
+    (project / "x.txt").write_text("Freedonia has 14 partners.\n", "utf-8")
+    result = _run(project, *args)
+    assert result.exit_code == 2 and 'unknown format "jsno=r.json"' in result.output, result.output

@@ -16,9 +16,9 @@ from checker.formats.loading import YAML_SUFFIXES, display_path, iter_files, unu
 from checker.formats.models import SourceKind
 from checker.formats.schema import SCHEMAS, render_schema
 from checker.formats.settings import ConfigError
-from checker.formats.settings import load as load_config
 from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS
 from checker.model.plural import counted
+from checker.pipeline import load_settings
 from checker.reporting.inert import inert
 
 
@@ -183,9 +183,9 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
 def _default_claims() -> Path:
     """The claim folder of the settings (the first), else claims/."""
     try:
-        config = load_config()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        config = load_settings()
+    except ConfigError as exc:  # settings that cannot be read: claimcheck cannot run (exit 2)
+        raise userfiles.CannotRun(str(exc)) from None
     return config.claims[0] if config.claims else Path("claims")
 
 

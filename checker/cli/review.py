@@ -13,7 +13,6 @@ from checker.cli import options, userfiles
 from checker.corpus.result import Result
 from checker.formats.loading import display_path
 from checker.formats.settings import ConfigError
-from checker.formats.settings import load as load_config
 from checker.gate import acks
 from checker.gate.policy import Policy, failing
 from checker.model.plural import counted
@@ -21,6 +20,7 @@ from checker.pipeline import (
     CheckRequest,
     RequestError,
     execute,
+    load_settings,
     today_from_environment,
 )
 
@@ -45,7 +45,7 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
         raise click.UsageError("say who reviewed the findings with --by NAME")
     result = _findings_now(rules, allow_paths)
     try:
-        config = load_config()
+        config = load_settings()
         today = today_from_environment()
     except (RequestError, ConfigError) as exc:
         raise userfiles.CannotRun(str(exc)) from None
@@ -97,7 +97,7 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
     if not fingerprints:
         raise click.UsageError("name the fingerprints of the acknowledgements to renew")
     try:
-        config = load_config()
+        config = load_settings()
         today = today_from_environment()
     except (RequestError, ConfigError) as exc:
         raise userfiles.CannotRun(str(exc)) from None

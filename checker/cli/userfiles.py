@@ -12,8 +12,8 @@ from checker.formats import confine
 from checker.formats.files import FileChanged, Refused, locked, read_for_update, read_regular, write_atomically
 from checker.formats.loading import display_path
 from checker.formats.settings import ConfigError
-from checker.formats.settings import load as load_config
 from checker.gate.policy import EXIT_ERROR
+from checker.pipeline import load_settings
 from checker.vocabulary.rules import Vocabulary, load_vocabulary
 
 
@@ -41,9 +41,9 @@ def may_write(path: Path, allowed: tuple[Path, ...] = (), given: bool = True) ->
         if given:
             confine.check_target(path)
         else:
-            confine.confinement(load_config(), allowed).check_output(path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+            confine.confinement(load_settings(), allowed).check_output(path)
+    except ConfigError as exc:  # settings that cannot be read: claimcheck cannot run (exit 2)
+        raise CannotRun(str(exc)) from None
     except confine.Refused as refused:
         raise Refusal(str(refused)) from None
 
@@ -101,9 +101,9 @@ def read_text(path: Path) -> str:
 
 def vocabulary_of(rules: Path | None) -> Vocabulary:
     try:
-        configured = load_config().rules
+        configured = load_settings().rules
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CannotRun(str(exc)) from None
     vocabulary, problems = load_vocabulary(rules or configured or Path("rules"))
     errors = [f for f in problems if f.severity == "error"]
     if errors:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from checker.formats.files import MAX_FILE_BYTES, Refused, read_regular
 from checker.model.findings import SEVERITIES
@@ -81,7 +81,7 @@ class SettingsTable(_Table):
         None, ge=1, description="a whole number of processes, 1 or more (default: one per core)"
     )
     # only off: a pull request may change the settings, and must not choose a cache it could have planted
-    cache: Optional[Literal[False]] = Field(
+    cache: Optional[StrictBool] = Field(
         None, description="false, to keep no cache (its folder is chosen with --cache, else the user's cache folder)"
     )
     archive_roots: list[str] = Field(
@@ -102,6 +102,19 @@ class SettingsTable(_Table):
         ge=0,
         description="a whole number of days, 0 or more: an acknowledgement that expires within them is a warning",
     )
+
+
+    @field_validator("cache")
+    @classmethod
+    def _only_off(cls, value: Optional[bool]) -> Optional[bool]:
+        if value:
+            raise ValueError("the cache can only be turned off here")
+        return value
+
+
+def where_of(path: Path) -> str:
+    """How messages name the settings in the file at ``path``."""
+    return f"{path.name} [tool.claimcheck]" if path.name == "pyproject.toml" else path.name
 
 
 def _keys(model: type[_Table]) -> dict[str, str]:
@@ -192,8 +205,7 @@ def load(start: Optional[Path] = None) -> Config:
     path, table = find_file((start or Path.cwd()).resolve())
     if path is None:
         return Config()
-    where = f"{path.name} [tool.claimcheck]" if path.name == "pyproject.toml" else path.name
-    read = read_table(table, where)
+    read = read_table(table, where_of(path))
     base = path.parent
     return Config(
         path=path,
