@@ -18,6 +18,12 @@ CASES = [
 ]
 
 
+def test_every_file_of_examples_is_a_check_s():
+    folder = Path(__file__).resolve().parent.parent / "checker" / "checks" / "examples"
+    assert sorted(path.stem for path in folder.glob("*.yaml")) == sorted(REGISTRY)
+    assert [path.name for path in folder.iterdir() if path.suffix != ".yaml"] == []
+
+
 def test_every_check_has_examples_that_pass_and_examples_that_fail():
     for check_id in REGISTRY:
         found = examples(check_id)

@@ -244,7 +244,7 @@ def test_every_check_documents_itself_under_its_id():
 
 @pytest.mark.slow
 def test_the_console_entry_flushes_everything_and_exits_with_the_gates_code():
-    """The process ends without freeing its objects one by one (see checker.cli.main._leave): what it printed to a pipe is
+    """The process ends without freeing its objects one by one (see checker.cli.commands._leave): what it printed to a pipe is
     whole (the project's report, far more than a pipe holds), and its exit code is the command's, as in-process."""
     import os
     import subprocess

@@ -52,6 +52,17 @@ def _file(check_id: str) -> Any:
     return resources.files("checker.checks").joinpath(f"examples/{check_id}.yaml")
 
 
+def _by_source(case: str, bodies: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The claim files of a case by their source's id, which names the file each is written to."""
+    files: dict[str, dict[str, Any]] = {}
+    for body in bodies:
+        source_id = body["source"]["id"]
+        if source_id in files:
+            raise ValueError(f'example "{case}": two claim files of the source "{source_id}"')
+        files[source_id] = body
+    return files
+
+
 def examples(check_id: str) -> Optional[Examples]:
     """The examples of the check ``check_id``, or None when it has none."""
     found = _file(check_id)
@@ -63,7 +74,7 @@ def examples(check_id: str) -> Optional[Examples]:
         Case(
             name=case["name"],
             says=case["says"],
-            files={body["source"]["id"]: body for body in case["sources"]},
+            files=_by_source(case["name"], case["sources"]),
             expected=tuple(
                 sorted(Expected(item["verdict"], tuple(sorted(item["claims"]))) for item in case["findings"])
             ),

@@ -35,6 +35,7 @@ class _Progress:
     def __init__(self) -> None:
         self.bar: Optional[Any] = None
         self.done = 0
+        self.ended = False
 
     def __call__(self, done: int, total: int) -> None:
         if total < self.LEAST:
@@ -44,6 +45,13 @@ class _Progress:
         self.bar.update(done - self.done)
         self.done = done
         if done == total:
+            self.finish()
+
+    def finish(self) -> None:
+        """End the bar's line and show the cursor again (the bar hides it while it draws): when the count is
+        complete, and when the run stops before, so that a terminal is never left without its cursor."""
+        if self.bar is not None and not self.ended:
+            self.ended = True
             self.bar.render_finish()
 
 
@@ -57,6 +65,7 @@ def terminal() -> dict:
 
 
 def run_request(request: CheckRequest) -> int:
+    """Run a request with what the terminal gives (colour, width, progress), print what it made; the exit code."""
     request = replace(request, **terminal())
     try:
         with no_cycle_collection(), phase("the whole check"):  # a large corpus: millions of objects to the end
@@ -68,6 +77,9 @@ def run_request(request: CheckRequest) -> int:
     except OSError as exc:
         click.echo(inert(f"claimcheck: cannot write a report: {exc}"), err=True)
         return EXIT_ERROR
+    finally:
+        if isinstance(request.progress, _Progress):
+            request.progress.finish()
     for text in outcome.stdout:
         click.echo(text, nl=False)  # each report as its format makes it (the plain ones inert, JSON exact)
     for text in outcome.stderr:
