@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import bisect
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from checker.checks.base import Group, NoOptions
@@ -257,9 +259,11 @@ def _with_references(found: pl.DataFrame) -> pl.DataFrame:
         .unique()
     )
     rows = []
-    for (subject, metric, scope), group in spans.group_by(where):
-        anchors = finest_within(zip(group["time_start"].to_list(), group["time_end"].to_list(), strict=True))
-        rows.extend((subject, metric, scope, *span, *anchor) for span, anchor in anchors.items())
+    # one pass over the spans as Python rows, grouped as they are sorted: a frame per group would be thousands of
+    # small selections, one per stock of every subject
+    for reference, members in groupby(spans.sort(*where).rows(), key=itemgetter(0, 1, 2)):
+        anchors = finest_within((member[3], member[4]) for member in members)
+        rows.extend((*reference, *span, *anchor) for span, anchor in anchors.items())
     schema = {name: found.schema[name] for name in (*where, "time_start", "time_end")}
     schema.update(ref_start=pl.Date, ref_end=pl.Date)
     anchors_frame = pl.DataFrame(rows, schema=schema, orient="row")
