@@ -1,9 +1,10 @@
 """The package's layout: no import circle, no folder reaching up, every module named in the README.
 
 The imports are read with ``ast``, not by importing: every ``import`` and
-``from ... import`` of the package, at module level or inside a function,
-counts; one under ``if TYPE_CHECKING:`` does not, since it never runs (a
-check names the engine's table in its signatures, and is handed one).
+``from ... import`` of the package counts, at module level, inside a
+function, or under ``if TYPE_CHECKING:`` (a type named in a signature is a
+dependency to a reader as much as one called; a check is given the engine's
+table through the ``Table`` protocol of its own folder).
 ``from checker.engine import cache`` is an import of the module
 ``checker.engine.cache``; ``from checker.engine import run`` one of the
 package ``checker.engine`` itself, whose ``__init__`` imports its modules.
@@ -49,23 +50,11 @@ def modules() -> dict[str, Path]:
     return out
 
 
-def _type_only(tree: ast.AST) -> set[int]:
-    """The nodes under ``if TYPE_CHECKING:``."""
-    skipped: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skipped.update(id(inner) for statement in node.body for inner in ast.walk(statement))
-    return skipped
-
-
 def imports_of(path: Path, known: dict[str, Path]) -> set[str]:
-    """The package's modules that the module at ``path`` imports when it runs."""
+    """The package's modules that the module at ``path`` imports, wherever it imports them."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = _type_only(tree)
     out: set[str] = set()
     for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
         if isinstance(node, ast.Import):
             out.update(alias.name for alias in node.names if alias.name.split(".")[0] == "checker")
         elif isinstance(node, ast.ImportFrom):

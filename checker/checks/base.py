@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Protocol, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,8 +14,34 @@ from checker.vocabulary.rules import Vocabulary
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.engine.table import ClaimsTable
     from checker.model.findings import Problem
+
+
+class Table(Protocol):
+    """What a check over a table is given: the claims of a shard (stated and implied), their table of typed columns
+    (one row each; column ``row`` is a claim's index in ``claims``), and the vocabulary. The engine makes it
+    (:class:`checker.engine.table.Table`); a check needs only this much of it."""
+
+    @property
+    def claims(self) -> tuple[Resolved, ...]: ...
+
+    @property
+    def frame(self) -> pl.DataFrame: ...
+
+    @property
+    def vocabulary(self) -> Vocabulary: ...
+
+    def at(self, rows: Sequence[int]) -> list[Resolved]:
+        """The claims of some rows."""
+        ...
+
+    def subjects(self, frame: pl.DataFrame) -> Iterator[tuple[str, tuple[Resolved, ...]]]:
+        """The claims of each subject of ``frame``."""
+        ...
+
+    def groups(self, frame: pl.DataFrame) -> Iterator[tuple[str, str, tuple[Resolved, ...]]]:
+        """The claims of each (subject, metric) of ``frame``."""
+        ...
 
 
 class NoOptions(BaseModel):
@@ -44,7 +70,7 @@ class Group:
 
 
 def each_group(
-    table: ClaimsTable,
+    table: Table,
     frame: pl.DataFrame,
     check: Callable[[Group, Any], Iterator[Problem]],
     options: Any,
@@ -69,17 +95,17 @@ def each_group(
             yield subject, metric_id, problem
 
 
-def rows_of(table: ClaimsTable, keys: pl.DataFrame) -> pl.DataFrame:
+def rows_of(table: Table, keys: pl.DataFrame) -> pl.DataFrame:
     """Every row of the table in the groups ``keys`` names: by its columns subject and metric, or subject alone."""
     return table.frame.join(keys.unique(), on=keys.columns, how="semi")
 
 
-def metrics_where(table: ClaimsTable, test: Callable[[Metric], bool]) -> list[str]:
+def metrics_where(table: Table, test: Callable[[Metric], bool]) -> list[str]:
     """The ids of the metrics of the table's vocabulary that pass ``test``."""
     return sorted(metric_id for metric_id, metric in table.vocabulary.metrics.items() if test(metric))
 
 
-def subjects_with_both(table: ClaimsTable, pairs: list[tuple[list[str], list[str]]]) -> pl.DataFrame:
+def subjects_with_both(table: Table, pairs: list[tuple[list[str], list[str]]]) -> pl.DataFrame:
     """The subjects (one column) with a claim of one of the first metrics and one of the second of some pair."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 

@@ -40,7 +40,7 @@ from checker.model.findings import CORROBORATION, Problem
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 from checker.corpus.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends
 
 ID = "corroboration"
@@ -294,7 +294,7 @@ def _partial_bound_orders(found: pl.DataFrame, reference: list[str]) -> list[int
     return pairs.filter(numbers & meets & ~holds)["order"].unique().to_list()
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """Report each value stated by two or more sources, for every subject and metric of a table at once."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 

@@ -46,7 +46,7 @@ from checker.model.timespec import TimeSpan
 from checker.vocabulary.rules import Vocabulary, as_term
 
 if TYPE_CHECKING:
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "implied-values"
 PARTITION = "subject"
@@ -135,7 +135,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the implied claims of the table."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 

@@ -31,7 +31,7 @@ from checker.model.findings import CONTRADICTION, Problem
 from checker.vocabulary.rules import as_term
 
 if TYPE_CHECKING:
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "list-vs-total"
 PARTITION = "subject"
@@ -84,7 +84,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the subjects with claims of a total and of one of its lists: only they can be compared."""
 
     pairs = [

@@ -34,7 +34,7 @@ from checker.corpus.timeline import reverted
 from checker.model.findings import CONTRADICTION, TIMING, UNDETERMINED, Problem
 
 if TYPE_CHECKING:
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "office-holders"
 PARTITION = "group"
@@ -123,7 +123,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         previous = position
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the groups of an office whose dated claims name more than one holder: a group naming one
     holder has no change and no clash."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)

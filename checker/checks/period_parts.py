@@ -32,7 +32,7 @@ from checker.formats.models import TimeNature
 from checker.model.findings import CONTRADICTION, TIMING, Problem
 
 if TYPE_CHECKING:
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "period-parts"
 PARTITION = "group"
@@ -102,7 +102,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the groups of a flow where two different dated periods overlap: only they hold a part and
     its whole, or periods that overlap.
 

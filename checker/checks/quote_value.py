@@ -42,7 +42,7 @@ from checker.model.names import fold
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "quote-value"
 PARTITION = "group"
@@ -341,7 +341,7 @@ def _numbers_stated(numbers: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
     return judged.filter(pl.col("found").fill_null(False)).select("row")
 
 
-def _dates_stated(table: ClaimsTable, dates: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
+def _dates_stated(table: Table, dates: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
     """The rows of the date claims whose quote certainly states their date, not written as in the claim, as
     precisely as the date: its year, or its month (in any case) and, to the day, its day in a run of digits."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
@@ -365,7 +365,7 @@ def _dates_stated(table: ClaimsTable, dates: pl.DataFrame, runs: pl.DataFrame) -
     return dates.join(days, on="row", how="left").filter(stated).select("row")
 
 
-def _named_as_written(table: ClaimsTable, claims: pl.DataFrame) -> pl.DataFrame:
+def _named_as_written(table: Table, claims: pl.DataFrame) -> pl.DataFrame:
     """The rows of the entity and entity-set claims whose quote holds, for each entity of the value, one of the
     names :func:`_named` tries as the rules write it."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
@@ -399,7 +399,7 @@ def _named_as_written(table: ClaimsTable, claims: pl.DataFrame) -> pl.DataFrame:
     return named.filter("named").select("row")
 
 
-def _certain(table: ClaimsTable, claims: pl.DataFrame) -> pl.DataFrame:
+def _certain(table: Table, claims: pl.DataFrame) -> pl.DataFrame:
     """The rows of the claims check() certainly finds nothing to say about."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 
@@ -422,7 +422,7 @@ def _certain(table: ClaimsTable, claims: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the claims of a table whose quote may not state their value; the others, nearly all, are
     found in bulk and passed over."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)

@@ -29,7 +29,7 @@ from checker.checks.base import Group, NoOptions, each_group
 from checker.model.findings import Problem
 
 if TYPE_CHECKING:
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "quote-verbatim"
 PARTITION = "group"
@@ -62,7 +62,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the claims whose quote was looked for in an archive and not found: all others pass."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
 

@@ -36,8 +36,8 @@ from checker.corpus.timeline import overtaken, reverted
 from checker.model.findings import Problem
 
 if TYPE_CHECKING:
+    from checker.checks.base import Table
     from checker.corpus.claims import Resolved
-    from checker.engine.table import ClaimsTable
 
 ID = "stale-figure"
 PARTITION = "group"
@@ -92,7 +92,7 @@ def _stale(later: Resolved, note: str, claims: tuple) -> Problem:
     )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the groups of a trending stock where a figure given as current was published after some
     dated figure was (without one, nothing can have overtaken it), and on the groups of a stock that state a
     change (``since``)."""

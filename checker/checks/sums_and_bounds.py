@@ -40,7 +40,7 @@ from checker.model.findings import CONTRADICTION, Problem
 from checker.vocabulary.rules import Vocabulary, as_term
 
 if TYPE_CHECKING:
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "sum-and-bound"
 PARTITION = "subject"
@@ -192,7 +192,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             )
 
 
-def check_table(table: ClaimsTable, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on the subjects with claims of both sides of a relation (a total and one of its parts, a lower
     and an upper term): only there do its inputs meet."""
     pairs = []

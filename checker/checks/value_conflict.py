@@ -66,7 +66,7 @@ from checker.model.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, P
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 from checker.corpus.timeline import is_stale, reverted
 from checker.corpus.values import (
     APPROXIMATE,
@@ -1036,7 +1036,7 @@ def _agreeing(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.group_by("subject", "metric").agg(agree=((numbers & ends_meet) | alike) & ~mixed).filter("agree")
 
 
-def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: Options) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on every (subject, metric) of a table whose values do not all agree; the others, often most
     of a large corpus, are passed over in one vectorised step."""
 

@@ -43,7 +43,7 @@ from checker.vocabulary.rules import Vocabulary
 if TYPE_CHECKING:
     import polars as pl
 
-    from checker.engine.table import ClaimsTable
+    from checker.checks.base import Table
 
 ID = "wording-variants"
 PARTITION = "subject"
@@ -270,7 +270,7 @@ def _names_table(
     return prepared, names, holders
 
 
-def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str, Problem]]:
+def check_table(table: Table, options: Options) -> Iterator[tuple[str, str, Problem]]:
     """:func:`check` on every subject of a table at once: the quotes are folded and searched for every name of
     every entity they refer to in bulk, and the variants grouped; only the claims whose quote names none of an
     entity's names are compared word by word with its names, as :func:`check` compares them."""
@@ -325,7 +325,7 @@ def check_table(table: ClaimsTable, options: Options) -> Iterator[tuple[str, str
     yield from _all_variants(table, users.drop("pair"))
 
 
-def _all_variants(table: ClaimsTable, users: pl.DataFrame) -> Iterator[tuple[str, str, Problem]]:
+def _all_variants(table: Table, users: pl.DataFrame) -> Iterator[tuple[str, str, Problem]]:
     """The variants of every subject, from the names found in the quotes: one row per claim, entity and name
     (``key``), with the claim's subject, source, claim id and metric."""
     import polars as pl  # noqa: PLC0415 - loaded only where a table is judged (see checker.engine.table)
