@@ -147,9 +147,10 @@ class Finding:
         return self.judged and self.status != ACKNOWLEDGED
 
     def __reduce__(self) -> tuple:  # see Location.__reduce__
-        return Finding, (self.subject, self.metric, self.check, self.severity, self.verdict, self.message,
-                         self.fingerprint, self.note, self.hint, self.location, self.claims, self.topic, self.status,
-                         self.review, self.judged)  # fmt: skip
+        return Finding, finding_fields(self)
+
+
+finding_fields = operator.attrgetter(*(f.name for f in fields(Finding)))
 
 
 def at_fail_level(finding: Finding, fail_on: str, strict: bool = False) -> bool:
@@ -284,7 +285,7 @@ def digest_of(data: object) -> str:
 def plain(finding: Finding) -> tuple:
     """An input-error finding as plain data (for caches and other processes); :func:`unplain` reverses it."""
     where = finding.location
-    location = (where.path, where.line, where.col, where.end_line, where.end_col) if where else None
+    location = location_fields(where) if where else None
     return (finding.check, finding.severity, finding.message, finding.hint, location, finding.fingerprint)
 
 
