@@ -213,8 +213,9 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
     out: list[tuple[str, Optional[Path]]] = []
     for item in chosen:
         name, _, target = item.partition("=")
-        if name not in REPORTERS:  # the command line's (the settings' were checked as they were read)
-            raise RequestError(f'unknown format "{name}"; formats: {", ".join(REPORTERS)}')
+        unknown = _unknown_format(name)  # the command line's (the settings' were checked as they were read)
+        if unknown:
+            raise RequestError(unknown)
         out.append((name, Path(target) if target else None))
     unnamed = [index for index, (_, target) in enumerate(out) if target is None]
     settings_files = [] if request.formats else [item for item in out if item[1] is not None]
@@ -333,10 +334,17 @@ def load_settings(start: Optional[Path] = None) -> Config:
     report, as any other setting that cannot be read; raise ConfigError."""
     config = load_config(start)
     for item in config.format:
-        if item.partition("=")[0] not in REPORTERS:
-            where = where_of(config.path) if config.path is not None else "the settings"
-            raise ConfigError(f'{where}: unknown format "{item}"; formats: {", ".join(REPORTERS)}')
+        unknown = _unknown_format(item)
+        if unknown:
+            raise ConfigError(f"{where_of(config.path) if config.path is not None else 'the settings'}: {unknown}")
     return config
+
+
+def _unknown_format(item: str) -> str:
+    """What is wrong with a format asked for as NAME or NAME=FILE that no reporter has ("" when one has it)."""
+    if item.partition("=")[0] in REPORTERS:
+        return ""
+    return f'unknown format "{item}"; formats: {", ".join(REPORTERS)}'
 
 
 def _base(config: Config) -> Path:
