@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.checks import REGISTRY
 from checker.checks.examples import Expected, examples
 from checker.engine import run
+
+from conftest import write_corpus
 
 CASES = [
     pytest.param(check_id, case, id=f"{check_id}:{case.name}")
@@ -39,12 +40,8 @@ def test_the_example_gives_the_findings_it_says(tmp_path: Path, monkeypatch, che
     monkeypatch.chdir(tmp_path)  # the folder of the example is its repository: its archived texts lie there
     for name, text in case.archives.items():
         (tmp_path / name).write_text(text, "utf-8")
-    claims, rules = tmp_path / "claims", tmp_path / "rules"
-    claims.mkdir()
-    rules.mkdir()
-    (rules / "vocabulary.yaml").write_text(yaml.safe_dump(examples(check_id).rules, allow_unicode=True), "utf-8")
-    for source_id, body in case.files.items():
-        (claims / f"{source_id}.yaml").write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), "utf-8")
+    files = {f"{source_id}.yaml": body for source_id, body in case.files.items()}
+    claims, rules = write_corpus(tmp_path, files, examples(check_id).rules)
     result = run([claims], rules)
     assert [f"{f.location}: {f.message}" for f in result.findings if not f.subject] == [], "the example is not valid"
     found = sorted(
