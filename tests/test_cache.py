@@ -521,8 +521,19 @@ def test_the_records_the_workers_write_make_the_same_report(tmp_path, monkeypatc
     assert (tmp_path / "cache" / cache.SUBJECTS).is_file()
 
 
-def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monkeypatch):
-    """A record whose head gives a negative size, under a valid HMAC, is not read (nor read forever)."""
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda fields, line: {-2: -len(line)},  # its results' size: the next record would start before this one
+        lambda fields, line: {-1: [fields[-1][0] + 1, *fields[-1][1:]]},  # its parts': more than its results'
+        lambda fields, line: {-1: fields[-1][:-1]},  # a part too few
+    ],
+    ids=["negative size", "parts larger than the whole", "a part too few"],
+)
+def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monkeypatch, forge):
+    """A record whose head gives sizes that do not fit its results (their size, or that of each of their parts,
+    which a report reads one by one), under a valid HMAC, is not read (nor read forever): its subject is checked
+    again."""
     claims_dir, rules_dir = _corpus(tmp_path)
     folder = tmp_path / "cache"
     expected = _report(run([claims_dir], rules_dir, cache_dir=folder))
@@ -531,13 +542,65 @@ def test_a_forged_record_with_sizes_that_make_no_sense_is_ignored(tmp_path, monk
     first = next(number for number, line in enumerate(lines) if line.startswith(b'["'))
     head, tab, rest = lines[first].partition(b"\t")
     fields = json.loads(head)
-    fields[-1] = -len(lines[first])  # the size of its results: the next record would start before this one
+    assert sum(fields[-1]) + len(fields[-1]) + 1 == fields[-2] == len(rest)
+    for at, value in forge(fields, lines[first]).items():
+        fields[at] = value
     lines[first] = json.dumps(fields, separators=(",", ":")).encode() + tab + rest
     _signed_subjects(subjects, b"\n".join(lines[:-2]) + b"\n")
     assert _subjects_intact(subjects)
     checked = _spy(monkeypatch)
     assert _report(run([claims_dir], rules_dir, cache_dir=folder)) == expected
     assert checked  # checked again, not taken from the forged entry
+
+
+def test_a_report_reads_the_parts_of_kept_results_it_needs_and_only_where_they_stand():
+    """A kept finding is made from the parts of its subject's results it needs, a kept timeline from its own: a
+    part it does not need is never parsed. Sizes of parts that do not cut the text where its items stand (a
+    forged record's, under a valid HMAC) are not followed: the text is then parsed whole."""
+    from checker.corpus.kept import (
+        FINDINGS,
+        TIMELINES,
+        Kept,
+        KeptFinding,
+        KeptTimeline,
+        forget,
+        plain_finding,
+        plain_text,
+        plain_timeline,
+    )
+
+    finding = ["s", "m", "value-conflict", "error", "contradiction", "two values", "f1", "", "", 0, [0], "s · m"]
+    plain = [[finding], [["s", "m", [], None]], [], [["claim"]], [["a.yaml", 3, 5, 3, 9]], True, {}]
+    text, parts = plain_text(plain)
+    assert text == json.dumps(plain, separators=(",", ":"), ensure_ascii=False).encode()
+
+    class Text:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def read(self) -> bytes:
+            return self.data
+
+    def kept_of(data: bytes, sizes: tuple[int, ...]) -> tuple[KeptFinding, KeptTimeline]:
+        kept = Kept(Text(data), parts=sizes)
+        return (KeptFinding("s", "m", "value-conflict", "error", "contradiction", "f1", "", "", (), kept, 0),
+                KeptTimeline("s", "m", kept, 0, False))  # fmt: skip
+
+    # the timelines' part broken: a finding is made all the same, since it never reads that part
+    at = 1 + parts[FINDINGS] + 1
+    broken = text[:at] + b"{" + text[at + 1 :]
+    kept_finding, kept_timeline = kept_of(broken, parts)
+    assert plain_finding(kept_finding) == (finding, [["claim"]], (Location("a.yaml", 3, 5, 3, 9),))
+    with pytest.raises(ValueError):
+        plain_timeline(kept_timeline)
+    forget()
+    # sizes that add up but cut the text elsewhere: parsed whole
+    moved = (parts[FINDINGS] + 1, parts[TIMELINES] - 1, *parts[2:])
+    assert sum(moved) == sum(parts)
+    kept_finding, kept_timeline = kept_of(text, moved)
+    assert plain_timeline(kept_timeline) == plain[TIMELINES][0]
+    assert plain_finding(kept_finding)[0] == finding
+    forget()
 
 
 def test_rules_files_are_kept_parsed_and_a_damaged_one_is_parsed_again(tmp_path):

@@ -44,10 +44,27 @@ class Readable(Protocol):
 @dataclass(frozen=True)
 class Kept:
     """One subject's results kept as JSON (``data``), with its table of locations as they stand now (None: as the
-    data has them)."""
+    data has them), and the size of each part's text in the data (see :func:`plain_text`; None: not known, and the
+    data is parsed whole)."""
 
     data: Readable
     where: Optional[tuple[Location, ...]] = None
+    parts: Optional[tuple[int, ...]] = None
+
+
+def plain_text(plain: list) -> tuple[bytes, tuple[int, ...]]:
+    """Results made plain as compact JSON (the very bytes ``orjson.dumps(plain)`` makes), and the size of each
+    part's text in it: a report that needs some parts of a subject's results parses those alone."""
+    texts = [orjson.dumps(part) for part in plain]
+    return b"[" + b",".join(texts) + b"]", tuple(len(text) for text in texts)
+
+
+def parts_fit(parts: object, size: int) -> bool:
+    """Whether ``parts`` are sizes :func:`plain_text` gives for a text of ``size`` bytes."""
+    return (
+        isinstance(parts, (list, tuple)) and len(parts) > PLACES
+        and all(type(part) is int and part > 0 for part in parts) and sum(parts) + len(parts) + 1 == size
+    )  # fmt: skip
 
 
 @dataclass(slots=True)  # not frozen: a run of a million claims makes hundreds of thousands
@@ -134,20 +151,35 @@ def lean(findings: list[Finding], made: list, kept: Kept) -> tuple[list, list[Ke
 
 
 class _Last:
-    """The results last made whole: the findings of one subject are asked for one after another, and so are its
-    timelines."""
+    """The results last asked for: the findings of one subject are asked for one after another, and so are its
+    timelines. Only the parts asked for are parsed (see :attr:`Kept.parts`)."""
 
     kept: Optional[Kept] = None
-    data: list = []  # its results as plain data, parsed
+    data: list = []  # its results as plain data, part by part: _UNREAD where not parsed yet
     where: tuple[Location, ...] = ()  # its table of locations
     refs: Optional[list[ClaimRef]] = None  # its claims, made when first asked for
     timelines: Optional[list[Timeline]] = None
 
     @classmethod
-    def of(cls, kept: Kept) -> list:
-        """The plain data of ``kept``, parsed once while its findings or timelines are asked for."""
+    def of(cls, kept: Kept, *wanted: int) -> list:
+        """The plain data of ``kept`` with (at least) the parts ``wanted`` parsed, each once while the results of
+        its subject are asked for."""
         if cls.kept is not kept:
-            cls.kept, cls.data, cls.refs, cls.timelines = kept, orjson.loads(kept.data.read()), None, None
+            cls.kept, cls.data, cls.where, cls.refs, cls.timelines = kept, [], (), None, None
+        if not cls.data or any(cls.data[part] is _UNREAD for part in wanted):
+            text = kept.data.read()
+            if kept.parts is None or not _split(text, kept.parts):
+                cls.data = orjson.loads(text)
+            else:
+                if not cls.data:
+                    cls.data = [_UNREAD] * len(kept.parts)
+                view, at = memoryview(text), 1  # after the opening "["
+                for part, size in enumerate(kept.parts):
+                    if part in wanted and cls.data[part] is _UNREAD:
+                        cls.data[part] = orjson.loads(view[at : at + size])
+                    at += size + 1  # and the comma
+        if PLACES in wanted and not cls.where:
+            cls.where = kept.where if kept.where is not None else locations(cls.data[PLACES])
         return cls.data
 
     @classmethod
@@ -155,23 +187,57 @@ class _Last:
         cls.kept, cls.data, cls.where, cls.refs, cls.timelines = None, [], (), None, None
 
 
+#: a part of a subject's results not parsed yet
+_UNREAD = object()
+
+
+def _split(text: bytes, parts: tuple[int, ...]) -> bool:
+    """Whether ``parts`` cut ``text`` where :func:`plain_text` joined its parts: a part's text is then exactly one
+    of the list's items (a JSON value ends where it ends; a number cut short is followed by no comma)."""
+    if len(text) != sum(parts) + len(parts) + 1 or text[:1] != b"[":
+        return False
+    at = 1
+    for number, size in enumerate(parts):
+        at += size
+        if text[at : at + 1] != (b"]" if number == len(parts) - 1 else b","):
+            return False
+        at += 1
+    return True
+
+
+def plain_finding(finding: KeptFinding) -> tuple[list, list, tuple[Location, ...]]:
+    """A kept finding as plain data (see :func:`finding_plain`), with the claims of its subject (see
+    :func:`ref_plain`) and their table of locations."""
+    data = _Last.of(finding.kept, FINDINGS, CLAIMS, PLACES)
+    return data[FINDINGS][finding.index], data[CLAIMS], _Last.where
+
+
+def plain_timeline(timeline: KeptTimeline) -> list:
+    """A kept timeline as plain data (see :func:`timeline_plain`)."""
+    return _Last.of(timeline.kept, TIMELINES)[TIMELINES][timeline.index]
+
+
+def forget() -> None:
+    """Let go of the results last asked for (after a report has written them all)."""
+    _Last.forget()
+
+
 def whole(finding: Finding | KeptFinding) -> Finding:
     """A finding whole: a kept one made from its data, with its own severity, status, review and judgement."""
     if isinstance(finding, Finding):
         return finding
-    data = _Last.of(finding.kept)
+    data, claims, where = plain_finding(finding)
     if _Last.refs is None:
-        where = _Last.where = finding.kept.where if finding.kept.where is not None else locations(data[PLACES])
-        _Last.refs = [_ref(ref, where) for ref in data[CLAIMS]]
+        _Last.refs = [_ref(ref, where) for ref in claims]
     f = finding
-    return _finding(data[FINDINGS][f.index], _Last.where, _Last.refs, f.severity, f.status, f.review, f.judged)
+    return _finding(data, where, _Last.refs, f.severity, f.status, f.review, f.judged)
 
 
 def whole_timeline(timeline: Timeline | KeptTimeline) -> Timeline:
     """A timeline whole: a kept one made from its data."""
     if isinstance(timeline, Timeline):
         return timeline
-    data = _Last.of(timeline.kept)
+    data = _Last.of(timeline.kept, TIMELINES)
     if _Last.timelines is None:
         _Last.timelines = [_timeline(t) for t in data[TIMELINES]]
     return _Last.timelines[timeline.index]
@@ -182,7 +248,7 @@ def each_whole(findings: list) -> Iterator[Finding]:
     try:
         yield from map(whole, findings)
     finally:
-        _Last.forget()
+        forget()
 
 
 def each_whole_timeline(timelines: list) -> Iterator[Timeline]:
@@ -190,7 +256,7 @@ def each_whole_timeline(timelines: list) -> Iterator[Timeline]:
     try:
         yield from map(whole_timeline, timelines)
     finally:
-        _Last.forget()
+        forget()
 
 
 # ------------------------------------------------------------------ the plain form

@@ -49,6 +49,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequ
 import orjson
 
 from checker import __version__
+from checker.corpus.kept import parts_fit
 from checker.corpus.records import DocumentRecord, FileRecord, Parts, dump
 from checker.corpus.spans import spans_from_plain
 from checker.engine import cachekey
@@ -66,7 +67,7 @@ from checker.formats.yamlio import Document, Span
 from checker.model.findings import Finding
 
 #: raised whenever the shape of an entry changes: older entries are then ignored
-FORMAT = 9
+FORMAT = 10
 #: how the cache's temporary files begin: the sweep deletes nothing else, even in a folder given by --cache
 TEMPORARY = ".claimcheck-tmp-"
 #: a file's record or a parsed rules file larger than this is not read (one of a claim file of the largest size
@@ -481,6 +482,7 @@ class Stored(NamedTuple):
     checked: int  # how many of its claims were resolved
     heads: list  # what the gate needs of its findings and timelines (see checker.corpus.kept.heads)
     plain: Piece  # its results as plain data (JSON; see result_plain)
+    parts: tuple[int, ...]  # the size of each part's text in them (see checker.corpus.kept.plain_text)
     line: Piece  # the whole record
 
 
@@ -525,16 +527,16 @@ def _records(stream: BinaryIO, at: int, last: int) -> dict[str, Stored]:
     try:
         while at < last:
             head = _head(stream, at, last)
-            subject, content, everything, relocatable, checked, heads, size = orjson.loads(head)
-            if not (isinstance(size, int) and size >= 0):
-                raise ValueError("a record whose head gives no size")
+            subject, content, everything, relocatable, checked, heads, size, parts = orjson.loads(head)
+            if not (isinstance(size, int) and size >= 0 and parts_fit(parts, size)):
+                raise ValueError("a record whose head gives no size, or sizes of parts that do not add up")
             first = at + len(head)
             end = first + 1 + size + 1
             if end > last or _byte(stream, first) != b"\t" or _byte(stream, end - 1) != b"\n":
                 raise ValueError("a record that does not end where its head says")
             out[subject] = Stored(
                 content, everything, bool(relocatable), int(checked), heads, Piece(stream, first + 1, size),
-                Piece(stream, at, end - at),
+                tuple(parts), Piece(stream, at, end - at),
             )  # fmt: skip
             at = end
     except (orjson.JSONDecodeError, TypeError, IndexError) as exc:
@@ -573,12 +575,20 @@ SUBJECTS = "subjects.cache"
 
 
 def subject_record(
-    subject: str, digests: tuple[str, str], relocatable: bool, plain: bytes, checked: int, heads: list
+    subject: str,
+    digests: tuple[str, str],
+    relocatable: bool,
+    plain: tuple[bytes, tuple[int, ...]],
+    checked: int,
+    heads: list,
 ) -> bytes:
     """One subject's record in the subjects' entry (see :class:`Stored`). ``plain`` is its results made plain
-    (:func:`result_plain`) as JSON, ``relocatable`` whether they name every location, ``heads`` what the gate
-    needs of them (see checker.corpus.kept.heads)."""
-    return orjson.dumps([subject, *digests, relocatable, checked, heads, len(plain)]) + b"\t" + plain + b"\n"
+    (:func:`result_plain`) as JSON, with the sizes of their parts (see checker.corpus.kept.plain_text),
+    ``relocatable`` whether they name every location, ``heads`` what the gate needs of them (see
+    checker.corpus.kept.heads)."""
+    text, parts = plain
+    head = orjson.dumps([subject, *digests, relocatable, checked, heads, len(text), parts])
+    return head + b"\t" + text + b"\n"
 
 
 def save_subjects(folder: Path, rules: str, files: list[Path], lines: Iterable[bytes | Piece]) -> None:
@@ -614,8 +624,10 @@ def _copied(files: list[Path]) -> Iterator[bytes]:
 _LINES: dict[int, tuple[Path, Any]] = {}  # this process's file of subject lines: (path, stream)
 
 
-def write_lines(folder: Path, records: Iterable[tuple[str, bytes]]) -> Optional[tuple[Path, dict[str, InFile]]]:
-    """Append subject records (subject, record) to this process's own file in ``folder``, and name that file and
+def write_lines(
+    folder: Path, records: Iterable[tuple[str, bytes, tuple[int, ...]]]
+) -> Optional[tuple[Path, dict[str, InFile]]]:
+    """Append subject records (subject, record, the sizes of its results' parts) to this process's own file in ``folder``, and name that file and
     where each subject's results stand in it (None when it cannot be written). A worker writes its subjects'
     records there; the run then copies every worker's file into the subjects' entry (:func:`save_subjects`), so
     that no process holds them all."""
@@ -627,9 +639,9 @@ def write_lines(folder: Path, records: Iterable[tuple[str, bytes]]) -> Optional[
             held = _LINES[os.getpid()] = (Path(name), os.fdopen(handle, "wb"))
         path, stream = held
         results = {}
-        for subject, record in records:
+        for subject, record, parts in records:
             head = record.index(b"\t")  # the results stand between the tab after the head and the final newline
-            results[subject] = InFile(str(path), stream.tell() + head + 1, len(record) - head - 2)
+            results[subject] = InFile(str(path), stream.tell() + head + 1, len(record) - head - 2, parts)
             stream.write(record)
         stream.flush()
         return path, results
@@ -641,14 +653,15 @@ class InFile:
     """A subject's results as a worker wrote them to its file of records: named by the file's path, for the run to
     open (:meth:`hold`) as soon as it hears of it, since the file is deleted once it is copied into the cache."""
 
-    __slots__ = ("path", "start", "size", "_piece")
+    __slots__ = ("path", "start", "size", "parts", "_piece")
 
-    def __init__(self, path: str, start: int, size: int) -> None:
+    def __init__(self, path: str, start: int, size: int, parts: tuple[int, ...]) -> None:
         self.path, self.start, self.size = path, start, size
+        self.parts = parts  # the size of each part's text in them (see checker.corpus.kept.plain_text)
         self._piece: Optional[Piece] = None
 
     def __reduce__(self) -> tuple:  # sent to the run by its name alone
-        return InFile, (self.path, self.start, self.size)
+        return InFile, (self.path, self.start, self.size, self.parts)
 
     def hold(self, streams: dict[str, BinaryIO]) -> None:
         """Open the file (once for all the results in it: ``streams``), so that it can still be read once it is

@@ -15,7 +15,7 @@ from typing import Any, Iterable, NamedTuple, Optional
 import orjson
 
 from checker.corpus.claims import ClaimRow
-from checker.corpus.kept import finding_plain, location_plain, ref_plain, timeline_plain
+from checker.corpus.kept import finding_plain, location_plain, plain_text, ref_plain, timeline_plain
 from checker.corpus.records import DocumentRecord
 from checker.corpus.spans import span_in
 from checker.corpus.timeline import Timeline
@@ -203,6 +203,7 @@ def moves(data: list, finder: Finder) -> Optional[Moves]:
     return Moves(where, now_stamps, moved or now_stamps != stamps)
 
 
-def relocated(data: list, found: Moves) -> bytes:
-    """Results made plain with the table of locations of :func:`moves`: where the places stand now."""
-    return orjson.dumps([*data[:4], found.where, data[5], found.stamps])
+def relocated(data: list, found: Moves) -> tuple[bytes, tuple[int, ...]]:
+    """Results made plain with the table of locations of :func:`moves` (where the places stand now), as text, and
+    the sizes of its parts (see checker.corpus.kept.plain_text)."""
+    return plain_text([*data[:4], found.where, data[5], found.stamps])

@@ -84,7 +84,7 @@ def _from_cache(
         try:
             if same and job.lean and all(head[0] for head in entry.heads[0]):
                 # its results as they were, and no input error (which stays whole): only its record's head is needed
-                findings, timelines = from_heads(entry.heads, Kept(entry.plain))
+                findings, timelines = from_heads(entry.heads, Kept(entry.plain, parts=entry.parts))
                 reused[subject] = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], entry.checked)
                 kept[subject] = entry.line
                 continue
@@ -93,14 +93,13 @@ def _from_cache(
             found = places.moves(data, finder)
             if found is None:  # some place it names is gone: checked again
                 continue
-            if found.moved:
-                plain = places.relocated(data, found)
+            text = places.relocated(data, found) if found.moved else (plain, entry.parts)
             where = locations(found.where)
             rebuilt, lines, rows = from_plain(data, where)
             made = heads(rebuilt, lines) if job.lean or not same else []
-            record = entry.line if same else cache.subject_record(subject, digests, True, plain, len(rows), made)
+            record = entry.line if same else cache.subject_record(subject, digests, True, text, len(rows), made)
             if job.lean:
-                findings, timelines = lean(rebuilt, made, Kept(entry.plain, where))
+                findings, timelines = lean(rebuilt, made, Kept(entry.plain, where, entry.parts))
                 output = Output(cast(list[Finding], findings), cast(list[Timeline], timelines), [], len(rows))
             else:
                 output = Output(rebuilt, lines, rows if job.keep_rows else [], len(rows))

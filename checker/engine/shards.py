@@ -9,10 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-import orjson
-
 from checker.corpus.claims import ClaimRow, Resolved
-from checker.corpus.kept import Kept, heads, lean
+from checker.corpus.kept import Kept, heads, lean, plain_text
 from checker.corpus.records import DocumentRecord
 from checker.corpus.resolver import Resolver, claim_rows, resolve_documents, subject_key
 from checker.corpus.timeline import Timeline
@@ -163,7 +161,7 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
             if job.lean:  # the run is sent what the gate needs, and where the rest stands
                 for subject, stands in results.items():
                     output = outputs[subject]
-                    output.findings, output.timelines = lean(output.findings, made[subject], Kept(stands))
+                    output.findings, output.timelines = lean(output.findings, made[subject], Kept(stands, parts=stands.parts))
     if not job.keep_rows:
         for output in outputs.values():
             output.rows = []
@@ -172,15 +170,17 @@ def run_shard(job: Job, shard: int, shards: int, progress: Optional[Callable[[in
 
 def _cache_lines(
     outputs: dict[str, Output], made: dict[str, list], digests: dict[str, tuple[str, str]], named: places.Places
-) -> Iterator[tuple[str, bytes]]:
-    """The cache record of each subject (see :func:`cache.subject_record`), with its heads ``made``."""
+) -> Iterator[tuple[str, bytes, tuple[int, ...]]]:
+    """The cache record of each subject (see :func:`cache.subject_record`), with its heads ``made``, and the sizes
+    of its results' parts."""
     for subject, output in sorted(outputs.items()):
         if subject in digests:
             plain = places.result_plain(output.findings, output.timelines, output.rows, named)
-            yield subject, cache.subject_record(
-                subject, digests[subject], places.relocatable(plain), orjson.dumps(plain), output.checked,
-                made[subject],
+            text = plain_text(plain)
+            record = cache.subject_record(
+                subject, digests[subject], places.relocatable(plain), text, output.checked, made[subject]
             )
+            yield subject, record, text[1]
 
 
 def split(job: Job, shards: int) -> None:

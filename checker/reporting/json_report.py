@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from datetime import date
+from typing import Any, Iterator, Optional, Sequence
 
 from checker import __version__
-from checker.corpus.kept import KeptFinding, KeptTimeline, each_whole, each_whole_timeline
+from checker.corpus.kept import KeptFinding, KeptTimeline, forget, plain_finding, plain_timeline
 from checker.corpus.result import Result
-from checker.corpus.timeline import Entry, Timeline
+from checker.corpus.timeline import Entry, Point, Timeline
 from checker.formats.jsontext import pretty_chunks
-from checker.model.findings import STATUSES, ClaimRef, Finding, Location
+from checker.model.findings import REF_LOCATION, STATUSES, ClaimRef, Finding, Location, ref_fields
+
+#: where a point of a timeline made plain says whether its claim is implied
+IMPLIED = Point._fields.index("implied")
 
 FORMAT_VERSION = 1
 
@@ -26,29 +30,32 @@ def _location(location: Location | None) -> dict[str, Any] | None:
     }
 
 
-def _evidence(ref: ClaimRef) -> dict[str, Any] | None:
-    if not ref.evidence:
-        return None
-    path, _, line = ref.evidence.rpartition(":")
-    start, end = ref.evidence_span
-    return {"path": path, "line": int(line), "start": start, "end": end}
-
-
 def _claim(ref: ClaimRef) -> dict[str, Any]:
-    """A claim reference as a JSON object: its keys in the order docs/json-output.md gives them, which tools read
-    by name (who, then what, then where), not the record's own order."""
+    """A claim reference as a JSON object."""
+    return _claim_object(ref_fields(ref), _location(ref.location))
+
+
+def _claim_object(fields: Sequence[Any], location: dict[str, Any] | None) -> dict[str, Any]:
+    """A claim reference as a JSON object, from its fields in their order (those of a reference, or of one made
+    plain): its keys in the order docs/json-output.md gives them, which tools read by name (who, then what, then
+    where), not the record's own order."""
+    source, claim, _, value, time, scope, quote, origin, published, evidence, span, derivation = fields
+    shown = None
+    if evidence:
+        path, _, line = evidence.rpartition(":")
+        shown = {"path": path, "line": int(line), "start": span[0], "end": span[1]}
     return {
-        "source": ref.source,
-        "claim": ref.claim,
-        "origin": ref.origin,
-        "published": ref.published,
-        "value": ref.value,
-        "time": ref.time,
-        "scope": ref.scope,
-        "quote": ref.quote,
-        "evidence": _evidence(ref),
-        "derivation": ref.derivation or None,
-        "location": _location(ref.location),
+        "source": source,
+        "claim": claim,
+        "origin": origin,
+        "published": published,
+        "value": value,
+        "time": time,
+        "scope": scope,
+        "quote": quote,
+        "evidence": shown,
+        "derivation": derivation or None,
+        "location": location,
     }
 
 
@@ -56,27 +63,59 @@ def finding_dict(finding: Finding, shown: Optional[dict[int, dict[str, Any]]] = 
     """One finding as a JSON object. ``shown``: the claims already made objects, by the id of their reference
     (findings of one subject show the same claims again and again)."""
     shown = {} if shown is None else shown
+    claims = []
+    for ref in finding.claims:
+        made = shown.get(id(ref))
+        if made is None:
+            made = shown[id(ref)] = _claim(ref)
+        claims.append(made)
+    f = finding
+    return _finding_object(f, f.verdict, f.message, f.fingerprint, f.note, f.hint, _location(f.location), claims,
+                           f.topic)  # fmt: skip
+
+
+def _kept_dict(finding: KeptFinding, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A kept finding as a JSON object, made from its plain data (see :func:`finding_dict`; ``shown`` holds the
+    claims made objects, by their place among the claims of the subject)."""
+    data, refs, where = plain_finding(finding)
+    *_, verdict, message, fingerprint, note, hint, at, numbers, topic = data
+    claims = []
+    for number in numbers:
+        made = shown.get(number)
+        if made is None:
+            ref = refs[number]
+            made = shown[number] = _claim_object(ref, _location(where[ref[REF_LOCATION]]))
+        claims.append(made)
+    location = _location(where[at]) if at is not None else None
+    return _finding_object(finding, verdict, message, fingerprint, note, hint, location, claims, topic)
+
+
+def _finding_object(
+    finding: Finding | KeptFinding,
+    verdict: str,
+    message: str,
+    fingerprint: str,
+    note: str,
+    hint: str,
+    location: dict[str, Any] | None,
+    claims: list[dict[str, Any]],
+    topic: str,
+) -> dict[str, Any]:
+    """A finding's JSON object: what the gate set (severity, status, review, judgement) and what names it come
+    from ``finding``, the rest as given."""
     return {
-        "fingerprint": finding.fingerprint,
+        "fingerprint": fingerprint,
         "check": finding.check,
         "severity": finding.severity,
-        "verdict": finding.verdict,
+        "verdict": verdict,
         "subject": finding.subject or None,
         "metric": finding.metric or None,
-        "topic": finding.topic or None,
-        "message": finding.message,
-        "note": finding.note or None,
-        "hint": finding.hint or None,
-        "location": _location(finding.location),
-        "claims": [_shown(ref, shown) for ref in finding.claims],
-        **_status(finding),
-    }
-
-
-def _status(finding: Finding) -> dict[str, Any]:
-    """The last fields of a finding's object: its status, the acknowledgement that matched it, whether it is
-    judged."""
-    return {
+        "topic": topic or None,
+        "message": message,
+        "note": note or None,
+        "hint": hint or None,
+        "location": location,
+        "claims": claims,
         "status": finding.status,
         "acknowledgement": finding.review.as_dict() if finding.review else None,
         "judged": finding.judged,
@@ -84,22 +123,22 @@ def _status(finding: Finding) -> dict[str, Any]:
 
 
 def _items(findings: list[Finding | KeptFinding]) -> Iterator[dict[str, Any]]:
-    """The findings' objects (each made whole as it is written), each claim's object made once for the findings of
-    its subject (which show the same claims again and again), and let go of when the next subject begins."""
+    """The findings' objects, each claim's object made once for the findings of its subject (which show the same
+    claims again and again), and let go of when the next subject begins. A kept finding's object is made from
+    its data as it is written, without making it whole (see :func:`checker.corpus.kept.whole`)."""
     shown: dict[int, dict[str, Any]] = {}
     subject: Optional[str] = None
-    for finding in each_whole(findings):
-        if finding.subject != subject:
-            shown.clear()
-            subject = finding.subject
-        yield finding_dict(finding, shown)
-
-
-def _shown(ref: ClaimRef, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    made = shown.get(id(ref))
-    if made is None:
-        made = shown[id(ref)] = _claim(ref)
-    return made
+    try:
+        for finding in findings:
+            if finding.subject != subject:
+                shown.clear()
+                subject = finding.subject
+            if isinstance(finding, KeptFinding):
+                yield _kept_dict(finding, shown)
+            else:
+                yield finding_dict(finding, shown)
+    finally:
+        forget()
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -130,27 +169,76 @@ def _by_status(result: Result) -> dict[str, int]:
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
+    return _entry_object(
+        entry.value, entry.time, _iso(entry.start), _iso(entry.end), entry.certain, entry.implied, entry.sources,
+        entry.origins, [c.claim_id for c in entry.claims],
+    )  # fmt: skip
+
+
+def _entry_plain(data: list) -> dict[str, Any]:
+    """An entry of a timeline made plain (see checker.corpus.kept.timeline_plain) as a JSON object: its sources,
+    origins and whether it is implied worked out as :class:`Entry` works them out."""
+    value, start, end, time, certain, points, _ = data
+    sources, origins = sorted({p[1] for p in points}), sorted({p[2] for p in points})
+    implied = all(p[IMPLIED] for p in points)
+    return _entry_object(value, time, start, end, certain, implied, sources, origins, [p[0][1] for p in points])
+
+
+def _entry_object(
+    value: str,
+    time: str,
+    start: Optional[str],
+    end: Optional[str],
+    certain: bool,
+    implied: bool,
+    sources: Sequence[str],
+    origins: Sequence[str],
+    claims: list[str],
+) -> dict[str, Any]:
     return {
-        "value": entry.value,
-        "time": entry.time or None,
-        "start": entry.start.isoformat() if entry.start else None,
-        "end": entry.end.isoformat() if entry.end else None,
-        "time_certain": entry.certain,
-        "implied": entry.implied,
-        "sources": list(entry.sources),
-        "origins": list(entry.origins),
-        "claims": [c.claim_id for c in entry.claims],
+        "value": value,
+        "time": time or None,
+        "start": start,
+        "end": end,
+        "time_certain": certain,
+        "implied": implied,
+        "sources": list(sources),
+        "origins": list(origins),
+        "claims": claims,
     }
+
+
+def _iso(day: Optional[date]) -> Optional[str]:
+    return day.isoformat() if day else None
 
 
 def timeline_dict(timeline: Timeline) -> dict[str, Any]:
     """One timeline as a JSON object."""
+    entries = [_entry(e) for e in timeline.entries]
+    latest = timeline.entries.index(timeline.latest) if timeline.latest is not None else None
+    return _timeline_object(timeline.subject, timeline.metric, entries, latest)
+
+
+def _timeline_object(subject: str, metric: str, entries: list[dict[str, Any]], latest: Optional[int]) -> dict:
     return {
-        "subject": timeline.subject,
-        "metric": timeline.metric,
-        "entries": [_entry(e) for e in timeline.entries],
-        "latest": _entry(timeline.latest) if timeline.latest else None,
+        "subject": subject,
+        "metric": metric,
+        "entries": entries,
+        "latest": entries[latest] if latest is not None else None,
     }
+
+
+def _timelines(timelines: list[Timeline | KeptTimeline]) -> Iterator[dict[str, Any]]:
+    """The timelines' objects; a kept one's made from its data as it is written (see :func:`_items`)."""
+    try:
+        for timeline in timelines:
+            if isinstance(timeline, KeptTimeline):
+                subject, metric, entries, latest = plain_timeline(timeline)
+                yield _timeline_object(subject, metric, [_entry_plain(e) for e in entries], latest)
+            else:
+                yield timeline_dict(timeline)
+    finally:
+        forget()
 
 
 def _listed(timeline: Timeline | KeptTimeline) -> bool:
@@ -169,5 +257,5 @@ def chunks(result: Result) -> Iterator[bytes]:
     listed = [t for t in result.timelines if _listed(t)]
     return pretty_chunks(
         head,
-        {"findings": _items(result.findings), "timelines": (timeline_dict(t) for t in each_whole_timeline(listed))},
+        {"findings": _items(result.findings), "timelines": _timelines(listed)},
     )
