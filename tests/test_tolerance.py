@@ -48,3 +48,27 @@ def test_the_rules_default_widens_the_values_every_check_compares(corpus):
     assert [f.verdict for f in findings_of(narrow, "value-conflict")] == ["contradiction"]
     assert findings_of(wide, "value-conflict") == []
     assert [f.verdict for f in findings_of(wide, "corroboration")] == ["corroboration"]
+
+
+@pytest.mark.parametrize(
+    "options, said",
+    [
+        ({"tolerance": True}, "option tolerance: input should be a number, not true"),
+        ({"tolerance": "much"}, "option tolerance: input should be a valid number"),
+        ({"tolerance": 2}, "option tolerance: input should be less than or equal to 1"),
+        ({"defer_stale": 1}, "option defer_stale: input should be true or false, not 1"),
+        ({"defer_stale": "yes"}, "option defer_stale: input should be true or false, not yes"),
+    ],
+)
+def test_a_setting_the_default_cannot_be_read_from_is_a_rules_error(tmp_path, options, said):
+    """Whatever the tolerance reads as none (above), the run reports as an error of the rules, at the check's entry:
+    ``true`` is not taken for 1.0 by the check while every value read takes it for none; a yes or no is true or
+    false, not 1 or a text."""
+    from checker.engine import configure
+
+    vocabulary = _vocabulary(tmp_path, options)
+    _, problems = configure(vocabulary, tmp_path / "rules")
+    messages = [p.message for p in problems]
+    assert [m for m in messages if said in m] == [m for m in messages if m.startswith(f'check "value-conflict" {said}')]
+    assert len([m for m in messages if said in m]) == 1, messages
+    assert all(p.check == "rules" and p.location is not None and p.location.line > 1 for p in problems)

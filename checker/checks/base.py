@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Protocol, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from checker.corpus.claims import Resolved, SourceInfo
 from checker.formats.models import Metric
@@ -44,10 +45,31 @@ class Table(Protocol):
         ...
 
 
-class NoOptions(BaseModel):
-    """A check without settings."""
+class CheckOptions(BaseModel):
+    """The settings of a check, as its entry under ``checks:`` in rules/ gives them: no key it does not know, a
+    number where it takes a number (or a text that is one: YAML 1.1 reads ``5e-2`` as text), and true or false
+    where it takes a yes or no. ``true`` is no number and ``1`` no yes: each is a rules error at the check's
+    entry, never read as 1.0 or as true."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        wanted = cls.model_fields[info.field_name].annotation if info.field_name else None
+        if wanted in (int, float) and isinstance(value, bool):
+            raise PydanticCustomError("number_type", "input should be a number, not {value}", {"value": _yaml(value)})
+        if wanted is bool and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "input should be true or false, not {value}", {"value": value})
+        return value
+
+
+def _yaml(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class NoOptions(CheckOptions):
+    """A check without settings."""
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,9 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from checker.checks.base import Group, each_group
+from checker.checks.base import CheckOptions, Group, each_group
 from checker.corpus.claims import EXTENT, Resolved
 from checker.formats.models import Kind, Metric, TimeNature, Trend
 from checker.model.findings import CONTRADICTION, SCOPE, TIMING, UNDETERMINED, Problem
@@ -94,10 +94,9 @@ REVIEWED_AS_WRITTEN = frozenset({CONTRADICTION})
 SEVERITY = {CONTRADICTION: "error", UNDETERMINED: "warning", TIMING: "info", SCOPE: "info"}
 
 
-class Options(BaseModel):
+class Options(CheckOptions):
     """Settings of value-conflict."""
 
-    model_config = ConfigDict(extra="forbid")
     tolerance: float = Field(
         0.0,
         ge=0,

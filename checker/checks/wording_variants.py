@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from checker.checks.base import Group
+from checker.checks.base import CheckOptions, Group
 from checker.corpus.claims import Resolved
 from checker.corpus.values import Entity, EntitySet
 from checker.model.findings import Problem
@@ -50,10 +50,9 @@ PARTITION = "subject"
 SEVERITY = {"variants": "info", "possible-alias": "info"}
 
 
-class Options(BaseModel):
+class Options(CheckOptions):
     """Settings of wording-variants."""
 
-    model_config = ConfigDict(extra="forbid")
     similarity: float = Field(85, ge=50, le=100, description="least fuzzy score (0-100) of a possible alias")
 
 
