@@ -86,6 +86,25 @@ def test_since_judges_only_what_changed(project):
     assert _run(project, "check", "--since", base).exit_code == 1  # b.yaml now in the conflict
 
 
+@pytest.mark.slow
+def test_since_judges_a_changed_file_whose_name_git_would_quote(tmp_path):
+    """git writes a name with a character beyond ASCII quoted and escaped ("b\\303\\251.yaml") unless asked not
+    to: the changed file must still be the one judged, or the gate passes on the conflict it brings."""
+    write_corpus(tmp_path, {"a.yaml": CONFLICT["a.yaml"], "bé ü.yaml": CONFLICT["b.yaml"], "c.yaml": CONFLICT["c.yaml"]})
+    (tmp_path / "pyproject.toml").write_text(CONFIG, "utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "base")
+    base = _git(tmp_path, "rev-parse", "HEAD").strip()
+    assert _run(tmp_path, "check", "--since", base).exit_code == 0
+    _set(tmp_path, "bé ü", 12)
+    assert _run(tmp_path, "check", "--since", base).exit_code == 1
+    (tmp_path / "claims" / "nouvé.yaml").write_text((tmp_path / "claims" / "bé ü.yaml").read_text("utf-8").replace(
+        "src-b", "src-d"), "utf-8")  # fmt: skip
+    _git(tmp_path, "stash", "-q")  # the edit undone: only the new file, which git does not track yet, conflicts
+    assert _run(tmp_path, "check", "--since", base).exit_code == 1
+
+
 def test_since_with_a_bad_revision_exits_2(project):
     _git(project, "init", "-q")
     result = _run(project, "check", "--since", "no-such-rev")

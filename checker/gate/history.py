@@ -16,7 +16,7 @@ changed.
 from __future__ import annotations
 
 import io
-import subprocess
+import os
 import tarfile
 import tempfile
 from dataclasses import replace
@@ -26,6 +26,7 @@ from typing import Iterable
 from checker.corpus.result import Changes
 from checker.engine import run
 from checker.formats.loading import display_path, iter_files
+from checker.gate.policy import git
 from checker.model.findings import Finding, sort_key
 
 
@@ -34,14 +35,7 @@ class HistoryError(Exception):
 
 
 def _git(cwd: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
-    except FileNotFoundError:
-        raise HistoryError("--since needs git, which is not installed") from None
-    except subprocess.CalledProcessError as exc:
-        said = exc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(f"git {' '.join(args)}: {said[-1] if said else exc}") from None
-    return done.stdout
+    return git(cwd, *args, error=HistoryError)
 
 
 class Outside(HistoryError):
@@ -86,7 +80,7 @@ def findings_at(
     a run finds them now (hidden folders, links and names that are not UTF-8
     are passed over alike); each is then read under the path it has now.
     """
-    top = Path(_git(cwd, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip())
+    top = Path(os.fsdecode(_git(cwd, "rev-parse", "--show-toplevel").rstrip(b"\n")))
     try:
         commit = _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     except HistoryError:

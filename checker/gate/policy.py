@@ -10,6 +10,7 @@ do; stale ones fail under ``--strict``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
@@ -36,21 +37,28 @@ class Policy:
     exit_zero: bool = False
 
 
+def git(cwd: Path, *args: str, error: type[Exception] = GateError) -> bytes:
+    """What ``git ARGS`` run in ``cwd`` writes; raises ``error``, saying why, when git is not installed or fails
+    (the last line git wrote to stderr: its "fatal: ..." line)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
+    except FileNotFoundError:
+        raise error("--since needs git, which is not installed") from None
+    except subprocess.CalledProcessError as exc:
+        said = exc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise error(f"git {' '.join(args)}: {said[-1] if said else exc}") from None
+    return done.stdout
+
+
 def changed_since(revision: str, cwd: Path) -> set[Path]:
     """Files changed since ``revision`` (committed or not, and new files git does not ignore)."""
 
-    def git(*args: str) -> list[str]:
-        try:
-            done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-        except FileNotFoundError:
-            raise GateError("--since needs git, which is not installed") from None
-        except subprocess.CalledProcessError as exc:
-            raise GateError(f"git {' '.join(args)}: {exc.stderr.strip() or exc}") from None
-        return [line for line in done.stdout.splitlines() if line]
+    def names(*args: str) -> list[str]:  # each name as git has it, ended by NUL: never quoted (é is not \303\251)
+        return [os.fsdecode(name) for name in git(cwd, *args).split(b"\0") if name]
 
-    top = Path(git("rev-parse", "--show-toplevel")[0])
-    names = git("diff", "--name-only", revision, "--") + git("ls-files", "--others", "--exclude-standard")
-    return {(top / name).resolve() for name in names}
+    top = Path(os.fsdecode(git(cwd, "rev-parse", "--show-toplevel").rstrip(b"\n")))
+    changed = names("diff", "--name-only", "-z", revision, "--") + names("ls-files", "-z", "--others", "--exclude-standard")
+    return {(top / name).resolve() for name in changed}
 
 
 def within(path: Path, roots: Iterable[Path]) -> bool:
