@@ -111,6 +111,23 @@ def test_since_with_a_bad_revision_exits_2(project):
     assert result.exit_code == 2 and "git" in result.output
 
 
+@pytest.mark.parametrize("command", ["check", "report"])
+@pytest.mark.parametrize("revision", ["--cached", "--output={precious}", "-p", "", "HEAD --"])
+def test_a_revision_git_would_read_as_an_option_is_refused_before_git_runs(project, command, revision):
+    """`--since=--cached` would compare the index, not a commit, and pass the gate on a conflict in the working
+    tree; `--since=--output=FILE` would have git overwrite FILE. Neither reaches git: exit 2, nothing written."""
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "base")
+    _set(project, "b", 12)  # a conflict in the working tree, against the commit
+    precious = project.parent / "precious.txt"
+    precious.write_text("kept", "utf-8")
+    result = _run(project, command, "--since", revision.format(precious=precious))
+    assert result.exit_code == 2, result.output
+    assert "is not a git revision" in result.output or "git knows no commit" in result.output
+    assert precious.read_text("utf-8") == "kept"
+
+
 # ------------------------------------------------------------------ acknowledgements
 
 

@@ -26,7 +26,7 @@ from typing import Iterable
 from checker.corpus.result import Changes
 from checker.engine import run
 from checker.formats.loading import display_path, iter_files
-from checker.gate.policy import git
+from checker.gate.policy import commit_of, git
 from checker.model.findings import Finding, sort_key
 
 
@@ -81,10 +81,7 @@ def findings_at(
     are passed over alike); each is then read under the path it has now.
     """
     top = Path(os.fsdecode(_git(cwd, "rev-parse", "--show-toplevel").rstrip(b"\n")))
-    try:
-        commit = _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
-    except HistoryError:
-        raise HistoryError(f'--since: git knows no commit "{revision}" in this repository') from None
+    commit = commit_of(revision, top, HistoryError)
     short = _git(top, "rev-parse", "--short", commit).decode().strip()
     roots = [_inside(top, root) for root in load]
     rules_from_top = _inside(top, rules)

@@ -50,14 +50,27 @@ def git(cwd: Path, *args: str, error: type[Exception] = GateError) -> bytes:
     return done.stdout
 
 
+def commit_of(revision: str, cwd: Path, error: type[Exception] = GateError) -> str:
+    """The commit ``revision`` names (its full hash); raises ``error`` when it names none. A revision that begins
+    with "-" is refused before git sees it: git would read it as an option (``--output=FILE`` writes a file)."""
+    if not revision or revision.startswith("-"):
+        raise error(f'--since: "{revision}" is not a git revision (a branch, a tag or a commit)')
+    try:
+        found = git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", error=error)
+    except error:
+        raise error(f'--since: git knows no commit "{revision}" in this repository') from None
+    return found.decode("ascii").strip()
+
+
 def changed_since(revision: str, cwd: Path) -> set[Path]:
     """Files changed since ``revision`` (committed or not, and new files git does not ignore)."""
+    commit = commit_of(revision, cwd)
 
     def names(*args: str) -> list[str]:  # each name as git has it, ended by NUL: never quoted (é is not \303\251)
         return [os.fsdecode(name) for name in git(cwd, *args).split(b"\0") if name]
 
     top = Path(os.fsdecode(git(cwd, "rev-parse", "--show-toplevel").rstrip(b"\n")))
-    changed = names("diff", "--name-only", "-z", revision, "--") + names("ls-files", "-z", "--others", "--exclude-standard")
+    changed = names("diff", "--name-only", "-z", commit, "--") + names("ls-files", "-z", "--others", "--exclude-standard")
     return {(top / name).resolve() for name in changed}
 
 
