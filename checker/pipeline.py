@@ -243,9 +243,9 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
     if given and roots and any(within(path, shared) for path in given):
         given = [path for path in given if not within(path, shared)]
         if not given:
-            return [*config.claims], None, True
+            return _configured(config), None, True
     if not given:
-        load = config.claims or [_base(config) / "claims"]
+        load = _configured(config)
         focus = None
         whole = True
     else:
@@ -263,6 +263,22 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
     elif focus is not None and focus == set(load):
         focus = None  # every file loaded is judged: no finding is context (and none need be looked at for it)
     return load, focus, whole
+
+
+def _configured(config: Config) -> list[Path]:
+    """The claim paths the settings name, else the folder claims/: refused when one names nothing to read, as a
+    path given on the command line is (a misspelt folder in the settings must not make a gate pass, even with
+    exit-zero, because it judged nothing)."""
+    paths = config.claims or [_base(config) / "claims"]
+    for path in paths:
+        problem = unusable_path(path)
+        if problem is not None:
+            if config.claims and config.path is not None:
+                where = f"`claims` in the settings ({display_path(config.path)})"
+            else:
+                where = "no paths given, and no `claims` in the settings: the default folder"
+            raise RequestError(f"{problem} ({where}); name the claim files or folders")
+    return list(paths)
 
 
 def _tables(request: CheckRequest) -> list[Path]:

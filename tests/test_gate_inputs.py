@@ -53,6 +53,25 @@ def test_a_missing_file_inside_the_corpus_no_longer_passes_as_judging_nothing(mi
     assert result.exit_code == 2 and "no such file" in result.output
 
 
+@pytest.mark.parametrize("command", [["check"], ["validate"], ["report"], ["resolve"]], ids=" ".join)
+@pytest.mark.parametrize("exit_zero", [False, True], ids=["", "exit-zero"])
+def test_claim_paths_in_the_settings_that_name_nothing_are_a_usage_error(mini, command, exit_zero):
+    """A misspelt folder in the settings is refused as one on the command line is, exit-zero or not: a gate that
+    read no claim must not pass, nor fail as if a claim file were broken."""
+    lines = ['[tool.claimcheck]\nclaims = ["claim"]\nrules = "rules"\n', "exit-zero = true\n" if exit_zero else ""]
+    (mini / "pyproject.toml").write_text("".join(lines), "utf-8")
+    result = run_cli(mini, *command)
+    assert result.exit_code == 2, result.output
+    assert '"claim": no such file or folder; did you mean "claims"?' in result.output
+    assert "pyproject.toml" in result.output
+
+
+def test_without_paths_or_settings_a_folder_with_no_claims_folder_is_a_usage_error(mini):
+    shutil.rmtree(mini / "claims")
+    result = run_cli(mini, "check", "--exit-zero")
+    assert result.exit_code == 2 and '"claims": no such file or folder' in result.output, result.output
+
+
 def test_fmt_without_paths_and_without_a_claims_folder_is_an_error(tmp_path):
     result = run_cli(tmp_path, "fmt", "--check")
     assert result.exit_code == 2 and "claims" in result.output
