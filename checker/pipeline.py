@@ -19,7 +19,7 @@ from checker.corpus.result import TEXT_WIDTH, Result
 from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, run
 from checker.engine.trace import phase
 from checker.formats import confine
-from checker.formats.confine import Confinement, Refused
+from checker.formats.confine import Confinement, Refused, resolved
 from checker.formats.files import MAX_FILE_BYTES, read_regular, write_atomically
 from checker.formats.loading import CLAIM_SUFFIXES, display_path, unusable_path
 from checker.formats.settings import Config, ConfigError, where_of
@@ -203,6 +203,21 @@ def _fitting(name: str, target: Path) -> None:
         )
 
 
+def _one_report_a_file(out: list[tuple[str, Optional[Path]]]) -> None:
+    """Refuse two reports written to one file (the second would replace the first, unsaid), however the file is
+    named (``r.json``, ``./r.json``, a link to it)."""
+    seen: dict[Path, str] = {}
+    for name, target in out:
+        if target is None:
+            continue
+        key = resolved(target.absolute())
+        if key in seen:
+            raise RequestError(
+                f'the {seen[key]} and {name} reports are both to be written to "{target}": give each its own file'
+            )
+        seen[key] = name
+
+
 def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[Path]]]:
     """The reports asked for, each with its file (None: the terminal); report files named in the settings are
     confined to the repository, those named on the command line are the user's own choice."""
@@ -212,10 +227,12 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
     chosen = named or ["text"]
     out: list[tuple[str, Optional[Path]]] = []
     for item in chosen:
-        name, _, target = item.partition("=")
+        name, equals, target = item.partition("=")
         unknown = _unknown_format(name)  # the command line's (the settings' were checked as they were read)
         if unknown:
             raise RequestError(unknown)
+        if equals and not target.strip():
+            raise RequestError(f'"{item}" names no file after "=": give {name}=FILE, or {name} for the terminal')
         out.append((name, Path(target) if target else None))
     unnamed = [index for index, (_, target) in enumerate(out) if target is None]
     settings_files = [] if request.formats else [item for item in out if item[1] is not None]
@@ -228,6 +245,7 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
     for name, target in out:
         if target is not None:
             _fitting(name, target)
+    _one_report_a_file(out)
     if settings_files:
         _confined(settings_files, confine.confinement(config, request.allow_paths))
     _writable([item for item in out if item not in settings_files])

@@ -237,3 +237,28 @@ def test_commands_that_edit_files_leave_no_lock_files_in_the_work_tree(mini):
 def test_the_repository_commits_no_lock_file():
     root = Path(__file__).resolve().parent.parent
     assert not [p for p in root.glob("*.lock")] and not [p for p in (root / "claims").glob(".*")]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "json=report.json", "--format", "gitlab=report.json"],
+        ["--format", "json=report.json", "--format", "gitlab=./report.json"],
+        ["--format", "json", "--format", "gitlab=sub/../report.json", "-o", "report.json"],
+        ["--format", "json=report.json", "--format", "gitlab=link.json"],
+    ],
+    ids=["same name", "another spelling", "-o and a name", "a link to it"],
+)
+def test_two_reports_to_one_file_are_refused(mini, args):
+    """The second report would replace the first, unsaid: refused before anything is written, however the file is
+    named."""
+    (mini / "sub").mkdir()
+    (mini / "link.json").symlink_to("report.json")
+    result = run_cli(mini, "check", *args)
+    assert result.exit_code == 2 and "give each its own file" in result.output, result.output
+    assert not (mini / "report.json").exists()
+
+
+def test_a_format_with_an_empty_file_name_is_refused(mini):
+    result = run_cli(mini, "check", "--format", "json=")
+    assert result.exit_code == 2 and "names no file" in result.output
