@@ -96,6 +96,53 @@ def test_a_bad_claim_is_reported_and_the_other_claims_of_its_file_are_checked(tm
     assert report["summary"]["claims"] == 4 and report["summary"]["claims_checked"] == 2
 
 
+@pytest.mark.parametrize(
+    "bad, token, said",
+    [
+        ("value: .nan", ".nan", '".nan" is not a finite number'),
+        ("value: -.inf", "-.inf", '"-.inf" is not a finite number'),
+        ("value: 3, value: 4", "value: 4", 'duplicate key "value" (first at line {line})'),
+        ('value: 3, note: "x\\ey"', '"x', "control character U+001B is not allowed"),
+    ],
+    ids=["nan", "infinity", "a key twice", "a control character"],
+)
+def test_a_value_yaml_cannot_give_loses_only_its_claim(tmp_path, bad, token, said):
+    """A number that is not finite, a key written twice or a control character inside one claim is that claim's
+    error, at its place: the file's other claims are checked (here one contradicts another file's), as with any
+    claim with errors; two claims with the same problem are two findings."""
+    lines = [
+        "source: {id: mixed, title: M, publisher: P, kind: news-report, published: 2025-07-01}",
+        "claims:",
+        "  - {id: good, subject: freedonia, metric: partners, value: 14, as_of: 2025-06-30, quote: it says 14}",
+        f"  - {{id: bad, subject: freedonia, metric: partners, as_of: 2025-06-30, quote: it says 3, {bad}}}",
+        f"  - {{id: bad2, subject: freedonia, metric: partners, as_of: 2025-06-30, quote: it says 3, {bad}}}",
+    ]
+    _project(tmp_path, {"mixed.yaml": "\n".join(lines) + "\n"})
+    expected = [(n, lines[n - 1].index(token) + 1, "yaml-syntax", said.format(line=n)) for n in (4, 5)]
+    for args in (("--no-cache",), ("--cache", str(tmp_path / "cache")), ("--cache", str(tmp_path / "cache"))):
+        code, report = _check(tmp_path, *args)
+        assert code == 1
+        assert _at(report, "claims/mixed.yaml") == expected
+        assert len({f["fingerprint"] for f in report["findings"] if f["verdict"] == "invalid"}) == 2
+        assert {("mixed", "good"), ("other", "p")} in _contradictions(report)
+        assert report["summary"]["claims"] == 4 and report["summary"]["claims_checked"] == 2
+    validated = run_cli(tmp_path, "validate", "claims", "--rules", "rules")
+    assert validated.exit_code == 1 and f"claims/mixed.yaml:4:{expected[0][1]}" in validated.output
+
+
+@pytest.mark.parametrize("bad", ["published: .nan", "title: A, title: B"])
+def test_a_value_yaml_cannot_give_in_the_source_block_refuses_its_file(tmp_path, bad):
+    text = (
+        f"source: {{id: mixed, publisher: P, kind: news-report, published: 2025-07-01, {bad}}}\n"
+        "claims:\n"
+        "  - {id: good, subject: freedonia, metric: partners, value: 14, as_of: 2025-06-30, quote: it says 14}\n"
+    ).replace("published: 2025-07-01, published", "published")
+    _project(tmp_path, {"mixed.yaml": text})
+    code, report = _check(tmp_path, "--no-cache")
+    assert code == 1 and [where[2] for where in _at(report, "claims/mixed.yaml")] == ["yaml-syntax"]
+    assert report["summary"]["claims_checked"] == 1  # the other file's claim alone
+
+
 def test_the_good_claims_are_checked_as_if_the_bad_ones_were_not_written(tmp_path):
     claims_dir, rules_dir = _project(tmp_path, {"mixed.yaml": MIXED})
     partial = run([claims_dir], rules_dir)

@@ -50,12 +50,47 @@ BAD = [
 ]
 
 
+def _refusal(raw: bytes) -> YamlProblem:
+    """What reading refuses first: the file as a whole, or a value inside an item (kept where it stands)."""
+    try:
+        document = read_yaml(raw)
+    except YamlProblem as problem:
+        return problem
+    assert document.problems, "nothing refused"
+    return next(iter(document.problems.values()))
+
+
 @pytest.mark.parametrize("case, raw, line, col, words", BAD, ids=[c[0] for c in BAD])
 def test_refusals_are_located(case, raw, line, col, words):
-    with pytest.raises(YamlProblem) as caught:
+    refused = _refusal(raw)
+    assert words in refused.message
+    assert (refused.line, refused.col) == (line, col)
+
+
+@pytest.mark.parametrize(
+    "raw, at, words",
+    [
+        (b"claims:\n  - {id: a, value: .nan}\n  - {id: b, value: 2}\n", ("claims", 0, "value"), "finite"),
+        (b"claims:\n  - {id: a, value: 1, value: 2}\n  - {id: b, value: 2}\n", ("claims", 0, "value"), "duplicate"),
+        (b'claims:\n  - {id: a, quote: "x\\ey"}\n  - {id: b, value: 2}\n', ("claims", 0, "quote"), "control"),
+        (b"metrics:\n  a: {within: 1" + b"0" * 120 + b"}\n  b: {within: 2}\n", ("metrics", "a", "within"), "too long"),
+    ],
+)
+def test_a_value_refused_inside_an_item_is_kept_in_its_place_and_the_rest_is_read(raw, at, words):
+    """A value inside an item of a top-level list or mapping is refused where it stands: the item holds REFUSED
+    there and the problem is kept by its key path (the schema's validation then leaves that item out alone); the
+    other items are read as written."""
+    document = read_yaml(raw)
+    assert list(document.problems) == [at] and words in document.problems[at].message
+    item = document.data[at[0]][at[1]]
+    assert item[at[2]] is yamlio.REFUSED
+    assert document.data[at[0]]["b" if at[0] == "metrics" else 1]
+
+
+@pytest.mark.parametrize("raw", [b"a: .nan\n", b"source: {id: x}\nsource: {id: y}\n", b"- .nan\n- 1\n"])
+def test_a_value_refused_outside_the_items_refuses_the_file(raw):
+    with pytest.raises(YamlProblem):
         read_yaml(raw)
-    assert words in caught.value.message
-    assert (caught.value.line, caught.value.col) == (line, col)
 
 
 def test_alias_bomb_is_bounded():

@@ -320,14 +320,24 @@ def validate(
     a finding) and the others are kept. An error anywhere else refuses the
     whole document; ``refusal`` then says why, when more needs saying.
     """
+    refused = _refused_values(document, shown, entries)
+    if refused is not None and not isinstance(refused, tuple):
+        return None, [refused]
     try:
         return Loaded(shown, model.model_validate(document.data), document), []
     except ValidationError as exc:
         errors = exc.errors()
+    if refused is not None:  # a refused value says what is wrong with it; the schema's word on it would not
+        problems, places = refused
+        errors = [error for error in errors if not any(error["loc"][: len(at)] == at for at in places)]
     findings = validation_findings(errors, model, document, shown, check)
     data = document.data
     bad: dict[str, set] = {}
     outside: set[str] = set()
+    if refused is not None:
+        findings = sorted([*findings, *problems], key=lambda f: (f.location.line, f.location.col) if f.location else (0, 0))
+        for at in places:
+            bad.setdefault(at[0], set()).add(at[1])
     for error in errors:
         loc = error["loc"]
         section = data.get(loc[0]) if loc and loc[0] in entries else None
@@ -352,6 +362,29 @@ def validate(
             return Loaded(shown, validated, document, {key: frozenset(names) for key, names in bad.items()}), findings
     refused = refusal(document, frozenset(outside)) if refusal is not None else None
     return None, findings + ([refused] if refused is not None else [])
+
+
+def _refused_values(
+    document: Document, shown: str, entries: tuple[str, ...]
+) -> Finding | tuple[list[Finding], list[tuple]] | None:
+    """The values the reading refused (see yamlio.Document.problems): None when there are none; when each stands
+    in an entry of ``entries``, their findings and where they stand (their entries are then left out alone); else
+    the finding of the first, which refuses the document whole, as it did before anything was validated."""
+    if not document.problems:
+        return None
+    findings, places = [], []
+    source = document.data.get("source") if isinstance(document.data, dict) else None
+    named = (f'source "{source["id"]}"',) if isinstance(source, dict) and isinstance(source.get("id"), str) else ()
+    for at, problem in document.problems.items():
+        where = Location(shown, problem.line, problem.col)
+        section = document.data.get(at[0]) if isinstance(document.data, dict) and at and at[0] in entries else None
+        if len(at) < 2 or not _entry_of(section, at[1]):  # not in one entry: the document is refused whole
+            return input_error("yaml-syntax", where, problem.message, problem.hint)
+        # named by the entry's id and the key, as schema errors are: two claims may have the same problem
+        key = (problem.message, _place(document.data, at), *named)
+        findings.append(input_error("yaml-syntax", where, problem.message, problem.hint, key=key))
+        places.append(at)
+    return findings, places
 
 
 def _entry_of(section: Any, key: Any) -> bool:

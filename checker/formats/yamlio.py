@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator, NamedTuple
 
 import yaml
@@ -81,12 +81,29 @@ class YamlProblem(Exception):
         self.hint = hint
 
 
+class _Refused:
+    """A value written in the file that claimcheck does not take (a number that is not finite, or too long; a text
+    with a control character; a key given twice): kept in its place, so that only the entry it stands in is
+    refused (see :attr:`Document.problems`). No model takes it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<refused>"
+
+
+REFUSED = _Refused()
+
+
 @dataclass
 class Document:
-    """Plain data read from one file and the span of each value in it."""
+    """Plain data read from one file and the span of each value in it; ``problems``: the values refused where they
+    stand (:data:`REFUSED` in ``data``), by key path, each with what is wrong (the file is read as far as the
+    schema's validation, which refuses the entry they stand in, or the whole document: see loading.validate)."""
 
     data: Any
     spans: dict[KeyPath, Span]
+    problems: dict[KeyPath, YamlProblem] = field(default_factory=dict)
 
     def span(self, path: KeyPath) -> Span:
         """The span of the value at ``path``, or of its nearest enclosing value."""
@@ -179,6 +196,7 @@ class _Builder:
     def __init__(self, unique_nodes: int) -> None:
         self.budget = unique_nodes + ALIAS_EXPANSION_ALLOWANCE
         self.spans: dict[KeyPath, Span] = {}
+        self.problems: dict[KeyPath, YamlProblem] = {}
 
     def build(self, node: yaml.Node, path: KeyPath, depth: int = 0) -> Any:
         self.budget -= 1
@@ -202,7 +220,11 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node)
+        try:
+            return self._scalar(node)
+        except YamlProblem as problem:  # a value of its own: refused where it stands
+            self.problems[path] = problem
+            return REFUSED
 
     @staticmethod
     def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -228,11 +250,13 @@ class _Builder:
                 key = str(key_node.value)
             if key in result:
                 first = self.spans[("<key>",) + path + (key,)]
-                raise YamlProblem(
+                self.problems[path + (key,)] = YamlProblem(
                     f'duplicate key "{key}" (first at line {first.line})',
                     *self._pos(key_node),
                     hint="YAML would silently keep only the last one: merge the two or rename one",
                 )
+                result[key] = REFUSED  # neither value is taken: which one was meant cannot be told
+                continue
             self.spans[("<key>",) + path + (key,)] = _span(key_node)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
@@ -391,4 +415,11 @@ def read_yaml(raw: bytes) -> Document:
         data = builder.build(nodes[0], ())
     except RecursionError:
         raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels") from None
-    return Document(data, builder.spans)
+    problems = dict(sorted(builder.problems.items(), key=lambda item: _place(item[1])))
+    if any(len(at) < 2 for at in problems):  # not inside an item of a top-level list or mapping: refused whole
+        raise next(iter(problems.values()))
+    return Document(data, builder.spans, problems)
+
+
+def _place(problem: YamlProblem) -> tuple[int, int]:
+    return problem.line, problem.col
