@@ -126,6 +126,18 @@ def test_merge_adds_only_what_is_new_and_keeps_every_line(tmp_path):
     assert "0 new candidate claims" in again.output and target.read_text("utf-8") == merged
 
 
+def test_merge_into_a_file_with_crlf_line_endings_keeps_them(tmp_path):
+    """A file written on Windows keeps its CRLF endings on every line, its comments' lines too."""
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    target = tmp_path / "claims" / "gazette.yaml"
+    target.write_bytes(EXISTING.replace("\n", "\r\n").encode("utf-8"))
+    assert _in(tmp_path, "extract", "article.txt", "--merge", "claims/gazette.yaml").exit_code == 0
+    merged = target.read_bytes()
+    assert merged.startswith(EXISTING.replace("\n", "\r\n").encode("utf-8"))
+    assert merged.count(b"\n") == merged.count(b"\r\n") > EXISTING.count("\n")
+
+
 @pytest.mark.slow
 def test_seed_recall_of_numeric_claims_is_at_least_90_percent():
     """The figure the README reports, recomputed: the extractor drafts the hand-encoded numbers."""

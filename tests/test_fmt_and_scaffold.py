@@ -60,6 +60,21 @@ def test_fmt_check_then_fix(tmp_path):
     assert _in(tmp_path, "fmt", "--check").exit_code == 0
 
 
+def test_fmt_keeps_the_line_endings_of_the_first_line(tmp_path):
+    """A CRLF file comes out of fmt with CRLF on every line (ruamel alone would end only the lines with a comment
+    so); a file of mixed endings gets those of its first line."""
+    write_corpus(tmp_path, {})
+    lf = "source:\n  title: T   # the title\n  id: s\n  publisher: P\n  kind: news-report\n  published: 2025-06-01\nclaims: []\n"
+    path = tmp_path / "claims" / "x.yaml"
+    for written in (lf.replace("\n", "\r\n"), lf.replace("\n", "\r\n", 2)):
+        path.write_bytes(written.encode("utf-8"))
+        assert run_cli(tmp_path, "fmt", "claims/x.yaml").exit_code == 0
+        text = path.read_bytes()
+        assert text.count(b"\n") == text.count(b"\r\n") == lf.count("\n")
+        assert run_cli(tmp_path, "fmt", "--check", "claims/x.yaml").exit_code == 0
+        assert canonical(text.decode("utf-8")) == text.decode("utf-8")
+
+
 def test_project_claim_files_are_canonical():
     result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
     assert result.exit_code == 0, result.output

@@ -175,6 +175,20 @@ def test_ack_touches_nothing_else_in_the_file(project):
     assert yaml.safe_load(text)["acknowledgements"][1]["expires"] == "2027-05-23"  # 180 days by default
 
 
+def test_ack_and_renew_keep_the_crlf_line_endings_of_the_file(project):
+    fingerprint = _fingerprint(project)
+    existing = "# our reviewed discrepancies\r\nacknowledgements:\r\n  - fingerprint: 0123456789abcdef   # old\r\n" + (
+        "    reviewed_by: Bo\r\n    reviewed_on: '2026-01-01'\r\n    reason: old\r\n    expires: '2027-01-01'\r\n")
+    path = project / "acknowledgements.yaml"
+    path.write_bytes(existing.encode("utf-8"))
+    assert _run(project, "ack", fingerprint, "--by", "Ana", "--reason", "ok").exit_code == 0
+    added = path.read_bytes()
+    assert added.startswith(existing.encode("utf-8")) and added.count(b"\n") == added.count(b"\r\n")
+    assert _run(project, "ack", "--renew", fingerprint, "--reason", "again").exit_code == 0
+    renewed = path.read_bytes()
+    assert renewed != added and renewed.count(b"\n") == renewed.count(b"\r\n") == added.count(b"\n")
+
+
 def test_ack_refuses_unknown_fingerprints(project):
     result = _run(project, "ack", "ffffffffffffffff", "--by", "Ana", "--reason", "x")
     assert result.exit_code == 2 and "no current finding" in result.output

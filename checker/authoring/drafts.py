@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from checker.authoring.extract import Candidate, draft, encoded, guess_source, main_subject, slug
-from checker.authoring.fmt import canonical, writer
+from checker.authoring.fmt import canonical, ended, lf, line_ending, writer
 from checker.authoring.scaffold import modeline
 from checker.formats.models import Precision
 from checker.vocabulary.rules import Vocabulary
@@ -110,7 +110,7 @@ def merge_into_claim_file(
 
     from checker.corpus.provenance import ArchivedText, fold_text, locate
 
-    document = writer().load(existing)
+    document = writer().load(lf(existing))
     claims = document.get("claims")
     if claims is None:
         claims = document["claims"] = CommentedSeq()
@@ -135,4 +135,4 @@ def merge_into_claim_file(
         claims.append(entry)
     if not fresh:
         return existing, 0
-    return _dump(document), len(fresh)
+    return ended(_dump(document), line_ending(existing)), len(fresh)

@@ -93,12 +93,30 @@ def _tidy(mapping: Any, kind: str) -> None:
             mapping[key] = _scalar(value, str(key))
 
 
+def line_ending(text: str) -> str:
+    """The line ending of a text's first line: "\r\n" or "\n" (a file's style, which a command that rewrites the
+    file keeps)."""
+    at = text.find("\n")
+    return "\r\n" if at > 0 and text[at - 1] == "\r" else "\n"
+
+
+def lf(text: str) -> str:
+    """The text with its CRLF line endings as LF, as it is given to the YAML round trip (which would otherwise
+    keep the CR of the lines that end in a comment, and write LF everywhere else)."""
+    return text.replace("\r\n", "\n")
+
+
+def ended(text: str, ending: str) -> str:
+    """The text of a round trip (LF) with every line ended by ``ending``."""
+    return text if ending == "\n" else lf(text).replace("\n", ending)
+
+
 def canonical(text: str) -> str:
-    """The canonical form of a claim file's text."""
+    """The canonical form of a claim file's text, its lines ended as its first line is."""
     from ruamel.yaml.comments import CommentedMap
 
     yaml = writer()
-    document = yaml.load(text)
+    document = yaml.load(lf(text))
     if not isinstance(document, CommentedMap):
         return text
     _reorder(document, ORDER["document"])
@@ -109,4 +127,4 @@ def canonical(text: str) -> str:
             _tidy(claim, "claim")
     stream = io.StringIO()
     yaml.dump(document, stream)
-    return stream.getvalue()
+    return ended(stream.getvalue(), line_ending(text))

@@ -222,11 +222,11 @@ def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> 
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from checker.authoring.fmt import writer
+    from checker.authoring.fmt import ended, lf, line_ending, writer
 
     yaml = writer()
     if existing and existing.strip():
-        document = yaml.load(existing)
+        document = yaml.load(lf(existing))
         prefix = ""
     else:
         document = CommentedMap()
@@ -240,7 +240,7 @@ def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> 
         document["acknowledgements"].append(item)
     stream = io.StringIO()
     yaml.dump(document, stream)
-    return prefix + stream.getvalue()
+    return ended(prefix + stream.getvalue(), line_ending(existing or ""))
 
 
 class NotAcknowledged(ValueError):
@@ -254,10 +254,10 @@ def renew_entries(existing: str, fingerprints: list[str], reason: str, reviewer:
     recording what its finding says now when ``now_said`` has it; every other line is kept as it was."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from checker.authoring.fmt import writer
+    from checker.authoring.fmt import ended, lf, line_ending, writer
 
     yaml = writer()
-    document = yaml.load(existing)
+    document = yaml.load(lf(existing))
     entries = (document or {}).get("acknowledgements") or []
     by_fingerprint = {entry.get("fingerprint"): entry for entry in entries if hasattr(entry, "get")}
     missing = [f for f in fingerprints if f not in by_fingerprint]
@@ -274,7 +274,7 @@ def renew_entries(existing: str, fingerprints: list[str], reason: str, reviewer:
             entry["finding"] = DoubleQuotedScalarString(now_said[fingerprint])
     stream = io.StringIO()
     yaml.dump(document, stream)
-    return stream.getvalue()
+    return ended(stream.getvalue(), line_ending(existing))
 
 
 def acknowledged_path_default(config_path: Optional[Path]) -> Path:
