@@ -75,6 +75,34 @@ def test_fmt_keeps_the_line_endings_of_the_first_line(tmp_path):
         assert canonical(text.decode("utf-8")) == text.decode("utf-8")
 
 
+@pytest.mark.parametrize(
+    "name, raw, where, said",
+    [
+        ("tab.yaml", b"source: {id: t}\nclaims:\n\t- x\n", "3:1", "malformed YAML"),
+        ("count.yaml", b"source: {id: c, title: T, publisher: P, kind: news-report, published: 2025-06-01}\nclaims: 5\n",
+         "2:9", "claims: input should be a valid list"),
+        ("day.yaml", b"source: {id: d, title: T, publisher: P, kind: news-report, published: 2025-06-01}\nclaims:\n"
+         b"  - {id: t, subject: s, metric: m, value: 1, as_of: 2025-02-30, quote: q}\n", "3:53",
+         '"2025-02-30" is not a day the calendar has'),
+        ("latin.yaml", b"source: {id: l, title: caf\xe9}\nclaims: []\n", "1:27", "not valid UTF-8"),
+    ],
+)
+def test_a_file_fmt_cannot_format_is_said_at_its_place(tmp_path, name, raw, where, said):
+    """No formatter's exception text: the problem at file:line:col with what to do, as validate would say it; the
+    other files are still formatted, and the exit code is 2."""
+    write_corpus(tmp_path, {})
+    (tmp_path / "claims" / name).write_bytes(raw)
+    good = tmp_path / "claims" / "good.yaml"
+    good.write_text("source:\n  title: T\n  id: g\n  publisher: P\n  kind: news-report\n  published: 2025-06-01\nclaims: []\n")
+    result = run_cli(tmp_path, "fmt")
+    assert result.exit_code == 2, result.output
+    assert f"claims/{name}:{where}: " in result.output and said in result.output, result.output
+    assert f"claims/{name}: cannot be formatted until this is fixed" in result.output
+    assert "Traceback" not in result.output and "<unicode string>" not in result.output
+    assert good.read_text("utf-8").startswith("source:\n  id: g\n")  # the other file was formatted
+    assert (tmp_path / "claims" / name).read_bytes() == raw
+
+
 def test_project_claim_files_are_canonical():
     result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
     assert result.exit_code == 0, result.output

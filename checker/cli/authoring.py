@@ -11,12 +11,21 @@ import click
 from checker.authoring.fmt import canonical
 from checker.authoring.scaffold import SourceProblem, claim_file_text, source_block
 from checker.cli import options, userfiles
+from checker.corpus.records import read_file
 from checker.formats.files import Refused, read_for_update
-from checker.formats.loading import YAML_SUFFIXES, display_path, iter_files, unusable_path
+from checker.formats.loading import (
+    YAML_SUFFIXES,
+    display_path,
+    impossible_dates,
+    iter_files,
+    read_document,
+    unusable_path,
+)
 from checker.formats.models import SourceKind
 from checker.formats.schema import SCHEMAS, render_schema
 from checker.formats.settings import ConfigError
 from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS
+from checker.model.findings import Finding, unplain
 from checker.model.plural import counted
 from checker.pipeline import load_settings
 from checker.reporting.inert import inert
@@ -154,6 +163,7 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
         if not check:
             userfiles.may_write(path, allow_paths, given=path.resolve() in given)
         with userfiles.locking(path) if not check else nullcontext():
+            text: str | None = None
             try:
                 text, fingerprint = read_for_update(path)
                 tidy = canonical(text)
@@ -164,8 +174,8 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
                 continue
             except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML
                 broken.append(path)
-                said = f"{display_path(path)}: cannot be formatted: {exc}; run claimcheck validate"
-                click.echo(inert(said), err=True)
+                for said in why_not_formatted(path, text, exc):
+                    click.echo(inert(said), err=True)
                 continue
             if tidy == text:
                 continue
@@ -178,6 +188,29 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
     click.echo(f"{len(changed)} of {counted(len(targets), 'file')} {done}"
                + (f"; {len(broken)} could not be read" if broken else ""), err=True)  # fmt: skip
     sys.exit(EXIT_ERROR if broken else EXIT_FAIL if check and changed else EXIT_SUCCESS)
+
+
+#: how many of a file's problems fmt lists (validate lists them all)
+_SHOWN_PROBLEMS = 5
+
+
+def why_not_formatted(path: Path, text: str | None, failure: Exception) -> list[str]:
+    """Why a claim file (its text, None when it is not UTF-8) cannot be formatted, each problem at its
+    file:line:col with what to do: as claimcheck reads the file (its YAML, its shape, then its dates, which the
+    formatter reads as dates); the formatter's own words, at the file, only when that reading finds nothing
+    wrong."""
+    shown = display_path(path)
+    raw = text.encode("utf-8") if text is not None else None
+    found = [unplain(plain) for plain in read_file(path, shown, raw).findings]
+    if not found:
+        document = read_document(path, shown, raw=raw)
+        found = [] if isinstance(document, Finding) else impossible_dates(document, shown)
+    if not found:
+        first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
+        return [f"{shown}:1:1: cannot be formatted: {first}; run claimcheck validate {shown}"]
+    lines = [f"{f.location}: {f.message}" + (f" ({f.hint})" if f.hint else "") for f in found[:_SHOWN_PROBLEMS]]
+    more = f"; {len(found) - _SHOWN_PROBLEMS} more (claimcheck validate {shown} lists them)" if len(found) > _SHOWN_PROBLEMS else ""
+    return [*lines, f"{shown}: cannot be formatted until {'this is' if len(found) == 1 else 'these are'} fixed{more}"]
 
 
 def _default_claims() -> Path:

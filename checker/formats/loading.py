@@ -11,6 +11,7 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
@@ -385,6 +386,30 @@ def _refused_values(
         findings.append(input_error("yaml-syntax", where, problem.message, problem.hint, key=key))
         places.append(at)
     return findings, places
+
+
+#: a day as the formats write it, which YAML (and the formatter) also reads as a date
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def impossible_dates(document: Document, shown: str) -> list[Finding]:
+    """A finding for each value written as a day (2025-02-30) that the calendar does not have: one a YAML reader
+    that reads dates cannot read at all."""
+    found = []
+    stack: list[tuple[tuple, Any]] = [((), document.data)]
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((at + (key,), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((at + (index,), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and _DAY.fullmatch(value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                said = f'"{value}" is not a day the calendar has'
+                found.append(input_error("value", location(shown, document.span(at)), said, "write a real date"))
+    return sorted(found, key=lambda f: (f.location.line, f.location.col) if f.location else (0, 0))
 
 
 def _entry_of(section: Any, key: Any) -> bool:
