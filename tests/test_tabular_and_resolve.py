@@ -453,3 +453,49 @@ def test_a_day_of_flight_data_is_read_at_a_glance_as_it_is_read_carefully(mappin
     assert table.plain
     path = table.path.parent / "20111201.txt.jsonl"
     assert read_made(path, "day.jsonl", table.text) == read_file(path, "day.jsonl", table.text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "change, key, said",
+    [
+        (("source: {column: site}", "source: {column: true}"), "source.column", "wrong type or form"),
+        (("source: {column: site}", "source: {column: 0}"), "source.column", "greater than or equal to 1"),
+        (("delimiter: comma", "delimiter: comma\nencoding: klingon"), "encoding", 'unknown encoding "klingon"'),
+        (("'(\\d{8})'", "'(\\d{8}'"), "day.file_name", "not a regular expression"),
+        (("'(\\d{8})'", "'\\d{8}'"), "day.file_name", "the day must be the first group"),
+        (("format: '%Y%m%d'", "format: '%Q'"), "day.format", "not a strptime format: 'Q' is a bad directive"),
+        (("formats: ['%m/%d/%Y %I:%M %p']", "formats: ['%m/%d/%Y %I:%M %']"), "formats", "not a strptime format"),
+        (('missing: ["-"]', 'missing: ["-"]\nmissing_patterns: ["[a-"]'), "missing_patterns", "not a regular expression"),
+    ],
+)
+def test_a_mapping_mistake_is_an_error_at_its_place(tmp_path, change, key, said):
+    """Each is a mistake of the mapping, said at its line and column before any table is read (exit 2): not a
+    column taken for the first, an encoding or a pattern that fails in the middle of an import."""
+    mapping = ODD_MAPPING.replace(*change)
+    assert mapping != ODD_MAPPING
+    (tmp_path / "mapping.yaml").write_text(mapping, "utf-8")
+    (tmp_path / "20111201.csv").write_text("\n".join([HEADER, *ROWS]) + "\n", "utf-8")
+    result = _run(tmp_path, "import", "mapping.yaml", "20111201.csv", "-o", "out.jsonl")
+    assert result.exit_code == 2, result.output
+    line = next(n for n, text in enumerate(mapping.splitlines(), 1) if change[1].splitlines()[-1] in text)
+    assert f"mapping.yaml:{line}:" in result.output and key in result.output and said in result.output, result.output
+    assert "internal error" not in result.output and not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_source_column_beyond_every_row_of_the_table_is_an_error_not_missing_sources(tmp_path):
+    """No claim can be made without its source: a source column no row reaches (a typo, or the wrong delimiter)
+    stops the import; a metric's is read as missing values, as a table that leaves empty cells out needs."""
+    mapping = ODD_MAPPING.replace("header: true", "header: false").replace("{column: site}", "{column: 1}")
+    mapping = mapping.replace("{column: flight}", "{column: 2}").replace("column: dep,", "column: 3,")
+    mapping = mapping.replace("column: gate,", "column: 4,").replace("column: pax,", "column: 5,")
+    (tmp_path / "20111201.csv").write_text("\n".join(ROWS) + "\n", "utf-8")
+    (tmp_path / "mapping.yaml").write_text(mapping.replace("column: other,", "column: 6,"), "utf-8")
+    assert _run(tmp_path, "import", "mapping.yaml", "20111201.csv", "-o", "out.jsonl").exit_code == 0
+    (tmp_path / "mapping.yaml").write_text(mapping.replace("column: other,", "column: 60,"), "utf-8")
+    far = _run(tmp_path, "import", "mapping.yaml", "20111201.csv", "-o", "far.jsonl")  # a table may leave it out
+    assert far.exit_code == 0 and "missing" in far.output
+    mapping = mapping.replace("column: other,", "column: 6,").replace("{column: 1}", "{column: 60}")
+    (tmp_path / "mapping.yaml").write_text(mapping, "utf-8")
+    result = _run(tmp_path, "import", "mapping.yaml", "20111201.csv", "-o", "other.jsonl")
+    assert result.exit_code == 2 and "source.column is 60" in result.output and "6 columns" in result.output
+    assert not (tmp_path / "other.jsonl").exists()

@@ -19,10 +19,12 @@ difference.
 
 from __future__ import annotations
 
+import codecs
 import json
 import multiprocessing
 import re
 import sys
+import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from typing import Annotated, Iterator, Literal, Optional, Sequence, Union
 
 import numpy as np
 import polars as pl
-from pydantic import Field
+from pydantic import AfterValidator, Field, StrictInt
 
 from checker.formats.files import Refused, read_regular
 from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
@@ -42,10 +44,49 @@ from checker.formats.yamlio import control_character
 MAX_TABLE_BYTES = 256 * 1024 * 1024
 
 
+def _pattern(text: str) -> str:
+    """A regular expression Python's `re` compiles; else the error says what is wrong with it, and where."""
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression Python reads: {exc}") from None
+    return text
+
+
+def _strptime_format(text: str) -> str:
+    """A format strptime reads (``%Y%m%d``); else the error names the directive it does not know."""
+    try:
+        time.strptime("", text)
+    except ValueError as exc:
+        if not str(exc).startswith("time data"):  # a format it reads, which an empty text does not match
+            raise ValueError(f"not a strptime format: {exc}") from None
+    return text
+
+
+def _codec(name: str) -> str:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f'unknown encoding "{name}": write utf-8, latin-1, cp1252 or another Python knows') from None
+    return name
+
+
+def _day_pattern(text: str) -> str:
+    if re.compile(_pattern(text)).groups < 1:
+        raise ValueError("the day must be the first group of the pattern: put it in parentheses, as (\\d{8})")
+    return text
+
+
+#: a regular expression, checked as the mapping is read
+Pattern = Annotated[NonEmpty, AfterValidator(_pattern)]
+#: a column by its 1-based position: a whole number (true is none)
+Position = Annotated[StrictInt, Field(ge=1)]
+
+
 class Rewrite(Strict):
     """A cleaning rule: a regular expression and its replacement (Python `re` syntax)."""
 
-    pattern: NonEmpty
+    pattern: Pattern
     replace: str = ""
 
 
@@ -54,8 +95,10 @@ class ClockParser(Strict):
 
     kind: Literal["clock"]
     clean: list[Rewrite] = Field(default_factory=list, description="rewrites applied before parsing, in order")
-    require: Opt[str] = Field(None, description="a value must match this after cleaning (e.g. it has a time of day)")
-    formats: list[str] = Field(default_factory=list, description="strptime formats tried before the general parser")
+    require: Opt[Pattern] = Field(None, description="a value must match this after cleaning (e.g. it has a time of day)")
+    formats: list[Annotated[NonEmpty, AfterValidator(_strptime_format)]] = Field(
+        default_factory=list, description="strptime formats tried before the general parser"
+    )
 
 
 class TextParser(Strict):
@@ -78,15 +121,19 @@ Parser = Annotated[Union[ClockParser, TextParser, NumberParser], Field(discrimin
 class Column(Strict):
     """Where a value comes from: a column, by name (with a header) or by 1-based position."""
 
-    column: Union[Identifier, Annotated[int, Field(ge=1)]]
+    column: Union[Identifier, Position]
 
 
 class DayFrom(Strict):
     """Where the day a row refers to comes from."""
 
-    file_name: Opt[str] = Field(None, description="a regular expression whose first group is the day in the file name")
-    column: Opt[Union[Identifier, Annotated[int, Field(ge=1)]]] = None
-    format: NonEmpty = Field("%Y%m%d", description="strptime format of that day")
+    file_name: Opt[Annotated[NonEmpty, AfterValidator(_day_pattern)]] = Field(
+        None, description="a regular expression whose first group is the day in the file name"
+    )
+    column: Opt[Union[Identifier, Position]] = None
+    format: Annotated[NonEmpty, AfterValidator(_strptime_format)] = Field(
+        "%Y%m%d", description="strptime format of that day"
+    )
     key: Literal["as_of", "period"] = Field(
         "as_of",
         description="as_of: each value holds on the day (a stock); period: each value is that day's own figure"
@@ -97,7 +144,7 @@ class DayFrom(Strict):
 class MetricColumn(Strict):
     """One metric: its column and how its values are parsed."""
 
-    column: Union[Identifier, Annotated[int, Field(ge=1)]]
+    column: Union[Identifier, Position]
     parse: Parser
 
 
@@ -106,12 +153,12 @@ class Mapping(Strict):
 
     delimiter: Literal["tab", "comma", "semicolon"] = "comma"
     header: bool = True
-    encoding: NonEmpty = "utf-8"
+    encoding: Annotated[NonEmpty, AfterValidator(_codec)] = "utf-8"
     source: Column
     subject: Column
     day: DayFrom
     missing: list[str] = Field(default_factory=list, description="values that mean the source gives none")
-    missing_patterns: list[str] = Field(default_factory=list, description="regular expressions that mean missing")
+    missing_patterns: list[Pattern] = Field(default_factory=list, description="regular expressions that mean missing")
     metrics: dict[Identifier, MetricColumn]
 
 
@@ -323,6 +370,18 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
 
     blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
     table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
+    widest = table.select(split.list.len().max()).item() if table.height else 0
+    named = {"source": source_at, "subject": subject_at, "day": day_at}
+    beyond = [(key, at) for key, at in named.items() if at is not None and widest and at >= widest]
+    # a column every claim needs that no row reaches: every claim would lose its source, subject or day, unsaid (a
+    # metric's may be past the last cell of every row of a table that leaves empty cells out: its values are
+    # counted as missing)
+    if beyond:
+        key, at = beyond[0]
+        raise ValueError(
+            f"{path.name}: the mapping's {key}.column is {at + 1}, but no row of the table has more than "
+            f"{widest} columns: count the columns from 1, or check the delimiter ({mapping.delimiter})"
+        )
     rows = (
         table.filter(~blank)
         .with_row_index("position")

@@ -50,8 +50,8 @@ def import_command(
         for table in import_tables(sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)):
             texts += [table.text] if table.sources else []
             stats.add(table.stats)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except (ValueError, UnicodeDecodeError) as exc:  # a table the mapping does not fit: it cannot run (exit 2)
+        raise userfiles.CannotRun(str(exc)) from None
     userfiles.write_or_fail(output, "".join(texts), allowed=allow_paths)
     click.echo(f"{counted(stats.rows, 'row')}, {counted(stats.values, 'value')}, {stats.missing} missing, "
                f"{sum(stats.unparsed.values())} not parsed; wrote {output}", err=True)  # fmt: skip

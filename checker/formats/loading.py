@@ -178,7 +178,7 @@ def _fields_at(model: type[BaseModel], keys: tuple) -> list[str]:
 
 
 _TYPE_PREFIXES = {
-    str: ("string",),
+    str: ("string", "value_error"),
     int: ("int", "greater", "less"),
     float: ("float", "finite", "greater", "less"),
     bool: ("bool",),
