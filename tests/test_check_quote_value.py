@@ -40,6 +40,18 @@ def test_the_message_names_what_the_quote_says(corpus):
 
 
 @pytest.mark.parametrize(
+    "value, shown",
+    [(10**49 - 1, f"{10**49 - 1:,}"), (9007199254740993, "9,007,199,254,740,993"), (1.0e99, "1e+99")],
+)
+def test_the_message_shows_the_number_as_written_not_as_a_float_holds_it(corpus, value, shown):
+    """A whole number is shown to its last digit (a float would make 2**53 + 1 end in 2); a float too large to be
+    exact to the unit is shown to six digits, not as the digits its binary form happens to hold."""
+    files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "partners", value, quote="many partners"))}
+    (finding,) = findings_of(corpus(files), "quote-value")
+    assert f"value {shown} is not in its quote" in finding.message
+
+
+@pytest.mark.parametrize(
     "value, unit, quote, expected",
     [
         (900, "billion USD", "surpassing US$900 billion dollars", None),

@@ -66,12 +66,13 @@ def _magnitude(unit: str | None) -> float:
     return factor
 
 
-def _stated_numbers(claim: Resolved) -> list[float]:
+def _stated_numbers(claim: Resolved) -> list[int | float]:
+    """The numbers the claim's value field gives, as written (a whole number stays exact for the message)."""
     value = claim.claim.value
     if isinstance(value, Range):
-        return [float(value.min), float(value.max)]
+        return [value.min, value.max]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return [float(value)]
+        return [value]
     return []
 
 
@@ -98,10 +99,11 @@ def _numbers(claim: Resolved) -> Iterator[tuple[str, str, str, str]]:
     mentions = read_numbers(claim.claim.quote)
     magnitude = _magnitude(claim.claim.unit)
     numbers = _stated_numbers(claim)
-    for number, end in zip(numbers, ("min", "max") if len(numbers) == 2 else ("",) * len(numbers), strict=True):
+    for written, end in zip(numbers, ("min", "max") if len(numbers) == 2 else ("",) * len(numbers), strict=True):
+        number = float(written)
         found = _find(number, magnitude, mentions)
         if found is None:
-            yield "unstated", f"value {format_number(number)} is not in its quote, {_said(mentions)}", "", end
+            yield "unstated", f"value {format_number(written)} is not in its quote, {_said(mentions)}", "", end
             continue
         stated = claim.claim.precision
         if _loose(stated) != _loose(found.precision):

@@ -215,9 +215,16 @@ def _rounded(interval: Interval) -> Interval:
     return Interval(tidy(interval.lo), tidy(interval.hi), interval.lo_open, interval.hi_open)
 
 
+#: from here on a float is no longer exact to the unit: it is shown to six significant digits (1e+99), not as the
+#: whole number its binary form happens to hold
+_EXACT_FLOATS = 1e15
+
+
 def format_number(value: float) -> str:
-    """A number as reports show it: 1,234 or 9.5."""
-    if float(value).is_integer():
+    """A number as reports show it: 1,234 or 9.5; a whole number written as one, to its last digit."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if float(value).is_integer() and abs(value) < _EXACT_FLOATS:
         return f"{int(value):,}"
     return f"{value:,.6g}"
 
