@@ -90,3 +90,19 @@ def test_a_unit_defined_through_nothing_known_is_refused_in_the_rules():
 
     [(definition, message, _)] = check_definitions(["bushel_x = 3 * nothing_defines_this"])
     assert definition == "bushel_x = 3 * nothing_defines_this" and "cannot be used" in message
+
+
+def test_a_unit_given_to_a_metric_without_one_says_so_in_words():
+    with pytest.raises(UnitProblem) as caught:
+        conversion("km", "")
+    assert caught.value.args[0] == 'unit "km" does not convert to the metric, which counts without a unit'
+    with pytest.raises(UnitProblem) as caught:
+        conversion("km", "hour")
+    assert 'to the metric\'s unit "hour"' in caught.value.args[0]
+
+
+@pytest.mark.parametrize("word, said", [("amount", "an amount"), ("entity", "an entity"), ("count", "a count")])
+def test_a_kind_is_named_with_its_article(word, said):
+    from checker.model.plural import with_article
+
+    assert with_article(word) == said

@@ -16,6 +16,7 @@ from typing import Callable, Optional, Union
 
 from checker.formats.models import Claim, Kind, Metric, Precision, Range
 from checker.model.names import fold
+from checker.model.plural import with_article
 from checker.model.timespec import TimeError, TimeSpan, parse_time
 from checker.model.units import UnitProblem, conversion
 
@@ -246,7 +247,7 @@ def interpret(
         raise ValueProblem(f'precision "{claim.precision.value}" applies to numbers, not to a {kind.value}')
     if kind == Kind.date:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise ValueProblem(f"a {kind.value} value is a time text such as 2025-10-25")
+            raise ValueProblem(f"{with_article(kind.value)} value is a time text such as 2025-10-25")
         try:
             span = parse_time(value)
         except TimeError as exc:
@@ -328,7 +329,7 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
         stated = (value.min + value.max) / 2 * scale
     else:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueProblem(f"a {metric.kind.value} value is a number")
+            raise ValueProblem(f"{with_article(metric.kind.value)} value is a number")
         if integral and not _whole(value * scale):  # "9.5 million people" is a whole number of people
             raise ValueProblem(
                 f"a count is a whole number, not {value if scale == 1 else format_number(value * scale)}"

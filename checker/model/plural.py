@@ -32,3 +32,9 @@ def counted(count: int, noun: str, many: str | None = None) -> str:
     if count == 1:
         return f"1 {noun}"
     return f"{count} {many if many is not None else plural(noun)}"
+
+
+def with_article(word: str) -> str:
+    """``word`` after "a" or "an", as its first letter sounds in the words claimcheck uses ("an amount", "a
+    count"): by spelling, which the kinds of metric and value follow."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
