@@ -105,6 +105,35 @@ def test_since_judges_a_changed_file_whose_name_git_would_quote(tmp_path):
     assert _run(tmp_path, "check", "--since", base).exit_code == 1
 
 
+@pytest.mark.slow
+def test_since_judges_a_new_file_when_the_settings_stand_below_the_top_of_the_repository(tmp_path):
+    """git names untracked files from the folder it runs in, changed ones from the top: both must come out as the
+    same files, or a new file that brings a conflict is never judged."""
+    project = tmp_path / "sub"
+    write_corpus(project, CONFLICT)
+    (project / "pyproject.toml").write_text(CONFIG, "utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "diff.relative", "true")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "base")
+    base = _git(tmp_path, "rev-parse", "HEAD").strip()
+    assert _run(project, "check", "--since", base).exit_code == 0
+    (project / "claims" / "new.yaml").write_text(yaml.safe_dump(
+        one_source("src-new", "2026-01-13", claim("p", "partners", 11, as_of="2025-12-31"))), "utf-8")  # fmt: skip
+    assert _run(project, "check", "--since", base).exit_code == 1
+    _set(project, "b", 12)
+    (project / "claims" / "new.yaml").unlink()
+    assert _run(project, "check", "--since", base).exit_code == 1  # a changed file, with diff.relative set
+
+
+def test_since_says_why_when_there_is_no_repository_or_no_git(project, monkeypatch):
+    result = _run(project, "check", "--since", "HEAD")  # no repository here
+    assert result.exit_code == 2 and "not a git repository" in result.output.lower(), result.output
+    monkeypatch.setenv("PATH", str(project / "nowhere"))
+    result = _run(project, "check", "--since", "HEAD")
+    assert result.exit_code == 2 and "git, which is not installed" in result.output, result.output
+
+
 def test_since_with_a_bad_revision_exits_2(project):
     _git(project, "init", "-q")
     result = _run(project, "check", "--since", "no-such-rev")

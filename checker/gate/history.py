@@ -16,7 +16,6 @@ changed.
 from __future__ import annotations
 
 import io
-import os
 import tarfile
 import tempfile
 from dataclasses import replace
@@ -26,7 +25,7 @@ from typing import Iterable
 from checker.corpus.result import Changes
 from checker.engine import run
 from checker.formats.loading import display_path, iter_files
-from checker.gate.policy import commit_of, git
+from checker.gate.policy import commit_of, git, top_of
 from checker.model.findings import Finding, sort_key
 
 
@@ -80,7 +79,7 @@ def findings_at(
     a run finds them now (hidden folders, links and names that are not UTF-8
     are passed over alike); each is then read under the path it has now.
     """
-    top = Path(os.fsdecode(_git(cwd, "rev-parse", "--show-toplevel").rstrip(b"\n")))
+    top = top_of(cwd, HistoryError)
     commit = commit_of(revision, top, HistoryError)
     short = _git(top, "rev-parse", "--short", commit).decode().strip()
     roots = [_inside(top, root) for root in load]

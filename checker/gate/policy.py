@@ -50,27 +50,38 @@ def git(cwd: Path, *args: str, error: type[Exception] = GateError) -> bytes:
     return done.stdout
 
 
-def commit_of(revision: str, cwd: Path, error: type[Exception] = GateError) -> str:
-    """The commit ``revision`` names (its full hash); raises ``error`` when it names none. A revision that begins
-    with "-" is refused before git sees it: git would read it as an option (``--output=FILE`` writes a file)."""
+def top_of(cwd: Path, error: type[Exception] = GateError) -> Path:
+    """The top folder of the git work tree ``cwd`` lies in; raises ``error`` (git's own words) when there is none,
+    or no git."""
+    return Path(os.fsdecode(git(cwd, "rev-parse", "--show-toplevel", error=error).rstrip(b"\n")))
+
+
+def commit_of(revision: str, top: Path, error: type[Exception] = GateError) -> str:
+    """The commit ``revision`` names in the repository at ``top`` (its full hash); raises ``error`` when it names
+    none. A revision that begins with "-" is refused before git sees it: git would read it as an option
+    (``--output=FILE`` writes a file)."""
     if not revision or revision.startswith("-"):
         raise error(f'--since: "{revision}" is not a git revision (a branch, a tag or a commit)')
-    try:
-        found = git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", error=error)
+    try:  # git and the repository are known to be there: a failure here can only mean no such commit
+        found = git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", error=error)
     except error:
         raise error(f'--since: git knows no commit "{revision}" in this repository') from None
     return found.decode("ascii").strip()
 
 
 def changed_since(revision: str, cwd: Path) -> set[Path]:
-    """Files changed since ``revision`` (committed or not, and new files git does not ignore)."""
-    commit = commit_of(revision, cwd)
+    """Files changed since ``revision`` (committed or not, and new files git does not ignore), anywhere in the
+    work tree ``cwd`` lies in. git is run at the top of the work tree, where it names every path from there (from
+    a folder below it, ``ls-files`` would name them from that folder)."""
+    top = top_of(cwd)
+    commit = commit_of(revision, top)
 
     def names(*args: str) -> list[str]:  # each name as git has it, ended by NUL: never quoted (é is not \303\251)
-        return [os.fsdecode(name) for name in git(cwd, *args).split(b"\0") if name]
+        return [os.fsdecode(name) for name in git(top, *args).split(b"\0") if name]
 
-    top = Path(os.fsdecode(git(cwd, "rev-parse", "--show-toplevel").rstrip(b"\n")))
-    changed = names("diff", "--name-only", "-z", commit, "--") + names("ls-files", "-z", "--others", "--exclude-standard")
+    # --no-relative: the names from the top whatever diff.relative says
+    changed = names("diff", "--no-relative", "--name-only", "-z", commit, "--")
+    changed += names("ls-files", "-z", "--others", "--exclude-standard")
     return {(top / name).resolve() for name in changed}
 
 
