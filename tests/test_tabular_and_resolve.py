@@ -466,6 +466,9 @@ def test_a_day_of_flight_data_is_read_at_a_glance_as_it_is_read_carefully(mappin
         (("format: '%Y%m%d'", "format: '%Q'"), "day.format", "not a strptime format: 'Q' is a bad directive"),
         (("formats: ['%m/%d/%Y %I:%M %p']", "formats: ['%m/%d/%Y %I:%M %']"), "formats", "not a strptime format"),
         (('missing: ["-"]', 'missing: ["-"]\nmissing_patterns: ["[a-"]'), "missing_patterns", "not a regular expression"),
+        (("delimiter: comma", "delimiter: comma\nencoding: rot13"), "encoding", '"rot13" is not an encoding of text'),
+        (("{kind: text, case: upper}", "{kind: text, case: upper, clean: [{pattern: 'G(\\d)', replace: '\\3'}]}"),
+         "replace", "not a replacement for the pattern: invalid group reference 3"),
     ],
 )
 def test_a_mapping_mistake_is_an_error_at_its_place(tmp_path, change, key, said):

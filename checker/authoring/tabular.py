@@ -34,7 +34,7 @@ from typing import Annotated, Iterator, Literal, Optional, Sequence, Union
 
 import numpy as np
 import polars as pl
-from pydantic import AfterValidator, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
 from checker.formats.files import Refused, read_regular
 from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
@@ -64,10 +64,13 @@ def _strptime_format(text: str) -> str:
 
 
 def _codec(name: str) -> str:
+    """An encoding of text Python knows (utf-8, latin-1, cp1252; not rot13 or base64, which are no text's)."""
     try:
-        codecs.lookup(name)
+        codec = codecs.lookup(name)
     except LookupError:
         raise ValueError(f'unknown encoding "{name}": write utf-8, latin-1, cp1252 or another Python knows') from None
+    if not getattr(codec, "_is_text_encoding", True):
+        raise ValueError(f'"{name}" is not an encoding of text: write utf-8, latin-1, cp1252 or another one')
     return name
 
 
@@ -89,13 +92,27 @@ class Rewrite(Strict):
     pattern: Pattern
     replace: str = ""
 
+    @field_validator("replace")
+    @classmethod
+    def _replacement(cls, replace: str, info: ValidationInfo) -> str:
+        """A replacement whose group references (\\1, \\g<name>) are groups of the pattern."""
+        pattern = info.data.get("pattern")
+        if pattern is not None:  # else the pattern's own error says what is wrong
+            try:
+                re.compile(pattern).sub(replace, "")
+            except (re.error, IndexError) as exc:
+                raise ValueError(f"not a replacement for the pattern: {exc}") from None
+        return replace
+
 
 class ClockParser(Strict):
     """A clock time on the row's day, in any of many surface forms."""
 
     kind: Literal["clock"]
     clean: list[Rewrite] = Field(default_factory=list, description="rewrites applied before parsing, in order")
-    require: Opt[Pattern] = Field(None, description="a value must match this after cleaning (e.g. it has a time of day)")
+    require: Opt[Pattern] = Field(
+        None, description="a value must match this after cleaning (e.g. it has a time of day)"
+    )
     formats: list[Annotated[NonEmpty, AfterValidator(_strptime_format)]] = Field(
         default_factory=list, description="strptime formats tried before the general parser"
     )
@@ -371,16 +388,19 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
     blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
     table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
     widest = table.select(split.list.len().max()).item() if table.height else 0
-    named = {"source": source_at, "subject": subject_at, "day": day_at}
-    beyond = [(key, at) for key, at in named.items() if at is not None and widest and at >= widest]
+    named = {"source": (source_at, mapping.source.column), "subject": (subject_at, mapping.subject.column),
+             "day": (day_at, mapping.day.column)}  # fmt: skip
+    beyond = [(key, at, written) for key, (at, written) in named.items() if at is not None and widest and at >= widest]
     # a column every claim needs that no row reaches: every claim would lose its source, subject or day, unsaid (a
     # metric's may be past the last cell of every row of a table that leaves empty cells out: its values are
     # counted as missing)
     if beyond:
-        key, at = beyond[0]
+        key, at, written = beyond[0]
+        column = f'"{written}" (column {at + 1} of the header)' if isinstance(written, str) else str(written)
+        counting = "" if isinstance(written, str) else "count the columns from 1, or "
         raise ValueError(
-            f"{path.name}: the mapping's {key}.column is {at + 1}, but no row of the table has more than "
-            f"{widest} columns: count the columns from 1, or check the delimiter ({mapping.delimiter})"
+            f"{path.name}: the mapping's {key}.column is {column}, but no row of the table has more than "
+            f"{widest} columns: {counting}check the delimiter ({mapping.delimiter})"
         )
     rows = (
         table.filter(~blank)
