@@ -378,7 +378,7 @@ def document_reader(folder: Path) -> Reader:
             except (ValueError, TypeError):
                 pass  # damaged: parsed again, and kept anew
         document = read_document(path, shown, check, content)
-        if isinstance(document, Document) and _json_exact(document.data):
+        if isinstance(document, Document) and not document.problems and _json_exact(document.data):
             spans = [[list(key), list(span)] for key, span in document.spans.items()]
             _write(where, _seal(_document_name(where), [document.data, spans]))
         return document

@@ -22,7 +22,7 @@ from checker.formats.confine import resolved, walked_file_problem
 from checker.formats.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
 from checker.formats.models import NULL_KEY, TIME_KEYS
 from checker.formats.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
-from checker.model.findings import Finding, Location, digest_of, input_error
+from checker.model.findings import Finding, Location, digest_of, input_error, place_key
 from checker.model.names import did_you_mean, fold, suggestion
 
 M = TypeVar("M", bound=BaseModel)
@@ -324,10 +324,14 @@ def validate(
     refused = _refused_values(document, shown, entries)
     if refused is not None and not isinstance(refused, tuple):
         return None, [refused]
+    errors: list[Any] = []
     try:
-        return Loaded(shown, model.model_validate(document.data), document), []
+        validated = model.model_validate(document.data)
     except ValidationError as exc:
         errors = exc.errors()
+    else:
+        if refused is None:
+            return Loaded(shown, validated, document), []
     if refused is not None:  # a refused value says what is wrong with it; the schema's word on it would not
         problems, places = refused
         errors = [error for error in errors if not any(error["loc"][: len(at)] == at for at in places)]
@@ -336,7 +340,7 @@ def validate(
     bad: dict[str, set] = {}
     outside: set[str] = set()
     if refused is not None:
-        findings = sorted([*findings, *problems], key=lambda f: (f.location.line, f.location.col) if f.location else (0, 0))
+        findings = sorted([*findings, *problems], key=place_key)
         for at in places:
             bad.setdefault(at[0], set()).add(at[1])
     for error in errors:
@@ -409,7 +413,7 @@ def impossible_dates(document: Document, shown: str) -> list[Finding]:
             except ValueError:
                 said = f'"{value}" is not a day the calendar has'
                 found.append(input_error("value", location(shown, document.span(at)), said, "write a real date"))
-    return sorted(found, key=lambda f: (f.location.line, f.location.col) if f.location else (0, 0))
+    return sorted(found, key=place_key)
 
 
 def _entry_of(section: Any, key: Any) -> bool:

@@ -247,6 +247,12 @@ def _place(finding: Finding) -> tuple:
     return (finding.location or Location(""), tuple(ref.location for ref in finding.claims))
 
 
+def place_key(finding: Finding) -> tuple[int, int]:
+    """The line and column a finding stands at, for findings of one file in the order of their places."""
+    where = finding.location
+    return (where.line, where.col) if where is not None else (0, 0)
+
+
 def sort_key(finding: Finding) -> tuple:
     """Order of findings in every report: subject, metric, most severe first, then identity."""
     return (finding.subject, finding.metric, -finding.rank, finding.check, finding.verdict, finding.fingerprint)
