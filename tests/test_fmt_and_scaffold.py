@@ -103,6 +103,18 @@ def test_a_file_fmt_cannot_format_is_said_at_its_place(tmp_path, name, raw, wher
     assert (tmp_path / "claims" / name).read_bytes() == raw
 
 
+def test_fmt_names_every_problem_that_stops_it_not_only_the_first_kind(tmp_path):
+    """A missing key and a day the calendar lacks: both are said, so that fixing what fmt says is enough."""
+    write_corpus(tmp_path, {})
+    (tmp_path / "claims" / "two.yaml").write_text(
+        "source: {id: d, title: T, publisher: P, kind: news-report, published: 2025-06-01}\nclaims:\n"
+        "  - {id: t, subject: s, metric: m, value: 1, as_of: 2025-02-30}\n", "utf-8")  # fmt: skip
+    result = run_cli(tmp_path, "fmt", "--check")
+    assert result.exit_code == 2
+    assert 'missing key "quote"' in result.output and '"2025-02-30" is not a day the calendar has' in result.output
+    assert "until these are fixed" in result.output
+
+
 def test_project_claim_files_are_canonical():
     result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
     assert result.exit_code == 0, result.output

@@ -25,7 +25,7 @@ from checker.formats.models import SourceKind
 from checker.formats.schema import SCHEMAS, render_schema
 from checker.formats.settings import ConfigError
 from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS
-from checker.model.findings import Finding, unplain
+from checker.model.findings import Finding, place_key, unplain
 from checker.model.plural import counted
 from checker.pipeline import load_settings
 from checker.reporting.inert import inert
@@ -202,14 +202,21 @@ def why_not_formatted(path: Path, text: str | None, failure: Exception) -> list[
     shown = display_path(path)
     raw = text.encode("utf-8") if text is not None else None
     found = [unplain(plain) for plain in read_file(path, shown, raw).findings]
-    if not found:
-        document = read_document(path, shown, raw=raw)
-        found = [] if isinstance(document, Finding) else impossible_dates(document, shown)
+    document = read_document(path, shown, raw=raw)
+    if not isinstance(document, Finding):  # the days the calendar lacks, which claimcheck reads only later
+        found = sorted({f.location: f for f in [*found, *impossible_dates(document, shown)]}.values(),
+                       key=place_key)  # fmt: skip
     if not found:
         first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
-        return [f"{shown}:1:1: cannot be formatted: {first}; run claimcheck validate {shown}"]
+        mark = getattr(failure, "problem_mark", None) or getattr(failure, "context_mark", None)
+        at = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
+        return [f"{shown}:{at}: cannot be formatted: {first}; run claimcheck validate {shown}"]
     lines = [f"{f.location}: {f.message}" + (f" ({f.hint})" if f.hint else "") for f in found[:_SHOWN_PROBLEMS]]
-    more = f"; {len(found) - _SHOWN_PROBLEMS} more (claimcheck validate {shown} lists them)" if len(found) > _SHOWN_PROBLEMS else ""
+    more = (
+        f"; {len(found) - _SHOWN_PROBLEMS} more (claimcheck validate {shown} lists them)"
+        if len(found) > _SHOWN_PROBLEMS
+        else ""
+    )
     return [*lines, f"{shown}: cannot be formatted until {'this is' if len(found) == 1 else 'these are'} fixed{more}"]
 
 
