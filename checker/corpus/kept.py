@@ -4,7 +4,8 @@ and timelines that stay in that form until a report asks for them whole.
 The cache keeps each subject's results in this form (see :mod:`checker.engine.cache`, which adds names for the
 places they point at). A run that writes only the JSON report does not hold every finding of a large corpus as
 objects: it holds a :class:`KeptFinding` for each (what the gate needs, and where its data is kept), and the
-report makes each subject's findings whole, one subject at a time, as it writes them (:func:`whole`).
+report writes each subject's findings from that data, one subject at a time, parsing only the parts of it that
+it needs (:func:`plain_finding`, :func:`plain_timeline`); :func:`whole` makes a kept finding a whole one.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from checker.model.findings import (
 
 #: the parts of a subject's results made plain, in order (see checker.engine.places.result_plain)
 FINDINGS, TIMELINES, ROWS, CLAIMS, PLACES = range(5)
+#: how many parts results made plain have: those five, whether they name every place, and the stamps of the
+#: documents they name (see checker.engine.places.result_plain)
+PARTS = 7
 
 
 class Readable(Protocol):
@@ -62,7 +66,7 @@ def plain_text(plain: list) -> tuple[bytes, tuple[int, ...]]:
 def parts_fit(parts: object, size: int) -> bool:
     """Whether ``parts`` are sizes :func:`plain_text` gives for a text of ``size`` bytes."""
     return (
-        isinstance(parts, (list, tuple)) and len(parts) > PLACES
+        isinstance(parts, (list, tuple)) and len(parts) == PARTS
         and all(type(part) is int and part > 0 for part in parts) and sum(parts) + len(parts) + 1 == size
     )  # fmt: skip
 
@@ -192,8 +196,9 @@ _UNREAD = object()
 
 
 def _split(text: bytes, parts: tuple[int, ...]) -> bool:
-    """Whether ``parts`` cut ``text`` where :func:`plain_text` joined its parts: a part's text is then exactly one
-    of the list's items (a JSON value ends where it ends; a number cut short is followed by no comma)."""
+    """Whether ``parts`` cut ``text`` where a list's items may be joined: after its opening bracket, at commas,
+    before its closing one. Sizes that pass but cut an item elsewhere (at a comma inside a text) make a part that
+    is not JSON, which parsing it refuses; the record's HMAC is what vouches for the sizes."""
     if len(text) != sum(parts) + len(parts) + 1 or text[:1] != b"[":
         return False
     at = 1
@@ -322,13 +327,14 @@ def _day(text: Optional[str]) -> Optional[date]:
     return date.fromisoformat(text) if text else None
 
 
-def _iso(day: Optional[date]) -> Optional[str]:
+def iso(day: Optional[date]) -> Optional[str]:
+    """A day as ISO text (None: none), as the plain form and the JSON report write it."""
     return day.isoformat() if day else None
 
 
 def _entry_plain(entry: Entry) -> list:
-    points = [[list(p.key), *p[1:3], _iso(p.start), _iso(p.end), *p[5:]] for p in entry.claims]
-    return [entry.value, _iso(entry.start), _iso(entry.end), entry.time, entry.certain, points, entry.scope]
+    points = [[list(p.key), *p[1:3], iso(p.start), iso(p.end), *p[5:]] for p in entry.claims]
+    return [entry.value, iso(entry.start), iso(entry.end), entry.time, entry.certain, points, entry.scope]
 
 
 def _entry(data: list) -> Entry:

@@ -325,7 +325,9 @@ def _factor_in(units, unit_text: str, metric_unit: str) -> tuple[float, str]:  #
         hint = ""
         if "[percent_difference]" in str(given.dimensionality) or "[percent_difference]" in str(target.dimensionality):
             hint = " (percentage points measure a difference of percentages, not a level)"
-        target_said = f'the metric\'s unit "{metric_unit}"' if metric_unit.strip() else "the metric, which counts without a unit"
+        target_said = (
+            f'the metric\'s unit "{metric_unit}"' if metric_unit.strip() else "the metric, which counts without a unit"
+        )
         raise UnitProblem(f'unit "{unit_text}" does not convert to {target_said}{hint}')
     # rounded so that 0.9 trillion and 900 billion give the same value, bit for bit
     factor = float(f"{(given / target).to('dimensionless').magnitude:.12g}")

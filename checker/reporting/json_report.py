@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Iterator, Optional, Sequence
 
 from checker import __version__
-from checker.corpus.kept import KeptFinding, KeptTimeline, forget, plain_finding, plain_timeline
+from checker.corpus.kept import KeptFinding, KeptTimeline, forget, iso, plain_finding, plain_timeline
 from checker.corpus.result import Result
 from checker.corpus.timeline import Entry, Point, Timeline
 from checker.formats.jsontext import pretty_chunks
@@ -170,7 +169,7 @@ def _by_status(result: Result) -> dict[str, int]:
 
 def _entry(entry: Entry) -> dict[str, Any]:
     return _entry_object(
-        entry.value, entry.time, _iso(entry.start), _iso(entry.end), entry.certain, entry.implied, entry.sources,
+        entry.value, entry.time, iso(entry.start), iso(entry.end), entry.certain, entry.implied, entry.sources,
         entry.origins, [c.claim_id for c in entry.claims],
     )  # fmt: skip
 
@@ -206,10 +205,6 @@ def _entry_object(
         "origins": list(origins),
         "claims": claims,
     }
-
-
-def _iso(day: Optional[date]) -> Optional[str]:
-    return day.isoformat() if day else None
 
 
 def timeline_dict(timeline: Timeline) -> dict[str, Any]:
