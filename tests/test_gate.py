@@ -486,13 +486,33 @@ def test_no_acknowledgement_is_called_stale_while_the_rules_cannot_all_be_read(p
         ('claims = "claims"\n', '"claims" must be a list'),
         ('expiry-warning-days = -1\n', '"expiry-warning-days" must be a whole number of days'),
         ('cache = 0\n', '"cache" must be false'),
-        ('format = ["json", "yaml=r.yaml"]\n', 'pyproject.toml [tool.claimcheck]: unknown format "yaml=r.yaml"; formats: text'),
+        ('format = ["json", "yaml=r.yaml"]\n', 'unknown format "yaml=r.yaml"; formats: text'),
     ],
 )
 def test_a_setting_of_the_wrong_kind_is_an_error_that_says_what_it_takes(project, table, said):
+    """And where it stands: the line and column of its key (the table's second line here)."""
     (project / "pyproject.toml").write_text("[tool.claimcheck]\n" + table, "utf-8")
     result = _run(project, "check")
     assert result.exit_code == 2 and said in result.output, result.output
+    assert "pyproject.toml:2:1 [tool.claimcheck]: " in result.output
+
+
+@pytest.mark.parametrize(
+    "name, text, place",
+    [
+        ("claimcheck.toml", 'claims = ["claims"]\n\n[[per-path]]\npaths = ["x"]\n\n[[per-path]]\n  severity = "fatal"\n'
+         'paths = ["y"]\n', "claimcheck.toml:7:3: per-path entry 2"),
+        ("claimcheck.toml", 'claims = ["claims"]\nper-path = [{paths = ["x"], bogus = 1}]\n', "claimcheck.toml:2:1: per-path entry 1"),
+        ("pyproject.toml", '[project]\nname = "x"\nworkers = 0\n\n[tool.claimcheck]\n"workers" = 0\n',
+         "pyproject.toml:6:1 [tool.claimcheck]"),
+    ],
+)
+def test_a_setting_is_located_in_its_own_table(project, name, text, place):
+    """A key of the same name in another table, or in another per-path entry, is not taken for it."""
+    (project / "pyproject.toml").unlink()
+    (project / name).write_text(text, "utf-8")
+    result = _run(project, "check")
+    assert result.exit_code == 2 and place in result.output, result.output
 
 
 @pytest.mark.parametrize(

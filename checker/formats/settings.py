@@ -11,6 +11,7 @@ does not gate.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,9 +113,51 @@ class SettingsTable(_Table):
         return value
 
 
-def where_of(path: Path) -> str:
-    """How messages name the settings in the file at ``path``."""
-    return f"{path.name} [tool.claimcheck]" if path.name == "pyproject.toml" else path.name
+def where_of(path: Path, key: Optional[str] = None, entry: Optional[int] = None) -> str:
+    """How messages name the settings in the file at ``path``; with ``key`` (of per-path entry ``entry``, counted
+    from 0), the line and column the key is written at, when it can be found in the file's text."""
+    place = _key_place(path, key, entry) if key is not None else None
+    at = f"{path.name}:{place[0]}:{place[1]}" if place is not None else path.name
+    return f"{at} [tool.claimcheck]" if path.name == "pyproject.toml" else at
+
+
+#: a table's header line ([a.b] or [[a.b]]) and a key's line (key =, "key" =), as TOML writes them
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^(\s*)(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+def _key_place(path: Path, key: str, entry: Optional[int]) -> Optional[tuple[int, int]]:
+    """The line and column of ``key`` in the claimcheck table of the file (in its ``entry``-th per-path table),
+    or of that table's header when the key is not written on a line of its own (an inline table); None when
+    neither is found or the file cannot be read again."""
+    try:
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, Refused):
+        return None
+    table = "tool.claimcheck" if path.name == "pyproject.toml" else ""
+    per_path = f"{table}.per-path".lstrip(".")
+    current, count, fallback = "", -1, None
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            current = header.group(2).replace('"', "").replace("'", "").replace(" ", "")
+            if header.group(1) == "[[" and current == per_path:
+                count += 1
+                if count == entry:
+                    fallback = (number, 1)
+            elif current == table and entry is None:
+                fallback = (number, 1)
+            continue
+        found = _KEY.match(line)
+        if found is None:
+            continue
+        name = next(group for group in found.groups()[1:] if group)
+        mine = current == per_path and count == entry if entry is not None else current == table
+        if mine and name == key:
+            return number, len(found.group(1)) + 1
+        if entry is not None and fallback is None and current == table and name == "per-path":
+            fallback = (number, len(found.group(1)) + 1)  # the entries written inline: the key that holds them
+    return fallback
 
 
 def _keys(model: type[_Table]) -> dict[str, str]:
@@ -122,14 +165,19 @@ def _keys(model: type[_Table]) -> dict[str, str]:
     return {_kebab(name): info.description or "" for name, info in model.model_fields.items()}
 
 
-def _problem(error: dict[str, Any], where: str) -> str:
-    """The first error of a table, said as a person fixes it: the key, and what it takes or a near known key."""
+def _problem(error: dict[str, Any], path: Optional[Path]) -> str:
+    """The first error of a table, said as a person fixes it: where the key stands, the key, and what it takes or a
+    near known key."""
     loc = list(error["loc"])
     model: type[_Table] = SettingsTable
+    entry = None
     if len(loc) >= 3 and loc[0] == "per-path" and isinstance(loc[1], int):
-        where, model, loc = f"{where}: per-path entry {loc[1] + 1}", PerPathTable, loc[2:]
+        entry, model, loc = loc[1], PerPathTable, loc[2:]
     keys = _keys(model)
     key = str(loc[0]) if loc else ""
+    where = where_of(path, key, entry) if path is not None else "the settings"
+    if entry is not None:
+        where = f"{where}: per-path entry {entry + 1}"
     if error["type"] == "extra_forbidden":
         hint = suggestion(key, spelt(keys))
         return f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(keys)}")
@@ -138,12 +186,13 @@ def _problem(error: dict[str, Any], where: str) -> str:
     return f'{where}: "{key}" must be {keys[key]}'
 
 
-def read_table(table: dict[str, Any], where: str) -> SettingsTable:
-    """The settings of a table as written; raise ConfigError naming the first key that is wrong."""
+def read_table(table: dict[str, Any], path: Optional[Path] = None) -> SettingsTable:
+    """The settings of a table as written (in the file at ``path``); raise ConfigError naming the first key that is
+    wrong, and where it stands."""
     try:
         return SettingsTable.model_validate(table)
     except ValidationError as exc:
-        raise ConfigError(_problem(exc.errors()[0], where)) from None
+        raise ConfigError(_problem(exc.errors()[0], path)) from None
 
 
 @dataclass(frozen=True)
@@ -205,7 +254,7 @@ def load(start: Optional[Path] = None) -> Config:
     path, table = find_file((start or Path.cwd()).resolve())
     if path is None:
         return Config()
-    read = read_table(table, where_of(path))
+    read = read_table(table, path)
     base = path.parent
     return Config(
         path=path,
