@@ -370,7 +370,9 @@ def load_settings(start: Optional[Path] = None) -> Config:
     for item in config.format:
         unknown = _unknown_format(item)
         if unknown:
-            raise ConfigError(f"{where_of(config.path, 'format') if config.path is not None else 'the settings'}: {unknown}")
+            raise ConfigError(
+                f"{where_of(config.path, 'format') if config.path is not None else 'the settings'}: {unknown}"
+            )
     return config
 
 
