@@ -193,6 +193,20 @@ def format_for(path: Path) -> Optional[str]:
     return fits[0] if fits else None
 
 
+def unnamed_format(path: Path, formats: tuple[str, ...]) -> Optional[str]:
+    """Why a report file named ``path`` may not be written when no format is asked for: its name ends as a file of
+    a kind claimcheck writes none of (``r.pdf``, ``r.csv``), so the text report there would say it is what it is
+    not. None when the name says a format, or nothing (no ending)."""
+    suffix = path.suffix
+    if not suffix or suffix.lower() in SUFFIX_FORMATS:
+        return None
+    names = sorted({s for s, fits in SUFFIX_FORMATS.items() if any(name in formats for name in fits)})
+    return (
+        f'"{path}": claimcheck writes no {suffix} file: name the file for the format it holds '
+        f"({', '.join(names)}), or give the format (--format {formats[0]})"
+    )
+
+
 def _fitting(name: str, target: Path) -> None:
     """Refuse a format written to a file whose name says it holds another (``--format json -o x.sarif``)."""
     fits = SUFFIX_FORMATS.get(target.suffix.lower())
@@ -223,6 +237,9 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
     confined to the repository, those named on the command line are the user's own choice."""
     named = list(request.formats) or config.format
     if not named and request.output is not None:
+        refused = unnamed_format(request.output, tuple(REPORTERS))
+        if refused is not None:
+            raise RequestError(refused)
         named = [format_for(request.output) or "text"]  # check -o x.sarif writes SARIF
     chosen = named or ["text"]
     out: list[tuple[str, Optional[Path]]] = []

@@ -262,3 +262,19 @@ def test_two_reports_to_one_file_are_refused(mini, args):
 def test_a_format_with_an_empty_file_name_is_refused(mini):
     result = run_cli(mini, "check", "--format", "json=")
     assert result.exit_code == 2 and "names no file" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [(["check", "-o", "out.pdf"], "out.pdf"), (["report", "-o", "r.docx"], "r.docx"), (["resolve", "-o", "r.csv"], "r.csv")],
+)
+def test_a_file_named_for_a_kind_claimcheck_does_not_write_is_refused_unless_the_format_is_given(mini, args, name):
+    """The format follows the file's name: a name that says a kind of file claimcheck writes none of would get a
+    text report that says it is what it is not. Given the format, any name is the user's choice."""
+    result = run_cli(mini, *args)
+    assert result.exit_code == 2 and f"claimcheck writes no {Path(name).suffix} file" in result.output, result.output
+    assert not (mini / name).exists()
+    chosen = {"check": "text", "report": "markdown", "resolve": "json"}[args[0]]
+    assert run_cli(mini, *args, "--format", chosen).exit_code in (0, 1)
+    assert (mini / name).is_file()
+    assert run_cli(mini, args[0], "-o", "plain").exit_code in (0, 1) and (mini / "plain").is_file()  # no ending

@@ -21,6 +21,7 @@ from checker.pipeline import (
     CheckRequest,
     RequestError,
     execute,
+    unnamed_format,
     write_outputs,
 )
 from checker.reporting import REPORTERS
@@ -229,6 +230,10 @@ def format_of_file(command: str, formats: tuple[str, ...], chosen: str | None, o
     first of ``formats`` for a command without it). A file named for a format other than the one written is refused, naming only formats the command
     has: a report must never land in a file that says it holds another."""
     fits = SUFFIX_FORMATS.get(output.suffix.lower(), ()) if output is not None else ()
+    if chosen is None and output is not None:
+        refused = unnamed_format(output, formats)
+        if refused is not None:
+            raise click.UsageError(refused)
     usable = [name for name in fits if name in formats]
     chosen = chosen or (usable[0] if usable else "text" if "text" in formats else formats[0])
     if fits and chosen not in fits:
