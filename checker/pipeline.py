@@ -36,7 +36,7 @@ from checker.gate.policy import (
     mark_focus,
     within,
 )
-from checker.model.findings import INPUT_CHECKS, Finding, Location, files_of, input_error, sort_key
+from checker.model.findings import INPUT_CHECKS, INVALID, Finding, Location, files_of, input_error, sort_key
 from checker.model.names import spelt, suggestion
 from checker.model.plural import counted
 from checker.reporting import NEEDS_ROWS, REPORTERS, STREAMERS
@@ -580,8 +580,9 @@ def _executor(request: CheckRequest, workers: int, confinement: Confinement) -> 
         raise RequestError(str(exc)) from None
 
 
-def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, list[Timeline]]:
-    """The claims `resolve` works on, as its table, with the vocabulary and the timelines of stock metrics.
+def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, list[Timeline], list[Finding]]:
+    """The claims `resolve` works on, as its table, with the vocabulary, the timelines of stock metrics, and the
+    problems of the input that kept claims out (files that cannot be read, claims with errors, rules errors).
 
     Tables alone go from the import to that table directly, when every
     document the import makes is one the claim format takes as written and
@@ -603,10 +604,11 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
         if not any(metric.time == TimeNature.stock for metric in metrics):
             claims = claims_of_tables(imported, vocabulary)
             if claims is not None:
-                return claims, vocabulary, []
+                return claims, vocabulary, [], []
     result = execute(request, imported).result
     assert result is not None
-    return claims_of_rows(result.corpus.rows), result.vocabulary, result.timelines
+    problems = [finding for finding in result.findings if finding.verdict == INVALID]
+    return claims_of_rows(result.corpus.rows), result.vocabulary, result.timelines, problems
 
 
 def _judged(

@@ -502,3 +502,17 @@ def test_a_source_column_beyond_every_row_of_the_table_is_an_error_not_missing_s
     result = _run(tmp_path, "import", "mapping.yaml", "20111201.csv", "-o", "other.jsonl")
     assert result.exit_code == 2 and "source.column is 60" in result.output and "6 columns" in result.output
     assert not (tmp_path / "other.jsonl").exists()
+
+
+def test_resolve_says_what_it_could_not_read_and_does_not_exit_0(tmp_path):
+    """A broken claim file is named at its place on stderr and the exit code is 1: the resolution of the rest is
+    not passed off as the whole corpus's. Without input errors the exit code is 0."""
+    _two_flights(tmp_path)
+    assert _run(tmp_path, "import", str(FLIGHTS / "mapping.yaml"), "20111201.txt", "-o", "claims/f.jsonl").exit_code == 0
+    rules = ("--rules", str(FLIGHTS / "rules"))
+    assert _run(tmp_path, "resolve", "claims", *rules).exit_code == 0
+    (tmp_path / "claims" / "broken.yaml").write_text("source: {id: x\nclaims: [\n", "utf-8")
+    result = _run(tmp_path, "resolve", "claims", *rules, "--format", "json")
+    assert result.exit_code == 1
+    assert "claims/broken.yaml:" in result.stderr and "[yaml-syntax]" in result.stderr and "1 input error" in result.stderr
+    assert json.loads(result.stdout)["items"]  # the claims that could be read are resolved all the same

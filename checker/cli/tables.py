@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import click
 
 from checker.cli import options, userfiles
 from checker.engine import no_cycle_collection
+from checker.gate.policy import EXIT_FAIL
+from checker.model.findings import sort_key
 from checker.model.plural import counted
 from checker.pipeline import (
     CheckRequest,
@@ -84,7 +87,7 @@ def resolve_command(  # noqa: PLR0913
         userfiles.may_write(output, how["allow_paths"])
     try:
         with no_cycle_collection():
-            claims, vocabulary, timelines = claims_to_resolve(
+            claims, vocabulary, timelines, problems = claims_to_resolve(
                 CheckRequest(paths, rules, ("json",), mapping=mapping, **options.request_fields(**how))
             )
     except RequestError as exc:
@@ -95,3 +98,12 @@ def resolve_command(  # noqa: PLR0913
         userfiles.write_or_fail(output, text, allowed=how["allow_paths"])
     else:
         click.echo(text, nl=False)
+    # what could not be read is said, and the resolution of the rest is not passed off as the whole corpus's
+    for problem in sorted(problems, key=sort_key):
+        hint = f" ({problem.hint})" if problem.hint else ""
+        click.echo(inert(f"{problem.location}: {problem.severity}: [{problem.check}] {problem.message}{hint}"), err=True)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        click.echo(f"claimcheck: {counted(len(errors), 'input error')}: the claims they keep out are not resolved; "
+                   "run claimcheck validate for the whole list", err=True)  # fmt: skip
+        sys.exit(EXIT_FAIL)
