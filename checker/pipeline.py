@@ -603,7 +603,9 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
         metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]
         if not any(metric.time == TimeNature.stock for metric in metrics):
             claims = claims_of_tables(imported, vocabulary)
-            if claims is not None:
+            # every claim taken: nothing to say about the input (else the engine reads them, and says why it
+            # refuses the ones it leaves out)
+            if claims is not None and claims.height == sum(table.claims.height for table in imported):
                 return claims, vocabulary, [], []
     result = execute(request, imported).result
     assert result is not None
