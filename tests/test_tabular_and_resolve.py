@@ -322,7 +322,7 @@ def test_resolve_straight_from_a_table_is_resolve_of_the_claims_import_writes(tm
     # the same resolution, and the same word on the claims refused (the metric "unknown" the rules do not know)
     assert straight.exit_code == via_file.exit_code == 1 and straight.stdout == via_file.stdout
     assert "unknown metric" in straight.stderr and straight.stderr.count("\n") == via_file.stderr.count("\n")
-    items = {(i["subject"], i["metric"]) for i in json.loads(straight.output)["items"]}
+    items = {(i["subject"], i["metric"]) for i in json.loads(straight.stdout)["items"]}
     assert {("AA-1", "departure"), ("AA-1", "passengers")} <= items and not any(m == "unknown" for _, m in items)
 
 
