@@ -115,6 +115,21 @@ def test_fmt_names_every_problem_that_stops_it_not_only_the_first_kind(tmp_path)
     assert "until these are fixed" in result.output
 
 
+def test_fmt_writes_through_a_link_and_keeps_it(tmp_path):
+    """A claim file that is a link to one kept elsewhere in the repository: the file it names is formatted, and the
+    link stays a link (replacing it with a formatted copy would leave the real file as it was)."""
+    write_corpus(tmp_path, {})
+    (tmp_path / "shared").mkdir()
+    real = tmp_path / "shared" / "s.yaml"
+    real.write_text("source:\n  title: T\n  id: s\n  publisher: P\n  kind: other\n  published: 2025-01-01\nclaims: []\n")
+    link = tmp_path / "claims" / "s.yaml"
+    link.symlink_to("../shared/s.yaml")
+    result = run_cli(tmp_path, "fmt", "claims/s.yaml")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and real.read_text("utf-8").startswith("source:\n  id: s\n")
+    assert run_cli(tmp_path, "fmt", "--check", "claims").exit_code == 0
+
+
 def test_project_claim_files_are_canonical():
     result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
     assert result.exit_code == 0, result.output

@@ -51,9 +51,13 @@ def may_write(path: Path, allowed: tuple[Path, ...] = (), given: bool = True) ->
 def write_or_fail(
     path: Path, text: str, expected: str | None = None, allowed: tuple[Path, ...] = (), given: bool = True
 ) -> None:
-    may_write(path, allowed, given)
+    """Write ``text`` to ``path`` whole (see files.write_atomically), or exit with why not. A link is written
+    through: the file it names is replaced, and the link stays (replacing the link itself with a copy would leave
+    the file it names as it was); that file must be one claimcheck may write, as the link would have to be."""
+    target = confine.resolved(path) if path.is_symlink() else path
+    may_write(target, allowed, given)
     try:
-        write_atomically(path, text, expected)
+        write_atomically(target, text, expected)
     except FileChanged as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
