@@ -130,6 +130,34 @@ def test_a_value_yaml_cannot_give_loses_only_its_claim(tmp_path, bad, token, sai
     assert validated.exit_code == 1 and f"claims/mixed.yaml:4:{expected[0][1]}" in validated.output
 
 
+@pytest.mark.parametrize(
+    "bad, said",
+    [
+        ('"value": NaN', "claims.1.value: NaN is not a finite number"),
+        ('"value": -Infinity', "claims.1.value: -Infinity is not a finite number"),
+        ('"value": 3, "value": 4', 'claims.1.value: duplicate key "value"'),
+        ('"value": 3, "note": "x\\u001by"', "claims.1.note: control character U+001B is not allowed"),
+        ('"value": ' + "9" * 120, "claims.1.value: a number is too long"),
+    ],
+    ids=["nan", "infinity", "a key twice", "a control character", "a long number"],
+)
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_value_json_cannot_give_loses_only_its_claim(tmp_path, bad, said, suffix):
+    """As in YAML: the bad claim is that claim's error (at the document's line, named by its key path, JSON
+    giving no finer place), and the others of its document are checked."""
+    good = '{"id": "good", "subject": "freedonia", "metric": "partners", "value": 14, "as_of": "2025-06-30", ' \
+        '"quote": "it says 14"}'  # fmt: skip
+    worse = f'{{"id": "bad", "subject": "freedonia", "metric": "partners", "as_of": "2025-06-30", "quote": "q", {bad}}}'
+    source = '{"id": "mixed", "title": "M", "publisher": "P", "kind": "news-report", "published": "2025-07-01"}'
+    _project(tmp_path, {f"mixed{suffix}": f'{{"source": {source}, "claims": [{good}, {worse}]}}\n'})
+    code, report = _check(tmp_path, "--no-cache")
+    assert code == 1
+    found = _at(report, f"claims/mixed{suffix}")
+    assert [(line, message) for line, _, _, message in found] == [(1, said)], found
+    assert {("mixed", "good"), ("other", "p")} in _contradictions(report)
+    assert report["summary"]["claims_checked"] == 2
+
+
 @pytest.mark.parametrize("bad", ["published: .nan", "title: A, title: B"])
 def test_a_value_yaml_cannot_give_in_the_source_block_refuses_its_file(tmp_path, bad):
     text = (

@@ -21,7 +21,17 @@ from pydantic import BaseModel, ValidationError
 from checker.formats.confine import resolved, walked_file_problem
 from checker.formats.files import MAX_FILE_BYTES, Refused, TooLarge, read_regular
 from checker.formats.models import NULL_KEY, TIME_KEYS
-from checker.formats.yamlio import ESCAPE_HINT, Document, Span, YamlProblem, control_character, decode, read_yaml
+from checker.formats.yamlio import (
+    ESCAPE_HINT,
+    MAX_NUMBER_CHARS,
+    REFUSED,
+    Document,
+    Span,
+    YamlProblem,
+    control_character,
+    decode,
+    read_yaml,
+)
 from checker.model.findings import Finding, Location, digest_of, input_error, place_key
 from checker.model.names import did_you_mean, fold, suggestion
 
@@ -384,10 +394,10 @@ def _refused_values(
         where = Location(shown, problem.line, problem.col)
         section = document.data.get(at[0]) if isinstance(document.data, dict) and at and at[0] in entries else None
         if len(at) < 2 or not _entry_of(section, at[1]):  # not in one entry: the document is refused whole
-            return input_error("yaml-syntax", where, problem.message, problem.hint)
+            return input_error(problem.check, where, problem.message, problem.hint)
         # named by the entry's id and the key, as schema errors are: two claims may have the same problem
         key = (problem.message, _place(document.data, at), *named)
-        findings.append(input_error("yaml-syntax", where, problem.message, problem.hint, key=key))
+        findings.append(input_error(problem.check, where, problem.message, problem.hint, key=key))
         places.append(at)
     return findings, places
 
@@ -487,7 +497,7 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
     if data is not _CAREFUL:
         return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))})
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        data = json.loads(text, parse_constant=_refused_constant, object_pairs_hook=_unique_keys, parse_int=_whole)
     except json.JSONDecodeError as exc:
         return input_error(
             "yaml-syntax" if check == "schema" else check,
@@ -495,46 +505,64 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
             f"malformed JSON: {exc.msg}",
             "check the brackets, commas and quotes around this place",
         )
-    except _DuplicateKey as exc:
-        return input_error(check, Location(shown, line, 1), str(exc), "JSON would silently keep only the last one")
-    except ValueError as exc:
-        if "digits" in str(exc):  # Python refuses to convert integers of thousands of digits
-            return input_error(
-                check, Location(shown, line, 1), "a number is too long", "write a number of ordinary size"
-            )
-        return input_error(check, Location(shown, line, 1), str(exc), "write a finite number")
+    except _DuplicateKey as exc:  # a key of an object given twice, with a control character in it
+        return input_error(check, Location(shown, line, 1), str(exc), ESCAPE_HINT)
     except RecursionError:
         return input_error(check, Location(shown, line, 1), "values nest too deeply", "flatten the document")
-    found = _control_in(data)
-    if found:
-        return input_error(
-            check,
-            Location(shown, line, 1),
-            f"{found} is not allowed",
-            ESCAPE_HINT,
-        )
-    return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))})
+    data, problems = _refused_in(data, line, check)
+    if any(len(at) < 2 for at in problems):  # not inside an item of a top-level list or mapping: refused whole
+        problem = next(iter(problems.values()))
+        return input_error(check, Location(shown, problem.line, problem.col), problem.message, problem.hint)
+    return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))}, problems)
+
+
+class _Bad:
+    """A JSON value claimcheck does not take, with what is wrong with it, in its place until the reading ends."""
+
+    __slots__ = ("message", "hint")
+
+    def __init__(self, message: str, hint: str) -> None:
+        self.message, self.hint = message, hint
+
+
+def _refused_constant(name: str) -> _Bad:
+    return _Bad(f"{name} is not a finite number", "write a finite number")
+
+
+def _whole(text: str) -> int | _Bad:
+    if len(text.lstrip("-")) > MAX_NUMBER_CHARS:
+        return _Bad("a number is too long", "write a number of ordinary size")
+    return int(text)
+
+
+def _refused_in(data: Any, line: int, check: str) -> tuple[Any, dict[tuple, YamlProblem]]:
+    """``data`` with each value JSON gives that claimcheck does not take (see :class:`_Bad`; a text with a control
+    character) as REFUSED, and those problems by key path, in document order. JSON carries no position finer than
+    its line: each message names its key path."""
+    problems: dict[tuple, YamlProblem] = {}
+
+    def walk(value: Any, at: tuple) -> Any:
+        said = None
+        if isinstance(value, _Bad):
+            said = (value.message, value.hint)
+        elif isinstance(value, str):
+            found = control_character(value)
+            said = (f"{found} is not allowed", ESCAPE_HINT) if found else None
+        elif isinstance(value, dict):
+            return {key: walk(item, at + (key,)) for key, item in value.items()}
+        elif isinstance(value, list):
+            return [walk(item, at + (index,)) for index, item in enumerate(value)]
+        if said is None:
+            return value
+        where = ".".join(map(str, at))
+        problems[at] = YamlProblem(f"{where}: {said[0]}" if where else said[0], line, 1, said[1], check)
+        return REFUSED
+
+    return walk(data, ()), problems
 
 
 def _width(text: str) -> int:
     return max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
-
-
-def _control_in(data: Any) -> str:
-    """The first character no file may hold in any string of a JSON value (keys included), named, or ""."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found = control_character(item)
-            if found:
-                return found
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return ""
 
 
 class _DuplicateKey(ValueError):
@@ -542,17 +570,18 @@ class _DuplicateKey(ValueError):
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice (json.loads would keep the last silently)."""
+    """A JSON object as a dict, a key given twice refused in its place (json.loads would keep the last silently:
+    neither is taken, as which was meant cannot be told); a key with a control character refuses the document."""
     result: dict[str, Any] = {}
     for key, value in pairs:
+        found = control_character(key)
+        if found:
+            raise _DuplicateKey(f'key "{key.encode("unicode_escape").decode("ascii")}": {found} is not allowed')
         if key in result:
-            raise _DuplicateKey(f'duplicate key "{key}"')
+            result[key] = _Bad(f'duplicate key "{key}"', "JSON would silently keep only the last one")
+            continue
         result[key] = value
     return result
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a finite number")
 
 
 def load_models(

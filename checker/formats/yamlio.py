@@ -73,12 +73,13 @@ class Span(NamedTuple):
 class YamlProblem(Exception):
     """A file that cannot be read as claimcheck's safe YAML."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str = "") -> None:
+    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str = "", check: str = "yaml-syntax") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.col = col
         self.hint = hint
+        self.check = check  # the check its finding is filed under
 
 
 class _Refused:
