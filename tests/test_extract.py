@@ -151,3 +151,40 @@ def test_seed_recall_of_numeric_claims_is_at_least_90_percent():
 
     figures = json.loads(output.stdout.strip().splitlines()[-1])
     assert figures["numeric_recall"] >= 0.9
+
+
+def test_a_draft_from_a_text_with_control_characters_is_one_validate_takes(tmp_path):
+    """A PDF's text has form feeds, a terminal's capture escape codes: the quotes and the title drafted from it
+    have spaces there, and the file validates; the quotes still stand in the text."""
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_text(
+        "\x1b[1mFreedonia news\x1b[0m, 30 January 2026\n\nFreedonia has 14 comprehensive\x0c partners as of 2025.\n",
+        "utf-8",
+    )
+    drafted = _in(tmp_path, "extract", "article.txt", "-o", "claims/draft.yaml")
+    assert drafted.exit_code == 0, drafted.output
+    text = (tmp_path / "claims" / "draft.yaml").read_text("utf-8")
+    assert "\x0c" not in text and "\x1b" not in text and "\\f" not in text and "\\e" not in text
+    assert "Freedonia news" in text.split("title:")[1].splitlines()[0]
+    checked = _in(tmp_path, "validate", "claims")
+    assert "yaml-syntax" not in checked.output and "control character" not in checked.output, checked.output
+
+
+def test_new_source_refuses_a_control_character_in_a_flag(tmp_path):
+    write_corpus(tmp_path, {})
+    result = _in(tmp_path, "new-source", "--id", "s", "--title", "T\x1b[31m", "--publisher", "P", "--kind", "other",
+                 "--published", "2025-01-01", "-o", "claims/s.yaml")  # fmt: skip
+    assert result.exit_code == 2 and "--title: control character U+001B is not allowed" in result.output
+    assert not (tmp_path / "claims" / "s.yaml").exists()
+
+
+def test_many_candidates_of_one_metric_get_ids_in_order_without_rescanning():
+    from checker.authoring.drafts import claim_entries
+    from checker.authoring.extract import Candidate
+    from checker.formats.models import Precision
+    from checker.vocabulary.rules import Vocabulary
+
+    candidates = [Candidate("q", 0, 1, 1, "number", str(n), metric="partners", metric_score=90.0,
+                            precision=Precision.exact) for n in range(5)]  # fmt: skip
+    entries = claim_entries(candidates, "freedonia", Vocabulary(), {"partners-2"})
+    assert [e["id"] for e in entries] == ["partners", "partners-3", "partners-4", "partners-5", "partners-6"]

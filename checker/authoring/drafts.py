@@ -12,6 +12,7 @@ from checker.authoring.extract import Candidate, draft, encoded, guess_source, m
 from checker.authoring.fmt import canonical, ended, lf, line_ending, writer
 from checker.authoring.scaffold import modeline
 from checker.formats.models import Precision
+from checker.formats.yamlio import without_control
 from checker.vocabulary.rules import Vocabulary
 
 
@@ -20,14 +21,16 @@ def claim_entries(candidates: list[Candidate], subject: str, vocabulary: Vocabul
     from ruamel.yaml.comments import CommentedMap
 
     entries = []
+    last: dict[str, int] = {}  # the number each id's base had last: the next of that base is looked for from there
     for candidate in candidates:
         metric = candidate.metric or "unknown-metric"
         base = f"{metric.replace('_', '-')}"[:60]
-        number = 1
-        claim_id = base
+        number = last.get(base, 1)
+        claim_id = base if number == 1 else f"{base}-{number}"
         while claim_id in taken:
             number += 1
             claim_id = f"{base}-{number}"
+        last[base] = number
         taken.add(claim_id)
         entry = CommentedMap()
         entry["id"] = claim_id
@@ -42,7 +45,7 @@ def claim_entries(candidates: list[Candidate], subject: str, vocabulary: Vocabul
             entry["as_of"] = candidate.as_of
         if candidate.period:
             entry["period"] = candidate.period
-        entry["quote"] = DoubleQuoted(candidate.quote)
+        entry["quote"] = DoubleQuoted(without_control(candidate.quote))  # a form feed of a PDF's text: a space
         entry.yaml_add_eol_comment(f"guessed (match {candidate.metric_score:.0f}/100)", "metric")
         key = "period" if candidate.period else "as_of" if candidate.as_of else "quote"
         remarks = ([f'time words: "{candidate.time_words}"'] if candidate.time_words else []) + candidate.notes

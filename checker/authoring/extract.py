@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from checker.authoring.clauses import SENTENCE_END, Clause, clauses, spans_between
 from checker.corpus.numbers import Mention, read_numbers
 from checker.formats.models import Kind, Precision, TimeNature
+from checker.formats.yamlio import without_control
 from checker.model.names import fold
 from checker.vocabulary.rules import Vocabulary
 
@@ -285,7 +286,9 @@ def _year(clause: Clause, text: str, vocabulary: Vocabulary, mention: Mention) -
 def _mentioned(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, str]]:
     """(start, end, entity id) of every entity named in ``text``, in the word-folded text, longest names first."""
     folded = f" {fold_words(text)} "
-    taken: list[tuple[int, int]] = []
+    # the names found so far, as the spans between their characters that they cover: a name overlaps one found
+    # when they cover one such span (one lookup per name found, not one per name found before it)
+    covered = bytearray(len(folded) + 1)
     found: list[tuple[int, int, str]] = []
     names = sorted(
         (
@@ -301,8 +304,8 @@ def _mentioned(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, str]]:
         start = folded.find(key)
         while start >= 0:
             end = start + len(key) - 1
-            if not any(start < b and a < end for a, b in taken):
-                taken.append((start, end))
+            if 1 not in covered[start:end]:
+                covered[start:end] = b"\x01" * (end - start)
                 found.append((start, end, entity_id))
             start = folded.find(key, end)
     return sorted(found)
@@ -449,7 +452,7 @@ def guess_source(text: str) -> SourceGuess:
     first = _DATE_LINE.sub("", lines[0]).strip(" -—–|") if lines else ""
     first = re.sub(r"^(?:date|dated|published)\b[:\s]*", "", first, flags=re.IGNORECASE)
     first = re.split(r"(?<=[a-z][.!?])\s", first)[0] if len(first) > 120 else first
-    title = first[:200] or "untitled"
+    title = " ".join(without_control(first[:200]).split()) or "untitled"  # terminal codes in a title: spaces
     for line in lines[:6]:
         match = _DATE_LINE.search(line)
         if match:

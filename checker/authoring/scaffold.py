@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from checker.authoring.fmt import canonical
 from checker.formats.models import Source
+from checker.formats.yamlio import control_character
 from checker.model.timespec import TimeError, parse_time
 
 
@@ -24,6 +25,10 @@ class SourceProblem(ValueError):
 
 def source_block(fields: dict[str, Any]) -> Source:
     """Validate the fields of a source block; raise :class:`SourceProblem` saying what is wrong."""
+    for name, value in fields.items():  # which no claim file may hold (the file written would be refused)
+        found = control_character(value) if isinstance(value, str) else ""
+        if found:
+            raise SourceProblem(f"--{name}: {found} is not allowed", "give the text without it")
     try:
         source = Source.model_validate({key: value for key, value in fields.items() if value not in (None, "")})
     except ValidationError as exc:

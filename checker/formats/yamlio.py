@@ -161,6 +161,13 @@ def _named(char: str) -> str:
     return f"{kind} U+{code:04X}"
 
 
+def without_control(text: str) -> str:
+    """``text`` with each character no file may hold (see :func:`control_character`) as a space: what a text
+    copied from elsewhere (a PDF's form feeds) becomes in a file claimcheck writes. Quotes are matched to their
+    archived text with runs of spaces folded, so a quote made so still stands in it."""
+    return _CONTROL.sub(" ", text)
+
+
 def control_character(text: str) -> str:
     """The first character of ``text`` no file may hold, named ("control character U+001B", "noncharacter
     U+FFFF", "unpaired surrogate U+D800"), or "" (tabs and line breaks are not control here)."""
