@@ -175,6 +175,19 @@ def test_an_archived_text_gone_since_its_claim_file_was_cached_is_reported(tmp_p
     assert "a.txt" in gone and "cannot be read: quotes of this source are not verified" in gone
 
 
+def test_an_archived_text_that_is_not_utf8_is_an_error_that_says_where(tmp_path):
+    """Not "cannot be read" with a hint about the path, which is right: the file's encoding, at the byte, and an
+    error (as a text too large is), since no quote of its source is verified; the same from the cache."""
+    project = _quoting(tmp_path / "project")
+    text = (project / "archives" / "a.txt").read_text("utf-8")
+    (project / "archives" / "a.txt").write_bytes(b"caf\xe9 " + text.encode("utf-8"))
+    folder = str(tmp_path / "cache")
+    fresh = _checked(project, "--no-cache")
+    assert _checked(project, "--cache", folder) == _checked(project, "--cache", folder) == fresh
+    [said] = [f for f in fresh["findings"] if f["check"] == "archive"]
+    assert said["severity"] == "error" and "is not UTF-8 (byte 0xe9 at offset 3)" in said["message"]
+
+
 def test_each_source_of_a_json_lines_file_is_checked_again_when_its_own_archived_text_changes(tmp_path):
     """Two sources of one file, each with its archived text: an edit of the first one's text is seen (a
     subject's digest once took the last archived text of the file for every source in it)."""

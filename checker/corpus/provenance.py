@@ -204,6 +204,18 @@ def read_archive(path: Path) -> ArchivedText | None:
     return _read_archive(path, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
 
 
+def not_utf8(path: Path) -> str | None:
+    """Where the file at ``path`` stops being UTF-8 ("byte 0xe9 at offset 27"), or None when it is UTF-8 or cannot
+    be read at all."""
+    try:
+        read_regular(path, MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    except (OSError, Refused):
+        return None
+    return None
+
+
 @lru_cache(maxsize=256)
 def _read_archive(path: Path, version: tuple[int, ...]) -> ArchivedText | None:
     try:

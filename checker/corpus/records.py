@@ -9,7 +9,7 @@ from typing import NamedTuple, Optional, Sequence
 
 import orjson
 
-from checker.corpus.provenance import read_archive
+from checker.corpus.provenance import not_utf8, read_archive
 from checker.corpus.spans import Located
 from checker.formats.confine import archive_problem, resolved
 from checker.formats.loading import Loaded, display_path, load_models, location
@@ -292,6 +292,10 @@ def _archive_problem(document: DocumentRecord) -> Finding | None:
         return input_error("archive", where, said, hint, key=(said, source_id))
     if read_archive(resolved(target)) is not None:
         return None
+    encoding = not_utf8(resolved(target))
+    if encoding is not None:  # a file the user can fix, as one too large: an error, not a warning
+        said = f'archived text "{display_path(target)}" is not UTF-8 ({encoding}): quotes of this source are not verified'
+        return input_error("archive", where, said, "save the text as UTF-8", key=(said, source_id))
     said = f'archived text "{display_path(target)}" cannot be read: quotes of this source are not verified'
     return input_error(
         "archive",
