@@ -315,3 +315,13 @@ def test_a_lock_that_cannot_be_had_safely_stops_the_command_with_exit_2(lock_hom
     lock_path(claims / "a.yaml").parent.symlink_to(tmp_path)
     done = run_cli(tmp_path / "project", "fmt", "claims/a.yaml")
     assert done.exit_code == 2 and "cannot lock claims/a.yaml" in done.output and "not a folder" in done.output
+
+
+@pytest.mark.parametrize(
+    "count, said",
+    [(612, "612 bytes"), (16 * 2**20, "16 MiB"), (17_000_000, "16.2 MiB"), (16 * 2**20 + 1, "16,777,217 bytes")],
+)
+def test_a_size_over_a_limit_is_never_said_as_the_limit(count, said):
+    from checker.formats.files import size_text
+
+    assert size_text(count) == said

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from checker.formats.files import Refused
+from checker.formats.files import Refused, size_text
 from checker.formats.settings import Config, ConfigError
 from checker.formats.settings import load as load_config
 
@@ -45,7 +45,6 @@ from checker.formats.settings import load as load_config
 METADATA_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", "CVS"})
 #: archived texts larger than this are not read
 MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
-_MIB = 1024 * 1024
 
 
 def resolved(path: Path) -> Path:
@@ -194,7 +193,7 @@ def archive_problem(path: Path) -> Optional[tuple[str, str]]:
         return "is not a regular file: it was not read", "point `archive:` at a text file"
     if info.st_size > MAX_ARCHIVE_BYTES:
         return (
-            f"is {info.st_size // _MIB} MiB, over the {MAX_ARCHIVE_BYTES // _MIB} MiB limit: it was not read",
+            f"is {size_text(info.st_size)}, over the {size_text(MAX_ARCHIVE_BYTES)} limit: it was not read",
             "archive the article's text alone",
         )
     return None

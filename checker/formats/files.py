@@ -69,15 +69,23 @@ def open_regular(path: str | os.PathLike, limit: int, follow: bool = True) -> in
         if not stat.S_ISREG(info.st_mode):
             raise Refused("is not a regular file (a device, FIFO or socket)")
         if info.st_size > limit:
-            raise TooLarge(f"file is {_size(info.st_size)}, over the {_size(limit)} limit")
+            raise TooLarge(f"file is {size_text(info.st_size)}, over the {size_text(limit)} limit")
     except BaseException:
         os.close(handle)
         raise
     return handle
 
 
-def _size(count: int) -> str:
-    return f"{count // _MIB} MiB" if count >= _MIB else f"{count} bytes"
+def size_text(count: int) -> str:
+    """A size in bytes as messages say it: "612 bytes", "16 MiB", "16.2 MiB" (a size over a limit of whole MiB
+    is never rounded down to the limit itself)."""
+    if count < _MIB:
+        return f"{count} bytes"
+    whole, rest = divmod(count, _MIB)
+    if not rest:
+        return f"{whole} MiB"
+    tenths = f"{count / _MIB:.1f}"
+    return f"{tenths} MiB" if tenths != f"{whole}.0" else f"{count:,} bytes"  # 16.0 MiB would read as the limit
 
 
 def read_open(handle: int, limit: int) -> bytes:
@@ -92,7 +100,7 @@ def read_open(handle: int, limit: int) -> bytes:
         remaining -= len(chunk)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise TooLarge(f"file grew over the {_size(limit)} limit while it was read")
+        raise TooLarge(f"file grew over the {size_text(limit)} limit while it was read")
     return data
 
 
