@@ -500,8 +500,8 @@ def test_a_setting_of_the_wrong_kind_is_an_error_that_says_what_it_takes(project
 @pytest.mark.parametrize(
     "name, text, place",
     [
-        ("claimcheck.toml", 'claims = ["claims"]\n\n[[per-path]]\npaths = ["x"]\n\n[[per-path]]\n  severity = "fatal"\n'
-         'paths = ["y"]\n', "claimcheck.toml:7:3: per-path entry 2"),
+        ("claimcheck.toml", 'claims = ["claims"]\n\n[[per-path]]\npaths = ["x"]\nseverity = "info"\n\n[[per-path]]\n'
+         '  severity = "fatal"\npaths = ["y"]\n', "claimcheck.toml:8:3: per-path entry 2"),
         ("claimcheck.toml", 'claims = ["claims"]\nper-path = [{paths = ["x"], bogus = 1}]\n', "claimcheck.toml:2:1: per-path entry 1"),
         ("pyproject.toml", '[project]\nname = "x"\nworkers = 0\n\n[tool.claimcheck]\n"workers" = 0\n',
          "pyproject.toml:6:1 [tool.claimcheck]"),

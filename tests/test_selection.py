@@ -88,6 +88,18 @@ def test_per_path_settings_judge_a_folder_of_drafts_at_warning(project):
     assert run_cli(project, "check", "--fail-on", "warning", "claims/drafts").exit_code == 1
 
 
+@pytest.mark.parametrize("pattern", ["./claims/drafts", "claims/drafts/", "././claims/drafts"])
+def test_a_per_path_pattern_written_from_here_matches_as_one_without(project, pattern):
+    """"./claims/drafts" is the folder claims/drafts of the settings' folder: not a pattern that matches nothing."""
+    _, before = _report(project)
+    drafts = [f for f in before if f["subject"] == "sylvania" and f["verdict"] == "contradiction"]
+    (project / "pyproject.toml").write_text(
+        SETTINGS + f'[[tool.claimcheck.per-path]]\npaths = ["{pattern}"]\nseverity = "warning"\n', "utf-8"
+    )
+    _, after = _report(project)
+    assert [f["severity"] for f in after if f["fingerprint"] == drafts[0]["fingerprint"]] == ["warning"]
+
+
 def test_per_path_ignore_and_select_apply_to_findings_whose_files_all_match(project):
     (project / "pyproject.toml").write_text(
         SETTINGS + '[[tool.claimcheck.per-path]]\npaths = ["claims/drafts/*.yaml"]\nignore = ["value-conflict"]\n'
@@ -137,6 +149,9 @@ def test_an_acknowledgement_of_a_finding_left_out_is_not_stale(project):
         ('[[tool.claimcheck.per-path]]\npaths = ["claims"]\nseverty = "warning"\n', 'did you mean "severity"'),
         ('[[tool.claimcheck.per-path]]\npaths = ["claims"]\nseverity = "low"\n', '"severity" must be'),
         ('[tool.claimcheck.per-path]\npaths = ["claims"]\n', "[[tool.claimcheck.per-path]]"),
+        ('[[tool.claimcheck.per-path]]\npaths = ["/abs/claims"]\nseverity = "info"\n', "is not a pattern relative"),
+        ('[[tool.claimcheck.per-path]]\npaths = ["../other"]\nseverity = "info"\n', "is not a pattern relative"),
+        ('[[tool.claimcheck.per-path]]\npaths = ["claims"]\n', "says nothing about its paths"),
     ],
 )
 def test_per_path_settings_that_cannot_be_read_are_an_error(project, table, said):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
 
 from checker.formats.files import MAX_FILE_BYTES, Refused, read_regular
 from checker.model.findings import SEVERITIES
@@ -66,6 +66,27 @@ class PerPathTable(_Table):
         default_factory=list, description="a list of check ids whose findings are not reported for these paths"
     )
 
+    @field_validator("paths")
+    @classmethod
+    def _relative(cls, paths: list[str]) -> list[str]:
+        """Patterns as the findings' files are matched: from the settings' folder, "/" between folders ("./claims"
+        is "claims"); a pattern that could match no such path (absolute, or out through "..") is refused."""
+        out = []
+        for pattern in paths:
+            clean = pattern.replace("\\", "/")
+            while clean.startswith("./"):
+                clean = clean[2:]
+            if not clean or clean.startswith("/") or ".." in clean.split("/") or (len(clean) > 1 and clean[1] == ":"):
+                raise ValueError(f'"{pattern}" is not a pattern relative to the settings\' folder (write claims/drafts)')
+            out.append(clean)
+        return out
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "PerPathTable":
+        if self.severity is None and not self.select and not self.ignore:
+            raise ValueError("the entry says nothing about its paths: give severity, select or ignore")
+        return self
+
 
 class SettingsTable(_Table):
     """``[tool.claimcheck]`` in pyproject.toml, or claimcheck.toml, as written. Format names are checked by the
@@ -104,12 +125,12 @@ class SettingsTable(_Table):
         description="a whole number of days, 0 or more: an acknowledgement that expires within them is a warning",
     )
 
-
     @field_validator("cache")
     @classmethod
     def _only_off(cls, value: Optional[bool]) -> Optional[bool]:
         if value:
-            raise ValueError("the cache can only be turned off here")
+            raise ValueError("must be false, to keep no cache: the cache can only be turned off here (its folder is "
+                             "chosen with --cache, else the user's cache folder)")  # fmt: skip
         return value
 
 
@@ -171,7 +192,7 @@ def _problem(error: dict[str, Any], path: Optional[Path]) -> str:
     loc = list(error["loc"])
     model: type[_Table] = SettingsTable
     entry = None
-    if len(loc) >= 3 and loc[0] == "per-path" and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] == "per-path" and isinstance(loc[1], int):
         entry, model, loc = loc[1], PerPathTable, loc[2:]
     keys = _keys(model)
     key = str(loc[0]) if loc else ""
@@ -183,6 +204,11 @@ def _problem(error: dict[str, Any], path: Optional[Path]) -> str:
         return f'{where}: unknown key "{key}"' + (f"; {hint}" if hint else f"; known: {', '.join(keys)}")
     if error["type"] == "missing":
         return f'{where}: "{key}" is missing: {keys[key]}'
+    if error["type"] == "value_error":  # a check of the value itself, which says what is wrong with it
+        said = str(error["msg"]).removeprefix("Value error, ")
+        if said.startswith("must be"):
+            return f'{where}: "{key}" {said}'
+        return f'{where}: "{key}": {said}' if key else f"{where}: {said}"
     return f'{where}: "{key}" must be {keys[key]}'
 
 
