@@ -218,6 +218,23 @@ def test_ack_and_renew_keep_the_crlf_line_endings_of_the_file(project):
     assert renewed != added and renewed.count(b"\n") == renewed.count(b"\r\n") == added.count(b"\n")
 
 
+def test_an_input_problem_is_said_to_be_one_when_it_is_acknowledged(project):
+    """Input problems cannot be acknowledged: `ack` says so (not "no current finding"), and an entry written for
+    one by hand is an error that says so (not a stale acknowledgement of a finding the report lists)."""
+    (project / "claims" / "broken.yaml").write_text("source: {id: x\nclaims: [\n", "utf-8")
+    findings = json.loads(_run(project, "check", "--format", "json").stdout)["findings"]
+    (problem,) = [f["fingerprint"] for f in findings if f["check"] == "yaml-syntax"]
+    refused = _run(project, "ack", problem, "--by", "Ana", "--reason", "x")
+    assert refused.exit_code == 2 and "is an input problem" in refused.output, refused.output
+    (project / "acknowledgements.yaml").write_text(
+        f"acknowledgements:\n  - fingerprint: {problem}\n    reviewed_by: Ana\n    reviewed_on: '2026-11-01'\n"
+        "    reason: x\n    expires: '2027-01-01'\n", "utf-8")  # fmt: skip
+    result = _run(project, "check", "--format", "json")
+    said = [f["message"] for f in json.loads(result.stdout)["findings"] if f["check"] == "acknowledgement"]
+    assert len(said) == 1 and "it is an input problem" in said[0] and "stale" not in said[0], said
+    assert result.exit_code == 1
+
+
 def test_ack_refuses_unknown_fingerprints(project):
     result = _run(project, "ack", "ffffffffffffffff", "--by", "Ana", "--reason", "x")
     assert result.exit_code == 2 and "no current finding" in result.output

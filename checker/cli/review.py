@@ -54,7 +54,13 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     if all_failing:
         chosen = failing(result.findings, Policy(fail_on=result.fail_on))
         chosen = [f for f in chosen if f.subject]
+    problems = {f.fingerprint for f in result.findings if not f.subject}
     for fingerprint in fingerprints:
+        if fingerprint in problems:
+            raise click.UsageError(
+                f"{fingerprint} is an input problem (a file or claim that cannot be read or resolved), which cannot "
+                "be acknowledged: fix the input it names"
+            )
         if fingerprint not in findings:
             raise click.UsageError(
                 f"no current finding has fingerprint {fingerprint} (see claimcheck check --format json)"

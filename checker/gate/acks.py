@@ -124,11 +124,14 @@ def apply(
     stale: "remove the entry" would be the wrong advice."""
     by_fingerprint = {ack.fingerprint: (ack, where) for ack, where in acks.entries}
     matched: set[str] = set()
+    inputs: set[str] = set()  # fingerprints of input problems, which no acknowledgement accepts
     out = []
     extra = []
     for finding in findings:
         entry = by_fingerprint.get(finding.fingerprint)
         if entry is None or not finding.subject:
+            if entry is not None:
+                inputs.add(finding.fingerprint)
             out.append(finding)
             continue
         ack, where = entry
@@ -174,8 +177,19 @@ def apply(
             )
         out.append(replace(finding, status=ACKNOWLEDGED, review=review))
     matched.update(left_out)
+    for ack, where in acks.entries:
+        if ack.fingerprint in inputs:  # said whatever the rules: the entry can never apply
+            extra.append(
+                input_error(
+                    "acknowledgement",
+                    where,
+                    f"acknowledgement of {ack.fingerprint}: it is an input problem (a file or claim that cannot be "
+                    "read or resolved), which cannot be acknowledged",
+                    "fix the input it names, and remove the entry",
+                )
+            )
     for ack, where in acks.entries if complete else ():
-        if ack.fingerprint not in matched:
+        if ack.fingerprint not in matched and ack.fingerprint not in inputs:
             stale = input_error(
                 "acknowledgement",
                 where,
