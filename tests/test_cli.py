@@ -179,6 +179,24 @@ def test_duplicate_source_id_is_an_error(mini):
     assert 'source id "gazette-june" is also used by' in output
 
 
+def test_a_source_id_used_twice_in_json_lines_names_the_line_of_its_first_use(mini):
+    """Both documents stand in one file: the line tells them apart. The fingerprint does not name it, so that it
+    does not move when lines are added above."""
+    import json
+
+    lines = [json.dumps({"source": source_block("twice"), "claims": [claim(f"c{n}", "partners", n)]}) for n in (1, 2)]
+    path = mini / "claims" / "extra.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    first = invoke("check", "--format", "json", cwd=mini).stdout
+    (said,) = [f for f in json.loads(first)["findings"] if f["check"] == "duplicate-id"]
+    assert said["message"] == 'source id "twice" is also used by claims/extra.jsonl (line 1)'
+    assert said["location"]["line"] == 2
+    path.write_text("\n" + path.read_text("utf-8"), "utf-8")
+    (moved,) = [f for f in json.loads(invoke("check", "--format", "json", cwd=mini).stdout)["findings"]
+                if f["check"] == "duplicate-id"]  # fmt: skip
+    assert moved["message"].endswith("(line 2)") and moved["fingerprint"] == said["fingerprint"]
+
+
 def test_broken_rules_exit_2(mini):
     (mini / "rules" / "bad.yaml").write_text("metrics:\n  x: {label: x, kind: count}\n", "utf-8")
     result = invoke("check", cwd=mini)

@@ -15,7 +15,7 @@ from checker.corpus.values import Interpreted, Number, ValueProblem, interpret
 from checker.formats.confine import archive_problem, resolved
 from checker.formats.loading import display_path, iter_files
 from checker.formats.models import Claim, Kind, Metric, Source, TimeNature
-from checker.model.findings import Finding, input_error, unplain
+from checker.model.findings import Finding, Location, input_error, unplain
 from checker.model.timespec import TimeError, TimeSpan, parse_time
 from checker.vocabulary.rules import Vocabulary
 
@@ -331,25 +331,29 @@ def add_records(corpus: Corpus, records: Iterable[FileRecord]) -> list[DocumentR
     A source id used by an earlier document is a finding, and that document's claims are left out.
     """
     kept = []
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, Location] = {}  # where each source id was first given
     for record in records:
         corpus.files += 1
         corpus.claims_read += record.claims_read
         corpus.findings.extend(unplain(f) for f in record.findings)
         for document in record.documents:
             source = source_info(document)
+            where = Located(document.path, document.spans)
             if source.id in first_seen:
-                where = Located(document.path, document.spans)
+                first = first_seen[source.id]
+                # the line of the first use, which a JSON Lines file needs to tell its documents apart, is said;
+                # the fingerprint names the file alone, so that it does not move with lines
                 corpus.findings.append(
                     input_error(
                         "duplicate-id",
                         where.location("source", "id"),
-                        f'source id "{source.id}" is also used by {first_seen[source.id]}',
+                        f'source id "{source.id}" is also used by {first.path} (line {first.line})',
                         "give each source its own id",
+                        key=(f'source id "{source.id}" is also used by {first.path}',),
                     )
                 )
                 continue
-            first_seen[source.id] = document.path
+            first_seen[source.id] = where.location("source", "id")
             corpus.sources[source.id] = source
             kept.append(document)
     return kept
