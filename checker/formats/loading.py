@@ -31,6 +31,7 @@ from checker.formats.yamlio import (
     control_character,
     decode,
     read_yaml,
+    refusing_whole,
 )
 from checker.model.findings import Finding, Location, digest_of, input_error, place_key
 from checker.model.names import did_you_mean, fold, suggestion
@@ -505,14 +506,14 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
             f"malformed JSON: {exc.msg}",
             "check the brackets, commas and quotes around this place",
         )
-    except _DuplicateKey as exc:  # a key of an object given twice, with a control character in it
+    except _RefusedKey as exc:  # a key with a control character: the document cannot name it
         return input_error(check, Location(shown, line, 1), str(exc), ESCAPE_HINT)
     except RecursionError:
         return input_error(check, Location(shown, line, 1), "values nest too deeply", "flatten the document")
     data, problems = _refused_in(data, line, check)
-    if any(len(at) < 2 for at in problems):  # not inside an item of a top-level list or mapping: refused whole
-        problem = next(iter(problems.values()))
-        return input_error(check, Location(shown, problem.line, problem.col), problem.message, problem.hint)
+    whole = refusing_whole(problems)
+    if whole is not None:
+        return input_error(check, Location(shown, whole.line, whole.col), whole.message, whole.hint)
     return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))}, problems)
 
 
@@ -565,8 +566,8 @@ def _width(text: str) -> int:
     return max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
 
 
-class _DuplicateKey(ValueError):
-    """A JSON object with one key twice."""
+class _RefusedKey(ValueError):
+    """A key of a JSON object that no file may hold (a control character in it): it refuses its document."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -576,7 +577,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         found = control_character(key)
         if found:
-            raise _DuplicateKey(f'key "{key.encode("unicode_escape").decode("ascii")}": {found} is not allowed')
+            raise _RefusedKey(f'key "{key.encode("unicode_escape").decode("ascii")}": {found} is not allowed')
         if key in result:
             result[key] = _Bad(f'duplicate key "{key}"', "JSON would silently keep only the last one")
             continue

@@ -424,9 +424,16 @@ def read_yaml(raw: bytes) -> Document:
     except RecursionError:
         raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels") from None
     problems = dict(sorted(builder.problems.items(), key=lambda item: _place(item[1])))
-    if any(len(at) < 2 for at in problems):  # not inside an item of a top-level list or mapping: refused whole
-        raise next(iter(problems.values()))
+    whole = refusing_whole(problems)
+    if whole is not None:
+        raise whole
     return Document(data, builder.spans, problems)
+
+
+def refusing_whole(problems: dict[KeyPath, YamlProblem]) -> YamlProblem | None:
+    """The first of a document's refused values (in document order) when one lies outside every item of a
+    top-level list or mapping: the document is then refused whole, as it is read. None when each is inside one."""
+    return next(iter(problems.values())) if any(len(at) < 2 for at in problems) else None
 
 
 def _place(problem: YamlProblem) -> tuple[int, int]:
