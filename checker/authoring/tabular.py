@@ -39,6 +39,7 @@ from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_val
 from checker.formats.files import Refused, read_regular
 from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
 from checker.formats.yamlio import control_character
+from checker.model.findings import said_at
 
 #: a table larger than this is not read (its claims are held in memory as JSON Lines)
 MAX_TABLE_BYTES = 256 * 1024 * 1024
@@ -719,7 +720,7 @@ def load_mapping(path: Path) -> Mapping:
 
     loaded, problems = load_model(path, display_path(path), Mapping, check="mapping")
     if loaded is None:
-        said = "; ".join(f"{p.location}: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in problems[:5])
+        said = "; ".join(map(said_at, problems[:5]))
         more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         raise MappingProblem(f"not a usable mapping: {said}{more}")
     return loaded.model

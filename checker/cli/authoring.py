@@ -25,7 +25,7 @@ from checker.formats.models import SourceKind
 from checker.formats.schema import SCHEMAS, render_schema
 from checker.formats.settings import ConfigError
 from checker.gate.policy import EXIT_ERROR, EXIT_FAIL, EXIT_SUCCESS
-from checker.model.findings import Finding, place_key, unplain
+from checker.model.findings import Finding, place_key, said_at, unplain
 from checker.model.plural import counted
 from checker.pipeline import load_settings
 from checker.reporting.inert import inert
@@ -211,7 +211,7 @@ def why_not_formatted(path: Path, text: str | None, failure: Exception) -> list[
         mark = getattr(failure, "problem_mark", None) or getattr(failure, "context_mark", None)
         at = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
         return [f"{shown}:{at}: cannot be formatted: {first}; run claimcheck validate {shown}"]
-    lines = [f"{f.location}: {f.message}" + (f" ({f.hint})" if f.hint else "") for f in found[:_SHOWN_PROBLEMS]]
+    lines = [said_at(f) for f in found[:_SHOWN_PROBLEMS]]
     more = (
         f"; {len(found) - _SHOWN_PROBLEMS} more (claimcheck validate {shown} lists them)"
         if len(found) > _SHOWN_PROBLEMS

@@ -247,6 +247,11 @@ def _place(finding: Finding) -> tuple:
     return (finding.location or Location(""), tuple(ref.location for ref in finding.claims))
 
 
+def said_at(finding: Finding) -> str:
+    """A finding in one line for a message that lists a few: "file:line:col: message (hint)"."""
+    return f"{finding.location}: {finding.message}" + (f" ({finding.hint})" if finding.hint else "")
+
+
 def place_key(finding: Finding) -> tuple[int, int]:
     """The line and column a finding stands at, for findings of one file in the order of their places."""
     where = finding.location
