@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import can_fork, run, table
+from checker.engine import can_fork, reading, run, table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,3 +82,43 @@ def test_where_no_server_process_can_start_the_shards_are_checked_in_the_run_wit
     assert [(f.fingerprint, f.message, f.note, f.claims) for f in here.findings] == [
         (f.fingerprint, f.message, f.note, f.claims) for f in alone.findings
     ]
+
+
+@pytest.mark.skipif(not can_fork(), reason="forks worker processes")
+def test_files_read_after_polars_was_loaded_are_read_by_processes_started_afresh_with_the_same_findings(monkeypatch):
+    import polars  # noqa: F401, PLC0415 - loaded here, as the import of a table would have
+
+    alone = run([ROOT / "claims"], ROOT / "rules", workers=1)
+    started: list[str] = []
+    real = reading._readers
+
+    def watched(count: int):  # noqa: ANN202
+        pool = real(count)
+        started.append(pool._ctx.get_start_method())
+        return pool
+
+    monkeypatch.setattr(reading, "_readers", watched)
+    both = run([ROOT / "claims"], ROOT / "rules", workers=2)
+    # not forked from this process, whose pages a forked reader would count as its own
+    assert started == ["forkserver"]
+    assert len(both.findings) > 10
+    assert [(f.fingerprint, f.message, f.note, f.claims, f.location) for f in both.findings] == [
+        (f.fingerprint, f.message, f.note, f.claims, f.location) for f in alone.findings
+    ]
+
+
+@pytest.mark.skipif(not can_fork(), reason="forks worker processes")
+def test_readers_started_afresh_keep_records_the_run_can_verify_whatever_their_own_environment(tmp_path, monkeypatch):
+    import polars  # noqa: F401, PLC0415 - loaded here: the readers are started by the server process
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "earlier"))
+    run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=tmp_path / "earlier-cache")  # the server may start
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "now"))
+    cache = tmp_path / "cache"
+    cold = run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=cache)
+    asked: list[int] = []
+    monkeypatch.setattr(reading, "_readers", lambda count: asked.append(count))  # read here, if at all
+    warm = run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=cache)
+    assert not asked  # every file's record, written by a reader, was verified here with the run's key
+    assert (tmp_path / "now" / "claimcheck" / "key").is_file()
+    assert [f.fingerprint for f in warm.findings] == [f.fingerprint for f in cold.findings]

@@ -24,8 +24,9 @@ import hashlib
 import hmac
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from checker.formats.files import Refused, open_regular, private_folder, read_open
 
@@ -52,9 +53,24 @@ def user_folder() -> Path:
     return Path(base) / "claimcheck"
 
 
+_RUNS_FOLDER: Optional[Path] = None  # in a worker started afresh: the user folder of the run it works for
+
+
+@contextmanager
+def of_the_run(folder: Path) -> Iterator[None]:
+    """In the block, the key is the one in ``folder``: a worker started afresh takes the key of the run it works
+    for, whatever its own environment says (a server process keeps the environment it was started in)."""
+    global _RUNS_FOLDER
+    before, _RUNS_FOLDER = _RUNS_FOLDER, folder
+    try:
+        yield
+    finally:
+        _RUNS_FOLDER = before
+
+
 def key(folder: Optional[Path] = None) -> bytes:
     """The key in ``folder`` (default: :func:`user_folder`), made if there is none; raise :class:`KeyProblem`."""
-    folder = folder or user_folder()
+    folder = folder or _RUNS_FOLDER or user_folder()
     known = _KEYS.get(folder)
     if known is None:
         known = _KEYS[folder] = _key(folder)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
-from typing import NamedTuple, Optional, cast
+from typing import Any, NamedTuple, Optional, cast
 
 from checker.corpus.records import FileRecord, read_file, read_made, with_archive_problems
-from checker.engine import cache
+from checker.engine import cache, table
+from checker.engine.shards import Context, as_the_run
+from checker.formats import confine
 from checker.formats.loading import read_bytes
 from checker.model.findings import (
     Finding,
@@ -81,13 +84,52 @@ def read_all(files: list[FileToRead], readers: int, cache_dir: Optional[Path]) -
             records[number] = _cached(item)
         left = [number for number, record in enumerate(records) if record is None]
     if readers > 1 and len(left) > 1:
-        with multiprocessing.get_context("fork").Pool(min(readers, len(left))) as pool:
-            chunk = max(1, len(left) // (readers * 8))
-            for number, record in zip(
-                left, pool.map(read_record, [files[n] for n in left], chunksize=chunk), strict=True
-            ):
-                records[number] = record
-    else:
-        for number in left:
-            records[number] = read_record(files[number])
+        pool = _readers(min(readers, len(left)))
+        if pool is not None:
+            with pool:
+                chunk = max(1, len(left) // (readers * 8))
+                for number, record in zip(
+                    left, pool.map(_read_in_worker, [files[n] for n in left], chunksize=chunk), strict=True
+                ):
+                    records[number] = record
+            return cast(list[FileRecord], records)
+    for number in left:
+        records[number] = read_record(files[number])
     return cast(list[FileRecord], records)
+
+
+#: the modules a reader or checker started by the server process has loaded before it is forked from it
+SERVER_PRELOAD = ["checker.engine.running"]
+
+
+def _readers(count: int) -> Any:
+    """A pool of ``count`` reader processes: forked from this one while it is small (it has not loaded Polars, as
+    in a check from the command line), else forked from a server process started afresh. A process forked from a
+    large one counts all its pages as its own, and one forked after Polars was loaded cannot use Polars (see
+    checker.engine.table). None when no server process can start here (no folder for its socket): the files are
+    then read in this process."""
+    if table.forks_make_tables():
+        return multiprocessing.get_context("fork").Pool(count)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(SERVER_PRELOAD)
+    try:
+        with table.worker_environment():
+            return context.Pool(count, initializer=_take_context, initargs=(Context(confine.current(), os.getcwd()),))
+    except OSError:
+        return None
+
+
+_CONTEXT: Optional[Context] = None  # the run a reader started afresh reads for
+
+
+def _take_context(context: Context) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def _read_in_worker(item: FileToRead) -> FileRecord:
+    """A file's record, read in a reader process: as the run would read it in its own process."""
+    if _CONTEXT is None:  # forked from the run: it is as the run already
+        return read_record(item)
+    with as_the_run(_CONTEXT):
+        return read_record(item)

@@ -20,7 +20,7 @@ from checker.corpus.result import Result
 from checker.corpus.timeline import Timeline
 from checker.engine import cache, cachekey, places, table
 from checker.engine.checking import configure
-from checker.engine.reading import FileToRead, read_all
+from checker.engine.reading import SERVER_PRELOAD, FileToRead, read_all
 from checker.engine.shards import (
     Context,
     Job,
@@ -399,7 +399,7 @@ def _run_sent(
     job.documents, job.parts = [], None
     del parts  # the claims are held by ``sent`` alone from here
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload(SERVER_PRELOAD)
     setting = Context(confine.current(), os.getcwd())
     sent.reverse()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -14,10 +15,11 @@ from checker.corpus.kept import Kept, heads, lean, plain_text
 from checker.corpus.records import DocumentRecord
 from checker.corpus.resolver import Resolver, claim_rows, resolve_documents, subject_key
 from checker.corpus.timeline import Timeline
-from checker.engine import cache, places
+from checker.engine import cache, cachekey, places
 from checker.engine.checking import ActiveCheck, check_table, partition, subject_claims
 from checker.formats import confine
 from checker.formats.confine import Confinement
+from checker.formats.files import umask
 from checker.formats.loading import shown_from
 from checker.model.findings import (
     Finding,
@@ -90,13 +92,22 @@ class Context:
 
     confinement: Confinement  # where archived texts may be read from
     folder: str  # the run's working directory, which paths are shown relative to
+    #: the run's umask, which the files a worker writes (its records in the cache) take their mode from
+    mask: int = field(default_factory=umask)
+    #: where the run's cache key is: the records a worker writes are signed with it
+    keys: Path = field(default_factory=cachekey.user_folder)
 
 
 @contextmanager
 def as_the_run(context: Context) -> Iterator[None]:
     """Read and check in the block as the run of ``context`` would."""
-    with confine.applied(context.confinement), shown_from(context.folder), no_cycle_collection():
-        yield
+    mask = os.umask(context.mask)
+    try:
+        with confine.applied(context.confinement), shown_from(context.folder), cachekey.of_the_run(context.keys):
+            with no_cycle_collection():
+                yield
+    finally:
+        os.umask(mask)
 
 
 def run_sent(rules: Job, documents: list[DocumentRecord], context: Context) -> ShardResult:
