@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from checker.authoring.tabular import Mapping, Stats, ValueReader, import_tables, load_mapping  # noqa: E402
 from checker.engine import default_workers, rules_of, run  # noqa: E402
 from checker.fusion.discovery import Resolution  # noqa: E402
-from checker.fusion.resolving import claims_of_rows, claims_of_tables, run_resolve  # noqa: E402
+from checker.fusion.resolving import claims_of_rows, claims_of_tables, read_as_written, run_resolve  # noqa: E402
 from checker.model.names import fold  # noqa: E402
 
 LEFT_OUT = {"aa", "ua", "CO"}
@@ -203,6 +204,9 @@ def main() -> int:
     findings = 0
     if not args.no_check:  # only the findings are counted: the claims in short need not be kept
         findings = len(run([], args.rules, workers=args.workers, texts=texts, keep_rows=False).findings)
+    if read_as_written(imported):  # resolve reads the tables, not the claim files import made: let those go
+        texts = []
+        imported = [replace(table, text="") for table in imported]
     checked = time.perf_counter()
     vocabulary = rules_of(args.rules)
     claims = claims_of_tables(imported, vocabulary)

@@ -83,6 +83,13 @@ def claims_of_rows(rows: Sequence[ClaimRow]) -> pl.DataFrame:
     )
 
 
+def read_as_written(imported: Sequence[Imported]) -> bool:
+    """Whether :func:`claims_of_tables` takes these tables as they are: every document one the claim format takes as
+    written, and no two sharing an id."""
+    ids = [source for table in imported for source in table.sources]
+    return all(table.plain for table in imported) and len(set(ids)) == len(ids)
+
+
 def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary) -> Optional[pl.DataFrame]:
     """The claims of tables imported with one mapping as the table resolve reads, resolved as the engine resolves
     the documents the import writes (claims it would refuse left out), without reading those documents: each
@@ -90,8 +97,7 @@ def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary) -> Op
     takes as written (see :attr:`Imported.plain`), or two share an id: the engine must read them then, and say
     what is wrong.
     """
-    ids = [source for table in imported for source in table.sources]
-    if not all(table.plain for table in imported) or len(set(ids)) != len(ids):
+    if not read_as_written(imported):
         return None
     key = imported[0].key if imported else "period"
     claims = pl.concat([table.claims for table in imported]) if imported else _empty_written()
