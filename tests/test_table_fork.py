@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -85,9 +87,13 @@ def test_where_no_server_process_can_start_the_shards_are_checked_in_the_run_wit
 
 
 @pytest.mark.skipif(not can_fork(), reason="forks worker processes")
-def test_files_read_after_polars_was_loaded_are_read_by_processes_started_afresh_with_the_same_findings(monkeypatch):
+@pytest.mark.parametrize("large, method", [(0, "forkserver"), (1 << 30, "fork")])
+def test_files_read_by_a_large_process_that_loaded_polars_are_read_by_processes_started_afresh(
+    monkeypatch, large, method
+):
     import polars  # noqa: F401, PLC0415 - loaded here, as the import of a table would have
 
+    monkeypatch.setattr(reading, "LARGE_MIB", large)  # this process counts as large, or as small
     alone = run([ROOT / "claims"], ROOT / "rules", workers=1)
     started: list[str] = []
     real = reading._readers
@@ -99,8 +105,8 @@ def test_files_read_after_polars_was_loaded_are_read_by_processes_started_afresh
 
     monkeypatch.setattr(reading, "_readers", watched)
     both = run([ROOT / "claims"], ROOT / "rules", workers=2)
-    # not forked from this process, whose pages a forked reader would count as its own
-    assert started == ["forkserver"]
+    # a large process's pages a forked reader would count as its own; a small one's are cheaper than a server
+    assert started == [method]
     assert len(both.findings) > 10
     assert [(f.fingerprint, f.message, f.note, f.claims, f.location) for f in both.findings] == [
         (f.fingerprint, f.message, f.note, f.claims, f.location) for f in alone.findings
@@ -111,6 +117,7 @@ def test_files_read_after_polars_was_loaded_are_read_by_processes_started_afresh
 def test_readers_started_afresh_keep_records_the_run_can_verify_whatever_their_own_environment(tmp_path, monkeypatch):
     import polars  # noqa: F401, PLC0415 - loaded here: the readers are started by the server process
 
+    monkeypatch.setattr(reading, "LARGE_MIB", 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "earlier"))
     run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=tmp_path / "earlier-cache")  # the server may start
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "now"))
@@ -122,3 +129,20 @@ def test_readers_started_afresh_keep_records_the_run_can_verify_whatever_their_o
     assert not asked  # every file's record, written by a reader, was verified here with the run's key
     assert (tmp_path / "now" / "claimcheck" / "key").is_file()
     assert [f.fingerprint for f in warm.findings] == [f.fingerprint for f in cold.findings]
+
+
+@pytest.mark.skipif(not can_fork(), reason="forks worker processes")
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_records_kept_by_readers_started_afresh_follow_the_runs_umask(tmp_path, monkeypatch, mask, mode):
+    import polars  # noqa: F401, PLC0415 - loaded here: the readers are started by the server process
+
+    monkeypatch.setattr(reading, "LARGE_MIB", 0)
+    cache = tmp_path / "cache"
+    before = os.umask(mask)
+    try:
+        run([ROOT / "claims"], ROOT / "rules", workers=2, cache_dir=cache)
+    finally:
+        os.umask(before)
+    kept = list((cache / "files").rglob("*.json"))
+    assert len(kept) > 1  # one record a file, written by the readers
+    assert {stat.S_IMODE(path.stat().st_mode) for path in kept} == {mode}

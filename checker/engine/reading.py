@@ -102,13 +102,17 @@ def read_all(files: list[FileToRead], readers: int, cache_dir: Optional[Path]) -
 SERVER_PRELOAD = ["checker.engine.running"]
 
 
+#: the resident size (MiB) from which a process that has loaded Polars starts its readers afresh rather than fork
+#: them: below it, starting a server process would cost more than the pages a forked reader counts as its own
+LARGE_MIB = 256
+
+
 def _readers(count: int) -> Any:
-    """A pool of ``count`` reader processes: forked from this one while it is small (it has not loaded Polars, as
-    in a check from the command line), else forked from a server process started afresh. A process forked from a
-    large one counts all its pages as its own, and one forked after Polars was loaded cannot use Polars (see
-    checker.engine.table). None when no server process can start here (no folder for its socket): the files are
-    then read in this process."""
-    if table.forks_make_tables():
+    """A pool of ``count`` reader processes: forked from this one, unless it has loaded Polars and grown large (an
+    import, then a check and resolve in one process), as a process forked from a large one counts all its pages as
+    its own; then forked from a server process started afresh, as the shard workers of such a run are. None when no
+    server process can start here (no folder for its socket): the files are then read in this process."""
+    if table.forks_make_tables() or _resident_mib() < LARGE_MIB:
         return multiprocessing.get_context("fork").Pool(count)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(SERVER_PRELOAD)
@@ -117,6 +121,15 @@ def _readers(count: int) -> Any:
             return context.Pool(count, initializer=_take_context, initargs=(Context(confine.current(), os.getcwd()),))
     except OSError:
         return None
+
+
+def _resident_mib() -> float:
+    """This process's resident size in MiB, as Linux counts it (0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", "rb") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 _CONTEXT: Optional[Context] = None  # the run a reader started afresh reads for
