@@ -77,13 +77,16 @@ def extent_of(entity: Entity, stated: Optional[str], time: Optional[TimeSpan]) -
     return None  # its time may fall on either side of a change: which extent it counts cannot be told
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Resolved:
     """A claim with its names resolved, its value interpreted and its time known (or known to be unknown).
 
     Each stands for one claim of the corpus: two are equal only when they are
     the same object. What only findings need (the claim's location and its
-    reference for reports) is worked out when first asked for.
+    reference for reports) is worked out when first asked for. Nothing changes
+    one once it is made; it is not a frozen dataclass only because one is made
+    for every claim read, and a frozen dataclass sets each field through
+    ``object.__setattr__``, several times slower.
     """
 
     claim: Claim
