@@ -279,6 +279,7 @@ def resolve_columns(
             weight[copies.order] = np.exp(sums[copies.slot])  # slot -1: the 0.0 at the end
         if since and (change < settings.epsilon or since >= settings.rounds):  # not before one round with them
             break
+    del agreements, copies, weight, external  # the rounds' own arrays: let go before the conclusion makes its own
     return _conclude(
         items,
         sources,
@@ -466,15 +467,26 @@ def _conclude(items, sources, cand_value, cand_item, starts, probability, said, 
     )
 
 
+#: about how many agreements a run of them holds (see _Agreements): each round's terms are made a run at a time
+_RUN = 1 << 18
+
+
 @dataclass(frozen=True)
 class _Agreements:
-    """Which items every two sources both give, and on which they give the same value: fixed across rounds."""
+    """Which items every two sources both give, and on which they give the same value: fixed across rounds.
+
+    The agreements (each a pair and an item where the two give the same value)
+    come in runs of whole pairs, so that a round makes its terms for one run
+    at a time rather than for millions at once; a pair's sum is made within
+    its run, term by term in the same order, so runs change no figure.
+    """
 
     first: np.ndarray  # the two sources of each pair compared
     second: np.ndarray
     differ: np.ndarray  # items on which the pair gives different values
-    pair: np.ndarray  # for each (pair, item) where the two give the same value: the pair's index
-    item: np.ndarray  # and the item
+    #: each run: its first pair, how many pairs it holds, and for each agreement in it the pair (counted from the
+    #: run's first) and the item
+    runs: list[tuple[int, int, np.ndarray, np.ndarray]]
 
 
 def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
@@ -483,8 +495,16 @@ def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
     first: list[int] = []
     second: list[int] = []
     differ: list[int] = []
+    runs: list[tuple[int, int, np.ndarray, np.ndarray]] = []
     pair: list[np.ndarray] = []
     item: list[np.ndarray] = []
+    begun, held = 0, 0  # the current run's first pair, and its agreements so far
+
+    def close() -> None:
+        runs.append((begun, len(first) - begun, np.concatenate(pair), np.concatenate(item)))
+        pair.clear()
+        item.clear()
+
     for a in range(n_src):
         for b in range(a + 1, n_src):
             shared = given[:, a] & given[:, b]
@@ -492,18 +512,22 @@ def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
             if count < settings.min_shared:
                 continue
             same = np.flatnonzero(shared & (said[:, a] == said[:, b]))
-            pair.append(np.full(len(same), len(first), dtype=np.int64))
+            pair.append(np.full(len(same), len(first) - begun, dtype=np.int64))
             item.append(same)
             differ.append(count - len(same))
             first.append(a)
             second.append(b)
-    empty = np.zeros(0, dtype=np.int64)
+            held += len(same)
+            if held >= _RUN:
+                close()
+                begun, held = len(first), 0
+    if len(first) > begun:
+        close()
     return _Agreements(
         np.array(first, dtype=np.int64),
         np.array(second, dtype=np.int64),
         np.array(differ, dtype=float),
-        np.concatenate(pair) if pair else empty,
-        np.concatenate(item) if item else empty,
+        runs,
     )
 
 
@@ -528,24 +552,28 @@ def _dependence(
     # p = a1·a2·squares + (a1·(1 − a2) + (1 − a1)·a2)·cross / others + (1 − a1)·(1 − a2)·rest / others², agreement
     # by agreement: the terms of each pair and of each item made once, in three arrays reused step by step
     a1, a2 = accuracy[agreements.first], accuracy[agreements.second]
-    pair, item = agreements.pair, agreements.item
+    both, either, neither = a1 * a2, a1 * (1 - a2) + (1 - a1) * a2, (1 - a1) * (1 - a2)
     squares, cross, rest, others = spread
-    p, term, part = np.empty(len(pair)), np.empty(len(pair)), np.empty(len(pair))
-    np.take(a1 * a2, pair, out=p)
-    p *= np.take(squares, item, out=part)
-    np.take(a1 * (1 - a2) + (1 - a1) * a2, pair, out=term)
-    term *= np.take(cross, item, out=part)
-    term /= np.take(others, item, out=part)
-    p += term
-    np.take((1 - a1) * (1 - a2), pair, out=term)
-    term *= np.take(rest, item, out=part)
-    term /= np.take(others**2, item, out=part)
-    p += term
-    np.clip(p, 1e-9, 1.0, out=p)
-    np.multiply(p, 1 - c, out=term)
-    term += c
-    term /= p
-    evidence = np.bincount(pair, weights=np.log(term, out=term), minlength=len(agreements.first))
+    squared = others**2
+    evidence = np.zeros(len(agreements.first))
+    for begun, count, pair, item in agreements.runs:
+        pairs = slice(begun, begun + count)
+        p, term, part = np.empty(len(pair)), np.empty(len(pair)), np.empty(len(pair))
+        np.take(both[pairs], pair, out=p)
+        p *= np.take(squares, item, out=part)
+        np.take(either[pairs], pair, out=term)
+        term *= np.take(cross, item, out=part)
+        term /= np.take(others, item, out=part)
+        p += term
+        np.take(neither[pairs], pair, out=term)
+        term *= np.take(rest, item, out=part)
+        term /= np.take(squared, item, out=part)
+        p += term
+        np.clip(p, 1e-9, 1.0, out=p)
+        np.multiply(p, 1 - c, out=term)
+        term += c
+        term /= p
+        evidence[pairs] = np.bincount(pair, weights=np.log(term, out=term), minlength=count)
     log_odds = math.log(alpha / (1 - alpha)) + evidence + agreements.differ * math.log(1 - c)
     posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700.0, 700.0)))
     out[agreements.first, agreements.second] = posterior
