@@ -107,17 +107,26 @@ def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary) -> Op
         metric_id = vocabulary.metric_id(name)
         if metric_id is not None:
             metrics.append((name, metric_id))
-    known = pl.DataFrame(metrics, schema={"metric": pl.String, "metric_id": pl.String}, orient="row")
-    claims = claims.join(known, on="metric", how="inner", maintain_order="left")
-    named: list[tuple] = []
-    timed: list[tuple] = []
-    read: list[tuple] = []
-    for name, metric_id in metrics:
-        metric = vocabulary.metrics[metric_id]
-        mine = claims.filter(pl.col("metric") == name)
-        named += [(name, s, subject_of(s, metric, vocabulary)) for s in mine["subject"].unique().to_list()]
-        timed += [(name, d, *_time_and_scope(key, d, metric)) for d in mine["day"].unique().to_list()]
-        read += [(name, v, *_value(v, metric_id, metric, resolver)) for v in mine["value"].unique().to_list()]
+    # each metric's id as a column beside its name (not a join: that would copy every column), its unknown left out
+    claims = claims.with_columns(
+        pl.col("metric").replace_strict(dict(metrics), default=None, return_dtype=pl.String).alias("metric_id")
+    )
+    if claims["metric_id"].null_count():
+        claims = claims.filter(pl.col("metric_id").is_not_null())
+    known = {name: (metric_id, vocabulary.metrics[metric_id]) for name, metric_id in metrics}
+    # each distinct metric and subject, day or value, read once: in the order the claims first give them
+    named = [
+        (name, s, subject_of(s, known[name][1], vocabulary))
+        for name, s in claims.select("metric", "subject").unique(maintain_order=True).iter_rows()
+    ]
+    timed = [
+        (name, d, *_time_and_scope(key, d, known[name][1]))
+        for name, d in claims.select("metric", "day").unique(maintain_order=True).iter_rows()
+    ]
+    read = [
+        (name, v, *_value(v, *known[name], resolver))
+        for name, v in claims.select("metric", "value").unique(maintain_order=True).iter_rows()
+    ]
     subjects = pl.DataFrame(
         named, schema={"metric": pl.String, "subject": pl.String, "entity": pl.String}, orient="row"
     )
@@ -129,12 +138,12 @@ def claims_of_tables(imported: Sequence[Imported], vocabulary: Vocabulary) -> Op
         schema={"metric": pl.String, "value": pl.String, "number": pl.Float64, "key": pl.String, "text": pl.String},
         orient="row",
     )
-    claims = (
-        claims.join(subjects, on=["metric", "subject"], how="left", maintain_order="left")
-        .join(times, on=["metric", "day"], how="left", maintain_order="left")
-        .join(values, on=["metric", "value"], how="left", maintain_order="left")
-        .filter(pl.col("entity").is_not_null() & pl.col("time").is_not_null() & pl.col("text").is_not_null())
-    )
+    # each join drops the column it replaces, so that no step copies what the table resolve reads does not need
+    claims = claims.select("source", "claim", "publisher", "metric", "metric_id", "subject", "day", "value")
+    claims = claims.join(subjects, on=["metric", "subject"], how="left", maintain_order="left").drop("subject")
+    claims = claims.join(times, on=["metric", "day"], how="left", maintain_order="left").drop("day")
+    claims = claims.join(values, on=["metric", "value"], how="left", maintain_order="left").drop("value", "metric")
+    claims = claims.filter(pl.col("entity").is_not_null() & pl.col("time").is_not_null() & pl.col("text").is_not_null())
     return claims.select(
         "source",
         "claim",
