@@ -229,7 +229,7 @@ def shard_parts(job: Job, shards: int, only_shard: Optional[int] = None) -> list
 
 #: a worker's share of the claims is checked in pieces of about this many claims: the parent receives each
 #: piece's findings while the workers go on, and a worker holds the resolved claims of one piece at a time
-PIECE_CLAIMS = 20_000
+PIECE_CLAIMS = 10_000
 
 
 def shard_count(claims: int, workers: int) -> int:
