@@ -501,7 +501,10 @@ def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
     begun, held = 0, 0  # the current run's first pair, and its agreements so far
 
     def close() -> None:
-        runs.append((begun, len(first) - begun, np.concatenate(pair), np.concatenate(item)))
+        # kept in four bytes each, and widened a run at a time where they index (as numpy's indices are wide)
+        runs.append(
+            (begun, len(first) - begun, np.concatenate(pair).astype(np.int32), np.concatenate(item).astype(np.int32))
+        )
         pair.clear()
         item.clear()
 
@@ -556,8 +559,9 @@ def _dependence(
     squares, cross, rest, others = spread
     squared = others**2
     evidence = np.zeros(len(agreements.first))
-    for begun, count, pair, item in agreements.runs:
+    for begun, count, narrow_pair, narrow_item in agreements.runs:
         pairs = slice(begun, begun + count)
+        pair, item = narrow_pair.astype(np.intp), narrow_item.astype(np.intp)
         p, term, part = np.empty(len(pair)), np.empty(len(pair)), np.empty(len(pair))
         np.take(both[pairs], pair, out=p)
         p *= np.take(squares, item, out=part)
