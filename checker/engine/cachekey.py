@@ -57,11 +57,12 @@ _RUNS_FOLDER: Optional[Path] = None  # in a worker started afresh: the user fold
 
 
 @contextmanager
-def of_the_run(folder: Path) -> Iterator[None]:
-    """In the block, the key is the one in ``folder``: a worker started afresh takes the key of the run it works
-    for, whatever its own environment says (a server process keeps the environment it was started in)."""
+def of_the_run(folder: Optional[Path]) -> Iterator[None]:
+    """In the block, the key is the one in ``folder`` (None: as outside it): a worker started afresh takes the key
+    of the run it works for, whatever its own environment says (a server process keeps the environment it was
+    started in)."""
     global _RUNS_FOLDER
-    before, _RUNS_FOLDER = _RUNS_FOLDER, folder
+    before, _RUNS_FOLDER = _RUNS_FOLDER, folder or _RUNS_FOLDER
     try:
         yield
     finally:

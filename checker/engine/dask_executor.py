@@ -227,4 +227,5 @@ def connected(scheduler: Optional[str], workers: int, confinement: Confinement) 
             client = stack.enter_context(Client(cluster, set_as_default=False))
         else:
             client = stack.enter_context(_client(scheduler))
-        yield DaskExecutor(client, Context(confinement, os.getcwd()))
+        # a run sent to Dask uses no cache: its workers write no file, and keep their own umask and key
+        yield DaskExecutor(client, Context(confinement, os.getcwd(), mask=None, keys=None))

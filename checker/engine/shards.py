@@ -92,22 +92,25 @@ class Context:
 
     confinement: Confinement  # where archived texts may be read from
     folder: str  # the run's working directory, which paths are shown relative to
-    #: the run's umask, which the files a worker writes (its records in the cache) take their mode from
-    mask: int = field(default_factory=umask)
-    #: where the run's cache key is: the records a worker writes are signed with it
-    keys: Path = field(default_factory=cachekey.user_folder)
+    #: the run's umask, which the files a worker writes (its records in the cache) take their mode from; None for
+    #: workers that write no file (a Dask worker: a run sent there uses no cache), whose umask, shared by all the
+    #: threads of their process, is left alone
+    mask: Optional[int] = field(default_factory=umask)
+    #: where the run's cache key is: the records a worker writes are signed with it (None: as for ``mask``)
+    keys: Optional[Path] = field(default_factory=cachekey.user_folder)
 
 
 @contextmanager
 def as_the_run(context: Context) -> Iterator[None]:
     """Read and check in the block as the run of ``context`` would."""
-    mask = os.umask(context.mask)
+    mask = os.umask(context.mask) if context.mask is not None else None
     try:
         with confine.applied(context.confinement), shown_from(context.folder), cachekey.of_the_run(context.keys):
             with no_cycle_collection():
                 yield
     finally:
-        os.umask(mask)
+        if mask is not None:
+            os.umask(mask)
 
 
 def run_sent(rules: Job, documents: list[DocumentRecord], context: Context) -> ShardResult:
