@@ -119,7 +119,7 @@ def _readers(count: int) -> Any:
     try:
         with table.worker_environment():
             return context.Pool(count, initializer=_take_context, initargs=(Context(confine.current(), os.getcwd()),))
-    except OSError:
+    except (OSError, EOFError):  # no server process can start or answer here
         return None
 
 

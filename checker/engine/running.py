@@ -192,6 +192,10 @@ def run(
     With an ``executor`` the files are read and the shards checked where it
     sends them (``workers`` is then not used), with no cache: a cache folder
     belongs to one machine.
+
+    A program that has loaded Polars starts the workers of a large run from a
+    server process, and they import its main module: like any program whose
+    workers are started so, it needs ``if __name__ == "__main__":``.
     """
     if executor is not None:
         cache_dir = None
@@ -410,7 +414,7 @@ def _run_sent(
     try:
         with table.worker_environment():
             pool = context.Pool(workers, initializer=_take_rules, initargs=(rules, setting))
-    except OSError:  # no server process can start here (no folder for its socket): the shards are checked here
+    except (OSError, EOFError):  # no server process can start or answer here (no folder for its socket, or it died)
         _deliver((run_sent(rules, documents, setting) for documents in handed()), pieces, progress, receive)
         return
     with pool:
