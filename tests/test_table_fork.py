@@ -70,6 +70,7 @@ def test_where_no_server_process_can_start_the_shards_are_checked_in_the_run_wit
     )
     alone = run([tmp_path / "claims"], tmp_path / "rules", workers=1)
     assert "polars" in sys.modules
+    monkeypatch.setattr(reading, "LARGE_MIB", 1 << 30)  # the readers fork: only the shards ask for the server
     context = multiprocessing.get_context("forkserver")
 
     tried: list[int] = []
