@@ -19,6 +19,7 @@ from checker.pipeline import (
     claims_to_resolve,
 )
 from checker.reporting.inert import inert
+from checker.reporting.text_report import input_line
 
 
 @click.command(name="import")
@@ -100,10 +101,7 @@ def resolve_command(  # noqa: PLR0913
         click.echo(text, nl=False)
     # what could not be read is said, and the resolution of the rest is not passed off as the whole corpus's
     for problem in sorted(problems, key=sort_key):
-        hint = f" ({problem.hint})" if problem.hint else ""
-        click.echo(
-            inert(f"{problem.location}: {problem.severity}: [{problem.check}] {problem.message}{hint}"), err=True
-        )
+        click.echo(inert(input_line(problem)), err=True)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         click.echo(f"claimcheck: {counted(len(errors), 'input error')}: the claims they keep out are not resolved; "

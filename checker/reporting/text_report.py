@@ -227,15 +227,17 @@ def _timeline(timeline: Timeline | None, width: int) -> str:
     return _paragraph(f"Timeline: {steps}{latest}", width, indent=0)
 
 
+def input_line(finding: Finding) -> str:
+    """An input problem in one line, its place first (for editors that read it): "file:line:col: error: [check]
+    message (hint)", with its status when it has one."""
+    where = str(finding.location) if finding.location else "-"
+    hint = f" ({finding.hint})" if finding.hint else ""
+    status = f" [{status_label(finding)}]" if status_label(finding) else ""
+    return f"{where}: {finding.severity}{status}: [{finding.check}] {finding.message}{hint}"
+
+
 def _input_errors(findings: list[Finding], width: int) -> list[str]:
-    lines = []
-    for finding in findings:
-        where = str(finding.location) if finding.location else "-"
-        hint = f" ({finding.hint})" if finding.hint else ""
-        status = f" [{status_label(finding)}]" if status_label(finding) else ""
-        text = f"{where}: {finding.severity}{status}: [{finding.check}] {finding.message}{hint}"
-        lines.append("\n".join(wrap(text, width, hang=4)))  # the place stays first, for editors that read it
-    return lines
+    return ["\n".join(wrap(input_line(finding), width, hang=4)) for finding in findings]
 
 
 def _topics(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
