@@ -21,6 +21,7 @@ from checker.formats.models import CheckConfig, Entity, Kind, Metric, Relation, 
 from checker.formats.yamlio import Document
 from checker.model.findings import Finding, Location, input_error
 from checker.model.names import NameIndex, fold, suggestion
+from checker.model.plural import with_article
 from checker.model.units import UnitProblem, check_definitions, conversion, known_without_pint
 
 #: the check under which the rules give the default tolerance of approximate figures (see Vocabulary.tolerance)
@@ -415,7 +416,7 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
                         input_error(
                             "rules",
                             where,
-                            f'relation "{relation.id}": {role} "{term.metric}" is {_article(metric.kind.value)} metric',
+                            f'relation "{relation.id}": {role} "{term.metric}" is {with_article(metric.kind.value)} metric',
                             f"a {role} must be one of: {allowed}",
                         )
                     )
@@ -461,8 +462,3 @@ def as_term(ref: TermRef) -> Term:
 def input_location(path: Path) -> Location:
     """The location of a whole path."""
     return Location(display_path(path))
-
-
-def _article(word: str) -> str:
-    """``word`` with "a" or "an" before it."""
-    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
