@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Any, NamedTuple, Optional, cast
+from typing import Any, Callable, NamedTuple, Optional, cast
 
 from checker.corpus.records import FileRecord, read_file, read_made, with_archive_problems
 from checker.engine import cache, table
@@ -114,12 +114,19 @@ def _readers(count: int) -> Any:
     server process can start here (no folder for its socket): the files are then read in this process."""
     if table.forks_make_tables() or _resident_mib() < LARGE_MIB:
         return multiprocessing.get_context("fork").Pool(count)
+    return pool_afresh(count, _take_context, (Context(confine.current(), os.getcwd()),))
+
+
+def pool_afresh(count: int, initializer: Callable[..., None], initargs: tuple) -> Any:
+    """A pool of ``count`` worker processes forked from a server process started afresh (which has loaded
+    :data:`SERVER_PRELOAD`), each set up by ``initializer``, with Polars set up as a worker's; None when no server
+    process can start or answer here (no folder for its socket, or it died)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(SERVER_PRELOAD)
     try:
         with table.worker_environment():
-            return context.Pool(count, initializer=_take_context, initargs=(Context(confine.current(), os.getcwd()),))
-    except (OSError, EOFError):  # no server process can start or answer here
+            return context.Pool(count, initializer=initializer, initargs=initargs)
+    except (OSError, EOFError):
         return None
 
 

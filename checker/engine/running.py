@@ -20,7 +20,7 @@ from checker.corpus.result import Result
 from checker.corpus.timeline import Timeline
 from checker.engine import cache, cachekey, places, table
 from checker.engine.checking import configure
-from checker.engine.reading import SERVER_PRELOAD, FileToRead, read_all
+from checker.engine.reading import FileToRead, pool_afresh, read_all
 from checker.engine.shards import (
     Context,
     Job,
@@ -402,8 +402,6 @@ def _run_sent(
     sent = [[document._replace(claims=entries) for document, entries in parts[number]] for number in order]
     job.documents, job.parts = [], None
     del parts  # the claims are held by ``sent`` alone from here
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(SERVER_PRELOAD)
     setting = Context(confine.current(), os.getcwd())
     sent.reverse()
 
@@ -411,10 +409,8 @@ def _run_sent(
         while sent:
             yield sent.pop()
 
-    try:
-        with table.worker_environment():
-            pool = context.Pool(workers, initializer=_take_rules, initargs=(rules, setting))
-    except (OSError, EOFError):  # no server process can start or answer here (no folder for its socket, or it died)
+    pool = pool_afresh(workers, _take_rules, (rules, setting))
+    if pool is None:  # no server process can start or answer here: the shards are checked in this process
         _deliver((run_sent(rules, documents, setting) for documents in handed()), pieces, progress, receive)
         return
     with pool:
