@@ -87,36 +87,64 @@ class Descendants(threading.Thread):
             self.sample()
 
     def sample(self) -> None:
-        """Read the figures of every process below this one's children once."""
-        stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, processor time)
+        """Read the figures of every process below this one's children once: the tree is walked from this process
+        down through each thread's list of the children it started, so only those processes are read."""
+        me = os.getpid()
+        for pid in self._descendants(me):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue  # it ended meanwhile
+            if int(fields[1]) == me:
+                continue  # a child: the kernel's accounting of children has its figures
+            self.cpu_s[pid] = (int(fields[11]) + int(fields[12])) / self.tick
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), int(line.split()[1]))
+
+    @staticmethod
+    def _descendants(root: int) -> list[int]:
+        """The processes below ``root``: from each thread's list of the children it started where the kernel keeps
+        one, else from the parent of every process."""
+        if not os.path.exists(f"/proc/{root}/task/{root}/children"):
+            return Descendants._below(root)
+        found, waiting = [], [root]
+        while waiting:
+            pid = waiting.pop()
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for task in tasks:
+                try:
+                    children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                except OSError:
+                    continue
+                found.extend(map(int, children))
+                waiting.extend(map(int, children))
+        return found
+
+    @staticmethod
+    def _below(root: int) -> list[int]:
+        parents = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
                 except OSError:
                     continue
-                stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick)
-        me = os.getpid()
-        for pid, (parent, cpu) in stats.items():
-            if parent != me and self._below(parent, stats, me):
-                self.cpu_s[pid] = cpu
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                for line in status.splitlines():
-                    if line.startswith("VmHWM:"):
-                        self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), int(line.split()[1]))
-
-    @staticmethod
-    def _below(pid: int, stats: dict[int, tuple[int, float]], me: int) -> bool:
-        for _ in range(64):
-            if pid == me:
-                return True
-            if pid not in stats:
-                return False
-            pid = stats[pid][0]
-        return False
+        found = []
+        for pid in parents:
+            up = pid
+            for _ in range(64):
+                up = parents.get(up, 0)
+                if up == root:
+                    found.append(pid)
+                    break
+                if up <= 1:
+                    break
+        return found
 
 
 def score(resolution: Resolution, gold: dict) -> dict:
