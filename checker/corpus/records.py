@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import orjson
 
@@ -201,6 +202,18 @@ def dump(data: object) -> bytes:
         return memoryview(orjson.dumps(data)).tobytes()
     except TypeError:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+#: a run of digits that may be an integer beyond 64 bits, which orjson reads as a float
+_LONG_DIGITS = re.compile(rb"\d{19,}")
+
+
+def load(text: bytes) -> Any:
+    """Plain data from :func:`dump`'s JSON, as it was: orjson reads an integer beyond 64 bits as a float, so text
+    that may hold one is read with the standard library."""
+    if _LONG_DIGITS.search(text):
+        return json.loads(text)
+    return orjson.loads(text)
 
 
 def _claim_spans(spans: dict, count: int) -> tuple[dict[int, bytes], dict]:

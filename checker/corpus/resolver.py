@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 
-from pydantic import ValidationError
-
 from checker.corpus.claims import EXTENT, ClaimRow, Corpus, Resolved, SourceInfo, extent_of
 from checker.corpus.provenance import ArchivedText, locate, read_archive
-from checker.corpus.records import DocumentRecord, FileRecord, read_file, with_archive_problems
+from checker.corpus.records import DocumentRecord, FileRecord, load, read_file, with_archive_problems
 from checker.corpus.spans import Located
 from checker.corpus.values import Interpreted, Number, ValueProblem, interpret
 from checker.formats.confine import archive_problem, resolved
 from checker.formats.loading import display_path, iter_files
-from checker.formats.models import Claim, Kind, Metric, Source, TimeNature
+from checker.formats.models import Claim, Kind, Metric, Source, TimeNature, valid_claim
 from checker.model.findings import Finding, Location, input_error, unplain
 from checker.model.timespec import TimeError, TimeSpan, parse_time
 from checker.vocabulary.rules import Vocabulary
@@ -260,8 +258,8 @@ def resolve_documents(
         for index, subject, written, spans in wanted:
             where = Located(record.path, spans)
             try:
-                claim = Claim.model_validate_json(written)
-            except ValidationError:  # it was valid when read: a record can only be damaged on the way
+                claim = valid_claim(load(written))
+            except (ValueError, KeyError, TypeError):  # it was valid when read: a record can only be damaged on the way
                 said = "claim could not be read again"
                 problem = input_error("schema", where.location("claims", index), said, key=(said, source.id))
                 findings.append((subject_key(subject, resolver.vocabulary), problem))
