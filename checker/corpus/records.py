@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, Sequence
@@ -204,16 +203,20 @@ def dump(data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-#: a run of digits that may be an integer beyond 64 bits, which orjson reads as a float
-_LONG_DIGITS = re.compile(rb"\d{19,}")
+#: beyond this magnitude, a float orjson read may have been an integer of more than 64 bits in the text
+_BEYOND_64_BITS = float(2**63)
 
 
-def load(text: bytes) -> Any:
-    """Plain data from :func:`dump`'s JSON, as it was: orjson reads an integer beyond 64 bits as a float, so text
-    that may hold one is read with the standard library."""
-    if _LONG_DIGITS.search(text):
+def load_claim(text: bytes) -> Any:
+    """A claim's data from its JSON in a record (made by :func:`dump`), as it was. orjson reads an integer beyond
+    64 bits as a float; only a claim's value (or its range's ends) may hold one, so a claim whose value holds a
+    float that large is read again with the standard library, which keeps integers exact."""
+    data = orjson.loads(text)
+    value = data.get("value") if type(data) is dict else None
+    ends = (value.get("min"), value.get("max")) if type(value) is dict else (value,)
+    if any(type(end) is float and not -_BEYOND_64_BITS < end < _BEYOND_64_BITS for end in ends):
         return json.loads(text)
-    return orjson.loads(text)
+    return data
 
 
 def _claim_spans(spans: dict, count: int) -> tuple[dict[int, bytes], dict]:

@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 
 from checker.corpus.claims import EXTENT, ClaimRow, Corpus, Resolved, SourceInfo, extent_of
 from checker.corpus.provenance import ArchivedText, locate, read_archive
-from checker.corpus.records import DocumentRecord, FileRecord, load, read_file, with_archive_problems
+from checker.corpus.records import DocumentRecord, FileRecord, load_claim, read_file, with_archive_problems
 from checker.corpus.spans import Located
 from checker.corpus.values import Interpreted, Number, ValueProblem, interpret
 from checker.formats.confine import archive_problem, resolved
@@ -258,7 +258,7 @@ def resolve_documents(
         for index, subject, written, spans in wanted:
             where = Located(record.path, spans)
             try:
-                claim = valid_claim(load(written))
+                claim = valid_claim(load_claim(written))
             except (ValueError, KeyError, TypeError):  # it was valid when read: a record can only be damaged on the way
                 said = "claim could not be read again"
                 problem = input_error("schema", where.location("claims", index), said, key=(said, source.id))
