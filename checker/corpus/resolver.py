@@ -255,8 +255,11 @@ def resolve_documents(
     for record, wanted in parts:
         source = source_info(record)
         archive, archive_shown = resolver.archive(source)
+        places: dict[bytes, Located] = {}  # claims whose values stand in the same places share them
         for index, subject, written, spans in wanted:
-            where = Located(record.path, spans)
+            where = places.get(spans)
+            if where is None:
+                where = places[spans] = Located(record.path, spans)
             try:
                 claim = valid_claim(load_claim(written))
             except (ValueError, KeyError, TypeError):  # it was valid when read: a record can only be damaged on the way

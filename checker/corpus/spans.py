@@ -17,11 +17,14 @@ def spans_from_plain(pairs: list) -> dict:
 class Located:
     """Where the values of one document stand, without the document: a path and spans by key path."""
 
-    __slots__ = ("path", "_spans")
+    __slots__ = ("path", "_spans", "_whole")
 
     def __init__(self, path: str, spans: dict | bytes) -> None:
         self.path = path
         self._spans = spans  # spans as JSON [[key path, span]] are read when first needed
+        #: the location of the whole document when the spans hold only its span (every claim of a JSON document
+        #: stands there, whatever keys are asked for), False when they hold more; None until first asked
+        self._whole: Location | bool | None = None
 
     @property
     def spans(self) -> dict:
@@ -33,9 +36,12 @@ class Located:
     def location(self, *keys: object) -> Location:
         """Where the value at ``keys`` stands, or its nearest enclosing value."""
         if isinstance(self._spans, bytes):  # a claim is located once or twice: its spans' text is searched
-            whole = _whole_only(self._spans)
-            if whole is not None:  # a JSON document's claim has the span of the document alone
-                return Location(self.path, *whole)
+            whole = self._whole
+            if whole is None:  # a JSON document's claim has the span of the document alone
+                span = _whole_only(self._spans)
+                whole = self._whole = Location(self.path, *span) if span is not None else False
+            if whole is not False:
+                return whole
             path = list(keys)
             while True:
                 found = span_in(self._spans, path)
