@@ -213,8 +213,9 @@ def load_claim(text: bytes) -> Any:
     float that large is read again with the standard library, which keeps integers exact."""
     data = orjson.loads(text)
     value = data.get("value") if type(data) is dict else None
-    ends = (value.get("min"), value.get("max")) if type(value) is dict else (value,)
-    if any(type(end) is float and not -_BEYOND_64_BITS < end < _BEYOND_64_BITS for end in ends):
+    if type(value) is dict:
+        value = max(abs(end) if type(end) is float else 0.0 for end in (value.get("min"), value.get("max")))
+    if type(value) is float and not -_BEYOND_64_BITS < value < _BEYOND_64_BITS:
         return json.loads(text)
     return data
 
