@@ -501,7 +501,7 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
     import_findings = _import_warnings(imported or [])
     texts = [table.claim_file() for table in imported or []]
     if focus is not None:
-        focus |= {path.resolve() for path, _ in texts}
+        focus |= {path.resolve() for path, *_ in texts}
     with confine.applied(confinement), _executor(request, workers, confinement) as executor:
         result = run(
             load,

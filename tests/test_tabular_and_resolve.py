@@ -306,6 +306,32 @@ ODD_ROWS = {
 }
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_tables_read_with_a_mapping_are_judged_beside_a_revision(tmp_path):
+    """check --since REV with tables among the paths: the tables, made in memory, are always judged (they have no
+    revision to compare with), with the claim files changed since REV."""
+    (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "rules.yaml").write_text(ODD_RULES, "utf-8")
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "desk.json").write_text(json.dumps({
+        "source": {"id": "desk", "title": "Desk", "publisher": "Desk", "kind": "dataset", "published": "2011-12-02"},
+        "claims": [{"id": "p", "subject": "AA-9", "metric": "passengers", "value": 70, "period": "2011-12-01",
+                    "quote": "70"}],
+    }), "utf-8")  # fmt: skip
+    (tmp_path / "20111201.csv").write_text("\n".join([HEADER, *ROWS]) + "\n", "utf-8")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=Desk", "-c", "user.email=d@example.invalid",
+                                                   "commit", "-q", "-m", "first"]):  # fmt: skip
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    args = ("claims", "20111201.csv", "--mapping", "mapping.yaml", "--rules", "rules", "--no-cache", "--format", "json")
+    since = _run(tmp_path, "check", *args, "--since", "HEAD")
+    assert since.exit_code == 1, since.output
+    found = [f for f in json.loads(since.stdout)["findings"] if f["verdict"] == "contradiction"]
+    assert found and all(f["judged"] for f in found)
+    assert found == [f for f in json.loads(_run(tmp_path, "check", *args).stdout)["findings"]
+                     if f["verdict"] == "contradiction"]  # fmt: skip
+
+
 @pytest.mark.parametrize("case", list(ODD_ROWS))
 def test_resolve_straight_from_a_table_is_resolve_of_the_claims_import_writes(tmp_path, case):
     """The table goes to resolve as columns, without the engine reading its documents: the same result, to the byte,
