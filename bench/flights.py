@@ -229,12 +229,12 @@ def main() -> int:
     count = sum(table.claims.height for table in imported)
     done_import = time.perf_counter()
     texts = [table.claim_file() for table in imported]
+    imported = [replace(table, text="", made=None) for table in imported]  # the claim files are in ``texts`` now
     findings = 0
     if not args.no_check:  # only the findings are counted: the claims in short need not be kept
         findings = len(run([], args.rules, workers=args.workers, texts=texts, keep_rows=False).findings)
     if read_as_written(imported):  # resolve reads the tables, not the claim files import made: let those go
         texts = []
-        imported = [replace(table, text="") for table in imported]
     checked = time.perf_counter()
     vocabulary = rules_of(args.rules)
     claims = claims_of_tables(imported, vocabulary)

@@ -450,8 +450,22 @@ def test_the_documents_an_import_makes_are_read_as_the_careful_reader_reads_them
     if table.plain:
         assert read_made(path, "20111201.csv.jsonl", table.text) == careful
         assert careful.documents and not careful.findings
+        assert _decoded(table.record(path, "20111201.csv.jsonl")) == _decoded(careful)
     else:
         assert careful.findings or case == "two sources with one id"
+        assert table.record(path, "20111201.csv.jsonl") is None
+
+
+def _decoded(record):
+    """A record with each claim's JSON read: the record made from an import's pieces keeps each claim's text as
+    the import wrote it, the careful reading as orjson writes it again."""
+    from checker.corpus.records import load_claim
+
+    return record._replace(documents=tuple(
+        document._replace(claims=tuple((index, subject, load_claim(text), spans)
+                                       for index, subject, text, spans in document.claims))
+        for document in record.documents
+    ))  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -480,7 +494,9 @@ def test_a_day_of_flight_data_is_read_at_a_glance_as_it_is_read_carefully(mappin
     (table,) = import_tables([DATA / "conflicting_data" / "20111201.txt"], mapping)
     assert table.plain
     path = table.path.parent / "20111201.txt.jsonl"
-    assert read_made(path, "day.jsonl", table.text) == read_file(path, "day.jsonl", table.text.encode("utf-8"))
+    careful = read_file(path, "day.jsonl", table.text.encode("utf-8"))
+    assert read_made(path, "day.jsonl", table.text) == careful
+    assert _decoded(table.record(path, "day.jsonl")) == _decoded(careful)
 
 
 @pytest.mark.parametrize(

@@ -30,13 +30,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Iterator, Literal, Optional, Sequence, Union
+from typing import Annotated, Iterator, Literal, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
+import orjson
 import polars as pl
 from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
+from checker.corpus.records import DocumentRecord, FileRecord, dump
 from checker.formats.files import Refused, read_regular
+from checker.formats.loading import display_path
 from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
 from checker.formats.yamlio import control_character
 from checker.model.findings import said_at
@@ -485,6 +488,16 @@ def _metric_cells(cells: Cells, metrics: int) -> tuple[pl.DataFrame, pl.DataFram
     return every, distinct
 
 
+class Made(NamedTuple):
+    """The pieces the import wrote each document's line from: a run makes the documents' record of them without
+    reading that text again."""
+
+    claims: pl.Series  # each claim as JSON, in the documents' order
+    counts: list[int]  # how many claims each document has
+    sources: list[str]  # each document's source block as JSON
+    widths: list[int]  # how many characters each document's line has
+
+
 @dataclass
 class Imported:
     """One table as claims: the JSON Lines documents `import` writes, the claims as columns, and the figures."""
@@ -501,11 +514,42 @@ class Imported:
     #: 200 characters, no empty publisher or subject, no over-long quote (whether two documents share an id is
     #: for the corpus to say)
     plain: bool
+    made: Optional[Made] = None  # what ``text`` was written from (None: let go)
 
-    def claim_file(self) -> tuple[Path, str, bool]:
+    def claim_file(self) -> tuple[Path, str | FileRecord, bool]:
         """The table as a JSON Lines claim file made in memory, as a run takes it (see checker.engine.run): named
-        TABLE.jsonl, its text, and whether its documents need no validation."""
-        return self.path.parent / f"{self.path.name}.jsonl", self.text, self.plain
+        TABLE.jsonl; the record of its documents when they are ones the claim format takes as written (see
+        :meth:`record`), else its text; and whether its documents need no validation."""
+        path = self.path.parent / f"{self.path.name}.jsonl"
+        record = self.record(path, display_path(path))
+        return path, record if record is not None else self.text, self.plain
+
+    def record(self, path: Path, shown: str) -> Optional[FileRecord]:
+        """The record :func:`checker.corpus.records.read_file` makes of ``text`` read from ``path`` (shown as
+        ``shown``), made from the pieces it was written from, each claim's JSON as it stands in the text: the same
+        record as :func:`checker.corpus.records.read_made` makes of the text, without parsing every claim and
+        writing it again. None when the documents are not all ones the claim format takes as written, or the
+        pieces were let go."""
+        made = self.made
+        if not self.plain or made is None:
+            return None
+        if self.claims.select(pl.struct("source", "claim").is_duplicated().any()).item():
+            return None  # a claim id twice in a document: read_file says so
+        texts = made.claims.cast(pl.Binary).to_list()
+        subjects = self.claims["subject"].to_list()
+        documents = []
+        at = 0
+        for line, (source, count, width) in enumerate(zip(made.sources, made.counts, made.widths, strict=True), 1):
+            span = (line, 1, line, max(width, 1))  # a JSON Lines document's values stand on its line
+            spans = dump([[[], list(span)]])
+            names: dict[str, str] = {}  # one string for a subject its claims name alike, as read_made makes them
+            kept = tuple(
+                (index, names.setdefault(subject, subject), texts[at + index], spans)
+                for index, subject in enumerate(subjects[at : at + count])
+            )
+            documents.append(DocumentRecord(shown, path.as_posix(), orjson.loads(source), {(): span}, kept))
+            at += count
+        return FileRecord((), tuple(documents), at)
 
 
 def _quoted(texts: pl.Series) -> pl.Series:
@@ -627,7 +671,7 @@ def _assemble(
         .with_columns(pl.col("metric").replace_strict(dict(enumerate(names)), return_dtype=pl.String))
     )  # fmt: skip
     claims = claims.with_columns(_claim_ids(claims))
-    text = _documents(cells.path, mapping, documents, claims)
+    text, made = _documents(cells.path, mapping, documents, claims)
     plain = (
         cells.plain
         and not (claims["what"] == UNFIT).any()
@@ -641,12 +685,12 @@ def _assemble(
     table = claims.select(
         pl.col("id").alias("source"), "claim", pl.col("source").alias("publisher"), "subject", "metric", "day", "value"
     )
-    return Imported(cells.path, text, table, documents["id"].to_list(), mapping.day.key, stats, plain)
+    return Imported(cells.path, text, table, documents["id"].to_list(), mapping.day.key, stats, plain, made)
 
 
-def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl.DataFrame) -> str:
+def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl.DataFrame) -> tuple[str, Made]:
     """The documents as JSON Lines, each line as json.dumps(document, sort_keys=True, ensure_ascii=False) writes it,
-    and a line break after the last (alone when there is none)."""
+    and a line break after the last (alone when there is none); and the pieces they were written from."""
     names = list(mapping.metrics)
     fields = {
         "id": _quoted(claims["claim"]),
@@ -682,7 +726,15 @@ def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl
     whole = heads.join(grouped, on="document", how="left", maintain_order="left").select(
         pl.concat_str(pl.lit('{"claims": ['), pl.col("claim").fill_null(""), pl.lit('], "source": '), pl.col("source"))
     )
-    return whole.to_series().str.join("\n").item() + "\n"
+    lines = whole.to_series()
+    counts = heads.join(written.group_by("document").len(), on="document", how="left", maintain_order="left")["len"]
+    made = Made(
+        written["claim"],
+        counts.fill_null(0).to_list(),
+        heads["source"].str.slice(0, heads["source"].str.len_chars() - 1).to_list(),  # the document's "}" left out
+        lines.str.len_chars().to_list(),
+    )
+    return lines.str.join("\n").item() + "\n", made
 
 
 def import_tables(

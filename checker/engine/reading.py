@@ -24,9 +24,9 @@ class FileToRead(NamedTuple):
     path: Path
     shown: str  # its path as reports show it
     cache: Optional[Path]  # the cache folder, if any
-    #: its content, when it was made in memory (an imported table's text) or read elsewhere (a file's bytes at a
-    #: git revision)
-    text: Optional[str | bytes] = None
+    #: its content, when it was made in memory (an imported table's text, or the record of its documents: see
+    #: Imported.record) or read elsewhere (a file's bytes at a git revision)
+    text: Optional[str | bytes | FileRecord] = None
     made: bool = False  # the text is documents the import made that the claim format takes as written
 
 
@@ -34,6 +34,7 @@ def _content(item: FileToRead) -> bytes | Finding:
     """The bytes of a file (an imported table's text), or the finding that says why they cannot be read."""
     if item.text is None:
         return read_bytes(item.path, item.shown)
+    assert not isinstance(item.text, FileRecord)  # a record made in memory is taken as it is (see read_record)
     return item.text.encode("utf-8") if isinstance(item.text, str) else item.text
 
 
@@ -50,7 +51,10 @@ def _read(item: FileToRead, raw: bytes) -> FileRecord:
 def read_record(item: FileToRead) -> FileRecord:
     """Read a file once: its record from the cache when its bytes are unchanged, else read and validated, and
     kept in the cache (under the digest of the very bytes read) when there is one; then its archived texts are
-    vetted (never cached: see corpus.with_archive_problems)."""
+    vetted (never cached: see corpus.with_archive_problems). A record made in memory is taken as it is: it has no
+    bytes to be kept under."""
+    if isinstance(item.text, FileRecord):
+        return with_archive_problems(cache.with_digests(item.text) if item.cache is not None else item.text)
     raw = _content(item)
     if isinstance(raw, Finding):  # what cannot be read (a special file) is a finding, and is not cached
         return FileRecord((plain(raw),), (), 0)
@@ -78,10 +82,13 @@ def read_all(files: list[FileToRead], readers: int, cache_dir: Optional[Path]) -
     """The record of every file, in order. With a cache that holds records, those are read here first: reading
     one costs less than sending it from another process; the files left are read by ``readers`` processes."""
     records: list[Optional[FileRecord]] = [None] * len(files)
-    left = list(range(len(files)))
+    for number, item in enumerate(files):  # records made in memory are here already: never sent to a reader
+        if isinstance(item.text, FileRecord):
+            records[number] = read_record(item)
+    left = [number for number, record in enumerate(records) if record is None]
     if readers > 1 and cache_dir is not None and (cache_dir / "files").is_dir():
-        for number, item in enumerate(files):
-            records[number] = _cached(item)
+        for number in left:
+            records[number] = _cached(files[number])
         left = [number for number, record in enumerate(records) if record is None]
     if readers > 1 and len(left) > 1:
         pool = _readers(min(readers, len(left)))

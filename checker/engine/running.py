@@ -159,7 +159,7 @@ def run(
     progress: Optional[Callable[[int, int], None]] = None,
     workers: int = 1,
     cache_dir: Optional[Path] = None,
-    texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str, bool]] = (),
+    texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str | FileRecord, bool]] = (),
     keep_rows: bool = True,
     executor: Optional[Executor] = None,
     alone: bool = False,
@@ -169,7 +169,8 @@ def run(
 
     ``texts`` are claim files made in memory (imported tables, as JSON Lines) or read elsewhere (as bytes): (the
     path they are named by, text), and True when every document is one the claim format takes as written
-    (``Imported.plain``: they are not validated again).
+    (``Imported.plain``: they are not validated again); an imported table may give the record of its documents
+    instead of their text (``Imported.claim_file``).
 
     With ``run_checks`` false only the files are read, validated and resolved;
     with ``alone`` as well, the checks that judge each claim by itself (a
@@ -213,7 +214,7 @@ def _run(
     progress: Optional[Callable[[int, int], None]],
     workers_wanted: int,
     cache_dir: Optional[Path],
-    texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str, bool]],
+    texts: Sequence[tuple[Path, str | bytes] | tuple[Path, str | FileRecord, bool]],
     keep_rows: bool,
     executor: Optional[Executor],
     alone: bool,
