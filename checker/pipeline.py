@@ -500,6 +500,7 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
         imported = _imported(tables, request.mapping, workers)
     import_findings = _import_warnings(imported or [])
     texts = [table.claim_file() for table in imported or []]
+    imported = None  # the tables' claim files are in ``texts``: their text and pieces go (unless the caller keeps them)
     if focus is not None:
         focus |= {path.resolve() for path, *_ in texts}
     with confine.applied(confinement), _executor(request, workers, confinement) as executor:
@@ -519,7 +520,7 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
         then = None
         if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
             with phase(f"the findings at {request.changes_since}"):
-                tables_read = [path for path, _ in texts]
+                tables_read = [path for path, *_ in texts]
                 then, why_not = _findings_then(request.changes_since, load, rules, config, workers, tables_read)
             if why_not:
                 note += f"claimcheck: the report does not say what changed since {request.changes_since}: {why_not}\n"

@@ -323,13 +323,18 @@ def test_tables_read_with_a_mapping_are_judged_beside_a_revision(tmp_path):
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=Desk", "-c", "user.email=d@example.invalid",
                                                    "commit", "-q", "-m", "first"]):  # fmt: skip
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-    args = ("claims", "20111201.csv", "--mapping", "mapping.yaml", "--rules", "rules", "--no-cache", "--format", "json")
-    since = _run(tmp_path, "check", *args, "--since", "HEAD")
+    args = ("claims", "20111201.csv", "--mapping", "mapping.yaml", "--rules", "rules", "--no-cache")
+    since = _run(tmp_path, "check", *args, "--format", "json", "--since", "HEAD")
     assert since.exit_code == 1, since.output
     found = [f for f in json.loads(since.stdout)["findings"] if f["verdict"] == "contradiction"]
     assert found and all(f["judged"] for f in found)
-    assert found == [f for f in json.loads(_run(tmp_path, "check", *args).stdout)["findings"]
+    assert found == [f for f in json.loads(_run(tmp_path, "check", *args, "--format", "json").stdout)["findings"]
                      if f["verdict"] == "contradiction"]  # fmt: skip
+    # a report that says what changed since the revision reads the findings then, with the tables beside them
+    for shown in ("text", "markdown"):
+        told = _run(tmp_path, "check", *args, "--format", shown, "--since", "HEAD")
+        assert told.exit_code == 1 and "internal error" not in told.output, told.output
+        assert "AA-1" in told.stdout
 
 
 @pytest.mark.parametrize("case", list(ODD_ROWS))
