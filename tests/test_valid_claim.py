@@ -115,7 +115,36 @@ def test_a_number_beyond_64_bits_comes_back_from_a_record_as_it_was_written(valu
         assert (type(made.min), made.min, made.max) == (int, 2**70, 2**71)
 
 
-@pytest.mark.parametrize("damaged", [{"id": "c"}, {"id": "c", "value": 1, "quote": "q", "precision": "roughly"}])
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        {"id": "c"},
+        {"id": "c", "subject": "s", "metric": "m", "value": 1, "quote": "q", "precision": "roughly"},
+        {"id": "c", "subject": "s", "metric": "m", "value": {"min": 1}, "quote": "q"},
+        {"id": "c", "subject": "s", "metric": "m", "value": 1, "quote": "q", "derived": ["a"]},
+        [1, 2],
+        "claim",
+    ],
+)
 def test_data_not_shaped_like_a_claim_is_refused_not_made(damaged):
     with pytest.raises((KeyError, ValueError, TypeError)):
-        valid_claim({"subject": "s", "metric": "m", **damaged} if "value" in damaged else damaged)
+        valid_claim(damaged)
+
+
+@pytest.mark.parametrize("written", [b"[1, 2]", b'"claim"', b'{"id": "c"}', b"{"])
+def test_a_record_whose_claim_cannot_be_made_gives_a_finding_and_the_other_claims_are_resolved(written):
+    from checker.corpus.records import DocumentRecord
+    from checker.corpus.resolver import Resolver, resolve_documents
+    from checker.vocabulary.rules import load_vocabulary
+
+    vocabulary, problems = load_vocabulary(ROOT / "rules")
+    assert not problems
+    good = {"id": "ok", "subject": "vietnam", "metric": "comprehensive_strategic_partners", "value": 14,
+            "as_of": "2025-12-31", "quote": "14 comprehensive strategic partners"}  # fmt: skip
+    source = {"id": "s", "title": "T", "publisher": "P", "kind": "news-report", "published": "2026-01-10"}
+    record = DocumentRecord(
+        "s.yaml", "s.yaml", source, {}, ((0, "vietnam", written, b"[]"), (1, "vietnam", dump(good), b"[]"))
+    )
+    claims, findings = resolve_documents([(record, record.claims)], Resolver(vocabulary))
+    assert [claim.claim.id for claim in claims] == ["ok"]
+    assert [finding.message for _, finding in findings] == ["claim could not be read again"]

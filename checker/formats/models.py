@@ -269,8 +269,11 @@ def valid_claim(data: dict[str, Any]) -> Claim:
     which was validated when the file was read (or written by claimcheck's import in the form the format takes as
     written). Made without validating again, several times faster; a test holds it to what validation gives.
 
-    Raises KeyError, TypeError or ValueError for data that is not even shaped like a claim.
+    Raises KeyError, TypeError or ValueError for data that is not even shaped like a claim (not a mapping, a key
+    missing, an unknown precision); data shaped like one is taken as it is.
     """
+    if type(data) is not dict:
+        raise TypeError("a claim is a mapping")
     if not _CLAIM_REQUIRED <= data.keys():
         raise KeyError(sorted(_CLAIM_REQUIRED - data.keys()))
     values = _CLAIM_DEFAULTS.copy()
@@ -284,6 +287,8 @@ def valid_claim(data: dict[str, Any]) -> Claim:
         values["value"] = list(value)
     derived = data.get("derived")
     if derived is not None:
+        if type(derived) is not dict:
+            raise TypeError("a derivation is a mapping")
         given = {"from_" if key == "from" else key for key in derived}
         values["derived"] = _made(Derivation, {"from_": list(derived.get("from", ())), "how": derived["how"]}, given)
     return _made(Claim, values, set(data))
