@@ -121,7 +121,7 @@ def test_what_is_left_out_and_what_is_located_is_the_same(mixed, scheduler):
 
 
 def test_tables_read_with_a_mapping_give_the_same_report(tmp_path, scheduler):
-    """Tables imported in memory (--mapping) are sent to the workers as the claim files they make."""
+    """Tables imported in memory (--mapping) are sent to the workers as the records of the claim files they make."""
     flights = ROOT / "examples" / "flights"
     rows = [
         f"{site}\t{flight}\t12/01/2011 {time}\t\t\t\t\t"

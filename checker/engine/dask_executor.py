@@ -87,6 +87,8 @@ def _check_shard(rules: Job, pieces: list[list[DocumentRecord]], context: Contex
 
 
 def _size(item: FileToRead) -> int:
+    if isinstance(item.text, FileRecord):  # an imported table's record: its claims' JSON
+        return sum(len(claim[2]) for document in item.text.documents for claim in document.claims)
     if item.text is not None:
         return len(item.text)
     try:
