@@ -106,7 +106,8 @@ class Resolved:
     given_ref: Optional[ClaimRef] = None  # the reference an implied claim was made with
     extent: Optional[Extent] = None  # of a subject that changes (models.EntityChange): what it covered then
 
-    # what location and ref give, once asked for (a cached_property takes a lock on each first use: 10 times slower)
+    # what location and ref give, once asked for (a cached_property takes a lock on each first use up to Python 3.11:
+    # ten times slower)
     _location: Optional[Location] = field(default=None, init=False, repr=False)
     _ref: Optional[ClaimRef] = field(default=None, init=False, repr=False)
 

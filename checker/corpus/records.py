@@ -27,7 +27,7 @@ class DocumentRecord(NamedTuple):
     source: dict  # the source block as written
     spans: dict  # key path -> (line, col, end line, end col) of the source block's values
     #: (index, subject as written or None, the claim as JSON, the spans of its values as JSON [[key path, span]])
-    #: of each claim kept: compact bytes, read again only where the claim is resolved or located
+    #: of each claim kept: bytes, read again only where the claim is resolved or located
     claims: Sequence[tuple]
     #: digests made once, when the file is read (see cache.with_digests), for the cache's digests of subjects:
     #: for each subject as written, of its claims here as written and of where they stand; of where the source
@@ -208,7 +208,8 @@ _BEYOND_64_BITS = float(2**63)
 
 
 def load_claim(text: bytes) -> Any:
-    """A claim's data from its JSON in a record (made by :func:`dump`), as it was. orjson reads an integer beyond
+    """A claim's data from its JSON in a record (made by :func:`dump`, or as the import wrote it: see
+    ``Imported.record``), as it was. orjson reads an integer beyond
     64 bits as a float; only a claim's value (or its range's ends) may hold one, so a claim whose value holds a
     float that large is read again with the standard library, which keeps integers exact."""
     data = orjson.loads(text)
