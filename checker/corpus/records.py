@@ -209,9 +209,9 @@ _BEYOND_64_BITS = float(2**63)
 
 def load_claim(text: bytes) -> Any:
     """A claim's data from its JSON in a record (made by :func:`dump`, or as the import wrote it: see
-    ``Imported.record``), as it was. orjson reads an integer beyond
-    64 bits as a float; only a claim's value (or its range's ends) may hold one, so a claim whose value holds a
-    float that large is read again with the standard library, which keeps integers exact."""
+    ``Imported.record``), as it was. orjson reads an integer beyond 64 bits as a float; only a claim's value (or
+    its range's ends) may hold one, so a claim whose value holds a float that large is read again with the
+    standard library, which keeps integers exact."""
     data = orjson.loads(text)
     value = data.get("value") if type(data) is dict else None
     if type(value) is dict:
