@@ -150,6 +150,15 @@ def test_new_source_from_flags(tmp_path):
     assert again.exit_code == 2 and "does not overwrite" in again.output
 
 
+def test_new_source_refuses_an_archived_text_that_is_not_there(tmp_path):
+    (tmp_path / "texts").mkdir()
+    for archive in ("texts/missing.txt", "texts"):  # nothing there, and a folder
+        result = _in(tmp_path, "new-source", "--id", "x", "--title", "T", "--publisher", "P", "--kind", "other",
+                     "--published", "2026", "--archive", archive)  # fmt: skip
+        assert result.exit_code == 2 and "--archive" in result.output and archive in result.output, result.output
+    assert not (tmp_path / "claims").exists()
+
+
 def test_new_source_from_text_and_undated(tmp_path):
     (tmp_path / "article.txt").write_text("A headline\n\nNo date here.\n", "utf-8")
     result = _in(tmp_path, "new-source", "--id", "blog", "--publisher", "Blog", "--kind", "analysis", "--from-text",

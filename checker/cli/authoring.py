@@ -85,7 +85,8 @@ def extract(
 @click.option("--undated", "undated_argument", help="The text gives no date: why, and what can be argued.")
 @click.option("--estimate", help="With --undated: the span it was most likely written in (2025-10/2026-01).")
 @click.option("--origin", help="Entity the claims are attributed to.")
-@click.option("--archive", type=click.Path(path_type=Path), help="The archived text (path from here).")
+@click.option("--archive", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The archived text (path from here): a file that is there.")  # fmt: skip
 @click.option("--url")
 @click.option("--from-text", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fill title, date and archive from the article's text.")  # fmt: skip
