@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple, Optional, cast
 
 from checker.corpus.records import FileRecord, read_file, read_made, with_archive_problems
-from checker.engine import cache, table
+from checker.engine import cache, table, trace
 from checker.engine.shards import Context, as_the_run
 from checker.formats import confine
 from checker.formats.loading import read_bytes
@@ -119,7 +119,7 @@ def _readers(count: int) -> Any:
     import, then a check and resolve in one process), as a process forked from a large one counts all its pages as
     its own; then forked from a server process started afresh, as the shard workers of such a run are. None when no
     server process can start here (no folder for its socket): the files are then read in this process."""
-    if table.forks_make_tables() or _resident_mib() < LARGE_MIB:
+    if table.forks_make_tables() or trace.resident_mib() < LARGE_MIB:
         return multiprocessing.get_context("fork").Pool(count)
     return pool_afresh(count, _take_context, (Context(confine.current(), os.getcwd()),))
 
@@ -135,15 +135,6 @@ def pool_afresh(count: int, initializer: Callable[..., None], initargs: tuple) -
             return context.Pool(count, initializer=initializer, initargs=initargs)
     except (OSError, EOFError):
         return None
-
-
-def _resident_mib() -> float:
-    """This process's resident size in MiB, as Linux counts it (0 where it cannot be read)."""
-    try:
-        with open("/proc/self/statm", "rb") as stream:
-            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 _CONTEXT: Optional[Context] = None  # the run a reader started afresh reads for

@@ -27,7 +27,7 @@ def phase(name: str) -> Iterator[None]:
     finally:
         peak = _peak()
         print(
-            f"trace: {name}: {time.perf_counter() - started:.3f} s (RSS {_resident():.0f} MB, peak {peak:.0f} MB)",
+            f"trace: {name}: {time.perf_counter() - started:.3f} s (RSS {resident_mib():.0f} MB, peak {peak:.0f} MB)",
             file=sys.stderr,
         )
 
@@ -41,7 +41,7 @@ def _peak() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _resident() -> float:
+def resident_mib() -> float:
     """The memory resident now, in MiB (Linux; elsewhere 0)."""
     try:
         with open("/proc/self/statm", encoding="ascii") as stream:
