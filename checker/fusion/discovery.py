@@ -502,9 +502,7 @@ def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
 
     def close() -> None:
         # kept in four bytes each, and widened a run at a time where they index (as numpy's indices are wide)
-        runs.append(
-            (begun, len(first) - begun, np.concatenate(pair).astype(np.int32), np.concatenate(item).astype(np.int32))
-        )
+        runs.append((begun, len(first) - begun, np.concatenate(pair), np.concatenate(item).astype(np.int32)))
         pair.clear()
         item.clear()
 
@@ -515,7 +513,7 @@ def _agreements(said: np.ndarray, settings: Settings) -> _Agreements:
             if count < settings.min_shared:
                 continue
             same = np.flatnonzero(shared & (said[:, a] == said[:, b]))
-            pair.append(np.full(len(same), len(first) - begun, dtype=np.int64))
+            pair.append(np.full(len(same), len(first) - begun, dtype=np.int32))
             item.append(same)
             differ.append(count - len(same))
             first.append(a)
