@@ -50,8 +50,9 @@ def extract(
     """Draft candidate claims from an article's text."""
     from checker.authoring.drafts import draft_claim_file, merge_into_claim_file  # noqa: PLC0415 - a check never needs it
 
-    for target in (output, merge):
+    for target, option in ((output, "--output"), (merge, "--merge")):
         if target is not None:
+            userfiles.yaml_file(target, option)
             userfiles.may_write(target, allow_paths)
     vocabulary = userfiles.vocabulary_of(rules)
     text = userfiles.read_text(source_text)
@@ -108,6 +109,8 @@ def new_source(
     allow_paths,
 ) -> None:  # noqa: ANN001
     """Scaffold a claim file for a new source, from flags or by asking."""
+    if output is not None:  # before anything is asked
+        userfiles.yaml_file(output, "--output")
     fields: dict = {"id": source_id, "title": title, "publisher": publisher, "kind": kind, "published": published,
                     "origin": origin, "archive": archive.as_posix() if archive else None, "url": url}  # fmt: skip
     if undated_argument:

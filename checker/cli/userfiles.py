@@ -23,6 +23,14 @@ def refuse_existing(path: Path, instead: str) -> None:
         raise click.UsageError(f"{path} exists: claimcheck does not overwrite it ({instead})")
 
 
+def yaml_file(path: Path, option: str) -> None:
+    """Refuse to write claims as YAML to a file whose name says it is something else (JSON, JSON Lines, ...)."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError(
+            f"{option} {path}: claimcheck writes this claim file as YAML, so its name must end in .yaml or .yml"
+        )
+
+
 class CannotRun(click.ClickException):
     """A request that cannot run (bad settings, paths that name nothing): exit 2."""
 
