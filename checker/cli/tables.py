@@ -41,6 +41,8 @@ def import_command(
 ) -> None:
     """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
     userfiles.may_write(output, allow_paths)
+    if any(output.resolve() == table.resolve() for table in tables):
+        raise userfiles.CannotRun(f"{output} is one of the tables to import: write the claims to another file")
     from checker.authoring.tabular import MappingProblem, Stats, import_tables, load_mapping
     from checker.engine import default_workers
 
