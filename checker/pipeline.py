@@ -320,25 +320,39 @@ def _tables(request: CheckRequest) -> list[Path]:
     """The paths that are tables to import with the request's mapping (none without a mapping)."""
     if request.mapping is None:
         return []
-    tables = [path for path in request.paths if path.is_file() and path.suffix not in CLAIM_SUFFIXES]
+    # in the order of their paths, whatever the order given: two tables may give one source and day, and which
+    # of them stands first must not depend on how they were named
+    tables = sorted({path for path in request.paths if path.is_file() and path.suffix not in CLAIM_SUFFIXES})
     if not tables:
         raise RequestError("--mapping says how tables become claims: name the tables (CSV, TSV) among the paths")
     return tables
 
 
-def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> list[Imported]:
+@dataclass
+class Tables:
+    """The tables of a request imported in memory, and an input error for each one the mapping could not read (the
+    others go on: one broken table hides nothing of the rest)."""
+
+    imported: list[Imported]
+    failed: list[Finding]
+
+
+def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> Tables:
     """Each table imported in memory."""
-    from checker.authoring.tabular import MappingProblem, import_tables, load_mapping
+    from checker.authoring.tabular import MappingProblem, TableProblem, import_tables, load_mapping
 
     assert mapping is not None
     try:
         spec = load_mapping(mapping)
     except MappingProblem as exc:
         raise RequestError(str(exc)) from None
+    failed: list[TableProblem] = []
     try:
-        return list(import_tables(tables, spec, workers))
+        imported = list(import_tables(tables, spec, workers, failed=failed))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise RequestError(str(exc)) from None
+    where = [Location(display_path(problem.path), problem.line, problem.col) for problem in failed]
+    return Tables(imported, [input_error("import", at, p.message, p.hint) for at, p in zip(where, failed, strict=True)])
 
 
 def _import_warnings(imported: list[Imported]) -> list[Finding]:
@@ -476,7 +490,7 @@ def _prepared(request: CheckRequest) -> tuple[Config, list[tuple[str, Optional[P
     return config, formats, confinement, _rules_folder(request, config), _tables(request)
 
 
-def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) -> Outcome:
+def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome:
     """Run a check request; ``imported``: its tables, when they were imported already."""
     config, formats, confinement, rules, tables = _prepared(request)
     load: list[Path]
@@ -498,8 +512,8 @@ def execute(request: CheckRequest, imported: Optional[list[Imported]] = None) ->
         cache, note = _cache_folder(request, config, confinement)
     if tables and imported is None:
         imported = _imported(tables, request.mapping, workers)
-    import_findings = _import_warnings(imported or [])
-    texts = [table.claim_file() for table in imported or []]
+    import_findings = (imported.failed + _import_warnings(imported.imported)) if imported is not None else []
+    texts = [table.claim_file() for table in imported.imported] if imported is not None else []
     imported = None  # the tables' claim files are in ``texts``: their text and pieces go (unless the caller keeps them)
     if focus is not None:
         focus |= {path.resolve() for path, *_ in texts}
@@ -590,24 +604,26 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
     none of their metrics is a stock (whose timelines only a run of the engine
     makes); anything else is read and resolved by the engine.
     """
-    from checker.engine import rules_of
+    from checker.formats.loading import read_document
     from checker.formats.models import TimeNature
     from checker.fusion.resolving import claims_of_rows, claims_of_tables
+    from checker.vocabulary.rules import load_vocabulary
 
     request = replace(request, keep_rows=True, reports=False)
     config, _, _, rules, tables = _prepared(request)
     imported = None
     if tables and len(tables) == len(request.paths):
         imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
-        vocabulary = rules_of(rules)
-        names = {name for table in imported for name in table.claims["metric"].unique().to_list()}
+        vocabulary, rules_problems = load_vocabulary(rules, read_document)
+        names = {name for table in imported.imported for name in table.claims["metric"].unique().to_list()}
         metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]
-        if not any(metric.time == TimeNature.stock for metric in metrics):
-            claims = claims_of_tables(imported, vocabulary)
-            # every claim taken: nothing to say about the input (else the engine reads them, and says why it
-            # refuses the ones it leaves out)
-            if claims is not None and claims.height == sum(table.claims.height for table in imported):
-                return claims, vocabulary, [], []
+        # rules with problems go through the engine, which reports them
+        if not rules_problems and not any(metric.time == TimeNature.stock for metric in metrics):
+            claims = claims_of_tables(imported.imported, vocabulary)
+            # every claim taken: only the tables not read and the values not parsed to say (else the engine reads
+            # them, and says why it refuses the ones it leaves out)
+            if claims is not None and claims.height == sum(table.claims.height for table in imported.imported):
+                return claims, vocabulary, [], imported.failed + _import_warnings(imported.imported)
     result = execute(request, imported).result
     assert result is not None
     problems = [finding for finding in result.findings if finding.verdict == INVALID]

@@ -236,8 +236,10 @@ def test_check_and_resolve_read_tables_straight_with_a_mapping(tmp_path):
     assert len(unparsed) == 1 and "'garbage 12:99'" in unparsed[0]["message"] and unparsed[0]["severity"] == "warning"
     resolved = _run(tmp_path, "resolve", "20111201.txt", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules,
                     "--format", "json")  # fmt: skip
-    items = {item["subject"]: item for item in json.loads(resolved.output)["items"]}
+    items = {item["subject"]: item for item in json.loads(resolved.stdout)["items"]}
     assert items["AA-1-X-Y"]["value"] == "835" and items["AA-1-X-Y"]["opposing"] == ["lone"]
+    # the value it could not parse is said on stderr, as by check, and the exit is 0 (a warning)
+    assert resolved.exit_code == 0 and "'garbage 12:99'" in resolved.stderr and "warning: [import]" in resolved.stderr
     missing = _run(tmp_path, "check", "claims", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules)
     assert missing.exit_code == 2 and "name the tables" in missing.output
 

@@ -20,6 +20,9 @@ difference.
 from __future__ import annotations
 
 import codecs
+import csv
+import hashlib
+import io
 import json
 import multiprocessing
 import re
@@ -173,6 +176,11 @@ class Mapping(Strict):
     """How a table becomes claims."""
 
     delimiter: Literal["tab", "comma", "semicolon"] = "comma"
+    quoting: Literal["double", "none"] = Field(
+        "double",
+        description='double: a cell may stand in double quotes, which hold delimiters, line breaks and "" for a '
+        "quote (RFC 4180); none: a quote is a character like any other",
+    )
     header: bool = True
     encoding: Annotated[NonEmpty, AfterValidator(_codec)] = "utf-8"
     source: Column
@@ -337,6 +345,42 @@ _LINE_END = re.compile("\r\n|\r|\n")
 _MAX_ID = 200
 
 
+class TableProblem(ValueError):
+    """A table the mapping cannot read, at a place in it: where (line and column from 1), what, and what to do."""
+
+    def __init__(self, path: Path, line: int, col: int, message: str, hint: str) -> None:
+        super().__init__(f"{display_path(path)}:{line}:{col}: {message} ({hint})")
+        self.path, self.line, self.col, self.message, self.hint = path, line, col, message, hint
+
+
+def _decoded(raw: bytes, encoding: str, path: Path) -> str:
+    """The table's text, without the byte order mark some programs write first; raise :class:`TableProblem` at
+    the first byte the encoding cannot read."""
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise TableProblem(
+            path, line, col, f"byte 0x{raw[exc.start]:02x} is not {encoding} text",
+            "set the mapping's encoding to the one the table is written in: latin-1, cp1252, ...",
+        ) from None  # fmt: skip
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _quoted_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The rows of a table whose cells may stand in double quotes (RFC 4180), and the line each row starts on."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    line = 1
+    for row in reader:
+        rows.append(row)
+        lines.append(line)
+        line = reader.line_num + 1
+    return rows, lines
+
+
 def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
     if isinstance(spec, int):
         return spec - 1
@@ -366,31 +410,50 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         found = re.search(mapping.day.file_name, path.name)
         if not found:
             raise ValueError(f'{path.name}: the file name does not match the day pattern "{mapping.day.file_name}"')
-        fixed_day = datetime.strptime(found.group(1), mapping.day.format).date()
+        try:
+            fixed_day = datetime.strptime(found.group(1), mapping.day.format).date()
+        except ValueError:
+            raise TableProblem(
+                path, 1, 1, f'the day in the file name, "{found.group(1)}", is not a day as "{mapping.day.format}" reads '
+                "one", "rename the file, or correct the mapping's day format",
+            ) from None  # fmt: skip
     elif mapping.day.column is None:
         raise ValueError("the mapping says neither which column nor which part of the file name is the day")
     try:  # only a regular file (a FIFO would hang, /dev/zero never end) of bounded size
         raw = read_regular(path, MAX_TABLE_BYTES)
     except Refused as refused:
         raise ValueError(f"{path}: cannot be read: {refused}") from None
-    text = raw.decode(mapping.encoding)
-    lines = _LINE_END.split(text)
-    if lines[-1] == "":
-        lines.pop()
+    text = _decoded(raw, mapping.encoding, path)
     delimiter = _DELIMITERS[mapping.delimiter]
-    header = (lines[0].split(delimiter) if lines else []) if mapping.header else None
     first = 1 if mapping.header else 0
+    if mapping.quoting == "double" and '"' in text:  # cells in quotes: read by the csv module, row by row
+        rows_read, starts = _quoted_rows(text, delimiter)
+        header = (rows_read[0] if rows_read else []) if mapping.header else None
+        table = pl.DataFrame(
+            {"cells": rows_read[first:], "line": starts[first:]},
+            schema={"cells": pl.List(pl.String), "line": pl.UInt32},
+        )
+        split = pl.col("cells")
+        blank = split.list.eval(pl.element().str.strip_chars(_WHITESPACE) == "").list.all()
+    else:  # a table without quotes: split in bulk
+        lines = _LINE_END.split(text)
+        if lines[-1] == "":
+            lines.pop()
+        header = (lines[0].split(delimiter) if lines else []) if mapping.header else None
+        table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
+        table = table.with_columns(line=pl.int_range(first + 1, first + 1 + table.height, dtype=pl.UInt32))
+        split = pl.col("text").str.split(delimiter)
+        blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
+    if header is not None:
+        header = [name.strip(_WHITESPACE) for name in header]
     source_at = _index(mapping.source.column, header)
     subject_at = _index(mapping.subject.column, header)
     day_at = _index(mapping.day.column, header) if mapping.day.column is not None else None
     columns = [_index(spec.column, header) for spec in mapping.metrics.values()]
-    split = pl.col("text").str.split(delimiter)
 
     def cell(at: int) -> pl.Expr:
         return split.list.get(at, null_on_oob=True).fill_null("").str.strip_chars(_WHITESPACE)
 
-    blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
-    table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
     widest = table.select(split.list.len().max()).item() if table.height else 0
     named = {"source": (source_at, mapping.source.column), "subject": (subject_at, mapping.subject.column),
              "day": (day_at, mapping.day.column)}  # fmt: skip
@@ -411,6 +474,7 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         .with_row_index("position")
         .select(
             "position",
+            "line",
             cell(source_at).alias("source"),
             cell(subject_at).alias("subject"),
             cell(day_at).alias("day") if day_at is not None else pl.lit(fixed_day, dtype=pl.Date).alias("day"),
@@ -418,10 +482,19 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         )
     )
     if day_at is not None:
-        written = rows["day"].unique(maintain_order=True).to_list()
-        days = {text: datetime.strptime(text, mapping.day.format).date() for text in written}  # the first bad raises
+        days = {}
+        for written in rows["day"].unique(maintain_order=True).to_list():
+            try:
+                days[written] = datetime.strptime(written, mapping.day.format).date()
+            except ValueError:
+                line = rows.filter(pl.col("day") == written)["line"][0]
+                said = f'day "{written}"' if written else "no day"
+                raise TableProblem(
+                    path, line, day_at + 1, f"{said} in column {day_at + 1}, where the mapping reads days as "
+                    f'"{mapping.day.format}"', "correct the cell, or the mapping's day format",
+                ) from None  # fmt: skip
         rows = rows.with_columns(pl.col("day").replace_strict(days, return_dtype=pl.Date))
-    return Cells(path, rows, not control_character(text) and not control_character(path.name))
+    return Cells(path, rows.drop("line"), not control_character(text) and not control_character(path.name))
 
 
 #: what a cell holds: a value, a marker of a missing one, one that could not be parsed, or a value the claim format
@@ -569,6 +642,15 @@ def _identifier(text: str) -> str:
     return clean if clean and clean[0].isalnum() else f"x{clean}"
 
 
+def _source_id(name: str, day: str) -> str:
+    """The id of a source's document of one day: its name and day as an id, with a digest of the name when the id
+    cannot keep a letter or digit of it (日本 and 中国, Süd and Säd would otherwise have one id)."""
+    made = _identifier(f"{name}-{day}")
+    if any(character.isalnum() and not character.isascii() for character in name):
+        made += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return made
+
+
 def _nth(document: pl.Series, text: pl.Series) -> np.ndarray:
     """For each row, how many rows of its document up to it (itself included) have its text."""
     key = document.cast(pl.Int64).to_numpy() * (len(text) + 1) + text.rank("dense").cast(pl.Int64).to_numpy()
@@ -660,7 +742,7 @@ def _assemble(
         .with_columns(pl.col("day").dt.to_string("%Y-%m-%d").alias("day_text"))
     )  # fmt: skip
     documents = documents.with_columns(
-        pl.Series("id", [_identifier(f"{s}-{d}") for s, d in documents.select("source", "day_text").iter_rows()],
+        pl.Series("id", [_source_id(s, d) for s, d in documents.select("source", "day_text").iter_rows()],
                   dtype=pl.String)
     )  # fmt: skip
     claims = (
@@ -738,28 +820,49 @@ def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl
 
 
 def import_tables(
-    paths: list[Path], mapping: Mapping, workers: int = 1, exclude: frozenset[str] = frozenset()
+    paths: list[Path],
+    mapping: Mapping,
+    workers: int = 1,
+    exclude: frozenset[str] = frozenset(),
+    failed: Optional[list[TableProblem]] = None,
 ) -> Iterator[Imported]:
     """Every table imported, in the order given (sources whose name is in ``exclude`` left out); with ``workers``
-    above 1 the tables' distinct cells are parsed by that many processes while the tables are read."""
+    above 1 the tables' distinct cells are parsed by that many processes while the tables are read. A table the
+    mapping cannot read raises :class:`ValueError`, or, with ``failed``, is added there and the others go on."""
     metrics = len(mapping.metrics)
     workers = min(workers, len(paths))
+
+    def cells_of(path: Path) -> Optional[tuple[Cells, pl.DataFrame, pl.DataFrame]]:
+        try:
+            cells = read_cells(path, mapping)
+        except ValueError as exc:
+            if failed is None:
+                raise
+            failed.append(exc if isinstance(exc, TableProblem) else TableProblem(path, 1, 1, str(exc), _FIT))
+            return None
+        return (cells, *_metric_cells(cells, metrics))
+
     if workers > 1 and sys.platform.startswith("linux"):
         # the processes are forked before the tables are read, and only parse: they never use Polars' threads
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending = []
             for path in paths:
-                cells = read_cells(path, mapping)
-                every, distinct = _metric_cells(cells, metrics)
-                parsed = pool.apply_async(_parse_job, ((mapping, distinct.rows()),))
-                pending.append((cells, every, distinct, parsed))
+                read = cells_of(path)
+                if read is not None:
+                    parsed = pool.apply_async(_parse_job, ((mapping, read[2].rows()),))
+                    pending.append((*read, parsed))
             for cells, every, distinct, parsed in pending:
                 yield _assemble(cells, mapping, exclude, every, distinct, parsed.get())
         return
     for path in paths:
-        cells = read_cells(path, mapping)
-        every, distinct = _metric_cells(cells, metrics)
-        yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()))
+        read = cells_of(path)
+        if read is not None:
+            cells, every, distinct = read
+            yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()))
+
+
+#: what to do about a table that does not fit its mapping
+_FIT = "check the mapping's columns, delimiter and day against the table"
 
 
 class MappingProblem(ValueError):

@@ -1,0 +1,213 @@
+"""Tables as users write them: quoted cells, byte order marks, broken cells and bytes, names beyond ASCII, order.
+
+A table read with a mapping is input like any claim file: what it says is
+read as a spreadsheet would read it, a table that cannot be read is an error
+at its line and column while the other tables are still checked, and the
+report does not depend on the order the tables are named in.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker.authoring.tabular import TableProblem, import_tables, load_mapping
+
+from conftest import ROOT, run_cli
+
+RULES = """\
+metrics:
+  population: {label: population, kind: number, time: flow, open_subjects: true}
+  mayor: {label: mayor, kind: text, time: flow, open_subjects: true}
+"""
+MAPPING = """\
+delimiter: comma
+header: true
+source: {column: source}
+subject: {column: city}
+day: {column: date, format: '%Y-%m-%d', key: period}
+metrics:
+  population: {column: population, parse: {kind: number}}
+  mayor: {column: mayor, parse: {kind: text}}
+"""
+HEADER = "source,city,date,population,mayor\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "r.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    return tmp_path
+
+
+def _check(folder: Path, *tables: str, fmt: str = "json"):
+    return run_cli(folder, "check", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", *tables, "--format", fmt)
+
+
+def _findings(result) -> list[dict]:
+    return json.loads(result.stdout)["findings"]
+
+
+def test_quoted_cells_hold_delimiters_and_quotes(folder):
+    (folder / "t.csv").write_text(
+        '"source","city","date","population","mayor"\n'
+        'siteA,Springfield,2024-01-01,"1,200","Smith, John"\n'
+        'siteB,Springfield,2024-01-01,1200,"Smith, John"\n'
+        'siteC,Springfield,2024-01-01,1200,"Smith, John ""Jack"""\n',
+        encoding="utf-8",
+    )
+    findings = _findings(_check(folder, "t.csv"))
+    assert not [f for f in findings if f["verdict"] == "contradiction" and f["metric"] == "population"]
+    assert not [f for f in findings if f["check"] == "import"]  # every value parsed
+    mayors = [f for f in findings if f["metric"] == "mayor" and f["verdict"] == "contradiction"]
+    assert len(mayors) == 1 and 'Smith, John "Jack"' in mayors[0]["message"]
+    population = [f for f in findings if f["metric"] == "population" and f["verdict"] == "corroboration"]
+    assert len(population) == 1 and len(population[0]["claims"]) == 3
+
+
+def test_quoting_none_keeps_quotes_as_characters(folder, tmp_path):
+    (folder / "map.yaml").write_text(MAPPING + "quoting: none\n", encoding="utf-8")
+    (folder / "t.csv").write_text(HEADER + 'siteA,Springfield,2024-01-01,"7",x\n', encoding="utf-8")
+    cells = list(import_tables([folder / "t.csv"], load_mapping(folder / "map.yaml")))
+    assert cells[0].stats.unparsed["population"] == 1  # '"7"' is no number when quotes are characters
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(folder):
+    (folder / "t.csv").write_bytes(
+        b"\xef\xbb\xbf" + HEADER.replace("\n", "\r\n").encode() + b"siteA,Springfield,2024-01-01,1,A\r\n"
+    )
+    done = run_cli(folder, "import", "map.yaml", "t.csv", "-o", "out.jsonl")
+    assert done.exit_code == 0, done.output
+    assert json.loads((folder / "out.jsonl").read_text(encoding="utf-8"))["source"]["publisher"] == "siteA"
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "col", "said"),
+    [
+        (HEADER + "siteA,Springfield,2024-01-01,1,A\nsiteB,Springfield,2024-1-32,2,B\n", 3, 3, 'day "2024-1-32"'),
+        (HEADER + "siteA,Springfield,,1,A\n", 2, 3, "no day"),
+        ((HEADER + "siteB,Springfield,2024-01-01,1\xe9300,x\n").encode("latin-1"), 2, 31, "byte 0xe9"),
+    ],
+    ids=["bad-day", "no-day", "not-utf-8"],
+)
+def test_a_table_that_cannot_be_read_is_an_error_at_its_place_and_the_others_are_checked(
+    folder, content, line, col, said
+):
+    (folder / "good.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,5,A\nsiteB,Springfield,2024-01-01,6,A\n")
+    if isinstance(content, bytes):
+        (folder / "bad.csv").write_bytes(content)
+    else:
+        (folder / "bad.csv").write_text(content, encoding="utf-8")
+    done = _check(folder, "good.csv", "bad.csv")
+    assert done.exit_code == 1
+    findings = _findings(done)
+    problems = [f for f in findings if f["check"] == "import"]
+    assert len(problems) == 1 and said in problems[0]["message"] and problems[0]["severity"] == "error"
+    at = problems[0]["location"]
+    assert (at["path"], at["line"], at["column"]) == ("bad.csv", line, col)
+    # the good table's contradiction is still found
+    assert [f["metric"] for f in findings if f["verdict"] == "contradiction"] == ["population"]
+    # import, which writes one file from all its tables, refuses the run, naming the place
+    imported = run_cli(folder, "import", "map.yaml", "good.csv", "bad.csv", "-o", "out.jsonl")
+    assert imported.exit_code == 2 and f"bad.csv:{line}:{col}:" in imported.output
+    assert not (folder / "out.jsonl").exists()
+
+
+def test_a_day_in_a_file_name_that_is_no_day_is_an_error_at_the_table(tmp_path):
+    mapping = load_mapping(ROOT / "examples" / "flights" / "mapping.yaml")
+    table = tmp_path / "20111399.txt"
+    table.write_text("site\tAA-1-X-Y\t12/01/2011 1:55 PM\t\t\t\t\t\n", encoding="utf-8")
+    failed: list[TableProblem] = []
+    assert list(import_tables([table], mapping, failed=failed)) == []
+    assert len(failed) == 1 and (failed[0].line, failed[0].col) == (1, 1) and "20111399" in failed[0].message
+
+
+def test_the_report_does_not_depend_on_the_order_the_tables_are_named_in(folder):
+    (folder / "a.csv").write_text(
+        HEADER + "siteA,Springfield,2024-01-01,1200,Jones\nsiteB,Springfield,2024-01-01,1300,Jones\n"
+    )
+    (folder / "b.csv").write_text(
+        HEADER + "siteA,Springfield,2024-01-01,1250,Smith\nsiteC,Springfield,2024-01-01,1300,Jones\n"
+    )
+    for fmt in ("json", "text", "sarif"):
+        one = _check(folder, "a.csv", "b.csv", fmt=fmt).stdout
+        other = _check(folder, "b.csv", "a.csv", fmt=fmt).stdout
+        assert one == other
+    for args in (("a.csv", "b.csv"), ("b.csv", "a.csv")):
+        resolved = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", *args)
+        assert (
+            resolved.stdout
+            == run_cli(
+                folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "a.csv", "b.csv"
+            ).stdout
+        )
+
+
+def test_source_names_an_id_cannot_spell_still_give_sources_of_their_own(folder):
+    (folder / "t.csv").write_text(
+        HEADER + "日本,Springfield,2024-01-01,1200,J\n中国,Springfield,2024-01-01,1300,J\n"
+        "Süd,Springfield,2024-01-01,1200,J\nSäd,Springfield,2024-01-01,1200,J\n",
+        encoding="utf-8",
+    )
+    done = _check(folder, "t.csv")
+    findings = _findings(done)
+    assert not [f for f in findings if f["check"] == "duplicate-id"]
+    conflict = [f for f in findings if f["verdict"] == "contradiction"]
+    assert len(conflict) == 1 and len({c["source"] for c in conflict[0]["claims"]}) == 4
+    # the same name gives the same id on every run: the digest is of the name
+    assert _findings(_check(folder, "t.csv")) == findings
+
+
+def test_resolve_with_tables_says_what_could_not_be_parsed_and_refuses_broken_rules(folder):
+    (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,abc,A\nsiteB,Springfield,2024-01-01,3,A\n")
+    done = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")
+    assert done.exit_code == 0 and "'abc'" in done.stderr and "warning: [import]" in done.stderr
+    with (folder / "rules" / "r.yaml").open("a", encoding="utf-8") as rules:
+        rules.write("  broken: {label: x, kind: nonsense, time: flow}\n")
+    broken = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")
+    assert broken.exit_code != 0 and "metrics.broken.kind" in broken.stderr
+
+
+def test_import_does_not_write_over_one_of_its_tables(folder):
+    table = folder / "t.csv"
+    table.write_text(HEADER + "siteA,Springfield,2024-01-01,1,A\n", encoding="utf-8")
+    before = table.read_bytes()
+    done = run_cli(folder, "import", "map.yaml", "t.csv", "-o", "./t.csv")
+    assert done.exit_code == 2 and "one of the tables" in done.output
+    assert table.read_bytes() == before
+
+
+def test_ack_into_a_named_file_refuses_a_finding_already_there(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "claims", project / "claims")
+    shutil.copytree(ROOT / "rules", project / "rules")
+    shutil.copytree(ROOT.parent / "shared" / "seeds", tmp_path / "shared" / "seeds")
+    report = json.loads(run_cli(project, "check", "--no-cache", "--format", "json").stdout)
+    fingerprint = next(f["fingerprint"] for f in report["findings"] if f["status"] == "open" and f["subject"])
+    target = tmp_path / "mine.yaml"
+    first = run_cli(project, "ack", fingerprint, "--by", "me", "--reason", "r1", "--acknowledgements", str(target))
+    assert first.exit_code == 0, first.output
+    written = target.read_bytes()
+    again = run_cli(project, "ack", fingerprint, "--by", "me", "--reason", "r2", "--acknowledgements", str(target))
+    assert again.exit_code == 2 and "already acknowledged in" in again.output
+    assert target.read_bytes() == written
+
+
+@pytest.mark.parametrize("name", ["claims.json", "claims.jsonl", "claims.txt"])
+def test_claims_drafted_as_yaml_go_only_to_a_yaml_file(tmp_path, name):
+    (tmp_path / "art.txt").write_text("Hanoi, 12 January 2026\n\nViet Nam has 14 partners.\n", encoding="utf-8")
+    existing = tmp_path / name
+    existing.write_text('{"source": {"id": "j1"}, "claims": []}\n', encoding="utf-8")
+    before = existing.read_bytes()
+    rules = str(ROOT / "rules")
+    merged = run_cli(tmp_path, "extract", "art.txt", "--rules", rules, "--merge", name)
+    assert merged.exit_code == 2 and ".yaml or .yml" in merged.output and existing.read_bytes() == before
+    drafted = run_cli(tmp_path, "extract", "art.txt", "--rules", rules, "-o", "new-" + name)
+    assert drafted.exit_code == 2 and not (tmp_path / ("new-" + name)).exists()
+    scaffold = run_cli(tmp_path, "new-source", "--id", "a", "--title", "t", "--publisher", "p", "--kind",
+                       "news-report", "--published", "2026", "-o", "src-" + name)  # fmt: skip
+    assert scaffold.exit_code == 2 and not (tmp_path / ("src-" + name)).exists()
