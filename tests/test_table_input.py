@@ -211,3 +211,38 @@ def test_claims_drafted_as_yaml_go_only_to_a_yaml_file(tmp_path, name):
     scaffold = run_cli(tmp_path, "new-source", "--id", "a", "--title", "t", "--publisher", "p", "--kind",
                        "news-report", "--published", "2026", "-o", "src-" + name)  # fmt: skip
     assert scaffold.exit_code == 2 and not (tmp_path / ("src-" + name)).exists()
+
+
+def test_only_numbers_a_table_writes_are_numbers(folder):
+    (folder / "t.csv").write_text(
+        HEADER + "".join(f"s{n},Springfield,2024-01-01,{cell},A\n" for n, cell in
+                         enumerate(["nan", "inf", "1e400", "1_000", "\"1,2,3\"", "\"1,234.5\"", "-7", "2e3"])),
+        encoding="utf-8",
+    )  # fmt: skip
+    done = run_cli(folder, "import", "map.yaml", "t.csv", "-o", "out.jsonl")
+    assert done.exit_code == 0 and "5 not parsed" in done.output
+    lines = (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    values = sorted(
+        claim["value"]
+        for line in lines
+        for claim in json.loads(line, parse_constant=refuse)["claims"]
+        if claim["metric"] == "population"
+    )
+    assert values == [-7, 1234.5, 2000]
+
+
+def test_an_output_that_cannot_be_written_stops_every_command_alike(folder):
+    (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,1,A\n", encoding="utf-8")
+    nowhere = str(folder / "t.csv" / "out")  # under a file: no folder can be made there
+    common = ("--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")
+    for args in (
+        ("import", "map.yaml", "t.csv", "-o", nowhere + ".jsonl"),
+        ("resolve", *common, "-o", nowhere + ".json"),
+        ("check", *common, "-o", nowhere + ".json"),
+    ):
+        done = run_cli(folder, *args)
+        assert done.exit_code == 2, (args, done.output)

@@ -24,6 +24,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import multiprocessing
 import re
 import sys
@@ -224,6 +225,8 @@ class Stats:
 
 
 _DELIMITERS = {"tab": "\t", "comma": ",", "semicolon": ";"}
+#: a number as a table writes it: digits, with commas between thousands, a decimal point and an exponent
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?")
 
 
 class ValueReader:
@@ -279,10 +282,10 @@ class ValueReader:
                 return None
             return text.upper() if parser.case == "upper" else text.lower() if parser.case == "lower" else text
         if isinstance(parser, NumberParser):
-            try:
-                return float(text.replace(",", ""))
-            except ValueError:
-                return None
+            if not _NUMBER.fullmatch(text) or not any(character.isdigit() for character in text):
+                return None  # not "nan", "inf" or "1_000", which Python would read as numbers
+            value = float(text.replace(",", ""))
+            return value if math.isfinite(value) else None  # 1e400: beyond every float
         if self.require is not None and not self.require.search(text):
             return None
         reference = datetime(day.year, day.month, day.day)

@@ -66,10 +66,10 @@ def write_or_fail(
     may_write(target, allowed, given)
     try:
         write_atomically(target, text, expected)
-    except FileChanged as exc:
-        raise click.ClickException(str(exc)) from None
+    except FileChanged as exc:  # what the command made cannot be written: it could not run (exit 2), as check -o
+        raise CannotRun(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise CannotRun(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @contextmanager
