@@ -287,3 +287,11 @@ def test_the_command_line_starts_where_the_unix_only_resource_module_is_missing(
     code = "import sys; sys.modules['resource'] = None; import checker.cli; print('started')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "started", done.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "validate", "report", "resolve", "fmt"])
+def test_an_empty_path_names_nothing(tmp_path, command):
+    """"" is no name for the working folder: a gate given an empty path (an unset variable) must not check
+    whatever stands there."""
+    done = run_cli(tmp_path, command, "")
+    assert done.exit_code == 2 and "an empty path names nothing" in done.output

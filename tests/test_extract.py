@@ -188,3 +188,14 @@ def test_many_candidates_of_one_metric_get_ids_in_order_without_rescanning():
                             precision=Precision.exact) for n in range(5)]  # fmt: skip
     entries = claim_entries(candidates, "freedonia", Vocabulary(), {"partners-2"})
     assert [e["id"] for e in entries] == ["partners", "partners-3", "partners-4", "partners-5", "partners-6"]
+
+
+def test_an_article_with_windows_line_ends_gives_quotes_without_them(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_bytes(
+        b"Hanoi, 12 January 2026\r\n\r\nViet Nam now has 14 comprehensive strategic partners, up from 13 in June.\r\n"
+    )
+    done = run_cli(tmp_path, "extract", "article.txt", "--rules", str(ROOT / "rules"))
+    assert done.exit_code == 0, done.output
+    quotes = [claim["quote"] for claim in yaml.safe_load(done.stdout)["claims"]]
+    assert quotes and not [quote for quote in quotes if "\r" in quote or "\n" in quote]

@@ -130,6 +130,20 @@ def test_fmt_writes_through_a_link_and_keeps_it(tmp_path):
     assert run_cli(tmp_path, "fmt", "--check", "claims").exit_code == 0
 
 
+def test_fmt_says_it_did_not_follow_a_link_out_of_the_repository(tmp_path):
+    """A claim file that links outside the folder and the repository is not read, as check does not read it: fmt
+    --check says so and exits 2, rather than passing on the files it could read."""
+    repository = tmp_path / "repository"
+    write_corpus(repository, {})
+    (repository / ".git").mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("source:\n  title: T\n  id: s\n  publisher: P\n  kind: other\n  published: 2025-01-01\n")
+    (repository / "claims" / "zz.yaml").symlink_to(outside)
+    (repository / "claims" / "a.yaml").write_text(outside.read_text())  # one file it reads, in canonical form
+    result = run_cli(repository, "fmt", "--check", "claims")
+    assert result.exit_code == 2 and "claims/zz.yaml" in result.output and "it was not read" in result.output
+
+
 def test_project_claim_files_are_canonical():
     result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
     assert result.exit_code == 0, result.output

@@ -29,6 +29,7 @@ from checker.model.findings import Finding, place_key, said_at, unplain
 from checker.model.plural import counted
 from checker.pipeline import load_settings
 from checker.reporting.inert import inert
+from checker.reporting.text_report import input_line
 
 
 @click.command()
@@ -145,7 +146,7 @@ def new_source(
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=options.NamedPath(path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not in canonical form.")
 @options.allow
 def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> None:
@@ -161,8 +162,14 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
     roots = list(paths) or [_default_claims()]
     if not paths and unusable_path(roots[0], YAML_SUFFIXES) is not None:
         raise click.UsageError(f"{unusable_path(roots[0], YAML_SUFFIXES)}; name the claim files or folders to format")
-    targets = [path for path, missing in iter_files(roots, YAML_SUFFIXES) if missing is None]
-    changed, broken = [], []
+    targets, broken = [], []
+    for path, refused in iter_files(roots, YAML_SUFFIXES):
+        if refused is None:
+            targets.append(path)
+        else:  # a link out of the folder, or to a folder: never followed, and said, as check says it
+            broken.append(path)
+            click.echo(inert(input_line(refused)), err=True)
+    changed = []
     for path in targets:
         if not check:
             userfiles.may_write(path, allow_paths, given=path.resolve() in given)

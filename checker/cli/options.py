@@ -88,7 +88,16 @@ def run_request(request: CheckRequest) -> int:
     return outcome.code
 
 
-paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+class NamedPath(click.Path):
+    """A path given on the command line, which must name something: "" would be read as the working folder."""
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path names nothing: name a claim file or folder (. for this one)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+paths = click.argument("paths", nargs=-1, type=NamedPath(path_type=Path))
 
 
 rules = click.option(
@@ -205,7 +214,9 @@ def check_ids(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ..
 def selecting(command: Callable) -> Callable:
     """--select, --ignore, --quiet and --statistics: which findings are reported, and how much is said."""
     command = click.option(
-        "--statistics", is_flag=True, help="Print the counts of findings per check, verdict and severity after the report."
+        "--statistics",
+        is_flag=True,
+        help="Print the counts of findings per check, verdict and severity after the report.",
     )(command)
     command = click.option(
         "--quiet", "-q", is_flag=True, help="The text report lists the findings only, without its summary."

@@ -108,7 +108,9 @@ def read_for_editing(path: Path) -> tuple[str, str]:
 def read_text(path: Path) -> str:
     """An article's text named on the command line (as an archived text is read); exit 2 when it cannot be read."""
     with readable(path):
-        return read_regular(path, confine.MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+        text = read_regular(path, confine.MAX_ARCHIVE_BYTES).decode("utf-8-sig")
+    # lines end in "\n" alone, whatever the system that wrote the text: a quote drafted from it ends in no "\r"
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def vocabulary_of(rules: Path | None) -> Vocabulary:
