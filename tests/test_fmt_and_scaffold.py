@@ -188,10 +188,17 @@ def test_new_source_says_what_is_missing_without_a_terminal(tmp_path):
     assert not (tmp_path / "claims").exists()
 
 
-def test_new_source_refuses_a_bad_date(tmp_path):
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [("30/01/2026", '"30/01/2026" is not a time'), ("2026-13-45", '"2026-13-45" has no month 13'),
+     ("next week", '"next week" is not a time')],
+)  # fmt: skip
+def test_new_source_refuses_a_bad_date_in_words(tmp_path, written, said):
+    """What is wrong with the date, in words: not the schema's pattern or pydantic's names for its branches."""
     result = _in(tmp_path, "new-source", "--id", "x", "--title", "T", "--publisher", "P", "--kind", "other",
-                 "--published", "30/01/2026")  # fmt: skip
-    assert result.exit_code == 2 and "published" in result.output
+                 "--published", written)  # fmt: skip
+    assert result.exit_code == 2 and f"--published: {said}" in result.output
+    assert "constrained" not in result.output and "pattern" not in result.output
 
 
 def test_new_source_refuses_a_date_the_calendar_does_not_have(tmp_path):

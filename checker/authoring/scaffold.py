@@ -29,6 +29,16 @@ def source_block(fields: dict[str, Any]) -> Source:
         found = control_character(value) if isinstance(value, str) else ""
         if found:
             raise SourceProblem(f"--{name}: {found} is not allowed", "give the text without it")
+    undated = fields.get("undated")
+    estimate = undated.get("estimate") if isinstance(undated, dict) else None
+    for name, written in (("published", fields.get("published")), ("estimate", estimate)):
+        if isinstance(written, str) and written:  # said in words before the schema's pattern would be quoted
+            try:
+                parse_time(written)
+            except TimeError as problem:
+                said = str(problem)
+                hint = "write a real date: 2026-01-12, 2026-01 or 2026"
+                raise SourceProblem(f"--{name}: {said}" if ": write" in said else f"--{name}: {said}; {hint}", "") from None
     try:
         source = Source.model_validate({key: value for key, value in fields.items() if value not in (None, "")})
     except ValidationError as exc:
@@ -37,12 +47,6 @@ def source_block(fields: dict[str, Any]) -> Source:
             for error in exc.errors()
         )
         raise SourceProblem(problems) from None
-    for name, written in (("published", source.published), ("estimate", source.undated and source.undated.estimate)):
-        if written:
-            try:
-                parse_time(written)  # the grammar admits 2026-02-30; the calendar does not
-            except TimeError as problem:
-                raise SourceProblem(f"--{name}: {problem}", "write a real date: 2026-01-12, 2026-01 or 2026") from None
     return source
 
 

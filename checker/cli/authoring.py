@@ -138,7 +138,7 @@ def new_source(
     try:
         source = source_block(fields)
     except SourceProblem as exc:
-        raise click.UsageError(f"{exc} ({exc.hint})") from None
+        raise click.UsageError(f"{exc} ({exc.hint})" if exc.hint else str(exc)) from None
     target = output or Path("claims") / f"{source.id}.yaml"
     userfiles.refuse_existing(target, "give another --id or --output, or remove the file first")
     userfiles.write_or_fail(target, claim_file_text(source, target, Path.cwd()), allowed=allow_paths)
