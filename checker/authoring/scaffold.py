@@ -38,7 +38,9 @@ def source_block(fields: dict[str, Any]) -> Source:
             except TimeError as problem:
                 said = str(problem)
                 hint = "write a real date: 2026-01-12, 2026-01 or 2026"
-                raise SourceProblem(f"--{name}: {said}" if ": write" in said else f"--{name}: {said}; {hint}", "") from None
+                raise SourceProblem(
+                    f"--{name}: {said}" if ": write" in said else f"--{name}: {said}; {hint}", ""
+                ) from None
     try:
         source = Source.model_validate({key: value for key, value in fields.items() if value not in (None, "")})
     except ValidationError as exc:
