@@ -534,7 +534,8 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
         then = None
         if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
             with phase(f"the findings at {request.changes_since}"):
-                tables_read = [path for path, *_ in texts]
+                # the claim files made of the tables, and the tables, which import problems name
+                tables_read = [path for path, *_ in texts] + list(tables)
                 then, why_not = _findings_then(request.changes_since, load, rules, config, workers, tables_read)
             if why_not:
                 note += f"claimcheck: the report does not say what changed since {request.changes_since}: {why_not}\n"

@@ -337,6 +337,12 @@ def test_tables_read_with_a_mapping_are_judged_beside_a_revision(tmp_path):
         told = _run(tmp_path, "check", *args, "--format", shown, "--since", "HEAD")
         assert told.exit_code == 1 and "internal error" not in told.output, told.output
         assert "AA-1" in told.stdout
+    # what the import says of a table (a value it could not parse) is the table's, not new since the revision
+    with (tmp_path / "20111201.csv").open("a", encoding="utf-8") as table:
+        table.write("d,AA-4,garbage,E1,50,9\n")
+    told = _run(tmp_path, "check", *args, "--since", "HEAD")
+    assert "could not be parsed" in told.stdout and "1 new finding" not in told.stdout
+    assert not [line for line in told.stdout.splitlines() if line.lstrip().startswith("new:") and "20111201" in line]
 
 
 @pytest.mark.parametrize("case", list(ODD_ROWS))
