@@ -159,3 +159,13 @@ def test_claims_outside_the_repository_are_checked_and_the_report_says_why_it_ca
     assert done.exit_code == 0
     assert "does not say what changed since HEAD~1" in done.output and "outside the repository" in done.output
     assert "CONTRADICTION" in done.output  # the run itself goes on
+
+
+def test_a_rules_folder_the_revision_does_not_have_is_said_not_judged_empty(repository):
+    """The rules moved since the revision: the claims then, read with no rules, would give only unknown names, and
+    every finding of today would look new. The report says it cannot compare; the run itself goes on."""
+    _git(repository, "mv", "rules", "vocabulary")
+    _commit(repository, "third")
+    done = run_cli(repository, "check", "--rules", "vocabulary", "--since", "HEAD~1", "--no-cache")
+    assert "does not say what changed since HEAD~1" in done.output and "did not exist" in done.output
+    assert "resolved:" not in done.output and "CONTRADICTION" in done.output

@@ -38,7 +38,8 @@ def _git(cwd: Path, *args: str) -> bytes:
 
 
 class Outside(HistoryError):
-    """A claim path or the rules folder lies outside the repository: git has no earlier version of it."""
+    """A claim path or the rules folder lies outside the repository, or the rules folder is not in the revision:
+    git has no earlier version of it."""
 
 
 def _inside(top: Path, path: Path) -> str:
@@ -92,7 +93,10 @@ def findings_at(
             if problem is None:
                 texts.append((top / path.relative_to(then), path.read_bytes()))
         rules_then = then / rules_from_top
-        rules_then.mkdir(parents=True, exist_ok=True)  # no rules then: an empty vocabulary
+        if not rules_then.exists():  # the claims then, judged by no rules, would be only unknown names
+            raise Outside(
+                f"the rules folder {display_path(rules)} did not exist at {short}, so the findings then cannot be told"
+            )
         result = run([], rules_then, texts=texts, workers=workers)
         shown_then, shown_now = display_path(rules_then), display_path(rules)
         findings = [_renamed(finding, shown_then, shown_now) for finding in result.findings]
