@@ -169,7 +169,7 @@ def test_resolve_with_tables_says_what_could_not_be_parsed_and_refuses_broken_ru
     with (folder / "rules" / "r.yaml").open("a", encoding="utf-8") as rules:
         rules.write("  broken: {label: x, kind: nonsense, time: flow}\n")
     broken = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")
-    assert broken.exit_code != 0 and "metrics.broken.kind" in broken.stderr
+    assert broken.exit_code == 2 and "metrics.broken.kind" in broken.stderr  # as check: rules that cannot be read
 
 
 def test_import_does_not_write_over_one_of_its_tables(folder):

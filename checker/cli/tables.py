@@ -10,7 +10,7 @@ import click
 
 from checker.cli import options, userfiles
 from checker.engine import no_cycle_collection
-from checker.gate.policy import EXIT_FAIL
+from checker.gate.policy import EXIT_ERROR, EXIT_FAIL
 from checker.model.findings import sort_key
 from checker.model.plural import counted
 from checker.pipeline import (
@@ -108,4 +108,5 @@ def resolve_command(  # noqa: PLR0913
     if errors:
         click.echo(f"claimcheck: {counted(len(errors), 'input error')}: the claims they keep out are not resolved; "
                    "run claimcheck validate for the whole list", err=True)  # fmt: skip
-        sys.exit(EXIT_FAIL)
+        # rules that cannot be read stop a run (exit 2), as they stop check; other input errors fail it
+        sys.exit(EXIT_ERROR if any(problem.check == "rules" for problem in errors) else EXIT_FAIL)
