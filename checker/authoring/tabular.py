@@ -226,7 +226,7 @@ class Stats:
 
 _DELIMITERS = {"tab": "\t", "comma": ",", "semicolon": ";"}
 #: a number as a table writes it: digits, with commas between thousands, a decimal point and an exponent
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 class ValueReader:
@@ -282,7 +282,7 @@ class ValueReader:
                 return None
             return text.upper() if parser.case == "upper" else text.lower() if parser.case == "lower" else text
         if isinstance(parser, NumberParser):
-            if not _NUMBER.fullmatch(text) or not any(character.isdigit() for character in text):
+            if not _NUMBER.fullmatch(text):
                 return None  # not "nan", "inf" or "1_000", which Python would read as numbers
             value = float(text.replace(",", ""))
             return value if math.isfinite(value) else None  # 1e400: beyond every float
@@ -351,48 +351,79 @@ _MAX_ID = 200
 class TableProblem(ValueError):
     """A table the mapping cannot read, at a place in it: where (line and column from 1), what, and what to do."""
 
-    def __init__(self, path: Path, line: int, col: int, message: str, hint: str) -> None:
-        super().__init__(f"{display_path(path)}:{line}:{col}: {message} ({hint})")
+    def __init__(self, path: Path, line: int, col: int, message: str, hint: str = "") -> None:
+        super().__init__(f"{display_path(path)}:{line}:{col}: {message}" + (f" ({hint})" if hint else ""))
         self.path, self.line, self.col, self.message, self.hint = path, line, col, message, hint
 
 
 def _decoded(raw: bytes, encoding: str, path: Path) -> str:
     """The table's text, without the byte order mark some programs write first; raise :class:`TableProblem` at
-    the first byte the encoding cannot read."""
+    the first byte the encoding cannot read (its line, and its column in characters, as rows end: at CR, LF or
+    both)."""
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode(encoding, errors="replace").removeprefix("\ufeff")
+        ends = list(_LINE_END.finditer(before))
+        col = len(before) - (ends[-1].end() if ends else 0) + 1
         raise TableProblem(
-            path, line, col, f"byte 0x{raw[exc.start]:02x} is not {encoding} text",
+            path, len(ends) + 1, col, f"byte 0x{raw[exc.start]:02x} is not {encoding} text",
             "set the mapping's encoding to the one the table is written in: latin-1, cp1252, ...",
         ) from None  # fmt: skip
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
-def _quoted_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """The rows of a table whose cells may stand in double quotes (RFC 4180), and the line each row starts on."""
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+def _quoted_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a table whose cells may stand in double quotes (RFC 4180), each with the line it starts on;
+    raise :class:`TableProblem` at the row where a quote is not closed."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
     line = 1
-    for row in reader:
-        rows.append(row)
-        lines.append(line)
-        line = reader.line_num + 1
-    return rows, lines
+    limit = csv.field_size_limit()
+    csv.field_size_limit(len(text) + 1)  # a cell may be as long as its table (the claim format limits quotes)
+    try:
+        for row in reader:
+            yield line, row
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        said = str(exc).lower()
+        said = "a quote it opens is never closed" if "unexpected end of data" in said else said
+        raise TableProblem(
+            path, line, 1, f"the row cannot be read as CSV: {said}",
+            'close the quote it opens, or double a quote inside a quoted cell (""), or set the mapping\'s '
+            "quoting to none when quotes are characters",
+        ) from None  # fmt: skip
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _cell_column(line: str, delimiter: str, at: int, quoted: bool) -> int:
+    """Where cell ``at`` (from 0) starts in a row's first line, in characters from 1 (1 when it starts on a later
+    line); ``quoted``: delimiters inside double quotes are the cell's own."""
+    inside = False
+    cells = 0
+    for number, character in enumerate(line):
+        if cells == at:
+            return number + 1
+        if quoted and character == '"':
+            inside = not inside
+        elif character == delimiter and not inside:
+            cells += 1
+    return len(line) + 1 if cells == at else 1
 
 
 def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
+    """A column's place from 0; raise ValueError with what is wrong and what to do when the table has none such."""
     if isinstance(spec, int):
         return spec - 1
     if header is None:
-        raise ValueError(f'column "{spec}" is named, but the table has no header: give its position (1, 2, ...)')
+        raise ValueError(f'column "{spec}" is named, but the table has no header', "give its position (1, 2, ...)")
     try:
         return header.index(spec)
     except ValueError:
-        raise ValueError(f'no column "{spec}" in the header ({", ".join(header)})') from None
+        raise ValueError(
+            f'no column "{spec}" in the header ({", ".join(header)})',
+            "name a column of the header in the mapping, or check its delimiter",
+        ) from None
 
 
 @dataclass
@@ -412,7 +443,10 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
     if mapping.day.file_name:
         found = re.search(mapping.day.file_name, path.name)
         if not found:
-            raise ValueError(f'{path.name}: the file name does not match the day pattern "{mapping.day.file_name}"')
+            raise TableProblem(
+                path, 1, 1, f'the file name does not match the day pattern "{mapping.day.file_name}"',
+                "name the table with its day, or correct the mapping's day.file_name",
+            )  # fmt: skip
         try:
             fixed_day = datetime.strptime(found.group(1), mapping.day.format).date()
         except ValueError:
@@ -425,39 +459,60 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
     try:  # only a regular file (a FIFO would hang, /dev/zero never end) of bounded size
         raw = read_regular(path, MAX_TABLE_BYTES)
     except Refused as refused:
-        raise ValueError(f"{path}: cannot be read: {refused}") from None
+        raise TableProblem(path, 1, 1, f"cannot be read: {refused}", "name a regular file of the table") from None
     text = _decoded(raw, mapping.encoding, path)
     delimiter = _DELIMITERS[mapping.delimiter]
-    first = 1 if mapping.header else 0
-    if mapping.quoting == "double" and '"' in text:  # cells in quotes: read by the csv module, row by row
-        rows_read, starts = _quoted_rows(text, delimiter)
-        header = (rows_read[0] if rows_read else []) if mapping.header else None
-        table = pl.DataFrame(
-            {"cells": rows_read[first:], "line": starts[first:]},
-            schema={"cells": pl.List(pl.String), "line": pl.UInt32},
-        )
-        split = pl.col("cells")
-        blank = split.list.eval(pl.element().str.strip_chars(_WHITESPACE) == "").list.all()
-    else:  # a table without quotes: split in bulk
+    quoted = mapping.quoting == "double" and '"' in text  # else a table's cells are split in bulk
+    if quoted:
+        read = _quoted_rows(text, delimiter, path)
+        header = next(read, (1, []))[1] if mapping.header else None
+    else:
         lines = _LINE_END.split(text)
         if lines[-1] == "":
             lines.pop()
         header = (lines[0].split(delimiter) if lines else []) if mapping.header else None
-        table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
-        table = table.with_columns(line=pl.int_range(first + 1, first + 1 + table.height, dtype=pl.UInt32))
-        split = pl.col("text").str.split(delimiter)
-        blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
     if header is not None:
         header = [name.strip(_WHITESPACE) for name in header]
-    source_at = _index(mapping.source.column, header)
-    subject_at = _index(mapping.subject.column, header)
-    day_at = _index(mapping.day.column, header) if mapping.day.column is not None else None
-    columns = [_index(spec.column, header) for spec in mapping.metrics.values()]
 
-    def cell(at: int) -> pl.Expr:
-        return split.list.get(at, null_on_oob=True).fill_null("").str.strip_chars(_WHITESPACE)
+    def index(spec: Union[str, int]) -> int:
+        try:
+            return _index(spec, header)
+        except ValueError as exc:
+            raise TableProblem(path, 1, 1, *exc.args) from None
 
-    widest = table.select(split.list.len().max()).item() if table.height else 0
+    source_at = index(mapping.source.column)
+    subject_at = index(mapping.subject.column)
+    day_at = index(mapping.day.column) if mapping.day.column is not None else None
+    columns = [index(spec.column) for spec in mapping.metrics.values()]
+    wanted = sorted({source_at, subject_at, *columns, *([day_at] if day_at is not None else [])})
+    first = 1 if mapping.header else 0
+    if quoted:  # row by row, keeping only the cells the mapping reads
+        kept: dict[int, list[str]] = {at: [] for at in wanted}
+        starts: list[int] = []
+        widest = 0
+        for line, row in read:
+            widest = max(widest, len(row))
+            if all(not cell.strip(_WHITESPACE) for cell in row):
+                continue  # a blank row
+            starts.append(line)
+            for at, cells in kept.items():
+                cells.append(row[at].strip(_WHITESPACE) if at < len(row) else "")
+        table = pl.DataFrame({"line": starts, **{f"c{at}": cells for at, cells in kept.items()}},
+                             schema={"line": pl.UInt32, **{f"c{at}": pl.String for at in kept}})  # fmt: skip
+    else:  # split in bulk
+        table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
+        split = pl.col("text").str.split(delimiter)
+        widest = table.select(split.list.len().max()).item() if table.height else 0
+        blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
+        table = (
+            table.with_columns(line=pl.int_range(first + 1, first + 1 + table.height, dtype=pl.UInt32))
+            .filter(~blank)
+            .select(
+                "line",
+                *(split.list.get(at, null_on_oob=True).fill_null("").str.strip_chars(_WHITESPACE).alias(f"c{at}")
+                  for at in wanted),
+            )
+        )  # fmt: skip
     named = {"source": (source_at, mapping.source.column), "subject": (subject_at, mapping.subject.column),
              "day": (day_at, mapping.day.column)}  # fmt: skip
     beyond = [(key, at, written) for key, (at, written) in named.items() if at is not None and widest and at >= widest]
@@ -468,21 +523,17 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         key, at, written = beyond[0]
         column = f'"{written}" (column {at + 1} of the header)' if isinstance(written, str) else str(written)
         counting = "" if isinstance(written, str) else "count the columns from 1, or "
-        raise ValueError(
-            f"{path.name}: the mapping's {key}.column is {column}, but no row of the table has more than "
-            f"{widest} columns: {counting}check the delimiter ({mapping.delimiter})"
-        )
-    rows = (
-        table.filter(~blank)
-        .with_row_index("position")
-        .select(
-            "position",
-            "line",
-            cell(source_at).alias("source"),
-            cell(subject_at).alias("subject"),
-            cell(day_at).alias("day") if day_at is not None else pl.lit(fixed_day, dtype=pl.Date).alias("day"),
-            *(cell(at).alias(f"m{number}") for number, at in enumerate(columns)),
-        )
+        raise TableProblem(
+            path, 1, 1, f"the mapping's {key}.column is {column}, but no row of the table has more than {widest} "
+            f"columns", f"{counting}check the delimiter ({mapping.delimiter})",
+        )  # fmt: skip
+    rows = table.with_row_index("position").select(
+        "position",
+        "line",
+        pl.col(f"c{source_at}").alias("source"),
+        pl.col(f"c{subject_at}").alias("subject"),
+        pl.col(f"c{day_at}").alias("day") if day_at is not None else pl.lit(fixed_day, dtype=pl.Date).alias("day"),
+        *(pl.col(f"c{at}").alias(f"m{number}") for number, at in enumerate(columns)),
     )
     if day_at is not None:
         days = {}
@@ -492,9 +543,11 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
             except ValueError:
                 line = rows.filter(pl.col("day") == written)["line"][0]
                 said = f'day "{written}"' if written else "no day"
+                row_text = _LINE_END.split(text)[line - 1]
                 raise TableProblem(
-                    path, line, day_at + 1, f"{said} in column {day_at + 1}, where the mapping reads days as "
-                    f'"{mapping.day.format}"', "correct the cell, or the mapping's day format",
+                    path, line, _cell_column(row_text, delimiter, day_at, quoted),
+                    f"{said} in column {day_at + 1}, where the mapping reads days as \"{mapping.day.format}\"",
+                    "correct the cell, or the mapping's day format",
                 ) from None  # fmt: skip
         rows = rows.with_columns(pl.col("day").replace_strict(days, return_dtype=pl.Date))
     return Cells(path, rows.drop("line"), not control_character(text) and not control_character(path.name))
@@ -841,7 +894,7 @@ def import_tables(
         except ValueError as exc:
             if failed is None:
                 raise
-            failed.append(exc if isinstance(exc, TableProblem) else TableProblem(path, 1, 1, str(exc), _FIT))
+            failed.append(exc if isinstance(exc, TableProblem) else TableProblem(path, 1, 1, str(exc)))
             return None
         return (cells, *_metric_cells(cells, metrics))
 
@@ -862,10 +915,6 @@ def import_tables(
         if read is not None:
             cells, every, distinct = read
             yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()))
-
-
-#: what to do about a table that does not fit its mapping
-_FIT = "check the mapping's columns, delimiter and day against the table"
 
 
 class MappingProblem(ValueError):
