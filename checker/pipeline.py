@@ -495,7 +495,7 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
     config, formats, confinement, rules, tables = _prepared(request)
     load: list[Path]
     focus: Optional[set[Path]]
-    if tables and len(tables) == len(request.paths):
+    if tables and len(tables) == len(set(request.paths)):  # a table named twice is one table
         load, focus, whole = [], None, False  # only tables: they are the corpus
     else:
         load, focus, whole = _corpus(replace(request, paths=tuple(p for p in request.paths if p not in tables)), config)
@@ -596,9 +596,21 @@ def _executor(request: CheckRequest, workers: int, confinement: Confinement) -> 
         raise RequestError(str(exc)) from None
 
 
-def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, list[Timeline], list[Finding]]:
-    """The claims `resolve` works on, as its table, with the vocabulary, the timelines of stock metrics, and the
-    problems of the input that kept claims out (files that cannot be read, claims with errors, rules errors).
+@dataclass
+class ToResolve:
+    """What `resolve` works on: the claims as its table, the vocabulary, the timelines of stock metrics, the
+    problems of the input that kept claims out (files that cannot be read, claims with errors, rules errors), and
+    whether the rules could not be read (a run that cannot run)."""
+
+    claims: pl.DataFrame
+    vocabulary: Vocabulary
+    timelines: list[Timeline]
+    problems: list[Finding]
+    broken_rules: bool = False
+
+
+def claims_to_resolve(request: CheckRequest) -> ToResolve:
+    """What `resolve` works on (see :class:`ToResolve`).
 
     Tables alone go from the import to that table directly, when every
     document the import makes is one the claim format takes as written and
@@ -613,7 +625,7 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
     request = replace(request, keep_rows=True, reports=False)
     config, _, _, rules, tables = _prepared(request)
     imported = None
-    if tables and len(tables) == len(request.paths):
+    if tables and len(tables) == len(set(request.paths)):  # only tables: they are the corpus
         imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
         vocabulary, rules_problems = load_vocabulary(rules, read_document)
         names = {name for table in imported.imported for name in table.claims["metric"].unique().to_list()}
@@ -624,11 +636,12 @@ def claims_to_resolve(request: CheckRequest) -> tuple[pl.DataFrame, Vocabulary, 
             # every claim taken: only the tables not read and the values not parsed to say (else the engine reads
             # them, and says why it refuses the ones it leaves out)
             if claims is not None and claims.height == sum(table.claims.height for table in imported.imported):
-                return claims, vocabulary, [], imported.failed + _import_warnings(imported.imported)
+                return ToResolve(claims, vocabulary, [], imported.failed + _import_warnings(imported.imported))
     result = execute(request, imported).result
     assert result is not None
     problems = [finding for finding in result.findings if finding.verdict == INVALID]
-    return claims_of_rows(result.corpus.rows), result.vocabulary, result.timelines, problems
+    broken = any(finding.severity == "error" for finding in result.rules_findings)  # as check judges them
+    return ToResolve(claims_of_rows(result.corpus.rows), result.vocabulary, result.timelines, problems, broken)
 
 
 def _judged(

@@ -144,6 +144,17 @@ def test_fmt_says_it_did_not_follow_a_link_out_of_the_repository(tmp_path):
     assert result.exit_code == 2 and "claims/zz.yaml" in result.output and "it was not read" in result.output
 
 
+def test_fmt_passes_over_a_link_to_a_folder_with_a_warning_as_check_does(tmp_path):
+    write_corpus(tmp_path, {})
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "claims" / "a.yaml").write_text(
+        "source:\n  id: s\n  title: T\n  publisher: P\n  kind: other\n  published: 2025-01-01\nclaims: []\n"
+    )
+    (tmp_path / "claims" / "linked").symlink_to("../elsewhere")
+    result = run_cli(tmp_path, "fmt", "--check", "claims")
+    assert result.exit_code == 0 and "warning: [io]" in result.output and "not followed" in result.output
+
+
 def test_project_claim_files_are_canonical():
     result = _in(ROOT, "fmt", "--check", "claims", "examples/company/claims")
     assert result.exit_code == 0, result.output
@@ -191,7 +202,7 @@ def test_new_source_says_what_is_missing_without_a_terminal(tmp_path):
 @pytest.mark.parametrize(
     ("written", "said"),
     [("30/01/2026", '"30/01/2026" is not a time'), ("2026-13-45", '"2026-13-45" has no month 13'),
-     ("next week", '"next week" is not a time')],
+     ("next week", '"next week" is not a time'), (" 2026", '" 2026" has spaces around it')],
 )  # fmt: skip
 def test_new_source_refuses_a_bad_date_in_words(tmp_path, written, said):
     """What is wrong with the date, in words: not the schema's pattern or pydantic's names for its branches."""

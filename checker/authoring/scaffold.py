@@ -33,6 +33,8 @@ def source_block(fields: dict[str, Any]) -> Source:
     estimate = undated.get("estimate") if isinstance(undated, dict) else None
     for name, written in (("published", fields.get("published")), ("estimate", estimate)):
         if isinstance(written, str) and written:  # said in words before the schema's pattern would be quoted
+            if written != written.strip():
+                raise SourceProblem(f'--{name}: "{written}" has spaces around it; write the date alone', "")
             try:
                 parse_time(written)
             except TimeError as problem:

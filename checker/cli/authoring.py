@@ -167,8 +167,9 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
         if refused is None:
             targets.append(path)
         else:  # a link out of the folder, or to a folder: never followed, and said, as check says it
-            broken.append(path)
             click.echo(inert(input_line(refused)), err=True)
+            if refused.severity == "error":  # a link to a folder is only a warning, there as in check
+                broken.append(path)
     changed = []
     for path in targets:
         if not check:

@@ -77,12 +77,13 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     # the run judged with the project's acknowledgements: the file written to may be another one
     written, _ = acks.read(path)
     there = {entry.fingerprint for entry, _ in written.entries} if written is not None else set()
+    again = "to review an entry again (one that expired, say), use ack --renew"
     for fingerprint in fingerprints:
         if fingerprint in there:
-            raise click.UsageError(f"{fingerprint} is already acknowledged in {display_path(path)}")
+            raise click.UsageError(f"{fingerprint} is already acknowledged in {display_path(path)}: {again}")
     chosen = [finding for finding in chosen if finding.fingerprint not in there]  # --all-failing: those not there
     if not chosen:
-        raise click.UsageError(f"every failing finding is already acknowledged in {display_path(path)}")
+        raise click.UsageError(f"every failing finding is already acknowledged in {display_path(path)}: {again}")
     entries = acks.new_entries(chosen, reason, reviewer, today, until)
     given = acknowledgements is not None
     userfiles.may_write(path, allow_paths, given)

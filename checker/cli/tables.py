@@ -90,12 +90,13 @@ def resolve_command(  # noqa: PLR0913
         userfiles.may_write(output, how["allow_paths"])
     try:
         with no_cycle_collection():
-            claims, vocabulary, timelines, problems = claims_to_resolve(
+            given = claims_to_resolve(
                 CheckRequest(paths, rules, ("json",), mapping=mapping, **options.request_fields(**how))
             )
     except RequestError as exc:
         raise userfiles.CannotRun(str(exc)) from None
-    resolved = run_resolve(claims, vocabulary, timelines)
+    resolved = run_resolve(given.claims, given.vocabulary, given.timelines)
+    problems = given.problems
     text = to_json(resolved) if format_ == "json" else inert(to_text(resolved))
     if output is not None:
         userfiles.write_or_fail(output, text, allowed=how["allow_paths"])
@@ -108,5 +109,8 @@ def resolve_command(  # noqa: PLR0913
     if errors:
         click.echo(f"claimcheck: {counted(len(errors), 'input error')}: the claims they keep out are not resolved; "
                    "run claimcheck validate for the whole list", err=True)  # fmt: skip
-        # rules that cannot be read stop a run (exit 2), as they stop check; other input errors fail it
-        sys.exit(EXIT_ERROR if any(problem.check == "rules" for problem in errors) else EXIT_FAIL)
+    # rules that cannot be read stop a run (exit 2), as they stop check; other input errors fail it
+    if given.broken_rules:
+        sys.exit(EXIT_ERROR)
+    if errors:
+        sys.exit(EXIT_FAIL)

@@ -25,7 +25,7 @@ def refuse_existing(path: Path, instead: str) -> None:
 
 def yaml_file(path: Path, option: str) -> None:
     """Refuse to write claims as YAML to a file whose name says it is something else (JSON, JSON Lines, ...)."""
-    if path.suffix.lower() not in (".yaml", ".yml"):
+    if path.suffix not in (".yaml", ".yml"):  # as claim files are found: .YAML is not one
         raise click.UsageError(
             f"{option} {path}: claimcheck writes this claim file as YAML, so its name must end in .yaml or .yml"
         )
