@@ -103,9 +103,15 @@ def test_a_bad_claim_is_reported_and_the_other_claims_of_its_file_are_checked(tm
         ("value: -.inf", "-.inf", '"-.inf" is not a finite number'),
         ("value: 3, value: 4", "value: 4", 'duplicate key "value" (first at line {line})'),
         ('value: 3, note: "x\\ey"', '"x', "control character U+001B is not allowed"),
+        ("value: 3, note: x\x07y", "\x07", "control character U+0007 is not allowed"),
+        ("value: 3, note: !foo x", "!foo", 'tag "!foo" is not allowed'),
+        ("value: 3, <<: {note: x}", "<<", "merge keys (<<) are not supported"),
+        ("value: 3, [a, b]: x", "[a", "a mapping key must be a plain value"),
+        ("value: 014", "014", '"014" is 12 to a YAML 1.1 reader (this one) and 14 to a YAML 1.2 one (JSON-based editors)'),
     ],
-    ids=["nan", "infinity", "a key twice", "a control character"],
-)
+    ids=["nan", "infinity", "a key twice", "a control character", "a raw control character", "a tag", "a merge key",
+         "a key that is a list", "a number read two ways"],
+)  # fmt: skip
 def test_a_value_yaml_cannot_give_loses_only_its_claim(tmp_path, bad, token, said):
     """A number that is not finite, a key written twice or a control character inside one claim is that claim's
     error, at its place: the file's other claims are checked (here one contradicts another file's), as with any
@@ -167,7 +173,10 @@ def test_a_value_yaml_cannot_give_in_the_source_block_refuses_its_file(tmp_path,
     ).replace("published: 2025-07-01, published", "published")
     _project(tmp_path, {"mixed.yaml": text})
     code, report = _check(tmp_path, "--no-cache")
-    assert code == 1 and [where[2] for where in _at(report, "claims/mixed.yaml")] == ["yaml-syntax"]
+    # the value at its place, and (as for any invalid source block) how many claims of the file are not checked
+    found = _at(report, "claims/mixed.yaml")
+    assert code == 1 and sorted(where[2] for where in found) == ["schema", "yaml-syntax"]
+    assert any("the claim of this file cannot be checked" in where[3] for where in found), found
     assert report["summary"]["claims_checked"] == 1  # the other file's claim alone
 
 

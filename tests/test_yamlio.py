@@ -158,11 +158,28 @@ def test_the_depth_bound_holds():
 
 
 @pytest.mark.parametrize(
-    "text, value",
-    [("1_000.5", 1000.5), (".5", 0.5), ("-1:30.5", -90.5), ("9:5.", 545.0), ("1.e+5", 100000.0), ("0x1F", 31)],
+    "text, value", [(".5", 0.5), ("1.e+5", 100000.0), ("0x1F", 31), ("007", 7), ("00", 0), ("012.5", 12.5)]
 )
-def test_yaml_1_1_numbers_are_read_as_numbers(text, value):
+def test_numbers_every_yaml_reader_reads_alike_are_read_as_numbers(text, value):
     assert read_yaml(f"a: {text}\n".encode()).data == {"a": value}
+
+
+@pytest.mark.parametrize(
+    "text, here, there",
+    [("014", "12", "14"), ("-014", "-12", "-14"), ("1:30", "90", "text"), ("-1:30.5", "-90.5", "text"),
+     ("9:5.", "545.0", "text"), ("1_000", "1000", "text"), ("1_000.5", "1000.5", "text"), ("0b11", "3", "text")],
+)  # fmt: skip
+def test_a_number_yaml_1_1_and_1_2_read_differently_is_refused_where_it_stands(text, here, there):
+    """014 is 12 to this reader (YAML 1.1) and 14 to an editor that reads YAML 1.2: neither may be taken silently.
+    Only the value is refused; the file's other entries are read."""
+    document = read_yaml(f"claims:\n  - {{a: {text}}}\n  - {{a: 1}}\n".encode())
+    assert document.data["claims"][1] == {"a": 1} and document.data["claims"][0]["a"] is yamlio.REFUSED
+    problem = document.problems[("claims", 0, "a")]
+    assert (
+        f'"{text}" is {here} to a YAML 1.1 reader' in problem.message
+        and f"and {there} to a YAML 1.2" in problem.message
+    )
+    assert (problem.line, problem.col) == (2, 9)  # "  - {a: " comes first
 
 
 def test_plain_scalars_typed_from_memory_are_typed_as_the_resolver_types_them():
@@ -170,7 +187,7 @@ def test_plain_scalars_typed_from_memory_are_typed_as_the_resolver_types_them():
     time, and as PyYAML's resolver types it (quoted ones stay text)."""
     from checker.formats import yamlio
 
-    raw = b'v: [yes, "yes", No, 1_000, "1_000", 0x1F, ~, null, "", 1.5e+3, 1.5e3, 2025-12-31, abc, "12"]\n'
+    raw = b'v: [yes, "yes", No, 1000, "1_000", 0x1F, ~, null, "", 1.5e+3, 1.5e3, 2025-12-31, abc, "12"]\n'
     expected = [True, "yes", False, 1000, "1_000", 31, None, None, "", 1500.0, "1.5e3", "2025-12-31", "abc", "12"]
     yamlio._TAGS.clear()
     assert yamlio.read_yaml(raw).data["v"] == expected

@@ -333,8 +333,15 @@ def validate(
     whole document; ``refusal`` then says why, when more needs saying.
     """
     refused = _refused_values(document, shown, entries)
-    if refused is not None and not isinstance(refused, tuple):
-        return None, [refused]
+    if refused is not None and not isinstance(refused, tuple):  # a value outside every entry: refused whole
+        data = document.data if isinstance(document.data, dict) else {}
+        outside = frozenset(
+            str(at[0]) if at else ""
+            for at in document.problems
+            if len(at) < 2 or at[0] not in entries or not _entry_of(data.get(at[0]), at[1])
+        )
+        why = refusal(document, outside) if refusal is not None else None
+        return None, [refused] + ([why] if why is not None else [])
     errors: list[Any] = []
     try:
         validated = model.model_validate(document.data)

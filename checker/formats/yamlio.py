@@ -10,10 +10,11 @@ error can point at file:line:col.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple, Sequence
 
 import yaml
 
@@ -182,29 +183,44 @@ ESCAPE_HINT = (
 )
 
 
-def _check_text(text: str) -> None:
-    found = _CONTROL.search(text)
+def _line_col(text: str, at: int) -> tuple[int, int]:
+    """The line and column (from 1) of the character at ``at``."""
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _check_text(text: str, at: int | None = None) -> None:
+    """Refuse a text holding a character no file may hold (the first, or the one at ``at``) where it stands."""
+    found = _CONTROL.search(text) if at is None else _CONTROL.match(text, at)
     if found:
-        before = text[: found.start()]
-        line = before.count("\n") + 1
-        col = found.start() - (before.rfind("\n") + 1) + 1
         named = _named(found.group())
-        raise YamlProblem(
-            f"{named} is not allowed",
-            line,
-            col,
-            "delete the character"
-            + (" or write it as an escape inside a double-quoted string" if named.startswith("control") else ""),
-        )
+        raise YamlProblem(f"{named} is not allowed", *_line_col(text, found.start()), "delete the character")
+
+
+#: where the characters no file may hold are moved to be read (plane 15, for private use: YAML reads them as text)
+_MASK = 0xF0000
+_MASKED = re.compile(f"[{chr(_MASK)}-{chr(_MASK + 0xFFFF)}]")
+
+
+def _masked(text: str) -> tuple[str, list[int]]:
+    """The text with each character no file may hold (see :data:`_CONTROL`) moved to a private-use one, which YAML
+    reads, and where they stand: a text value that holds one is then refused where it stands, alone. A text that
+    already holds such private-use characters is read as it is (and refused whole)."""
+    controls = [found.start() for found in _CONTROL.finditer(text)]
+    if not controls or _MASKED.search(text):
+        return text, []
+    return _CONTROL.sub(lambda found: chr(_MASK + ord(found.group())), text), controls
 
 
 class _Builder:
     """Turns a composed node graph into plain data, refusing unsafe constructs."""
 
-    def __init__(self, unique_nodes: int) -> None:
+    def __init__(self, unique_nodes: int, text: str = "", controls: Sequence[int] = ()) -> None:
         self.budget = unique_nodes + ALIAS_EXPANSION_ALLOWANCE
         self.spans: dict[KeyPath, Span] = {}
         self.problems: dict[KeyPath, YamlProblem] = {}
+        # where the text holds a character no file may hold (see _masked), and those a refused value holds
+        self.text, self.controls, self.placed = text, controls, set()
 
     def build(self, node: yaml.Node, path: KeyPath, depth: int = 0) -> Any:
         self.budget -= 1
@@ -214,25 +230,27 @@ class _Builder:
                 *self._pos(node),
                 hint="write the repeated values out, or use fewer nested aliases",
             )
+        self.spans[path] = _span(node)
+        # a value claimcheck does not take is refused where it stands: only the entry it stands in is left out
         if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # the root collection is level 1
+            # refused whole, as the pass over parse events refuses a text nested too deep to compose safely
             raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", *self._pos(node))
         if node.tag not in _ALLOWED_TAGS:
-            raise YamlProblem(
-                f'tag "{node.tag}" is not allowed',
-                *self._pos(node),
-                hint="claim files hold plain data: remove the tag",
-            )
-        self.spans[path] = _span(node)
+            return self._refuse(path, _tag_problem(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         try:
-            return self._scalar(node)
+            return self._scalar(node, two_ways=bool(path))  # a lone number is no claim file: the schema says so
         except YamlProblem as problem:  # a value of its own: refused where it stands
             self.problems[path] = problem
             return REFUSED
+
+    def _refuse(self, path: KeyPath, problem: YamlProblem) -> _Refused:
+        self.problems[path] = problem
+        return REFUSED
 
     @staticmethod
     def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -241,19 +259,25 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _MERGE:
-                raise YamlProblem(
-                    f'tag "{key_node.tag}" is not allowed',
-                    *self._pos(key_node),
-                    hint="claim files hold plain data: remove the tag",
-                )
+            refused = None
             if key_node.tag == _MERGE:
-                raise YamlProblem(
+                refused = YamlProblem(
                     "merge keys (<<) are not supported", *self._pos(key_node), hint="write the keys out in full"
                 )
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("a mapping key must be a plain value", *self._pos(key_node))
-            key = self._scalar(key_node)
+            elif key_node.tag not in _ALLOWED_TAGS:
+                refused = _tag_problem(key_node)
+            elif not isinstance(key_node, yaml.ScalarNode):
+                refused = YamlProblem("a mapping key must be a plain value", *self._pos(key_node))
+            if refused is None:
+                try:
+                    key = self._scalar(key_node)
+                except YamlProblem as problem:
+                    refused = problem
+            if refused is not None:  # the key cannot be read: the mapping it stands in is refused where it stands
+                key = f"<key at {refused.line}:{refused.col}>"
+                self.spans[("<key>",) + path + (key,)] = _span(key_node)
+                result[key] = self._refuse(path + (key,), refused)
+                continue
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key_node.value)
             if key in result:
@@ -269,9 +293,20 @@ class _Builder:
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, two_ways: bool = True) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR or tag == _TIMESTAMP:
+            if self.controls and _MASKED.search(text):  # one written raw in the file, masked to be read (_masked)
+                start, end = node.start_mark.index, node.end_mark.index
+                inside = self.controls[
+                    bisect.bisect_left(self.controls, start) : bisect.bisect_left(self.controls, end)
+                ]
+                if inside:
+                    self.placed.update(inside)
+                    at = inside[0]
+                    raise YamlProblem(
+                        f"{_named(self.text[at])} is not allowed", *_line_col(self.text, at), "delete the character"
+                    )
             found = _CONTROL.search(text)  # an escape in a double-quoted string ("\\e", "\\x1b") decodes to one
             if found:
                 raise YamlProblem(
@@ -285,11 +320,20 @@ class _Builder:
             return None
         if tag == _BOOL:
             return text.lower() in ("true", "yes", "on")
-        if tag == _INT:
-            if len(text) > MAX_NUMBER_CHARS:
+        if tag == _INT and len(text) > MAX_NUMBER_CHARS:
+            raise YamlProblem(f"a number of {len(text)} characters is too long", *self._pos(node), hint=_NUMBER_HINT)
+        if (tag == _INT or tag == _FLOAT) and two_ways and _READ_TWO_WAYS.fullmatch(text):
+            here = _int(text) if tag == _INT else _float(text)
+            octal = tag == _INT and ":" not in text and "_" not in text and not text.lstrip("+-").startswith("0b")
+            there = int(text, 10) if octal else None  # YAML 1.2 reads a leading zero as decimal, the rest as text
+            if here != there:
                 raise YamlProblem(
-                    f"a number of {len(text)} characters is too long", *self._pos(node), hint=_NUMBER_HINT
+                    f'"{_clip(text)}" is {_clip(str(here))} to a YAML 1.1 reader (this one) and '
+                    f"{'text' if there is None else there} to a YAML 1.2 one (JSON-based editors)",
+                    *self._pos(node),
+                    hint='write the number plainly (no leading zero, ":" or "_"), or in quotes when it is text',
                 )
+        if tag == _INT:
             return _int(text)
         if tag == _FLOAT:
             value = _float(text)
@@ -297,6 +341,20 @@ class _Builder:
                 raise YamlProblem(f'"{_clip(text)}" is not a finite number', *self._pos(node), hint=_NUMBER_HINT)
             return value
         return text  # pragma: no cover - every allowed scalar tag is handled above
+
+
+#: numbers YAML 1.1 (this reader) and YAML 1.2 (JSON-based editors) read differently: 014 (octal in 1.1), 1:30 (base
+#: 60 in 1.1, text in 1.2), 0b101 and 1_000 (text in 1.2)
+_READ_TWO_WAYS = re.compile(
+    r"[-+]?(?:0[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9]*_[0-9_]*(?:\.[0-9_]*)?)"
+)
+
+
+def _tag_problem(node: yaml.Node) -> YamlProblem:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    return YamlProblem(
+        f'tag "{node.tag}" is not allowed', line, col, hint="claim files hold plain data: remove the tag"
+    )
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -403,8 +461,10 @@ def _compose(text: str) -> Iterator[yaml.Node]:
 
 def read_yaml(raw: bytes) -> Document:
     """Read one YAML document from bytes into plain data with spans."""
-    text = decode(raw)
-    _check_text(text)
+    original = decode(raw)
+    text, controls = _masked(original)
+    if not controls:
+        _check_text(text)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
     if _depth_bound(text) > SHALLOW_ENOUGH:
@@ -418,11 +478,14 @@ def read_yaml(raw: bytes) -> Document:
         )
     # every distinct value takes at least one character (or an indicator beside it): the text's length bounds
     # them, so aliases may not expand the data beyond a size proportional to the file's
-    builder = _Builder(2 * len(text) + 1)
+    builder = _Builder(2 * len(text) + 1, original, controls)
     try:
         data = builder.build(nodes[0], ())
     except RecursionError:
         raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels") from None
+    for at in controls:  # one no value refused holds (in a comment, a key's indicator...): the file is refused
+        if at not in builder.placed:
+            _check_text(original, at)
     problems = dict(sorted(builder.problems.items(), key=lambda item: _place(item[1])))
     whole = refusing_whole(problems)
     if whole is not None:
