@@ -18,7 +18,7 @@ ARTICLE = "Việt Nam’s “partners” rose\nto 14 – a record.\n\nThe minist
     "quote, found",
     [
         ("Việt Nam’s “partners” rose to 14", True),
-        ("Việt Nam's \"partners\" rose to 14", True),  # straight quotes for typographic ones
+        ('Việt Nam\'s "partners" rose to 14', True),  # straight quotes for typographic ones
         ("rose to 14 - a record", True),  # hyphen for an en dash, one space for a line break
         ("The ministry said so in 2025", True),  # runs of spaces folded
         ("Việt Nam’s ... to 14", True),  # an ellipsis stands for omitted words
@@ -35,7 +35,9 @@ def test_locate(tmp_path, quote, found):
     assert match.found is found
     if found:
         assert match.line in (1, 2, 4)
-        assert ARTICLE[match.start : match.end].split()[0] == quote.replace("...", "").replace("…", "").split()[0].replace("'", "’").replace('"', "“")
+        assert ARTICLE[match.start : match.end].split()[0] == quote.replace("...", "").replace("…", "").split()[
+            0
+        ].replace("'", "’").replace('"', "“")
 
 
 def archived(text: str) -> ArchivedText:
@@ -147,3 +149,23 @@ def test_fold_keeps_offsets():
     folded, offsets = fold_text("a  “b”\n c")
     assert folded == 'a "b" c'
     assert len(offsets) == len(folded) and offsets[2] == 3
+
+
+@pytest.mark.parametrize("archive_form", ["NFC", "NFD"])
+@pytest.mark.parametrize("quote_form", ["NFC", "NFD"])
+def test_a_quote_and_its_text_compare_alike_with_accents_composed_or_not(archive_form, quote_form):
+    """Việt written as one letter with its accents (NFC) or as a letter and combining accents (NFD, as some PDFs
+    and systems write it) is one word: the quote stands in the text, and the span found covers it."""
+    import unicodedata
+
+    said = "Hanoi, 12 January.\nViệt Nam now has 14 comprehensive strategic partners, ở đây.\n"
+    text = unicodedata.normalize(archive_form, said)
+    quote = unicodedata.normalize(quote_form, "Việt Nam now has 14 comprehensive strategic partners")
+    folded, offsets = fold_text(text)
+    found = locate(quote, ArchivedText(text, folded, offsets))
+    assert found.found and found.line == 2
+    assert unicodedata.normalize("NFC", text[found.start : found.end]) == unicodedata.normalize("NFC", quote)
+    missing = locate(
+        unicodedata.normalize(quote_form, "Việt Nam now has 15 partners"), ArchivedText(text, folded, offsets)
+    )
+    assert not missing.found

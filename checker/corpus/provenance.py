@@ -125,6 +125,37 @@ class ArchivedText:
 def fold_text(text: str) -> tuple[str, array]:
     """Fold ``text`` for matching; also return the original offset of each folded character (an array).
 
+    A text whose accented letters are written decomposed (a letter, then
+    combining accents, as some PDFs and systems write them) is composed first
+    (NFC), so that a quote and its archived text compare alike in either form.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return _fold_runs(text)
+    composed, back = _composed(text)
+    folded, offsets = _fold_runs(composed)
+    return folded, array("q", (back[offset] for offset in offsets))
+
+
+def _composed(text: str) -> tuple[str, list[int]]:
+    """``text`` in composed form (NFC), and for each of its characters the offset in ``text`` of the letter it
+    stands for (a letter and the combining marks after it are composed together)."""
+    out: list[str] = []
+    back: list[int] = []
+    at = 0
+    while at < len(text):
+        end = at + 1
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        piece = unicodedata.normalize("NFC", text[at:end])
+        out.append(piece)
+        back.extend([at] * len(piece))
+        at = end
+    return "".join(out), back
+
+
+def _fold_runs(text: str) -> tuple[str, array]:
+    """:func:`fold_text` of a text in composed form.
+
     Every run of white space becomes one space (none at either end), and every
     other character its NFKC form with typographic quotes and dashes made
     plain, pieces that are spaces dropped. Stretches of ASCII that folding does
@@ -174,6 +205,7 @@ def fold_quote(text: str) -> str:
     """
     if text.isascii():
         return " ".join(text.replace("`", "'").split())
+    text = unicodedata.normalize("NFC", text)  # as fold_text composes the archived text
     out: list[str] = []
     for match in _RUN.finditer(text):
         if match.lastgroup == "plain":
