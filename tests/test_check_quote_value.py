@@ -112,6 +112,28 @@ def test_derived_from_an_unknown_claim_is_an_input_error(corpus):
     assert 'derived from unknown claim id "nope"' in error.message
 
 
+def test_a_claim_derived_from_itself_at_any_remove_is_an_input_error(corpus):
+    """A derivation that goes round names no stated figure: each claim on the round is an error; a claim derived
+    from a stated one, or from none (the text says what it follows from), is not."""
+    derived = [
+        claim("stated", "partners", 13),
+        claim("self", "partners", 99, quote="x", derived={"from": ["self"], "how": "x"}),
+        claim("ca", "partners", 99, quote="x", derived={"from": ["stated", "cb"], "how": "x"}),
+        claim("cb", "partners", 99, quote="x", derived={"from": ["cc"], "how": "x"}),
+        claim("cc", "partners", 99, quote="x", derived={"from": ["ca"], "how": "x"}),
+        claim("fine", "partners", 99, quote="x", derived={"from": ["stated"], "how": "x"}),
+        claim("none", "partners", 99, quote="x", derived={"from": [], "how": "the text says so"}),
+    ]
+    result = corpus({"a.yaml": one_source("a", "2026-01-12", *derived)})
+    errors = sorted(f.message for f in result.findings if not f.subject)
+    assert errors == [
+        'claim "ca" is derived from itself, through other claims: "ca" → "cb" → "cc" → "ca"',
+        'claim "cb" is derived from itself, through other claims: "cb" → "cc" → "ca" → "cb"',
+        'claim "cc" is derived from itself, through other claims: "cc" → "ca" → "cb" → "cc"',
+        'claim "self" is derived from itself',
+    ]
+
+
 def test_both_ends_of_a_range_unstated_are_two_findings_with_their_own_fingerprints(corpus):
     files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "level", {"min": 10, "max": 13}, quote="a busy year"))}
     found = findings_of(corpus(files), "quote-value")

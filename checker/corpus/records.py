@@ -13,7 +13,7 @@ from checker.corpus.provenance import not_utf8, read_archive
 from checker.corpus.spans import Located
 from checker.formats.confine import archive_problem, resolved
 from checker.formats.loading import Loaded, display_path, load_models, location
-from checker.formats.models import ClaimFile, Source
+from checker.formats.models import Claim, ClaimFile, Source
 from checker.formats.yamlio import Document
 from checker.model.findings import Finding, digest_of, input_error, plain
 from checker.model.timespec import TimeError, parse_time
@@ -51,6 +51,52 @@ class FileRecord(NamedTuple):
     findings: tuple  # input errors, as plain tuples (see findings.plain)
     documents: tuple[DocumentRecord, ...]
     claims_read: int
+
+
+def _circular(loaded: Loaded, entries: list[tuple[int, Claim]], source_id: str) -> list[Finding]:
+    """An error for each claim of a file derived, at some remove, from itself: a derivation that goes round names
+    no stated figure, so it explains nothing (its quote is not held to its value, as a derived claim's is not)."""
+    sources = {claim.id: claim.derived.from_ for _, claim in entries if claim.derived and claim.derived.from_}
+    if not sources:
+        return []
+    found = []
+    for index, claim in entries:
+        if claim.id not in sources:
+            continue
+        path: list[str] = [claim.id]
+        seen = {claim.id}
+        stack = [(claim.id, iter(sources[claim.id]))]
+        cycle = None
+        while stack and cycle is None:  # depth first from the claim, until it is met again
+            _, following = stack[-1]
+            step = next(following, None)
+            if step is None:
+                stack.pop()
+                path.pop()
+            elif step == claim.id:
+                cycle = path + [step]
+            elif step not in seen and step in sources:
+                seen.add(step)
+                path.append(step)
+                stack.append((step, iter(sources[step])))
+        if cycle is None:
+            continue
+        through = " → ".join(f'"{name}"' for name in cycle)
+        said = (
+            f'claim "{claim.id}" is derived from itself'
+            if len(cycle) == 2
+            else f'claim "{claim.id}" is derived from itself, through other claims: {through}'
+        )
+        found.append(
+            input_error(
+                "vocabulary",
+                loaded.location("claims", index, "derived"),
+                said,
+                "derive it from stated claims in `derived.from`, or from none when the text states what it follows from",
+                key=(said, source_id),
+            )
+        )
+    return found
 
 
 def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
@@ -120,6 +166,7 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
             subject = written[index].get("subject")
             name = names.setdefault(subject, subject) if isinstance(subject, str) else None
             kept.append((index, name, dump(written[index]), spans.get(index, b"[]")))
+        findings.extend(_circular(loaded, entries, source_id))
         documents.append(
             DocumentRecord(loaded.path, path.as_posix(), loaded.document.data["source"], source_spans, tuple(kept))
         )
