@@ -17,7 +17,7 @@ from checker.formats.loading import (
     read_document,
     validate,
 )
-from checker.formats.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef
+from checker.formats.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef, TimeNature
 from checker.formats.yamlio import Document
 from checker.model.findings import Finding, Location, input_error
 from checker.model.names import NameIndex, fold, suggestion
@@ -431,7 +431,52 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
                                 "use a dimension and value the metric declares",
                             )
                         )
+        findings.extend(_incoherent(vocabulary, relation, where))
     return findings
+
+
+#: the roles of each kind of relation whose figures are compared with one another, so of one kind of metric
+_COMPARED = {"sum": ("total", "parts"), "bound": ("lower", "upper")}
+#: the time each role must have: a change moves a stock; a ratio compares a flow's periods
+_ROLE_TIMES = {("change", "stock"): TimeNature.stock, ("change", "change"): TimeNature.flow,
+               ("ratio", "flow"): TimeNature.flow}  # fmt: skip
+
+
+def _incoherent(vocabulary: Vocabulary, relation: Relation, where: Location) -> list[Finding]:
+    """What makes a relation of declared metrics meaningless: figures compared that are of different kinds (a
+    percent bounding a count), a change that is not a flow or a stock it moves that is not a stock."""
+    found = []
+    metric_of = {}
+    for role in _ROLE_KINDS:
+        value = getattr(relation, role, None)
+        for ref in (value if isinstance(value, list) else [value]) if value is not None else []:
+            metric = vocabulary.metrics.get(as_term(ref).metric)
+            if metric is not None:
+                metric_of.setdefault(role, []).append((as_term(ref).metric, metric))
+    compared = [named for role in _COMPARED.get(relation.kind, ()) for named in metric_of.get(role, [])]
+    kinds = sorted({metric.kind.value for _, metric in compared})
+    if len(kinds) > 1:
+        listed = ", ".join(f'"{name}" ({metric.kind.value})' for name, metric in compared)
+        found.append(
+            input_error(
+                "rules",
+                where,
+                f'relation "{relation.id}" compares metrics of different kinds: {listed}',
+                "compare figures of one kind: counts with counts, amounts with amounts",
+            )
+        )
+    for (kind, role), time in _ROLE_TIMES.items():
+        for name, metric in metric_of.get(role, []) if relation.kind == kind else []:
+            if metric.time != time:
+                found.append(
+                    input_error(
+                        "rules",
+                        where,
+                        f'relation "{relation.id}": {role} "{name}" is a {metric.time.value} metric',
+                        f"the {role} of a {kind} relation is a {time.value} metric",
+                    )
+                )
+    return found
 
 
 def _terms(relation: Relation) -> Iterator[Term]:
