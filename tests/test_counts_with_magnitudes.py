@@ -70,3 +70,29 @@ def test_extract_drafts_a_count_in_thousands_as_the_format_takes_it(tmp_path):
                  quote="2.5 thousand citizens evacuated")  # fmt: skip
     result = _run(tmp_path, [body], ROOT / "rules")
     assert [f for f in result.findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    "value, extra, said",
+    [
+        ({"min": -5, "max": -2}, {}, "a count cannot be negative"),
+        ({"min": -1, "max": 4}, {}, "a count cannot be negative"),
+        (0, {"precision": "less-than"}, "a count cannot be less than 0"),
+    ],
+    ids=["negative-range", "range-from-below-0", "less-than-0"],
+)
+def test_a_count_below_zero_is_refused_in_every_form(tmp_path, value, extra, said):
+    result = _run(tmp_path, [claim("a", "partners", value, as_of="2025-12-31", quote="some partners", **extra)])
+    (problem,) = [f for f in result.findings if f.verdict == "invalid"]
+    assert said in problem.message
+
+
+def test_a_count_at_most_or_about_a_small_figure_stays_at_or_above_zero(tmp_path):
+    """The near-miss: "at most 3" and "about 0" are counts a source may give; neither allows a negative count, so
+    "at most 3" meets "about 0" at 0, and both are taken."""
+    bodies = [
+        claim("a", "partners", 3, precision="at-most", as_of="2025-12-31", quote="at most 3 partners"),
+        claim("b", "partners", 0, precision="about", as_of="2025-12-31", quote="about 0 partners"),
+    ]
+    result = _run(tmp_path, bodies)
+    assert not [f for f in result.findings if f.verdict in ("invalid", "contradiction")]

@@ -323,6 +323,8 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
     if type(value) is Range:  # not isinstance: a model class's instance check is slow
         if integral and not (_whole(value.min * scale) and _whole(value.max * scale)):
             raise ValueProblem("a count is a whole number")
+        if integral and value.min < 0:
+            raise ValueProblem("a count cannot be negative")
         low, high = _scaled(value.min, scale), _scaled(value.max, scale)
         interval = Interval(float(round(low)), float(round(high))) if integral else Interval(low, high)
         text = f"{format_number(value.min)}–{format_number(value.max)}"
@@ -339,6 +341,13 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
         stated = _scaled(value, scale)
         stated = float(round(stated)) if integral else stated
         interval = _number_interval(stated, claim.precision, tolerance, integral, written_step(value) * abs(scale))
+        if integral and interval.lo < 0:  # "about 0", "at most 3": a count is never below 0
+            if interval.hi < 0 or (interval.hi == 0 and interval.hi_open):  # "less than 0", "nearly 0"
+                word = _WORDS.get(claim.precision, claim.precision.value)
+                raise ValueProblem(
+                    f"a count cannot be {word} {format_number(value)}", "write the figure the text gives"
+                )
+            interval = Interval(0.0, interval.hi, False, interval.hi_open)
         if metric.within:
             half = float(metric.within) / 2  # two values within `within` of each other then meet
             interval = Interval(interval.lo - half, interval.hi + half, interval.lo_open, interval.hi_open)
