@@ -295,3 +295,12 @@ def test_an_empty_path_names_nothing(tmp_path, command):
     whatever stands there."""
     done = run_cli(tmp_path, command, "")
     assert done.exit_code == 2 and "an empty path names nothing" in done.output
+
+
+@pytest.mark.parametrize("target", ["loop.yaml", "nowhere.yaml"], ids=["a loop", "a missing target"])
+def test_a_link_to_nothing_named_on_the_command_line_says_so(tmp_path, target):
+    """Not "no such file; did you mean" the same name: the name is there, and what it leads to is not."""
+    (tmp_path / "loop.yaml").symlink_to(target)
+    done = run_cli(tmp_path, "check", "loop.yaml", "--no-cache")
+    assert done.exit_code == 2 and "symbolic link to nothing that can be read" in done.output
+    assert "did you mean" not in done.output

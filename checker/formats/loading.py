@@ -657,6 +657,8 @@ def unusable_path(path: Path, suffixes: tuple[str, ...] = CLAIM_SUFFIXES) -> str
         if path.name.endswith(suffixes):
             return None
         return f'"{shown}" is not a claim file: its name does not end in {", ".join(suffixes)}'
+    if path.is_symlink():  # a link that leads nowhere (or round in a loop): the name itself is there
+        return f'"{shown}" is a symbolic link to nothing that can be read (its target is missing, or a loop)'
     message = f'"{shown}": no such file or folder'
     folder = path.parent
     while not folder.is_dir() and folder != folder.parent:
