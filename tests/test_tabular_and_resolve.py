@@ -429,7 +429,7 @@ def test_an_excerpt_of_the_flight_data_imports_checks_and_resolves_as_before(tmp
     assert _digest((tmp_path / "flights.jsonl").read_text("utf-8")) == EXCERPT_DIGESTS["import"]
     resolved = _run(tmp_path, "resolve", "20111201.txt", "--mapping", mapping, "--rules", rules, "--format", "json",
                     "--no-cache")  # fmt: skip
-    assert _digest(resolved.output) == EXCERPT_DIGESTS["resolve"]
+    assert _digest(resolved.stdout) == EXCERPT_DIGESTS["resolve"]  # the values not parsed go to stderr
     checked = _run(tmp_path, "check", "20111201.txt", "--mapping", mapping, "--rules", rules, "--format", "json",
                    "--no-cache")  # fmt: skip
     findings = json.loads(checked.output)["findings"]
