@@ -194,3 +194,40 @@ def test_plain_scalars_typed_from_memory_are_typed_as_the_resolver_types_them():
     assert yamlio._TAGS  # remembered
     assert yamlio.read_yaml(raw).data["v"] == expected
     assert [type(v) for v in yamlio.read_yaml(raw).data["v"]] == [type(v) for v in expected]
+
+
+@pytest.mark.parametrize(
+    "raw, place",
+    [
+        (b"claims:\n  - id: a\n    quote: >-\n      first\n\x0c\n      second\n", (5, 1)),
+        (b'claims:\n  - id: a\n    quote: "x"\x0c\n', (3, 15)),
+        (b"claims:\n  - id: &a\x01 a\n", (2, 11)),
+    ],
+    ids=["a form feed alone on a line", "after a closing quote", "in an anchor's name"],
+)
+def test_a_control_character_where_yaml_has_structure_refuses_the_file_saying_what_it_is(raw, place):
+    with pytest.raises(YamlProblem) as refused:
+        read_yaml(raw)
+    assert refused.value.message.startswith("control character") and (refused.value.line, refused.value.col) == place
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ['id: a\n    id: "b\x01"', 'id: !foo "a\x01"', 'id: a\n    <<: {x: "\x01"}', 'id: a\n    ? ["\x01"]\n    : 1'],
+    ids=["in a duplicate", "under a tag", "under a merge key", "in a key that is a list"],
+)
+def test_a_control_character_in_a_value_refused_for_another_reason_costs_only_its_entry(claim):
+    document = read_yaml(f"claims:\n  - {claim}\n  - id: ok\n".encode())
+    assert document.data["claims"][1] == {"id": "ok"} and len(document.problems) == 1
+
+
+def test_a_key_that_names_an_entry_and_cannot_be_read_refuses_the_file():
+    """A key of a section (a metric's id) is the entry's name: refused alone, what names it would look unknown."""
+    with pytest.raises(YamlProblem, match='tag "!foo" is not allowed'):
+        read_yaml(b"metrics:\n  !foo partners: {label: x}\n  other: {label: y}\n")
+
+
+@pytest.mark.parametrize("text", ["0.5_5", "1.000_5", "1_0.0e+3", "0x_1F", "-0x1F", "+0x1F"])
+def test_every_number_with_an_underscore_or_a_signed_hex_is_read_two_ways(text):
+    document = read_yaml(f"claims:\n  - {{a: {text}}}\n".encode())
+    assert "to a YAML 1.2 one" in document.problems[("claims", 0, "a")].message

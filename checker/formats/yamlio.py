@@ -236,7 +236,7 @@ class _Builder:
             # refused whole, as the pass over parse events refuses a text nested too deep to compose safely
             raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", *self._pos(node))
         if node.tag not in _ALLOWED_TAGS:
-            return self._refuse(path, _tag_problem(node))
+            return self._refuse(path, _tag_problem(node), node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -248,9 +248,20 @@ class _Builder:
             self.problems[path] = problem
             return REFUSED
 
-    def _refuse(self, path: KeyPath, problem: YamlProblem) -> _Refused:
+    def _refuse(self, path: KeyPath, problem: YamlProblem, *nodes: yaml.Node) -> _Refused:
+        """Refuse the value at ``path``, written in ``nodes`` (never built): the characters no file may hold that
+        they contain are refused with it, not with the whole file."""
         self.problems[path] = problem
+        for node in nodes:
+            self._place(node)
         return REFUSED
+
+    def _place(self, node: yaml.Node) -> None:
+        if self.controls:
+            start, end = node.start_mark.index, node.end_mark.index
+            self.placed.update(
+                self.controls[bisect.bisect_left(self.controls, start) : bisect.bisect_left(self.controls, end)]
+            )
 
     @staticmethod
     def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -274,9 +285,11 @@ class _Builder:
                 except YamlProblem as problem:
                     refused = problem
             if refused is not None:  # the key cannot be read: the mapping it stands in is refused where it stands
+                if len(path) < 2:  # a key of the document or of a section names an entry: no entry stands alone
+                    raise refused
                 key = f"<key at {refused.line}:{refused.col}>"
                 self.spans[("<key>",) + path + (key,)] = _span(key_node)
-                result[key] = self._refuse(path + (key,), refused)
+                result[key] = self._refuse(path + (key,), refused, key_node, value_node)
                 continue
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key_node.value)
@@ -288,6 +301,7 @@ class _Builder:
                     hint="YAML would silently keep only the last one: merge the two or rename one",
                 )
                 result[key] = REFUSED  # neither value is taken: which one was meant cannot be told
+                self._place(value_node)
                 continue
             self.spans[("<key>",) + path + (key,)] = _span(key_node)
             result[key] = self.build(value_node, path + (key,), depth + 1)
@@ -324,7 +338,7 @@ class _Builder:
             raise YamlProblem(f"a number of {len(text)} characters is too long", *self._pos(node), hint=_NUMBER_HINT)
         if (tag == _INT or tag == _FLOAT) and two_ways and _READ_TWO_WAYS.fullmatch(text):
             here = _int(text) if tag == _INT else _float(text)
-            octal = tag == _INT and ":" not in text and "_" not in text and not text.lstrip("+-").startswith("0b")
+            octal = tag == _INT and _OCTAL.fullmatch(text) is not None
             there = int(text, 10) if octal else None  # YAML 1.2 reads a leading zero as decimal, the rest as text
             if here != there:
                 raise YamlProblem(
@@ -344,10 +358,9 @@ class _Builder:
 
 
 #: numbers YAML 1.1 (this reader) and YAML 1.2 (JSON-based editors) read differently: 014 (octal in 1.1), 1:30 (base
-#: 60 in 1.1, text in 1.2), 0b101 and 1_000 (text in 1.2)
-_READ_TWO_WAYS = re.compile(
-    r"[-+]?(?:0[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9]*_[0-9_]*(?:\.[0-9_]*)?)"
-)
+#: 60 in 1.1, text in 1.2), 0b101, 1_000 and a hex number with a sign (text in 1.2)
+_OCTAL = re.compile(r"[-+]?0[0-7]+")
+_READ_TWO_WAYS = re.compile(r"[-+]?(?:0[0-7]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)|.*_.*|[-+]0x.*")
 
 
 def _tag_problem(node: yaml.Node) -> YamlProblem:
@@ -467,9 +480,14 @@ def read_yaml(raw: bytes) -> Document:
         _check_text(text)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlProblem("file is empty", hint="add a `source:` block and a `claims:` list")
-    if _depth_bound(text) > SHALLOW_ENOUGH:
-        _check_depth(text)
-    nodes = list(_compose(text))
+    try:
+        if _depth_bound(text) > SHALLOW_ENOUGH:
+            _check_depth(text)
+        nodes = list(_compose(text))
+    except YamlProblem:
+        if controls:  # a character no file may hold where YAML's structure stands (a form feed alone on a line)
+            _check_text(original)
+        raise
     if len(nodes) != 1:
         second = nodes[1] if len(nodes) > 1 else None
         line, col = (second.start_mark.line + 1, 1) if second is not None else (1, 1)
