@@ -169,3 +169,23 @@ def test_a_quote_and_its_text_compare_alike_with_accents_composed_or_not(archive
         unicodedata.normalize(quote_form, "Việt Nam now has 15 partners"), ArchivedText(text, folded, offsets)
     )
     assert not missing.found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\u0995\u09c7\u09be\u09a8 \u0986\u099b", "\u1112\u1161\u11ab\u1100\u116e\u11a8\u110b\u1165 \u1110\u1166\u11a8"],
+    ids=["a two-part vowel sign", "Hangul in jamo"],
+)
+def test_a_quote_copied_as_written_stands_in_its_text_whatever_composing_would_join(text):
+    """Composing joins more than a letter and its accents in some scripts: a quote copied from its text, written
+    the same way, must still stand in it."""
+    folded, offsets = fold_text(text)
+    found = locate(text, ArchivedText(text, folded, offsets))
+    assert found.found and text[found.start : found.end] == text
+
+
+def test_the_span_of_a_quote_ends_with_the_accents_of_its_last_letter():
+    text = "Le cafe\u0301 est bon."
+    folded, offsets = fold_text(text)
+    found = locate("café", ArchivedText(text, folded, offsets))
+    assert text[found.start : found.end] == "cafe\u0301"

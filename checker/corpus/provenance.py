@@ -131,26 +131,38 @@ def fold_text(text: str) -> tuple[str, array]:
     """
     if unicodedata.is_normalized("NFC", text):
         return _fold_runs(text)
+    import numpy as np  # noqa: PLC0415 - see _composed
+
     composed, back = _composed(text)
     folded, offsets = _fold_runs(composed)
-    return folded, array("q", (back[offset] for offset in offsets))
+    return folded, array("q", np.asarray(back)[np.frombuffer(offsets, dtype=np.int64)].tobytes())
 
 
-def _composed(text: str) -> tuple[str, list[int]]:
-    """``text`` in composed form (NFC), and for each of its characters the offset in ``text`` of the letter it
-    stands for (a letter and the combining marks after it are composed together)."""
+#: the combining marks (accents written apart from their letter), as a regular expression's class
+_MARKS = "".join(chr(code) for code in range(0x300, 0x10000) if unicodedata.combining(chr(code)))
+#: a letter and the combining marks after it: what composing may join, and only that
+_CLUSTER = re.compile(f"[^{_MARKS}][{_MARKS}]+")
+
+
+def _composed(text: str) -> tuple[str, Sequence[int]]:
+    """``text`` with each letter and the combining marks after it composed (NFC), and for each character of the
+    result the offset in ``text`` of the letter it stands for. Only such clusters are composed: a quote and its
+    text, composed alike, compare alike whichever form each was written in, and what composing would join across
+    letters (Hangul jamo, two-part vowel signs) is left as written, on both sides."""
+    import numpy as np  # noqa: PLC0415 - only a text written with its accents apart needs it
+
     out: list[str] = []
-    back: list[int] = []
-    at = 0
-    while at < len(text):
-        end = at + 1
-        while end < len(text) and unicodedata.combining(text[end]):
-            end += 1
-        piece = unicodedata.normalize("NFC", text[at:end])
-        out.append(piece)
-        back.extend([at] * len(piece))
-        at = end
-    return "".join(out), back
+    back = []  # stretches of offsets: the text between clusters as it stands, each cluster's at its letter
+    done = 0
+    for found in _CLUSTER.finditer(text):
+        start, end = found.span()
+        piece = unicodedata.normalize("NFC", found.group())
+        out += [text[done:start], piece]
+        back += [np.arange(done, start), np.full(len(piece), start)]
+        done = end
+    out.append(text[done:])
+    back.append(np.arange(done, len(text)))
+    return "".join(out), np.concatenate(back).astype(np.int64)
 
 
 def _fold_runs(text: str) -> tuple[str, array]:
@@ -205,7 +217,8 @@ def fold_quote(text: str) -> str:
     """
     if text.isascii():
         return " ".join(text.replace("`", "'").split())
-    text = unicodedata.normalize("NFC", text)  # as fold_text composes the archived text
+    if not unicodedata.is_normalized("NFC", text):  # composed as fold_text composes the archived text
+        text = _composed(text)[0]
     out: list[str] = []
     for match in _RUN.finditer(text):
         if match.lastgroup == "plain":
@@ -292,8 +305,15 @@ def locate(quote: str, archive: ArchivedText, hint: bool = True) -> QuoteMatch:
         last = index + len(part) - 1
         position = index + len(part)
     start = archive.offsets[first]
-    end = archive.offsets[last] + 1
+    end = _past_marks(archive.original, archive.offsets[last] + 1)
     return QuoteMatch(True, start, end, archive.line_of(first))
+
+
+def _past_marks(text: str, end: int) -> int:
+    """``end`` moved past the combining marks written after the letter before it: a span ends with its accents."""
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return end
 
 
 def closest_passage(parts: list[str], archive: ArchivedText) -> QuoteMatch:
@@ -314,7 +334,9 @@ def closest_passage(parts: list[str], archive: ArchivedText) -> QuoteMatch:
     if similarity < CLOSE:
         return QuoteMatch(False, cut_short=cut_short)
     start, stop = words.starts[first], words.ends[end - 1]
-    text = " ".join(archive.original[archive.offsets[start] : archive.offsets[stop - 1] + 1].split())
+    text = " ".join(
+        archive.original[archive.offsets[start] : _past_marks(archive.original, archive.offsets[stop - 1] + 1)].split()
+    )
     if len(text) > EXCERPT:
         cut = text[: EXCERPT - 1]
         text = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
