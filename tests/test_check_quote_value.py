@@ -127,18 +127,31 @@ def test_a_claim_derived_from_itself_at_any_remove_is_an_input_error(corpus):
     result = corpus({"a.yaml": one_source("a", "2026-01-12", *derived)})
     errors = sorted(f.message for f in result.findings if not f.subject)
     assert errors == [
-        'claim "ca" is derived from itself, through other claims: "ca" → "cb" → "cc" → "ca"',
-        'claim "cb" is derived from itself, through other claims: "cb" → "cc" → "ca" → "cb"',
-        'claim "cc" is derived from itself, through other claims: "cc" → "ca" → "cb" → "cc"',
+        'claim "ca" is derived from itself through a round of 3 claims, with "cb", "cc"',
+        'claim "cb" is derived from itself through a round of 3 claims, with "ca", "cc"',
+        'claim "cc" is derived from itself through a round of 3 claims, with "ca", "cb"',
         'claim "self" is derived from itself',
     ]
+
+
+def test_a_long_round_of_derivations_is_found_at_once_and_said_in_short(corpus):
+    """A round of 300 claims: each is an error, and each message names a few of the others, not all of them."""
+    n = 300
+    bodies = [
+        claim(f"c{i}", "partners", 9, quote="x", derived={"from": [f"c{(i + 1) % n}"], "how": "x"}) for i in range(n)
+    ]
+    result = corpus({"a.yaml": one_source("a", "2026-01-12", *bodies)})
+    errors = [f.message for f in result.findings if not f.subject]
+    assert len(errors) == n and all("a round of 300 claims" in e and "and 294 more" in e for e in errors)
 
 
 def test_both_ends_of_a_range_unstated_are_two_findings_with_their_own_fingerprints(corpus):
     files = {"a.yaml": one_source("a", "2026-01-12", claim("c", "level", {"min": 10, "max": 13}, quote="a busy year"))}
     found = findings_of(corpus(files), "quote-value")
-    assert sorted(f.message for f in found) == ['claim "c": value 10 is not in its quote, which states no number',
-                                                'claim "c": value 13 is not in its quote, which states no number']
+    assert sorted(f.message for f in found) == [
+        'claim "c": value 10 is not in its quote, which states no number',
+        'claim "c": value 13 is not in its quote, which states no number',
+    ]
     assert found[0].fingerprint != found[1].fingerprint
 
 

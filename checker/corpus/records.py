@@ -55,39 +55,24 @@ class FileRecord(NamedTuple):
 
 def _circular(loaded: Loaded, entries: list[tuple[int, Claim]], source_id: str) -> list[Finding]:
     """An error for each claim of a file derived, at some remove, from itself: a derivation that goes round names
-    no stated figure, so it explains nothing (its quote is not held to its value, as a derived claim's is not)."""
+    no stated figure, so it explains nothing (its quote is not held to its value, as a derived claim's is not).
+    The rounds are the strongly connected parts of the claims' derivations, found in one pass (Tarjan's)."""
     sources = {claim.id: claim.derived.from_ for _, claim in entries if claim.derived and claim.derived.from_}
     if not sources:
         return []
-    found = []
+    rounds = {member: found for found in _rounds(sources) for member in found}
+    problems = []
     for index, claim in entries:
-        if claim.id not in sources:
+        members = rounds.get(claim.id)
+        if members is None:
             continue
-        path: list[str] = [claim.id]
-        seen = {claim.id}
-        stack = [(claim.id, iter(sources[claim.id]))]
-        cycle = None
-        while stack and cycle is None:  # depth first from the claim, until it is met again
-            _, following = stack[-1]
-            step = next(following, None)
-            if step is None:
-                stack.pop()
-                path.pop()
-            elif step == claim.id:
-                cycle = path + [step]
-            elif step not in seen and step in sources:
-                seen.add(step)
-                path.append(step)
-                stack.append((step, iter(sources[step])))
-        if cycle is None:
-            continue
-        through = " → ".join(f'"{name}"' for name in cycle)
-        said = (
-            f'claim "{claim.id}" is derived from itself'
-            if len(cycle) == 2
-            else f'claim "{claim.id}" is derived from itself, through other claims: {through}'
-        )
-        found.append(
+        if len(members) == 1:
+            said = f'claim "{claim.id}" is derived from itself'
+        else:
+            others = [f'"{name}"' for name in members if name != claim.id]
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            said = f'claim "{claim.id}" is derived from itself through a round of {len(members)} claims, with {shown}'
+        problems.append(
             input_error(
                 "vocabulary",
                 loaded.location("claims", index, "derived"),
@@ -96,6 +81,49 @@ def _circular(loaded: Loaded, entries: list[tuple[int, Claim]], source_id: str) 
                 key=(said, source_id),
             )
         )
+    return problems
+
+
+def _rounds(sources: dict[str, list[str]]) -> list[list[str]]:
+    """The claims that derive from one another in a round (each with a path back to itself), round by round,
+    each sorted: the strongly connected parts of more than one claim, or of one claim derived from itself."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sources:
+        if root in order:
+            continue
+        work = [(root, iter(sources.get(root, ())))]
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        on_stack.add(root)
+        while work:  # depth first without recursion: a chain may be thousands of claims long
+            node, following = work[-1]
+            step = next(following, None)
+            if step is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == order[node]:
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    if len(members) > 1 or node in sources.get(node, ()):
+                        found.append(sorted(members))
+            elif step not in order:
+                if step in sources:
+                    order[step] = low[step] = len(order)
+                    stack.append(step)
+                    on_stack.add(step)
+                    work.append((step, iter(sources[step])))
+            elif step in on_stack:
+                low[node] = min(low[node], order[step])
     return found
 
 
