@@ -15,6 +15,9 @@ METRICS = {
     "members": {"label": "members", "kind": "entity-set", "time": "flow"},
     "share": {"label": "share of trade", "kind": "percent", "time": "stock"},
     "trade": {"label": "trade", "kind": "amount", "time": "flow", "unit": "USD"},
+    "exports": {"label": "exports", "kind": "amount", "time": "flow", "unit": "EUR"},
+    "reserves": {"label": "reserves", "kind": "amount", "time": "stock", "unit": "USD"},
+    "area": {"label": "area", "kind": "amount", "time": "stock", "unit": "km**2"},
     "growth": {"label": "growth", "kind": "number", "time": "flow"},
 }
 
@@ -36,8 +39,18 @@ def _problems(tmp_path: Path, relation: dict) -> list[str]:
         ({"kind": "change", "stock": "new_partners", "change": "new_partners"}, 'stock "new_partners" is a flow'),
         ({"kind": "change", "stock": "partners", "change": "share"}, "change"),
         ({"kind": "ratio", "flow": "partners", "ratio": "growth"}, 'flow "partners" is a stock metric'),
+        ({"kind": "change", "stock": "partners", "change": "trade"}, '"partners" (count), "trade" (amount)'),
+        ({"kind": "bound", "lower": "area", "upper": "reserves"}, "which do not convert"),
     ],
-    ids=["bound-across-kinds", "sum-across-kinds", "change-of-a-flow", "change-that-is-a-stock", "ratio-of-a-stock"],
+    ids=[
+        "bound-across-kinds",
+        "sum-across-kinds",
+        "change-of-a-flow",
+        "change-that-is-a-stock",
+        "ratio-of-a-stock",
+        "change-of-a-count-by-money",
+        "bound-of-an-area-by-money",
+    ],
 )
 def test_a_relation_that_compares_what_cannot_be_compared_is_a_rules_error(tmp_path, relation, said):
     problems = _problems(tmp_path, relation)
@@ -52,10 +65,18 @@ def test_a_relation_that_compares_what_cannot_be_compared_is_a_rules_error(tmp_p
         {"kind": "change", "stock": "partners", "change": "new_partners"},
         {"kind": "change", "stock": "partners", "change": "members"},
         {"kind": "ratio", "flow": "trade", "ratio": "growth"},
+        {"kind": "change", "stock": "reserves", "change": "trade"},
     ],
-    ids=["bound-of-counts", "sum-of-counts", "change-by-a-flow", "change-by-additions", "ratio-of-a-flow"],
+    ids=[
+        "bound-of-counts",
+        "sum-of-counts",
+        "change-by-a-flow",
+        "change-by-additions",
+        "ratio-of-a-flow",
+        "change-of-money-by-money",
+    ],
 )
 def test_a_relation_of_fitting_metrics_is_no_error(tmp_path, relation):
     problems = _problems(tmp_path, relation)
     assert not [message for message in problems if "different kinds" in message or "is a stock" in message
-                or "is a flow" in message], problems  # fmt: skip
+                or "is a flow" in message or "do not convert" in message], problems  # fmt: skip

@@ -341,9 +341,9 @@ def _interpret_number(claim: Claim, metric: Metric, tolerance: float, units: tup
         stated = _scaled(value, scale)
         stated = float(round(stated)) if integral else stated
         interval = _number_interval(stated, claim.precision, tolerance, integral, written_step(value) * abs(scale))
-        if integral and interval.lo < 0:  # "about 0", "at most 3": a count is never below 0
-            if interval.hi < 0 or (interval.hi == 0 and interval.hi_open):  # "less than 0", "nearly 0"
-                word = _WORDS.get(claim.precision, claim.precision.value)
+        if integral and interval.lo < 0:  # "at most 3", "about 0": a count is never below 0
+            if interval.hi < 0:  # "less than 0" admits no count at all
+                word = _WORDS[claim.precision]  # only a bound or an approximate figure reaches below 0
                 raise ValueProblem(
                     f"a count cannot be {word} {format_number(value)}", "write the figure the text gives"
                 )

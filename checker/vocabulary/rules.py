@@ -436,7 +436,7 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
 
 
 #: the roles of each kind of relation whose figures are compared with one another, so of one kind of metric
-_COMPARED = {"sum": ("total", "parts"), "bound": ("lower", "upper")}
+_COMPARED = {"sum": ("total", "parts"), "bound": ("lower", "upper"), "change": ("stock", "change")}
 #: the time each role must have: a change moves a stock; a ratio compares a flow's periods
 _ROLE_TIMES = {("change", "stock"): TimeNature.stock, ("change", "change"): TimeNature.flow,
                ("ratio", "flow"): TimeNature.flow}  # fmt: skip
@@ -454,7 +454,10 @@ def _incoherent(vocabulary: Vocabulary, relation: Relation, where: Location) -> 
             if metric is not None:
                 metric_of.setdefault(role, []).append((as_term(ref).metric, metric))
     compared = [named for role in _COMPARED.get(relation.kind, ()) for named in metric_of.get(role, [])]
-    kinds = sorted({metric.kind.value for _, metric in compared})
+    # a change of a count may be a set of additions (their number is the change)
+    kinds = sorted(
+        {Kind.count.value if metric.kind == Kind.entity_set else metric.kind.value for _, metric in compared}
+    )
     if len(kinds) > 1:
         listed = ", ".join(f'"{name}" ({metric.kind.value})' for name, metric in compared)
         found.append(
@@ -465,6 +468,20 @@ def _incoherent(vocabulary: Vocabulary, relation: Relation, where: Location) -> 
                 "compare figures of one kind: counts with counts, amounts with amounts",
             )
         )
+    amounts = [(name, metric) for name, metric in compared if metric.kind == Kind.amount and metric.unit]
+    for name, metric in amounts[1:]:  # amounts in units that do not convert (USD and km²) cannot be added up
+        try:
+            conversion(metric.unit or "", amounts[0][1].unit or "", vocabulary.units)
+        except UnitProblem:
+            found.append(
+                input_error(
+                    "rules",
+                    where,
+                    f'relation "{relation.id}" compares "{amounts[0][0]}" in {amounts[0][1].unit} with "{name}" in '
+                    f"{metric.unit}, which do not convert",
+                    "compare amounts of one dimension: money with money, areas with areas",
+                )
+            )
     for (kind, role), time in _ROLE_TIMES.items():
         for name, metric in metric_of.get(role, []) if relation.kind == kind else []:
             if metric.time != time:
