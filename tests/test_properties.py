@@ -209,6 +209,8 @@ def _claim(draw: st.DrawFn, claim_id: str) -> dict[str, Any]:
         extra["complete"] = draw(st.booleans())
     if metric in ("partners", "treaties", "level", "share", "visits", "trade"):
         precision = draw(st.sampled_from(_PRECISIONS))
+        if precision == Precision.less_than and value == 0 and metric in ("partners", "treaties", "visits"):
+            precision = Precision.at_most  # "less than 0" is no count (see test_counts_with_magnitudes)
         if precision != Precision.exact:
             extra["precision"] = precision.value
     if metric in ("visits", "trade"):
