@@ -72,16 +72,14 @@ def _circular(loaded: Loaded, entries: list[tuple[int, Claim]], source_id: str) 
             others = [f'"{name}"' for name in members if name != claim.id]
             shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
             said = f'claim "{claim.id}" is derived from itself through a round of {len(members)} claims, with {shown}'
-        problems.append(
-            input_error(
-                "vocabulary",
-                loaded.location("claims", index, "derived"),
-                said,
-                "derive it from stated claims in `derived.from`, or from none when the text states what it follows from",
-                key=(said, source_id),
-            )
-        )
+        hint = "derive it from stated claims in `derived.from`, or from none when the text states what it follows from"
+        problems.append(_derivation_problem(loaded, index, said, hint, source_id))
     return problems
+
+
+def _derivation_problem(loaded: Loaded, index: int, said: str, hint: str, source_id: str) -> Finding:
+    """An error in the derivation of the claim at ``index`` of a file, at its `derived` key."""
+    return input_error("vocabulary", loaded.location("claims", index, "derived"), said, hint, key=(said, source_id))
 
 
 def _rounds(sources: dict[str, list[str]]) -> list[list[str]]:
@@ -182,15 +180,8 @@ def read_file(path: Path, shown: str, raw: bytes | None = None) -> FileRecord:
             unknown = [name for name in claim.derived.from_ if name not in every_id] if claim.derived else []
             if unknown:
                 said = f'claim "{claim.id}" is derived from unknown claim id "{unknown[0]}"'
-                findings.append(
-                    input_error(
-                        "vocabulary",
-                        loaded.location("claims", index, "derived"),
-                        said,
-                        "name claims of this file in `derived.from`",
-                        key=(said, source_id),
-                    )
-                )
+                hint = "name claims of this file in `derived.from`"
+                findings.append(_derivation_problem(loaded, index, said, hint, source_id))
             subject = written[index].get("subject")
             name = names.setdefault(subject, subject) if isinstance(subject, str) else None
             kept.append((index, name, dump(written[index]), spans.get(index, b"[]")))
