@@ -399,38 +399,34 @@ def _check_relations(vocabulary: Vocabulary) -> list[Finding]:
                     "each term of a relation is a different metric or scope",
                 )
             )
-        for role, kinds in _ROLE_KINDS.items():
-            value = getattr(relation, role, None)
-            if value is None:
+        for role, term in _roles(relation):
+            kinds = _ROLE_KINDS[role]
+            metric = vocabulary.metrics.get(term.metric)
+            if metric is None:
+                message, hint = vocabulary.metric_problem(term.metric)
+                findings.append(input_error("rules", where, f'relation "{relation.id}": {message}', hint))
                 continue
-            for ref in value if isinstance(value, list) else [value]:
-                term = as_term(ref)
-                metric = vocabulary.metrics.get(term.metric)
-                if metric is None:
-                    message, hint = vocabulary.metric_problem(term.metric)
-                    findings.append(input_error("rules", where, f'relation "{relation.id}": {message}', hint))
-                    continue
-                if metric.kind not in kinds:
-                    allowed = ", ".join(sorted(k.value for k in kinds))
+            if metric.kind not in kinds:
+                allowed = ", ".join(sorted(k.value for k in kinds))
+                findings.append(
+                    input_error(
+                        "rules",
+                        where,
+                        f'relation "{relation.id}": {role} "{term.metric}" is {with_article(metric.kind.value)} metric',
+                        f"a {role} must be one of: {allowed}",
+                    )
+                )
+            for dim, chosen in term.scope.items():
+                declared = metric.scope.get(dim)
+                if declared is None or chosen not in declared.values:
                     findings.append(
                         input_error(
                             "rules",
                             where,
-                            f'relation "{relation.id}": {role} "{term.metric}" is {with_article(metric.kind.value)} metric',
-                            f"a {role} must be one of: {allowed}",
+                            f'relation "{relation.id}": metric "{term.metric}" has no scope {dim} "{chosen}"',
+                            "use a dimension and value the metric declares",
                         )
                     )
-                for dim, chosen in term.scope.items():
-                    declared = metric.scope.get(dim)
-                    if declared is None or chosen not in declared.values:
-                        findings.append(
-                            input_error(
-                                "rules",
-                                where,
-                                f'relation "{relation.id}": metric "{term.metric}" has no scope {dim} "{chosen}"',
-                                "use a dimension and value the metric declares",
-                            )
-                        )
         findings.extend(_incoherent(vocabulary, relation, where))
     return findings
 
@@ -446,13 +442,11 @@ def _incoherent(vocabulary: Vocabulary, relation: Relation, where: Location) -> 
     """What makes a relation of declared metrics meaningless: figures compared that are of different kinds (a
     percent bounding a count), a change that is not a flow or a stock it moves that is not a stock."""
     found = []
-    metric_of = {}
-    for role in _ROLE_KINDS:
-        value = getattr(relation, role, None)
-        for ref in (value if isinstance(value, list) else [value]) if value is not None else []:
-            metric = vocabulary.metrics.get(as_term(ref).metric)
-            if metric is not None:
-                metric_of.setdefault(role, []).append((as_term(ref).metric, metric))
+    metric_of: dict[str, list[tuple[str, Metric]]] = {}
+    for role, term in _roles(relation):
+        metric = vocabulary.metrics.get(term.metric)
+        if metric is not None:
+            metric_of.setdefault(role, []).append((term.metric, metric))
     compared = [named for role in _COMPARED.get(relation.kind, ()) for named in metric_of.get(role, [])]
     # a change of a count may be a set of additions (their number is the change)
     kinds = sorted(
@@ -498,10 +492,16 @@ def _incoherent(vocabulary: Vocabulary, relation: Relation, where: Location) -> 
 
 def _terms(relation: Relation) -> Iterator[Term]:
     """Every term a relation names, role by role."""
+    for _, term in _roles(relation):
+        yield term
+
+
+def _roles(relation: Relation) -> Iterator[tuple[str, Term]]:
+    """Every term a relation names, with its role, role by role."""
     for role in _ROLE_KINDS:
         value = getattr(relation, role, None)
         for ref in value if isinstance(value, list) else [value] if value is not None else []:
-            yield as_term(ref)
+            yield role, as_term(ref)
 
 
 def _term_used_twice(relation: Relation) -> str:
