@@ -231,11 +231,10 @@ class _Builder:
                 hint="write the repeated values out, or use fewer nested aliases",
             )
         self.spans[path] = _span(node)
-        # a value claimcheck does not take is refused where it stands: only the entry it stands in is left out
         if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # the root collection is level 1
             # refused whole, as the pass over parse events refuses a text nested too deep to compose safely
             raise YamlProblem(f"values nest deeper than {MAX_DEPTH} levels", *self._pos(node))
-        if node.tag not in _ALLOWED_TAGS:
+        if node.tag not in _ALLOWED_TAGS:  # refused where it stands: only the entry it stands in is left out
             return self._refuse(path, _tag_problem(node), node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -257,11 +256,14 @@ class _Builder:
         return REFUSED
 
     def _place(self, node: yaml.Node) -> None:
-        if self.controls:
-            start, end = node.start_mark.index, node.end_mark.index
-            self.placed.update(
-                self.controls[bisect.bisect_left(self.controls, start) : bisect.bisect_left(self.controls, end)]
-            )
+        self.placed.update(self._controls_in(node))
+
+    def _controls_in(self, node: yaml.Node) -> Sequence[int]:
+        """Where the characters no file may hold stand within the text of ``node``."""
+        if not self.controls:
+            return ()
+        start, end = node.start_mark.index, node.end_mark.index
+        return self.controls[bisect.bisect_left(self.controls, start) : bisect.bisect_left(self.controls, end)]
 
     @staticmethod
     def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -311,10 +313,7 @@ class _Builder:
         tag, text = node.tag, node.value
         if tag == _STR or tag == _TIMESTAMP:
             if self.controls and _MASKED.search(text):  # one written raw in the file, masked to be read (_masked)
-                start, end = node.start_mark.index, node.end_mark.index
-                inside = self.controls[
-                    bisect.bisect_left(self.controls, start) : bisect.bisect_left(self.controls, end)
-                ]
+                inside = self._controls_in(node)
                 if inside:
                     self.placed.update(inside)
                     at = inside[0]
