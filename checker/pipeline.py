@@ -336,6 +336,15 @@ class Tables:
     imported: list[Imported]
     failed: list[Finding]
 
+    def problems(self) -> list[Finding]:
+        """What the import says: the tables it could not read, then the values it could not parse."""
+        return self.failed + _import_warnings(self.imported)
+
+
+def _only_tables(request: CheckRequest, tables: list[Path]) -> bool:
+    """Whether the request names tables alone (a table named twice is one table): they are then the corpus."""
+    return bool(tables) and len(tables) == len(set(request.paths))
+
 
 def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> Tables:
     """Each table imported in memory."""
@@ -351,8 +360,10 @@ def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> Tabl
         imported = list(import_tables(tables, spec, workers, failed=failed))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise RequestError(str(exc)) from None
-    where = [Location(display_path(problem.path), problem.line, problem.col) for problem in failed]
-    return Tables(imported, [input_error("import", at, p.message, p.hint) for at, p in zip(where, failed, strict=True)])
+    return Tables(
+        imported,
+        [input_error("import", Location(display_path(p.path), p.line, p.col), p.message, p.hint) for p in failed],
+    )
 
 
 def _import_warnings(imported: list[Imported]) -> list[Finding]:
@@ -495,8 +506,8 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
     config, formats, confinement, rules, tables = _prepared(request)
     load: list[Path]
     focus: Optional[set[Path]]
-    if tables and len(tables) == len(set(request.paths)):  # a table named twice is one table
-        load, focus, whole = [], None, False  # only tables: they are the corpus
+    if _only_tables(request, tables):
+        load, focus, whole = [], None, False
     else:
         load, focus, whole = _corpus(replace(request, paths=tuple(p for p in request.paths if p not in tables)), config)
     policy = Policy(
@@ -512,7 +523,7 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
         cache, note = _cache_folder(request, config, confinement)
     if tables and imported is None:
         imported = _imported(tables, request.mapping, workers)
-    import_findings = (imported.failed + _import_warnings(imported.imported)) if imported is not None else []
+    import_findings = imported.problems() if imported is not None else []
     texts = [table.claim_file() for table in imported.imported] if imported is not None else []
     imported = None  # the tables' claim files are in ``texts``: their text and pieces go (unless the caller keeps them)
     if focus is not None:
@@ -625,7 +636,7 @@ def claims_to_resolve(request: CheckRequest) -> ToResolve:
     request = replace(request, keep_rows=True, reports=False)
     config, _, _, rules, tables = _prepared(request)
     imported = None
-    if tables and len(tables) == len(set(request.paths)):  # only tables: they are the corpus
+    if _only_tables(request, tables):
         imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
         vocabulary, rules_problems = load_vocabulary(rules, read_document)
         names = {name for table in imported.imported for name in table.claims["metric"].unique().to_list()}
@@ -636,7 +647,7 @@ def claims_to_resolve(request: CheckRequest) -> ToResolve:
             # every claim taken: only the tables not read and the values not parsed to say (else the engine reads
             # them, and says why it refuses the ones it leaves out)
             if claims is not None and claims.height == sum(table.claims.height for table in imported.imported):
-                return ToResolve(claims, vocabulary, [], imported.failed + _import_warnings(imported.imported))
+                return ToResolve(claims, vocabulary, [], imported.problems())
     result = execute(request, imported).result
     assert result is not None
     problems = [finding for finding in result.findings if finding.verdict == INVALID]
