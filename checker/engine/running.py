@@ -200,7 +200,9 @@ def run(
     """
     if executor is not None:
         cache_dir = None
-    with no_cycle_collection():
+    # the folder of the key that seals the cache's entries, found once for the run's thousands of entries
+    keys = cachekey.user_folder() if cache_dir is not None else None
+    with no_cycle_collection(), cachekey.of_the_run(keys):
         return _run(
             claim_paths, rules_dir, run_checks or alone, progress, max(1, workers), cache_dir, texts, keep_rows,
             executor, alone and not run_checks, lean,
