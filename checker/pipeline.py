@@ -498,7 +498,49 @@ def _prepared(request: CheckRequest) -> tuple[Config, list[tuple[str, Optional[P
     config = settings(request.paths)
     formats = _formats(request, config)
     confinement = confine.confinement(config, request.allow_paths, settings_start(request.paths))
-    return config, formats, confinement, _rules_folder(request, config), _tables(request)
+    rules, tables = _rules_folder(request, config), _tables(request)
+    _not_inputs([(f"{name} report", target) for name, target in formats], request, config, rules, tables)
+    return config, formats, confinement, rules, tables
+
+
+def refuse_writing_inputs(request: CheckRequest, target: Path, what: str) -> None:
+    """Raise RequestError when ``target`` (a file ``what`` is to be written to) is one a run of ``request`` reads."""
+    config = settings(request.paths)
+    _not_inputs([(what, target)], request, config, _rules_folder(request, config), _tables(request))
+
+
+def _not_inputs(
+    targets: Iterable[tuple[str, Optional[Path]]], request: CheckRequest, config: Config, rules: Path, tables: list
+) -> None:
+    """Refuse to write over what the run reads: a claim file (or a file of a claim folder that the next run would
+    read as one), a rules file, the settings, the acknowledgements, the mapping or a table. A report written there
+    would replace the user's data with the report, and the next run would read the report as input."""
+    files: dict[Path, str] = {}
+    for path, what in (
+        (config.path, "the settings file"),
+        (request.acknowledgements, "the acknowledgements file"),
+        (config.acknowledgements, "the acknowledgements file"),
+        (acks.acknowledged_path_default(config.path), "the acknowledgements file"),
+        (request.mapping, "the mapping"),
+        *((table, "a table this run imports") for table in tables),
+    ):
+        if path is not None:
+            files.setdefault(resolved(path.absolute()), what)
+    claim_places = [resolved(path.absolute()) for path in (*config.claims, *request.paths) if path not in tables]
+    rules_folder = resolved(rules.absolute())
+    for name, target in targets:
+        if target is None:
+            continue
+        at = resolved(target.absolute())
+        what = files.get(at)
+        if what is None and within(at, [rules_folder]):
+            what = "in the rules folder"
+        if what is None and at.suffix in CLAIM_SUFFIXES and within(at, claim_places):
+            what = "a claim file" if at.exists() else "where the claim files are read from"
+        if what is not None:
+            raise RequestError(
+                f'refusing to write the {name} to "{target}": it is {what} this run reads; write it to another file'
+            )
 
 
 def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome:

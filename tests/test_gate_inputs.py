@@ -184,6 +184,34 @@ def test_report_and_resolve_refuse_a_file_named_for_another_format_naming_format
     assert set(re.findall(r"--format (\w+)", result.output)) <= set(option.type.choices)
 
 
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["check", "-o", "claims/a.yaml", "--format", "text"], "it is a claim file this run reads"),
+        (["check", "--format", "json=claims/new.json"], "it is where the claim files are read from"),
+        (["check", "--format", "json=rules/vocab.yaml"], "it is in the rules folder this run reads"),
+        (["report", "--format", "markdown", "-o", "rules/notes.md"], "it is in the rules folder"),
+        (["report", "--format", "text", "-o", "pyproject.toml"], "it is the settings file"),
+        (["check", "--format", "text=acknowledgements.yaml"], "it is the acknowledgements file"),
+        (["validate", "--format", "json", "-o", "claims/b.yaml"], "it is a claim file"),
+        (["resolve", "--format", "json", "-o", "claims/c.yaml"], "it is a claim file"),
+        (["resolve", "--format", "text", "-o", "rules/vocab.yaml"], "it is in the rules folder"),
+    ],
+)
+def test_no_report_is_written_over_what_the_run_reads(mini, args, said):
+    (mini / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    before = {path: path.read_bytes() for path in mini.rglob("*") if path.is_file()}
+    result = run_cli(mini, *args)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert {path: path.read_bytes() for path in mini.rglob("*") if path.is_file()} == before
+
+
+def test_a_report_beside_the_claim_folder_is_still_written(mini):
+    (mini / "pyproject.toml").write_text(SETTINGS, "utf-8")
+    assert run_cli(mini, "check", "--format", "json=report.json").exit_code == 1
+    assert json.loads((mini / "report.json").read_text("utf-8"))["tool"] == "claimcheck"
+
+
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_written_files_follow_the_umask(mini, mask, mode):
     before = os.umask(mask)

@@ -176,13 +176,23 @@ def test_resolve_with_tables_says_what_could_not_be_parsed_and_refuses_broken_ru
     assert broken.exit_code == 2 and "metrics.broken.kind" in broken.stderr  # as check: rules that cannot be read
 
 
-def test_import_does_not_write_over_one_of_its_tables(folder):
-    table = folder / "t.csv"
-    table.write_text(HEADER + "siteA,Springfield,2024-01-01,1,A\n", encoding="utf-8")
-    before = table.read_bytes()
-    done = run_cli(folder, "import", "map.yaml", "t.csv", "-o", "./t.csv")
-    assert done.exit_code == 2 and "one of the tables" in done.output
-    assert table.read_bytes() == before
+@pytest.mark.parametrize(
+    "table, output, said",
+    [
+        ("t.jsonl", "./t.jsonl", "one of the tables"),  # a table whose name is odd, but still the table
+        ("t.csv", "./t.csv", "must end in .jsonl"),
+        ("t.csv", "map.yaml", "must end in .jsonl"),
+        ("t.csv", "claims.yaml", "must end in .jsonl"),  # would be read as YAML, and fail
+        ("t.csv", "claims.json", "must end in .jsonl"),
+    ],
+)
+def test_import_writes_only_a_json_lines_file_and_never_over_its_inputs(folder, table, output, said):
+    (folder / table).write_text(HEADER + "siteA,Springfield,2024-01-01,1,A\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    done = run_cli(folder, "import", "map.yaml", table, "-o", output)
+    assert done.exit_code == 2 and said in done.output, done.output
+    assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == before
+    assert run_cli(folder, "import", "map.yaml", table, "-o", "claims.jsonl").exit_code == 0
 
 
 @pytest.mark.skipif(not (ROOT.parent / "shared" / "seeds").is_dir(), reason="needs the archived seeds beside")

@@ -17,6 +17,7 @@ from checker.pipeline import (
     CheckRequest,
     RequestError,
     claims_to_resolve,
+    refuse_writing_inputs,
 )
 from checker.reporting.inert import inert
 from checker.reporting.text_report import input_line
@@ -41,6 +42,8 @@ def import_command(
 ) -> None:
     """Turn tables (CSV or TSV) into a JSON Lines claim file, as a mapping file says."""
     userfiles.may_write(output, allow_paths)
+    if output.suffix != ".jsonl":  # as claim files are found: any other name would be read as YAML or JSON, or not
+        raise click.UsageError(f"--output {output}: the claims are JSON Lines, so its name must end in .jsonl")
     if any(output.resolve() == table.resolve() for table in tables):
         raise userfiles.CannotRun(f"{output} is one of the tables to import: write the claims to another file")
     from checker.authoring.tabular import MappingProblem, Stats, import_tables, load_mapping
@@ -86,13 +89,13 @@ def resolve_command(  # noqa: PLR0913
     from checker.fusion.resolving import run_resolve, to_json, to_text
 
     format_ = options.format_of_file("resolve", ("text", "json"), format_, output)
-    if output is not None:
-        userfiles.may_write(output, how["allow_paths"])
+    request = CheckRequest(paths, rules, ("json",), mapping=mapping, **options.request_fields(**how))
     try:
+        if output is not None:
+            userfiles.may_write(output, how["allow_paths"])
+            refuse_writing_inputs(request, output, "result")
         with no_cycle_collection():
-            given = claims_to_resolve(
-                CheckRequest(paths, rules, ("json",), mapping=mapping, **options.request_fields(**how))
-            )
+            given = claims_to_resolve(request)
     except RequestError as exc:
         raise userfiles.CannotRun(str(exc)) from None
     resolved = run_resolve(given.claims, given.vocabulary, given.timelines)
