@@ -271,10 +271,12 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
 
 def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional[set[Path]], bool]:
     """(paths to load, files and folders to judge or None for all, whether the configured corpus is loaded)."""
-    roots = [root.resolve() for root in config.claims]
+    # the configured corpus: the settings' claim paths, else the folder claims/ when there is one
+    default = _base(config) / "claims"
+    roots = [root.resolve() for root in config.claims or ([default] if default.is_dir() else [])]
     given = [path.resolve() for path in request.paths]
-    # a changed rules or acknowledgements file concerns every claim: judge the whole corpus
-    shared = [path.resolve() for path in (config.rules, config.acknowledgements) if path is not None]
+    # a changed rules, acknowledgements or settings file concerns every claim: judge the whole corpus
+    shared = [path.resolve() for path in _shared(request, config)]
     if given and roots and any(within(path, shared) for path in given):
         given = [path for path in given if not within(path, shared)]
         if not given:
@@ -294,10 +296,20 @@ def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional
             changed = changed_since(request.since, _base(config).resolve())
         except GateError as exc:
             raise RequestError(str(exc)) from None
-        focus = changed if focus is None else {path for path in changed if within(path, focus)}
+        if not any(within(path, shared) for path in changed):  # else every claim is judged, as without --since
+            focus = changed if focus is None else {path for path in changed if within(path, focus)}
     elif focus is not None and focus == set(load):
         focus = None  # every file loaded is judged: no finding is context (and none need be looked at for it)
     return load, focus, whole
+
+
+def _shared(request: CheckRequest, config: Config) -> list[Path]:
+    """What concerns every claim of a run: its rules folder, its acknowledgements file and its settings file."""
+    rules = request.rules or config.rules or _base(config) / "rules"
+    acknowledgements = (
+        request.acknowledgements or config.acknowledgements or acks.acknowledged_path_default(config.path)
+    )
+    return [path for path in (rules, acknowledgements, config.path) if path is not None]
 
 
 def _configured(config: Config) -> list[Path]:

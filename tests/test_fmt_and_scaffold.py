@@ -60,6 +60,20 @@ def test_fmt_check_then_fix(tmp_path):
     assert _in(tmp_path, "fmt", "--check").exit_code == 0
 
 
+def test_fmt_check_without_paths_reads_every_claim_path_of_the_settings(tmp_path):
+    (tmp_path / "claimcheck.toml").write_text('claims = ["claims", "more", "one.yaml"]\n', "utf-8")
+    for folder in ("claims", "more"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "more" / "m.yaml").write_text(MESSY, "utf-8")
+    (tmp_path / "one.yaml").write_text(canonical(MESSY), "utf-8")
+    checked = _in(tmp_path, "fmt", "--check")  # claims/ has no file at all: the others are still checked
+    assert checked.exit_code == 1 and "would reformat more/m.yaml" in checked.output, checked.output
+    assert _in(tmp_path, "fmt").exit_code == 0 and _in(tmp_path, "fmt", "--check").exit_code == 0
+    (tmp_path / "claimcheck.toml").write_text('claims = ["claims", "gone"]\n', "utf-8")
+    missing = _in(tmp_path, "fmt", "--check")
+    assert missing.exit_code == 2 and "gone" in missing.output, missing.output
+
+
 def test_fmt_keeps_the_line_endings_of_the_first_line(tmp_path):
     """A CRLF file comes out of fmt with CRLF on every line (ruamel alone would end only the lines with a comment
     so); a file of mixed endings gets those of its first line."""

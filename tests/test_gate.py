@@ -126,6 +126,57 @@ def test_since_judges_a_new_file_when_the_settings_stand_below_the_top_of_the_re
     assert _run(project, "check", "--since", base).exit_code == 1  # a changed file, with diff.relative set
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("what", ["acknowledgements", "rules", "settings"])
+def test_since_judges_everything_when_what_concerns_every_claim_changed(project, what):
+    """A pull request that takes back an acknowledgement, or changes the rules or the settings, changes the verdict
+    on files it does not touch: the gate judges them all, as a run without --since does."""
+    assert _run(project, "ack", _fingerprint(project), "--by", "Ana", "--reason", "ok").exit_code == 0
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "base")
+    assert _run(project, "check", "--since", "HEAD").exit_code == 0
+    if what == "acknowledgements":
+        (project / "acknowledgements.yaml").write_text("acknowledgements: []\n", "utf-8")
+    elif what == "rules":
+        (project / "rules" / "vocabulary.yaml").write_text(
+            (project / "rules" / "vocabulary.yaml").read_text("utf-8") + "# reviewed\n", "utf-8")  # fmt: skip
+        (project / "acknowledgements.yaml").unlink()  # (not committed as gone: the rules file is what changed)
+        _git(project, "update-index", "--assume-unchanged", "acknowledgements.yaml")
+    else:
+        (project / "pyproject.toml").write_text(CONFIG.replace("acknowledgements.yaml", "none.yaml"), "utf-8")
+    assert _run(project, "check").exit_code == 1
+    assert _run(project, "check", "--since", "HEAD").exit_code == 1
+
+
+@pytest.mark.slow
+def test_since_judges_a_new_file_that_takes_the_id_of_a_source_it_contradicts(project):
+    """The new file's name sorts first, so it keeps the id and the old file's claims are left out: the error must
+    stand in the new file too, or the gate passes with the contradiction hidden."""
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "base")
+    (project / "claims" / "a.yaml").unlink()
+    _git(project, "commit", "-qam", "only b")
+    taken = one_source("src-b", "2026-01-13", claim("p", "partners", 11, as_of="2025-12-31"))
+    (project / "claims" / "a-new.yaml").write_text(yaml.safe_dump(taken), "utf-8")
+    result = _run(project, "check", "--since", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    judged = [f for f in json.loads(result.output)["findings"] if f["judged"]]
+    assert [(f["check"], f["location"]["path"]) for f in judged] == [("duplicate-id", "claims/a-new.yaml")]
+    assert "claims/b.yaml" in judged[0]["message"] and "left out" in judged[0]["message"]
+
+
+def test_without_settings_a_claim_file_is_judged_against_the_claims_folder(project):
+    (project / "pyproject.toml").unlink()
+    assert _run(project, "check", "claims/c.yaml").exit_code == 0
+    assert _run(project, "check", "claims/b.yaml").exit_code == 1  # a.yaml, not named, is still read
+    assert _run(project, "ack", _fingerprint(project), "--by", "Ana", "--reason", "ok").exit_code == 0
+    for paths in (["claims"], ["claims/b.yaml"], ["claims/b.yaml", "rules/vocabulary.yaml"]):
+        result = _run(project, "check", *paths)
+        assert result.exit_code == 0 and "unknown key" not in result.output, (paths, result.output)
+
+
 def test_since_says_why_when_there_is_no_repository_or_no_git(project, monkeypatch):
     result = _run(project, "check", "--since", "HEAD")  # no repository here
     assert result.exit_code == 2 and "not a git repository" in result.output.lower(), result.output
@@ -297,7 +348,8 @@ def test_paths_that_are_the_whole_corpus_loaded_need_no_focus(project, monkeypat
 
     monkeypatch.chdir(project)
     claims = (project / "claims").resolve()
-    assert _corpus(CheckRequest(paths=(Path("claims"),)), Config()) == ([claims], None, False)
+    # without settings, claims/ is the corpus: naming it is naming the whole corpus (its acknowledgements apply)
+    assert _corpus(CheckRequest(paths=(Path("claims"),)), Config()) == ([claims], None, True)
     one = claims / "a.yaml"
     load, focus, whole = _corpus(CheckRequest(paths=(Path("claims/a.yaml"),)), Config(claims=[Path("claims")]))
     assert load == [Path("claims").resolve()] and focus == {one} and whole

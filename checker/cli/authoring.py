@@ -159,9 +159,12 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
         if problem is not None:
             raise click.UsageError(problem)
     given = {path.resolve() for path in paths if not path.is_dir()}
-    roots = list(paths) or [_default_claims()]
-    if not paths and unusable_path(roots[0], YAML_SUFFIXES) is not None:
-        raise click.UsageError(f"{unusable_path(roots[0], YAML_SUFFIXES)}; name the claim files or folders to format")
+    roots = list(paths) or _default_claims()
+    if not paths:  # each configured path must name something, and one of them must hold YAML
+        problems = [unusable_path(root, YAML_SUFFIXES) for root in roots]
+        missing = [problem for root, problem in zip(roots, problems, strict=True) if problem and not root.exists()]
+        if missing or all(problems):
+            raise click.UsageError(f"{(missing or problems)[0]}; name the claim files or folders to format")
     targets, broken = [], []
     for path, refused in iter_files(roots, YAML_SUFFIXES):
         if refused is None:
@@ -232,13 +235,13 @@ def why_not_formatted(path: Path, text: str | None, failure: Exception) -> list[
     return [*lines, f"{shown}: cannot be formatted until {'this is' if len(found) == 1 else 'these are'} fixed{more}"]
 
 
-def _default_claims() -> Path:
-    """The claim folder of the settings (the first), else claims/."""
+def _default_claims() -> list[Path]:
+    """The claim paths of the settings, every one of them (as check reads them all), else claims/."""
     try:
         config = load_settings()
     except ConfigError as exc:  # settings that cannot be read: claimcheck cannot run (exit 2)
         raise userfiles.CannotRun(str(exc)) from None
-    return config.claims[0] if config.claims else Path("claims")
+    return list(config.claims) or [Path("claims")]
 
 
 @click.command()

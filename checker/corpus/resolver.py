@@ -333,6 +333,7 @@ def add_records(corpus: Corpus, records: Iterable[FileRecord]) -> list[DocumentR
     """
     kept = []
     first_seen: dict[str, Location] = {}  # where each source id was first given
+    told: set[tuple[str, str]] = set()  # (source id, file) of each second use said at the first
     for record in records:
         corpus.files += 1
         corpus.claims_read += record.claims_read
@@ -353,9 +354,23 @@ def add_records(corpus: Corpus, records: Iterable[FileRecord]) -> list[DocumentR
                         key=(f'source id "{source.id}" is also used by {first.path}',),
                     )
                 )
+                # and at its first use, once for each other file: the file that keeps the id may be the one a
+                # change brought (a new file that takes an existing source's id leaves that source's claims out),
+                # and a gate judges that one
+                if first.path != document.path and (source.id, document.path) not in told:
+                    told.add((source.id, document.path))
+                    corpus.findings.append(
+                        input_error(
+                            "duplicate-id",
+                            first,
+                            f'source id "{source.id}" is also used by {document.path} (line '
+                            f"{where.location('source', 'id').line}), whose claims are left out",
+                            "give each source its own id",
+                            key=(f'source id "{source.id}" is also used by {document.path}',),
+                        )
+                    )
                 continue
             first_seen[source.id] = where.location("source", "id")
             corpus.sources[source.id] = source
             kept.append(document)
     return kept
-
