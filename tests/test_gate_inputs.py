@@ -120,6 +120,20 @@ def test_the_settings_are_found_from_the_paths_given_not_the_working_directory(m
     assert one_file.exit_code == 1 and not [f for f in json.loads(one_file.output)["findings"] if f["verdict"] == "invalid"]
 
 
+@pytest.mark.parametrize("name", ["claimcheck.toml", "pyproject.toml"])
+@pytest.mark.parametrize("kind", ["a link to nothing", "a folder"])
+def test_a_settings_file_that_is_there_but_cannot_be_read_stops_the_run(mini, name, kind):
+    """Passing over it would run with defaults: a gate meant to fail on warnings would pass."""
+    (mini / "elsewhere.toml").write_text('fail-on = "warning"\n', "utf-8")
+    if kind == "a folder":
+        (mini / name).mkdir()
+    else:
+        (mini / name).symlink_to(mini / "gone.toml")
+    for command in (["check"], ["fmt", "--check"], ["resolve"]):
+        result = run_cli(mini, *command)
+        assert result.exit_code == 2 and f"{name}: cannot be read: it is {kind}" in result.output, result.output
+
+
 def test_without_settings_the_working_directory_is_used(mini):
     assert run_cli(mini, "check").exit_code == 1  # claims/ and rules/ of the working directory
 

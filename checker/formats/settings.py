@@ -11,6 +11,7 @@ does not gate.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -258,12 +259,23 @@ def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
         own = folder / "claimcheck.toml"
         if own.is_file():
             return own, _read(own)
+        _not_a_file(own)
         project = folder / "pyproject.toml"
         if project.is_file():
             table = _read(project).get("tool", {}).get("claimcheck")
             if table is not None:
                 return project, table
+        else:
+            _not_a_file(project)
     return None, {}
+
+
+def _not_a_file(path: Path) -> None:
+    """Raise ConfigError for a settings file that is there but cannot be read as one (a link to nothing, a
+    folder): passing over it would run with other settings than the user's, or none."""
+    if os.path.lexists(path) and not path.is_file():
+        what = "a link to nothing" if not path.exists() else "a folder" if path.is_dir() else "not a file"
+        raise ConfigError(f"{path}: cannot be read: it is {what}; make it the settings file or remove it")
 
 
 def _read(path: Path) -> dict[str, Any]:
