@@ -180,11 +180,11 @@ def _strings(value: Any) -> Iterator[str]:
 def unsafe(name: str, text: str) -> list[str]:
     """What makes a report of the format ``name`` unsafe to hand to a CI system or a reader."""
     problems = []
-    if name in ("text", "markdown", "github"):
-        for match in COMMAND_LINE.finditer(text):
-            line = text[match.start() : text.find("\n", match.start()) % (len(text) + 1)]
-            if name != "github" or not ANNOTATION.match(line.lstrip()):
-                problems.append(f"a line runs as a workflow command: {line[:120]!r}")
+    # any report may be printed in a CI log: XML and HTML too, where a line break in a quote ends a line
+    for match in COMMAND_LINE.finditer(text):
+        line = text[match.start() : text.find("\n", match.start()) % (len(text) + 1)]
+        if name != "github" or not ANNOTATION.match(line.lstrip()):
+            problems.append(f"a line runs as a workflow command: {line[:120]!r}")
     if "##[" in text:  # any report may be printed in a CI log
         problems.append('it holds "##[", which a GitHub runner reads as a command anywhere in a line')
     if name == "markdown":
@@ -333,6 +333,9 @@ def test_every_stored_input_is_in_the_manifest():
         ("json", '{"quote": "it says ##[add-mask]secret"}', "##["),
         ("sarif", '{"version": "2.1.0", "runs": [], "x": "##[group]"}', "##["),
         ("github", "::error file=a.yaml,line=1::fine\n  ::stop-commands::token\n", "workflow command"),
+        ("junit", "<testsuites><testsuite name='x'>a quote\n  ::stop-commands::token</testsuite></testsuites>",
+         "workflow command"),  # fmt: skip
+        ("html", "<td>a quote\n::add-mask::secret</td>", "workflow command"),
         ("text", "a quote \u202eevil\n", "bidirectional"),
         ("junit", "<testsuites><testsuite name='x' tests='1'>\uffff</testsuite></testsuites>", "XML"),
         ("sarif", '{"version": "2.1.0"}', "runs"),

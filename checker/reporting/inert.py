@@ -21,7 +21,8 @@ JSON, SARIF and GitLab reports keep claim content as it is, except in the
 messages a person reads in them (:func:`visible`), and write the "[" of a
 "##[" as its escape (``\\u005b``, the same data: see
 :func:`checker.formats.jsontext.inert`); XML reports show too the characters XML
-cannot hold, and write that "[" as ``&#91;``.
+cannot hold, and write that "[" as ``&#91;`` and the ":" that would start a
+line with "::" as ``&#58;``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def inert(text: str) -> str:
 
 
 def markup_inert(text: str) -> str:
-    """XML or HTML text with the "[" of every "##[" written as ``&#91;``: the same text to any reader of the markup,
-    no command to a CI runner printing it (no line of markup can start with "::" from a claim's words)."""
+    """XML or HTML text with the "[" of every "##[" written as ``&#91;``, and the first ":" of a line that starts
+    with "::" (after blanks) as ``&#58;``: the same text to any reader of the markup, no command to a CI runner
+    printing it. Markup never starts a line so; a claim's words may, after a line break in a quote."""
+    if "::" in text:
+        text = _COMMAND.sub(r"\1&#58;", text)
     return text.replace("##[", "##&#91;")
