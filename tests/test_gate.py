@@ -459,6 +459,8 @@ def test_an_acknowledgement_about_to_expire_is_a_warning_that_names_it(project):
     assert _run(project, "check", "--fail-on", "warning", today="2027-01-01").exit_code == 1
     (last,) = _expiring(project, "2027-01-31")
     assert "expires on 2027-01-31, today" in last["message"]
+    # one warning as the days count down: CI systems track a finding by its fingerprint
+    assert last["fingerprint"] == soon["fingerprint"] != _expiring(project, "2027-02-01")[0]["fingerprint"]
 
 
 def test_the_settings_say_how_early_an_expiry_is_announced(project):

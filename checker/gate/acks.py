@@ -158,6 +158,7 @@ def apply(
                     where,
                     f"acknowledgement of {ack.fingerprint} expired on {ack.expires}: {finding.message}",
                     "review the finding again: renew the entry with a new expiry date, or fix the claims",
+                    key=(f"acknowledgement of {ack.fingerprint} expired on {ack.expires}",),
                 )
             )
             out.append(replace(finding, status=EXPIRED, review=review))
@@ -173,6 +174,8 @@ def apply(
                     + f": {finding.message}",
                     f"review the finding again and renew it: claimcheck ack --renew {ack.fingerprint} --reason ...",
                     severity="warning",
+                    # the same warning from day to day, as the days left count down: CI systems track it by this
+                    key=(f"acknowledgement of {ack.fingerprint} expires on {ack.expires}",),
                 )
             )
         out.append(replace(finding, status=ACKNOWLEDGED, review=review))
