@@ -136,6 +136,27 @@ def _quote_errors(report: dict) -> list[str]:
     return [ref["claim"] for f in report["findings"] if f["check"] == "quote-verbatim" for ref in f["claims"]]
 
 
+@pytest.mark.parametrize("changed", ["formats/loading.py", "checks/value_conflict.py", "engine/cache.py"])
+def test_a_change_anywhere_in_the_code_changes_the_stamp_of_the_entries(tmp_path, changed):
+    """How a file is read or a check judges is in the cached results as much as how the cache writes them: a
+    build that differs anywhere must not take another build's entries as its own."""
+    import subprocess
+
+    stamps = []
+    for build in ("same", "changed"):
+        copy = tmp_path / build / "checker"
+        shutil.copytree(ROOT / "checker", copy, ignore=shutil.ignore_patterns("__pycache__"))
+        if build == "changed":
+            with (copy / changed).open("a", encoding="utf-8") as code:
+                code.write("# another build\n")
+        done = subprocess.run(
+            [sys.executable, "-c", "from checker.engine import cache; print(cache._STAMP)"],
+            cwd=copy.parent, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(copy.parent)},
+        )  # fmt: skip
+        stamps.append(done.stdout.strip())
+    assert stamps[0] != stamps[1]
+
+
 def test_a_checkout_elsewhere_sharing_the_cache_checks_its_own_archived_texts(tmp_path):
     """File records keep nothing of where the checkout stands: a second checkout whose archived text no longer
     holds a quote says so, and shows where the other quotes stand, though the first one filled the cache."""

@@ -107,8 +107,9 @@ class Piece(NamedTuple):
 
 
 def _code_digest() -> str:
-    """A digest of claimcheck's own code: results cached by another build of it are never used."""
-    package = Path(__file__).resolve().parent
+    """A digest of claimcheck's own code, the whole package (how files are read and values interpreted, not only
+    this folder): results cached by another build of it are never used."""
+    package = Path(__file__).resolve().parent.parent
     hashed = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".json", ".j2", ".js") and path.is_file():
