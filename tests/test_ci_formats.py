@@ -446,6 +446,32 @@ def test_github_annotations_and_job_summary(project, tmp_path):
     assert text.startswith("earlier step\n") and "### claimcheck: discrepancy report" in text and "| verdict | open findings |" in text
 
 
+def test_github_and_gitlab_end_on_the_last_line_of_the_claim(project):
+    """Their end lines are inclusive, where a location's end is exclusive: a claim that ends with its file ends at
+    the first column of the line after it, which is not a line of the claim (nor of the file)."""
+    outputs = _formats(project)
+    result = _run(project, "check", "--format", "github")
+    ends = [
+        *((p, int(b), int(e)) for p, b, e in re.findall(r"file=([^,]+),line=(\d+),endLine=(\d+)", result.output)),
+        *((i["location"]["path"], i["location"]["lines"]["begin"], i["location"]["lines"]["end"])
+          for i in outputs["gitlab"]),
+    ]  # fmt: skip
+    assert ends
+    for path, begin, end in ends:
+        lines = (project / path).read_text("utf-8").splitlines()
+        # within the file, and not the line where the next claim begins
+        assert begin < end <= len(lines) and not lines[end - 1].lstrip().startswith("- "), (path, begin, end)
+
+
+def test_a_json_lines_document_ends_after_its_last_character(tmp_path):
+    claims, _ = write_corpus(tmp_path, {"a.yaml": FILES["a.yaml"]})
+    line = json.dumps(FILES["b.yaml"], default=str)
+    (claims / "b.jsonl").write_text(line + "\n", "utf-8")
+    report = json.loads(_run(tmp_path, "check", "--format", "json").stdout)
+    places = [c["location"] for f in report["findings"] for c in f["claims"] if c["location"]["path"].endswith("jsonl")]
+    assert places and all((p["end_line"], p["end_column"]) == (1, len(line) + 1) for p in places)
+
+
 def _levels(output: str) -> dict[str, list[str]]:
     lines = output.splitlines()
     levels = ("error", "warning", "notice")

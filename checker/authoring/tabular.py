@@ -669,7 +669,7 @@ class Imported:
         documents = []
         at = 0
         for line, (source, count, width) in enumerate(zip(made.sources, made.counts, made.widths, strict=True), 1):
-            span = (line, 1, line, max(width, 1))  # a JSON Lines document's values stand on its line
+            span = (line, 1, line, width + 1)  # a JSON Lines document's values stand on its line (end exclusive)
             spans = dump([[[], list(span)]])
             names: dict[str, str] = {}  # one string for a subject its claims name alike, as read_made makes them
             kept = tuple(

@@ -217,7 +217,7 @@ def read_made(path: Path, shown: str, text: str) -> FileRecord | None:
         ids = [claim.get("id") for claim in written]
         if len(set(ids)) != len(ids) or not all(isinstance(i, str) for i in ids):
             return None
-        span = (line, 1, line, max(len(chunk), 1))  # as loading._json_document: the line the document stands on
+        span = (line, 1, line, len(chunk) + 1)  # as loading._json_document: the line the document stands on
         spans = dump([[[], list(span)]])
         names: dict[str, str] = {}
         kept = []

@@ -503,7 +503,7 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
 
     data = _plainly(text)
     if data is not _CAREFUL:
-        return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))})
+        return Document(data, {(): _whole_span(text, line)})
     try:
         data = json.loads(text, parse_constant=_refused_constant, object_pairs_hook=_unique_keys, parse_int=_whole)
     except json.JSONDecodeError as exc:
@@ -521,7 +521,7 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
     whole = refusing_whole(problems)
     if whole is not None:
         return input_error(check, Location(shown, whole.line, whole.col), whole.message, whole.hint)
-    return Document(data, {(): Span(line, 1, line + text.count("\n"), _width(text))}, problems)
+    return Document(data, {(): _whole_span(text, line)}, problems)
 
 
 class _Bad:
@@ -569,8 +569,12 @@ def _refused_in(data: Any, line: int, check: str) -> tuple[Any, dict[tuple, Yaml
     return walk(data, ()), problems
 
 
-def _width(text: str) -> int:
-    return max(len(text.splitlines()[-1]) if text.strip() else 1, 1)
+def _whole_span(text: str, line: int) -> Span:
+    """The span of a document's whole text, which starts at ``line``: its end exclusive, as every span's (after
+    the last character of a line that does not end the text; the start of the next line after a line break)."""
+    breaks = text.count("\n")
+    last = text[text.rfind("\n") + 1 :]
+    return Span(line, 1, line + breaks, len(last) + 1)
 
 
 class _RefusedKey(ValueError):

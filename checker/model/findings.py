@@ -37,6 +37,14 @@ class Location:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 
+    @property
+    def last_line(self) -> int:
+        """The last line the place covers, for formats whose end line is inclusive (GitHub, GitLab): its end is
+        exclusive, so an end at the first column of a line covers nothing of that line."""
+        if self.end_line <= self.line:
+            return self.line
+        return self.end_line - 1 if self.end_col <= 1 else self.end_line
+
     def __reduce__(self) -> tuple:
         # rebuilt by the constructor from its fields in one C call: what a frozen dataclass with slots pickles by
         # default is read field by field through dataclasses.fields(), and a run sends one per claim

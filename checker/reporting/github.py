@@ -47,8 +47,8 @@ def annotation(finding: Finding, judged: Judged = None) -> str:
     if location is not None:
         properties.append(f"file={escape_property(inert(location.path))}")
         properties.append(f"line={location.line}")
-        if location.end_line and location.end_line > location.line:
-            properties.append(f"endLine={location.end_line}")
+        if location.last_line > location.line:
+            properties.append(f"endLine={location.last_line}")
         else:
             properties.append(f"col={location.col}")
     title = f"claimcheck {finding.check}: {finding.verdict}"

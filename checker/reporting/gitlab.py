@@ -55,7 +55,7 @@ def issue(finding: Finding, fingerprint: str, judged: Judged = None) -> dict[str
             "path": location.path if location else ".",
             "lines": {
                 "begin": location.line if location else 1,
-                "end": max(location.end_line, location.line) if location else 1,
+                "end": location.last_line if location else 1,
             },
         },
     }
