@@ -138,6 +138,29 @@ def test_merge_into_a_file_with_crlf_line_endings_keeps_them(tmp_path):
     assert merged.count(b"\n") == merged.count(b"\r\n") > EXISTING.count("\n")
 
 
+@pytest.mark.parametrize(
+    "broken, said",
+    [
+        ("", "1:1: file is empty"),
+        (EXISTING.replace("  id: gazette\n", "  id: gazette\n  id: again\n"), 'duplicate key "id"'),
+        (EXISTING.replace("published: 2026-01-30", "published: 2026-02-30"), "is not a day the calendar has"),
+        (EXISTING[: EXISTING.index("claims:")] + "claims: {visits: 24}\n", "claims: input should be a valid list"),
+        (EXISTING[: EXISTING.index("claims:")] + 'claims: ["just a string"]\n', "claims.0"),
+        (EXISTING[: EXISTING.index("claims:")] + "claims: [\n", "malformed YAML"),
+    ],
+    ids=["empty", "duplicate key", "no such day", "claims a mapping", "a claim a string", "unclosed"],
+)
+def test_merge_into_a_file_that_cannot_be_read_says_where_and_writes_nothing(tmp_path, broken, said):
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    target = tmp_path / "claims" / "gazette.yaml"
+    target.write_text(broken, "utf-8")
+    result = _in(tmp_path, "extract", "article.txt", "--merge", "claims/gazette.yaml")
+    assert result.exit_code == 2 and "internal error" not in result.output, result.output
+    assert said in result.output and "claims/gazette.yaml:" in result.output and "cannot be extended" in result.output
+    assert target.read_text("utf-8") == broken
+
+
 @pytest.mark.slow
 def test_seed_recall_of_numeric_claims_is_at_least_90_percent():
     """The figure the README reports, recomputed: the extractor drafts the hand-encoded numbers."""

@@ -211,6 +211,27 @@ def test_a_revision_git_would_read_as_an_option_is_refused_before_git_runs(proje
 # ------------------------------------------------------------------ acknowledgements
 
 
+@pytest.mark.parametrize(
+    "broken, said",
+    [
+        ("acknowledgements: {}\n", "`acknowledgements:` is not a list"),
+        ("acknowledgements: [\n", "malformed YAML"),
+        ("- fingerprint: 0123456789abcdef\n", "it holds no mapping"),
+    ],
+)
+@pytest.mark.parametrize("renew", [False, True])
+def test_ack_into_an_acknowledgements_file_that_cannot_be_read_says_where_and_writes_nothing(project, broken, said,
+                                                                                             renew):  # fmt: skip
+    fingerprint = _fingerprint(project)
+    named = project / "other.yaml"
+    named.write_text(broken, "utf-8")
+    how = ["--renew", fingerprint] if renew else [fingerprint, "--by", "Ana"]
+    result = _run(project, "ack", *how, "--reason", "ok", "--acknowledgements", "other.yaml")
+    assert result.exit_code == 2 and "internal error" not in result.output, result.output
+    assert said in result.output and "other.yaml:" in result.output and "nothing written" in result.output
+    assert named.read_text("utf-8") == broken
+
+
 def test_acknowledgement_lifecycle(project):
     fingerprint = _fingerprint(project)
     assert _run(project, "check").exit_code == 1

@@ -63,7 +63,11 @@ def extract(
     if merge is not None:
         with userfiles.locking(merge):
             existing, fingerprint = userfiles.read_for_editing(merge)
-            merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
+            try:
+                merged, added = merge_into_claim_file(existing, text, vocabulary, chosen)
+            except Exception as exc:  # noqa: BLE001 - ruamel raises many kinds on broken YAML, and a file of
+                # another shape (claims that are not a list) fails where it is walked: said as fmt says it
+                raise userfiles.CannotRun("\n".join(why_not_formatted(merge, existing, exc, "extended"))) from None
             if added:
                 userfiles.write_or_fail(merge, merged, fingerprint, allow_paths)
         click.echo(f"{merge}: {counted(added, 'new candidate claim')} added", err=True)
@@ -209,8 +213,8 @@ def fmt(paths: tuple[Path, ...], check: bool, allow_paths: tuple[Path, ...]) -> 
 _SHOWN_PROBLEMS = 5
 
 
-def why_not_formatted(path: Path, text: str | None, failure: Exception) -> list[str]:
-    """Why a claim file (its text, None when it is not UTF-8) cannot be formatted, each problem at its
+def why_not_formatted(path: Path, text: str | None, failure: Exception, doing: str = "formatted") -> list[str]:
+    """Why a claim file (its text, None when it is not UTF-8) cannot be formatted (or ``doing``), each problem at its
     file:line:col with what to do: as claimcheck reads the file (its YAML, its shape, then its dates, which the
     formatter reads as dates); the formatter's own words, at the file, only when that reading finds nothing
     wrong."""
@@ -225,14 +229,15 @@ def why_not_formatted(path: Path, text: str | None, failure: Exception) -> list[
         first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
         mark = getattr(failure, "problem_mark", None) or getattr(failure, "context_mark", None)
         at = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
-        return [f"{shown}:{at}: cannot be formatted: {first}; run claimcheck validate {shown}"]
+        return [f"{shown}:{at}: cannot be {doing}: {first}; run claimcheck validate {shown}"]
     lines = [said_at(f) for f in found[:_SHOWN_PROBLEMS]]
     more = (
         f"; {len(found) - _SHOWN_PROBLEMS} more (claimcheck validate {shown} lists them)"
         if len(found) > _SHOWN_PROBLEMS
         else ""
     )
-    return [*lines, f"{shown}: cannot be formatted until {'this is' if len(found) == 1 else 'these are'} fixed{more}"]
+    these = "this is" if len(found) == 1 else "these are"
+    return [*lines, f"{shown}: cannot be {doing} until {these} fixed{more}"]
 
 
 def _default_claims() -> list[Path]:

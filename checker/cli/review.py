@@ -15,6 +15,7 @@ from checker.formats.loading import display_path
 from checker.formats.settings import ConfigError
 from checker.gate import acks
 from checker.gate.policy import Policy, failing
+from checker.model.findings import place_key, said_at
 from checker.model.plural import counted
 from checker.pipeline import (
     CheckRequest,
@@ -89,9 +90,25 @@ def ack(fingerprints, reason, reviewer, expires, all_failing, renew, rules, ackn
     userfiles.may_write(path, allow_paths, given)
     with userfiles.locking(path):
         existing, fingerprint = userfiles.read_for_editing(path) if path.exists() else (None, None)
-        text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
+        try:
+            text = acks.add_entries(existing, entries, modeline(path, Path.cwd(), "acknowledgements"))
+        except Exception as exc:  # noqa: BLE001 - broken YAML, or a file of another shape: said at its place
+            raise _unchangeable(path, exc) from None
         userfiles.write_or_fail(path, text, fingerprint, allow_paths, given)
     click.echo(f"{counted(len(entries), 'acknowledgement')} added to {display_path(path)}, until {until}", err=True)
+
+
+def _unchangeable(path: Path, failure: Exception) -> userfiles.CannotRun:
+    """Why entries cannot be added to (or renewed in) an acknowledgements file: its problems at their places, as
+    check reports them; the reader's own words when it finds none."""
+    shown = display_path(path)
+    problems = [problem for problem in acks.read(path)[1] if problem.severity == "error"]
+    lines = [said_at(problem) for problem in sorted(problems, key=place_key)]
+    if not lines:
+        first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
+        lines = [f"{shown}: {first}"]
+    these = "this is" if len(lines) == 1 else "these are"
+    return userfiles.CannotRun("\n".join([*lines, f"{shown}: cannot be changed until {these} fixed; nothing written"]))
 
 
 def _findings_now(rules: Path | None, allow_paths: tuple[Path, ...]) -> Result:
@@ -133,7 +150,11 @@ def _renew(fingerprints: list[str], reason: str, reviewer: str | None, expires: 
         try:
             text = acks.renew_entries(existing, fingerprints, reason, reviewer, today, until, now_said)
         except acks.NotAcknowledged as exc:
+            if any(problem.severity == "error" for problem in acks.read(path)[1]):  # it may stand where unreadable
+                raise _unchangeable(path, exc) from None
             raise click.UsageError(f"{display_path(path)}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - as in ack
+            raise _unchangeable(path, exc) from None
         userfiles.write_or_fail(path, text, fingerprint, allow_paths, given)
     click.echo(
         f"{counted(len(fingerprints), 'acknowledgement')} renewed in {display_path(path)}, until {until}", err=True
