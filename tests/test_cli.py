@@ -212,6 +212,48 @@ def test_unknown_check_in_rules_exits_2_with_suggestion(mini):
     assert 'no such check: "value-conflicts"' in problem and 'did you mean "value-conflict"' in problem
 
 
+@pytest.mark.parametrize(
+    "written, said",
+    [
+        ("  m1:\n    label: m1\n    kind: count\n    time: stock\n    aliasses: [x]\n", 'did you mean "aliases"'),
+        ("  m1: {label: m1, kind: count, time: stock, scoep: {}}\n", 'did you mean "scope"'),
+        ("  trade: {label: trade, kind: amount, time: flow}\n", "a metric of kind amount needs `unit:`"),
+    ],
+)
+def test_a_metric_written_wrong_is_a_rules_error_that_says_what_to_write(mini, written, said):
+    (mini / "rules" / "more.yaml").write_text("metrics:\n" + written, "utf-8")
+    result = invoke("check", cwd=mini)
+    assert result.exit_code == 2
+    (problem,) = problems(result.output, "rules/more.yaml:")
+    assert said in problem, problem
+
+
+def test_an_unknown_key_of_an_entity_or_a_check_says_which_was_meant(mini):
+    (mini / "rules" / "more.yaml").write_text(
+        "entities:\n  e1: {name: E1, kind: country, alias: [E one]}\n"
+        "checks:\n  value-conflict:\n    severty: {contradiction: error}\n",
+        "utf-8",
+    )
+    result = invoke("check", cwd=mini)
+    assert result.exit_code == 2
+    said = problems(result.output, "rules/more.yaml:")
+    assert any('"alias"' in p and 'did you mean "aliases"' in p for p in said), said
+    assert any('"severty"' in p and 'did you mean "severity"' in p for p in said), said
+
+
+def test_json_lines_errors_name_the_claim_and_key_they_are_about(mini):
+    """A JSON document is located as a whole: its messages name where in it the problem stands."""
+    import json
+
+    body = {"source": source_block("lines"), "claims": [
+        claim("c1", "partners", 1), claim("c2", "partners", 2, sope={"x": "y"}), claim("c3", "partners", 3)]}  # fmt: skip
+    body["claims"][2]["as_of"] = "2025-13-01"
+    (mini / "claims" / "extra.jsonl").write_text(json.dumps(body) + "\n", "utf-8")
+    said = problems(invoke("validate", cwd=mini).output, "claims/extra.jsonl:")
+    assert any('unknown key "sope" in claims.1' in p and 'did you mean "scope"' in p for p in said), said
+    assert any('claims.2.as_of "2025-13-01" is not a time' in p for p in said), said
+
+
 def test_validate_reports_input_errors_only(mini):
     result = invoke("validate", cwd=mini)
     assert result.exit_code == 0

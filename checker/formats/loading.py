@@ -139,8 +139,9 @@ _TYPE_WORDS = {
 }
 
 
-def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "") -> tuple[str, str]:
-    """The message and hint of a validation error at ``keys`` (named ``where`` in the message, when given)."""
+def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "", named: bool = False) -> tuple[str, str]:
+    """The message and hint of a validation error at ``keys`` (named ``where`` in the message, when given);
+    ``named``: the place is not located finer than the document (JSON), so the message names its key path."""
     kind = error["type"]
     where = where or ".".join(str(k) for k in keys) or "file"
     if kind == "missing":
@@ -150,12 +151,15 @@ def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "") -
         name, parents = error["loc"][-1], tuple(error["loc"][:-1])
         allowed = _fields_at(model, parents)
         hint = suggestion(str(name), {field.replace("_", ""): field for field in allowed}) if allowed else ""
-        return f'unknown key "{name}"', hint or ("allowed keys: " + ", ".join(sorted(allowed)) if allowed else "")
+        inside = f" in {where.rpartition('.')[0]}" if named and "." in where else ""
+        return f'unknown key "{name}"{inside}', hint or (
+            "allowed keys: " + ", ".join(sorted(allowed)) if allowed else ""
+        )
     if kind == "string_pattern_mismatch":
         value = error.get("input")
         if keys and keys[-1] in TIME_KEYS:
             return (
-                f'{keys[-1]} "{value}" is not a time',
+                f'{where if named else keys[-1]} "{value}" is not a time',
                 "write 2025, 2025-H1, 2025-Q2, 2025-06, 2025-06-30 or a span A/B",
             )
         if keys and keys[-1] == "fingerprint":
@@ -172,20 +176,34 @@ def _message(error: Any, model: type[BaseModel], keys: tuple, where: str = "") -
 
 
 def _fields_at(model: type[BaseModel], keys: tuple) -> list[str]:
-    """Field names of the model that validates the mapping at ``keys`` (best effort)."""
+    """Field names of the model that validates the mapping at ``keys`` (best effort): through lists, optional
+    values and mappings of names to models (the metrics of a rules file), whose names are keys of their own."""
     current: Any = model
+    named = False  # the next key is a name of a mapping of names to models, not a field
     for key in keys:
-        if isinstance(key, int):
+        if isinstance(key, int) or named:
+            named = False
             continue
         field = getattr(current, "model_fields", {}).get(key)
         if field is None:
             return []
-        annotation = field.annotation
-        inner = getattr(annotation, "__args__", (annotation,))
-        current = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        current, named = _model_in(field.annotation)
         if current is None:
             return []
     return [field.alias or name for name, field in current.model_fields.items()] if current else []
+
+
+def _model_in(annotation: Any) -> tuple[Any, bool]:
+    """The model a field's values are made of (through Optional, lists and dicts), and whether it is the value of a
+    mapping keyed by names."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    keyed = getattr(annotation, "__origin__", None) is dict
+    for inner in getattr(annotation, "__args__", ())[1 if keyed else 0 :]:
+        found, named = _model_in(inner)
+        if found is not None:
+            return found, keyed or named
+    return None, False
 
 
 _TYPE_PREFIXES = {
@@ -279,8 +297,8 @@ def validation_findings(
             hint = "see docs/formats.md for what this key takes"
             said = f"{where}: value has the wrong type or form"
         else:
-            message, hint = _message(chosen, model, keys)
-            said = _message(chosen, model, keys, where)[0]
+            message, hint = _message(chosen, model, keys, named=json_like)
+            said = _message(chosen, model, keys, where, named=json_like)[0]
             if chosen["type"] == "missing":  # a mapping may lack several keys: name them all
                 parent = chosen["loc"][:-1]
                 missing = [f'"{e["loc"][-1]}"' for e in branches if e["type"] == "missing" and e["loc"][:-1] == parent]

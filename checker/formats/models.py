@@ -387,6 +387,15 @@ class Metric(Strict):
 
     _bounded = field_validator("within")(_ordinary)
 
+    @model_validator(mode="after")
+    def _amount_has_unit(self) -> "Metric":
+        # without one, every claim's unit would be blamed for not converting to a metric "without a unit"
+        if self.kind == Kind.amount and self.unit is None:
+            raise ValueError(
+                "a metric of kind amount needs `unit:`, the unit its amounts are compared in (USD, billion USD)"
+            )
+        return self
+
     def is_additive(self) -> bool:
         """Whether figures of sub-periods add up to the figure of the period."""
         if self.additive is not None:
