@@ -138,6 +138,23 @@ def test_merge_into_a_file_with_crlf_line_endings_keeps_them(tmp_path):
     assert merged.count(b"\n") == merged.count(b"\r\n") > EXISTING.count("\n")
 
 
+def test_the_main_subject_is_found_however_its_name_is_spaced(tmp_path):
+    """As claim files fold spacing ("Vietnam" is "Việt Nam"), so does finding whom a text is about: a text that
+    names the country twice as one word and its neighbour once is about the country."""
+    from checker.authoring.extract import main_subject
+
+    from conftest import VOCABULARY
+
+    spaced = {"name": "Free Donia", "kind": "country"}
+    vocabulary = {**VOCABULARY, "entities": {**VOCABULARY["entities"], "freedonia": spaced}}
+    _, rules = write_corpus(tmp_path, {}, vocabulary)
+    loaded, problems = load_vocabulary(rules)
+    assert problems == []
+    text = "Freedonia and Sylvania met. Freedonia now has 13 partners."
+    assert main_subject(text, loaded) == "freedonia"
+    assert main_subject(text.replace("Freedonia", "Free-donia"), loaded) == "freedonia"
+
+
 @pytest.mark.parametrize(
     "broken, said",
     [

@@ -290,13 +290,15 @@ def _mentioned(text: str, vocabulary: Vocabulary) -> list[tuple[int, int, str]]:
     # when they cover one such span (one lookup per name found, not one per name found before it)
     covered = bytearray(len(folded) + 1)
     found: list[tuple[int, int, str]] = []
+    # a name of several words is also found written as one ("Viet Nam", "Vietnam"), as claim files fold spacing
     names = sorted(
-        (
-            (f" {fold_words(name)} ", entity_id)
+        {
+            (f" {spelt} ", entity_id)
             for entity_id, entity in vocabulary.entities.items()
             for name in (entity.name, *entity.aliases)
-        ),
-        key=lambda item: -len(item[0]),
+            for spelt in {fold_words(name), fold_words(name).replace(" ", "")}
+        },
+        key=lambda item: (-len(item[0]), item),
     )
     for key, entity_id in names:
         if len(key.strip()) < 4:
