@@ -235,7 +235,8 @@ def _one_report_a_file(out: list[tuple[str, Optional[Path]]]) -> None:
 def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[Path]]]:
     """The reports asked for, each with its file (None: the terminal); report files named in the settings are
     confined to the repository, those named on the command line are the user's own choice."""
-    named = list(request.formats) or config.format
+    # the command line wins over the settings: a report it names (--format, or -o alone) replaces theirs
+    named = list(request.formats) or (config.format if request.output is None else [])
     if not named and request.output is not None:
         refused = unnamed_format(request.output, tuple(REPORTERS))
         if refused is not None:
@@ -252,7 +253,7 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
             raise RequestError(f'"{item}" names no file after "=": give {name}=FILE, or {name} for the terminal')
         out.append((name, Path(target) if target else None))
     unnamed = [index for index, (_, target) in enumerate(out) if target is None]
-    settings_files = [] if request.formats else [item for item in out if item[1] is not None]
+    settings_files = [] if request.formats or request.output is not None else [item for item in out if item[1]]
     if request.output is not None:
         if len(unnamed) != 1:
             raise RequestError("--output names the file of one format: give formats with files as NAME=FILE")

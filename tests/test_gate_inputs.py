@@ -220,6 +220,14 @@ def test_no_report_is_written_over_what_the_run_reads(mini, args, said):
     assert {path: path.read_bytes() for path in mini.rglob("*") if path.is_file()} == before
 
 
+def test_output_alone_on_the_command_line_wins_over_the_formats_of_the_settings(mini):
+    (mini / "pyproject.toml").write_text(SETTINGS + 'format = ["text", "sarif=out/claims.sarif"]\n', "utf-8")
+    assert run_cli(mini, "check", "-o", "out/report.json").exit_code == 1
+    assert json.loads((mini / "out" / "report.json").read_text("utf-8"))["tool"] == "claimcheck"
+    assert not (mini / "out" / "claims.sarif").exists()
+    assert run_cli(mini, "check").exit_code == 1 and (mini / "out" / "claims.sarif").is_file()  # theirs, without
+
+
 def test_a_report_beside_the_claim_folder_is_still_written(mini):
     (mini / "pyproject.toml").write_text(SETTINGS, "utf-8")
     assert run_cli(mini, "check", "--format", "json=report.json").exit_code == 1
