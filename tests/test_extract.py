@@ -126,6 +126,37 @@ def test_merge_adds_only_what_is_new_and_keeps_every_line(tmp_path):
     assert "0 new candidate claims" in again.output and target.read_text("utf-8") == merged
 
 
+def test_merge_keeps_every_line_of_a_file_laid_out_another_way(tmp_path):
+    """Four spaces under source:, claims at the left edge, a comment after the last claim: every line stays as it
+    was, and the new claims follow the last one at its indentation."""
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    head, claims = EXISTING.split("claims:\n")
+    laid_out = head.replace("\n  ", "\n    ") + "claims:\n" + claims.replace("\n  ", "\n") + "\n# the end\n"
+    target = tmp_path / "claims" / "gazette.yaml"
+    target.write_text(laid_out, "utf-8")
+    assert _in(tmp_path, "extract", "article.txt", "--merge", "claims/gazette.yaml").exit_code == 0
+    merged = target.read_text("utf-8").splitlines()
+    before = laid_out.splitlines()
+    last = max(n for n, line in enumerate(before) if line.startswith("  quote:"))
+    added = merged[last + 1 : len(merged) - (len(before) - last - 1)]
+    assert merged[: last + 1] == before[: last + 1] and merged[last + 1 + len(added) :] == before[last + 1 :]
+    assert added and added[0].startswith("- id: ") and all(line.startswith(("- ", "  ")) for line in added)
+    assert len(yaml.safe_load("\n".join(merged))["claims"]) == 1 + sum(line.startswith("- ") for line in added)
+
+
+def test_a_scaffold_with_merged_claims_is_canonical(tmp_path):
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    made = _in(tmp_path, "new-source", "--id", "gazette", "--title", "Review", "--publisher", "Gazette", "--kind",
+               "news-report", "--published", "2026-01-30", "-o", "claims/gazette.yaml")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    for _ in range(2):  # into the empty list, then after the claims it holds
+        assert _in(tmp_path, "extract", "article.txt", "--merge", "claims/gazette.yaml").exit_code == 0
+        assert _in(tmp_path, "fmt", "--check", "claims/gazette.yaml").exit_code == 0
+        (tmp_path / "article.txt").write_text(ARTICLE + "Freedonia signed 6 treaties in 2025.\n", "utf-8")
+
+
 def test_merge_into_a_file_with_crlf_line_endings_keeps_them(tmp_path):
     """A file written on Windows keeps its CRLF endings on every line, its comments' lines too."""
     write_corpus(tmp_path, {})

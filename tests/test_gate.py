@@ -232,6 +232,20 @@ def test_ack_into_an_acknowledgements_file_that_cannot_be_read_says_where_and_wr
     assert named.read_text("utf-8") == broken
 
 
+def test_ack_keeps_every_line_of_a_file_laid_out_another_way(project):
+    laid_out = (
+        "# reviewed by the desk\nacknowledgements:\n- fingerprint: 0123456789abcdef   # an old one\n"
+        '  finding: "x"\n  reviewed_by: Bo\n  reviewed_on: 2026-01-01\n  reason: "r"\n  expires: 2027-01-01\n'
+    )
+    named = project / "other.yaml"
+    named.write_text(laid_out, "utf-8")
+    assert _run(project, "ack", _fingerprint(project), "--by", "Ana", "--reason", "ok",
+                "--acknowledgements", "other.yaml").exit_code == 0  # fmt: skip
+    written = named.read_text("utf-8")
+    assert written.startswith(laid_out) and written[len(laid_out) :].startswith("- fingerprint: ")
+    assert [e["reviewed_by"] for e in yaml.safe_load(written)["acknowledgements"]] == ["Bo", "Ana"]
+
+
 def test_acknowledgement_lifecycle(project):
     fingerprint = _fingerprint(project)
     assert _run(project, "check").exit_code == 1

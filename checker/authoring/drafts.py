@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from checker.authoring.extract import Candidate, draft, encoded, guess_source, main_subject, slug
-from checker.authoring.fmt import canonical, ended, lf, line_ending, writer
+from checker.authoring.fmt import appended_to_list, canonical, ended, lf, line_ending, tidy_claim, writer
 from checker.authoring.scaffold import modeline
 from checker.formats.models import Precision
 from checker.formats.yamlio import without_control
@@ -109,7 +109,7 @@ def merge_into_claim_file(
     existing: str, text: str, vocabulary: Vocabulary, subject: Optional[str] = None
 ) -> tuple[str, int]:
     """``existing`` with the candidates it does not encode yet appended to its claims, all else untouched."""
-    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from checker.corpus.provenance import ArchivedText, fold_text, locate
 
@@ -134,8 +134,15 @@ def merge_into_claim_file(
         or "unknown-subject"
     )
     taken = {str(claim.get("id")) for claim in claims}
-    for entry in claim_entries(fresh, chosen, vocabulary, taken):
-        claims.append(entry)
+    entries = claim_entries(fresh, chosen, vocabulary, taken)
     if not fresh:
         return existing, 0
-    return ended(_dump(document), line_ending(existing)), len(fresh)
+    for entry in entries:  # as fmt writes them, so that a canonical file stays canonical
+        tidy_claim(entry)
+    listed = CommentedMap()
+    listed["claims"] = CommentedSeq(entries)
+    appended = appended_to_list(lf(existing), "claims", _dump(listed))
+    if appended is None:  # no block list of claims to add to: the document is written again, its comments kept
+        claims.extend(entries)
+        appended = _dump(document)
+    return ended(appended, line_ending(existing)), len(fresh)

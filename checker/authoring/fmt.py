@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import BaseModel
 
@@ -91,6 +91,49 @@ def _tidy(mapping: Any, kind: str) -> None:
                     value[index] = _scalar(item, "")
         else:
             mapping[key] = _scalar(value, str(key))
+
+
+def tidy_claim(mapping: Any) -> None:
+    """A claim's mapping (ruamel) put in canonical form in place: its keys in order, its values written as
+    :func:`canonical` writes them."""
+    _tidy(mapping, "claim")
+
+
+def appended_to_list(existing: str, key: str, written: str) -> Optional[str]:
+    """``existing`` (LF) with the items of ``written`` (the list under ``key`` as :func:`writer` writes it:
+    items "  - a: ...", their other keys "    b: ...") added after the last item of its list ``key``, at the
+    indentation its items have, every line already there left as it was (its comments, its layout). None when
+    that list is not a block list holding an item (``key: []``, no such key), which only writing the document
+    again can extend."""
+    import yaml
+
+    try:
+        root = yaml.compose(existing, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    found = [value for name, value in root.value if isinstance(name, yaml.ScalarNode) and name.value == key]
+    if len(found) != 1 or not isinstance(found[0], yaml.SequenceNode) or found[0].flow_style or not found[0].value:
+        return None
+    listed, last = found[0], found[0].value[-1]
+    dash, inner = listed.start_mark.column, listed.value[0].start_mark.column
+    if inner <= dash:
+        return None
+    lines = existing.split("\n")
+    # after the last item's last line that holds more than blanks and comments (what follows belongs to what follows)
+    end = last.end_mark.line if last.end_mark.column == 0 else last.end_mark.line + 1
+    while end > last.start_mark.line + 1 and not lines[end - 1].split("#", 1)[0].strip():
+        end -= 1
+    shifted = []
+    for line in written.split("\n")[1:]:  # the line "key:" left out
+        if line.startswith("  - "):
+            shifted.append(" " * dash + "-" + " " * (inner - dash - 1) + line[4:])
+        elif line:
+            shifted.append(" " * inner + line[4:])
+    if end == len(lines) and lines[-1] == "":  # a file that ends with a line break: the new lines go before it
+        end -= 1
+    return "\n".join([*lines[:end], *shifted, *lines[end:]]) + ("" if existing.endswith("\n") else "\n")
 
 
 def line_ending(text: str) -> str:

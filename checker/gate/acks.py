@@ -239,10 +239,21 @@ def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> 
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from checker.authoring.fmt import ended, lf, line_ending, writer
+    from checker.authoring.fmt import appended_to_list, ended, lf, line_ending, writer
 
     yaml = writer()
+    items = CommentedSeq()
+    for entry in entries:
+        item = CommentedMap()
+        for key, value in entry.items():
+            item[key] = DoubleQuotedScalarString(value) if key in ("finding", "reason") else value
+        items.append(item)
     if existing and existing.strip():
+        stream = io.StringIO()
+        yaml.dump(CommentedMap(acknowledgements=items), stream)
+        appended = appended_to_list(lf(existing), "acknowledgements", stream.getvalue())
+        if appended is not None:  # every line already there kept as it was, its layout too
+            return ended(appended, line_ending(existing))
         document = yaml.load(lf(existing))
         prefix = ""
     else:
@@ -250,11 +261,7 @@ def add_entries(existing: Optional[str], entries: list[dict], modeline: str) -> 
         prefix = modeline + HEADER
     if document.get("acknowledgements") is None:
         document["acknowledgements"] = CommentedSeq()
-    for entry in entries:
-        item = CommentedMap()
-        for key, value in entry.items():
-            item[key] = DoubleQuotedScalarString(value) if key in ("finding", "reason") else value
-        document["acknowledgements"].append(item)
+    document["acknowledgements"].extend(items)
     stream = io.StringIO()
     yaml.dump(document, stream)
     return ended(prefix + stream.getvalue(), line_ending(existing or ""))
