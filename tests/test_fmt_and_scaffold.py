@@ -48,6 +48,47 @@ def test_canonical_orders_keys_and_keeps_comments():
     assert canonical(tidy) == tidy  # idempotent
 
 
+SECTIONS = """source:
+  id: gazette
+  title: Review
+  publisher: Gazette
+  kind: news-report
+  published: 2025-07-02
+claims:
+  # ---- partners
+  - id: partners
+    subject: freedonia
+    metric: partners
+    value: 13
+    note: checked with the ministry   # by phone
+    quote: "Freedonia has 13 partners"
+
+  # ---- visits
+  - id: visits
+    subject: freedonia
+    metric: visits
+    period: 2025
+    value: 24
+    quote: "24 visits"
+# the end
+"""
+
+
+def test_fmt_keeps_the_lines_after_a_claim_after_it_when_its_keys_move():
+    """The comment that heads the next claim, and the file's last comment, stay where they were: the round trip
+    holds them in the comment of the claim's last key, which reordering would carry into the claim."""
+    tidy = canonical(SECTIONS)
+    lines = tidy.splitlines()
+    first = lines.index("  - id: partners")
+    assert lines[first : first + 8] == [
+        "  - id: partners", "    subject: freedonia", "    metric: partners", "    value: 13",
+        '    quote: "Freedonia has 13 partners"', "    note: checked with the ministry   # by phone", "",
+        "  # ---- visits",
+    ]  # fmt: skip
+    assert lines[-2:] == ['    quote: "24 visits"', "# the end"]
+    assert canonical(tidy) == tidy and read_yaml(tidy.encode()).data == read_yaml(SECTIONS.encode()).data
+
+
 def test_fmt_check_then_fix(tmp_path):
     (tmp_path / "claims").mkdir()
     path = tmp_path / "claims" / "a.yaml"

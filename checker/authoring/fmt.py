@@ -54,6 +54,35 @@ def _reorder(mapping: Any, order: list[str]) -> None:
     if keys != wanted:
         for key in wanted:
             mapping.move_to_end(key)
+        _trailing_stays_last(mapping, keys[-1], wanted[-1])
+
+
+def _trailing_stays_last(mapping: Any, was_last: Any, now_last: Any) -> None:
+    """Keep the lines that follow a mapping (blank lines, the comment that heads what comes next, a file's last
+    comment) after it once its keys are reordered: the round trip holds them in the comment of its last key, which
+    would carry them into the middle of the mapping. Its end-of-line comment stays with that key."""
+    if was_last == now_last:
+        return
+    held = mapping.ca.items.get(was_last)
+    token = held[2] if held and len(held) > 2 else None
+    if token is None or "\n" not in token.value.rstrip("\n") and not token.value.startswith("\n"):
+        return  # no lines after it, only its own end-of-line comment (or none)
+    if not isinstance(mapping[was_last], str) and hasattr(mapping[was_last], "ca"):
+        return  # a mapping or list: the lines after it are held deeper, where they stay at its end
+    own, _, following = token.value.partition("\n")
+    if own.strip():  # its end-of-line comment stays; the lines after it go
+        token.value = own + "\n"
+    else:
+        held[2] = None
+    target = mapping.ca.items.setdefault(now_last, [None, None, None, None])
+    if target[2] is None:
+        import copy
+
+        moved = copy.copy(token)
+        moved.value = "\n" + following
+        target[2] = moved
+    else:
+        target[2].value = target[2].value.rstrip("\n") + "\n" + following
 
 
 def _scalar(value: Any, key: str) -> Any:
