@@ -31,6 +31,19 @@ def vocabulary(tmp_path):
     return vocabulary
 
 
+def test_a_sentence_with_no_break_is_quoted_in_pieces_that_stay_verbatim(vocabulary):
+    """A text with no punctuation (a table flattened into one line) drafts quotes of bounded length: each
+    candidate quoting the whole run made the draft grow with the square of the text."""
+    from checker.authoring.clauses import LONGEST_CLAUSE
+
+    words = ("Freedonia has 13 partners and the ministry said trade grew by 5 percent in 2025 " * 300).split()
+    text = "A title\n\nJune 5, 2025 - " + " ".join(words) + ".\n"
+    found = draft(text, vocabulary)
+    assert len(found) >= 300 * 2  # every figure is still drafted
+    for candidate in found:
+        assert len(candidate.quote) <= LONGEST_CLAUSE and text[candidate.start : candidate.end] == candidate.quote
+
+
 def _numbers(candidates):
     return [(c.value, c.precision, c.unit, c.metric, c.as_of, c.period) for c in candidates if c.kind == "number"]
 

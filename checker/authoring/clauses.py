@@ -32,7 +32,32 @@ def clauses(text: str) -> Iterator[Clause]:
             if len(stripped) < 3:
                 continue
             offset = sentence_start + start + part.index(stripped)
-            yield Clause(stripped, offset, sentence)
+            for piece_start, piece_end in _pieces(stripped, LONGEST_CLAUSE):
+                yield Clause(stripped[piece_start:piece_end], offset + piece_start, sentence)
+
+
+#: the longest clause a candidate quotes: a longer run of words with no break (a table flattened into one line, a
+#: text with no punctuation) is quoted in pieces of about this many characters, cut between words. A quote stays
+#: verbatim, and what is drafted stays in proportion to the text (each candidate quotes its clause)
+LONGEST_CLAUSE = 400
+
+
+def _pieces(text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the pieces of ``text``, each at most ``limit`` characters unless one word is longer, cut at
+    blanks (which stay out of the pieces)."""
+    start = 0
+    while len(text) - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit + 1)
+        if cut <= start:
+            cut = text.find(" ", start + limit)
+            if cut < 0:
+                break
+        yield start, cut
+        start = cut
+        while start < len(text) and text[start] == " ":
+            start += 1
+    if start < len(text):
+        yield start, len(text)
 
 
 def spans_between(text: str, separator: re.Pattern) -> Iterator[tuple[int, int]]:
