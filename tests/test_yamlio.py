@@ -164,6 +164,15 @@ def test_numbers_every_yaml_reader_reads_alike_are_read_as_numbers(text, value):
     assert read_yaml(f"a: {text}\n".encode()).data == {"a": value}
 
 
+@pytest.mark.parametrize("text, value", [("1e5", 100000.0), ("1.5e3", 1500.0), ("-2E-2", -0.02), ("-0o17", -15)])
+def test_numbers_yaml_1_1_reads_as_text_are_read_as_yaml_1_2_and_json_read_them(text, value):
+    """1e5 is text to YAML 1.1 and 100000 to YAML 1.2, to JSON and to an editor checking the file against its
+    schema: it is read as they read it, so that a claim means the same written in YAML or in JSON."""
+    read = read_yaml(f"a: {text}\nb: '{text}'\n".encode()).data
+    assert read == {"a": value, "b": text} and type(read["a"]) is type(value)
+    assert read_yaml(b"x:\n  a: 1e400\n").problems[("x", "a")].message == '"1e400" is not a finite number'
+
+
 @pytest.mark.parametrize(
     "text, here, there",
     [("014", "12", "14"), ("-014", "-12", "-14"), ("1:30", "90", "text"), ("-1:30.5", "-90.5", "text"),
@@ -188,7 +197,7 @@ def test_plain_scalars_typed_from_memory_are_typed_as_the_resolver_types_them():
     from checker.formats import yamlio
 
     raw = b'v: [yes, "yes", No, 1000, "1_000", 0x1F, ~, null, "", 1.5e+3, 1.5e3, 2025-12-31, abc, "12"]\n'
-    expected = [True, "yes", False, 1000, "1_000", 31, None, None, "", 1500.0, "1.5e3", "2025-12-31", "abc", "12"]
+    expected = [True, "yes", False, 1000, "1_000", 31, None, None, "", 1500.0, 1500.0, "2025-12-31", "abc", "12"]
     yamlio._TAGS.clear()
     assert yamlio.read_yaml(raw).data["v"] == expected
     assert yamlio._TAGS  # remembered

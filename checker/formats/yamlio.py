@@ -327,6 +327,13 @@ class _Builder:
                     *self._pos(node),
                     hint=ESCAPE_HINT,
                 )
+            if not node.style and tag == _STR and _NUMBER_IN_12.fullmatch(text):
+                # text to YAML 1.1, a number to YAML 1.2, to JSON and to the editors that check a file against its
+                # schema: read as they read it, so that a file means the same in YAML as in JSON
+                number = int(text.replace("0o", "", 1), 8) if "o" in text else float(text)
+                if not math.isfinite(number):
+                    raise YamlProblem(f'"{_clip(text)}" is not a finite number', *self._pos(node), hint=_NUMBER_HINT)
+                return number
             # dates stay text: the time grammar reads them, as JSON-based editors do
             return text
         if tag == _NULL:
@@ -359,6 +366,9 @@ class _Builder:
 #: numbers YAML 1.1 (this reader) and YAML 1.2 (JSON-based editors) read differently: 014 (octal in 1.1), 1:30 (base
 #: 60 in 1.1, text in 1.2), 0b101, 1_000 and a hex number with a sign (text in 1.2)
 _OCTAL = re.compile(r"[-+]?0[0-7]+")
+#: plain text to YAML 1.1 that YAML 1.2 (and JSON) reads as a number, read as a number: an exponent without a
+#: point or a sign (1e5, 1.5e3), an octal number written 0o17
+_NUMBER_IN_12 = re.compile(r"[-+]?(?:(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|0o[0-7]+)")
 _READ_TWO_WAYS = re.compile(r"[-+]?(?:0[0-7]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)|.*_.*|[-+]0x.*")
 
 
