@@ -535,7 +535,7 @@ def _not_inputs(
         (config.acknowledgements, "the acknowledgements file"),
         (acks.acknowledged_path_default(config.path), "the acknowledgements file"),
         (request.mapping, "the mapping"),
-        *((table, "a table this run imports") for table in tables),
+        *((table, "a table") for table in tables),
     ):
         if path is not None:
             files.setdefault(resolved(path.absolute()), what)

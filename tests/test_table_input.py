@@ -76,10 +76,22 @@ def test_quoting_none_keeps_quotes_as_characters(folder, tmp_path):
     assert cells[0].stats.unparsed["population"] == 1  # '"7"' is no number when quotes are characters
 
 
-def test_a_byte_order_mark_is_not_part_of_the_first_column_name(folder):
+@pytest.mark.parametrize("encoding", [None, "latin-1", "cp1252"])
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(folder, encoding):
+    """Whatever the encoding the mapping names: read as latin-1, the UTF-8 mark would be three letters."""
+    if encoding is not None:
+        (folder / "map.yaml").write_text(MAPPING + f"encoding: {encoding}\n", encoding="utf-8")
     (folder / "t.csv").write_bytes(
         b"\xef\xbb\xbf" + HEADER.replace("\n", "\r\n").encode() + b"siteA,Springfield,2024-01-01,1,A\r\n"
     )
+    done = run_cli(folder, "import", "map.yaml", "t.csv", "-o", "out.jsonl")
+    assert done.exit_code == 0, done.output
+    assert json.loads((folder / "out.jsonl").read_text(encoding="utf-8"))["source"]["publisher"] == "siteA"
+    (folder / "map.yaml").write_text(MAPPING.replace("header: true", "header: false").replace(
+        "{column: source}", "{column: 1}").replace("{column: city}", "{column: 2}").replace(
+        "{column: date,", "{column: 3,").replace("{column: population,", "{column: 4,").replace(
+        "{column: mayor,", "{column: 5,") + (f"encoding: {encoding}\n" if encoding else ""), encoding="utf-8")  # fmt: skip
+    (folder / "t.csv").write_bytes(b"\xef\xbb\xbfsiteA,Springfield,2024-01-01,1,A\n")  # no header: a cell
     done = run_cli(folder, "import", "map.yaml", "t.csv", "-o", "out.jsonl")
     assert done.exit_code == 0, done.output
     assert json.loads((folder / "out.jsonl").read_text(encoding="utf-8"))["source"]["publisher"] == "siteA"
@@ -290,3 +302,15 @@ def test_resolve_exits_2_on_rules_that_are_not_yaml(folder):
     checked = _check(folder, "t.csv")
     resolved = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")
     assert checked.exit_code == resolved.exit_code == 2 and "bad.yaml" in resolved.stderr
+
+
+@pytest.mark.parametrize("empty", [HEADER, HEADER + ",,,,\n"], ids=["header only", "a row of empty cells"])
+def test_a_table_with_no_figures_hides_nothing(folder, empty):
+    """A table with nothing under its header is no claims, not a run that stops: the other tables are checked."""
+    (folder / "empty.csv").write_text(empty, "utf-8")
+    (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,1,A\nsiteB,Springfield,2024-01-01,3,A\n")
+    result = _check(folder, "empty.csv", "t.csv")
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert [f["check"] for f in _findings(result) if f["severity"] == "error"] == ["value-conflict"]
+    done = run_cli(folder, "import", "map.yaml", "empty.csv", "-o", "none.jsonl")
+    assert done.exit_code == 0 and (folder / "none.jsonl").read_text("utf-8") == "", done.output

@@ -359,7 +359,9 @@ class TableProblem(ValueError):
 def _decoded(raw: bytes, encoding: str, path: Path) -> str:
     """The table's text, without the byte order mark some programs write first; raise :class:`TableProblem` at
     the first byte the encoding cannot read (its line, and its column in characters, as rows end: at CR, LF or
-    both)."""
+    both). The UTF-8 mark is left out whatever the encoding: read as latin-1 it would be three letters before the
+    first cell."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -549,7 +551,9 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
                     f"{said} in column {day_at + 1}, where the mapping reads days as \"{mapping.day.format}\"",
                     "correct the cell, or the mapping's day format",
                 ) from None  # fmt: skip
-        rows = rows.with_columns(pl.col("day").replace_strict(days, return_dtype=pl.Date))
+        # a table of no rows has no day: its column is still one of days (an empty mapping replaces nothing)
+        day = pl.col("day").replace_strict(days, return_dtype=pl.Date) if days else pl.lit(None, dtype=pl.Date)
+        rows = rows.with_columns(day.alias("day"))
     return Cells(path, rows.drop("line"), not control_character(text) and not control_character(path.name))
 
 
