@@ -62,3 +62,23 @@ def test_non_additive_metric_is_not_summed(corpus):
              "b.yaml": one_source("b", "2026-01-12", claim("y", "visits", 24, period="2025"))}
     (finding,) = findings_of(corpus(files, dict(VOCABULARY, metrics=metrics)), "period-parts")
     assert finding.verdict == "timing" and "does not add up" in finding.note
+
+
+@pytest.mark.parametrize(
+    "part, whole, verdict, said",
+    [
+        (-50, -100, "timing", "leaving -50 million USD for the rest of the period"),
+        (300, -100, "timing", "leaving -400 million USD"),
+        (700, 1000, "timing", "leaving 300 million USD for the rest of the period"),
+        (700, 500, "contradiction", "the part alone (700 million USD) exceeds the whole (500 million USD)"),
+    ],
+)
+def test_a_part_of_an_amount_in_its_unit_and_with_losses(corpus, part, whole, verdict, said):
+    """A loss in the rest of the period lets a part exceed its whole; what is left is said in the metric's unit."""
+    from conftest import VOCABULARY
+
+    metrics = dict(VOCABULARY["metrics"], income={"label": "net income", "kind": "amount", "time": "flow", "unit": "USD"})
+    files = {"a.yaml": one_source("a", "2025-07-10", claim("h", "income", part, unit="million USD", period="2025-H1")),
+             "b.yaml": one_source("b", "2026-01-12", claim("y", "income", whole, unit="million USD", period="2025"))}  # fmt: skip
+    (finding,) = findings_of(corpus(files, dict(VOCABULARY, metrics=metrics)), "period-parts")
+    assert finding.verdict == verdict and said in " ".join(finding.note.split()), finding.note

@@ -54,3 +54,44 @@ def test_claims_from_several_sources_combine(corpus):
     result = corpus(files, RELATIONS)
     (total,) = [f for f in findings_of(result, "sum-and-bound") if "sum" in f.message]
     assert total.verdict == "consistent" and {r.source for r in total.claims} == {"a", "b"}
+
+
+MONEY = {
+    "metrics": {
+        "income": {"label": "net income", "kind": "amount", "time": "flow", "unit": "USD"},
+        "income_a": {"label": "income of unit A", "kind": "amount", "time": "flow", "unit": "USD"},
+        "income_b": {"label": "income of unit B", "kind": "amount", "time": "flow", "unit": "USD"},
+        "exports": {"label": "export sales", "kind": "amount", "time": "flow", "unit": "USD"},
+        "sales": {"label": "net sales", "kind": "amount", "time": "flow", "unit": "USD"},
+    },
+    "entities": {"acme": {"name": "Acme", "kind": "company"}},
+    "relations": [
+        {"kind": "sum", "id": "units", "total": "income", "parts": ["income_a", "income_b"]},
+        {"kind": "bound", "id": "exports-within", "lower": "exports", "upper": "sales"},
+    ],
+}
+
+
+def _money(metric: str, value: float, **more: object) -> dict:
+    return claim(f"{metric}-{value}", metric, value, subject="acme", unit="million USD", period="2025", **more)
+
+
+@pytest.mark.parametrize(
+    "claims, expected",
+    [
+        ([_money("exports", 500, precision="more-than"), _money("sales", 500)], ["contradiction"]),
+        ([_money("exports", 500, precision="at-most"), _money("sales", 500)], ["consistent"]),
+        ([_money("income", 200), _money("income_a", 300)], ["contradiction"]),  # no figure says losses occur
+        ([_money("income", -100), _money("income_a", -50)], []),
+        ([_money("income", 200), _money("income_a", 300), _money("income_b", -100)], ["consistent"]),
+        ([_money("income", 200), _money("income_a", 150)], ["consistent"]),
+    ],
+    ids=["more than is beyond", "at most meets", "a part above the total", "losses", "a loss among the parts",
+         "a part within"],
+)  # fmt: skip
+def test_open_ends_and_losses(corpus, claims, expected):
+    """"more than 500" is beyond 500; where a figure is below zero the parts not stated may be losses, so the
+    parts stated bound nothing."""
+    result = corpus({"a.yaml": one_source("src", "2026-01-12", *claims)}, MONEY)
+    assert [f for f in result.findings if not f.subject] == []
+    assert sorted(f.verdict for f in findings_of(result, "sum-and-bound")) == expected

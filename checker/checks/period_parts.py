@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, positions
-from checker.corpus.values import EntitySet, Interval, Number
-from checker.formats.models import TimeNature
+from checker.corpus.values import EntitySet, Number, quantity_text
+from checker.formats.models import Metric, TimeNature
 from checker.model.findings import CONTRADICTION, TIMING, Problem
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _single_source(a: Position, b: Position) -> bool:
     return len({c.source.id for c in a.claims + b.claims}) == 1
 
 
-def _compare(part: Position, whole: Position, additive: bool) -> tuple[str, str] | None:
+def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str] | None:
     assert part.time is not None and whole.time is not None
     relation = f"{part.time.describe()} is part of {whole.time.describe()}"
     if isinstance(part.value, EntitySet) and isinstance(whole.value, EntitySet):
@@ -55,23 +55,28 @@ def _compare(part: Position, whole: Position, additive: bool) -> tuple[str, str]
         if extra:
             return TIMING, f"{relation}; the list for the whole period does not name {', '.join(sorted(extra))}"
         return TIMING, f"{relation}: every member listed for the part is in the list for the whole period"
-    if not additive or not (isinstance(part.value, Number) and isinstance(whole.value, Number)):
+    if not metric.is_additive() or not (isinstance(part.value, Number) and isinstance(whole.value, Number)):
         return TIMING, f"different periods ({relation}): not the same figure, and this metric does not add up"
     low_part, high_whole = part.value.interval.lo, whole.value.interval.hi
-    if low_part > high_whole:
+    # a part exceeds its whole only where the rest of the period cannot be a loss: not with a figure below zero
+    gains = part.value.interval.lo >= 0 and whole.value.interval.lo >= 0
+    if gains and low_part > high_whole:
         return CONTRADICTION, (
             f"{relation}, yet the part alone ({part.value.text}) exceeds the whole ({whole.value.text}): "
             f"{part.value.interval.text()} > {whole.value.interval.text()}"
         )
-    rest = (whole.value.interval - part.value.interval).clamp_low(0)
+    rest = whole.value.interval - part.value.interval
+    if not gains:
+        return TIMING, (
+            f"{relation}: {part.value.text} of {whole.value.text}, leaving {quantity_text(rest, metric)} for the rest "
+            "of the period (a figure below zero: a part may exceed its whole)"
+        )
+    rest = rest.clamp_low(0)
     return (
         TIMING,
-        f"{relation}: {part.value.text} ≤ {whole.value.text}, leaving {_rest(rest)} for the rest of the period",
+        f"{relation}: {part.value.text} ≤ {whole.value.text}, leaving {quantity_text(rest, metric)} for the rest of "
+        "the period",
     )
-
-
-def _rest(rest: Interval) -> str:
-    return rest.text(integral=True)
 
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
@@ -87,7 +92,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 continue
             if a.time.contains(b.time) or b.time.contains(a.time):
                 whole, part = (a, b) if a.time.contains(b.time) else (b, a)
-                verdict = _compare(part, whole, metric.is_additive())
+                verdict = _compare(part, whole, metric)
             else:
                 verdict = (TIMING, f"{a.time.describe()} and {b.time.describe()} overlap: different figures")
             if verdict is None or (verdict[0] == TIMING and _single_source(a, b)):
