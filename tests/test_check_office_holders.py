@@ -118,3 +118,20 @@ def test_a_dated_holder_between_two_dates_of_another_is_still_a_possible_return(
     dated = {"source": source_block("c", "2026-02-20"), "claims": [claim("m", "minister", "rufus", as_of="2026-02-20")]}
     found = _tenures(corpus, dated)
     assert any(verdict == "undetermined" and "a return, or a wrong date" in note for verdict, note in found)
+
+
+def test_offices_of_two_scopes_are_two_offices(corpus):
+    """The men's coach and the women's, named on one day, are no clash; a change within one scope still is one."""
+    from conftest import VOCABULARY
+
+    coach = {"label": "head coach", "kind": "entity", "time": "stock",
+             "scope": {"team": {"values": ["men", "women"], "default": "men"}}}  # fmt: skip
+    vocabulary = dict(VOCABULARY, metrics=dict(VOCABULARY["metrics"], coach=coach))
+    files = {
+        "a.yaml": one_source("a", "2026-01-30", claim("c", "coach", "rufus")),
+        "b.yaml": one_source("b", "2026-01-30", claim("c", "coach", "chicolini", scope={"team": "women"})),
+    }
+    assert findings_of(corpus(files, vocabulary), "office-holders") == []
+    files["c.yaml"] = one_source("c", "2026-01-30", claim("c", "coach", "sylvania", scope={"team": "women"}))
+    (clash,) = findings_of(corpus(files, vocabulary), "office-holders")
+    assert clash.verdict == "contradiction" and {r.source for r in clash.claims} == {"b", "c"}

@@ -81,6 +81,15 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
         key=lambda p: (p.time.end, p.time.start, p.side),  # type: ignore[union-attr]
     )
     repeats = reverted(group.claims)  # old holders named after a stated change: stale-figure reports those
+    by_scope: dict[tuple, list[Position]] = {}  # an office of each scope (the men's coach, the women's) is its own
+    for position in found:
+        by_scope.setdefault(position.first.scope, []).append(position)
+    for scope in sorted(by_scope):
+        yield from _changes(by_scope[scope], label, repeats)
+
+
+def _changes(found: list[Position], label: str, repeats: dict[int, tuple]) -> Iterator[Problem]:
+    """The changes of holder, and the clashes, along the positions of one office in one scope, in time order."""
     seen: set[str] = set()
     previous: Position | None = None
     straddles = False  # the previous position's estimated time overlaps the change into it (reported undetermined)
