@@ -87,3 +87,30 @@ def test_a_bound_covering_part_of_an_approximate_figure_corroborates_nothing(cor
     assert _corroborated(corpus, partly) == []
     wholly = {"a.yaml": partly["a.yaml"], "b.yaml": _at("b", {"as_of": "2025-12-31"}, 2.4, "level", precision="more-than")}
     assert _corroborated(corpus, wholly) == [{"a", "b"}]
+
+
+@pytest.mark.parametrize(
+    "values, metric, expected",
+    [
+        ([40, {"min": 40, "max": 50}, 50], "partners", [{"a", "b"}]),  # b meets a and c; a and c disagree
+        ([50, {"min": 40, "max": 50}, 40], "partners", [{"b", "c"}]),  # the same, named the other way round
+        ([40, {"min": 40, "max": 50}, 45], "partners", [{"a", "b"}]),
+        ([44, {"min": 40, "max": 50}, 45, {"min": 43, "max": 46}], "partners", [{"a", "b", "d"}]),  # 44–44 shared
+        # a partial list agrees with the longer lists that hold it, which disagree: it joins the first of them, in
+        # the order of their values (latveria before ruritania)
+        ([["freedonia", "sylvania"], ["freedonia", "sylvania", "ruritania"], ["freedonia", "sylvania", "latveria"]],
+         "members", [{"a", "c"}]),
+    ],
+    ids=["a chain of three numbers", "the chain named backwards", "45 beside 40", "four", "lists"],
+)  # fmt: skip
+def test_figures_that_disagree_corroborate_nothing_together(corpus, values, metric, expected):
+    """Agreement is not passed along: 40 and 50 both agree with "40 to 50", not with each other, so the three
+    are no figure confirmed three times (the first two are, as the lowest group that agrees throughout)."""
+    from conftest import RELATIONS
+
+    files = {
+        f"{name}.yaml": _at(name, {"as_of": "2025-12-31"}, value, metric,
+                            **({"precision": "range"} if isinstance(value, dict) else {}))
+        for name, value in zip("abcd"[: len(values)], values, strict=True)
+    }  # fmt: skip
+    assert _corroborated(corpus, files, RELATIONS) == expected

@@ -120,40 +120,41 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         left_out = {id(bound) for bound, _ in partial_pairs([found[i] for i in members])}
         members = [i for i in members if id(found[i]) not in left_out]
         if all(isinstance(found[i].value, (Number, DateValue)) for i in members):
-            for run in _overlapping_runs([found[i] for i in members]):
-                for k in run[1:]:
-                    parent[root(members[k])] = root(members[run[0]])
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if agree(found[i].value, found[j].value):
-                    parent[root(j)] = root(i)
+            runs = common_runs([ends(found[i].value) for i in members])  # type: ignore[arg-type]
+        else:  # each with the first group all of whose values it agrees with
+            runs = []
+            for k, i in enumerate(members):
+                home = next((r for r in runs if all(agree(found[i].value, found[members[o]].value) for o in r)), None)
+                if home is None:
+                    runs.append([k])
+                else:
+                    home.append(k)
+        for run in runs:
+            for k in run[1:]:
+                parent[root(members[k])] = root(members[run[0]])
     groups: dict[int, list[Position]] = {}
     for i, position in enumerate(found):
         groups.setdefault(root(i), []).append(position)
     return list(groups.values())
 
 
-def _overlapping_runs(members: list[Position]) -> list[list[int]]:
-    """The connected groups of intervals that meet, as indices into ``members``: a sort and one sweep.
-
-    Taken from the lowest lower end up, an interval meets some interval of the
-    group so far exactly when it meets the one reaching highest, so two
-    intervals that agree always end up in one group, as pairwise comparing would.
-    """
-    bounds = [ends(p.value) for p in members]  # type: ignore[arg-type]  # numbers and dates only
+def common_runs(bounds: list[tuple[float, bool, float, bool]]) -> list[list[int]]:
+    """Groups of intervals (lo, lo open, hi, hi open) that all share a point, as indices into ``bounds``: taken from
+    the lowest lower end up, each joins the group so far while it meets what all of that group's intervals share
+    (agreement is not passed along: 4,600 and 5,400 both meet "about 5,000", not each other, and corroborate
+    nothing together). Figures that agree two by two share a point, so one group is what agrees throughout."""
     runs: list[list[int]] = []
-    reach: tuple[float, bool] = (0.0, False)  # the group's highest upper end, and whether it is open
-    for k in sorted(range(len(members)), key=lambda k: (bounds[k][0], bounds[k][1])):
+    shared: tuple[float, bool] = (0.0, False)  # the lowest upper end of the group so far, and whether it is open
+    for k in sorted(range(len(bounds)), key=lambda k: (bounds[k][0], bounds[k][1], k)):
         low, low_open, high, high_open = bounds[k]
-        meets = bool(runs) and (low < reach[0] or (low == reach[0] and not low_open and not reach[1]))
+        meets = bool(runs) and (low < shared[0] or (low == shared[0] and not low_open and not shared[1]))
         if meets:
             runs[-1].append(k)
-            if (high, not high_open) > (reach[0], not reach[1]):
-                reach = (high, high_open)
+            if (high, not high_open) < (shared[0], not shared[1]):
+                shared = (high, high_open)
         else:
             runs.append([k])
-            reach = (high, high_open)
+            shared = (high, high_open)
     return runs
 
 
@@ -242,9 +243,36 @@ def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
     reach = pl.col("reach")
     meets = (pl.col("lo") < reach) | ((pl.col("lo") == reach) & ~pl.col("lo_open") & (pl.col("reach_closed") == reach))
     swept = swept.with_columns(run=(~meets.fill_null(False)).cast(pl.UInt32).cum_sum().over(reference))
-    swept = swept.with_columns(set=pl.col("order").min().over(*reference, "run")).select("order", "set")
+    swept = swept.with_columns(set=pl.col("order").min().over(*reference, "run"))
+    swept = _split_chains(swept, [*reference, "run"]).select("order", "set")
     found = found.join(swept, on="order", how="left")
     return found.with_columns(pl.col("set").fill_null(pl.col("order")))
+
+
+def _split_chains(swept: pl.DataFrame, run: list[str]) -> pl.DataFrame:
+    """The runs of intervals that meet (``set``, sorted lowest lower end first) cut into groups that share a point,
+    as :func:`common_runs` cuts them: only a run with no point common to all (a chain, where 4,600 meets "about
+    5,000" and that meets 5,400) is cut, in Python; the others are groups already."""
+    import polars as pl  # noqa: PLC0415 - see _sets
+
+    lo, hi = pl.col("lo").max().over(run), pl.col("hi").min().over(run)
+    open_at = ((pl.col("lo") == lo) & pl.col("lo_open")).any().over(run) | (
+        (pl.col("hi") == hi) & pl.col("hi_open")
+    ).any().over(run)
+    chained = swept.with_columns(chain=(lo > hi) | ((lo == hi) & open_at))
+    chains = chained.filter(pl.col("chain"))
+    if chains.is_empty():
+        return swept
+    cut: dict[int, int] = {}  # order -> the set it belongs to
+    for members in chains.partition_by("set", maintain_order=True):
+        orders = members["order"].to_list()
+        bounds = list(members.select("lo", "lo_open", "hi", "hi_open").iter_rows())
+        for group in common_runs(bounds):
+            first = min(orders[k] for k in group)
+            cut.update((orders[k], first) for k in group)
+    return swept.with_columns(
+        pl.col("order").replace_strict(cut, default=pl.col("set"), return_dtype=swept.schema["set"]).alias("set")
+    )
 
 
 def _with_references(found: pl.DataFrame) -> pl.DataFrame:
