@@ -9,29 +9,32 @@ from conftest import RELATIONS, claim, findings_of, one_source
 A = ["ruritania", "grand-fenwick"]
 B = ["latveria", "genovia", "sylvania"]
 CASES = [
-    ("lists-account-for-total", 5, "consistent"),
-    ("shortfall-is-a-warning", 7, "shortfall"),
-    ("too-many-listed-contradicts", 4, "contradiction"),
+    ("lists-account-for-total", 5, (True, True), "consistent"),
+    ("shortfall-is-a-warning", 7, (False, False), "shortfall"),
+    ("one-list-partial-is-a-shortfall", 7, (True, False), "shortfall"),
+    ("complete-lists-fall-short", 7, (True, True), "contradiction"),
+    ("too-many-listed-contradicts", 4, (False, False), "contradiction"),
 ]
 
 
-@pytest.mark.parametrize("case, stated, expected", CASES, ids=[c[0] for c in CASES])
-def test_list_vs_total(corpus, case, stated, expected):
+@pytest.mark.parametrize("case, stated, complete, expected", CASES, ids=[c[0] for c in CASES])
+def test_list_vs_total(corpus, case, stated, complete, expected):
     files = {
         "a.yaml": one_source("a", "2026-01-12", claim("n", "upgraded", stated, period="2025")),
         "b.yaml": one_source(
             "b", "2026-01-20",
-            claim("la", "raised_to_a", A, period="2025", complete=True),
-            claim("lb", "raised_to_b", B, period="2025", complete=True),
+            claim("la", "raised_to_a", A, period="2025", **({"complete": True} if complete[0] else {})),
+            claim("lb", "raised_to_b", B, period="2025", **({"complete": True} if complete[1] else {})),
         ),
-    }
+    }  # fmt: skip
     (finding,) = findings_of(corpus(files, RELATIONS), "list-vs-total")
     assert finding.verdict == expected
     if expected == "shortfall":
         assert "2 of the 7 are not named" in finding.note and "partial" in finding.note
         assert finding.severity == "warning"
     if expected == "contradiction":
-        assert "1 more named" in finding.note and finding.severity == "error"
+        said = "2 of the 7 are not named, yet the lists are complete" if stated == 7 else "1 more named"
+        assert said in finding.note and finding.severity == "error"
 
 
 def test_a_member_listed_twice_counts_once(corpus):

@@ -6,8 +6,10 @@ What it flags
     the number of partners upgraded in 2025), at every time or period where
     both are stated: more members listed than the count allows is a
     contradiction; fewer is a shortfall, reported with the missing number and
-    the reminder that a list may be partial. Lists from several sources are
-    merged, each member counted once.
+    the reminder that a list may be partial — unless every list of the
+    relation is stated as complete (``complete: true``), when fewer is a
+    contradiction too. Lists from several sources are merged, each member
+    counted once.
 
 Passing example
     5 + 8 + 2 partners named in three lists for 2025 and "15 partners
@@ -68,6 +70,15 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             stated = total.text(True)
             if count > total.hi:
                 verdict, state = CONTRADICTION, f"{count - int(total.hi)} more named than the {stated} stated"
+            elif (
+                count < total.lo
+                and len(listed) == len(relation.lists)
+                and all(
+                    any(isinstance(c.value, EntitySet) and c.value.complete for c in claims) for _, claims in listed
+                )
+            ):  # every list of the total stated, each by a source as the whole of it: none left out
+                missing = int(total.lo) - count
+                verdict, state = CONTRADICTION, f"{missing} of the {stated} are not named, yet the lists are complete"
             elif count < total.lo:
                 missing = int(total.lo) - count
                 verdict, state = "shortfall", f"{missing} of the {stated} are not named: a list may be partial"
