@@ -9,16 +9,18 @@ from conftest import RELATIONS, claim, findings_of, one_source
 A = ["ruritania", "grand-fenwick"]
 B = ["latveria", "genovia", "sylvania"]
 CASES = [
-    ("lists-account-for-total", 5, (True, True), "consistent"),
-    ("shortfall-is-a-warning", 7, (False, False), "shortfall"),
-    ("one-list-partial-is-a-shortfall", 7, (True, False), "shortfall"),
-    ("complete-lists-fall-short", 7, (True, True), "contradiction"),
-    ("too-many-listed-contradicts", 4, (False, False), "contradiction"),
+    ("lists-account-for-total", 5, (True, True), False, "consistent"),
+    ("shortfall-is-a-warning", 7, (False, False), True, "shortfall"),
+    ("one-list-partial-is-a-shortfall", 7, (True, False), True, "shortfall"),
+    ("complete-lists-of-some-members-fall-short", 7, (True, True), False, "shortfall"),
+    ("complete-lists-of-every-member-fall-short", 7, (True, True), True, "contradiction"),
+    ("too-many-listed-contradicts", 4, (False, False), False, "contradiction"),
 ]
 
 
-@pytest.mark.parametrize("case, stated, complete, expected", CASES, ids=[c[0] for c in CASES])
-def test_list_vs_total(corpus, case, stated, complete, expected):
+@pytest.mark.parametrize("case, stated, complete, exact, expected", CASES, ids=[c[0] for c in CASES])
+def test_list_vs_total(corpus, case, stated, complete, exact, expected):
+    relations = [dict(r, exact=exact) if r["id"] == "listed" else r for r in RELATIONS["relations"]]
     files = {
         "a.yaml": one_source("a", "2026-01-12", claim("n", "upgraded", stated, period="2025")),
         "b.yaml": one_source(
@@ -27,7 +29,7 @@ def test_list_vs_total(corpus, case, stated, complete, expected):
             claim("lb", "raised_to_b", B, period="2025", **({"complete": True} if complete[1] else {})),
         ),
     }  # fmt: skip
-    (finding,) = findings_of(corpus(files, RELATIONS), "list-vs-total")
+    (finding,) = findings_of(corpus(files, dict(RELATIONS, relations=relations)), "list-vs-total")
     assert finding.verdict == expected
     if expected == "shortfall":
         assert "2 of the 7 are not named" in finding.note and "partial" in finding.note

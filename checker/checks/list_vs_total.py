@@ -6,8 +6,9 @@ What it flags
     the number of partners upgraded in 2025), at every time or period where
     both are stated: more members listed than the count allows is a
     contradiction; fewer is a shortfall, reported with the missing number and
-    the reminder that a list may be partial — unless every list of the
-    relation is stated as complete (``complete: true``), when fewer is a
+    the reminder that a list may be partial — unless the relation is
+    ``exact`` (its lists are every member the total counts) and every list
+    is stated as complete (``complete: true``), when fewer is a
     contradiction too. Lists from several sources are merged, each member
     counted once.
 
@@ -72,6 +73,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 verdict, state = CONTRADICTION, f"{count - int(total.hi)} more named than the {stated} stated"
             elif (
                 count < total.lo
+                and relation.exact
                 and len(listed) == len(relation.lists)
                 and all(
                     any(isinstance(c.value, EntitySet) and c.value.complete for c in claims) for _, claims in listed

@@ -491,6 +491,11 @@ class ListTotalRelation(Strict):
     id: Identifier
     lists: list[TermRef] = Field(min_length=1)
     total: TermRef
+    exact: StrictBool = Field(
+        False,
+        description="true: the lists together are every member the total counts (complete lists that fall short "
+        "of it contradict it); false: they are some of them",
+    )
     description: Opt[str] = None
 
 
