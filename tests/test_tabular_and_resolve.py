@@ -181,6 +181,19 @@ def test_resolve_is_deterministic_whatever_the_order():
     assert first.groups == second.groups
 
 
+def test_a_source_that_gives_an_item_two_values_is_read_the_same_in_any_order():
+    """A source that says 10 and 12 for one item is taken at the value it repeats, else the first in value order:
+    never at whichever row came last, which made the verdict depend on the order of the rows."""
+    said = [("a", 10), ("a", 12), ("b", 12), ("c", 10), ("d", 7), ("d", 9), ("d", 9), ("e", 9)]
+    results = []
+    for order in (said, said[::-1], sorted(said, key=lambda s: (s[1], s[0]))):
+        result = resolve([Observation("x", source, value) for source, value in order])
+        (item,) = result.items
+        results.append((item.value, sorted(item.supporting), sorted(item.opposing), result.vote))
+    assert results[0] == results[1] == results[2]
+    assert results[0][:3] == (9, ["d", "e"], ["a", "b", "c"])  # d repeats 9; a is read as 10 (10 before 12)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (DATA / "conflicting_data" / "20111201.txt").exists(), reason="the flight data is not beside the project")
 def test_flight_bench_on_one_day(tmp_path):

@@ -196,7 +196,8 @@ def resolve_columns(
     value_rank, ordered_values = _ranks(columns.values, seen, _value_order)
     # the observations in (item, source) order, and as they came among a source's values of one item: every sum is
     # then made in the same order, whatever the order they come in
-    canonical = np.lexsort((source_rank[columns.source], item_rank[columns.item]))
+    # (a source that gives one item several values: by value, so that the order they come in changes nothing)
+    canonical = np.lexsort((value_rank[columns.value], source_rank[columns.source], item_rank[columns.item]))
     obs_item = item_rank[columns.item][canonical]
     obs_source = source_rank[columns.source][canonical]
     # a candidate is a value of an item: in item order, and in value order within an item
@@ -218,7 +219,8 @@ def resolve_columns(
     copies = _copies(obs_cand, obs_source, n_src)
 
     said = np.full((n_item, n_src), -1, dtype=np.int64)
-    said[obs_item, obs_source] = obs_cand
+    chosen = _most_said(obs_item, obs_source, obs_cand)
+    said[obs_item[chosen], obs_source[chosen]] = obs_cand[chosen]
     accuracy = np.full(n_src, settings.prior_accuracy)
     by_kind = np.full((n_src, n_kind), settings.prior_accuracy)
     dependence = np.zeros((n_src, n_src))
@@ -421,6 +423,24 @@ def _both_ways(a: np.ndarray, b: np.ndarray, gap: np.ndarray) -> tuple[np.ndarra
     first, second = np.r_[a, b], np.r_[b, a]
     order = np.lexsort((second, first))
     return first[order], second[order], np.r_[gap, gap][order]
+
+
+def _most_said(obs_item: np.ndarray, obs_source: np.ndarray, obs_cand: np.ndarray) -> np.ndarray:
+    """For each (item, source), the observation of the value the source gives the item most often (a tie: the
+    first in value order), as indices into the observations, which are in (item, source, value) order: a source
+    that gives one item two values is taken at its word where it repeats itself, never at the last row read."""
+    if len(obs_item) == 0:
+        return np.zeros(0, dtype=np.int64)
+    new_pair = np.r_[True, (np.diff(obs_item) != 0) | (np.diff(obs_source) != 0)]
+    new_value = new_pair | np.r_[True, np.diff(obs_cand) != 0]
+    value_starts = np.flatnonzero(new_value)
+    counts = np.diff(np.r_[value_starts, len(obs_item)])
+    pair_of = np.cumsum(new_pair)[value_starts] - 1  # the (item, source) of each run of one value
+    pair_starts = np.flatnonzero(np.r_[True, np.diff(pair_of) != 0])
+    peak = np.maximum.reduceat(counts, pair_starts)
+    runs = np.arange(len(value_starts))
+    first_peak = np.minimum.reduceat(np.where(counts == peak[pair_of], runs, len(runs)), pair_starts)
+    return value_starts[first_peak]
 
 
 def _first_best(score: np.ndarray, starts: np.ndarray, item_of: np.ndarray) -> np.ndarray:
