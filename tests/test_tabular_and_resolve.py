@@ -586,3 +586,13 @@ def test_resolve_says_what_it_could_not_read_and_does_not_exit_0(tmp_path):
     assert result.exit_code == 1
     assert "claims/broken.yaml:" in result.stderr and "[yaml-syntax]" in result.stderr and "1 input error" in result.stderr
     assert json.loads(result.stdout)["items"]  # the claims that could be read are resolved all the same
+
+
+def test_the_text_of_resolve_says_how_many_contested_items_it_leaves_out():
+    from checker.fusion.resolving import Resolved, to_text
+
+    found = [Observation((f"item-{n:02d}", "m", "2025"), source, value)
+             for n in range(8) for source, value in (("a", 1), ("b", 1), ("c", 2))]  # fmt: skip
+    text = to_text(Resolved(resolve(found), {}, []), limit=5)
+    assert "8 items, 8 contested" in text and "… and 3 more contested items" in text
+    assert "more contested" not in to_text(Resolved(resolve(found), {}, []), limit=8)

@@ -299,6 +299,8 @@ def to_text(resolved: Resolved, limit: int = 50) -> str:
             rows, headers=["item", "time", "best supported", "confidence", "for", "against"], disable_numparse=True
         )
     )
+    if len(contested) > limit:
+        out.append(f"… and {len(contested) - limit} more contested items (--format json lists them all)")
     out += ["", "Sources by estimated accuracy:"]
     ranked = sorted(resolved.resolution.accuracy.items(), key=lambda kv: (-kv[1], kv[0]))
     out.append(tabulate([[name, f"{value:.3f}"] for name, value in ranked], headers=["source", "accuracy"]))
