@@ -204,3 +204,20 @@ def test_html_shows_hidden_characters_by_their_code_point(tricky):
     page = (tricky / "r.html").read_text("utf-8")
     assert not re.search("[\u202a-\u202e\u2066-\u2069]", page)
     assert "⟨U+202E⟩21" in page and "⟨U+2067⟩title⟨U+2069⟩" in page
+
+
+def test_every_section_of_the_page_has_an_id_of_its_own_with_no_blank(tmp_path):
+    """Subjects whose names read alike once their punctuation is dashes (a_b, a-b; "x y", x-y) keep their sections
+    apart: an id must be unique in a page and hold no blank."""
+    metrics = dict(VOCABULARY["metrics"], price={"label": "price", "kind": "number", "time": "flow",
+                                                 "open_subjects": True})  # fmt: skip
+    names = ["a_b", "a-b", "x y", "x-y"]
+    files = {
+        f"{side}.yaml": one_source(side, "2026-01-12", *(
+            claim(f"p{n}", "price", value + n, subject=name, period="2025") for n, name in enumerate(names)))
+        for side, value in (("s1", 10), ("s2", 20))
+    }  # fmt: skip
+    write_corpus(tmp_path, files, dict(VOCABULARY, metrics=metrics))
+    assert _run(tmp_path, "report", "-o", "r.html").exit_code == 0
+    ids = re.findall(r'<section class="topic" id="([^"]*)"', (tmp_path / "r.html").read_text("utf-8"))
+    assert len(ids) == len(names) == len(set(ids)) and not any(" " in i for i in ids), ids

@@ -8,6 +8,8 @@ timeline), and an index of the sources with how their claims fare.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
@@ -68,8 +70,12 @@ class Section:
 
     @property
     def anchor(self) -> str:
-        """An id for links to the section."""
-        return f"t-{self.subject}-{self.metric}".replace("_", "-")
+        """An id for links to the section: its subject and metric as letters, digits and dashes (an id holds no
+        blank), and a digest of the two as written, which keeps apart the sections whose names read alike so
+        (a_b and a-b, "x y" and x-y)."""
+        said = re.sub(r"[^A-Za-z0-9]+", "-", f"{self.subject}-{self.metric}").strip("-")
+        digest = hashlib.sha256(f"{self.subject}\0{self.metric}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        return f"t-{said}-{digest}"
 
     @cached_property
     def chart(self) -> Optional[charts.Chart]:
