@@ -48,3 +48,16 @@ def test_json_report_carries_timelines(corpus):
     (timeline,) = document["timelines"]
     assert timeline["metric"] == "partners" and timeline["latest"]["value"] == "14"
     assert [e["end"] for e in timeline["entries"]] == ["2025-06-30", "2025-12-31"]
+
+
+def test_two_values_as_recent_and_as_well_supported_leave_no_latest(corpus):
+    """9 and 14 at one time, one source each, contradict each other: neither is the well-supported value (the
+    order of their texts, "9" after "14", once chose 9 for a count that may only grow)."""
+    files = {
+        "a.yaml": one_source("a", "2025-07-01", claim("c", "partners", 8, as_of="2025-06-30")),
+        "b.yaml": one_source("b", "2026-01-12", claim("c", "partners", 9, as_of="2025-12-31")),
+        "c.yaml": one_source("c", "2026-01-13", claim("c", "partners", 14, as_of="2025-12-31")),
+    }
+    assert corpus(files).timeline("freedonia", "partners").latest is None
+    files["d.yaml"] = one_source("d", "2026-01-14", claim("c", "partners", 14, as_of="2025-12-31"))
+    assert corpus(files).timeline("freedonia", "partners").latest.value == "14"  # two sources against one

@@ -133,12 +133,16 @@ def build(subject: str, metric: str, claims: Iterable[Resolved]) -> Timeline:
         stale = overtaken(everything).keys() | reverted(everything).keys()
         if stale:
             current = [e for e in stated if not any(id(c) in stale for c in members_of[id(e)])] or stated
+
     # an estimated time counts from where it may begin: an undated figure is "latest" only if surely later
-    latest = max(
-        current,
-        key=lambda e: (e.end if e.certain else e.start, e.certain, len(e.origins), len(e.sources), e.exact, e.value),
-        default=None,
-    )
+    def support(e: Entry) -> tuple:
+        return (e.end if e.certain else e.start, e.certain, len(e.origins), len(e.sources), e.exact)
+
+    best = max(map(support, current), default=None)
+    tied = [e for e in current if support(e) == best]
+    # two values as recent and as well supported as each other (a contradiction at the latest time): neither is
+    # the well-supported one, and the order of their texts ("9" after "14") must not pretend to choose
+    latest = tied[0] if len({e.value for e in tied}) == 1 else None
     return Timeline(subject, metric, tuple(entries), latest)
 
 
