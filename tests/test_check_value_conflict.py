@@ -240,6 +240,12 @@ CASES: list[tuple[str, tuple, tuple, Any]] = [
         ("2026-01-12", claim("b", "visits", 24, period="2025")),
         "timing",
     ),
+    (  # published some day of December 2025: perhaps before the year ended
+        "a-month-dated-issue-in-the-last-month",
+        ("2025-12", claim("a", "visits", 20, period="2025")),
+        ("2026-01-12", claim("b", "visits", 24, period="2025")),
+        "timing",
+    ),
     (  # the near-miss: both published after the year ended, so both count all of it
         "whole-year-figures-that-differ",
         ("2026-01-05", claim("a", "visits", 20, period="2025")),

@@ -217,14 +217,18 @@ _NEVER = date.min
 def counted_to(claim: Resolved) -> tuple[bool, Optional[date]]:
     """For a figure counted over a period: whether it counts the period only so far, and up to which day (None: a
     day not known). A dated source published before its period ended can only have counted that far (a flow "in
-    2025" in an article of 10 December 2025); a claim may also say so itself (``to_date: true``)."""
+    2025" in an article of 10 December 2025), and one dated only by a month or a quarter that the period's end
+    falls in may have been (so far, to a day it does not give); a claim may also say so itself
+    (``to_date: true``)."""
     time = claim.time
     if time is None or claim.metric.time != TimeNature.flow:
         return False, None
     source = claim.source
-    published = source.date.end if source.date is not None else None
-    if published is not None and published < time.end and (source.dated or claim.claim.to_date):
-        return True, published
+    if source.date is not None and (source.dated or claim.claim.to_date):
+        if source.date.end < time.end:
+            return True, source.date.end
+        if source.date.start < time.end:  # a month, a quarter: it may have been published before the period ended
+            return True, None
     return bool(claim.claim.to_date), None
 
 
