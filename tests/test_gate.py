@@ -246,6 +246,15 @@ def test_ack_keeps_every_line_of_a_file_laid_out_another_way(project):
     assert [e["reviewed_by"] for e in yaml.safe_load(written)["acknowledgements"]] == ["Bo", "Ana"]
 
 
+def test_ack_refuses_to_accept_findings_judged_with_broken_rules(project):
+    fingerprint = _fingerprint(project)
+    with (project / "rules" / "vocabulary.yaml").open("a", encoding="utf-8") as rules:
+        rules.write("relations:\n  - {kind: bound, id: b, lower: partners, uper: visits}\n")
+    result = _run(project, "ack", fingerprint, "--by", "Ana", "--reason", "ok")
+    assert result.exit_code == 2 and "the rules have errors" in result.output and "rules/vocabulary.yaml:" in result.output
+    assert not (project / "acknowledgements.yaml").exists()
+
+
 def test_acknowledgement_lifecycle(project):
     fingerprint = _fingerprint(project)
     assert _run(project, "check").exit_code == 1

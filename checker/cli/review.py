@@ -112,7 +112,9 @@ def _unchangeable(path: Path, failure: Exception) -> userfiles.CannotRun:
 
 
 def _findings_now(rules: Path | None, allow_paths: tuple[Path, ...]) -> Result:
-    """The run of a check of the project as it is now, for `ack` (no report made); exit 2 when it cannot run."""
+    """The run of a check of the project as it is now, for `ack` (no report made); exit 2 when it cannot run, or
+    when its rules have errors: findings judged with broken rules are no findings to review and accept (as
+    `extract` refuses to draft with them)."""
     try:
         request = CheckRequest(
             rules=rules, acknowledgements=None, formats=("json",), allow_paths=tuple(allow_paths), reports=False
@@ -121,6 +123,10 @@ def _findings_now(rules: Path | None, allow_paths: tuple[Path, ...]) -> Result:
     except (RequestError, ConfigError) as exc:
         raise userfiles.CannotRun(str(exc)) from None
     assert outcome.result is not None
+    broken = sorted((f for f in outcome.result.rules_findings if f.severity == "error"), key=place_key)
+    if broken:
+        shown = [said_at(f) for f in broken[:5]] + ([f"... and {len(broken) - 5} more"] if len(broken) > 5 else [])
+        raise userfiles.CannotRun("\n".join([*shown, "the rules have errors: fix them before acknowledging findings"]))
     return outcome.result
 
 
