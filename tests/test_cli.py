@@ -346,3 +346,13 @@ def test_a_link_to_nothing_named_on_the_command_line_says_so(tmp_path, target):
     done = run_cli(tmp_path, "check", "loop.yaml", "--no-cache")
     assert done.exit_code == 2 and "symbolic link to nothing that can be read" in done.output
     assert "did you mean" not in done.output
+
+
+def test_an_empty_rules_or_acknowledgements_file_is_told_what_it_should_hold(mini):
+    (mini / "rules" / "more.yaml").write_text("# to be written\n", "utf-8")
+    (mini / "acks.yaml").write_text("", "utf-8")
+    output = invoke("check", "--acknowledgements", "acks.yaml", cwd=mini).output
+    (rules,) = problems(output, "rules/more.yaml:")
+    (acks,) = problems(output, "acks.yaml:")
+    assert "file is empty" in rules and "a rules file holds `metrics:`" in rules and "source:" not in rules
+    assert "file is empty" in acks and "acknowledgements: []" in acks and "source:" not in acks

@@ -10,7 +10,7 @@ import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
@@ -476,11 +476,28 @@ def load_model(
     """
     document = read(path, shown, raw=raw)
     if isinstance(document, Finding):
-        return None, [document]
+        return None, [said_of_its_kind(document, check)]
     if not isinstance(document.data, dict):
         refused = refusal(document, frozenset([""])) if refusal is not None else None
         return None, [not_a_mapping(shown, check)] + ([refused] if refused is not None else [])
     return validate(document, model, shown, check, entries, refusal)
+
+
+#: what an empty file of each kind should hold, in place of the claim file's (see yamlio.read_yaml)
+_EMPTY_HINTS = {
+    "rules": "a rules file holds `metrics:`, `entities:`, `relations:`, `units:` or `checks:`; delete it if it "
+    "holds none",
+    "acknowledgement": "write `acknowledgements: []`, or delete the file",
+}
+
+
+def said_of_its_kind(finding: Finding, check: str) -> Finding:
+    """A reading problem of a file of the kind ``check`` names (rules, acknowledgements) with the hint for that
+    kind: an empty file is told what it should hold, not what a claim file holds."""
+    hint = _EMPTY_HINTS.get(check)
+    if hint is None or finding.message != "file is empty":
+        return finding
+    return replace(finding, hint=hint)
 
 
 def not_a_mapping(shown: str, check: str) -> Finding:

@@ -15,6 +15,7 @@ from checker.formats.loading import (
     location,
     not_a_mapping,
     read_document,
+    said_of_its_kind,
     validate,
 )
 from checker.formats.models import CheckConfig, Entity, Kind, Metric, Relation, RulesFile, Term, TermRef, TimeNature
@@ -227,7 +228,7 @@ def load_vocabulary(folder: Path, read: Reader = read_document) -> tuple[Vocabul
         shown = display_path(path)
         document = read(path, shown)
         if isinstance(document, Finding):
-            findings.append(document)
+            findings.append(said_of_its_kind(document, "rules"))
             vocabulary.unreadable.append(shown)
             continue
         if not isinstance(document.data, dict):
