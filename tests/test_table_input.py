@@ -314,3 +314,15 @@ def test_a_table_with_no_figures_hides_nothing(folder, empty):
     assert [f["check"] for f in _findings(result) if f["severity"] == "error"] == ["value-conflict"]
     done = run_cli(folder, "import", "map.yaml", "empty.csv", "-o", "none.jsonl")
     assert done.exit_code == 0 and (folder / "none.jsonl").read_text("utf-8") == "", done.output
+
+
+def test_a_column_named_twice_in_the_header_is_an_error_not_a_guess(folder):
+    (folder / "dup.csv").write_text("source,city,date,population,population,mayor\n"
+                                    "siteA,Springfield,2024-01-01,1,99,A\n", "utf-8")  # fmt: skip
+    (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,1,A\nsiteB,Springfield,2024-01-01,3,A\n")
+    result = _check(folder, "dup.csv", "t.csv")
+    assert result.exit_code == 1, result.output  # the other table is still checked
+    said = [f for f in _findings(result) if f["location"] and f["location"]["path"] == "dup.csv"]
+    assert len(said) == 1 and 'column "population" is named twice in the header (columns 4 and 5)' in said[0]["message"]
+    done = run_cli(folder, "import", "map.yaml", "dup.csv", "-o", "out.jsonl")
+    assert done.exit_code == 2 and "named twice" in done.output and not (folder / "out.jsonl").exists()

@@ -420,12 +420,19 @@ def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
     if header is None:
         raise ValueError(f'column "{spec}" is named, but the table has no header', "give its position (1, 2, ...)")
     try:
-        return header.index(spec)
+        at = header.index(spec)
     except ValueError:
         raise ValueError(
             f'no column "{spec}" in the header ({", ".join(header)})',
             "name a column of the header in the mapping, or check its delimiter",
         ) from None
+    if spec in header[at + 1 :]:  # which of them is meant cannot be told: taking the first would be a guess
+        again = header.index(spec, at + 1)
+        raise ValueError(
+            f'column "{spec}" is named twice in the header (columns {at + 1} and {again + 1})',
+            "rename one in the table, or give the mapping the column's position (1, 2, ...)",
+        )
+    return at
 
 
 @dataclass
