@@ -538,8 +538,9 @@ def _not_inputs(
         *((table, "a table") for table in tables),
     ):
         if path is not None:
-            files.setdefault(resolved(path.absolute()), what)
-    claim_places = [resolved(path.absolute()) for path in (*config.claims, *request.paths) if path not in tables]
+            files.setdefault(resolved(path.absolute()), f"{what} this run reads")
+    corpus = config.claims or [_base(config) / "claims"]
+    claim_places = [resolved(path.absolute()) for path in (*corpus, *request.paths) if path not in tables]
     rules_folder = resolved(rules.absolute())
     for name, target in targets:
         if target is None:
@@ -547,13 +548,12 @@ def _not_inputs(
         at = resolved(target.absolute())
         what = files.get(at)
         if what is None and within(at, [rules_folder]):
-            what = "in the rules folder"
+            what = "in the rules folder this run reads"
         if what is None and at.suffix in CLAIM_SUFFIXES and within(at, claim_places):
-            what = "a claim file" if at.exists() else "where the claim files are read from"
+            exists = at.exists()
+            what = "a claim file this run reads" if exists else "where the next run would read it as a claim file"
         if what is not None:
-            raise RequestError(
-                f'refusing to write the {name} to "{target}": it is {what} this run reads; write it to another file'
-            )
+            raise RequestError(f'refusing to write the {name} to "{target}": it is {what}; write it to another file')
 
 
 def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome:

@@ -202,7 +202,7 @@ def test_report_and_resolve_refuse_a_file_named_for_another_format_naming_format
     "args, said",
     [
         (["check", "-o", "claims/a.yaml", "--format", "text"], "it is a claim file this run reads"),
-        (["check", "--format", "json=claims/new.json"], "it is where the claim files are read from"),
+        (["check", "--format", "json=claims/new.json"], "it is where the next run would read it as a claim file"),
         (["check", "--format", "json=rules/vocab.yaml"], "it is in the rules folder this run reads"),
         (["report", "--format", "markdown", "-o", "rules/notes.md"], "it is in the rules folder"),
         (["report", "--format", "text", "-o", "pyproject.toml"], "it is the settings file"),
@@ -226,6 +226,12 @@ def test_output_alone_on_the_command_line_wins_over_the_formats_of_the_settings(
     assert json.loads((mini / "out" / "report.json").read_text("utf-8"))["tool"] == "claimcheck"
     assert not (mini / "out" / "claims.sarif").exists()
     assert run_cli(mini, "check").exit_code == 1 and (mini / "out" / "claims.sarif").is_file()  # theirs, without
+
+
+def test_without_settings_the_claims_folder_is_no_place_for_a_report_either(mini):
+    result = run_cli(mini, "check", "--format", "json=claims/report.json")
+    assert result.exit_code == 2 and "the next run would read it as a claim file" in result.output, result.output
+    assert not (mini / "claims" / "report.json").exists()
 
 
 def test_a_report_beside_the_claim_folder_is_still_written(mini):
