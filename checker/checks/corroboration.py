@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from checker.checks.base import Table
-from checker.corpus.values import APPROXIMATE, BOUNDS, DateValue, Number, confirm, ends
+from checker.corpus.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends
 
 ID = "corroboration"
 PARTITION = "group"
@@ -124,7 +124,7 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         else:  # each with the first group all of whose values it agrees with
             runs = []
             for k, i in enumerate(members):
-                home = next((r for r in runs if all(confirm(found[i].value, found[members[o]].value) for o in r)), None)
+                home = next((r for r in runs if all(agree(found[i].value, found[members[o]].value) for o in r)), None)
                 if home is None:
                     runs.append([k])
                 else:
