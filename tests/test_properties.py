@@ -526,26 +526,22 @@ def test_value_groups_agree_within_and_are_one_group_only_when_all_agree(interva
 
 
 @given(st.lists(_intervals(), min_size=1, max_size=25))
-def test_overlapping_runs_are_the_connected_groups_of_agreeing_values(intervals):
-    """corroboration's sweep joins exactly the values that a chain of agreeing pairs joins."""
-    from checker.checks.corroboration import _overlapping_runs
+def test_corroborations_groups_agree_throughout_and_split_only_what_disagrees(intervals):
+    """corroboration's groups: a partition in which every two values of a group agree; values that all agree are
+    one group; and no group is split from the next where a value could have joined it (each starts where its
+    first value no longer meets what the group before shares)."""
+    from checker.checks.corroboration import common_runs
+    from checker.corpus.values import ends
 
-    members = [_Stated(i) for i in intervals]
-    parent = list(range(len(intervals)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(intervals):
-        for j in range(i + 1, len(intervals)):
-            if a.meets(intervals[j]):
-                parent[root(j)] = root(i)
-    brute = sorted(
-        sorted(k for k in range(len(intervals)) if root(k) == r) for r in set(map(root, range(len(intervals))))
-    )
-    assert sorted(sorted(run) for run in _overlapping_runs(members)) == brute  # type: ignore[arg-type]
+    bounds = [ends(_Stated(i).value) for i in intervals]
+    runs = common_runs(bounds)
+    assert sorted(k for group in runs for k in group) == list(range(len(intervals)))
+    for group in runs:
+        assert all(intervals[a].meets(intervals[b]) for a in group for b in group)
+    every_pair_agrees = all(a.meets(b) for a in intervals for b in intervals)
+    assert (len(runs) == 1) == every_pair_agrees
+    for before, after in zip(runs, runs[1:], strict=False):  # each group with the one after it
+        assert not all(intervals[after[0]].meets(intervals[k]) for k in before)
 
 
 # ------------------------------------------------ folding archived texts, by runs

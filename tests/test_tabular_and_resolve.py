@@ -420,8 +420,10 @@ def test_resolve_of_a_stock_read_from_a_table_names_the_figure_best_supported_no
 #: change them renews these digests, and says why.
 EXCERPT_DIGESTS = {
     "import": "fbc8b2ac29c1459624d68c40a3efb4e1397dcb06002c3863f7b0043c2d8c06dd",
-    "resolve": "ea09cc10d3053543960ac6718c7767c2150d319657df6f0fcb6e73e98930a2b8",
-    "check": "0f76c0115018d9ac62167c35f9c58f4a68f39eb9c3c8fdcdbc05592f43bbaf60",
+    # a source's two values for one flight read alike in any order (discovery._most_said)
+    "resolve": "6ea6261c19bb174bd089acf0ea24c6280df4fe5b39b09e43424eb98fffa2afd1",
+    # a JSON Lines document's end column after its last character, as the JSON report documents it
+    "check": "ceed556390a6516afdf5314c494681a2fd9a4cdeeb809cf8698dfa2e59269539",
 }
 
 
