@@ -514,10 +514,10 @@ class _Stated:
 @given(st.lists(_intervals(), min_size=1, max_size=25))
 def test_value_groups_agree_within_and_are_one_group_only_when_all_agree(intervals):
     """The contradiction's groups: every two values of a group agree; one group exactly when no two disagree."""
-    from checker.checks.value_conflict import _clusters
+    from checker.checks.value_conflict import clusters
 
     members = [_Stated(i) for i in intervals]
-    groups = _clusters(members)  # type: ignore[arg-type]
+    groups = clusters(members)  # type: ignore[arg-type]
     assert sorted(id(p) for g in groups for p in g) == sorted(id(p) for p in members)
     for group in groups:
         assert all(a.value.interval.meets(b.value.interval) for a in group for b in group)
@@ -526,15 +526,15 @@ def test_value_groups_agree_within_and_are_one_group_only_when_all_agree(interva
 
 
 @given(st.lists(_intervals(), min_size=1, max_size=25))
-def test_corroborations_groups_agree_throughout_and_split_only_what_disagrees(intervals):
-    """corroboration's groups: a partition in which every two values of a group agree; values that all agree are
-    one group; and no group is split from the next where a value could have joined it (each starts where its
-    first value no longer meets what the group before shares)."""
-    from checker.checks.corroboration import common_runs
+def test_the_sweeps_groups_agree_throughout_and_split_only_what_disagrees(intervals):
+    """The groups value-conflict and corroboration share: a partition in which every two values of a group agree;
+    values that all agree are one group; and no group is split from the next where a value could have joined it
+    (the next one's lowest value does not meet some value of the group before)."""
+    from checker.checks.value_conflict import sweep_groups
     from checker.corpus.values import ends
 
     bounds = [ends(_Stated(i).value) for i in intervals]
-    runs = common_runs(bounds)
+    runs = sweep_groups(bounds)
     assert sorted(k for group in runs for k in group) == list(range(len(intervals)))
     for group in runs:
         assert all(intervals[a].meets(intervals[b]) for a in group for b in group)

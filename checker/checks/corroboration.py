@@ -33,7 +33,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from checker.checks.base import Group, NoOptions
-from checker.checks.value_conflict import Position, partial_pairs, positions
+from checker.checks.value_conflict import Position, clusters, partial_pairs, positions, sweep_groups
 from checker.corpus.claims import Resolved
 from checker.model.findings import CORROBORATION, Problem
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from checker.checks.base import Table
-from checker.corpus.values import APPROXIMATE, BOUNDS, DateValue, Number, agree, ends
+from checker.corpus.values import APPROXIMATE, BOUNDS
 
 ID = "corroboration"
 PARTITION = "group"
@@ -97,7 +97,7 @@ def _references(found: list[Position]) -> list[Optional[tuple]]:
 
 
 def agreeing_sets(found: list[Position]) -> list[list[Position]]:
-    """Connected groups of positions that agree in value and refer to the same time and scope.
+    """Groups of positions whose values all agree, that refer to the same time and scope.
 
     Only positions of one reference are compared, so that a group of thousands
     of positions over many dates costs little more than its largest date.
@@ -110,6 +110,7 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
             i = parent[i]
         return i
 
+    index = {id(position): i for i, position in enumerate(found)}
     alike: dict[tuple, list[int]] = {}
     for i, reference in enumerate(_references(found)):
         if reference is not None:
@@ -119,43 +120,14 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         # value_conflict.partial_bounds), so it corroborates nothing
         left_out = {id(bound) for bound, _ in partial_pairs([found[i] for i in members])}
         members = [i for i in members if id(found[i]) not in left_out]
-        if all(isinstance(found[i].value, (Number, DateValue)) for i in members):
-            runs = common_runs([ends(found[i].value) for i in members])  # type: ignore[arg-type]
-        else:  # each with the first group all of whose values it agrees with
-            runs = []
-            for k, i in enumerate(members):
-                home = next((r for r in runs if all(agree(found[i].value, found[members[o]].value) for o in r)), None)
-                if home is None:
-                    runs.append([k])
-                else:
-                    home.append(k)
-        for run in runs:
-            for k in run[1:]:
-                parent[root(members[k])] = root(members[run[0]])
+        # the groups whose values all agree, as value-conflict finds them (agreement is not passed along)
+        for group in clusters([found[i] for i in members]):
+            for position in group[1:]:
+                parent[root(index[id(position)])] = root(index[id(group[0])])
     groups: dict[int, list[Position]] = {}
     for i, position in enumerate(found):
         groups.setdefault(root(i), []).append(position)
     return list(groups.values())
-
-
-def common_runs(bounds: list[tuple[float, bool, float, bool]]) -> list[list[int]]:
-    """Groups of intervals (lo, lo open, hi, hi open) that all share a point, as indices into ``bounds``: taken from
-    the lowest lower end up, each joins the group so far while it meets what all of that group's intervals share
-    (agreement is not passed along: 4,600 and 5,400 both meet "about 5,000", not each other, and corroborate
-    nothing together). Figures that agree two by two share a point, so one group is what agrees throughout."""
-    runs: list[list[int]] = []
-    shared: tuple[float, bool] = (0.0, False)  # the lowest upper end of the group so far, and whether it is open
-    for k in sorted(range(len(bounds)), key=lambda k: (bounds[k][0], bounds[k][1], k)):
-        low, low_open, high, high_open = bounds[k]
-        meets = bool(runs) and (low < shared[0] or (low == shared[0] and not low_open and not shared[1]))
-        if meets:
-            runs[-1].append(k)
-            if (high, not high_open) < (shared[0], not shared[1]):
-                shared = (high, high_open)
-        else:
-            runs.append([k])
-            shared = (high, high_open)
-    return runs
 
 
 def _finding(
@@ -251,7 +223,7 @@ def _sets(frame: pl.DataFrame, fixed: pl.Expr) -> pl.DataFrame:
 
 def _split_chains(swept: pl.DataFrame, run: list[str]) -> pl.DataFrame:
     """The runs of intervals that meet (``set``, sorted lowest lower end first) cut into groups that share a point,
-    as :func:`common_runs` cuts them: only a run with no point common to all (a chain, where 4,600 meets "about
+    as :func:`checker.checks.value_conflict.sweep_groups` cuts them: only a run with no point common to all (a chain, where 4,600 meets "about
     5,000" and that meets 5,400) is cut, in Python; the others are groups already."""
     import polars as pl  # noqa: PLC0415 - see _sets
 
@@ -267,7 +239,7 @@ def _split_chains(swept: pl.DataFrame, run: list[str]) -> pl.DataFrame:
     for members in chains.partition_by("set", maintain_order=True):
         orders = members["order"].to_list()
         bounds = list(members.select("lo", "lo_open", "hi", "hi_open").iter_rows())
-        for group in common_runs(bounds):
+        for group in sweep_groups(bounds):
             first = min(orders[k] for k in group)
             cut.update((orders[k], first) for k in group)
     return swept.with_columns(

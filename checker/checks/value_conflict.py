@@ -655,7 +655,7 @@ def _further(a: Interval, b: Interval, rising: bool) -> bool:
     return (a.hi, not a.hi_open) < (b.hi, not b.hi_open)
 
 
-def _clusters(members: list[Position]) -> list[list[Position]]:
+def clusters(members: list[Position]) -> list[list[Position]]:
     """Groups of positions whose values agree with each other: numbers and dates from the lowest up, others in order.
 
     Numbers and dates are intervals, and intervals that meet two by two share
@@ -682,28 +682,35 @@ def _clusters(members: list[Position]) -> list[list[Position]]:
 
 def _by_sweep(members: list[Position]) -> list[list[Position]]:
     bounds = [ends(p.value) for p in members]  # type: ignore[arg-type]  # numbers and dates only
+    return [[members[k] for k in group] for group in sweep_groups(bounds)]
+
+
+def sweep_groups(bounds: list[tuple[float, bool, float, bool]]) -> list[list[int]]:
+    """Groups of intervals (lo, lo open, hi, hi open) that each share a point, as indices into ``bounds``: one group
+    exactly when every two meet. Agreement is not passed along: 4,600 and 5,400 both meet "about 5,000", not each
+    other, so no group holds the two."""
     # by upper end, an open end first: a group takes every interval that reaches its first one's upper end
-    by_high = sorted(range(len(members)), key=lambda k: (bounds[k][2], not bounds[k][3], k))
-    by_low = sorted(range(len(members)), key=lambda k: (bounds[k][0], bounds[k][1], k))
-    taken = [False] * len(members)
-    groups: list[list[Position]] = []
+    by_high = sorted(range(len(bounds)), key=lambda k: (bounds[k][2], not bounds[k][3], k))
+    by_low = sorted(range(len(bounds)), key=lambda k: (bounds[k][0], bounds[k][1], k))
+    taken = [False] * len(bounds)
+    groups: list[list[int]] = []
     reach = 0
     for k in by_high:
         if taken[k]:
             continue
         high, high_open = bounds[k][2:]
-        group: list[Position] = []
+        group: list[int] = []
         while reach < len(by_low):
             low, low_open = bounds[by_low[reach]][:2]
             if low > high or (low == high and (low_open or high_open)):
                 break
             if not taken[by_low[reach]]:
                 taken[by_low[reach]] = True
-                group.append(members[by_low[reach]])
+                group.append(by_low[reach])
             reach += 1
         if not taken[k]:  # an empty interval reaches nothing, not even itself
             taken[k] = True
-            group.append(members[k])
+            group.append(k)
         groups.append(group)
     return groups
 
@@ -720,7 +727,7 @@ def _listed(items: list[str], joiner: str, limit: int) -> str:
 def contradictions(found: list[Position], slots: Slots, metric: Metric) -> Iterator[Problem]:
     """One contradiction per shared slot whose values do not all agree, listing the groups that do."""
     for number, indices in slots.members.items():
-        groups = _clusters([found[i] for i in indices])
+        groups = clusters([found[i] for i in indices])
         if len(groups) < 2:
             continue
         name = slots.names[number]
