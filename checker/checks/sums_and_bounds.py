@@ -114,7 +114,7 @@ def _sum(
         elif total.lo < 0 or any(h.lo < 0 for h in hulls if h is not None):
             continue  # parts that may be losses: those not stated may be too, and stated ones bound nothing
         else:
-            ok = not _beyond(summed, total)
+            ok = not total.below(summed)  # the parts stated exceed the total only wholly above it
             sign = "≤" if ok else ">"
         note = f"{span + ': ' if span else ''}{terms} = {quantity_text(summed, metric)} {sign} {quantity_text(total, metric)} {total_label}"
         if missing:
@@ -139,7 +139,7 @@ def _bound(
         low, high = numeric_hull(lowers[when]), numeric_hull(uppers[when])
         if low is None or high is None:
             continue
-        ok = not _beyond(low, high)
+        ok = not high.below(low)  # "more than 500" is wholly above 500: an open end counts
         span = when_words(lowers[when])
         low_text, high_text = quantity_text(low, lowers[when][0].metric), quantity_text(high, uppers[when][0].metric)
         note = f"{span + ': ' if span else ''}{low_text} {low_label} {'≤' if ok else '>'} {high_text} {high_label}"
@@ -151,11 +151,6 @@ def _bound(
             lowers[when] + uppers[when],
             (relation.id, str(when)),
         )
-
-
-def _beyond(low: Interval, high: Interval) -> bool:
-    """Whether every value ``low`` admits is above every value ``high`` admits: "more than 500" is beyond 500."""
-    return low.lo > high.hi or (low.lo == high.hi and (low.lo_open or high.hi_open))
 
 
 def _add(intervals: list[Interval]) -> Interval:
