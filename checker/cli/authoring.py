@@ -226,7 +226,7 @@ def why_not_formatted(path: Path, text: str | None, failure: Exception, doing: s
         found = sorted({f.location: f for f in [*found, *impossible_dates(document, shown)]}.values(),
                        key=place_key)  # fmt: skip
     if not found:
-        first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
+        first = userfiles.first_words(failure)
         mark = getattr(failure, "problem_mark", None) or getattr(failure, "context_mark", None)
         at = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
         return [f"{shown}:{at}: cannot be {doing}: {first}; run claimcheck validate {shown}"]

@@ -105,7 +105,7 @@ def _unchangeable(path: Path, failure: Exception) -> userfiles.CannotRun:
     problems = [problem for problem in acks.read(path)[1] if problem.severity == "error"]
     lines = [said_at(problem) for problem in sorted(problems, key=place_key)]
     if not lines:
-        first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
+        first = userfiles.first_words(failure)
         lines = [f"{shown}: {first}"]
     these = "this is" if len(lines) == 1 else "these are"
     return userfiles.CannotRun("\n".join([*lines, f"{shown}: cannot be changed until {these} fixed; nothing written"]))

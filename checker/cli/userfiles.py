@@ -31,6 +31,13 @@ def yaml_file(path: Path, option: str) -> None:
         )
 
 
+def first_words(failure: Exception) -> str:
+    """What a reader's exception says, its first line (its kind when it says nothing), for a message that places
+    it at a file."""
+    said = str(failure).strip()
+    return said.splitlines()[0] if said else type(failure).__name__
+
+
 class CannotRun(click.ClickException):
     """A request that cannot run (bad settings, paths that name nothing): exit 2."""
 
