@@ -273,8 +273,7 @@ def _formats(request: CheckRequest, config: Config) -> list[tuple[str, Optional[
 def _corpus(request: CheckRequest, config: Config) -> tuple[list[Path], Optional[set[Path]], bool]:
     """(paths to load, files and folders to judge or None for all, whether the configured corpus is loaded)."""
     # the configured corpus: the settings' claim paths, else the folder claims/ when there is one
-    default = _base(config) / "claims"
-    roots = [root.resolve() for root in config.claims or ([default] if default.is_dir() else [])]
+    roots = [root.resolve() for root in _claim_paths(config) if config.claims or root.is_dir()]
     given = [path.resolve() for path in request.paths]
     # a changed rules, acknowledgements or settings file concerns every claim: judge the whole corpus
     shared = [path.resolve() for path in _shared(request, config)]
@@ -313,11 +312,16 @@ def _shared(request: CheckRequest, config: Config) -> list[Path]:
     return [path for path in (rules, acknowledgements, config.path) if path is not None]
 
 
+def _claim_paths(config: Config) -> list[Path]:
+    """The claim paths of the settings, else the folder claims/ beside them (or in the working folder)."""
+    return list(config.claims) or [_base(config) / "claims"]
+
+
 def _configured(config: Config) -> list[Path]:
     """The claim paths the settings name, else the folder claims/: refused when one names nothing to read, as a
     path given on the command line is (a misspelt folder in the settings must not make a gate pass, even with
     exit-zero, because it judged nothing)."""
-    paths = config.claims or [_base(config) / "claims"]
+    paths = _claim_paths(config)
     for path in paths:
         problem = unusable_path(path)
         if problem is not None:
@@ -539,8 +543,7 @@ def _not_inputs(
     ):
         if path is not None:
             files.setdefault(resolved(path.absolute()), f"{what} this run reads")
-    corpus = config.claims or [_base(config) / "claims"]
-    claim_places = [resolved(path.absolute()) for path in (*corpus, *request.paths) if path not in tables]
+    claim_places = [resolved(path.absolute()) for path in (*_claim_paths(config), *request.paths) if path not in tables]
     rules_folder = resolved(rules.absolute())
     for name, target in targets:
         if target is None:
