@@ -95,3 +95,34 @@ def test_open_ends_and_losses(corpus, claims, expected):
     result = corpus({"a.yaml": one_source("src", "2026-01-12", *claims)}, MONEY)
     assert [f for f in result.findings if not f.subject] == []
     assert sorted(f.verdict for f in findings_of(result, "sum-and-bound")) == expected
+
+
+MARKETS = {
+    "metrics": {
+        "exports": {
+            "label": "exports",
+            "kind": "count",
+            "time": "fixed",
+            "scope": {"market": {"values": ["all", "eu"], "default": "all"}},
+        },
+        "imports": {"label": "imports", "kind": "count", "time": "fixed"},
+        "trade": {"label": "trade", "kind": "count", "time": "fixed"},
+    },
+    "entities": {"freedonia": {"name": "Freedonia", "kind": "country"}},
+    "relations": [{"kind": "sum", "id": "trade", "total": "trade", "parts": ["exports", "imports"], "exact": False}],
+}
+
+
+@pytest.mark.parametrize("with_eu", [False, True], ids=["all-only", "eu-beside"])
+def test_a_term_without_a_scope_is_the_metric_in_its_default_scope(corpus, with_eu):
+    """90 exports (all markets) + 30 imports exceed a trade of 100, whether or not the EU's 10 of those exports are
+    stated too: a term that names no market is the default market's figure, and the EU's must not widen it."""
+    claims = [claim("t", "trade", 100), claim("x", "exports", 90), claim("i", "imports", 30)]
+    if with_eu:
+        claims.append(claim("e", "exports", 10, scope={"market": "eu"}))
+    result = corpus({"a.yaml": one_source("src", "2026-01-12", *claims)}, MARKETS)
+    assert [f for f in result.findings if not f.subject] == []
+    (found,) = findings_of(result, "sum-and-bound")
+    assert found.verdict == "contradiction", found.note
+    assert "90 exports + 30 imports = 120 > 100 trade" in found.note
+    assert {r.claim for r in found.claims} == {"t", "x", "i"}

@@ -15,11 +15,16 @@ from checker.vocabulary.rules import Vocabulary, as_term
 
 
 def matches(claim: Resolved, term: Term) -> bool:
-    """True when the claim states the term's metric in (at least) the term's scope."""
+    """True when the claim states the term's metric in the term's scope: a dimension of the metric the term leaves
+    out takes its default, as a claim's does (unstated where the metric declares none), so that "exports" in a
+    relation is the exports of the default market, not a figure of every market at once."""
     if claim.metric_id != term.metric:
         return False
     scope = dict(claim.scope)
-    return all(scope.get(dim) == value for dim, value in term.scope.items())
+    declared = claim.metric.scope
+    if any(scope.get(dim) != term.scope.get(dim, spec.default) for dim, spec in declared.items()):
+        return False
+    return all(scope.get(dim) == value for dim, value in term.scope.items() if dim not in declared)
 
 
 def term_claims(claims: Iterable[Resolved], ref: TermRef) -> list[Resolved]:
