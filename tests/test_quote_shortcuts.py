@@ -160,8 +160,11 @@ def _plain_read_numbers(text: str, small: bool = True) -> tuple[Mention, ...]:
         unit = " ".join(
             part.strip() for part in (match["currency"] or "", match["unit"] or "") if part and part.strip()
         )
-        precision, word = _plain_precision_before(converted, match.start())
-        found.append(Mention(number, magnitude, unit, precision, word, bool(match["ordinal"]), match.group(0).strip()))
+        surface, start = match.group(0).strip(), match.start()
+        if numbers._minus_before(numbers._ISO_DATE.sub("\x00", _plain_digits(text, small)), start):  # not a shortcut
+            number, surface, start = -number, converted[start - 1] + surface, start - 1
+        precision, word = _plain_precision_before(converted, start)
+        found.append(Mention(number, magnitude, unit, precision, word, bool(match["ordinal"]), surface))
     return tuple(found)
 
 

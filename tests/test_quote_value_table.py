@@ -404,6 +404,25 @@ def _matched(pattern: str, characters: list[str]) -> list[bool]:
     return pl.Series(characters, dtype=pl.String).str.contains(pattern).to_list()
 
 
+@pytest.mark.parametrize(
+    "value, quote, in_bulk, finding",
+    [
+        (-12.5, "The budget came to -12.5 million euros for 2025", False, None),
+        (-3, "The balance came to \u22123 million euros for 2025", False, None),
+        (-4, "The balance came to (-4 million euros) for 2025", False, None),
+        (12.5, "The budget came to -12.5 million euros for 2025", False, "which says -12.5 million"),
+        (-12.5, "The budget came to 12.5 million euros for 2025", False, "value -12.5 is not in its quote"),
+        (25, "The 2024-25 budget came to 25 million euros", True, None),  # a hyphen that joins
+        (12, "The budget came to 10 -12 million euros", False, None),  # a range, spaced oddly
+    ],
+)
+def test_a_minus_sign_makes_a_number_below_zero(value, quote, in_bulk, finding):
+    """A quote that says "-12.5 million" states -12.5, not 12.5; a hyphen that joins numbers is no sign."""
+    certain, found = _case(claim("c", "budget", value, unit="million EUR", period="2025", quote=quote))
+    assert ("c" in certain) == in_bulk
+    assert [f for f in found if finding and finding in f] == found and len(found) == (finding is not None), found
+
+
 def test_the_characters_read_numbers_treats_apart_make_a_quote_other_than_plain():
     characters = [chr(code) for code in range(0x80, sys.maxunicode + 1) if not 0xD800 <= code < 0xE000]
     letters = string.ascii_letters

@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group
 from checker.corpus.claims import Resolved
-from checker.corpus.numbers import _NUMBER_WORDS, MAGNITUDE_WORDS, PRECISION_WORDS, Mention, digits, read_numbers
+from checker.corpus.numbers import (
+    _NUMBER_WORDS,
+    MAGNITUDE_WORDS,
+    MINUS_SIGNS,
+    PRECISION_WORDS,
+    Mention,
+    digits,
+    read_numbers,
+)
 from checker.corpus.values import DateValue, Entity, EntitySet, Number, Text, format_number
 from checker.formats.models import Precision, Range
 from checker.model.findings import Problem
@@ -247,6 +255,9 @@ _UNPLAIN = "|".join(
         r"[0-9]{4}-[0-9]{2}-[0-9]{2}",  # an ISO date, or what may be one
         r"[0-9][A-Za-z_\x{80}-\x{10FFFF}]",  # a run of digits that a letter, "_" or a non-ASCII character follows
         r"[0-9]{4},[0-9]|,[0-9]{1,2}(?:[^0-9]|$)|,[0-9]{4}|\.[0-9]+[.,][0-9]",  # a run that is not one number
+        # a minus sign, or a hyphen that may be one, right before a number or what may be its currency (see
+        # numbers.MINUS_SIGNS): such quotes are read one by one
+        rf"(?:^|[^0-9A-Za-z._/{MINUS_SIGNS}])[{MINUS_SIGNS}][0-9$€£UuVvEeGg]",
     )
 )
 #: a run of digits and the words before it, since the previous run

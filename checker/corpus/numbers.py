@@ -95,7 +95,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 class Mention:
     """A number a text states, with what surrounds it."""
 
-    number: float  # as written
+    number: float  # as written, with its minus sign when it has one ("-12.5", "−3": see :func:`read_numbers`)
     magnitude: float  # 1, or the factor of "billion" and the like
     unit: str  # the unit words after it (or the currency before it), as written
     precision: Precision  # from a precision word just before it; exact when none
@@ -174,10 +174,34 @@ def _precision_of(tail: str) -> tuple[Precision, str]:
     return Precision.exact, ""
 
 
+#: the signs a number below zero is written with: a hyphen-minus, and the minus sign
+MINUS_SIGNS = "-\u2212"
+
+
+#: what may stand right before a minus sign: the start of the text, white space, an opening bracket or quote mark,
+#: or what introduces a figure; a hyphen after a letter, digit, "%" or a date joins (COVID-19, 2024-25, 5%-10%)
+_BEFORE_A_SIGN = frozenset("([{:=\"'\u201c\u2018\u00ab")
+
+
+def _minus_before(text: str, start: int) -> bool:
+    """True when the mention at ``start`` of ``text`` (read_numbers' text, with each ISO date a NUL) has a minus sign:
+    "-12.5 million", "−3", "(-4)". Not a hyphen that joins (COVID-19, 2024-25), nor one that ends a range ("10 -12")."""
+    if start == 0 or text[start - 1] not in MINUS_SIGNS:
+        return False
+    before = text[: start - 1]
+    if before and not (before[-1].isspace() or before[-1] in _BEFORE_A_SIGN):
+        return False
+    rest = before.rstrip()
+    return not rest or not (rest[-1].isdigit() or rest[-1] in "%\x00")
+
+
 @lru_cache(maxsize=16384)
 def read_numbers(text: str, small: bool = True) -> tuple[Mention, ...]:
-    """Every number the text states, in order (``small``: see :func:`digits`)."""
-    converted = _ISO_DATE.sub(" ", digits(text, small))
+    """Every number the text states, in order (``small``: see :func:`digits`); a number with a minus sign is below
+    zero."""
+    written = digits(text, small)
+    converted = _ISO_DATE.sub(" ", written)
+    dated = _ISO_DATE.sub("\x00", written) if "-" in written else converted  # a sign after a date is no sign
     found = []
     for match in _MENTION.finditer(converted):
         number = float(match["number"].replace(",", ""))
@@ -185,6 +209,9 @@ def read_numbers(text: str, small: bool = True) -> tuple[Mention, ...]:
         unit = " ".join(
             part.strip() for part in (match["currency"] or "", match["unit"] or "") if part and part.strip()
         )
-        precision, word = _precision_before(converted, match.start())
-        found.append(Mention(number, magnitude, unit, precision, word, bool(match["ordinal"]), match.group(0).strip()))
+        surface, start = match.group(0).strip(), match.start()
+        if _minus_before(dated, start):
+            number, surface, start = -number, converted[start - 1] + surface, start - 1
+        precision, word = _precision_before(converted, start)
+        found.append(Mention(number, magnitude, unit, precision, word, bool(match["ordinal"]), surface))
     return tuple(found)
