@@ -37,7 +37,7 @@ def pretty_chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iter
     text = dumps(head)
     yield text[:-2] if head else b"{"  # without the closing "\n}" (or the "}" of "{}")
     for number, (key, items) in enumerate(lists.items()):
-        yield (b"," if head or number else b"") + b"\n  " + orjson.dumps(key) + b": "
+        yield (b"," if head or number else b"") + b"\n  " + inert(orjson.dumps(key)) + b": "
         opened = False
         for batch in _batches(items):
             yield (SEPARATOR if opened else b"[\n    ") + _encode(batch)
