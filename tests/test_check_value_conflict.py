@@ -215,6 +215,18 @@ CASES: list[tuple[str, tuple, tuple, Any]] = [
         ("2026-01-10", claim("b", "members", ["freedonia", "sylvania"], as_of="2025-12-31", complete=True)),
         None,
     ),
+    (  # each lists some of the members: both can be true
+        "partial-lists-that-do-not-nest",
+        ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31")),
+        ("2026-01-10", claim("b", "members", ["sylvania"], as_of="2025-12-31")),
+        None,
+    ),
+    (  # the near-miss: a member the complete list leaves out
+        "partial-list-outside-a-complete-one",
+        ("2026-01-30", claim("a", "members", ["sylvania"], as_of="2025-12-31")),
+        ("2026-01-10", claim("b", "members", ["freedonia"], as_of="2025-12-31", complete=True)),
+        "contradiction",
+    ),
     (
         "complete-lists-differ",
         ("2026-01-30", claim("a", "members", ["freedonia"], as_of="2025-12-31", complete=True)),
@@ -601,3 +613,30 @@ def test_the_arrays_judge_nested_scopes_counts_so_far_and_unstated_scopes_as_pai
     verdicts = {v[0][0] for m in partition(result.corpus.claims).values() for g in m.values()
                 for v in vc.verdicts_by_pairs(vc.positions(g), g[0].metric, vc.Options()).values()}  # fmt: skip
     assert compared > 20 and {"contradiction", "scope", "undetermined", "timing"} <= verdicts
+
+
+def test_the_arrays_judge_lists_stated_complete_and_not_as_pairs_do(corpus):
+    """A list's side holds it stated complete and not: two partial lists that do not nest can both be true, a
+    partial list beyond a complete one cannot. Judged as arrays, every pair is asked as pair by pair."""
+    from checker.checks import value_conflict as vc
+    from checker.engine import partition
+
+    from conftest import judged_both_ways, one_source
+
+    files = {}
+    for n in range(24):
+        if n % 2:  # dated: Sylvania among some, and both as every member
+            members, complete = (["sylvania"], False) if n % 4 == 1 else (["freedonia", "sylvania"], True)
+            body = one_source(f"s{n}", "2026-01-10", claim("m", "members", members, as_of="2025-12-31", complete=complete))
+        else:  # undated: Freedonia as every member, and among some
+            members, complete = ["freedonia"], n % 4 == 0
+            body = one_source(f"s{n}", None, claim("m", "members", members, complete=complete))
+        files[f"s{n}.yaml"] = body
+    result = corpus(files)
+    groups = [g for metrics in partition(result.corpus.claims).values() for g in metrics.values()]
+    compared = sum(judged_both_ways(vc.positions(g), g[0].metric) for g in groups)
+    verdicts = [v for g in groups for v in vc.verdicts_by_pairs(vc.positions(g), g[0].metric, vc.Options()).values()]
+    assert compared >= 2 and {words[0] for words, _ in verdicts} == {"undetermined"}
+    for _, members in verdicts:  # "Freedonia" among some is no disagreement with "Sylvania" among some
+        values = {(p.value.key, p.value.complete) for p in members.values()}
+        assert any(complete for _, complete in values), values

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from checker.checks.base import Table
-from checker.corpus.values import APPROXIMATE, BOUNDS
+from checker.corpus.values import APPROXIMATE, BOUNDS, confirm
 
 ID = "corroboration"
 PARTITION = "group"
@@ -121,7 +121,7 @@ def agreeing_sets(found: list[Position]) -> list[list[Position]]:
         left_out = {id(bound) for bound, _ in partial_pairs([found[i] for i in members])}
         members = [i for i in members if id(found[i]) not in left_out]
         # the groups whose values all agree, as value-conflict finds them (agreement is not passed along)
-        for group in clusters([found[i] for i in members]):
+        for group in clusters([found[i] for i in members], confirm):
             for position in group[1:]:
                 parent[root(index[id(position)])] = root(index[id(group[0])])
     groups: dict[int, list[Position]] = {}

@@ -54,7 +54,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, TypeVar
 
 from pydantic import Field
 
@@ -655,14 +655,16 @@ def _further(a: Interval, b: Interval, rising: bool) -> bool:
     return (a.hi, not a.hi_open) < (b.hi, not b.hi_open)
 
 
-def clusters(members: list[Position]) -> list[list[Position]]:
+def clusters(
+    members: list[Position], alike: Callable[[Interpreted, Interpreted], bool] = agree
+) -> list[list[Position]]:
     """Groups of positions whose values agree with each other: numbers and dates from the lowest up, others in order.
 
     Numbers and dates are intervals, and intervals that meet two by two share
     a point: sweeping them by their upper ends gives groups that each share
     one, and a single group exactly when no two disagree. Other values are
     grouped one by one, each with the first group all of whose values it
-    agrees with.
+    agrees with (``alike``: corroboration asks that they confirm each other).
     """
     order = {id(p): k for k, p in enumerate(members)}
     if all(isinstance(p.value, (Number, DateValue)) for p in members):
@@ -670,7 +672,7 @@ def clusters(members: list[Position]) -> list[list[Position]]:
     else:
         groups = []
         for position in members:  # in order: each group's first member is its earliest
-            home = next((g for g in groups if all(agree(position.value, o.value) for o in g)), None)
+            home = next((g for g in groups if all(alike(position.value, o.value) for o in g)), None)
             if home is None:
                 groups.append([position])
             else:
@@ -838,9 +840,17 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
     for side_a, side_b in slots.side_pairs(sides):
         rows, cols = np.array(sides[side_a]), np.array(sides[side_b])
         a, b = found[rows[0]], found[cols[0]]
-        if agree(a.value, b.value):
+        # the positions of a side share their value, but a list's side holds it stated complete and not: whether
+        # two lists agree is then asked of each pair
+        lists = isinstance(a.value, EntitySet) and isinstance(b.value, EntitySet)
+        alike = np.array([[agree(found[i].value, found[j].value) for j in cols] for i in rows]) if lists else None
+        if alike.all() if alike is not None else agree(a.value, b.value):
             continue
+        if alike is not None:  # a pair of the first positions may agree where others do not
+            a, b = found[rows[np.nonzero(~alike)[0][0]]], found[cols[np.nonzero(~alike)[1][0]]]
         weight = _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial)
+        if alike is not None:
+            weight[alike] = 0
         weight[slot[rows][:, None] == slot[cols][None, :]] = 0  # judged together with their slot
         passing = np.isin(weight, (1, 2)) & (
             ((sole[rows][:, None] >= 0) & (sole[rows][:, None] == sole[cols][None, :]))

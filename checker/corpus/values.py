@@ -393,9 +393,21 @@ def agree(a: Interpreted, b: Interpreted) -> bool:
             return True
         if a.complete and b.complete:
             return False
+        if a.complete or b.complete:  # the partial one must lie within the whole
+            whole, part = (a, b) if a.complete else (b, a)
+            return part.ids <= whole.ids
+        return True  # two lists of some of the members: both can be true, whatever each leaves out
+    return a.key == b.key
+
+
+def confirm(a: Interpreted, b: Interpreted) -> bool:
+    """True when each value confirms the other: as :func:`agree`, but two lists only where one holds the other and
+    the smaller is not complete (two partial lists that name different members can both be true, and confirm
+    nothing of each other)."""
+    if isinstance(a, EntitySet) and isinstance(b, EntitySet) and a.ids != b.ids:
         small, large = (a, b) if len(a.ids) <= len(b.ids) else (b, a)
         return small.ids <= large.ids and not small.complete
-    return a.key == b.key
+    return agree(a, b)
 
 
 def below(a: Interpreted, b: Interpreted) -> bool | None:
