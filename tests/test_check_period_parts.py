@@ -82,3 +82,39 @@ def test_a_part_of_an_amount_in_its_unit_and_with_losses(corpus, part, whole, ve
              "b.yaml": one_source("b", "2026-01-12", claim("y", "income", whole, unit="million USD", period="2025"))}  # fmt: skip
     (finding,) = findings_of(corpus(files, dict(VOCABULARY, metrics=metrics)), "period-parts")
     assert finding.verdict == verdict and said in " ".join(finding.note.split()), finding.note
+
+
+@pytest.mark.parametrize(
+    "parts, whole, together",
+    [
+        ([("2025-H1", 30), ("2025-H2", 20)], 45, True),
+        ([("2025-H1", 20), ("2025-H2", 20)], 45, False),  # the near miss: 40 fit in 45
+        ([("2025-Q1", 10), ("2025-H1", 25), ("2025-H2", 30)], 50, True),  # Q1 lies in H1: H1 and H2 are counted
+        ([("2025-Q1", 10), ("2025-Q2", 12), ("2025-H1", 25)], 25, False),  # 22 within H1, and H1 within the year
+        ([("2025-H1", 60), ("2025-H2", 5)], 45, False),  # the first half alone exceeds it: said of that pair
+    ],
+)
+def test_parts_that_do_not_overlap_may_together_exceed_their_whole(corpus, parts, whole, together):
+    files = {f"p{n}.yaml": one_source(f"p{n}", "2026-01-12", claim("v", "visits", value, period=period))
+             for n, (period, value) in enumerate(parts)}  # fmt: skip
+    files["y.yaml"] = one_source("y", "2026-01-20", claim("v", "visits", whole, period="2025"))
+    result = corpus(files)
+    summed = [f for f in findings_of(result, "period-parts") if "together they exceed" in (f.note or "")]
+    assert len(summed) == together, [f.note for f in findings_of(result, "period-parts")]
+    if together:
+        (found,) = summed
+        assert found.verdict == "contradiction" and found.severity == "error"
+        assert "= at least 55 > 50" in found.note or "= at least 50 > 45" in found.note
+        assert "y" in {r.source for r in found.claims}
+
+
+def test_a_whole_counted_only_so_far_holds_no_later_part(corpus):
+    """2025 "so far" in an article of 10 July counts to that day: the third quarter may exceed it, the first half
+    may not."""
+    so_far = one_source("y", "2025-07-10", claim("v", "visits", 24, period="2025"))
+    for period, verdict in (("2025-Q3", "timing"), ("2025-H1", "contradiction")):
+        files = {"y.yaml": so_far, "q.yaml": one_source("q", "2026-01-12", claim("v", "visits", 30, period=period))}
+        (found,) = findings_of(corpus(files), "period-parts")
+        assert found.verdict == verdict, found.note
+        if verdict == "timing":
+            assert "counts it only up to 2025-07-10" in found.note

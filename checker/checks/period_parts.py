@@ -5,9 +5,12 @@ What it flags
     inside the other (the first half of 2025 and 2025). For an additive
     metric (a count or amount of events, unless the metric says otherwise)
     the part cannot exceed the whole: a part larger than the whole is a
-    contradiction. For lists (partners upgraded in the first half, and in the
-    year), a member listed for the part must be in a complete list for the
-    whole. A part within the whole is reported as information, with
+    contradiction, and so are parts that do not overlap (the two halves)
+    whose least values together exceed the whole. For lists (partners
+    upgraded in the first half, and in the year), a member listed for the
+    part must be in a complete list for the whole. A figure for the whole
+    that counts it only so far (a source published before the period ended)
+    is no whole the part must fit in, unless it counted past the part's end. A part within the whole is reported as information, with
     what it leaves for the rest of the period. Overlapping periods that are
     not nested, and nested periods of a metric that does not add up (a rate,
     a share), are noted as different figures, never compared as if equal.
@@ -23,11 +26,13 @@ Failing example
 
 from __future__ import annotations
 
+import bisect
+from datetime import date
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
-from checker.checks.value_conflict import Position, positions
-from checker.corpus.values import EntitySet, Number, quantity_text
+from checker.checks.value_conflict import Position, counted_to, positions
+from checker.corpus.values import EntitySet, Interval, Number, quantity_text
 from checker.formats.models import Metric, TimeNature
 from checker.model.findings import CONTRADICTION, TIMING, Problem
 
@@ -57,6 +62,12 @@ def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str]
         return TIMING, f"{relation}: every member listed for the part is in the list for the whole period"
     if not metric.is_additive() or not (isinstance(part.value, Number) and isinstance(whole.value, Number)):
         return TIMING, f"different periods ({relation}): not the same figure, and this metric does not add up"
+    so_far = _so_far(whole)
+    if so_far is not None and not (so_far[1] is not None and part.time.end <= so_far[1]):
+        counted = f"up to {so_far[1].isoformat()}" if so_far[1] else "so far, to a day it does not give"
+        return TIMING, (
+            f"{relation}, but the figure for {whole.time.describe()} counts it only {counted}: the part may exceed it"
+        )
     low_part, high_whole = part.value.interval.lo, whole.value.interval.hi
     # a part exceeds its whole only where the rest of the period cannot be a loss: not with a figure below zero
     gains = part.value.interval.lo >= 0 and whole.value.interval.lo >= 0
@@ -77,6 +88,74 @@ def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str]
         f"{relation}: {part.value.text} ≤ {whole.value.text}, leaving {quantity_text(rest, metric)} for the rest of "
         "the period",
     )
+
+
+def _so_far(whole: Position) -> tuple[bool, date | None] | None:
+    """How far the figure for a whole period counts it, when each of its claims counts it only so far (see
+    value_conflict.counted_to): the day it counts to, the latest of its claims' (None: a day not known); None when
+    one of them counts the whole period."""
+    counted = [counted_to(claim) for claim in whole.claims]
+    if not all(partial for partial, _ in counted):
+        return None
+    days = [day for _, day in counted]
+    return True, None if None in days else max(days)  # type: ignore[type-var]
+
+
+def _parts_together(found: list[Position], metric: Metric) -> Iterator[Problem]:
+    """Parts of a period that do not overlap and together exceed its whole: for each scope and whole period, the
+    parts whose least values add up to the most (of each part period its least value: sources that disagree on a
+    part are value-conflict's), against the most any figure for the whole allows."""
+    if not metric.is_additive():
+        return
+    numbers = [p for p in found if isinstance(p.value, Number)]
+    by_span: dict[tuple, list[Position]] = {}
+    for position in numbers:
+        assert position.time is not None
+        by_span.setdefault((position.first.scope, position.time.start, position.time.end), []).append(position)
+    for (scope, start, end), wholes in sorted(by_span.items()):
+        wholes = [w for w in wholes if _so_far(w) is None and w.value.interval.lo >= 0]  # type: ignore[union-attr]
+        if not wholes:
+            continue
+        whole = max(wholes, key=lambda w: (w.value.interval.hi, w.key()))  # type: ignore[union-attr]
+        parts = []  # of each part period, the position with the least value
+        for (part_scope, part_start, part_end), held in by_span.items():
+            if part_scope == scope and start <= part_start and part_end <= end and (part_start, part_end) != (start, end):
+                parts.append(min(held, key=lambda p: (p.value.interval.lo, p.key())))  # type: ignore[union-attr]
+        if len(parts) < 2 or any(p.value.interval.lo < 0 for p in parts):  # type: ignore[union-attr]
+            continue  # a part below zero: the others may exceed the whole
+        chosen = _most_apart(parts)
+        total = sum(p.value.interval.lo for p in chosen)  # type: ignore[union-attr]
+        if len(chosen) < 2 or total <= whole.value.interval.hi:  # type: ignore[union-attr]
+            continue
+        if any(p.value.interval.lo > whole.value.interval.hi for p in chosen):  # type: ignore[union-attr]
+            continue  # a part alone exceeds the whole: said of that part
+        chosen.sort(key=lambda p: p.time.start)  # type: ignore[union-attr]
+        names = " + ".join(f"{p.value.text} ({p.time.describe()})" for p in chosen)  # type: ignore[union-attr]
+        assert whole.time is not None
+        yield Problem(
+            verdict=CONTRADICTION,
+            message=f"{' + '.join(p.said() for p in chosen)} vs {whole.said()}",
+            key=("parts", whole.key(), *sorted(p.key() for p in chosen)),
+            note=(
+                f"periods that do not overlap, all part of {whole.time.describe()}, yet together they exceed the "
+                f"whole: {names} = at least {quantity_text(Interval(total, total), metric)} > {whole.value.text}"
+            ),
+            claims=tuple(c.ref for c in sorted({id(c): c for p in [*chosen, whole] for c in p.claims}.values(),
+                                                key=lambda c: c.key)),
+        )  # fmt: skip
+
+
+def _most_apart(parts: list[Position]) -> list[Position]:
+    """The parts, of periods that do not overlap, whose least values add up to the most (weighted interval
+    scheduling: by end, each part either left out or taken after the best of those that end before it starts)."""
+    ordered = sorted(parts, key=lambda p: (p.time.end, p.time.start))  # type: ignore[union-attr]
+    ends = [p.time.end for p in ordered]  # type: ignore[union-attr]
+    best: list[tuple[float, list[int]]] = [(0.0, [])]
+    for k, part in enumerate(ordered):
+        before = bisect.bisect_left(ends, part.time.start)  # type: ignore[union-attr]  # those ending before it
+        taken = best[before][0] + part.value.interval.lo  # type: ignore[union-attr]
+        best.append((taken, best[before][1] + [k]) if taken > best[k][0] else best[k])
+    return [ordered[k] for k in best[-1][1]]
 
 
 def check(group: Group, options: NoOptions) -> Iterator[Problem]:
@@ -105,6 +184,7 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 note=note,
                 claims=tuple(c.ref for c in sorted(a.claims + b.claims, key=lambda c: c.key)),
             )
+    yield from _parts_together(found, metric)
 
 
 def check_table(table: Table, options: NoOptions) -> Iterator[tuple[str, str, Problem]]:
