@@ -178,6 +178,22 @@ def test_source_names_an_id_cannot_spell_still_give_sources_of_their_own(folder)
     assert ids == {"2024-01-01-cf2abf0c", "2024-01-01-f0e95216", "s-d-2024-01-01-be833bb8", "s-d-2024-01-01-bd5ea787"}
 
 
+def test_names_that_come_out_as_one_id_and_a_day_split_in_two_tables_give_sources_of_their_own(folder):
+    """SiteA and sitea in one table, and siteB on one day in two tables, were one id each: every document after the
+    first was left out with a duplicate-id error the user could fix only by renaming sources."""
+    (folder / "t.csv").write_text(HEADER + "SiteA,Springfield,2024-01-01,1200,J\nsitea,Springfield,2024-01-01,1300,J\n")
+    (folder / "u1.csv").write_text(HEADER + "siteB,Shelbyville,2024-01-01,1200,K\n")
+    (folder / "u2.csv").write_text(HEADER + "siteB,Ogdenville,2024-01-01,900,L\n")
+    findings = _findings(_check(folder, "t.csv", "u1.csv", "u2.csv"))
+    assert not [f for f in findings if f["check"] == "duplicate-id"]
+    (conflict,) = [f for f in findings if f["verdict"] == "contradiction"]
+    assert {c["source"] for c in conflict["claims"]} == {"sitea-2024-01-01-5499b32f", "sitea-2024-01-01-1c0b7096"}
+    shown = _check(folder, "u2.csv", "t.csv", "u1.csv", fmt="text").stdout
+    assert "siteb-2024-01-01-u1" in shown and "siteb-2024-01-01-u2" in shown
+    alone = _check(folder, "u1.csv", fmt="text").stdout  # a table alone keeps the plain id
+    assert "siteb-2024-01-01 " in alone and "siteb-2024-01-01-u1" not in alone
+
+
 def test_resolve_with_tables_says_what_could_not_be_parsed_and_refuses_broken_rules(folder):
     (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,abc,A\nsiteB,Springfield,2024-01-01,3,A\n")
     done = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")

@@ -780,6 +780,34 @@ def _claim_ids(claims: pl.DataFrame) -> pl.Series:
     return pl.Series("claim", ids, dtype=pl.String)
 
 
+def _source_ids(documents: list[tuple[str, date, str]], shared: frozenset[tuple[str, date]], path: Path) -> list[str]:
+    """The id of each document (source name, day, day as text) of one table: its name and day as an id (see
+    :func:`_source_id`); with the table's name when another table of the run has that source on that day (a day split
+    in two files), and with a digest of the name when another name of the table comes out as the same id (SiteA,
+    sitea): two documents never share an id that the user could only change by renaming sources."""
+    made = [
+        _source_id(name, day_text) + (f"-{_identifier(path.stem)}" if (name, day) in shared else "")
+        for name, day, day_text in documents
+    ]
+    names: dict[str, set[str]] = {}
+    for (name, _, _), made_id in zip(documents, made, strict=True):
+        names.setdefault(made_id, set()).add(name)
+    return [
+        f"{made_id}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}" if len(names[made_id]) > 1 else made_id
+        for (name, _, _), made_id in zip(documents, made, strict=True)
+    ]
+
+
+def _shared(tables: list[Cells], exclude: frozenset[str]) -> frozenset[tuple[str, date]]:
+    """The (source, day) pairs that more than one of the tables has."""
+    seen: dict[tuple[str, date], int] = {}
+    for cells in tables:
+        pairs = cells.rows.filter(~pl.col("source").is_in(list(exclude))).select("source", "day").unique().rows()
+        for pair in pairs:
+            seen[pair] = seen.get(pair, 0) + 1
+    return frozenset(pair for pair, count in seen.items() if count > 1)
+
+
 def _assemble(
     cells: Cells,
     mapping: Mapping,
@@ -787,8 +815,10 @@ def _assemble(
     every: pl.DataFrame,
     distinct: pl.DataFrame,
     parsed: tuple[list[int], list[str]],
+    shared: frozenset[tuple[str, date]] = frozenset(),
 ) -> Imported:
-    """One table's figures, claims and documents, from its cells and what each distinct cell holds."""
+    """One table's figures, claims and documents, from its cells and what each distinct cell holds; ``shared``: the
+    (source, day) pairs another table of the run has too."""
     names = list(mapping.metrics)
     held = distinct.with_columns(
         pl.Series("what", parsed[0], dtype=pl.UInt8), pl.Series("value", parsed[1], dtype=pl.String)
@@ -809,7 +839,7 @@ def _assemble(
         .with_columns(pl.col("day").dt.to_string("%Y-%m-%d").alias("day_text"))
     )  # fmt: skip
     documents = documents.with_columns(
-        pl.Series("id", [_source_id(s, d) for s, d in documents.select("source", "day_text").iter_rows()],
+        pl.Series("id", _source_ids(documents.select("source", "day", "day_text").rows(), shared, cells.path),
                   dtype=pl.String)
     )  # fmt: skip
     claims = (
@@ -918,14 +948,15 @@ def import_tables(
                 if read is not None:
                     parsed = pool.apply_async(_parse_job, ((mapping, read[2].rows()),))
                     pending.append((*read, parsed))
+            shared = _shared([cells for cells, *_ in pending], exclude)
             for cells, every, distinct, parsed in pending:
-                yield _assemble(cells, mapping, exclude, every, distinct, parsed.get())
+                yield _assemble(cells, mapping, exclude, every, distinct, parsed.get(), shared)
         return
-    for path in paths:
-        read = cells_of(path)
-        if read is not None:
-            cells, every, distinct = read
-            yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()))
+    # every table's cells first: which sources and days two tables share is known before any document is made
+    read_all = [read for read in map(cells_of, paths) if read is not None]
+    shared = _shared([cells for cells, *_ in read_all], exclude)
+    for cells, every, distinct in read_all:
+        yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()), shared)
 
 
 class MappingProblem(ValueError):
