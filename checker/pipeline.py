@@ -363,15 +363,25 @@ def _only_tables(request: CheckRequest, tables: list[Path]) -> bool:
     return bool(tables) and len(tables) == len(set(request.paths))
 
 
-def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> Tables:
-    """Each table imported in memory."""
-    from checker.authoring.tabular import MappingProblem, TableProblem, import_tables, load_mapping
+def _imported(tables: list[Path], mapping: Optional[Path], workers: int, rules: Path) -> Tables:
+    """Each table imported in memory, without the columns of metrics the rules do not declare (an error at each in
+    the mapping; with rules that cannot all be read, the run says what follows from them)."""
+    from checker.authoring.tabular import (
+        MappingProblem,
+        TableProblem,
+        import_tables,
+        load_mapping_at,
+        without_unknown_metrics,
+    )
+    from checker.engine import rules_of
 
     assert mapping is not None
     try:
-        spec = load_mapping(mapping)
+        loaded = load_mapping_at(mapping)
     except MappingProblem as exc:
         raise RequestError(str(exc)) from None
+    vocabulary = rules_of(rules)
+    spec, unknown = (loaded.model, []) if vocabulary.unreadable else without_unknown_metrics(loaded, vocabulary)
     failed: list[TableProblem] = []
     try:
         imported = list(import_tables(tables, spec, workers, failed=failed))
@@ -379,7 +389,8 @@ def _imported(tables: list[Path], mapping: Optional[Path], workers: int) -> Tabl
         raise RequestError(str(exc)) from None
     return Tables(
         imported,
-        [input_error("import", Location(display_path(p.path), p.line, p.col), p.message, p.hint) for p in failed],
+        unknown
+        + [input_error("import", Location(display_path(p.path), p.line, p.col), p.message, p.hint) for p in failed],
     )
 
 
@@ -580,7 +591,7 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
     else:
         cache, note = _cache_folder(request, config, confinement)
     if tables and imported is None:
-        imported = _imported(tables, request.mapping, workers)
+        imported = _imported(tables, request.mapping, workers, rules)
     import_findings = imported.problems() if imported is not None else []
     texts = [table.claim_file() for table in imported.imported] if imported is not None else []
     imported = None  # the tables' claim files are in ``texts``: their text and pieces go (unless the caller keeps them)
@@ -603,8 +614,8 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
         then = None
         if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
             with phase(f"the findings at {request.changes_since}"):
-                # the claim files made of the tables, and the tables, which import problems name
-                tables_read = [path for path, *_ in texts] + list(tables)
+                # the claim files made of the tables, the tables and the mapping, which import problems name
+                tables_read = [path for path, *_ in texts] + list(tables) + ([request.mapping] if tables else [])
                 then, why_not = _findings_then(request.changes_since, load, rules, config, workers, tables_read)
             if why_not:
                 note += f"claimcheck: the report does not say what changed since {request.changes_since}: {why_not}\n"
@@ -695,7 +706,7 @@ def claims_to_resolve(request: CheckRequest) -> ToResolve:
     config, _, _, rules, tables = _prepared(request)
     imported = None
     if _only_tables(request, tables):
-        imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers())
+        imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers(), rules)
         vocabulary, rules_problems = load_vocabulary(rules, read_document)
         names = {name for table in imported.imported for name in table.claims["metric"].unique().to_list()}
         metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]

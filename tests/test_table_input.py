@@ -194,6 +194,28 @@ def test_names_that_come_out_as_one_id_and_a_day_split_in_two_tables_give_source
     assert "siteb-2024-01-01 " in alone and "siteb-2024-01-01-u1" not in alone
 
 
+@pytest.mark.parametrize("command", ["check", "resolve"])
+def test_a_metric_of_the_mapping_the_rules_lack_is_one_error_at_the_mapping(folder, command):
+    """A misspelt metric in the mapping was an error for every cell of its column, at the claim file made of the
+    table; it is one error where the mapping names it, and the other columns are judged."""
+    (folder / "map.yaml").write_text(MAPPING.replace("  mayor: {column: mayor", "  mayr: {column: mayor"))
+    rows = "".join(f"site{n},Springfield,2024-01-01,{1200 + n},J\n" for n in range(50))
+    (folder / "t.csv").write_text(HEADER + rows, encoding="utf-8")
+    if command == "resolve":  # the problems go to the error stream, one line each
+        done = run_cli(folder, "resolve", "--rules", "rules", "--mapping", "map.yaml", "t.csv", "--format", "json")
+        said = [line for line in done.stderr.splitlines() if "mayr" in line]
+        assert said == ['map.yaml:8:3: error: [vocabulary] unknown metric "mayr": the mapping\'s column for it is left '
+                        'out (did you mean "mayor"?)'], done.stderr
+        assert {item["metric"] for item in json.loads(done.stdout)["items"]} == {"population"}
+        return
+    findings = _findings(_check(folder, "t.csv"))
+    unknown = [f for f in findings if "mayr" in f["message"]]
+    assert len(unknown) == 1, unknown[:3]
+    assert unknown[0]["location"]["path"] == "map.yaml" and unknown[0]["location"]["line"] == 8
+    assert 'did you mean "mayor"?' in unknown[0]["hint"]
+    assert any(f["verdict"] == "contradiction" and f["metric"] == "population" for f in findings)  # still judged
+
+
 def test_resolve_with_tables_says_what_could_not_be_parsed_and_refuses_broken_rules(folder):
     (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,abc,A\nsiteB,Springfield,2024-01-01,3,A\n")
     done = run_cli(folder, "resolve", "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")

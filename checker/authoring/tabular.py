@@ -43,10 +43,11 @@ from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_val
 
 from checker.corpus.records import DocumentRecord, FileRecord, dump
 from checker.formats.files import Refused, read_regular
-from checker.formats.loading import display_path
+from checker.formats.loading import Loaded, display_path, location
 from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
 from checker.formats.yamlio import control_character
-from checker.model.findings import said_at
+from checker.model.findings import Finding, input_error, said_at
+from checker.vocabulary.rules import Vocabulary
 
 #: a table larger than this is not read (its claims are held in memory as JSON Lines)
 MAX_TABLE_BYTES = 256 * 1024 * 1024
@@ -965,6 +966,12 @@ class MappingProblem(ValueError):
 
 def load_mapping(path: Path) -> Mapping:
     """The mapping in a file; raise :class:`MappingProblem`, naming the file, when it cannot be used."""
+    return load_mapping_at(path).model
+
+
+def load_mapping_at(path: Path) -> Loaded:
+    """The mapping in a file, with where each of its values stands; raise :class:`MappingProblem`, naming the file,
+    when it cannot be used."""
     from checker.formats.loading import display_path, load_model
 
     loaded, problems = load_model(path, display_path(path), Mapping, check="mapping")
@@ -972,4 +979,21 @@ def load_mapping(path: Path) -> Mapping:
         said = "; ".join(map(said_at, problems[:5]))
         more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         raise MappingProblem(f"not a usable mapping: {said}{more}")
-    return loaded.model
+    return loaded
+
+
+def without_unknown_metrics(loaded: Loaded, vocabulary: Vocabulary) -> tuple[Mapping, list[Finding]]:
+    """The mapping without the metrics the rules do not declare, and an error at each: a misspelt metric in the
+    mapping is one error at its place, not one for every cell of its column."""
+    mapping: Mapping = loaded.model
+    problems = []
+    for name in mapping.metrics:
+        if vocabulary.metric_id(name) is None:
+            message, hint = vocabulary.metric_problem(name)
+            said = f"{message}: the mapping's column for it is left out"
+            where = location(loaded.path, loaded.document.key_span(("metrics", name)))
+            problems.append(input_error("vocabulary", where, said, hint))
+    if not problems:
+        return mapping, []
+    known = {name: spec for name, spec in mapping.metrics.items() if vocabulary.metric_id(name) is not None}
+    return mapping.model_copy(update={"metrics": known}), problems
