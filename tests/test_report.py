@@ -106,6 +106,18 @@ def test_markdown_escapes_markup_and_table_pipes(hostile):
     assert rows and "| scope |" not in heading  # no claim has a scope: the column is left out
 
 
+def test_markdown_shows_ampersands_and_tildes_as_written(tmp_path):
+    """A quote that holds "&lt;" or "~~" is shown as those characters: not as "<", nor struck through."""
+    quote = "14 partners &lt;b&gt; ~~all~~ of them & more"
+    files = {"a.yaml": one_source("a", "2025-07-01", claim("p", "partners", 14, quote=quote, as_of="2025-06-30")),
+             "b.yaml": one_source("b", "2025-07-02", claim("p", "partners", 13, as_of="2025-06-30"))}  # fmt: skip
+    write_corpus(tmp_path, files)
+    assert _run(tmp_path, "report", "-o", "r.md").exit_code == 0
+    text = (tmp_path / "r.md").read_text("utf-8")
+    assert "14 partners &amp;lt;b&amp;gt; \\~\\~all\\~\\~ of them &amp; more" in text
+    assert "~~all" not in text.replace("\\~", "")
+
+
 @pytest.mark.parametrize("name, fmt", [("r.html", None), ("r.md", None), ("r.txt", "text")])
 def test_reports_are_byte_identical_whatever_the_file_order(tmp_path, name, fmt):
     files = {

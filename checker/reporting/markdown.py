@@ -61,6 +61,8 @@ def cell(text: str) -> str:
 def _escaped(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
+        .replace("&", "&amp;")  # "&lt;" in a quote is those four characters, not "<"
+        .replace("~", "\\~")  # "~~" would strike through
         .replace("|", "\\|")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
