@@ -371,6 +371,15 @@ def test_claimcheck_toml_is_found_walking_up(project):
     assert result.exit_code == 1 and "CONTRADICTION" in result.output
 
 
+def test_settings_in_both_files_of_one_folder_are_a_usage_error(project):
+    """claimcheck.toml beside a [tool.claimcheck] table: one of them would be passed over without a word."""
+    (project / "claimcheck.toml").write_text('claims = ["claims"]\nfail-on = "warning"\n', "utf-8")
+    result = _run(project, "check")
+    assert result.exit_code == 2 and "both hold settings: keep them in one place" in result.output, result.output
+    (project / "pyproject.toml").write_text('[project]\nname = "desk"\n', "utf-8")  # no claimcheck table: fine
+    assert _run(project, "check").exit_code == 1
+
+
 def test_unknown_key_is_an_error_with_did_you_mean(project):
     (project / "pyproject.toml").write_text('[tool.claimcheck]\nfail_on = "warning"\n', "utf-8")
     result = _run(project, "check")

@@ -257,15 +257,18 @@ def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
     """The nearest configuration file at or above ``start`` and its claimcheck table."""
     for folder in (start, *start.parents):
         own = folder / "claimcheck.toml"
+        project = folder / "pyproject.toml"
+        table = _read(project).get("tool", {}).get("claimcheck") if project.is_file() else None
         if own.is_file():
+            if table is not None:  # one of the two would be passed over, and the run judged by the other
+                raise ConfigError(
+                    f"{own} and the [tool.claimcheck] table of {project} both hold settings: keep them in one place"
+                )
             return own, _read(own)
         _not_a_file(own)
-        project = folder / "pyproject.toml"
-        if project.is_file():
-            table = _read(project).get("tool", {}).get("claimcheck")
-            if table is not None:
-                return project, table
-        else:
+        if table is not None:
+            return project, table
+        if not project.is_file():
             _not_a_file(project)
     return None, {}
 
