@@ -346,18 +346,40 @@ def test_json_documents_moved_or_reordered_keep_their_results(tmp_path, monkeypa
         one_source(name, f"2025-01-0{day}", claim("c", "partners", value, as_of="2025-06-30"))
         for day, (name, value) in enumerate((("a", 14), ("b", 12), ("c", 12)), 1)
     ]
-    (claims_dir / "a.json").write_text(json.dumps(documents[0]), "utf-8")
+    (claims_dir / "a.json").write_text(json.dumps(documents[0], indent=2), "utf-8")
     (claims_dir / "bc.jsonl").write_text("\n".join(json.dumps(d) for d in documents[1:]) + "\n", "utf-8")
     folder = tmp_path / "cache"
     run([claims_dir], rules_dir, cache_dir=folder)
-    (claims_dir / "a.json").write_text("\n\n" + json.dumps(documents[0], indent=2), "utf-8")
+    (claims_dir / "a.json").write_text("\n\n" + json.dumps(documents[0], indent=4), "utf-8")
     (claims_dir / "bc.jsonl").write_text("\n" + "\n\n".join(json.dumps(d) for d in documents[:0:-1]) + "\n", "utf-8")
     checked = _spy(monkeypatch)
     moved = run([claims_dir], rules_dir, cache_dir=folder)
     assert checked == []
     assert _report(moved) == _report(run([claims_dir], rules_dir))
     conflict = next(f for f in moved.findings if f.verdict == "contradiction")
-    assert sorted((r.source, r.location.line) for r in conflict.claims) == [("a", 1), ("b", 4), ("c", 2)]
+    # a JSON document over several lines is located by each claim's place; one on a line, by its line
+    assert sorted((r.source, r.location.line) for r in conflict.claims) == [("a", 12), ("b", 4), ("c", 2)]
+
+
+def test_a_json_document_put_on_one_line_or_spread_over_several_is_checked_again(tmp_path, monkeypatch):
+    """On one line, every claim of a JSON document stands at the line; spread over several, each has a place of its
+    own, which the line does not tell: the subject is checked again, and the report is a fresh run's."""
+    claims_dir, rules_dir = write_corpus(tmp_path, {})
+    documents = [
+        one_source(name, f"2025-01-0{day}", claim("c", "partners", value, as_of="2025-06-30"))
+        for day, (name, value) in enumerate((("a", 14), ("b", 12)), 1)
+    ]
+    folder = tmp_path / "cache"
+    for first, then in ((None, 2), (2, None)):
+        for n, document in enumerate(documents):
+            (claims_dir / f"{n}.json").write_text(json.dumps(document, indent=first), "utf-8")
+        run([claims_dir], rules_dir, cache_dir=folder)
+        (claims_dir / "0.json").write_text(json.dumps(documents[0], indent=then), "utf-8")
+        checked = _spy(monkeypatch)
+        spread = run([claims_dir], rules_dir, cache_dir=folder)
+        if then is not None:  # spread over several lines: the places are new
+            assert checked == ["freedonia"]
+        assert _report(spread) == _report(run([claims_dir], rules_dir))
 
 
 def test_a_location_no_name_fits_keeps_the_results_to_their_lines():

@@ -291,3 +291,17 @@ def test_check_on_a_terminal_takes_the_terminal_width(tmp_path):
     piped = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "1 contradiction" in on_terminal and on_terminal != piped
     assert max(map(len, on_terminal.splitlines())) == 64 and max(map(len, piped.splitlines())) == 100
+
+
+def test_input_problems_are_listed_in_the_order_of_their_places(tmp_path):
+    """An editor goes through a file from its top: the problems of a file come in the order of their lines, whatever
+    their checks ("value" before "vocabulary" alphabetically)."""
+    from conftest import VOCABULARY, claim, one_source, run_cli, write_corpus
+
+    body = one_source("a", "2026-01-10", claim("p", "partnrs", 14, as_of="2025-12-31"),
+                      claim("q", "partners", "fourteen", as_of="2025-12-31"))  # fmt: skip
+    write_corpus(tmp_path, {"a.yaml": body}, VOCABULARY)
+    said = run_cli(tmp_path, "check", "--no-cache").output
+    places = [line.split(": ")[0] for line in said.splitlines() if line.startswith("claims/a.yaml:")]
+    assert len(places) == 2 and places == sorted(places, key=lambda p: tuple(map(int, p.split(":")[1:]))), said
+    assert "[vocabulary]" in said.split(places[0])[1].splitlines()[0]

@@ -118,6 +118,10 @@ class Finder:
         if document is None:
             return None
         if index < 0:
+            if not key and len(document.spans) > 1:
+                # the whole of a JSON document on one line, where its claims stood (see Places._named_values): over
+                # several lines each claim has a place of its own, and which one was meant is not known
+                return None
             span = document.spans.get(tuple(key))
             return Location(document.path, *span) if span is not None else None
         claims = self._claims.get(source)

@@ -6,6 +6,7 @@ file:line:col and a hint, and the files that could be read go on to the checks.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from contextlib import contextmanager
@@ -533,12 +534,13 @@ _CAREFUL = object()
 
 
 def _json_document(text: str, line: int, shown: str, check: str) -> Document | Finding:
-    """One JSON value as a document; its spans are the line it stands on (JSON carries no finer positions here)."""
+    """One JSON value as a document: a document on one line (JSON Lines) is located by its line; one written over
+    several lines (a pretty-printed .json file) by the place of each of its keys and values."""
     import json
 
     data = _plainly(text)
     if data is not _CAREFUL:
-        return Document(data, {(): _whole_span(text, line)})
+        return Document(data, _json_spans(text, line))
     try:
         data = json.loads(text, parse_constant=_refused_constant, object_pairs_hook=_unique_keys, parse_int=_whole)
     except json.JSONDecodeError as exc:
@@ -556,7 +558,67 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
     whole = refusing_whole(problems)
     if whole is not None:
         return input_error(check, Location(shown, whole.line, whole.col), whole.message, whole.hint)
-    return Document(data, {(): _whole_span(text, line)}, problems)
+    return Document(data, _json_spans(text, line), problems)
+
+
+#: the tokens of JSON text that hold no other value
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_spans(text: str, line: int) -> dict[tuple, Span]:
+    """The spans of a JSON document whose text starts at ``line``: the whole text's, and, when it stands on more
+    than one line, those of each value and each key (``("<key>", *path)``), as a YAML document has them. The text
+    was read as JSON already: it is only scanned, never judged."""
+    whole = {(): _whole_span(text, line)}
+    if "\n" not in text.strip():
+        return whole
+    starts = [0] + [k + 1 for k, c in enumerate(text) if c == "\n"]
+
+    def place(at: int) -> tuple[int, int]:
+        row = bisect.bisect_right(starts, at) - 1
+        return line + row, at - starts[row] + 1
+
+    spans: dict[tuple, Span] = {}
+
+    def space(at: int) -> int:
+        return _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]  # it matches nothing at worst
+
+    def token(pattern: re.Pattern[str], at: int) -> int:
+        found = pattern.match(text, at)
+        if found is None:
+            raise ValueError(at)
+        return found.end()
+
+    def value(at: int, path: tuple) -> int:
+        begin = at
+        opening = text[at]
+        if opening in "{[":
+            closing, at, index = ("}" if opening == "{" else "]"), space(at + 1), 0
+            while text[at] != closing:
+                if opening == "{":
+                    end = token(_JSON_STRING, at)
+                    name = orjson.loads(text[at:end])
+                    spans[("<key>", *path, name)] = Span(*place(at), *place(end))
+                    at = space(space(end) + 1)  # past the colon
+                    at = space(value(at, (*path, name)))
+                else:
+                    at = space(value(at, (*path, index)))
+                    index += 1
+                if text[at] == ",":
+                    at = space(at + 1)
+            at += 1
+        else:
+            at = token(_JSON_STRING if opening == '"' else _JSON_SCALAR, at)
+        spans[path] = Span(*place(begin), *place(at))
+        return at
+
+    try:
+        value(space(0), ())
+    except (IndexError, ValueError, RecursionError):  # not as it was read: the whole text's span
+        return whole
+    return spans
 
 
 class _Bad:

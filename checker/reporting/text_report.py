@@ -237,7 +237,10 @@ def input_line(finding: Finding) -> str:
 
 
 def _input_errors(findings: list[Finding], width: int) -> list[str]:
-    return ["\n".join(wrap(input_line(finding), width, hang=4)) for finding in findings]
+    """The input problems one to a line, in the order of their places, as an editor goes through a file (of one
+    place, in the order of every report)."""
+    placed = sorted(findings, key=lambda f: (f.location.path, f.location.line, f.location.col) if f.location else ("", 0, 0))
+    return ["\n".join(wrap(input_line(finding), width, hang=4)) for finding in placed]
 
 
 def _topics(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
