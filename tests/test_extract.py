@@ -283,3 +283,11 @@ def test_an_article_with_windows_line_ends_gives_quotes_without_them(tmp_path):
     assert done.exit_code == 0, done.output
     quotes = [claim["quote"] for claim in yaml.safe_load(done.stdout)["claims"]]
     assert quotes and not [quote for quote in quotes if "\r" in quote or "\n" in quote]
+
+
+def test_a_text_that_is_not_utf8_is_refused_at_the_place_of_its_first_odd_byte(tmp_path):
+    write_corpus(tmp_path, {})
+    (tmp_path / "article.txt").write_bytes("Việt Nam\nhas 14 é".encode("utf-8") + b"\xe9 partners\n")
+    result = run_cli(tmp_path, "extract", "article.txt")
+    assert result.exit_code == 2
+    assert "article.txt:2:9: not UTF-8 text (byte 0xe9 at offset 20); save it as UTF-8" in result.output, result.output

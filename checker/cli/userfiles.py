@@ -101,8 +101,20 @@ def readable(path: Path) -> Iterator[None]:
         raise CannotRun(f"{display_path(path)} cannot be read: {refused}") from None
     except OSError as exc:
         raise CannotRun(f"{display_path(path)} cannot be read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise CannotRun(f"{display_path(path)} is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        line, column = _undecoded_at(exc)
+        raise CannotRun(
+            f"{display_path(path)}:{line}:{column}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
+
+
+def _undecoded_at(exc: UnicodeDecodeError) -> tuple[int, int]:
+    """Where the first byte a UTF-8 reading refused stands: its line, and its column in characters."""
+    data = bytes(exc.object)
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, exc.start) + 1, column
 
 
 def read_for_editing(path: Path) -> tuple[str, str]:
