@@ -53,3 +53,16 @@ def test_other_periods_are_not_mixed(corpus):
     files = {"a.yaml": one_source("a", "2026-01-12", claim("n", "upgraded", 2, period="2025"),
                                   claim("la", "raised_to_a", A + B, period="2024"))}
     assert findings_of(corpus(files, RELATIONS), "list-vs-total") == []
+
+
+@pytest.mark.parametrize("published, verdict", [("2025-07-10", None), ("2026-01-12", "contradiction")])
+def test_a_count_made_before_its_period_ended_is_no_total_for_the_lists(corpus, published, verdict):
+    """One partner upgraded "in 2025", said on 10 July, counts the year so far: two named for the year are no
+    contradiction of it; said in January 2026, they are."""
+    files = {
+        "a.yaml": one_source("a", published, claim("u", "upgraded", 1, period="2025")),
+        "b.yaml": one_source("b", "2026-01-12", claim("l", "raised_to_a", ["ruritania", "latveria"], period="2025")),
+    }
+    result = corpus(files, RELATIONS)
+    assert [f for f in result.findings if not f.subject] == []
+    assert [f.verdict for f in findings_of(result, "list-vs-total")] == ([verdict] if verdict else [])

@@ -126,3 +126,39 @@ def test_a_term_without_a_scope_is_the_metric_in_its_default_scope(corpus, with_
     assert found.verdict == "contradiction", found.note
     assert "90 exports + 30 imports = 120 > 100 trade" in found.note
     assert {r.claim for r in found.claims} == {"t", "x", "i"}
+
+
+REGIONS = {
+    "metrics": {
+        "visits": {"label": "visits", "kind": "count", "time": "flow"},
+        "north": {"label": "visits to the north", "kind": "count", "time": "flow"},
+        "south": {"label": "visits to the south", "kind": "count", "time": "flow"},
+    },
+    "entities": {"freedonia": {"name": "Freedonia", "kind": "country"}},
+    "relations": [{"kind": "sum", "id": "by-region", "total": "visits", "parts": ["north", "south"]}],
+}
+
+
+@pytest.mark.parametrize(
+    "total, north, verdict",
+    [
+        (("2025-07-10", 10), ("2026-01-12", 8), None),  # the total counted to July bounds nothing
+        (("2026-01-12", 10), ("2026-01-12", 8), "contradiction"),  # the near miss: 8 + 5 > 10 for the year
+        (("2026-01-12", 20), ("2025-07-10", 8), "consistent"),  # north so far: 8 + 10 = 18 only bounds 20 below
+        (("2026-01-12", 20), ("2026-01-12", 8), "contradiction"),  # the near miss: 8 + 10 = 18 ≠ 20
+    ],
+)
+def test_a_figure_counted_only_so_far_bounds_a_sum_from_below_only(corpus, total, north, verdict):
+    """A figure for 2025 in an article of 10 July counts the year so far: as a total it is no limit, as a part it
+    is at least what the part came to."""
+    south = 5 if total[1] == 10 else 10
+    files = {
+        "t.yaml": one_source("t", total[0], claim("t", "visits", total[1], period="2025")),
+        "n.yaml": one_source("n", north[0], claim("n", "north", north[1], period="2025")),
+        "s.yaml": one_source("s", "2026-01-12", claim("s", "south", south, period="2025")),
+    }
+    result = corpus(files, REGIONS)
+    assert [f for f in result.findings if not f.subject] == []
+    assert [f.verdict for f in findings_of(result, "sum-and-bound")] == ([verdict] if verdict else [])
+    if verdict == "consistent":
+        assert "counted only so far: visits to the north" in findings_of(result, "sum-and-bound")[0].note

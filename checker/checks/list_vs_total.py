@@ -10,7 +10,8 @@ What it flags
     ``exact`` (its lists are every member the total counts) and every list
     is stated as complete (``complete: true``), when fewer is a
     contradiction too. Lists from several sources are merged, each member
-    counted once.
+    counted once. A count made before its period ended (by a source
+    published then) is no total: more members may follow.
 
 Passing example
     5 + 8 + 2 partners named in three lists for 2025 and "15 partners
@@ -27,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
+from checker.checks.value_conflict import counted_to
 from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.corpus.values import EntitySet
 from checker.formats.models import ListTotalRelation
@@ -48,7 +50,8 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     for relation in vocabulary.relations:
         if not isinstance(relation, ListTotalRelation):
             continue
-        totals = by_time(term_claims(group.claims, relation.total))
+        # a count made before its period ended (see value_conflict.counted_to) is no total the lists must fit in
+        totals = by_time(c for c in term_claims(group.claims, relation.total) if not counted_to(c)[0])
         lists = [(by_time(term_claims(group.claims, ref)), term_label(ref, vocabulary)) for ref in relation.lists]
         total_label = term_label(relation.total, vocabulary)
         for when, total_claims in sorted(totals.items()):
@@ -76,7 +79,8 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
                 and relation.exact
                 and len(listed) == len(relation.lists)
                 and all(
-                    any(isinstance(c.value, EntitySet) and c.value.complete for c in claims) for _, claims in listed
+                    any(isinstance(c.value, EntitySet) and c.value.complete and not counted_to(c)[0] for c in claims)
+                    for _, claims in listed
                 )
             ):  # every list of the total stated, each by a source as the whole of it: none left out
                 missing = int(total.lo) - count

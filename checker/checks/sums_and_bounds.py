@@ -6,7 +6,9 @@ What it flags
     ``rules/``, at every time (a stock's as-of date, a flow's period) where the
     total and at least one part are stated, the arithmetic is done on the
     ranges the claims allow and shown in the note. When parts are missing,
-    the known parts still bound the total from below. Several claims of one
+    or counted only so far (by a source published before their period
+    ended), the known parts still bound the total from below; a total or an
+    upper term counted only so far bounds nothing. Several claims of one
     term at one time are taken together (any of their values may be the
     right one), so a disagreement between sources is left to value-conflict.
 
@@ -32,6 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
+from checker.checks.value_conflict import counted_to
 from checker.corpus.claims import Resolved
 from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.corpus.values import Interval, quantity_text
@@ -48,8 +51,12 @@ SEVERITY = {CONTRADICTION: "error", "consistent": "info"}
 Options = NoOptions
 
 
-def _at(claims: tuple[Resolved, ...], ref: TermRef) -> dict[tuple[date, date], list[Resolved]]:
-    return by_time(term_claims(claims, ref))
+def _at(claims: tuple[Resolved, ...], ref: TermRef, whole: bool = False) -> dict[tuple[date, date], list[Resolved]]:
+    """The claims of a term by the time they refer to; ``whole``: only figures that count their whole period, not
+    one counted so far (by a source published before the period ended: see value_conflict.counted_to), which only
+    bounds the whole from below and so cannot be the total parts must fit in."""
+    found = term_claims(claims, ref)
+    return by_time([claim for claim in found if not counted_to(claim)[0]] if whole else found)
 
 
 def _term_key(ref: TermRef) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -88,7 +95,7 @@ def partial_sums(relations: list) -> list[tuple[SumRelation, SumRelation]]:
 def _sum(
     relation: SumRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary, through: SumRelation | None = None
 ) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
-    totals = _at(claims, relation.total)
+    totals = _at(claims, relation.total, whole=True)
     parts = [(_at(claims, ref), term_label(ref, vocabulary)) for ref in relation.parts]
     for when, total_claims in sorted(totals.items()):
         total = numeric_hull(total_claims)
@@ -96,6 +103,8 @@ def _sum(
         if total is None or not present or (through is not None and when not in parts[0][0]):
             continue  # a sum that follows from two says something only where the partial sum is stated
         missing = [label for found, label in parts if when not in found]
+        # a part counted so far bounds its whole from below: the sum is then only a lower bound, as with one missing
+        so_far = [label for label, group in present if any(counted_to(claim)[0] for claim in group)]
         hulls = [numeric_hull(group) for _, group in present]
         if any(h is None for h in hulls):
             continue
@@ -108,7 +117,7 @@ def _sum(
         total_label = term_label(relation.total, vocabulary)
         span = when_words(total_claims)
         inputs = total_claims + [c for _, group in present for c in group]
-        if relation.exact and not missing:
+        if relation.exact and not missing and not so_far:
             ok = summed.meets(total)
             sign = "=" if ok else "≠"
         elif total.lo < 0 or any(h.lo < 0 for h in hulls if h is not None):
@@ -119,10 +128,12 @@ def _sum(
         note = f"{span + ': ' if span else ''}{terms} = {quantity_text(summed, metric)} {sign} {quantity_text(total, metric)} {total_label}"
         if missing:
             note += f"; not stated then: {', '.join(missing)}, so only a lower bound is checked"
+        elif so_far and relation.exact:
+            note += f"; counted only so far: {', '.join(so_far)}, so only a lower bound is checked"
         if through is not None:
             inner = " + ".join(term_label(ref, vocabulary) for ref in through.parts)
             note += f"; {term_label(through.total, vocabulary)} is {inner} ({through.id})"
-        if relation.exact and not missing:
+        if relation.exact and not missing and not so_far:
             message = f"{total_label} {'is' if ok else 'is not'} the sum of its parts"
         else:
             message = f"the parts stated {'fit within' if ok else 'exceed'} {total_label}"
@@ -133,7 +144,7 @@ def _sum(
 def _bound(
     relation: BoundRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary
 ) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
-    lowers, uppers = _at(claims, relation.lower), _at(claims, relation.upper)
+    lowers, uppers = _at(claims, relation.lower), _at(claims, relation.upper, whole=True)
     low_label, high_label = term_label(relation.lower, vocabulary), term_label(relation.upper, vocabulary)
     for when in sorted(set(lowers) & set(uppers)):
         low, high = numeric_hull(lowers[when]), numeric_hull(uppers[when])
