@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from conftest import claim, source_block
+from conftest import claim, one_source, source_block
 
 # (case id, (published A, claim A), (published B, claim B), expected verdict)
 CASES: list[tuple[str, tuple, tuple, Any]] = [
@@ -621,7 +621,7 @@ def test_the_arrays_judge_lists_stated_complete_and_not_as_pairs_do(corpus):
     from checker.checks import value_conflict as vc
     from checker.engine import partition
 
-    from conftest import judged_both_ways, one_source
+    from conftest import judged_both_ways
 
     files = {}
     for n in range(24):
@@ -640,3 +640,17 @@ def test_the_arrays_judge_lists_stated_complete_and_not_as_pairs_do(corpus):
     for _, members in verdicts:  # "Freedonia" among some is no disagreement with "Sylvania" among some
         values = {(p.value.key, p.value.complete) for p in members.values()}
         assert any(complete for _, complete in values), values
+
+
+def test_two_partial_lists_that_agree_in_a_slot_hide_nothing_between_their_sides(corpus):
+    """Freedonia and Sylvania each named among the members on one day agree; the complete list of Freedonia from an
+    undated source still disagrees with Sylvania, as it does without the first."""
+    undated = one_source("s3", None, claim("m", "members", ["freedonia"], complete=True))
+    files = {
+        "s2.yaml": one_source("s2", "2026-01-10", claim("m", "members", ["sylvania"], as_of="2025-12-31")),
+        "s3.yaml": undated,
+    }
+    alone = [(f.verdict, f.message) for f in corpus(files).findings if f.check == "value-conflict"]
+    files["s1.yaml"] = one_source("s1", "2026-01-10", claim("m", "members", ["freedonia"], as_of="2025-12-31"))
+    beside = [(f.verdict, f.message) for f in corpus(files).findings if f.check == "value-conflict"]
+    assert alone and [v for v, _ in alone] == ["undetermined"] and [v for v, _ in beside] == ["undetermined"]

@@ -31,7 +31,7 @@ from checker import engine
 from checker.checks import quote_value
 from checker.checks.base import Group
 from checker.corpus.claims import Resolved
-from checker.corpus.numbers import PRECISION_WORDS
+from checker.corpus.numbers import PRECISION_WORDS, read_numbers
 from checker.engine.table import ClaimsTable, load_polars
 from checker.formats.models import Precision, Range
 
@@ -414,6 +414,10 @@ def _matched(pattern: str, characters: list[str]) -> list[bool]:
         (-12.5, "The budget came to 12.5 million euros for 2025", False, "value -12.5 is not in its quote"),
         (25, "The 2024-25 budget came to 25 million euros", True, None),  # a hyphen that joins
         (12, "The budget came to 10 -12 million euros", False, None),  # a range, spaced oddly
+        (5, "The balance:-5 million euros", False, "which says -5 million"),  # a sign after these marks too
+        (7, "The balance was \u201c-7 million euros\u201d", False, "which says -7 million"),
+        (8, "The balance was [-8 million euros]", False, "which says -8 million"),
+        (9, "The balance was {=-9 million euros}", False, "which says -9 million"),
     ],
 )
 def test_a_minus_sign_makes_a_number_below_zero(value, quote, in_bulk, finding):
@@ -450,3 +454,14 @@ def test_no_precision_word_is_part_of_what_a_mention_takes_after_its_number():
             for unit in units:
                 after = f"{ordinal}{magnitude}{unit}".lower()
                 assert not any(word in after for word in words), after
+
+
+def test_every_sign_read_numbers_reads_makes_a_quote_other_than_plain():
+    """Whatever may stand before a minus sign that read_numbers reads, the bulk reading leaves the quote to it."""
+    from checker.corpus import numbers
+
+    marks = sorted(numbers._BEFORE_A_SIGN) + [" ", "\t", "\u3000"]
+    quotes = [f"balance{mark}{sign}5 million" for mark in marks for sign in numbers.MINUS_SIGNS]
+    quotes += [f"{sign}5 million" for sign in numbers.MINUS_SIGNS]
+    assert all(read_numbers(q)[0].number == -5 for q in quotes)
+    assert all(_matched(quote_value._UNPLAIN, quotes))

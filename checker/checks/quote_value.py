@@ -245,6 +245,8 @@ _MAY_HOLD_NUMBER_WORDS = "|".join(
         _CASE_TWINS,
     )
 )
+#: the minus signs as a character class holds them (a "-" there would make a range of characters)
+_SIGNS = "".join(re.escape(sign) if sign == "-" else sign for sign in MINUS_SIGNS)
 #: what makes a text other than plain (see above)
 _UNPLAIN = "|".join(
     (
@@ -257,7 +259,7 @@ _UNPLAIN = "|".join(
         r"[0-9]{4},[0-9]|,[0-9]{1,2}(?:[^0-9]|$)|,[0-9]{4}|\.[0-9]+[.,][0-9]",  # a run that is not one number
         # a minus sign, or a hyphen that may be one, right before a number or what may be its currency (see
         # numbers.MINUS_SIGNS): such quotes are read one by one
-        rf"(?:^|[^0-9A-Za-z._/{MINUS_SIGNS}])[{MINUS_SIGNS}][0-9$€£UuVvEeGg]",
+        rf"(?:^|[^0-9A-Za-z._/{_SIGNS}])[{_SIGNS}][0-9$€£UuVvEeGg]",
     )
 )
 #: a run of digits and the words before it, since the previous run

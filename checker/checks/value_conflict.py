@@ -54,7 +54,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
 from pydantic import Field
 
@@ -516,6 +516,9 @@ class Slots:
     #: claims that give, after a stated change, the value from before it (by ``id``), with the claim of the
     #: change: stale-figure reports them (see checker.corpus.timeline.reverted)
     repeats: dict[int, Resolved] = field(default_factory=dict)
+    #: the positions, for what a list's side says in a slot (see :meth:`meet`)
+    found: list[Position] = field(default_factory=list)
+    _lists: dict[tuple[int, str], list[Interpreted]] = field(default_factory=dict)
 
     def holds(self, position: Position) -> bool:
         """True when a claim of the position repeats a value from before a change."""
@@ -528,9 +531,31 @@ class Slots:
         return _repeats_against(a, b, self.repeats) or _repeats_against(b, a, self.repeats)
 
     def meet(self, side_a: str, side_b: str) -> bool:
-        """True when two sides have positions in one shared slot, whose contradiction speaks for them."""
+        """True when two sides have positions in one shared slot, whose contradiction speaks for them. A list's side
+        holds it stated complete and not, and two lists can both be true: two sides of lists meet only in a slot
+        where they disagree."""
         a, b = self.of_side.get(side_a), self.of_side.get(side_b)
-        return bool(a and b and not a.isdisjoint(b))
+        if not (a and b) or a.isdisjoint(b):
+            return False
+        if not (side_a.startswith("set:") and side_b.startswith("set:")):
+            return True
+        for slot in a & b:
+            mine, theirs = self._said(slot, side_a), self._said(slot, side_b)
+            if any(not agree(x, y) for x in mine for y in theirs):
+                return True
+        return False
+
+    def _said(self, slot: int, side: str) -> list[Interpreted]:
+        """The distinct values a side states in a shared slot (a list, stated complete or not)."""
+        said = self._lists.get((slot, side))
+        if said is None:
+            values = {}
+            for i in self.members[slot]:
+                if self.found[i].side == side:
+                    value = self.found[i].value
+                    values.setdefault((value.key, getattr(value, "complete", None)), value)
+            said = self._lists[(slot, side)] = list(values.values())
+        return said
 
     def pairs(self) -> Iterator[tuple[int, int]]:
         """Every two positions (by index, the lower first) of different slots."""
@@ -606,7 +631,7 @@ def slots_of(found: list[Position], metric: Metric, options: Options | None = No
     repeats = {}
     if defer and metric.time == TimeNature.stock:
         repeats = {key: change for key, (change, _) in reverted([c for p in found for c in p.claims]).items()}
-    return Slots(ids, members, names, of_side, repeats)
+    return Slots(ids, members, names, of_side, repeats, found)
 
 
 def _outdated(members: list[Position], metric: Metric) -> list[bool]:
@@ -843,7 +868,7 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
         # the positions of a side share their value, but a list's side holds it stated complete and not: whether
         # two lists agree is then asked of each pair
         lists = isinstance(a.value, EntitySet) and isinstance(b.value, EntitySet)
-        alike = np.array([[agree(found[i].value, found[j].value) for j in cols] for i in rows]) if lists else None
+        alike = _lists_alike(found, rows, cols) if lists else None
         if alike.all() if alike is not None else agree(a.value, b.value):
             continue
         if alike is not None:  # a pair of the first positions may agree where others do not
@@ -885,6 +910,22 @@ def verdicts_by_arrays(found: list[Position], metric: Metric, options: Options, 
         members.update({id(found[k]): found[k] for k in cols[weight.max(axis=0) > 0]})
         verdicts[(side_a, side_b)] = (words, members)
     return verdicts
+
+
+def _lists_alike(found: list[Position], rows: Any, cols: Any) -> Any:
+    """Whether each position of one list's side agrees with each of another's: the lists of a side differ only in
+    being stated complete or not, so at most four pairs are asked, and the answers spread over the arrays."""
+    import numpy as np  # noqa: PLC0415 - see verdicts_by_arrays
+
+    complete_a = np.array([bool(found[i].value.complete) for i in rows])  # type: ignore[union-attr]
+    complete_b = np.array([bool(found[j].value.complete) for j in cols])  # type: ignore[union-attr]
+    first_a = {bool(found[i].value.complete): found[i].value for i in rows[::-1]}  # type: ignore[union-attr]
+    first_b = {bool(found[j].value.complete): found[j].value for j in cols[::-1]}  # type: ignore[union-attr]
+    answers = np.zeros((2, 2), dtype=bool)
+    for x, value_a in first_a.items():
+        for y, value_b in first_b.items():
+            answers[int(x), int(y)] = agree(value_a, value_b)
+    return answers[complete_a.astype(int)[:, None], complete_b.astype(int)[None, :]]
 
 
 def _weights(a, b, metric, rows, cols, start, end, timed, unsure, partial):  # noqa: ANN001, ANN202, PLR0913
