@@ -118,3 +118,30 @@ def test_a_whole_counted_only_so_far_holds_no_later_part(corpus):
         assert found.verdict == verdict, found.note
         if verdict == "timing":
             assert "counts it only up to 2025-07-10" in found.note
+
+
+def test_a_whole_dated_by_a_month_surely_counted_the_months_before(corpus):
+    """24 for 2025 in an article of December 2025 counted at least to 30 November: 30 in the first half exceeds it."""
+    files = {"a.yaml": one_source("a", "2026-01-20", claim("h", "visits", 30, period="2025-H1")),
+             "b.yaml": one_source("b", "2025-12", claim("y", "visits", 24, period="2025"))}  # fmt: skip
+    (found,) = findings_of(corpus(files), "period-parts")
+    assert found.verdict == "contradiction", found.note
+
+
+@pytest.mark.parametrize(
+    "whole, together",
+    [
+        ([("2026-01-10", 24, {}), ("2026-01-12", 20, {"precision": "more-than"})], True),  # a vaguer figure beside
+        ([("2025-07-10", 24, {})], True),  # counted to 10 July: both quarters ended by then
+        ([("2025-05-10", 24, {})], False),  # counted to 10 May: the second quarter had not ended
+    ],
+)
+def test_each_figure_for_the_whole_holds_the_parts_it_counted(corpus, whole, together):
+    files = {"q.yaml": one_source("q", "2026-01-12", claim("a", "visits", 15, period="2025-Q1"),
+                                  claim("b", "visits", 15, period="2025-Q2"))}  # fmt: skip
+    for n, (published, value, extra) in enumerate(whole):
+        files[f"y{n}.yaml"] = one_source(f"y{n}", published, claim("y", "visits", value, period="2025", **extra))
+    summed = [f for f in findings_of(corpus(files), "period-parts") if "together they exceed" in (f.note or "")]
+    assert [f.verdict for f in summed] == (["contradiction"] if together else [])
+    if together:
+        assert "15 (Q1 2025) + 15 (Q2 2025) = at least 30 > 24" in summed[0].note, summed[0].note

@@ -27,7 +27,7 @@ Failing example
 from __future__ import annotations
 
 import bisect
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
@@ -63,8 +63,8 @@ def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str]
     if not metric.is_additive() or not (isinstance(part.value, Number) and isinstance(whole.value, Number)):
         return TIMING, f"different periods ({relation}): not the same figure, and this metric does not add up"
     so_far = _so_far(whole)
-    if so_far is not None and not (so_far[1] is not None and part.time.end <= so_far[1]):
-        counted = f"up to {so_far[1].isoformat()}" if so_far[1] else "so far, to a day it does not give"
+    if so_far is not None and not (so_far[0] is not None and part.time.end <= so_far[0]):
+        counted = f"up to {so_far[1]}" if so_far[0] else "so far, to a day it does not give"
         return TIMING, (
             f"{relation}, but the figure for {whole.time.describe()} counts it only {counted}: the part may exceed it"
         )
@@ -90,15 +90,24 @@ def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str]
     )
 
 
-def _so_far(whole: Position) -> tuple[bool, date | None] | None:
-    """How far the figure for a whole period counts it, when each of its claims counts it only so far (see
-    value_conflict.counted_to): the day it counts to, the latest of its claims' (None: a day not known); None when
-    one of them counts the whole period."""
-    counted = [counted_to(claim) for claim in whole.claims]
-    if not all(partial for partial, _ in counted):
-        return None
-    days = [day for _, day in counted]
-    return True, None if None in days else max(days)  # type: ignore[type-var]
+def _so_far(whole: Position) -> tuple[date | None, str] | None:
+    """How far the figure for a whole period surely counts it, when each of its claims counts it only so far (see
+    value_conflict.counted_to): the last day surely counted (the latest of its claims'; None: not known) and that in
+    words; None when one of them counts the whole period. A source dated by a month only (December 2025) surely
+    counted the days before that month began."""
+    days: list[tuple[date, str]] = []
+    for claim in whole.claims:
+        partial, day = counted_to(claim)
+        if not partial:
+            return None
+        if day is not None:
+            days.append((day, day.isoformat()))
+        elif claim.source.date is not None and claim.source.dated:
+            surely = claim.source.date.start - timedelta(days=1)
+            days.append((surely, f"at least {surely.isoformat()}"))
+    if not days:
+        return None, ""
+    return max(days)
 
 
 def _parts_together(found: list[Position], metric: Metric) -> Iterator[Problem]:
@@ -113,36 +122,49 @@ def _parts_together(found: list[Position], metric: Metric) -> Iterator[Problem]:
         assert position.time is not None
         by_span.setdefault((position.first.scope, position.time.start, position.time.end), []).append(position)
     for (scope, start, end), wholes in sorted(by_span.items()):
-        wholes = [w for w in wholes if _so_far(w) is None and w.value.interval.lo >= 0]  # type: ignore[union-attr]
-        if not wholes:
-            continue
-        whole = max(wholes, key=lambda w: (w.value.interval.hi, w.key()))  # type: ignore[union-attr]
         parts = []  # of each part period, the position with the least value
         for (part_scope, part_start, part_end), held in by_span.items():
             if part_scope == scope and start <= part_start and part_end <= end and (part_start, part_end) != (start, end):
                 parts.append(min(held, key=lambda p: (p.value.interval.lo, p.key())))  # type: ignore[union-attr]
         if len(parts) < 2 or any(p.value.interval.lo < 0 for p in parts):  # type: ignore[union-attr]
             continue  # a part below zero: the others may exceed the whole
-        chosen = _most_apart(parts)
-        total = sum(p.value.interval.lo for p in chosen)  # type: ignore[union-attr]
-        if len(chosen) < 2 or total <= whole.value.interval.hi:  # type: ignore[union-attr]
-            continue
-        if any(p.value.interval.lo > whole.value.interval.hi for p in chosen):  # type: ignore[union-attr]
-            continue  # a part alone exceeds the whole: said of that part
-        chosen.sort(key=lambda p: p.time.start)  # type: ignore[union-attr]
-        names = " + ".join(f"{p.value.text} ({p.time.describe()})" for p in chosen)  # type: ignore[union-attr]
-        assert whole.time is not None
-        yield Problem(
-            verdict=CONTRADICTION,
-            message=f"{' + '.join(p.said() for p in chosen)} vs {whole.said()}",
-            key=("parts", whole.key(), *sorted(p.key() for p in chosen)),
-            note=(
-                f"periods that do not overlap, all part of {whole.time.describe()}, yet together they exceed the "
-                f"whole: {names} = at least {quantity_text(Interval(total, total), metric)} > {whole.value.text}"
-            ),
-            claims=tuple(c.ref for c in sorted({id(c): c for p in [*chosen, whole] for c in p.claims}.values(),
-                                                key=lambda c: c.key)),
-        )  # fmt: skip
+        for whole in sorted(wholes, key=lambda w: w.key()):  # each figure for the whole, as the pairs are judged
+            if whole.value.interval.lo < 0:  # type: ignore[union-attr]
+                continue
+            so_far = _so_far(whole)
+            if so_far is not None and so_far[0] is None:
+                continue  # counted to a day not known: no part surely within it
+            # a figure counted so far holds the parts that end by the day it surely counted to
+            within = [p for p in parts if so_far is None or p.time.end <= so_far[0]]  # type: ignore[union-attr,operator]
+            found_here = _exceeding(within, whole, metric)
+            if found_here is not None:
+                yield found_here
+
+
+def _exceeding(parts: list[Position], whole: Position, metric: Metric) -> Problem | None:
+    """The contradiction of parts that do not overlap and together exceed the figure for their whole, if they do
+    (and no one of them alone does: that is said of that part)."""
+    if len(parts) < 2:
+        return None
+    chosen = _most_apart(parts)
+    total = sum(p.value.interval.lo for p in chosen)  # type: ignore[union-attr]
+    high = whole.value.interval.hi  # type: ignore[union-attr]
+    if len(chosen) < 2 or total <= high or any(p.value.interval.lo > high for p in chosen):  # type: ignore[union-attr]
+        return None
+    chosen.sort(key=lambda p: p.time.start)  # type: ignore[union-attr]
+    names = " + ".join(f"{p.value.text} ({p.time.describe()})" for p in chosen)  # type: ignore[union-attr]
+    assert whole.time is not None
+    return Problem(
+        verdict=CONTRADICTION,
+        message=f"{' + '.join(p.said() for p in chosen)} vs {whole.said()}",
+        key=("parts", whole.key(), *sorted(p.key() for p in chosen)),
+        note=(
+            f"periods that do not overlap, all part of {whole.time.describe()}, yet together they exceed the "
+            f"whole: {names} = at least {quantity_text(Interval(total, total), metric)} > {whole.value.text}"
+        ),
+        claims=tuple(c.ref for c in sorted({id(c): c for p in [*chosen, whole] for c in p.claims}.values(),
+                                            key=lambda c: c.key)),
+    )  # fmt: skip
 
 
 def _most_apart(parts: list[Position]) -> list[Position]:
