@@ -378,6 +378,13 @@ def test_settings_in_both_files_of_one_folder_are_a_usage_error(project):
     assert result.exit_code == 2 and "both hold settings: keep them in one place" in result.output, result.output
     (project / "pyproject.toml").write_text('[project]\nname = "desk"\n', "utf-8")  # no claimcheck table: fine
     assert _run(project, "check").exit_code == 1
+    for other in ('tool = "poetry"\n', "[tool\nbroken"):  # a pyproject.toml that holds no settings of ours
+        (project / "pyproject.toml").write_text(other, "utf-8")
+        result = _run(project, "check")
+        assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    (project / "claimcheck.toml").unlink()
+    (project / "pyproject.toml").write_text('tool = "poetry"\n', "utf-8")
+    assert "internal error" not in _run(project, "check").output
 
 
 def test_unknown_key_is_an_error_with_did_you_mean(project):

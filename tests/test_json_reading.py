@@ -98,3 +98,12 @@ def test_a_pretty_printed_json_claim_file_names_the_line_of_each_problem(tmp_pat
     said = run_cli(tmp_path, "check", "--no-cache").output
     line = next(n for n, row in enumerate(text.splitlines(), 1) if '"partnrs"' in row)
     assert f"claims/a.json:{line}:" in said and 'unknown metric "partnrs"' in said, said
+
+
+def test_a_json_document_beyond_the_located_size_is_located_as_a_whole(monkeypatch):
+    from checker.formats import loading
+
+    text = json.dumps({"source": {"id": "a"}, "claims": [{"id": "c"}]}, indent=2)
+    assert len(loading._json_spans(text, 1)) > 1
+    monkeypatch.setattr(loading, "MAX_LOCATED_JSON_CHARS", len(text) - 1)
+    assert loading._json_spans(text, 1) == {(): (1, 1, text.count("\n") + 1, 2)}

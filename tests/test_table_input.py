@@ -192,6 +192,16 @@ def test_names_that_come_out_as_one_id_and_a_day_split_in_two_tables_give_source
     assert "siteb-2024-01-01-u1" in shown and "siteb-2024-01-01-u2" in shown
     alone = _check(folder, "u1.csv", fmt="text").stdout  # a table alone keeps the plain id
     assert "siteb-2024-01-01 " in alone and "siteb-2024-01-01-u1" not in alone
+    # a name in another case in another table, and tables of one file name in two folders
+    (folder / "v.csv").write_text(HEADER + "SITEB,Ogdenville,2024-01-01,900,L\n")
+    for sub in ("east", "west"):
+        (folder / sub).mkdir()
+        (folder / sub / "day.csv").write_text(HEADER + f"siteC,{sub},2024-01-01,900,L\n")
+    findings = _findings(_check(folder, "u1.csv", "v.csv", "east/day.csv", "west/day.csv"))
+    assert not [f for f in findings if f["check"] == "duplicate-id"], findings
+    shown = _check(folder, "u1.csv", "v.csv", "east/day.csv", "west/day.csv", fmt="text").stdout
+    assert "siteb-2024-01-01-u1" in shown and "siteb-2024-01-01-v" in shown
+    assert "sitec-2024-01-01-east-day-" in shown and "sitec-2024-01-01-west-day-" in shown
 
 
 @pytest.mark.parametrize("command", ["check", "resolve"])
@@ -214,6 +224,16 @@ def test_a_metric_of_the_mapping_the_rules_lack_is_one_error_at_the_mapping(fold
     assert unknown[0]["location"]["path"] == "map.yaml" and unknown[0]["location"]["line"] == 8
     assert 'did you mean "mayor"?' in unknown[0]["hint"]
     assert any(f["verdict"] == "contradiction" and f["metric"] == "population" for f in findings)  # still judged
+
+
+@pytest.mark.parametrize("command", ["check", "resolve"])
+def test_a_mapping_whose_every_metric_the_rules_lack_is_an_error_not_a_crash(folder, command):
+    mapping = MAPPING.replace("  population: {column: population", "  populaton: {column: population")
+    (folder / "map.yaml").write_text(mapping.replace("  mayor: {column: mayor, parse: {kind: text}}\n", ""))
+    (folder / "t.csv").write_text(HEADER + "siteA,Springfield,2024-01-01,1200,J\n", encoding="utf-8")
+    done = run_cli(folder, command, "--no-cache", "--rules", "rules", "--mapping", "map.yaml", "t.csv")
+    assert done.exit_code == 1 and "internal error" not in done.output, done.output
+    assert 'unknown metric "populaton"' in done.output and 'did you mean "population"?' in done.output
 
 
 def test_resolve_with_tables_says_what_could_not_be_parsed_and_refuses_broken_rules(folder):

@@ -26,6 +26,7 @@ import io
 import json
 import math
 import multiprocessing
+import os
 import re
 import sys
 import time
@@ -781,15 +782,16 @@ def _claim_ids(claims: pl.DataFrame) -> pl.Series:
     return pl.Series("claim", ids, dtype=pl.String)
 
 
-def _source_ids(documents: list[tuple[str, date, str]], shared: frozenset[tuple[str, date]], path: Path) -> list[str]:
+def _source_ids(documents: list[tuple[str, date, str]], shared: frozenset[str], table: str) -> list[str]:
     """The id of each document (source name, day, day as text) of one table: its name and day as an id (see
-    :func:`_source_id`); with the table's name when another table of the run has that source on that day (a day split
-    in two files), and with a digest of the name when another name of the table comes out as the same id (SiteA,
-    sitea): two documents never share an id that the user could only change by renaming sources."""
-    made = [
-        _source_id(name, day_text) + (f"-{_identifier(path.stem)}" if (name, day) in shared else "")
-        for name, day, day_text in documents
-    ]
+    :func:`_source_id`); with the table's name (``table``) when another table of the run makes that id too (a day
+    split in two files, or a name written in another case there), and with a digest of the name when another name
+    of the table comes out as the same id (SiteA, sitea): two documents never share an id that the user could only
+    change by renaming sources."""
+    made = []
+    for name, _, day_text in documents:
+        made_id = _source_id(name, day_text)
+        made.append(f"{made_id}-{table}" if made_id in shared else made_id)
     names: dict[str, set[str]] = {}
     for (name, _, _), made_id in zip(documents, made, strict=True):
         names.setdefault(made_id, set()).add(name)
@@ -799,14 +801,24 @@ def _source_ids(documents: list[tuple[str, date, str]], shared: frozenset[tuple[
     ]
 
 
-def _shared(tables: list[Cells], exclude: frozenset[str]) -> frozenset[tuple[str, date]]:
-    """The (source, day) pairs that more than one of the tables has."""
-    seen: dict[tuple[str, date], int] = {}
+def _shared(tables: list[Cells], exclude: frozenset[str]) -> tuple[frozenset[str], dict[Path, str]]:
+    """The source ids (see :func:`_source_id`) that more than one of the tables makes, and the name each table
+    gives the ids it shares: its file name, or, where two tables have one file name, its path from the folder that
+    holds them all (never where that folder stands)."""
+    seen: dict[str, int] = {}
     for cells in tables:
         pairs = cells.rows.filter(~pl.col("source").is_in(list(exclude))).select("source", "day").unique().rows()
-        for pair in pairs:
-            seen[pair] = seen.get(pair, 0) + 1
-    return frozenset(pair for pair, count in seen.items() if count > 1)
+        for made_id in {_source_id(name, day.strftime("%Y-%m-%d")) for name, day in pairs}:
+            seen[made_id] = seen.get(made_id, 0) + 1
+    stems = [_identifier(cells.path.stem) for cells in tables]
+    names = dict(zip((cells.path for cells in tables), stems, strict=True))
+    if len(set(stems)) < len(stems):
+        common = Path(os.path.commonpath([str(cells.path.resolve().parent) for cells in tables]))
+        for cells, stem in zip(tables, stems, strict=True):
+            if stems.count(stem) > 1:
+                relative = cells.path.resolve().relative_to(common).with_suffix("").as_posix()
+                names[cells.path] = f"{_identifier(relative)}-{hashlib.sha256(relative.encode()).hexdigest()[:8]}"
+    return frozenset(made_id for made_id, count in seen.items() if count > 1), names
 
 
 def _assemble(
@@ -816,10 +828,10 @@ def _assemble(
     every: pl.DataFrame,
     distinct: pl.DataFrame,
     parsed: tuple[list[int], list[str]],
-    shared: frozenset[tuple[str, date]] = frozenset(),
+    shared: tuple[frozenset[str], dict[Path, str]] = (frozenset(), {}),
 ) -> Imported:
     """One table's figures, claims and documents, from its cells and what each distinct cell holds; ``shared``: the
-    (source, day) pairs another table of the run has too."""
+    source ids another table of the run makes too, and each table's name for them (see :func:`_shared`)."""
     names = list(mapping.metrics)
     held = distinct.with_columns(
         pl.Series("what", parsed[0], dtype=pl.UInt8), pl.Series("value", parsed[1], dtype=pl.String)
@@ -840,7 +852,8 @@ def _assemble(
         .with_columns(pl.col("day").dt.to_string("%Y-%m-%d").alias("day_text"))
     )  # fmt: skip
     documents = documents.with_columns(
-        pl.Series("id", _source_ids(documents.select("source", "day", "day_text").rows(), shared, cells.path),
+        pl.Series("id", _source_ids(documents.select("source", "day", "day_text").rows(), shared[0],
+                                    shared[1].get(cells.path, _identifier(cells.path.stem))),
                   dtype=pl.String)
     )  # fmt: skip
     claims = (
@@ -848,7 +861,10 @@ def _assemble(
         .join(rows.select("position", "source", "subject"), on="position", how="inner")
         .join(documents.select("source", "day", "document", "id"), on=["source", "day"], how="left")
         .sort("document", "position", "metric")
-        .with_columns(pl.col("metric").replace_strict(dict(enumerate(names)), return_dtype=pl.String))
+        .with_columns(
+            pl.col("metric").replace_strict(dict(enumerate(names)), return_dtype=pl.String)
+            if names else pl.col("metric").cast(pl.String)  # a mapping without metrics: no claim, a column of names
+        )
     )  # fmt: skip
     claims = claims.with_columns(_claim_ids(claims))
     text, made = _documents(cells.path, mapping, documents, claims)

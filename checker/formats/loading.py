@@ -561,6 +561,11 @@ def _json_document(text: str, line: int, shown: str, check: str) -> Document | F
     return Document(data, _json_spans(text, line), problems)
 
 
+#: the longest JSON document over several lines located by each of its keys and values: scanning them costs
+#: about as much as reading the document again, and a larger one (written by a program, not edited by hand) is
+#: located as a whole, as a JSON Lines document by its line
+MAX_LOCATED_JSON_CHARS = 4_000_000
+_LINE_BREAK = re.compile("\n")
 #: the tokens of JSON text that hold no other value
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
@@ -572,9 +577,9 @@ def _json_spans(text: str, line: int) -> dict[tuple, Span]:
     than one line, those of each value and each key (``("<key>", *path)``), as a YAML document has them. The text
     was read as JSON already: it is only scanned, never judged."""
     whole = {(): _whole_span(text, line)}
-    if "\n" not in text.strip():
+    if "\n" not in text.strip() or len(text) > MAX_LOCATED_JSON_CHARS:
         return whole
-    starts = [0] + [k + 1 for k, c in enumerate(text) if c == "\n"]
+    starts = [0] + [found.end() for found in _LINE_BREAK.finditer(text)]
 
     def place(at: int) -> tuple[int, int]:
         row = bisect.bisect_right(starts, at) - 1

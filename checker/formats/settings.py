@@ -258,19 +258,33 @@ def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
     for folder in (start, *start.parents):
         own = folder / "claimcheck.toml"
         project = folder / "pyproject.toml"
-        table = _read(project).get("tool", {}).get("claimcheck") if project.is_file() else None
         if own.is_file():
-            if table is not None:  # one of the two would be passed over, and the run judged by the other
+            # a [tool.claimcheck] table beside it would be passed over, and the run judged by one of the two; a
+            # pyproject.toml that cannot be read as settings is not this project's settings, and no concern here
+            try:
+                beside = _table_in(_read(project)) if project.is_file() else None
+            except ConfigError:
+                beside = None
+            if beside is not None:
                 raise ConfigError(
                     f"{own} and the [tool.claimcheck] table of {project} both hold settings: keep them in one place"
                 )
             return own, _read(own)
         _not_a_file(own)
-        if table is not None:
-            return project, table
-        if not project.is_file():
+        if project.is_file():
+            table = _table_in(_read(project))
+            if table is not None:
+                return project, table
+        else:
             _not_a_file(project)
     return None, {}
+
+
+def _table_in(project: dict[str, Any]) -> Optional[Any]:
+    """The claimcheck table of a pyproject.toml's data (None when it has none: a ``tool`` that is no table holds
+    none)."""
+    tool = project.get("tool")
+    return tool.get("claimcheck") if isinstance(tool, dict) else None
 
 
 def _not_a_file(path: Path) -> None:
