@@ -385,6 +385,9 @@ def test_settings_in_both_files_of_one_folder_are_a_usage_error(project):
     (project / "claimcheck.toml").unlink()
     (project / "pyproject.toml").write_text('tool = "poetry"\n', "utf-8")
     assert "internal error" not in _run(project, "check").output
+    (project / "pyproject.toml").write_text("[tool]\nclaimcheck = 5\n", "utf-8")  # no table of settings
+    result = _run(project, "check")
+    assert result.exit_code == 2 and "must be a table of settings" in result.output, result.output
 
 
 def test_unknown_key_is_an_error_with_did_you_mean(project):

@@ -202,6 +202,13 @@ def test_names_that_come_out_as_one_id_and_a_day_split_in_two_tables_give_source
     shown = _check(folder, "u1.csv", "v.csv", "east/day.csv", "west/day.csv", fmt="text").stdout
     assert "siteb-2024-01-01-u1" in shown and "siteb-2024-01-01-v" in shown
     assert "sitec-2024-01-01-east-day-" in shown and "sitec-2024-01-01-west-day-" in shown
+    # tables of one name but their suffix, and names that do not depend on the other tables of the run
+    (folder / "east" / "day.tsv").write_text(HEADER + "siteC,north,2024-01-01,900,L\n")
+    findings = _findings(_check(folder, "east/day.csv", "east/day.tsv"))
+    assert not [f for f in findings if f["check"] == "duplicate-id"], findings
+    with_other = _check(folder, "east/day.csv", "west/day.csv", "u1.csv", fmt="text").stdout
+    names = {word for word in with_other.split() if word.startswith("sitec-2024-01-01-")}
+    assert names == {word for word in shown.split() if word.startswith("sitec-2024-01-01-")}
 
 
 @pytest.mark.parametrize("command", ["check", "resolve"])

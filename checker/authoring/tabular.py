@@ -803,8 +803,8 @@ def _source_ids(documents: list[tuple[str, date, str]], shared: frozenset[str], 
 
 def _shared(tables: list[Cells], exclude: frozenset[str]) -> tuple[frozenset[str], dict[Path, str]]:
     """The source ids (see :func:`_source_id`) that more than one of the tables makes, and the name each table
-    gives the ids it shares: its file name, or, where two tables have one file name, its path from the folder that
-    holds them all (never where that folder stands)."""
+    gives the ids it shares: its file name, or, where tables have one file name, its path from the folder that holds
+    those tables, with a digest of that path (never where that folder stands, nor what other tables the run has)."""
     seen: dict[str, int] = {}
     for cells in tables:
         pairs = cells.rows.filter(~pl.col("source").is_in(list(exclude))).select("source", "day").unique().rows()
@@ -812,12 +812,13 @@ def _shared(tables: list[Cells], exclude: frozenset[str]) -> tuple[frozenset[str
             seen[made_id] = seen.get(made_id, 0) + 1
     stems = [_identifier(cells.path.stem) for cells in tables]
     names = dict(zip((cells.path for cells in tables), stems, strict=True))
-    if len(set(stems)) < len(stems):
-        common = Path(os.path.commonpath([str(cells.path.resolve().parent) for cells in tables]))
-        for cells, stem in zip(tables, stems, strict=True):
-            if stems.count(stem) > 1:
-                relative = cells.path.resolve().relative_to(common).with_suffix("").as_posix()
-                names[cells.path] = f"{_identifier(relative)}-{hashlib.sha256(relative.encode()).hexdigest()[:8]}"
+    for stem in {stem for stem in stems if stems.count(stem) > 1}:
+        alike = [cells.path.resolve() for cells, other in zip(tables, stems, strict=True) if other == stem]
+        common = Path(os.path.commonpath([str(path.parent) for path in alike]))
+        for path, cells in zip(alike, [c for c, other in zip(tables, stems, strict=True) if other == stem], strict=True):
+            relative = path.relative_to(common)
+            digest = hashlib.sha256(relative.as_posix().encode("utf-8")).hexdigest()[:8]
+            names[cells.path] = f"{_identifier(relative.with_suffix('').as_posix())}-{digest}"
     return frozenset(made_id for made_id, count in seen.items() if count > 1), names
 
 

@@ -273,6 +273,8 @@ def find_file(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
         _not_a_file(own)
         if project.is_file():
             table = _table_in(_read(project))
+            if table is not None and not isinstance(table, dict):
+                raise ConfigError(f"{project}: claimcheck under [tool] must be a table of settings, [tool.claimcheck]")
             if table is not None:
                 return project, table
         else:
