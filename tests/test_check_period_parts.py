@@ -145,3 +145,23 @@ def test_each_figure_for_the_whole_holds_the_parts_it_counted(corpus, whole, tog
     assert [f.verdict for f in summed] == (["contradiction"] if together else [])
     if together:
         assert "15 (Q1 2025) + 15 (Q2 2025) = at least 30 > 24" in summed[0].note, summed[0].note
+
+
+def test_a_whole_dated_by_a_month_holds_no_part_that_ends_in_that_month(corpus, vocabulary):
+    """An article of some day of July 2025 surely counted only to 30 June: January to July may exceed it; and a
+    list complete as of then names no member of the second half."""
+    files = {"y.yaml": one_source("y", "2025-07", claim("y", "visits", 24, period="2025")),
+             "p.yaml": one_source("p", "2026-01-12", claim("p", "visits", 30, period="2025-01/2025-07"))}  # fmt: skip
+    assert [f.verdict for f in findings_of(corpus(files, vocabulary), "period-parts")] == ["timing"]
+    files = {"y.yaml": one_source("y", "2025-07-10", claim("y", "members", ["freedonia"], period="2025", complete=True)),
+             "h.yaml": one_source("h", "2026-01-12", claim("h", "members", ["sylvania"], period="2025-H2"))}  # fmt: skip
+    assert [f.verdict for f in findings_of(corpus(files, vocabulary), "period-parts")] == ["timing"]
+
+
+def test_one_figure_for_the_whole_counted_so_far_and_in_full_is_one_contradiction(corpus):
+    files = {"q.yaml": one_source("q", "2026-01-12", claim("a", "visits", 15, period="2025-Q1"),
+                                  claim("b", "visits", 15, period="2025-Q2")),
+             "y0.yaml": one_source("y0", "2026-01-10", claim("y", "visits", 24, period="2025")),
+             "y1.yaml": one_source("y1", "2025-07-10", claim("y", "visits", 24, period="2025"))}  # fmt: skip
+    summed = [f for f in findings_of(corpus(files), "period-parts") if "together they exceed" in (f.note or "")]
+    assert len(summed) == 1 and "y0" in {r.source for r in summed[0].claims}

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
 from checker.checks.value_conflict import Position, counted_to, positions
+from checker.corpus.claims import Resolved
 from checker.corpus.values import EntitySet, Interval, Number, quantity_text
 from checker.formats.models import Metric, TimeNature
 from checker.model.findings import CONTRADICTION, TIMING, Problem
@@ -52,6 +53,12 @@ def _single_source(a: Position, b: Position) -> bool:
 def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str] | None:
     assert part.time is not None and whole.time is not None
     relation = f"{part.time.describe()} is part of {whole.time.describe()}"
+    so_far = _so_far(whole)
+    if so_far is not None and not (so_far[0] is not None and part.time.end <= so_far[0]):
+        counted = f"up to {so_far[1]}" if so_far[0] else "so far, to a day it does not give"
+        return TIMING, (
+            f"{relation}, but the figure for {whole.time.describe()} counts it only {counted}: the part may exceed it"
+        )
     if isinstance(part.value, EntitySet) and isinstance(whole.value, EntitySet):
         extra = part.value.ids - whole.value.ids
         if extra and whole.value.complete:
@@ -62,12 +69,6 @@ def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str]
         return TIMING, f"{relation}: every member listed for the part is in the list for the whole period"
     if not metric.is_additive() or not (isinstance(part.value, Number) and isinstance(whole.value, Number)):
         return TIMING, f"different periods ({relation}): not the same figure, and this metric does not add up"
-    so_far = _so_far(whole)
-    if so_far is not None and not (so_far[0] is not None and part.time.end <= so_far[0]):
-        counted = f"up to {so_far[1]}" if so_far[0] else "so far, to a day it does not give"
-        return TIMING, (
-            f"{relation}, but the figure for {whole.time.describe()} counts it only {counted}: the part may exceed it"
-        )
     low_part, high_whole = part.value.interval.lo, whole.value.interval.hi
     # a part exceeds its whole only where the rest of the period cannot be a loss: not with a figure below zero
     gains = part.value.interval.lo >= 0 and whole.value.interval.lo >= 0
@@ -92,22 +93,38 @@ def _compare(part: Position, whole: Position, metric: Metric) -> tuple[str, str]
 
 def _so_far(whole: Position) -> tuple[date | None, str] | None:
     """How far the figure for a whole period surely counts it, when each of its claims counts it only so far (see
-    value_conflict.counted_to): the last day surely counted (the latest of its claims'; None: not known) and that in
-    words; None when one of them counts the whole period. A source dated by a month only (December 2025) surely
-    counted the days before that month began."""
-    days: list[tuple[date, str]] = []
+    value_conflict.counted_to): the last day surely counted, the latest of its claims' (None: not known), and that
+    in words; None when one of them counts the whole period."""
+    days = []
     for claim in whole.claims:
-        partial, day = counted_to(claim)
-        if not partial:
+        if not counted_to(claim)[0]:
             return None
+        day = _surely_counted(claim)
         if day is not None:
-            days.append((day, day.isoformat()))
-        elif claim.source.date is not None and claim.source.dated:
-            surely = claim.source.date.start - timedelta(days=1)
-            days.append((surely, f"at least {surely.isoformat()}"))
+            days.append(day)
     if not days:
         return None, ""
-    return max(days)
+    return max(days), max(days).isoformat()
+
+
+def _counted_rank(whole: Position) -> tuple[int, int]:
+    """How far a figure for the whole counts it, the furthest first: in full, then so far to the latest day."""
+    so_far = _so_far(whole)
+    if so_far is None:
+        return 0, 0
+    return 1, -so_far[0].toordinal() if so_far[0] is not None else 0
+
+
+def _surely_counted(claim: Resolved) -> date | None:
+    """The last day a figure counted so far surely counts: its source's day of publication; for a source dated by a
+    month or a quarter, the day before that began (it may have appeared on its first day); None for a date that is
+    only estimated."""
+    source = claim.source
+    if source.date is None or not source.dated:
+        return None
+    if source.date.start == source.date.end:
+        return source.date.end
+    return source.date.start - timedelta(days=1)
 
 
 def _parts_together(found: list[Position], metric: Metric) -> Iterator[Problem]:
@@ -128,7 +145,11 @@ def _parts_together(found: list[Position], metric: Metric) -> Iterator[Problem]:
                 parts.append(min(held, key=lambda p: (p.value.interval.lo, p.key())))  # type: ignore[union-attr]
         if len(parts) < 2 or any(p.value.interval.lo < 0 for p in parts):  # type: ignore[union-attr]
             continue  # a part below zero: the others may exceed the whole
-        for whole in sorted(wholes, key=lambda w: w.key()):  # each figure for the whole, as the pairs are judged
+        # each figure for the whole, as the pairs are judged; of one figure counted so far and in full, in full
+        figures: dict[str, Position] = {}
+        for whole in sorted(wholes, key=lambda w: (w.key(), _counted_rank(w))):
+            figures.setdefault(whole.key(), whole)
+        for whole in figures.values():
             if whole.value.interval.lo < 0:  # type: ignore[union-attr]
                 continue
             so_far = _so_far(whole)
