@@ -66,3 +66,11 @@ def test_a_count_made_before_its_period_ended_is_no_total_for_the_lists(corpus, 
     result = corpus(files, RELATIONS)
     assert [f for f in result.findings if not f.subject] == []
     assert [f.verdict for f in findings_of(result, "list-vs-total")] == ([verdict] if verdict else [])
+
+
+def test_lists_made_no_later_than_a_count_so_far_are_held_to_it(corpus):
+    files = {
+        "a.yaml": one_source("a", "2025-07-10", claim("u", "upgraded", 1, period="2025")),
+        "b.yaml": one_source("b", "2025-07-10", claim("l", "raised_to_a", ["ruritania", "latveria"], period="2025")),
+    }
+    assert [f.verdict for f in findings_of(corpus(files, RELATIONS), "list-vs-total")] == ["contradiction"]

@@ -162,3 +162,15 @@ def test_a_figure_counted_only_so_far_bounds_a_sum_from_below_only(corpus, total
     assert [f.verdict for f in findings_of(result, "sum-and-bound")] == ([verdict] if verdict else [])
     if verdict == "consistent":
         assert "counted only so far: visits to the north" in findings_of(result, "sum-and-bound")[0].note
+
+
+def test_figures_counted_so_far_to_one_day_are_held_to_each_other(corpus):
+    """One article of 10 July gives the year so far and its parts so far: 8 + 5 is not 10 on that day either."""
+    article = one_source("t", "2025-07-10", claim("t", "visits", 10, period="2025"),
+                         claim("n", "north", 8, period="2025"), claim("s", "south", 5, period="2025"))  # fmt: skip
+    found = findings_of(corpus({"t.yaml": article}, REGIONS), "sum-and-bound")
+    assert [f.verdict for f in found] == ["contradiction"] and "8 visits to the north + 5" in found[0].note
+    later = one_source("n", "2025-08-10", claim("n", "north", 8, period="2025"))  # counted further: no bound
+    files = {"t.yaml": one_source("t", "2025-07-10", claim("t", "visits", 10, period="2025"),
+                                  claim("s", "south", 5, period="2025")), "n.yaml": later}  # fmt: skip
+    assert findings_of(corpus(files, REGIONS), "sum-and-bound") == []

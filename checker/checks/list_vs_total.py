@@ -11,7 +11,8 @@ What it flags
     is stated as complete (``complete: true``), when fewer is a
     contradiction too. Lists from several sources are merged, each member
     counted once. A count made before its period ended (by a source
-    published then) is no total: more members may follow.
+    published then) is no total, more members may follow, unless the lists
+    were made no later.
 
 Passing example
     5 + 8 + 2 partners named in three lists for 2025 and "15 partners
@@ -28,7 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
-from checker.checks.value_conflict import counted_to
+from checker.checks.value_conflict import counted_to, held_to
 from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.corpus.values import EntitySet
 from checker.formats.models import ListTotalRelation
@@ -50,13 +51,18 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
     for relation in vocabulary.relations:
         if not isinstance(relation, ListTotalRelation):
             continue
-        # a count made before its period ended (see value_conflict.counted_to) is no total the lists must fit in
-        totals = by_time(c for c in term_claims(group.claims, relation.total) if not counted_to(c)[0])
+        totals = by_time(term_claims(group.claims, relation.total))
         lists = [(by_time(term_claims(group.claims, ref)), term_label(ref, vocabulary)) for ref in relation.lists]
         total_label = term_label(relation.total, vocabulary)
         for when, total_claims in sorted(totals.items()):
-            total = numeric_hull(total_claims)
             listed = [(label, found[when]) for found, label in lists if when in found]
+            # a count made before its period ended (see value_conflict.counted_to) is no total the lists must fit
+            # in, unless they were counted no further
+            whole = [claim for claim in total_claims if not counted_to(claim)[0]]
+            if not whole and held_to(total_claims, [claim for _, claims in listed for claim in claims]) is None:
+                continue
+            total_claims = whole or total_claims
+            total = numeric_hull(total_claims)
             if total is None or not listed:
                 continue
             members: set[str] = set()

@@ -8,7 +8,7 @@ What it flags
     ranges the claims allow and shown in the note. When parts are missing,
     or counted only so far (by a source published before their period
     ended), the known parts still bound the total from below; a total or an
-    upper term counted only so far bounds nothing. Several claims of one
+    upper term counted only so far bounds only figures counted no further. Several claims of one
     term at one time are taken together (any of their values may be the
     right one), so a disagreement between sources is left to value-conflict.
 
@@ -34,7 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
-from checker.checks.value_conflict import counted_to
+from checker.checks.value_conflict import counted_to, held_to
 from checker.corpus.claims import Resolved
 from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.corpus.values import Interval, quantity_text
@@ -51,12 +51,22 @@ SEVERITY = {CONTRADICTION: "error", "consistent": "info"}
 Options = NoOptions
 
 
-def _at(claims: tuple[Resolved, ...], ref: TermRef, whole: bool = False) -> dict[tuple[date, date], list[Resolved]]:
-    """The claims of a term by the time they refer to; ``whole``: only figures that count their whole period, not
-    one counted so far (by a source published before the period ended: see value_conflict.counted_to), which only
-    bounds the whole from below and so cannot be the total parts must fit in."""
-    found = term_claims(claims, ref)
-    return by_time([claim for claim in found if not counted_to(claim)[0]] if whole else found)
+def _at(claims: tuple[Resolved, ...], ref: TermRef) -> dict[tuple[date, date], list[Resolved]]:
+    return by_time(term_claims(claims, ref))
+
+
+def _limit(bounding: list[Resolved], bounded: list[Resolved]) -> tuple[list[Resolved], str] | None:
+    """The claims of a total (or an upper term) that ``bounded`` can be held to, and how: "whole", those that
+    count their whole period; else, when each counts it only so far (by a source published before the period
+    ended: see value_conflict.counted_to), all of them, if the others were counted no further: "same day" when
+    to the very day, "earlier" when some to an earlier one. None when they cannot be held to it."""
+    whole = [claim for claim in bounding if not counted_to(claim)[0]]
+    if whole:
+        return whole, "whole"
+    same_day = held_to(bounding, bounded)
+    if same_day is None:
+        return None
+    return bounding, "same day" if same_day else "earlier"
 
 
 def _term_key(ref: TermRef) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -95,16 +105,26 @@ def partial_sums(relations: list) -> list[tuple[SumRelation, SumRelation]]:
 def _sum(
     relation: SumRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary, through: SumRelation | None = None
 ) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
-    totals = _at(claims, relation.total, whole=True)
+    totals = _at(claims, relation.total)
     parts = [(_at(claims, ref), term_label(ref, vocabulary)) for ref in relation.parts]
     for when, total_claims in sorted(totals.items()):
-        total = numeric_hull(total_claims)
         present = [(label, found[when]) for found, label in parts if when in found]
-        if total is None or not present or (through is not None and when not in parts[0][0]):
+        if not present or (through is not None and when not in parts[0][0]):
             continue  # a sum that follows from two says something only where the partial sum is stated
+        held = _limit(total_claims, [claim for _, group in present for claim in group])
+        if held is None:
+            continue  # a total counted so far, and parts counted further: no bound
+        total_claims = held[0]
+        total = numeric_hull(total_claims)
+        if total is None:
+            continue
         missing = [label for found, label in parts if when not in found]
-        # a part counted so far bounds its whole from below: the sum is then only a lower bound, as with one missing
-        so_far = [label for label, group in present if any(counted_to(claim)[0] for claim in group)]
+        # a part counted so far (when the total is not, or to an earlier day than the total) bounds its whole from
+        # below: the sum is then only a lower bound, as with one missing
+        if held[1] == "whole":
+            so_far = [label for label, group in present if any(counted_to(claim)[0] for claim in group)]
+        else:
+            so_far = [] if held[1] == "same day" else [label for label, _ in present]
         hulls = [numeric_hull(group) for _, group in present]
         if any(h is None for h in hulls):
             continue
@@ -144,9 +164,13 @@ def _sum(
 def _bound(
     relation: BoundRelation, claims: tuple[Resolved, ...], vocabulary: Vocabulary
 ) -> Iterator[tuple[str, str, str, list[Resolved], tuple]]:
-    lowers, uppers = _at(claims, relation.lower), _at(claims, relation.upper, whole=True)
+    lowers, uppers = _at(claims, relation.lower), _at(claims, relation.upper)
     low_label, high_label = term_label(relation.lower, vocabulary), term_label(relation.upper, vocabulary)
     for when in sorted(set(lowers) & set(uppers)):
+        held = _limit(uppers[when], lowers[when])
+        if held is None:
+            continue  # an upper term counted so far, and a lower counted further: no bound
+        uppers[when] = held[0]
         low, high = numeric_hull(lowers[when]), numeric_hull(uppers[when])
         if low is None or high is None:
             continue

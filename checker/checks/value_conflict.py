@@ -232,6 +232,21 @@ def counted_to(claim: Resolved) -> tuple[bool, Optional[date]]:
     return bool(claim.claim.to_date), None
 
 
+def held_to(totals: list[Resolved], parts: list[Resolved]) -> Optional[bool]:
+    """Whether figures of parts can be held to totals that each count their period only so far (see
+    :func:`counted_to`): None when not (a part counted in full, or to a later or unknown day); True when every part
+    was counted to the very day the totals were, False when some to an earlier day (their sum then only bounds the
+    total from below)."""
+    days = [counted_to(claim)[1] for claim in totals]
+    if not days or None in days:
+        return None
+    limit = min(days)  # type: ignore[type-var]
+    counted = [counted_to(claim) for claim in parts]
+    if not all(partial and day is not None and day <= limit for partial, day in counted):
+        return None
+    return all(day == limit for _, day in counted)
+
+
 def _so_far(day: Optional[date]) -> str:
     """How far a figure counted to date counts, in words (``day`` None: a day not known)."""
     return f"up to {day.day} {day.strftime('%B %Y')}" if day else "so far, to a day it does not give"
