@@ -384,7 +384,7 @@ def _imported(tables: list[Path], mapping: Optional[Path], workers: int, rules: 
     spec, unknown = (loaded.model, []) if vocabulary.unreadable else without_unknown_metrics(loaded, vocabulary)
     failed: list[TableProblem] = []
     try:
-        imported = list(import_tables(tables, spec, workers, failed=failed))
+        imported = list(import_tables(tables, spec, workers, failed=failed, root=mapping.parent))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise RequestError(str(exc)) from None
     return Tables(

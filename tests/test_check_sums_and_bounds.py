@@ -174,3 +174,21 @@ def test_figures_counted_so_far_to_one_day_are_held_to_each_other(corpus):
     files = {"t.yaml": one_source("t", "2025-07-10", claim("t", "visits", 10, period="2025"),
                                   claim("s", "south", 5, period="2025")), "n.yaml": later}  # fmt: skip
     assert findings_of(corpus(files, REGIONS), "sum-and-bound") == []
+
+
+@pytest.mark.parametrize(
+    "total_source, parts_published",
+    [
+        ({"published": "2025-07"}, "2025-07-25"),  # some day of July: perhaps the first, before the parts' day
+        ({"published": "2025-07"}, "2025-07"),  # two articles of July: perhaps of different days
+        ({"undated": {"estimate": "2025-07-10", "argument": "no date line"}}, "2025-07-10"),  # a day only estimated
+    ],
+)
+def test_a_total_counted_so_far_to_a_day_not_surely_known_holds_no_part(corpus, total_source, parts_published):
+    total = one_source("t", "2025-07-01", claim("t", "visits", 10, period="2025", to_date=True))
+    total["source"].pop("published")
+    total["source"].update(total_source)
+    parts = one_source("p", parts_published, claim("n", "north", 8, period="2025"), claim("s", "south", 5, period="2025"))
+    result = corpus({"t.yaml": total, "p.yaml": parts}, REGIONS)
+    assert [f for f in result.findings if not f.subject] == []
+    assert findings_of(result, "sum-and-bound") == []

@@ -801,10 +801,13 @@ def _source_ids(documents: list[tuple[str, date, str]], shared: frozenset[str], 
     ]
 
 
-def _shared(tables: list[Cells], exclude: frozenset[str]) -> tuple[frozenset[str], dict[Path, str]]:
+def _shared(
+    tables: list[Cells], exclude: frozenset[str], root: Optional[Path] = None
+) -> tuple[frozenset[str], dict[Path, str]]:
     """The source ids (see :func:`_source_id`) that more than one of the tables makes, and the name each table
-    gives the ids it shares: its file name, or, where tables have one file name, its path from the folder that holds
-    those tables, with a digest of that path (never where that folder stands, nor what other tables the run has)."""
+    gives the ids it shares: its file name, or, where tables have one file name, its path from ``root`` (the
+    mapping's folder; default: the working folder), with a digest of that path: a name that depends neither on
+    where the project stands nor on what other tables the run has."""
     seen: dict[str, int] = {}
     for cells in tables:
         pairs = cells.rows.filter(~pl.col("source").is_in(list(exclude))).select("source", "day").unique().rows()
@@ -812,13 +815,12 @@ def _shared(tables: list[Cells], exclude: frozenset[str]) -> tuple[frozenset[str
             seen[made_id] = seen.get(made_id, 0) + 1
     stems = [_identifier(cells.path.stem) for cells in tables]
     names = dict(zip((cells.path for cells in tables), stems, strict=True))
-    for stem in {stem for stem in stems if stems.count(stem) > 1}:
-        alike = [cells.path.resolve() for cells, other in zip(tables, stems, strict=True) if other == stem]
-        common = Path(os.path.commonpath([str(path.parent) for path in alike]))
-        for path, cells in zip(alike, [c for c, other in zip(tables, stems, strict=True) if other == stem], strict=True):
-            relative = path.relative_to(common)
-            digest = hashlib.sha256(relative.as_posix().encode("utf-8")).hexdigest()[:8]
-            names[cells.path] = f"{_identifier(relative.with_suffix('').as_posix())}-{digest}"
+    base = (root or Path.cwd()).resolve()
+    for cells, stem in zip(tables, stems, strict=True):
+        if stems.count(stem) > 1:
+            relative = Path(os.path.relpath(cells.path.resolve(), base)).as_posix()
+            digest = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:8]
+            names[cells.path] = f"{_identifier(relative.rsplit('.', 1)[0])}-{digest}"
     return frozenset(made_id for made_id, count in seen.items() if count > 1), names
 
 
@@ -940,10 +942,12 @@ def import_tables(
     workers: int = 1,
     exclude: frozenset[str] = frozenset(),
     failed: Optional[list[TableProblem]] = None,
+    root: Optional[Path] = None,
 ) -> Iterator[Imported]:
     """Every table imported, in the order given (sources whose name is in ``exclude`` left out); with ``workers``
     above 1 the tables' distinct cells are parsed by that many processes while the tables are read. A table the
-    mapping cannot read raises :class:`ValueError`, or, with ``failed``, is added there and the others go on."""
+    mapping cannot read raises :class:`ValueError`, or, with ``failed``, is added there and the others go on.
+    ``root`` (the mapping's folder) is where tables of one file name are named from (see :func:`_shared`)."""
     metrics = len(mapping.metrics)
     workers = min(workers, len(paths))
 
@@ -966,13 +970,13 @@ def import_tables(
                 if read is not None:
                     parsed = pool.apply_async(_parse_job, ((mapping, read[2].rows()),))
                     pending.append((*read, parsed))
-            shared = _shared([cells for cells, *_ in pending], exclude)
+            shared = _shared([cells for cells, *_ in pending], exclude, root)
             for cells, every, distinct, parsed in pending:
                 yield _assemble(cells, mapping, exclude, every, distinct, parsed.get(), shared)
         return
     # every table's cells first: which sources and days two tables share is known before any document is made
     read_all = [read for read in map(cells_of, paths) if read is not None]
-    shared = _shared([cells for cells, *_ in read_all], exclude)
+    shared = _shared([cells for cells, *_ in read_all], exclude, root)
     for cells, every, distinct in read_all:
         yield _assemble(cells, mapping, exclude, every, distinct, parse_cells(mapping, distinct.rows()), shared)
 

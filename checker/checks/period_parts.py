@@ -27,12 +27,11 @@ Failing example
 from __future__ import annotations
 
 import bisect
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, metrics_where, rows_of
-from checker.checks.value_conflict import Position, counted_to, positions
-from checker.corpus.claims import Resolved
+from checker.checks.value_conflict import Position, counted_to, positions, surely_counted
 from checker.corpus.values import EntitySet, Interval, Number, quantity_text
 from checker.formats.models import Metric, TimeNature
 from checker.model.findings import CONTRADICTION, TIMING, Problem
@@ -99,7 +98,7 @@ def _so_far(whole: Position) -> tuple[date | None, str] | None:
     for claim in whole.claims:
         if not counted_to(claim)[0]:
             return None
-        day = _surely_counted(claim)
+        day = surely_counted(claim)
         if day is not None:
             days.append(day)
     if not days:
@@ -113,18 +112,6 @@ def _counted_rank(whole: Position) -> tuple[int, int]:
     if so_far is None:
         return 0, 0
     return 1, -so_far[0].toordinal() if so_far[0] is not None else 0
-
-
-def _surely_counted(claim: Resolved) -> date | None:
-    """The last day a figure counted so far surely counts: its source's day of publication; for a source dated by a
-    month or a quarter, the day before that began (it may have appeared on its first day); None for a date that is
-    only estimated."""
-    source = claim.source
-    if source.date is None or not source.dated:
-        return None
-    if source.date.start == source.date.end:
-        return source.date.end
-    return source.date.start - timedelta(days=1)
 
 
 def _parts_together(found: list[Position], metric: Metric) -> Iterator[Problem]:

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
@@ -232,19 +232,39 @@ def counted_to(claim: Resolved) -> tuple[bool, Optional[date]]:
     return bool(claim.claim.to_date), None
 
 
+def surely_counted(claim: Resolved) -> Optional[date]:
+    """The last day a figure counted so far (see :func:`counted_to`) surely counts: its source's day of
+    publication; for a source dated by a month or a quarter, the day before that began (it may have appeared on its
+    first day); None for a date that is only estimated."""
+    source = claim.source
+    if source.date is None or not source.dated:
+        return None
+    if source.date.start == source.date.end:
+        return source.date.end
+    return source.date.start - timedelta(days=1)
+
+
+def latest_counted(claim: Resolved) -> Optional[date]:
+    """The last day a figure counted so far may count: its source's day of publication, or the last day of the
+    month or quarter that dates it; None for a date that is only estimated."""
+    source = claim.source
+    return source.date.end if source.date is not None and source.dated else None
+
+
 def held_to(totals: list[Resolved], parts: list[Resolved]) -> Optional[bool]:
     """Whether figures of parts can be held to totals that each count their period only so far (see
-    :func:`counted_to`): None when not (a part counted in full, or to a later or unknown day); True when every part
-    was counted to the very day the totals were, False when some to an earlier day (their sum then only bounds the
-    total from below)."""
-    days = [counted_to(claim)[1] for claim in totals]
-    if not days or None in days:
+    :func:`counted_to`): None when not (a part counted in full, or one that may have been counted later than a
+    total surely was, or a day only estimated); True when every figure was counted to one and the same day of
+    publication, False otherwise (the parts' sum then only bounds the total from below)."""
+    limits = [surely_counted(claim) for claim in totals]
+    if not limits or None in limits or not all(counted_to(claim)[0] for claim in parts):
         return None
-    limit = min(days)  # type: ignore[type-var]
-    counted = [counted_to(claim) for claim in parts]
-    if not all(partial and day is not None and day <= limit for partial, day in counted):
+    limit = min(limits)  # type: ignore[type-var]
+    latest = [latest_counted(claim) for claim in parts]
+    if None in latest or max(latest) > limit:  # type: ignore[type-var,operator]
         return None
-    return all(day == limit for _, day in counted)
+    days = {*limits, *latest, *(latest_counted(claim) for claim in totals), *(surely_counted(c) for c in parts)}
+    return len(days) == 1
 
 
 def _so_far(day: Optional[date]) -> str:

@@ -56,7 +56,9 @@ def import_command(
     stats = Stats()
     texts = []
     try:
-        for table in import_tables(sorted(tables), spec, workers or default_workers(), frozenset(exclude_source)):
+        for table in import_tables(
+            sorted(tables), spec, workers or default_workers(), frozenset(exclude_source), root=mapping.parent
+        ):
             texts += [table.text] if table.sources else []
             stats.add(table.stats)
     except (ValueError, UnicodeDecodeError) as exc:  # a table the mapping does not fit: it cannot run (exit 2)
