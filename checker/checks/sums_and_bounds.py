@@ -8,9 +8,10 @@ What it flags
     ranges the claims allow and shown in the note. When parts are missing,
     or counted only so far (by a source published before their period
     ended), the known parts still bound the total from below; a total or an
-    upper term counted only so far bounds only figures counted no further. Several claims of one
-    term at one time are taken together (any of their values may be the
-    right one), so a disagreement between sources is left to value-conflict.
+    upper term counted only so far bounds only figures counted no further.
+    Several claims of one term at one time are taken together (any of their
+    values may be the right one), so a disagreement between sources is left
+    to value-conflict.
 
     A sum whose parts are some of another's (A and B together, declared as
     ``a_and_b = A + B``, beside ``total = A + B + C``) is also checked in
