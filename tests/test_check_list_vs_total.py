@@ -74,3 +74,12 @@ def test_lists_made_no_later_than_a_count_so_far_are_held_to_it(corpus):
         "b.yaml": one_source("b", "2025-07-10", claim("l", "raised_to_a", ["ruritania", "latveria"], period="2025")),
     }
     assert [f.verdict for f in findings_of(corpus(files, RELATIONS), "list-vs-total")] == ["contradiction"]
+
+
+def test_a_count_so_far_without_a_list_of_its_period_is_no_concern(corpus):
+    files = {
+        "a.yaml": one_source("a", "2025-07-01", claim("u", "upgraded", 0, period="2025")),
+        "b.yaml": one_source("b", "2026-01-12", claim("l", "raised_to_a", ["ruritania"], period="2024")),
+    }
+    result = corpus(files, RELATIONS)
+    assert findings_of(result, "list-vs-total") == [] and [f for f in result.findings if not f.subject] == []

@@ -257,7 +257,7 @@ def held_to(totals: list[Resolved], parts: list[Resolved]) -> Optional[bool]:
     total surely was, or a day only estimated); True when every figure was counted to one and the same day of
     publication, False otherwise (the parts' sum then only bounds the total from below)."""
     limits = [surely_counted(claim) for claim in totals]
-    if not limits or None in limits or not all(counted_to(claim)[0] for claim in parts):
+    if not limits or not parts or None in limits or not all(counted_to(claim)[0] for claim in parts):
         return None
     limit = min(limits)  # type: ignore[type-var]
     latest = [latest_counted(claim) for claim in parts]
