@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
-from checker.checks.value_conflict import counted_to, held_to
+from checker.checks.value_conflict import counted_to, holding
 from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.corpus.values import EntitySet
 from checker.formats.models import ListTotalRelation
@@ -58,10 +58,10 @@ def check(group: Group, options: NoOptions) -> Iterator[Problem]:
             listed = [(label, found[when]) for found, label in lists if when in found]
             # a count made before its period ended (see value_conflict.counted_to) is no total the lists must fit
             # in, unless they were counted no further
-            whole = [claim for claim in total_claims if not counted_to(claim)[0]]
-            if not whole and held_to(total_claims, [claim for _, claims in listed for claim in claims]) is None:
+            held = holding(total_claims, [claim for _, claims in listed for claim in claims])
+            if held is None:
                 continue
-            total_claims = whole or total_claims
+            total_claims = held[0]
             total = numeric_hull(total_claims)
             if total is None or not listed:
                 continue

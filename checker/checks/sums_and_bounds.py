@@ -35,7 +35,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterator
 
 from checker.checks.base import Group, NoOptions, each_group, rows_of, subjects_with_both
-from checker.checks.value_conflict import counted_to, held_to
+from checker.checks.value_conflict import counted_to, holding
 from checker.corpus.claims import Resolved
 from checker.corpus.relations import by_time, numeric_hull, term_claims, term_label, when_words
 from checker.corpus.values import Interval, quantity_text
@@ -54,20 +54,6 @@ Options = NoOptions
 
 def _at(claims: tuple[Resolved, ...], ref: TermRef) -> dict[tuple[date, date], list[Resolved]]:
     return by_time(term_claims(claims, ref))
-
-
-def _limit(bounding: list[Resolved], bounded: list[Resolved]) -> tuple[list[Resolved], str] | None:
-    """The claims of a total (or an upper term) that ``bounded`` can be held to, and how: "whole", those that
-    count their whole period; else, when each counts it only so far (by a source published before the period
-    ended: see value_conflict.counted_to), all of them, if the others were counted no further: "same day" when
-    to the very day, "earlier" when some to an earlier one. None when they cannot be held to it."""
-    whole = [claim for claim in bounding if not counted_to(claim)[0]]
-    if whole:
-        return whole, "whole"
-    same_day = held_to(bounding, bounded)
-    if same_day is None:
-        return None
-    return bounding, "same day" if same_day else "earlier"
 
 
 def _term_key(ref: TermRef) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -112,7 +98,7 @@ def _sum(
         present = [(label, found[when]) for found, label in parts if when in found]
         if not present or (through is not None and when not in parts[0][0]):
             continue  # a sum that follows from two says something only where the partial sum is stated
-        held = _limit(total_claims, [claim for _, group in present for claim in group])
+        held = holding(total_claims, [claim for _, group in present for claim in group])
         if held is None:
             continue  # a total counted so far, and parts counted further: no bound
         total_claims = held[0]
@@ -168,7 +154,7 @@ def _bound(
     lowers, uppers = _at(claims, relation.lower), _at(claims, relation.upper)
     low_label, high_label = term_label(relation.lower, vocabulary), term_label(relation.upper, vocabulary)
     for when in sorted(set(lowers) & set(uppers)):
-        held = _limit(uppers[when], lowers[when])
+        held = holding(uppers[when], lowers[when])
         if held is None:
             continue  # an upper term counted so far, and a lower counted further: no bound
         uppers[when] = held[0]

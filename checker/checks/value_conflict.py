@@ -267,6 +267,20 @@ def held_to(totals: list[Resolved], parts: list[Resolved]) -> Optional[bool]:
     return len(days) == 1
 
 
+def holding(bounding: list[Resolved], bounded: list[Resolved]) -> Optional[tuple[list[Resolved], str]]:
+    """The claims of a total (or an upper term) that ``bounded`` can be held to, and how: "whole", those that
+    count their whole period; else, when each counts it only so far (see :func:`counted_to`), all of them, if the
+    others were counted no further (:func:`held_to`): "same day" when to the very day, "earlier" when not. None
+    when they cannot be held to it."""
+    whole = [claim for claim in bounding if not counted_to(claim)[0]]
+    if whole:
+        return whole, "whole"
+    same_day = held_to(bounding, bounded)
+    if same_day is None:
+        return None
+    return bounding, "same day" if same_day else "earlier"
+
+
 def _so_far(day: Optional[date]) -> str:
     """How far a figure counted to date counts, in words (``day`` None: a day not known)."""
     return f"up to {day.day} {day.strftime('%B %Y')}" if day else "so far, to a day it does not give"
