@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from checker.corpus.result import TEXT_WIDTH, Result
-from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, run
+from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, rules_of, run
 from checker.engine.trace import phase
 from checker.formats import confine
 from checker.formats.confine import Confinement, Refused, resolved
@@ -363,7 +363,7 @@ def _only_tables(request: CheckRequest, tables: list[Path]) -> bool:
     return bool(tables) and len(tables) == len(set(request.paths))
 
 
-def _imported(tables: list[Path], mapping: Optional[Path], workers: int, rules: Path) -> Tables:
+def _imported(tables: list[Path], mapping: Optional[Path], workers: int, vocabulary: Vocabulary) -> Tables:
     """Each table imported in memory, without the columns of metrics the rules do not declare (an error at each in
     the mapping; with rules that cannot all be read, the run says what follows from them)."""
     from checker.authoring.tabular import (
@@ -373,14 +373,11 @@ def _imported(tables: list[Path], mapping: Optional[Path], workers: int, rules: 
         load_mapping_at,
         without_unknown_metrics,
     )
-    from checker.engine import rules_of
-
     assert mapping is not None
     try:
         loaded = load_mapping_at(mapping)
     except MappingProblem as exc:
         raise RequestError(str(exc)) from None
-    vocabulary = rules_of(rules)
     spec, unknown = (loaded.model, []) if vocabulary.unreadable else without_unknown_metrics(loaded, vocabulary)
     failed: list[TableProblem] = []
     try:
@@ -591,7 +588,7 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
     else:
         cache, note = _cache_folder(request, config, confinement)
     if tables and imported is None:
-        imported = _imported(tables, request.mapping, workers, rules)
+        imported = _imported(tables, request.mapping, workers, rules_of(rules))
     import_findings = imported.problems() if imported is not None else []
     texts = [table.claim_file() for table in imported.imported] if imported is not None else []
     imported = None  # the tables' claim files are in ``texts``: their text and pieces go (unless the caller keeps them)
@@ -706,8 +703,8 @@ def claims_to_resolve(request: CheckRequest) -> ToResolve:
     config, _, _, rules, tables = _prepared(request)
     imported = None
     if _only_tables(request, tables):
-        imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers(), rules)
         vocabulary, rules_problems = load_vocabulary(rules, read_document)
+        imported = _imported(tables, request.mapping, request.workers or config.workers or default_workers(), vocabulary)
         names = {name for table in imported.imported for name in table.claims["metric"].unique().to_list()}
         metrics = [vocabulary.metrics[i] for i in map(vocabulary.metric_id, names) if i is not None]
         # rules with problems go through the engine, which reports them
