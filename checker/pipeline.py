@@ -398,10 +398,11 @@ def _import_warnings(imported: list[Imported]) -> list[Finding]:
     for table in imported:
         for metric, count in sorted(table.stats.unparsed.items()):
             examples = ", ".join(repr(e) for e in table.stats.examples[metric])
+            line, start, end = table.stats.first.get(metric, (1, 1, 0))
             findings.append(
                 input_error(
                     "import",
-                    Location(display_path(table.path)),
+                    Location(display_path(table.path), line, start, line if end else 0, end),  # the first of them
                     f"{counted(count, 'value')} of {metric} could not be parsed, e.g. {examples}",
                     "add a format or a clean-up rule for them to the mapping, or list them as missing",
                     severity="warning",

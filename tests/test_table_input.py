@@ -8,6 +8,7 @@ report does not depend on the order the tables are named in.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -67,6 +68,39 @@ def test_quoted_cells_hold_delimiters_and_quotes(folder):
     assert len(mayors) == 1 and 'Smith, John "Jack"' in mayors[0]["message"]
     population = [f for f in findings if f["metric"] == "population" and f["verdict"] == "corroboration"]
     assert len(population) == 1 and len(population[0]["claims"]) == 3
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_a_claim_stands_at_its_cell_whether_cells_are_quoted_or_not(folder, line_end):
+    """A claim's place is the cell of its value in the table, counted in characters; with quoted cells, a quoted
+    delimiter is the cell's own, and a cell that runs over lines stands from its start to the end of that line."""
+    rows = [
+        "siteA, Springfield ,2024-01-01,1200,Smith",
+        "siteB,Springfield,2024-01-01,1300,Smith",
+        'siteC,"Springfield",2024-01-01,"1,400","Jones ""Jo"""',
+        'siteD,Springfield,2024-01-01,"1,500","Lee,',
+        'Ann"',
+    ]
+    for quoted in (False, True):
+        kept = rows if quoted else rows[:2]
+        (folder / "t.csv").write_text(HEADER.replace("\n", line_end) + line_end.join(kept) + line_end, "utf-8")
+        claims = {
+            (claim["source"], claim["claim"]): claim["location"]
+            for finding in _findings(_check(folder, "t.csv"))
+            for claim in finding["claims"]
+        }
+        text = [HEADER.strip(), *kept]
+        for (source, claim_id), at in claims.items():
+            assert at["path"] == "t.csv" and at["end_line"] == at["line"]
+            cell = text[at["line"] - 1][at["column"] - 1 : at["end_column"] - 1]
+            row = "abcd".index(source[4]) + 2
+            if source.startswith("sited") and claim_id.endswith("mayor"):
+                assert (at["line"], cell) == (row, '"Lee,')  # from where it starts to the end of that line
+            else:
+                assert at["line"] == row and next(csv.reader([cell]))[0].strip() in {
+                    "1200", "1300", "1,400", "1,500", "Smith", 'Jones "Jo"'
+                }, cell  # fmt: skip
+        assert len(claims) == (8 if quoted else 4)  # every claim is cited: they all disagree or agree
 
 
 def test_quoting_none_keeps_quotes_as_characters(folder, tmp_path):

@@ -244,9 +244,17 @@ def test_check_and_resolve_read_tables_straight_with_a_mapping(tmp_path):
     document = json.loads(straight.output)
     conflicts = [f for f in document["findings"] if f["verdict"] == "contradiction"]
     assert [f["message"] for f in conflicts] == [f["message"] for f in via_file["findings"] if f["verdict"] == "contradiction"]
-    assert len(conflicts) == 2 and conflicts[0]["claims"][0]["location"]["path"] == "20111201.txt.jsonl"
+    assert len(conflicts) == 2
+    # each claim stands at its cell of the table, the file a user has (and a CI system can annotate)
+    rows = (tmp_path / "20111201.txt").read_text("latin-1").split("\n")
+    for claim in (claim for finding in conflicts for claim in finding["claims"]):
+        at = claim["location"]
+        assert at["path"] == "20111201.txt" and at["end_line"] == at["line"]
+        assert rows[at["line"] - 1][at["column"] - 1 : at["end_column"] - 1].strip() == claim["quote"]
     unparsed = [f for f in document["findings"] if f["check"] == "import"]
     assert len(unparsed) == 1 and "'garbage 12:99'" in unparsed[0]["message"] and unparsed[0]["severity"] == "warning"
+    at = unparsed[0]["location"]  # at the first value it could not parse
+    assert rows[at["line"] - 1][at["column"] - 1 : at["end_column"] - 1] == "garbage 12:99"
     resolved = _run(tmp_path, "resolve", "20111201.txt", "--mapping", str(FLIGHTS / "mapping.yaml"), "--rules", rules,
                     "--format", "json")  # fmt: skip
     items = {item["subject"]: item for item in json.loads(resolved.stdout)["items"]}
@@ -383,6 +391,43 @@ def test_resolve_straight_from_a_table_is_resolve_of_the_claims_import_writes(tm
     assert {("AA-1", "departure"), ("AA-1", "passengers")} <= items and not any(m == "unknown" for _, m in items)
 
 
+@pytest.mark.parametrize("case", list(ODD_ROWS))
+def test_findings_of_a_table_read_with_a_mapping_stand_at_its_cells(tmp_path, case):
+    """check --mapping names the table itself, the file a user edits and a CI system annotates: each claim at the
+    cell of its value, and each problem of a claim, including those the claim format finds in the documents made of
+    the table, at a cell of the row it comes from."""
+    (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "rules.yaml").write_text(ODD_RULES, "utf-8")
+    rows = [HEADER, *ROWS, *ODD_ROWS[case]]
+    (tmp_path / "20111201.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    done = _run(tmp_path, "check", "20111201.csv", "--mapping", "mapping.yaml", "--rules", "rules", "--format", "json",
+                "--no-cache")  # fmt: skip
+    findings = json.loads(done.stdout)["findings"]
+    assert any(f["verdict"] == "contradiction" for f in findings)
+
+    def cell(at: dict) -> str:
+        assert at["path"] == "20111201.csv" and at["end_line"] == at["line"], at
+        row = rows[at["line"] - 1]
+        text = row[at["column"] - 1 : at["end_column"] - 1]
+        # one whole cell of the row: between two delimiters, or an edge of the row
+        assert row[at["column"] - 2 : at["column"] - 1] in ("", ",") and row[at["end_column"] - 1 :][:1] in ("", ",")
+        return text
+
+    for claim in (claim for finding in findings for claim in finding["claims"]):
+        assert cell(claim["location"]) == claim["quote"]
+    problems = [f for f in findings if f["verdict"] == "invalid" and f["location"]["path"] != "mapping.yaml"]
+    assert bool(problems) == (case not in ("plain", "two sources with one id"))
+    for problem in problems:  # each at its row, at the cell it is about
+        at = problem["location"]
+        assert at["line"] == len(rows), problem
+        said = cell(at)
+        if ".subject:" in problem["message"]:
+            assert said == ""  # the subject's cell, empty
+        elif "claims." in problem["message"] or "claim " in problem["message"]:
+            assert said and said in ODD_ROWS[case][0]
+
+
 def test_resolve_straight_from_tables_of_one_day_is_resolve_of_their_claims(tmp_path):
     """Two tables of one day make two documents of one source: each takes its table's name in its id."""
     (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")
@@ -430,8 +475,9 @@ EXCERPT_DIGESTS = {
     "import": "fbc8b2ac29c1459624d68c40a3efb4e1397dcb06002c3863f7b0043c2d8c06dd",
     # a source's two values for one flight read alike in any order (discovery._most_said)
     "resolve": "6ea6261c19bb174bd089acf0ea24c6280df4fe5b39b09e43424eb98fffa2afd1",
-    # a JSON Lines document's end column after its last character, as the JSON report documents it
-    "check": "ceed556390a6516afdf5314c494681a2fd9a4cdeeb809cf8698dfa2e59269539",
+    # each claim at its cell of the table, no longer at a line of the claim file made of it (the findings are
+    # otherwise the same: compared with their locations left out)
+    "check": "03c17284905db1f53bbc5904356a67d0c4ed6313eb60e6cafbe9d0fd26412336",
 }
 
 

@@ -42,7 +42,7 @@ import orjson
 import polars as pl
 from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
-from checker.corpus.records import DocumentRecord, FileRecord, dump
+from checker.corpus.records import DocumentRecord, FileRecord, dump, read_file, read_made
 from checker.formats.files import Refused, read_regular
 from checker.formats.loading import Loaded, display_path, location
 from checker.formats.models import MAX_QUOTE_CHARS, NUMBER_LIMIT, Identifier, NonEmpty, Opt, Strict
@@ -203,6 +203,8 @@ class Stats:
     missing: int = 0
     unparsed: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    #: of one table: where the first value of each metric that could not be parsed stands (line, start, end)
+    first: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def add(self, other: "Stats") -> None:
         """Count another table's figures in."""
@@ -400,19 +402,44 @@ def _quoted_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, l
         csv.field_size_limit(limit)
 
 
-def _cell_column(line: str, delimiter: str, at: int, quoted: bool) -> int:
-    """Where cell ``at`` (from 0) starts in a row's first line, in characters from 1 (1 when it starts on a later
-    line); ``quoted``: delimiters inside double quotes are the cell's own."""
+def _cell_spans(line: str, delimiter: str, quoted: bool) -> list[tuple[int, int]]:
+    """Where each cell that starts on a row's first line stands in it: its first column and the column after it,
+    in characters from 1 (a cell quoted over several lines ends with the line); ``quoted``: delimiters inside double
+    quotes are the cell's own."""
+    spans = []
+    start = 0
     inside = False
-    cells = 0
     for number, character in enumerate(line):
-        if cells == at:
-            return number + 1
         if quoted and character == '"':
             inside = not inside
         elif character == delimiter and not inside:
-            cells += 1
-    return len(line) + 1 if cells == at else 1
+            spans.append((start + 1, number + 1))
+            start = number + 1
+    spans.append((start + 1, len(line) + 1))
+    return spans
+
+
+def _cell_column(line: str, delimiter: str, at: int, quoted: bool) -> int:
+    """Where cell ``at`` (from 0) starts in a row's first line, in characters from 1 (1 when it starts on a later
+    line)."""
+    spans = _cell_spans(line, delimiter, quoted)
+    return spans[at][0] if at < len(spans) else 1
+
+
+def _cell_edges(wanted: list[int]) -> Iterator[tuple[int, pl.Expr, pl.Expr]]:
+    """Where each wanted cell (from 0) of each row (its text in column ``text``, split into column ``cells``, no
+    cell quoted) starts and where it ends, as :func:`_cell_spans` says; a cell the row lacks stands as the whole
+    row."""
+    cells = pl.col("cells")
+    widths = [cells.list.get(at, null_on_oob=True).str.len_chars().fill_null(0) for at in range(max(wanted) + 1)]
+    before: pl.Expr = pl.lit(0, dtype=pl.UInt32)
+    for at in range(max(wanted) + 1):
+        if at in wanted:
+            lacks = cells.list.len() <= at
+            start = pl.when(lacks).then(0).otherwise(before) + 1
+            end = pl.when(lacks).then(pl.col("text").str.len_chars() + 1).otherwise(before + widths[at] + 1)
+            yield at, start.cast(pl.UInt32), end.cast(pl.UInt32)
+        before = before + widths[at] + 1  # the cell and its delimiter
 
 
 def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
@@ -442,8 +469,9 @@ class Cells:
     """The rows of one table that are not blank, as columns of stripped cells."""
 
     path: Path
-    #: position (in row order), source, subject, day, then m0, m1, ...: the cell of each metric, in the mapping's
-    #: order
+    #: position (in row order), line (where the row starts), source, subject, day, then m0, m1, ...: the cell of each
+    #: metric, in the mapping's order; then where the cells stand in the row's line, each as NAME_s (its first
+    #: column) and NAME_e (the column after it): source_s, source_e, subject_s, subject_e, m0_s, m0_e, ...
     rows: pl.DataFrame
     plain: bool  # the table's text and name hold no character the claim format refuses
 
@@ -497,32 +525,43 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
     columns = [index(spec.column) for spec in mapping.metrics.values()]
     wanted = sorted({source_at, subject_at, *columns, *([day_at] if day_at is not None else [])})
     first = 1 if mapping.header else 0
-    if quoted:  # row by row, keeping only the cells the mapping reads
+    if quoted:  # row by row, keeping only the cells the mapping reads, and where they stand
         kept: dict[int, list[str]] = {at: [] for at in wanted}
+        places: dict[str, list[int]] = {f"{edge}{at}": [] for at in wanted for edge in "se"}
         starts: list[int] = []
         widest = 0
+        text_lines = _LINE_END.split(text)
         for line, row in read:
             widest = max(widest, len(row))
             if all(not cell.strip(_WHITESPACE) for cell in row):
                 continue  # a blank row
             starts.append(line)
+            first = text_lines[line - 1]
+            spans = _cell_spans(first, delimiter, True)
             for at, cells in kept.items():
                 cells.append(row[at].strip(_WHITESPACE) if at < len(row) else "")
-        table = pl.DataFrame({"line": starts, **{f"c{at}": cells for at, cells in kept.items()}},
-                             schema={"line": pl.UInt32, **{f"c{at}": pl.String for at in kept}})  # fmt: skip
+                # a cell that starts on a later line of the row, or that the row lacks: the row's first line
+                start, end = spans[at] if at < len(spans) and at < len(row) else (1, len(first) + 1)
+                places[f"s{at}"].append(start)
+                places[f"e{at}"].append(end)
+        table = pl.DataFrame({"line": starts, **{f"c{at}": cells for at, cells in kept.items()}, **places},
+                             schema={"line": pl.UInt32, **{f"c{at}": pl.String for at in kept},
+                                     **{name: pl.UInt32 for name in places}})  # fmt: skip
     else:  # split in bulk
         table = pl.DataFrame({"text": lines[first:]}, schema={"text": pl.String})
-        split = pl.col("text").str.split(delimiter)
-        widest = table.select(split.list.len().max()).item() if table.height else 0
         blank = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
         table = (
             table.with_columns(line=pl.int_range(first + 1, first + 1 + table.height, dtype=pl.UInt32))
             .filter(~blank)
-            .select(
-                "line",
-                *(split.list.get(at, null_on_oob=True).fill_null("").str.strip_chars(_WHITESPACE).alias(f"c{at}")
-                  for at in wanted),
-            )
+            .with_columns(pl.col("text").str.split(delimiter).alias("cells"))
+        )
+        widest = table.select(pl.col("cells").list.len().max()).item() if table.height else 0
+        split = pl.col("cells")
+        table = table.select(
+            "line",
+            *(split.list.get(at, null_on_oob=True).fill_null("").str.strip_chars(_WHITESPACE).alias(f"c{at}")
+              for at in wanted),
+            *(edge for at, start, end in _cell_edges(wanted) for edge in (start.alias(f"s{at}"), end.alias(f"e{at}"))),
         )  # fmt: skip
     named = {"source": (source_at, mapping.source.column), "subject": (subject_at, mapping.subject.column),
              "day": (day_at, mapping.day.column)}  # fmt: skip
@@ -545,7 +584,10 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         pl.col(f"c{subject_at}").alias("subject"),
         pl.col(f"c{day_at}").alias("day") if day_at is not None else pl.lit(fixed_day, dtype=pl.Date).alias("day"),
         *(pl.col(f"c{at}").alias(f"m{number}") for number, at in enumerate(columns)),
-    )
+        *(pl.col(f"{edge}{at}").alias(f"{name}_{edge}")
+          for name, at in (("source", source_at), ("subject", subject_at)) for edge in "se"),
+        *(pl.col(f"{edge}{at}").alias(f"m{number}_{edge}") for number, at in enumerate(columns) for edge in "se"),
+    )  # fmt: skip
     if day_at is not None:
         days = {}
         for written in rows["day"].unique(maintain_order=True).to_list():
@@ -563,7 +605,7 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
         # a table of no rows has no day: its column is still one of days (an empty mapping replaces nothing)
         day = pl.col("day").replace_strict(days, return_dtype=pl.Date) if days else pl.lit(None, dtype=pl.Date)
         rows = rows.with_columns(day.alias("day"))
-    return Cells(path, rows.drop("line"), not control_character(text) and not control_character(path.name))
+    return Cells(path, rows, not control_character(text) and not control_character(path.name))
 
 
 #: what a cell holds: a value, a marker of a missing one, one that could not be parsed, or a value the claim format
@@ -614,18 +656,21 @@ def _parse_job(arguments: tuple[Mapping, list[tuple[int, str, date]]]) -> tuple[
 
 
 def _metric_cells(cells: Cells, metrics: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every cell of a metric (position, metric, text, day), in row order then the mapping's; and those to parse:
-    each distinct (metric, text, day) that is not empty, in the order they first stand."""
+    """Every cell of a metric (position, metric, text, day, and where it stands in its row's line: start, end), in
+    row order then the mapping's; and those to parse: each distinct (metric, text, day) that is not empty, in the
+    order they first stand."""
     rows = cells.rows
     every = pl.concat(
         [
             rows.select(
-                "position", "day", pl.lit(number, dtype=pl.UInt32).alias("metric"), pl.col(f"m{number}").alias("raw")
+                "position", "day", pl.lit(number, dtype=pl.UInt32).alias("metric"), pl.col(f"m{number}").alias("raw"),
+                pl.col(f"m{number}_s").alias("start"), pl.col(f"m{number}_e").alias("end"),
             )
             for number in range(metrics)
         ]
-        or [rows.select("position", "day", pl.lit(0, dtype=pl.UInt32).alias("metric"), pl.lit("").alias("raw")).clear()]
-    ).sort("position", "metric")
+        or [rows.select("position", "day", pl.lit(0, dtype=pl.UInt32).alias("metric"), pl.lit("").alias("raw"),
+                        pl.lit(0, dtype=pl.UInt32).alias("start"), pl.lit(0, dtype=pl.UInt32).alias("end")).clear()]
+    ).sort("position", "metric")  # fmt: skip
     distinct = every.filter(pl.col("raw") != "").select("metric", "raw", "day").unique(maintain_order=True)
     return every, distinct
 
@@ -638,6 +683,11 @@ class Made(NamedTuple):
     counts: list[int]  # how many claims each document has
     sources: list[str]  # each document's source block as JSON
     widths: list[int]  # how many characters each document's line has
+    #: where each claim stands in the table, in the same order: the line of its row, where its cell starts and ends
+    #: in that line (start, end), and its subject's cell (subject_s, subject_e)
+    places: pl.DataFrame
+    #: where each document's first row stands (line), and that row's source cell (source_s, source_e)
+    firsts: pl.DataFrame
 
 
 @dataclass
@@ -659,19 +709,87 @@ class Imported:
     made: Optional[Made] = None  # what ``text`` was written from (None: let go)
 
     def claim_file(self) -> tuple[Path, str | FileRecord, bool]:
-        """The table as a JSON Lines claim file made in memory, as a run takes it (see checker.engine.run): named
-        TABLE.jsonl; the record of its documents when they are ones the claim format takes as written (see
-        :meth:`record`), else its text; and whether its documents need no validation."""
+        """The table as a claim file made in memory, as a run takes it (see checker.engine.run): the record of its
+        documents, read as the JSON Lines claim file `import` writes (TABLE.jsonl) would be, with every place in it
+        put where it stands in the table (see :meth:`in_table`); and whether its documents need no validation.
+        Once the pieces the documents were made from are let go, the JSON Lines text, named TABLE.jsonl."""
         path = self.path.parent / f"{self.path.name}.jsonl"
-        record = self.record(path, display_path(path))
-        return path, record if record is not None else self.text, self.plain
+        if self.made is None:
+            return path, self.text, self.plain
+        record = self.record(path, display_path(path), in_table=True)
+        if record is None:  # documents the claim format refuses in part: read as the careful reader reads them
+            record = read_made(path, display_path(path), self.text) if self.plain else None
+            record = self.in_table(record or read_file(path, display_path(path), self.text.encode("utf-8")))
+        return self.path, record, self.plain
 
-    def record(self, path: Path, shown: str) -> Optional[FileRecord]:
+    def in_table(self, record: FileRecord) -> FileRecord:
+        """A record of the JSON Lines documents (see :meth:`claim_file`) with its places in the table: a claim
+        stands at its metric's cell (its subject at the subject's), a document at the source cell of its first
+        row, and a problem of the documents at the cell of the claim it concerns, else at its document's."""
+        made = self.made
+        assert made is not None
+        shown = display_path(self.path)
+        offsets = np.cumsum([0, *made.counts])
+        spans = self._spans_in_table()
+        documents = []
+        for document in record.documents:
+            number = document.spans[()][0] - 1  # a JSON Lines document is the line of its number
+            at = int(offsets[number])
+            claims = tuple((index, name, text, spans[at + index]) for index, name, text, _ in document.claims)
+            documents.append(document._replace(path=shown, file=self.path.as_posix(), spans=self._first_of(number),
+                                               claims=claims))  # fmt: skip
+        if not record.findings:
+            return FileRecord((), tuple(documents), record.claims_read)
+        cells = made.places.rows()
+        starts = [  # where each claim of a document starts in its line: after '{"claims": [', each after ", "
+            np.cumsum([13, *(width + 2 for width in made.claims.str.len_chars()[offsets[d] : offsets[d + 1]])])
+            for d in range(len(made.counts))
+        ]  # fmt: skip
+
+        def moved(finding: tuple) -> tuple:
+            check, severity, message, hint, location, kept = finding
+            line, col = (location[1], location[2]) if location else (0, 0)
+            if not 1 <= line <= len(starts):
+                return check, severity, message, hint, (shown, 1, 1, 0, 0), kept
+            document = line - 1
+            named = _CLAIM_NAMED.match(message)  # a problem of one claim names it (a JSON Lines line has one place)
+            index = int(named.group(1)) if named else int(np.searchsorted(starts[document], col, side="right")) - 1
+            if 0 <= index < made.counts[document]:
+                row, start, end, subject_start, subject_end = cells[offsets[document] + index]
+                if named and named.group(2) == "subject":
+                    start, end = subject_start, subject_end
+                return check, severity, message, hint, (shown, row, start, row, end), kept
+            return check, severity, message, hint, (shown, *self._first_of(document)[()]), kept
+
+        return FileRecord(tuple(moved(f) for f in record.findings), tuple(documents), record.claims_read)
+
+    def _first_of(self, document: int) -> dict[tuple, tuple[int, int, int, int]]:
+        """The spans of a document in the table: the source cell of its first row."""
+        assert self.made is not None
+        line, start, end = self.made.firsts.row(document)
+        return {(): (line, start, line, end)}
+
+    def _spans_in_table(self) -> list[bytes]:
+        """The spans of each claim in the table, in the documents' order, as a record keeps them: the cell of its
+        value, and its subject's ([[["claims", i], span], [["claims", i, "subject"], span]] as JSON)."""
+        made = self.made
+        assert made is not None
+        offsets = np.cumsum([0, *made.counts])
+        index = pl.Series(np.arange(made.places.height) - np.repeat(offsets[:-1], made.counts), dtype=pl.Int64)
+        return made.places.select(
+            pl.concat_str(
+                pl.lit('[[["claims",'), pl.lit(index), pl.lit("],["), "line", pl.lit(","), "start", pl.lit(","),
+                "line", pl.lit(","), "end", pl.lit(']],[["claims",'), pl.lit(index), pl.lit(',"subject"],['), "line",
+                pl.lit(","), "subject_s", pl.lit(","), "line", pl.lit(","), "subject_e", pl.lit("]]]"),
+            )
+        ).to_series().cast(pl.Binary).to_list()  # fmt: skip
+
+    def record(self, path: Path, shown: str, in_table: bool = False) -> Optional[FileRecord]:
         """The record :func:`checker.corpus.records.read_file` makes of ``text`` read from ``path`` (shown as
         ``shown``), made from the pieces it was written from, each claim's JSON as it stands in the text: the same
         record as :func:`checker.corpus.records.read_made` makes of the text, without parsing every claim and
-        writing it again. None when the documents are not all ones the claim format takes as written, or the
-        pieces were let go."""
+        writing it again; ``in_table``: with its places in the table, as :meth:`in_table` puts them. None when the
+        documents are not all ones the claim format takes as written, or the pieces were let go."""
         made = self.made
         if not self.plain or made is None:
             return None
@@ -679,6 +797,9 @@ class Imported:
             return None  # a claim id twice in a document: read_file says so
         texts = made.claims.cast(pl.Binary).to_list()
         subjects = self.claims["subject"].to_list()
+        placed = self._spans_in_table() if in_table else None
+        if in_table:
+            path, shown = self.path, display_path(self.path)
         documents = []
         at = 0
         for line, (source, count, width) in enumerate(zip(made.sources, made.counts, made.widths, strict=True), 1):
@@ -686,12 +807,18 @@ class Imported:
             spans = dump([[[], list(span)]])
             names: dict[str, str] = {}  # one string for a subject its claims name alike, as read_made makes them
             kept = tuple(
-                (index, names.setdefault(subject, subject), texts[at + index], spans)
+                (index, names.setdefault(subject, subject), texts[at + index],
+                 placed[at + index] if placed is not None else spans)
                 for index, subject in enumerate(subjects[at : at + count])
-            )
-            documents.append(DocumentRecord(shown, path.as_posix(), orjson.loads(source), {(): span}, kept))
+            )  # fmt: skip
+            where = self._first_of(line - 1) if in_table else {(): span}
+            documents.append(DocumentRecord(shown, path.as_posix(), orjson.loads(source), where, kept))
             at += count
         return FileRecord((), tuple(documents), at)
+
+
+#: how a problem of one claim of a document names it: by its key path, "claims.3.value: ..."
+_CLAIM_NAMED = re.compile(r"claims\.(\d+)(?:\.(\w+))?")
 
 
 def _quoted(texts: pl.Series) -> pl.Series:
@@ -846,12 +973,17 @@ def _assemble(
     counted = dict(every.group_by("what").len().iter_rows())
     stats.missing = counted.get(MISSING, 0)
     stats.values = counted.get(VALUE, 0) + counted.get(UNFIT, 0)
-    for number, raw in every.filter(pl.col("what") == NOT_PARSED).select("metric", "raw").iter_rows():
+    refused = every.filter(pl.col("what") == NOT_PARSED).join(
+        cells.rows.select("position", "line"), on="position", how="left", maintain_order="left"
+    )
+    for number, raw, line, start, end in refused.select("metric", "raw", "line", "start", "end").iter_rows():
         stats.refuse(names[number], raw)
+        stats.first.setdefault(names[number], (line, start, end))
 
     rows = cells.rows.filter(~pl.col("source").is_in(list(exclude)))
-    documents = (
-        rows.select("source", "day").unique().sort("source", "day").with_row_index("document")
+    documents = (  # each with where its first row and that row's source cell stand
+        rows.group_by("source", "day").agg(pl.col("line", "source_s", "source_e").first())
+        .sort("source", "day").with_row_index("document")
         .with_columns(pl.col("day").dt.to_string("%Y-%m-%d").alias("day_text"))
     )  # fmt: skip
     documents = documents.with_columns(
@@ -861,7 +993,8 @@ def _assemble(
     )  # fmt: skip
     claims = (
         every.filter(pl.col("what").is_in([VALUE, UNFIT]))
-        .join(rows.select("position", "source", "subject"), on="position", how="inner")
+        .join(rows.select("position", "source", "subject", "line", "subject_s", "subject_e"), on="position",
+              how="inner")
         .join(documents.select("source", "day", "document", "id"), on=["source", "day"], how="left")
         .sort("document", "position", "metric")
         .with_columns(
@@ -932,6 +1065,8 @@ def _documents(path: Path, mapping: Mapping, documents: pl.DataFrame, claims: pl
         counts.fill_null(0).to_list(),
         heads["source"].str.slice(0, heads["source"].str.len_chars() - 1).to_list(),  # the document's "}" left out
         lines.str.len_chars().to_list(),
+        claims.select("line", "start", "end", "subject_s", "subject_e"),
+        documents.select("line", "source_s", "source_e"),
     )
     return lines.str.join("\n").item() + "\n", made
 

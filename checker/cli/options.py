@@ -166,7 +166,7 @@ mapping = click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read the tables (CSV, TSV) among the paths with this mapping, straight into the run (as `import` would "
-    "write them; findings name each table as TABLE.jsonl).",
+    "write them; findings name a claim by its cell of the table).",
 )
 
 
