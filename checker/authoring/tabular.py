@@ -42,6 +42,7 @@ import orjson
 import polars as pl
 from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
+from checker.authoring.clock import ClockFormat
 from checker.corpus.records import DocumentRecord, FileRecord, dump, read_file, read_made
 from checker.formats.files import Refused, read_regular
 from checker.formats.loading import Loaded, display_path, location
@@ -70,6 +71,9 @@ def _strptime_format(text: str) -> str:
     except ValueError as exc:
         if not str(exc).startswith("time data"):  # a format it reads, which an empty text does not match
             raise ValueError(f"not a strptime format: {exc}") from None
+    except re.error as exc:  # a directive given twice: the pattern strptime makes of it names one group twice
+        twice = re.search(r"group name '(.)'", str(exc))
+        raise ValueError(f"not a strptime format: {f'%{twice.group(1)} is given twice' if twice else exc}") from None
     return text
 
 
@@ -241,6 +245,7 @@ class ValueReader:
         self.cache: dict[tuple[str, date], object] = {}
         self.rewrites = [(re.compile(r.pattern), r.replace) for r in getattr(parser, "clean", [])]
         self.require = re.compile(parser.require) if isinstance(parser, ClockParser) and parser.require else None
+        self.formats = [ClockFormat(pattern) for pattern in parser.formats] if isinstance(parser, ClockParser) else []
         # the format that read a value of each shape (digits folded), tried first for the next of that shape
         self.shapes: dict[str, int] = {}
         self.cleaned: dict[str, str] = {}  # each raw text after the rewrites
@@ -305,16 +310,14 @@ class ValueReader:
 
     def _formats(self, text: str, day: date) -> Optional[datetime]:
         """The declared formats, the one that read this shape last time first."""
-        assert isinstance(self.parser, ClockParser)
-        formats = self.parser.formats
+        formats = self.formats
         shape = _DIGITS.sub("9", text)
         known = self.shapes.get(shape)
         order = ([known] if known is not None else []) + [i for i in range(len(formats)) if i != known]
         for index in order:
-            pattern = formats[index]
-            try:
-                moment = datetime.strptime(text, pattern)
-            except ValueError:
+            pattern = formats[index].pattern
+            moment = formats[index].read(text)
+            if moment is None:
                 continue
             self.shapes[shape] = index
             if "%Y" not in pattern and "%y" not in pattern:
