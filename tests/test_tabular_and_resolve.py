@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checker.authoring.tabular import Mapping, ValueReader, import_tables, load_mapping, read_cells
+from checker.authoring.tabular import Mapping, TextParser, ValueReader, import_tables, load_mapping, read_cells
 from checker.fusion.discovery import Columns, Observation, resolve, resolve_columns
 
 from conftest import ROOT, run_cli
@@ -52,6 +55,48 @@ def test_gates_are_normalised(mapping, raw, gate):
     from datetime import date
 
     assert ValueReader(mapping.metrics["departure_gate"].parse).read(raw.strip(), date(2011, 12, 1)) == gate
+
+
+#: clean-up rules with and without group references, and with groups that take no part in a match
+REWRITES = [
+    {"pattern": r"(\d)\s?([ap])(?:\.?m\.?)?(?=[A-Z])", "replace": r"\1 \2m "},
+    {"pattern": r"(x)|(y)", "replace": r"<\1\2\g<1>>"},
+    {"pattern": r"^(?P<head>\w+)-", "replace": r"\g<head>\\"},
+    {"pattern": r"\*+", "replace": ""},
+    {"pattern": r"a", "replace": "A"},
+]
+
+
+@given(st.text(alphabet="0123456789apmxyAZ-*. \\", max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_clean_up_rules_rewrite_a_text_as_re_sub_does(raw):
+    from datetime import date
+
+    reader = ValueReader(TextParser(kind="text", clean=REWRITES))
+    expected = raw
+    for rule in REWRITES:
+        expected = re.sub(rule["pattern"], rule["replace"], expected)
+    expected = " ".join(expected.split())
+    assert reader.read(raw, date(2011, 12, 1)) == (expected or None)
+
+
+def test_a_value_is_written_as_json_writes_it(tmp_path):
+    """Numbers and clock times are written without json.dumps, as it would write them."""
+    (tmp_path / "mapping.yaml").write_text(
+        "delimiter: comma\nheader: true\nsource: {column: s}\nsubject: {column: f}\n"
+        "day: {column: d, format: '%Y-%m-%d', key: period}\n"
+        "metrics:\n  n: {column: n, parse: {kind: number}}\n"
+        "  t: {column: t, parse: {kind: clock, formats: ['%H:%M']}}\n  g: {column: g, parse: {kind: text}}\n",
+        "utf-8",
+    )
+    numbers = ["1", "-0", "0.1", "1e16", "1,234.5", "123456789012345678901234567890", "2.5e-7", ".5"]
+    rows = [f"s{at},F,2011-12-01,{json.dumps(n)},{at % 24:02d}:07,\"g\u00e9 {at}\"" for at, n in enumerate(numbers)]
+    (tmp_path / "t.csv").write_text("s,f,d,n,t,g\n" + "\n".join(rows) + "\n", "utf-8")
+    table = next(import_tables([tmp_path / "t.csv"], load_mapping(tmp_path / "mapping.yaml")))
+    lines = table.text.splitlines()
+    assert len(lines) == len(numbers)
+    for line in lines:  # each document as json.dumps writes it, its values included
+        assert line == json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False)
 
 
 def test_missing_markers_and_unparsed_values_are_counted(mapping, tmp_path):
