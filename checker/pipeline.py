@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from checker.corpus.result import TEXT_WIDTH, Result
-from checker.engine import Executor, cachekey, default_workers, no_cycle_collection, rules_of, run
+from checker.engine import Executor, cachekey, default_workers, made_reader, no_cycle_collection, rules_of, run
 from checker.engine.trace import phase
 from checker.formats import confine
 from checker.formats.confine import Confinement, Refused, resolved
@@ -591,7 +591,8 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
     if tables and imported is None:
         imported = _imported(tables, request.mapping, workers, rules_of(rules))
     import_findings = imported.problems() if imported is not None else []
-    texts = [table.claim_file() for table in imported.imported] if imported is not None else []
+    read = made_reader(cache)
+    texts = [table.claim_file(read) for table in imported.imported] if imported is not None else []
     imported = None  # the tables' claim files are in ``texts``: their text and pieces go (unless the caller keeps them)
     if focus is not None:
         focus |= {path.resolve() for path, *_ in texts}

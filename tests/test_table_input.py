@@ -103,6 +103,37 @@ def test_a_claim_stands_at_its_cell_whether_cells_are_quoted_or_not(folder, line
         assert len(claims) == (8 if quoted else 4)  # every claim is cited: they all disagree or agree
 
 
+def test_a_quote_inside_a_cell_is_a_character_wherever_the_claims_are_placed(folder):
+    """A quote that does not open its cell is a character of it, for the csv module and for where cells stand: the
+    table read with quoting and without gives the same places; a cell far to the right, and rows without it."""
+    padding = ",".join(f"x{at}" for at in range(40))
+    (folder / "map.yaml").write_text(MAPPING.replace("{column: mayor,", "{column: far,"), encoding="utf-8")
+    rows = [
+        f"source,city,date,population,{padding},far",
+        f'Joe"s,5" Av,2024-01-01,1200,{padding},Smith',
+        f'Ann"s,5" Av,2024-01-01,1300,{padding},Jones',
+        'Bob"s,5" Av,2024-01-01,1250',
+    ]
+    (folder / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    placed = []
+    for quoting in ("double", "none"):
+        (folder / "map.yaml").write_text(
+            MAPPING.replace("{column: mayor,", "{column: far,") + f"quoting: {quoting}\n", encoding="utf-8"
+        )
+        found = _findings(_check(folder, "t.csv"))
+        claims = sorted(
+            (claim["source"], claim["claim"], json.dumps(claim["location"]), claim["quote"])
+            for finding in found
+            for claim in finding["claims"]
+        )
+        assert len(claims) == 5
+        for _, _, at, quote in claims:
+            at = json.loads(at)
+            assert rows[at["line"] - 1][at["column"] - 1 : at["end_column"] - 1] == quote
+        placed.append(claims)
+    assert placed[0] == placed[1]
+
+
 def test_quoting_none_keeps_quotes_as_characters(folder, tmp_path):
     (folder / "map.yaml").write_text(MAPPING + "quoting: none\n", encoding="utf-8")
     (folder / "t.csv").write_text(HEADER + 'siteA,Springfield,2024-01-01,"7",x\n', encoding="utf-8")

@@ -473,6 +473,42 @@ def test_findings_of_a_table_read_with_a_mapping_stand_at_its_cells(tmp_path, ca
             assert said and said in ODD_ROWS[case][0]
 
 
+def test_a_table_the_claim_format_refuses_in_part_is_read_from_the_cache_and_placed_where_its_rows_stand_now(
+    tmp_path, monkeypatch
+):
+    """The documents of such a table are validated once and kept in the cache like a claim file's; where its claims
+    stand comes from the table of this run: a blank row added under its header (the documents made of it unchanged)
+    moves every finding a line down."""
+    from checker.corpus.records import read_file
+    from checker.engine import reading
+
+    (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "rules.yaml").write_text(ODD_RULES, "utf-8")
+    rows = [HEADER, *ROWS, *ODD_ROWS["control character"]]
+    (tmp_path / "20111201.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    careful = []
+    monkeypatch.setattr(reading, "read_file", lambda *args: careful.append(args[0]) or read_file(*args))
+    args = ("check", "20111201.csv", "--mapping", "mapping.yaml", "--rules", "rules", "--format", "json",
+            "--cache", str(tmp_path.parent / f"{tmp_path.name}-cache"))  # fmt: skip
+    first = _run(tmp_path, *args)
+    assert len(careful) == 1
+    assert _run(tmp_path, *args).stdout == first.stdout and len(careful) == 1  # from the cache
+    (tmp_path / "20111201.csv").write_text("\n".join([HEADER, "", *rows[1:]]) + "\n", "utf-8")
+    moved = _run(tmp_path, *args)
+    assert len(careful) == 1  # the same documents: the same record
+    before, after = json.loads(first.stdout)["findings"], json.loads(moved.stdout)["findings"]
+    assert len(before) == len(after) and any(f["verdict"] == "contradiction" for f in after)
+    for old, new in zip(before, after, strict=True):
+        if old["location"]["path"] == "20111201.csv":
+            assert new["location"] == {**old["location"], "line": old["location"]["line"] + 1,
+                                       "end_line": old["location"]["end_line"] + 1}  # fmt: skip
+        for was, now in zip(old["claims"], new["claims"], strict=True):
+            assert now["location"]["line"] == was["location"]["line"] + 1
+    unsaid = _run(tmp_path, *args[:-2], "--no-cache")
+    assert unsaid.stdout == moved.stdout
+
+
 def test_resolve_straight_from_tables_of_one_day_is_resolve_of_their_claims(tmp_path):
     """Two tables of one day make two documents of one source: each takes its table's name in its id."""
     (tmp_path / "mapping.yaml").write_text(ODD_MAPPING, "utf-8")

@@ -414,44 +414,60 @@ def _quoted_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, l
         csv.field_size_limit(limit)
 
 
-def _cell_spans(line: str, delimiter: str, quoted: bool) -> list[tuple[int, int]]:
-    """Where each cell that starts on a row's first line stands in it: its first column and the column after it,
-    in characters from 1 (a cell quoted over several lines ends with the line); ``quoted``: delimiters inside double
-    quotes are the cell's own."""
-    spans = []
+def _cell_spans(line: str, delimiter: str, quoted: bool, upto: Optional[int] = None) -> list[tuple[int, int]]:
+    """Where each cell that starts on a row's first line stands in it (those up to cell ``upto``, from 0): its first
+    column and the column after it, in characters from 1. ``quoted``: a cell that opens with a double quote runs
+    to the quote that closes it (two quotes are one inside it), as the csv module reads it, and one quoted over
+    several lines ends with the line; a quote anywhere else is a character of its cell."""
+    spans: list[tuple[int, int]] = []
     start = 0
-    inside = False
-    for number, character in enumerate(line):
-        if quoted and character == '"':
-            inside = not inside
-        elif character == delimiter and not inside:
-            spans.append((start + 1, number + 1))
-            start = number + 1
-    spans.append((start + 1, len(line) + 1))
+    width = len(line)
+    while upto is None or len(spans) <= upto:
+        at = start
+        if quoted and line.startswith('"', at):
+            at += 1
+            while True:
+                close = line.find('"', at)
+                if close < 0:
+                    at = width
+                    break
+                at = close + 1
+                if not line.startswith('"', at):
+                    break
+                at += 1
+        end = line.find(delimiter, at)
+        if end < 0:
+            spans.append((start + 1, width + 1))
+            break
+        spans.append((start + 1, end + 1))
+        start = end + 1
     return spans
 
 
 def _cell_column(line: str, delimiter: str, at: int, quoted: bool) -> int:
     """Where cell ``at`` (from 0) starts in a row's first line, in characters from 1 (1 when it starts on a later
     line)."""
-    spans = _cell_spans(line, delimiter, quoted)
+    spans = _cell_spans(line, delimiter, quoted, at)
     return spans[at][0] if at < len(spans) else 1
 
 
+def _cell_ends(wanted: list[int]) -> pl.Expr:
+    """For each row (split into column ``cells``, no cell quoted), where each of its cells up to the last wanted one
+    ends, its delimiter counted: the start of the next cell, in characters from 0."""
+    return pl.col("cells").list.head(max(wanted) + 1).list.eval((pl.element().str.len_chars() + 1).cum_sum())
+
+
 def _cell_edges(wanted: list[int]) -> Iterator[tuple[int, pl.Expr, pl.Expr]]:
-    """Where each wanted cell (from 0) of each row (its text in column ``text``, split into column ``cells``, no
-    cell quoted) starts and where it ends, as :func:`_cell_spans` says; a cell the row lacks stands as the whole
-    row."""
-    cells = pl.col("cells")
-    widths = [cells.list.get(at, null_on_oob=True).str.len_chars().fill_null(0) for at in range(max(wanted) + 1)]
-    before: pl.Expr = pl.lit(0, dtype=pl.UInt32)
-    for at in range(max(wanted) + 1):
-        if at in wanted:
-            lacks = cells.list.len() <= at
-            start = pl.when(lacks).then(0).otherwise(before) + 1
-            end = pl.when(lacks).then(pl.col("text").str.len_chars() + 1).otherwise(before + widths[at] + 1)
-            yield at, start.cast(pl.UInt32), end.cast(pl.UInt32)
-        before = before + widths[at] + 1  # the cell and its delimiter
+    """Where each wanted cell (from 0) of each row stands, as :func:`_cell_spans` says, from the row's text (column
+    ``text``), its cells (``cells``) and where they end (``ends``, see :func:`_cell_ends`); a cell the row lacks
+    stands as the whole row."""
+    for at in wanted:
+        lacks = pl.col("cells").list.len() <= at
+        before = pl.col("ends").list.get(at - 1, null_on_oob=True) if at else pl.lit(0, dtype=pl.UInt32)
+        start = pl.when(lacks).then(0).otherwise(before) + 1
+        end = pl.when(lacks).then(pl.col("text").str.len_chars() + 1)
+        end = end.otherwise(pl.col("ends").list.get(at, null_on_oob=True))
+        yield at, start.cast(pl.UInt32), end.cast(pl.UInt32)
 
 
 def _index(spec: Union[str, int], header: Optional[list[str]]) -> int:
@@ -549,7 +565,7 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
                 continue  # a blank row
             starts.append(line)
             first = text_lines[line - 1]
-            spans = _cell_spans(first, delimiter, True)
+            spans = _cell_spans(first, delimiter, True, wanted[-1])
             for at, cells in kept.items():
                 cells.append(row[at].strip(_WHITESPACE) if at < len(row) else "")
                 # a cell that starts on a later line of the row, or that the row lacks: the row's first line
@@ -568,6 +584,7 @@ def read_cells(path: Path, mapping: Mapping) -> Cells:
             .with_columns(pl.col("text").str.split(delimiter).alias("cells"))
         )
         widest = table.select(pl.col("cells").list.len().max()).item() if table.height else 0
+        table = table.with_columns(_cell_ends(wanted).alias("ends"))
         split = pl.col("cells")
         table = table.select(
             "line",
@@ -723,18 +740,28 @@ class Imported:
     plain: bool
     made: Optional[Made] = None  # what ``text`` was written from (None: let go)
 
-    def claim_file(self) -> tuple[Path, str | FileRecord, bool]:
+    def claim_file(
+        self, read: Optional[Callable[[Path, str, bool], FileRecord]] = None
+    ) -> tuple[Path, str | FileRecord, bool]:
         """The table as a claim file made in memory, as a run takes it (see checker.engine.run): the record of its
         documents, read as the JSON Lines claim file `import` writes (TABLE.jsonl) would be, with every place in it
         put where it stands in the table (see :meth:`in_table`); and whether its documents need no validation.
-        Once the pieces the documents were made from are let go, the JSON Lines text, named TABLE.jsonl."""
+        Once the pieces the documents were made from are let go, the JSON Lines text, named TABLE.jsonl.
+
+        Documents the claim format refuses in part are read as the careful reader reads them: by ``read`` (the
+        path, text, and whether they need no validation), which a run gives to take the record from its cache.
+        """
         path = self.path.parent / f"{self.path.name}.jsonl"
         if self.made is None:
             return path, self.text, self.plain
         record = self.record(path, display_path(path), in_table=True)
-        if record is None:  # documents the claim format refuses in part: read as the careful reader reads them
-            record = read_made(path, display_path(path), self.text) if self.plain else None
-            record = self.in_table(record or read_file(path, display_path(path), self.text.encode("utf-8")))
+        if record is None:
+            if read is not None:
+                record = read(path, self.text, self.plain)
+            else:
+                record = read_made(path, display_path(path), self.text) if self.plain else None
+                record = record or read_file(path, display_path(path), self.text.encode("utf-8"))
+            record = self.in_table(record)
         return self.path, record, self.plain
 
     def in_table(self, record: FileRecord) -> FileRecord:
@@ -752,7 +779,8 @@ class Imported:
             at = int(offsets[number])
             claims = tuple((index, name, text, spans[at + index]) for index, name, text, _ in document.claims)
             documents.append(document._replace(path=shown, file=self.path.as_posix(), spans=self._first_of(number),
-                                               claims=claims))  # fmt: skip
+                                               claims=claims, parts=None, source_digest=b"", places_digest=b""))
+            # (the digests of where the values stand are made again, of their places in the table)  # fmt: skip
         if not record.findings:
             return FileRecord((), tuple(documents), record.claims_read)
         cells = made.places.rows()

@@ -11,7 +11,7 @@ on local worker processes or a Dask cluster; and the cache that keeps what an un
 """
 
 from checker.engine.checking import ActiveCheck, configure, partition, rules_of, subject_claims
-from checker.engine.reading import FileToRead, read_record
+from checker.engine.reading import FileToRead, made_reader, read_record
 from checker.engine.running import Executor, can_fork, default_workers, run
 from checker.engine.shards import Job, ShardResult, no_cycle_collection, run_shard, shard_count, shard_parts
 
@@ -24,6 +24,7 @@ __all__ = [
     "can_fork",
     "configure",
     "default_workers",
+    "made_reader",
     "no_cycle_collection",
     "partition",
     "read_record",

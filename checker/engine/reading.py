@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple, Optional, cast
 
 from checker.corpus.records import FileRecord, read_file, read_made, with_archive_problems
-from checker.engine import cache, table, trace
+from checker.engine import cache, cachekey, table, trace
 from checker.engine.shards import Context, as_the_run
 from checker.formats import confine
-from checker.formats.loading import read_bytes
+from checker.formats.loading import display_path, read_bytes
 from checker.model.findings import (
     Finding,
     plain,
@@ -67,6 +67,18 @@ def read_record(item: FileToRead) -> FileRecord:
         record = cache.with_digests(_read(item, raw))  # made here, in a reader process, once
         cache.save_file(folder, key, record)
     return with_archive_problems(record)
+
+
+def made_reader(cache_dir: Optional[Path]) -> Callable[[Path, str, bool], FileRecord]:
+    """How a run reads a claim file made in memory (an imported table's JSON Lines: its path, its text, and whether
+    its documents need no validation) before it starts: as :func:`read_record` does, with the cache when there is
+    one whose entries can be authenticated."""
+    folder = cache_dir if cache_dir is not None and not cachekey.problem() else None
+
+    def read(path: Path, text: str, made: bool) -> FileRecord:
+        return read_record(FileToRead(path, display_path(path), folder, text, made))
+
+    return read
 
 
 def _cached(item: FileToRead) -> Optional[FileRecord]:
