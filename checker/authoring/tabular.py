@@ -766,8 +766,9 @@ class Imported:
 
     def in_table(self, record: FileRecord) -> FileRecord:
         """A record of the JSON Lines documents (see :meth:`claim_file`) with its places in the table: a claim
-        stands at its metric's cell (its subject at the subject's), a document at the source cell of its first
-        row, and a problem of the documents at the cell of the claim it concerns, else at its document's."""
+        stands at its metric's cell, a document at the source cell of its first row, and a problem of the documents
+        at the cell of the claim it concerns (at its subject's cell when it concerns the subject), else at its
+        document's."""
         made = self.made
         assert made is not None
         shown = display_path(self.path)
@@ -814,7 +815,8 @@ class Imported:
 
     def _spans_in_table(self) -> list[bytes]:
         """The spans of each claim in the table, in the documents' order, as a record keeps them: the cell of its
-        value, and its subject's ([[["claims", i], span], [["claims", i, "subject"], span]] as JSON)."""
+        value, for the claim and each of its values ([[["claims", i], span]] as JSON: the shortest text to send to
+        the processes that check the claims, by which the cache still names each claim's place)."""
         made = self.made
         assert made is not None
         offsets = np.cumsum([0, *made.counts])
@@ -822,8 +824,7 @@ class Imported:
         return made.places.select(
             pl.concat_str(
                 pl.lit('[[["claims",'), pl.lit(index), pl.lit("],["), "line", pl.lit(","), "start", pl.lit(","),
-                "line", pl.lit(","), "end", pl.lit(']],[["claims",'), pl.lit(index), pl.lit(',"subject"],['), "line",
-                pl.lit(","), "subject_s", pl.lit(","), "line", pl.lit(","), "subject_e", pl.lit("]]]"),
+                "line", pl.lit(","), "end", pl.lit("]]]"),
             )
         ).to_series().cast(pl.Binary).to_list()  # fmt: skip
 

@@ -17,14 +17,15 @@ def spans_from_plain(pairs: list) -> dict:
 class Located:
     """Where the values of one document stand, without the document: a path and spans by key path."""
 
-    __slots__ = ("path", "_spans", "_whole")
+    __slots__ = ("path", "_spans", "_one")
 
     def __init__(self, path: str, spans: dict | bytes) -> None:
         self.path = path
         self._spans = spans  # spans as JSON [[key path, span]] are read when first needed
-        #: the location of the whole document when the spans hold only its span (every claim of a JSON document
-        #: stands there, whatever keys are asked for), False when they hold more; None until first asked
-        self._whole: Location | bool | None = None
+        #: when the spans hold one span alone, its key path and location: that of the whole document (every claim
+        #: of a JSON document stands there, whatever keys are asked for), or of one claim (a claim of a table, at
+        #: its cell); False when they hold more; None until first asked
+        self._one: tuple[tuple, Location] | bool | None = None
 
     @property
     def spans(self) -> dict:
@@ -36,12 +37,14 @@ class Located:
     def location(self, *keys: object) -> Location:
         """Where the value at ``keys`` stands, or its nearest enclosing value."""
         if isinstance(self._spans, bytes):  # a claim is located once or twice: its spans' text is searched
-            whole = self._whole
-            if whole is None:  # a JSON document's claim has the span of the document alone
-                span = _whole_only(self._spans)
-                whole = self._whole = Location(self.path, *span) if span is not None else False
-            if whole is not False:
-                return whole
+            one = self._one
+            if one is None:  # a JSON document's claim has the span of the document alone, a table's its cell's
+                found = _one_only(self._spans)
+                one = self._one = (found[0], Location(self.path, *found[1])) if found is not None else False
+            if one is not False:
+                assert isinstance(one, tuple)
+                key, where = one
+                return where if keys[: len(key)] == key else Location(self.path)
             path = list(keys)
             while True:
                 found = span_in(self._spans, path)
@@ -56,14 +59,17 @@ class Located:
         return Location(self.path, *span) if span else Location(self.path)
 
 
-def _whole_only(spans: bytes) -> Optional[tuple[int, ...]]:
-    """The span of spans that hold only the span of the whole document (as compact JSON: [[[],[l,c,l,c]]])."""
-    if not (spans.startswith(b"[[[],[") and spans.endswith(b"]]]") and spans.count(b"[") == 4):
+def _one_only(spans: bytes) -> Optional[tuple[tuple, tuple[int, int, int, int]]]:
+    """The key path and span of spans that hold one span alone (as compact JSON: [[key path, [l, c, l, c]]]) whose
+    key path holds no list, as every key path of spans does; None for spans that hold more."""
+    if not (spans.startswith(b"[[[") and spans.endswith(b"]]]") and spans.count(b"[") == 4):
         return None
     try:
-        return tuple(map(int, spans[6:-3].split(b",")))
-    except ValueError:
+        (key, span), *more = orjson.loads(spans)
+        line, col, end_line, end_col = span
+    except (ValueError, TypeError):
         return None
+    return (tuple(key), (line, col, end_line, end_col)) if not more else None
 
 
 def span_in(spans: bytes, key: list) -> Optional[tuple[int, int, int, int]]:
