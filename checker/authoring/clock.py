@@ -30,7 +30,7 @@ class ClockFormat:
     """One strptime format: :meth:`read` gives what ``datetime.strptime(text, pattern)`` gives, or None where it
     raises ValueError."""
 
-    __slots__ = ("pattern", "regex", "months", "month_names", "am", "pm")
+    __slots__ = ("pattern", "regex", "months", "month_names", "days", "day_names", "am", "pm")
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -52,8 +52,12 @@ class ClockFormat:
             self.regex = None
             return
         names = made.locale_time
-        self.months = [name.lower() for name in names.a_month]
-        self.month_names = [name.lower() for name in names.f_month]
+        # each name lowered, with its number: the pattern matches names in any case, and a few letters beyond ASCII
+        # match ASCII ones there ("ſep"); a name that lowered is none of these is no reading, as for strptime
+        self.months = {name.lower(): number for number, name in enumerate(names.a_month) if name}
+        self.month_names = {name.lower(): number for number, name in enumerate(names.f_month) if name}
+        self.days = frozenset(name.lower() for name in names.a_weekday)
+        self.day_names = frozenset(name.lower() for name in names.f_weekday)
         self.am, self.pm = (mark.lower() for mark in names.am_pm)
 
     def read(self, text: str) -> Optional[datetime]:
@@ -75,10 +79,15 @@ class ClockFormat:
             year += 2000 if year <= 68 else 1900  # as POSIX says of %y
         if "m" in fields:
             month = int(fields["m"])
-        elif "b" in fields:
-            month = self.months.index(fields["b"].lower())
-        elif "B" in fields:
-            month = self.month_names.index(fields["B"].lower())
+        elif "b" in fields or "B" in fields:
+            named = self.months.get(fields["b"].lower()) if "b" in fields else self.month_names.get(fields["B"].lower())
+            if named is None:
+                return None
+            month = named
+        if ("a" in fields and fields["a"].lower() not in self.days) or (
+            "A" in fields and fields["A"].lower() not in self.day_names
+        ):
+            return None
         if "d" in fields:
             day = int(fields["d"])
         if "H" in fields:
