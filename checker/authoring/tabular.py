@@ -779,9 +779,9 @@ class Imported:
             number = document.spans[()][0] - 1  # a JSON Lines document is the line of its number
             at = int(offsets[number])
             claims = tuple((index, name, text, spans[at + index]) for index, name, text, _ in document.claims)
+            # the digests of where the values stand are made again (see cache.with_digests), of their places here
             documents.append(document._replace(path=shown, file=self.path.as_posix(), spans=self._first_of(number),
-                                               claims=claims, parts=None, source_digest=b"", places_digest=b""))
-            # (the digests of where the values stand are made again, of their places in the table)  # fmt: skip
+                                               claims=claims, parts=None, source_digest=b"", places_digest=b""))  # fmt: skip
         if not record.findings:
             return FileRecord((), tuple(documents), record.claims_read)
         cells = made.places.rows()
