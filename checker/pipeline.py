@@ -613,7 +613,8 @@ def execute(request: CheckRequest, imported: Optional[Tables] = None) -> Outcome
         then = None
         if request.changes_since is not None and any(name in SHOW_CHANGES for name, _ in formats):
             with phase(f"the findings at {request.changes_since}"):
-                # the claim files made of the tables, the tables and the mapping, which import problems name
+                # what the findings of the tables name: the tables (their claims stand at their cells; a claim
+                # file made of one in memory is named by its own path) and the mapping
                 tables_read = [path for path, *_ in texts] + list(tables) + ([request.mapping] if tables else [])
                 then, why_not = _findings_then(request.changes_since, load, rules, config, workers, tables_read)
             if why_not:
